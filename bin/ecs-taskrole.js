@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point. The project brings its own Node 22 (npm package `node`), which `npx` and npm scripts put
+// first on PATH; refuse older runtimes with instructions instead of a syntax error from a .ts import.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `ecs-taskrole needs Node >= 22.18 (this is ${process.version}).\n` +
+      'Run it as `npx ecs-taskrole ...` from the repository after `npm ci`: the project installs Node 22 itself.\n',
+  );
+  process.exit(2);
+}
+const { main } = await import('../cli/main.ts');
+process.exitCode = await main(process.argv);

@@ -1,0 +1,94 @@
+/**
+ * The dimensions a cell varies, their accepted values (baseline first) and what each means.
+ * `rpsLimit` is the one free-form dimension: `default` or the literal ECS_TASK_METADATA_RPS_LIMIT value.
+ */
+export const DIMENSIONS = {
+  ami: {
+    values: ['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain'],
+    describe: 'AMI profile; al2023-plain is not ECS-optimized (agent installed by user data)',
+  },
+  hostRules: {
+    values: ['documented', 'none', 'no-route-localnet', 'not-saved-rebooted'],
+    describe: 'plain AMIs: which of the documented manual iptables/sysctl rules user data adds',
+  },
+  network: { values: ['bridge', 'host'], describe: 'task network mode' },
+  taskIamRoleFlag: { values: ['true', 'false'], describe: 'ECS_ENABLE_TASK_IAM_ROLE in ecs.config' },
+  networkHostFlag: {
+    values: ['true', 'false'],
+    describe: 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST in ecs.config',
+  },
+  rpsLimit: {
+    values: ['default'],
+    describe: 'ECS_TASK_METADATA_RPS_LIMIT: `default` (unset) or a literal value such as `1,1`',
+  },
+  agentProxy: {
+    values: ['none', 'with-no-proxy', 'without-no-proxy'],
+    describe: 'HTTP_PROXY for the ECS agent, with or without the documented NO_PROXY',
+  },
+  taskProxy: {
+    values: ['none', 'with-no-proxy', 'without-no-proxy'],
+    describe: 'HTTP(S)_PROXY in the task environment, with or without NO_PROXY',
+  },
+  trust: {
+    values: ['ecs-tasks', 'ecs-tasks-source-account', 'ec2'],
+    describe: 'task role trust policy principal (ecs-tasks.amazonaws.com, plus aws:SourceAccount, or ec2)',
+  },
+  taskRole: { values: ['set', 'unset'], describe: 'taskRoleArn present in the task definition' },
+  taskRolePolicy: { values: ['list-tasks', 'none'], describe: 'permission policy of the task role' },
+  instanceRolePolicy: {
+    values: ['minimal', 'list-tasks'],
+    describe: 'instance role: minimal (ECS agent permissions only) or also ecs:ListTasks',
+  },
+  client: {
+    values: ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016'],
+    describe: 'the client in the task; sdk-js-v2-2016 is aws-sdk 2.4.6, before container credentials',
+  },
+  process: {
+    values: ['pid1', 'env-reset-child', 'env-reset-child-profile-fix'],
+    describe:
+      'which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix',
+  },
+  imds: {
+    values: ['reachable', 'blocked'],
+    describe: 'IMDS for bridge tasks (the documented DOCKER-USER drop rule)',
+  },
+  load: { values: ['single', 'burst'], describe: 'one credential fetch, or a burst of concurrent fetches' },
+} as const satisfies Record<string, { values: readonly string[]; describe: string }>;
+
+export type Dimension = keyof typeof DIMENSIONS;
+
+/** Canonical order: ids, tables and plans list dimensions in this order. */
+export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
+
+type ValueOf<D extends Dimension> = (typeof DIMENSIONS)[D]['values'][number];
+
+/** A fully specified cell. `rpsLimit` also accepts any literal agent setting. */
+export type Dimensions = { [D in Dimension]: D extends 'rpsLimit' ? string : ValueOf<D> };
+
+export type PartialDimensions = Partial<Dimensions>;
+
+/** The known-good configuration of the seeds: the first value of every dimension. */
+export const DEFAULT_BASELINE: Dimensions = Object.fromEntries(
+  DIMENSION_NAMES.map((name) => [name, DIMENSIONS[name].values[0]]),
+) as Dimensions;
+
+/** Concurrent credential fetches a `burst` cell makes (the agent's default burst is 60). */
+export const BURST_FETCHES = 20;
+
+export function isDimension(name: string): name is Dimension {
+  return Object.hasOwn(DIMENSIONS, name);
+}
+
+export function acceptsValue(dimension: Dimension, value: string): boolean {
+  if (dimension === 'rpsLimit') return value.length > 0 && !/\s/.test(value);
+  return (DIMENSIONS[dimension].values as readonly string[]).includes(value);
+}
+
+export function acceptedValuesText(dimension: Dimension): string {
+  const values = DIMENSIONS[dimension].values.join(', ');
+  return dimension === 'rpsLimit' ? `${values} or a literal such as 1,1` : values;
+}
+
+export function isEcsOptimized(ami: Dimensions['ami']): boolean {
+  return ami !== 'al2023-plain';
+}
