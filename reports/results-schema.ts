@@ -14,7 +14,7 @@ export type Verdict = 'pass' | 'fail' | 'infra';
 
 export interface Expectation {
   outcome: Outcome;
-  /** Rule id from rules/conformance-rules.ts, or `expect[N]` for a matrix override. */
+  /** The rule that decided the outcome (rules/conformance-rules.ts), or `expect[N]` for a matrix override. */
   rule: string;
   statement: string;
   source: string;

@@ -1,0 +1,103 @@
+import type { Outcome } from '../model/outcome.ts';
+import type { Evidence } from '../reports/results-schema.ts';
+import { CLIENT_TEXTS as T } from './client-texts.ts';
+import type { CellEvidence } from './evidence.ts';
+
+export interface Classification {
+  outcome: Outcome;
+  evidence: Evidence;
+}
+
+/** RunTask failure reasons that mean "the scheduler found no instance for this configuration". */
+const NOT_PLACED_REASONS = new Set(['ATTRIBUTE', 'MISSING', 'AGENT']);
+
+/**
+ * Pure: evidence of one cell → outcome class and the line or fact that decided it. Order matters:
+ * harness problems first, then the scheduler, ECS's role assumption, the endpoint, and finally the
+ * identity the task actually used. Output it does not recognise is INFRA_ERROR with the text kept.
+ */
+export function classify(e: CellEvidence): Classification {
+  const decided = (outcome: Outcome, decidedBy: string, callerArn?: string): Classification => ({
+    outcome,
+    evidence: callerArn ? { decidedBy, callerArn } : { decidedBy },
+  });
+  const lines = e.logLines;
+  const find = (pattern: RegExp) => lines.find((line) => pattern.test(line));
+
+  if (e.harnessError) return decided('INFRA_ERROR', e.harnessError);
+  if (e.timedOut) return decided('TIMEOUT', `time limit reached; last output: ${lines.at(-1) ?? '(none)'}`);
+  if (e.instanceNotRegistered) return decided('NOT_PLACED', e.instanceNotRegistered);
+
+  const failure = e.failures[0];
+  if (failure) {
+    const text = `RunTask failure: ${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`;
+    return decided(NOT_PLACED_REASONS.has(failure.reason) ? 'NOT_PLACED' : 'INFRA_ERROR', text);
+  }
+  if (e.stoppedReason && T.roleNotAssumable.test(e.stoppedReason)) {
+    return decided('ROLE_NOT_ASSUMABLE', e.stoppedReason);
+  }
+
+  const throttled = find(T.throttled);
+  if (throttled) return decided('ENDPOINT_ERROR', throttled);
+  const containerError = find(T.containerCredentialsError);
+  if (containerError) return decided('ENDPOINT_ERROR', containerError);
+
+  const callerLine = find(T.callerArn);
+  const deniedLine = find(T.denied);
+  const callerArn = callerLine?.match(T.callerArn)?.[1] ?? deniedLine?.match(T.deniedPrincipal)?.[1];
+  if (callerArn) return byIdentity(e, callerArn, deniedLine, find(T.listTasksSucceeded), decided);
+
+  const sdkV3 = find(T.sdkV3NoProviders);
+  if (sdkV3) {
+    // SDK v3 says the same whichever provider failed; the script's marker line tells them apart.
+    return find(T.containerVariableSet)
+      ? decided('ENDPOINT_ERROR', `${sdkV3} (the container-credentials variable was set)`)
+      : decided('NO_CREDENTIALS', sdkV3);
+  }
+  const missing = find(T.unableToLocate) ?? find(T.sdkV2Missing);
+  if (missing) return decided('NO_CREDENTIALS', missing);
+
+  const unknown = lines.length > 0 ? lines.join('\n') : `no output (exit code ${e.exitCode ?? 'unknown'})`;
+  return decided(
+    'INFRA_ERROR',
+    `unrecognised output: ${unknown}${e.stoppedReason ? `; ${e.stoppedReason}` : ''}`,
+  );
+}
+
+function byIdentity(
+  e: CellEvidence,
+  callerArn: string,
+  deniedLine: string | undefined,
+  successLine: string | undefined,
+  decided: (outcome: Outcome, decidedBy: string, callerArn?: string) => Classification,
+): Classification {
+  const role = assumedRoleName(callerArn);
+  const isTaskRole = e.taskRoleArn !== undefined && role === roleName(e.taskRoleArn);
+  const isInstanceRole = role === roleName(e.instanceRoleArn);
+  if (!isTaskRole && !isInstanceRole) {
+    return decided(
+      'INFRA_ERROR',
+      `caller is neither the task role nor the instance role: ${callerArn}`,
+      callerArn,
+    );
+  }
+  if (deniedLine)
+    return decided(isTaskRole ? 'TASK_ROLE_DENIED' : 'INSTANCE_ROLE_DENIED', deniedLine, callerArn);
+  if (successLine)
+    return decided(isTaskRole ? 'TASK_ROLE' : 'INSTANCE_ROLE_LEAK', `caller ${callerArn}`, callerArn);
+  return decided(
+    'INFRA_ERROR',
+    `caller ${callerArn}, but the list-tasks call printed neither result nor denial`,
+    callerArn,
+  );
+}
+
+/** `arn:aws:sts::1:assumed-role/Name/session` → `Name`. */
+function assumedRoleName(arn: string): string | undefined {
+  return /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+}
+
+/** `arn:aws:iam::1:role/path/Name` → `Name` (assumed-role ARNs drop the path). */
+function roleName(arn: string): string | undefined {
+  return /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+}

@@ -1,0 +1,18 @@
+/** Everything the harness saw of one cell: the classifier's only input. */
+export interface CellEvidence {
+  /** The task's log lines (CloudWatch Logs), in order. */
+  logLines: readonly string[];
+  exitCode?: number;
+  /** RunTask `failures[]`. */
+  failures: readonly { arn?: string; reason: string; detail?: string }[];
+  stoppedReason?: string;
+  /** The task role the cell's task definition named (absent when `taskRole=unset`). */
+  taskRoleArn?: string;
+  instanceRoleArn: string;
+  /** The group's container instance never registered with the cluster (set by the run, with the wait). */
+  instanceNotRegistered?: string;
+  /** The cell hit its hard time limit. */
+  timedOut?: boolean;
+  /** The harness itself failed (an API error, a crash), with its message. */
+  harnessError?: string;
+}

@@ -1,0 +1,22 @@
+import { type Dimensions, isEcsOptimized } from './dimensions.ts';
+
+/** A combination of values that cannot exist on ECS: rejected in explicit cells, skipped in products. */
+export interface Constraint {
+  id: string;
+  /** Why the combination cannot exist, and what to write instead. */
+  message: string;
+  violatedBy(cell: Dimensions): boolean;
+}
+
+export const CONSTRAINTS: readonly Constraint[] = [
+  {
+    id: 'host-rules-need-plain-ami',
+    message:
+      'hostRules other than "documented" needs ami: al2023-plain; ECS-optimized AMIs get the documented rules from ecs-init',
+    violatedBy: (cell) => isEcsOptimized(cell.ami) && cell.hostRules !== 'documented',
+  },
+];
+
+export function violations(cell: Dimensions): Constraint[] {
+  return CONSTRAINTS.filter((constraint) => constraint.violatedBy(cell));
+}

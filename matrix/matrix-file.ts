@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { OUTCOMES } from '../model/outcome.ts';
+import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, type Dimension } from './dimensions.ts';
+
+/**
+ * The matrix file format (README "Matrix format"). Structure is checked by zod; dimension names and
+ * values get messages that list what would be accepted. YAML booleans and numbers are read as the
+ * strings the dimensions use (`taskIamRoleFlag: false` means "false").
+ */
+const dimensionValue = (dimension: Dimension) =>
+  z.preprocess(
+    (value) => (typeof value === 'boolean' || typeof value === 'number' ? String(value) : value),
+    z
+      .string({ error: `expected a ${dimension} value (${acceptedValuesText(dimension)})` })
+      .refine((value) => acceptsValue(dimension, value), {
+        error: (issue) =>
+          `"${String(issue.input)}" is not a ${dimension} value; accepted: ${acceptedValuesText(dimension)}`,
+      }),
+  );
+
+const valueList = (dimension: Dimension) =>
+  z.array(dimensionValue(dimension), { error: `expected a list of ${dimension} values` }).min(1, {
+    message: `expected at least one ${dimension} value (${acceptedValuesText(dimension)})`,
+  });
+
+const dimensionMap = <T extends z.ZodType>(valueSchema: (d: Dimension) => T) =>
+  z.strictObject(
+    Object.fromEntries(DIMENSION_NAMES.map((d) => [d, valueSchema(d).optional()])) as Record<
+      Dimension,
+      z.ZodOptional<T>
+    >,
+    { error: 'expected a mapping of dimension names' },
+  );
+
+export const partialCellSchema = dimensionMap(dimensionValue);
+const dimensionListsSchema = dimensionMap(valueList);
+
+export const matrixFileSchema = z.strictObject(
+  {
+    name: z.string({ error: 'expected a string' }).min(1).optional(),
+    region: z
+      .string({ error: 'expected a region name such as us-west-2' })
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region name such as us-west-2' })
+      .optional(),
+    baseline: partialCellSchema.optional(),
+    vary: dimensionListsSchema.optional(),
+    cross: z
+      .array(dimensionListsSchema, { error: 'expected a list of mappings dimension → values' })
+      .optional(),
+    cells: z.array(partialCellSchema, { error: 'expected a list of partial cells' }).optional(),
+    expect: z
+      .array(
+        z.strictObject({
+          when: partialCellSchema,
+          outcome: z.enum(OUTCOMES, { error: `expected an outcome class; accepted: ${OUTCOMES.join(', ')}` }),
+          because: z.string({ error: 'expected a sentence saying why' }).min(1),
+        }),
+        { error: 'expected a list of { when, outcome, because }' },
+      )
+      .optional(),
+  },
+  { error: 'expected a mapping with name, region, baseline, vary, cross, cells, expect' },
+);
+
+export type MatrixFile = z.infer<typeof matrixFileSchema>;
+
+export const TOP_LEVEL_FIELDS = Object.keys(matrixFileSchema.shape);

@@ -1,0 +1,156 @@
+import type { Dimensions } from '../matrix/dimensions.ts';
+import type { Outcome } from '../model/outcome.ts';
+import { burstIsThrottled, credentialsEndpointUnreachable, isBotocoreClient } from './facts.ts';
+import { SOURCES } from './sources.ts';
+
+/** The client gave up on task-role credentials and asked IMDS: the instance-role rules decide. */
+export const FALLBACK = 'FALLBACK_TO_INSTANCE_ROLE';
+
+export interface Rule {
+  id: string;
+  /** One line, MUST-style, what ECS does. */
+  statement: string;
+  source: string;
+  /** No source states it outright: derived or measured. */
+  inferred?: boolean;
+  when(cell: Dimensions): boolean;
+  outcome: Outcome | typeof FALLBACK;
+}
+
+/**
+ * The golden list, evaluated in order along the credential chain: placement, role assumption, which
+ * provider the client uses, the endpoint, the role's permission. The first matching rule decides; a
+ * FALLBACK hands over to INSTANCE_ROLE_RULES. The expectation never feeds the lab.
+ */
+export const CREDENTIAL_RULES: readonly Rule[] = [
+  {
+    id: 'agent-proxy-without-no-proxy',
+    statement:
+      'An agent HTTP_PROXY without NO_PROXY=169.254.169.254,169.254.170.2 keeps the agent from IMDS: the instance never registers, no task is placed',
+    source: SOURCES.agentProxy,
+    when: (c) => c.agentProxy === 'without-no-proxy',
+    outcome: 'NOT_PLACED',
+  },
+  {
+    id: 'task-iam-role-flag-off',
+    statement:
+      'Without ECS_ENABLE_TASK_IAM_ROLE=true the instance lacks the task-iam-role attribute; a task with taskRoleArn is not placed (ATTRIBUTE)',
+    source: SOURCES.agentCapability,
+    when: (c) => c.taskRole === 'set' && c.taskIamRoleFlag === 'false',
+    outcome: 'NOT_PLACED',
+  },
+  {
+    id: 'network-host-flag-off',
+    statement:
+      'In host mode a task with taskRoleArn also needs the task-iam-role-network-host attribute (ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true)',
+    source: `${SOURCES.agentCapability} (no AWS doc states the placement requirement)`,
+    inferred: true,
+    when: (c) => c.taskRole === 'set' && c.network === 'host' && c.networkHostFlag === 'false',
+    outcome: 'NOT_PLACED',
+  },
+  {
+    id: 'trust-not-ecs-tasks',
+    statement:
+      'A task role that does not trust ecs-tasks.amazonaws.com cannot be assumed by ECS; the task never starts',
+    source: SOURCES.devGuideTroubleshoot,
+    when: (c) => c.taskRole === 'set' && c.trust === 'ec2',
+    outcome: 'ROLE_NOT_ASSUMABLE',
+  },
+  {
+    id: 'task-role-unset',
+    statement:
+      'A task definition without taskRoleArn gets no AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; the SDK falls back to the instance role',
+    source: `${SOURCES.taskEnv}; ${SOURCES.kbArticle}`,
+    when: (c) => c.taskRole === 'unset',
+    outcome: FALLBACK,
+  },
+  {
+    id: 'sdk-before-container-credentials',
+    statement: 'SDKs older than 2016-07-13 (aws-sdk ≤ 2.4.6) never ask the container endpoint: instance role',
+    source: SOURCES.sdkMinimum,
+    when: (c) => c.client === 'sdk-js-v2-2016',
+    outcome: FALLBACK,
+  },
+  {
+    id: 'env-reset-child',
+    statement:
+      'A process started with a clean environment lacks AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (only PID 1 has it): instance role',
+    source: `${SOURCES.kbArticle}; aws-sdk-php#2154`,
+    when: (c) => c.process === 'env-reset-child',
+    outcome: FALLBACK,
+  },
+  {
+    id: 'endpoint-unreachable',
+    statement:
+      'Without the documented iptables/sysctl rules, 169.254.170.2 is unreachable; CLIs and SDK v3 fail hard with a container-credentials error',
+    source: `${SOURCES.devGuideTaskRoles}; ${SOURCES.sdkClients}`,
+    when: (c) => credentialsEndpointUnreachable(c) && c.client !== 'sdk-js-v2',
+    outcome: 'ENDPOINT_ERROR',
+  },
+  {
+    id: 'endpoint-unreachable-sdk-v2-fallback',
+    statement:
+      'Without the rules, current aws-sdk v2 silently falls back to the instance role (after ~9 minutes when packets are dropped)',
+    source: `${SOURCES.sdkClients}; amazon-ecs-agent#1146`,
+    when: (c) => credentialsEndpointUnreachable(c) && c.client === 'sdk-js-v2',
+    outcome: FALLBACK,
+  },
+  {
+    id: 'rps-limit-throttles-burst',
+    statement: `A burst of credential fetches above ECS_TASK_METADATA_RPS_LIMIT's burst gets HTTP 429 (malformed values mean 40,60)`,
+    source: SOURCES.rpsLimit,
+    when: burstIsThrottled,
+    outcome: 'ENDPOINT_ERROR',
+  },
+  {
+    id: 'task-role-lacks-permission',
+    statement: 'Task-role credentials without ecs:ListTasks are denied, and the denial names the task role',
+    source: SOURCES.iamSemantics,
+    when: (c) => c.taskRolePolicy === 'none',
+    outcome: 'TASK_ROLE_DENIED',
+  },
+  {
+    id: 'known-good',
+    statement:
+      'With the flags on, the documented rules in place and a trusting role, the task gets task-role credentials',
+    source: `${SOURCES.devGuideTroubleshoot}; ${SOURCES.ecsInit}`,
+    when: () => true,
+    outcome: 'TASK_ROLE',
+  },
+];
+
+/** Which instance-role outcome a client that fell back to IMDS ends with. */
+export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
+  {
+    id: 'imds-blocked-bridge',
+    statement: 'The documented DOCKER-USER rule blocks IMDS for bridge tasks: no credentials at all',
+    source: SOURCES.devGuideTaskRoles,
+    when: (c) => c.imds === 'blocked' && c.network === 'bridge',
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
+    id: 'task-proxy-hides-imds',
+    statement:
+      'botocore fetches IMDS through HTTP_PROXY; a proxy without NO_PROXY cannot reach 169.254.169.254: no credentials',
+    source: SOURCES.sdkClients,
+    inferred: true,
+    when: (c) => c.taskProxy === 'without-no-proxy' && isBotocoreClient(c),
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
+    id: 'instance-role-minimal',
+    statement:
+      'The instance role (agent permissions only) is denied ecs:ListTasks: the seeds\' "Access Denied"',
+    source: SOURCES.kbArticle,
+    when: (c) => c.instanceRolePolicy === 'minimal',
+    outcome: 'INSTANCE_ROLE_DENIED',
+  },
+  {
+    id: 'instance-role-permissive',
+    statement:
+      'An instance role allowed ecs:ListTasks makes the call succeed with the wrong identity (security finding)',
+    source: SOURCES.kbArticle,
+    when: () => true,
+    outcome: 'INSTANCE_ROLE_LEAK',
+  },
+];

@@ -1,0 +1,107 @@
+import { expect, test } from '@playwright/test';
+import { makeCell } from '../matrix/cell.ts';
+import { DEFAULT_BASELINE, type PartialDimensions } from '../matrix/dimensions.ts';
+import { CREDENTIAL_RULES, INSTANCE_ROLE_RULES } from './conformance-rules.ts';
+import { expectationFor } from './expect.ts';
+
+const expectFor = (partial: PartialDimensions) =>
+  expectationFor(makeCell({ ...DEFAULT_BASELINE, ...partial }));
+
+// One case per rule: the configuration, the outcome and the chain of rules that decide it.
+const CASES: [PartialDimensions, string, string[]][] = [
+  [{}, 'TASK_ROLE', ['known-good']],
+  [{ agentProxy: 'without-no-proxy' }, 'NOT_PLACED', ['agent-proxy-without-no-proxy']],
+  [{ taskIamRoleFlag: 'false' }, 'NOT_PLACED', ['task-iam-role-flag-off']],
+  [{ network: 'host', networkHostFlag: 'false' }, 'NOT_PLACED', ['network-host-flag-off']],
+  [{ trust: 'ec2' }, 'ROLE_NOT_ASSUMABLE', ['trust-not-ecs-tasks']],
+  [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
+  [
+    { client: 'sdk-js-v2-2016' },
+    'INSTANCE_ROLE_DENIED',
+    ['sdk-before-container-credentials', 'instance-role-minimal'],
+  ],
+  [{ process: 'env-reset-child' }, 'INSTANCE_ROLE_DENIED', ['env-reset-child', 'instance-role-minimal']],
+  [{ ami: 'al2023-plain', hostRules: 'none' }, 'ENDPOINT_ERROR', ['endpoint-unreachable']],
+  [
+    { ami: 'al2023-plain', hostRules: 'none', client: 'sdk-js-v2' },
+    'INSTANCE_ROLE_DENIED',
+    ['endpoint-unreachable-sdk-v2-fallback', 'instance-role-minimal'],
+  ],
+  [{ rpsLimit: '1,1', load: 'burst' }, 'ENDPOINT_ERROR', ['rps-limit-throttles-burst']],
+  [{ taskRolePolicy: 'none' }, 'TASK_ROLE_DENIED', ['task-role-lacks-permission']],
+  [{ taskRole: 'unset', imds: 'blocked' }, 'NO_CREDENTIALS', ['task-role-unset', 'imds-blocked-bridge']],
+  [
+    { taskRole: 'unset', taskProxy: 'without-no-proxy' },
+    'NO_CREDENTIALS',
+    ['task-role-unset', 'task-proxy-hides-imds'],
+  ],
+  [
+    { taskRole: 'unset', instanceRolePolicy: 'list-tasks' },
+    'INSTANCE_ROLE_LEAK',
+    ['task-role-unset', 'instance-role-permissive'],
+  ],
+];
+
+for (const [partial, outcome, chain] of CASES) {
+  test(`${JSON.stringify(partial)} → ${outcome} by ${chain.join(' → ')}`, () => {
+    const expectation = expectFor(partial);
+    expect(expectation.outcome).toBe(outcome);
+    expect(expectation.chain).toEqual(chain);
+    expect(expectation.rule).toBe(chain.at(-1));
+  });
+}
+
+test('every rule is reached by at least one case', () => {
+  const reached = new Set(CASES.flatMap(([, , chain]) => chain));
+  for (const rule of [...CREDENTIAL_RULES, ...INSTANCE_ROLE_RULES])
+    expect(reached, rule.id).toContain(rule.id);
+});
+
+test('the documented rules on a plain AMI behave like an ECS-optimized one', () => {
+  expect(expectFor({ ami: 'al2023-plain' }).outcome).toBe('TASK_ROLE');
+});
+
+test('without route_localnet bridge fails and host works', () => {
+  expect(expectFor({ ami: 'al2023-plain', hostRules: 'no-route-localnet' }).outcome).toBe('ENDPOINT_ERROR');
+  expect(expectFor({ ami: 'al2023-plain', hostRules: 'no-route-localnet', network: 'host' }).outcome).toBe(
+    'TASK_ROLE',
+  );
+});
+
+test('a malformed rps limit means the default 40,60, which a burst stays under', () => {
+  expect(expectFor({ rpsLimit: 'not-a-limit', load: 'burst' }).outcome).toBe('TASK_ROLE');
+  expect(expectFor({ rpsLimit: '0,0', load: 'burst' }).outcome).toBe('TASK_ROLE');
+});
+
+test('the IMDS block does not affect host-mode tasks', () => {
+  expect(expectFor({ taskRole: 'unset', imds: 'blocked', network: 'host' }).outcome).toBe(
+    'INSTANCE_ROLE_DENIED',
+  );
+});
+
+test('a task proxy does not hide IMDS from Node SDKs (they ignore proxy variables)', () => {
+  expect(expectFor({ taskRole: 'unset', taskProxy: 'without-no-proxy', client: 'sdk-js-v3' }).outcome).toBe(
+    'INSTANCE_ROLE_DENIED',
+  );
+});
+
+test('inferred rules are marked, and every expectation names its source', () => {
+  const inferred = expectFor({ network: 'host', networkHostFlag: 'false' });
+  expect(inferred.inferred).toBe(true);
+  expect(expectFor({}).inferred).toBe(false);
+  expect(expectFor({ taskRole: 'unset' }).source).toContain('task.go');
+});
+
+test('a matrix override wins over the rules, first match first', () => {
+  const cell = makeCell({ ...DEFAULT_BASELINE, network: 'host' });
+  const expectation = expectationFor(cell, [
+    { id: 'expect[0]', when: { network: 'bridge' }, outcome: 'NOT_PLACED', because: 'no' },
+    { id: 'expect[1]', when: { network: 'host' }, outcome: 'INSTANCE_ROLE_DENIED', because: 'site AMI' },
+    { id: 'expect[2]', when: {}, outcome: 'TASK_ROLE', because: 'later' },
+  ]);
+  expect(expectation).toMatchObject({
+    outcome: 'INSTANCE_ROLE_DENIED',
+    rule: 'expect[1]',
+    statement: 'site AMI',
+  });
+});

@@ -1,0 +1,55 @@
+import type { Cell } from '../matrix/cell.ts';
+import type { Dimension, PartialDimensions } from '../matrix/dimensions.ts';
+import type { ExpectOverride } from '../matrix/expand.ts';
+import type { Outcome } from '../model/outcome.ts';
+import type { Expectation } from '../reports/results-schema.ts';
+import { CREDENTIAL_RULES, FALLBACK, INSTANCE_ROLE_RULES, type Rule } from './conformance-rules.ts';
+
+/**
+ * The expected outcome of a cell: the first matrix override whose `when` matches, else the rule chain.
+ * Used by `plan`, the run's verdicts and reports — never by the lab.
+ */
+export function expectationFor(cell: Cell, overrides: readonly ExpectOverride[] = []): Expectation {
+  const override = overrides.find((candidate) => matches(candidate.when, cell));
+  if (override) {
+    return {
+      outcome: override.outcome,
+      rule: override.id,
+      statement: override.because,
+      source: 'matrix file override',
+      inferred: false,
+      chain: [override.id],
+    };
+  }
+  const cause = firstMatch(CREDENTIAL_RULES, cell);
+  let chain: Rule[] = [cause];
+  let outcome: Outcome;
+  if (cause.outcome === FALLBACK) {
+    const instanceRule = firstMatch(INSTANCE_ROLE_RULES, cell);
+    chain = [cause, instanceRule];
+    outcome = instanceRule.outcome;
+  } else {
+    outcome = cause.outcome;
+  }
+  return {
+    outcome,
+    rule: (chain.at(-1) as Rule).id,
+    statement: chain.map((rule) => rule.statement).join('; then: '),
+    source: [...new Set(chain.map((rule) => rule.source))].join('; '),
+    inferred: chain.some((rule) => rule.inferred === true),
+    chain: chain.map((rule) => rule.id),
+  };
+}
+
+function firstMatch<R extends Rule>(rules: readonly R[], cell: Cell): R {
+  const rule = rules.find((candidate) => candidate.when(cell.dimensions));
+  // Each list ends with a catch-all rule, so this only fires if someone removes it.
+  if (!rule) throw new Error(`no conformance rule matches cell ${cell.id}`);
+  return rule;
+}
+
+export function matches(when: PartialDimensions, cell: Cell): boolean {
+  return (Object.entries(when) as [Dimension, string][]).every(
+    ([name, value]) => cell.dimensions[name] === value,
+  );
+}

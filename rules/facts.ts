@@ -1,0 +1,35 @@
+import { BURST_FETCHES, type Dimensions, isEcsOptimized } from '../matrix/dimensions.ts';
+
+/**
+ * Derived facts the rules read, each a documented property of ECS or of a client. These are the
+ * rules' own reading of the sources — the lab never imports them (its outcomes come from the mechanism).
+ */
+
+/** The agent's default ECS_TASK_METADATA_RPS_LIMIT (steady,burst); malformed or ≤0 values fall back to it. */
+const DEFAULT_RPS = { steady: 40, burst: 60 };
+
+export function effectiveRpsLimit(value: string): { steady: number; burst: number } {
+  if (value === 'default') return DEFAULT_RPS;
+  const match = /^(\d+),(\d+)$/.exec(value.trim());
+  const steady = Number(match?.[1]);
+  const burst = Number(match?.[2]);
+  return match && steady > 0 && burst > 0 ? { steady, burst } : DEFAULT_RPS;
+}
+
+/** A burst of concurrent fetches from one task exceeds the limiter's bucket: some get 429. */
+export function burstIsThrottled(cell: Dimensions): boolean {
+  return cell.load === 'burst' && BURST_FETCHES > effectiveRpsLimit(cell.rpsLimit).burst;
+}
+
+/** No iptables path from the task to 127.0.0.1:51679, so packets to 169.254.170.2 are dropped. */
+export function credentialsEndpointUnreachable(cell: Dimensions): boolean {
+  if (isEcsOptimized(cell.ami)) return false;
+  if (cell.hostRules === 'none' || cell.hostRules === 'not-saved-rebooted') return true;
+  // DNAT to 127.0.0.1 from a bridge needs route_localnet; host mode uses OUTPUT REDIRECT, which does not.
+  return cell.hostRules === 'no-route-localnet' && cell.network === 'bridge';
+}
+
+/** botocore-based clients: hard failure on a failing container endpoint, and proxies honoured for IMDS. */
+export function isBotocoreClient(cell: Dimensions): boolean {
+  return cell.client === 'awscli-v1' || cell.client === 'awscli-v2';
+}
