@@ -26,8 +26,7 @@ const CLI_LIST_TASKS = [
 const CLI_DENIED = (arn: string) =>
   `An error occurred (AccessDeniedException) when calling the ListTasks operation: User: ${arn} is not authorized to perform: ecs:ListTasks on resource: * because no identity-based policy allows the ecs:ListTasks action`;
 const SDK_IDENTITY = (arn: string) => `{"UserId":"AROAEXAMPLE:s","Account":"${ACCOUNT}","Arn":"${arn}"}`;
-const SDK_DENIED = (arn: string) =>
-  `AccessDeniedException: User: ${arn} is not authorized to perform: ecs:ListTasks`;
+const SDK_DENIED = (arn: string) => `AccessDeniedException: User: ${arn} is not authorized to perform: ecs:ListTasks`;
 const CLI_V1_REFUSED =
   'Error when retrieving credentials from container-role: Error retrieving metadata: Received error when attempting to retrieve container metadata: Could not connect to the endpoint URL: "http://169.254.170.2/v2/credentials/0f3e"';
 const CLI_V2_DROPPED =
@@ -95,28 +94,14 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
     'INSTANCE_ROLE_DENIED',
     /not authorized/,
   ],
-  [
-    'CLI v1: endpoint refused',
-    { logLines: [CLI_V1_REFUSED], exitCode: 255 },
-    'ENDPOINT_ERROR',
-    CLI_V1_REFUSED,
-  ],
-  [
-    'CLI v2: endpoint dropped',
-    { logLines: [CLI_V2_DROPPED], exitCode: 253 },
-    'ENDPOINT_ERROR',
-    CLI_V2_DROPPED,
-  ],
+  ['CLI v1: endpoint refused', { logLines: [CLI_V1_REFUSED], exitCode: 255 }, 'ENDPOINT_ERROR', CLI_V1_REFUSED],
+  ['CLI v2: endpoint dropped', { logLines: [CLI_V2_DROPPED], exitCode: 253 }, 'ENDPOINT_ERROR', CLI_V2_DROPPED],
   ['CLI v1: throttled 429', { logLines: [CLI_V1_429] }, 'ENDPOINT_ERROR', CLI_V1_429],
   ['CLI v2: throttled (429)', { logLines: [CLI_V2_429] }, 'ENDPOINT_ERROR', CLI_V2_429],
   [
     'burst line with throttled fetches wins over a later success',
     {
-      logLines: [
-        'burst: 20 fetches, 19 throttled (429), 0 errors',
-        ...CLI_IDENTITY(TASK_CALLER),
-        ...CLI_LIST_TASKS,
-      ],
+      logLines: ['burst: 20 fetches, 19 throttled (429), 0 errors', ...CLI_IDENTITY(TASK_CALLER), ...CLI_LIST_TASKS],
     },
     'ENDPOINT_ERROR',
     'burst: 20 fetches, 19 throttled (429), 0 errors',
@@ -124,11 +109,7 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
   [
     'burst without throttling is not an error',
     {
-      logLines: [
-        'burst: 20 fetches, 0 throttled (429), 0 errors',
-        ...CLI_IDENTITY(TASK_CALLER),
-        ...CLI_LIST_TASKS,
-      ],
+      logLines: ['burst: 20 fetches, 0 throttled (429), 0 errors', ...CLI_IDENTITY(TASK_CALLER), ...CLI_LIST_TASKS],
     },
     'TASK_ROLE',
     /caller/,
@@ -145,12 +126,7 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
     'NO_CREDENTIALS',
     SDK_V3_NONE,
   ],
-  [
-    'CLI: unable to locate credentials',
-    { logLines: [UNABLE, UNABLE], exitCode: 255 },
-    'NO_CREDENTIALS',
-    UNABLE,
-  ],
+  ['CLI: unable to locate credentials', { logLines: [UNABLE, UNABLE], exitCode: 255 }, 'NO_CREDENTIALS', UNABLE],
   ['aws-sdk v2: missing credentials', { logLines: [SDK_V2_MISSING] }, 'NO_CREDENTIALS', SDK_V2_MISSING],
   ['aws-sdk v2: IMDS failed', { logLines: [SDK_V2_IMDS] }, 'NO_CREDENTIALS', SDK_V2_IMDS],
   [
@@ -173,12 +149,7 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
   ],
   ['trust policy refused', { stoppedReason: ASSUME_REFUSED }, 'ROLE_NOT_ASSUMABLE', ASSUME_REFUSED],
   ['time limit', { timedOut: true, logLines: ['still waiting'] }, 'TIMEOUT', /last output: still waiting/],
-  [
-    'harness error',
-    { harnessError: 'RegisterTaskDefinition: 500' },
-    'INFRA_ERROR',
-    'RegisterTaskDefinition: 500',
-  ],
+  ['harness error', { harnessError: 'RegisterTaskDefinition: 500' }, 'INFRA_ERROR', 'RegisterTaskDefinition: 500'],
   [
     'unknown identity',
     { logLines: [SDK_IDENTITY(`arn:aws:sts::${ACCOUNT}:assumed-role/Other/x`), '{"taskArns":[]}'] },
@@ -210,9 +181,9 @@ for (const [name, over, outcome, decidedBy] of CASES) {
 }
 
 test('the caller ARN is kept as evidence', () => {
-  expect(
-    classify(evidence({ logLines: [...CLI_IDENTITY(TASK_CALLER), ...CLI_LIST_TASKS] })).evidence.callerArn,
-  ).toBe(TASK_CALLER);
+  expect(classify(evidence({ logLines: [...CLI_IDENTITY(TASK_CALLER), ...CLI_LIST_TASKS] })).evidence.callerArn).toBe(
+    TASK_CALLER,
+  );
 });
 
 test('a role with a path matches its assumed-role ARN', () => {

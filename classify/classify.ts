@@ -58,10 +58,7 @@ export function classify(e: CellEvidence): Classification {
   if (missing) return decided('NO_CREDENTIALS', missing);
 
   const unknown = lines.length > 0 ? lines.join('\n') : `no output (exit code ${e.exitCode ?? 'unknown'})`;
-  return decided(
-    'INFRA_ERROR',
-    `unrecognised output: ${unknown}${e.stoppedReason ? `; ${e.stoppedReason}` : ''}`,
-  );
+  return decided('INFRA_ERROR', `unrecognised output: ${unknown}${e.stoppedReason ? `; ${e.stoppedReason}` : ''}`);
 }
 
 function byIdentity(
@@ -75,16 +72,10 @@ function byIdentity(
   const isTaskRole = e.taskRoleArn !== undefined && role === roleName(e.taskRoleArn);
   const isInstanceRole = role === roleName(e.instanceRoleArn);
   if (!isTaskRole && !isInstanceRole) {
-    return decided(
-      'INFRA_ERROR',
-      `caller is neither the task role nor the instance role: ${callerArn}`,
-      callerArn,
-    );
+    return decided('INFRA_ERROR', `caller is neither the task role nor the instance role: ${callerArn}`, callerArn);
   }
-  if (deniedLine)
-    return decided(isTaskRole ? 'TASK_ROLE_DENIED' : 'INSTANCE_ROLE_DENIED', deniedLine, callerArn);
-  if (successLine)
-    return decided(isTaskRole ? 'TASK_ROLE' : 'INSTANCE_ROLE_LEAK', `caller ${callerArn}`, callerArn);
+  if (deniedLine) return decided(isTaskRole ? 'TASK_ROLE_DENIED' : 'INSTANCE_ROLE_DENIED', deniedLine, callerArn);
+  if (successLine) return decided(isTaskRole ? 'TASK_ROLE' : 'INSTANCE_ROLE_LEAK', `caller ${callerArn}`, callerArn);
   return decided(
     'INFRA_ERROR',
     `caller ${callerArn}, but the list-tasks call printed neither result nor denial`,

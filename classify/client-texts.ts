@@ -6,8 +6,7 @@ export const CLIENT_TEXTS = {
   /** botocore / CLI v1 / CLI v2: "Error when retrieving credentials from container-role: …" */
   containerCredentialsError: /Error when retrieving credentials from container-role/,
   /** CLI v1 "Received non 200 response 429", CLI v2 "(429)", the agent's own 429 body, our burst line. */
-  throttled:
-    /non 200 response \(?429\)?|You have reached maximum request limit|burst: \d+ fetches, [1-9]\d* throttled/,
+  throttled: /non 200 response \(?429\)?|You have reached maximum request limit|burst: \d+ fetches, [1-9]\d* throttled/,
   /** CLI v1 / v2 and boto3 ("NoCredentialsError: Unable to locate credentials"). */
   unableToLocate: /Unable to locate credentials/,
   /** SDK v3: always this text; which provider failed is only in a debug logger. */

@@ -45,8 +45,7 @@ export const DIMENSIONS = {
   },
   process: {
     values: ['pid1', 'env-reset-child', 'env-reset-child-profile-fix'],
-    describe:
-      'which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix',
+    describe: 'which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix',
   },
   imds: {
     values: ['reachable', 'blocked'],

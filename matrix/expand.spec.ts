@@ -55,9 +55,7 @@ test('products skip combinations that cannot exist and say why', () => {
 
 test('explicit cells that cannot exist are rejected with their path', () => {
   expect(() => expand('cells: [{}, { hostRules: none }]\n')).toThrow(BadInputError);
-  expect(() => expand('cells: [{}, { hostRules: none }]\n')).toThrow(
-    /m\.yaml: cells\[1\]: hostRules other than/,
-  );
+  expect(() => expand('cells: [{}, { hostRules: none }]\n')).toThrow(/m\.yaml: cells\[1\]: hostRules other than/);
 });
 
 test('a baseline that cannot exist is rejected', () => {

@@ -32,9 +32,7 @@ test('accepts JSON', () => {
 
 test('rejects an unknown dimension with its path and the accepted names', () => {
   const [problem] = problemsOf('cells:\n  - { network: host }\n  - { netwrk: host }\n');
-  expect(problem).toMatch(
-    /^cells\[1\]\.netwrk: unknown dimension "netwrk"; accepted: ami, hostRules, network/,
-  );
+  expect(problem).toMatch(/^cells\[1\]\.netwrk: unknown dimension "netwrk"; accepted: ami, hostRules, network/);
 });
 
 test('rejects an unknown value with the accepted values', () => {
@@ -44,15 +42,11 @@ test('rejects an unknown value with the accepted values', () => {
 });
 
 test('rejects a wrong type', () => {
-  expect(problemsOf('vary: { network: host }\n')).toEqual([
-    'vary.network: expected a list of network values',
-  ]);
+  expect(problemsOf('vary: { network: host }\n')).toEqual(['vary.network: expected a list of network values']);
 });
 
 test('rejects an empty value list', () => {
-  expect(problemsOf('vary: { network: [] }\n')[0]).toMatch(
-    /^vary\.network: expected at least one network value/,
-  );
+  expect(problemsOf('vary: { network: [] }\n')[0]).toMatch(/^vary\.network: expected at least one network value/);
 });
 
 test('rejects a YAML syntax error with its line', () => {
@@ -60,9 +54,7 @@ test('rejects a YAML syntax error with its line', () => {
 });
 
 test('rejects an empty matrix', () => {
-  expect(problemsOf('')).toEqual([
-    ': the matrix is empty; expected a mapping with baseline, vary, cross or cells',
-  ]);
+  expect(problemsOf('')).toEqual([': the matrix is empty; expected a mapping with baseline, vary, cross or cells']);
   expect(problemsOf('{}')).toHaveLength(1);
 });
 

@@ -6,9 +6,7 @@ import { BadInputError, type InputProblem } from '../model/errors.ts';
 import { DIMENSION_NAMES } from './dimensions.ts';
 import { type MatrixFile, matrixFileSchema, TOP_LEVEL_FIELDS } from './matrix-file.ts';
 
-export const DEFAULT_MATRIX_PATH = fileURLToPath(
-  new URL('../fixtures/matrices/default.yaml', import.meta.url),
-);
+export const DEFAULT_MATRIX_PATH = fileURLToPath(new URL('../fixtures/matrices/default.yaml', import.meta.url));
 
 /** Reads and validates a matrix file (YAML or JSON: JSON is YAML). Throws BadInputError listing every problem. */
 export async function loadMatrixFile(file: string = DEFAULT_MATRIX_PATH): Promise<MatrixFile> {
@@ -44,8 +42,7 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
     ]);
   }
   const parsed = matrixFileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new BadInputError(parsed.error.issues.flatMap((issue) => toProblems(issue, file)));
+  if (!parsed.success) throw new BadInputError(parsed.error.issues.flatMap((issue) => toProblems(issue, file)));
   return parsed.data;
 }
 
@@ -61,8 +58,7 @@ function toProblems(issue: z.core.$ZodIssue, file: string): InputProblem[] {
 
 function unknownKeyMessage(parentPath: readonly PropertyKey[], key: string): string {
   if (parentPath.length === 0) return `unknown field; accepted: ${TOP_LEVEL_FIELDS.join(', ')}`;
-  if (parentPath.length === 2 && parentPath[0] === 'expect')
-    return 'unknown field; accepted: when, outcome, because';
+  if (parentPath.length === 2 && parentPath[0] === 'expect') return 'unknown field; accepted: when, outcome, because';
   return `unknown dimension "${key}"; accepted: ${DIMENSION_NAMES.join(', ')}`;
 }
 

@@ -44,9 +44,7 @@ export const matrixFileSchema = z.strictObject(
       .optional(),
     baseline: partialCellSchema.optional(),
     vary: dimensionListsSchema.optional(),
-    cross: z
-      .array(dimensionListsSchema, { error: 'expected a list of mappings dimension → values' })
-      .optional(),
+    cross: z.array(dimensionListsSchema, { error: 'expected a list of mappings dimension → values' }).optional(),
     cells: z.array(partialCellSchema, { error: 'expected a list of partial cells' }).optional(),
     expect: z
       .array(

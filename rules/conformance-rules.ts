@@ -139,8 +139,7 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
   },
   {
     id: 'instance-role-minimal',
-    statement:
-      'The instance role (agent permissions only) is denied ecs:ListTasks: the seeds\' "Access Denied"',
+    statement: 'The instance role (agent permissions only) is denied ecs:ListTasks: the seeds\' "Access Denied"',
     source: SOURCES.kbArticle,
     when: (c) => c.instanceRolePolicy === 'minimal',
     outcome: 'INSTANCE_ROLE_DENIED',

@@ -4,8 +4,7 @@ import { DEFAULT_BASELINE, type PartialDimensions } from '../matrix/dimensions.t
 import { CREDENTIAL_RULES, INSTANCE_ROLE_RULES } from './conformance-rules.ts';
 import { expectationFor } from './expect.ts';
 
-const expectFor = (partial: PartialDimensions) =>
-  expectationFor(makeCell({ ...DEFAULT_BASELINE, ...partial }));
+const expectFor = (partial: PartialDimensions) => expectationFor(makeCell({ ...DEFAULT_BASELINE, ...partial }));
 
 // One case per rule: the configuration, the outcome and the chain of rules that decide it.
 const CASES: [PartialDimensions, string, string[]][] = [
@@ -15,11 +14,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ network: 'host', networkHostFlag: 'false' }, 'NOT_PLACED', ['network-host-flag-off']],
   [{ trust: 'ec2' }, 'ROLE_NOT_ASSUMABLE', ['trust-not-ecs-tasks']],
   [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
-  [
-    { client: 'sdk-js-v2-2016' },
-    'INSTANCE_ROLE_DENIED',
-    ['sdk-before-container-credentials', 'instance-role-minimal'],
-  ],
+  [{ client: 'sdk-js-v2-2016' }, 'INSTANCE_ROLE_DENIED', ['sdk-before-container-credentials', 'instance-role-minimal']],
   [{ process: 'env-reset-child' }, 'INSTANCE_ROLE_DENIED', ['env-reset-child', 'instance-role-minimal']],
   [{ ami: 'al2023-plain', hostRules: 'none' }, 'ENDPOINT_ERROR', ['endpoint-unreachable']],
   [
@@ -53,8 +48,7 @@ for (const [partial, outcome, chain] of CASES) {
 
 test('every rule is reached by at least one case', () => {
   const reached = new Set(CASES.flatMap(([, , chain]) => chain));
-  for (const rule of [...CREDENTIAL_RULES, ...INSTANCE_ROLE_RULES])
-    expect(reached, rule.id).toContain(rule.id);
+  for (const rule of [...CREDENTIAL_RULES, ...INSTANCE_ROLE_RULES]) expect(reached, rule.id).toContain(rule.id);
 });
 
 test('the documented rules on a plain AMI behave like an ECS-optimized one', () => {
@@ -63,9 +57,7 @@ test('the documented rules on a plain AMI behave like an ECS-optimized one', () 
 
 test('without route_localnet bridge fails and host works', () => {
   expect(expectFor({ ami: 'al2023-plain', hostRules: 'no-route-localnet' }).outcome).toBe('ENDPOINT_ERROR');
-  expect(expectFor({ ami: 'al2023-plain', hostRules: 'no-route-localnet', network: 'host' }).outcome).toBe(
-    'TASK_ROLE',
-  );
+  expect(expectFor({ ami: 'al2023-plain', hostRules: 'no-route-localnet', network: 'host' }).outcome).toBe('TASK_ROLE');
 });
 
 test('a malformed rps limit means the default 40,60, which a burst stays under', () => {
@@ -74,9 +66,7 @@ test('a malformed rps limit means the default 40,60, which a burst stays under',
 });
 
 test('the IMDS block does not affect host-mode tasks', () => {
-  expect(expectFor({ taskRole: 'unset', imds: 'blocked', network: 'host' }).outcome).toBe(
-    'INSTANCE_ROLE_DENIED',
-  );
+  expect(expectFor({ taskRole: 'unset', imds: 'blocked', network: 'host' }).outcome).toBe('INSTANCE_ROLE_DENIED');
 });
 
 test('a task proxy does not hide IMDS from Node SDKs (they ignore proxy variables)', () => {

@@ -49,7 +49,5 @@ function firstMatch<R extends Rule>(rules: readonly R[], cell: Cell): R {
 }
 
 export function matches(when: PartialDimensions, cell: Cell): boolean {
-  return (Object.entries(when) as [Dimension, string][]).every(
-    ([name, value]) => cell.dimensions[name] === value,
-  );
+  return (Object.entries(when) as [Dimension, string][]).every(([name, value]) => cell.dimensions[name] === value);
 }

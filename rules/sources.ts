@@ -5,15 +5,12 @@ export const SOURCES = {
   agentProxy: 'aws/amazon-ecs-agent README "HTTP proxy configuration" (NO_PROXY); amazon-ecs-agent#605',
   ecsInit: 'aws/amazon-ecs-agent ecs-init/exec/iptables/iptables.go; former agent functional tests',
   devGuideTroubleshoot: 'Amazon ECS Developer Guide, troubleshoot-task-iam-roles.md (seed)',
-  devGuideTaskRoles:
-    'Amazon ECS Developer Guide, task-iam-roles.md ("Using task IAM roles on your EC2 instances")',
-  kbArticle:
-    'AWS Knowledge Center, "How can I configure IAM task roles in Amazon ECS to avoid Access Denied?" (seed)',
+  devGuideTaskRoles: 'Amazon ECS Developer Guide, task-iam-roles.md ("Using task IAM roles on your EC2 instances")',
+  kbArticle: 'AWS Knowledge Center, "How can I configure IAM task roles in Amazon ECS to avoid Access Denied?" (seed)',
   sdkMinimum:
     'Amazon ECS Developer Guide, task-iam-roles.md (SDK versions from 2016-07-13); npm aws-sdk 2.4.6 vs 2.4.7',
   sdkClients: 'shared/reference/sdk-clients.md (client behaviour measured with a fake endpoint and IMDS)',
-  rpsLimit:
-    'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
+  rpsLimit: 'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
   iamSemantics: 'IAM policy evaluation: an identity policy without the action denies it',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

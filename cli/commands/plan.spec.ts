@@ -14,9 +14,7 @@ test('plan --json on the default matrix: ≥30 cells, ≥7 outcome classes, fewe
   expect(plan.cells.length).toBeGreaterThanOrEqual(30);
   expect(new Set(plan.cells.map((cell) => cell.expected.outcome)).size).toBeGreaterThanOrEqual(7);
   expect(plan.instanceGroups.length).toBeLessThan(plan.cells.length);
-  expect(plan.instanceGroups.flatMap((group) => group.cells).sort()).toEqual(
-    plan.cells.map((c) => c.id).sort(),
-  );
+  expect(plan.instanceGroups.flatMap((group) => group.cells).sort()).toEqual(plan.cells.map((c) => c.id).sort());
   expect(plan.cells[0]).toMatchObject({
     id: 'baseline',
     expected: { outcome: 'TASK_ROLE', rule: 'known-good' },
@@ -39,9 +37,7 @@ test('a bad matrix exits 2 with one line per problem naming file, path and accep
     const { exitCode, stdout, stderr } = await runCli(['plan', '--matrix', file]);
     expect(exitCode).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(
-      `${file}: cells[0].network: "hots" is not a network value; accepted: bridge, host`,
-    );
+    expect(stderr).toContain(`${file}: cells[0].network: "hots" is not a network value; accepted: bridge, host`);
     expect(stderr).toContain(`${file}: cells[1].colour: unknown dimension "colour"`);
   } finally {
     await rm(dir, { recursive: true, force: true });

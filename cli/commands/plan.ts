@@ -6,9 +6,7 @@ import { printPlan } from '../../plan/print-plan.ts';
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description(
-      'list the cells of a matrix, their expected outcomes and the instance groups (creates nothing)',
-    )
+    .description('list the cells of a matrix, their expected outcomes and the instance groups (creates nothing)')
     .option('--matrix <file>', 'matrix file (YAML or JSON); default: fixtures/matrices/default.yaml')
     .option('--json', 'print one JSON document: { cells, instanceGroups }')
     .action(async (options: { matrix?: string; json?: boolean }) => {
