@@ -1,0 +1,68 @@
+import { execa } from 'execa';
+import { InfrastructureError } from '../../model/errors.ts';
+
+/** A Debian package the lab or the report tests need, and the command that proves it is there. */
+export interface SystemPackage {
+  name: string;
+  command: string;
+  why: string;
+}
+
+export const LAB_PACKAGES: readonly SystemPackage[] = [
+  { name: 'iptables', command: 'iptables', why: "the instances' NAT and filter rules" },
+  { name: 'conntrack', command: 'conntrack', why: 'flushing stale NAT entries after rule changes' },
+  { name: 'awscli', command: '/usr/bin/aws', why: "AWS CLI v2, the seed's client in amazonlinux tasks" },
+  { name: 'binutils', command: 'strings', why: "the seed's .profile fix uses strings" },
+];
+
+export const REPORT_TEST_PACKAGES: readonly SystemPackage[] = [
+  { name: 'chromium', command: '/usr/bin/chromium', why: 'browser tests of report.html' },
+];
+
+export async function missingPackages(packages: readonly SystemPackage[]): Promise<SystemPackage[]> {
+  const checks = await Promise.all(
+    packages.map(async (pkg) => {
+      const found = await execa('sh', ['-c', `command -v ${pkg.command}`], { reject: false });
+      return found.exitCode === 0 ? undefined : pkg;
+    }),
+  );
+  return checks.filter((pkg): pkg is SystemPackage => pkg !== undefined);
+}
+
+/**
+ * Installs what is missing with apt-get when running as root; otherwise says exactly what to install.
+ * Quiet when everything is present.
+ */
+export async function ensureSystemPackages(
+  packages: readonly SystemPackage[],
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<void> {
+  const missing = await missingPackages(packages);
+  if (missing.length === 0) return;
+  const names = missing.map((pkg) => pkg.name).join(' ');
+  const reasons = missing.map((pkg) => `${pkg.name} (${pkg.why})`).join(', ');
+  if (process.getuid?.() !== 0) {
+    throw new InfrastructureError(
+      `missing system packages: ${reasons}. Install them with: sudo apt-get install -y ${names}`,
+    );
+  }
+  log(`installing missing system packages: ${names}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const update = await execa('apt-get', ['update', '-qq'], { reject: false, env });
+  const install = await execa(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((p) => p.name)],
+    {
+      reject: false,
+      env,
+    },
+  );
+  if (install.exitCode !== 0) {
+    const detail = String(install.stderr || update.stderr)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ');
+    throw new InfrastructureError(`apt-get install -y ${names} failed: ${detail}`);
+  }
+}
