@@ -67,8 +67,17 @@ export interface RunMetadata {
   amis: Record<string, { imageId: string; agentVersion?: string }>;
 }
 
+/** A failure outside any cell (setup/teardown project, a Playwright global error). Optional in v1. */
+export interface RunError {
+  /** Where it happened: the test's title path, or `playwright` for a global error. */
+  where: string;
+  message: string;
+}
+
 export interface RunResults {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   run: RunMetadata;
   cells: CellResult[];
+  /** Compatible v1 extension: run-level infrastructure failures; absent or empty when there were none. */
+  errors?: RunError[];
 }

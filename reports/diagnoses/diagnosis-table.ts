@@ -1,0 +1,255 @@
+import type { Dimension } from '../../matrix/dimensions.ts';
+import type { Outcome } from '../../model/outcome.ts';
+import { AMI_COMMANDS, CREDENTIALS_NAT_RULES, ROUTE_LOCALNET, setAgentConfig } from './ami-commands.ts';
+
+/** What a diagnosis's commands may depend on. */
+export interface CommandContext {
+  ami: keyof typeof AMI_COMMANDS;
+  /** The task role's name from the task definition, or a placeholder. */
+  taskRoleName: string;
+  /** A `--grep` pattern that selects exactly this cell. */
+  cellPattern: string;
+}
+
+export interface DiagnosisEntry {
+  id: string;
+  /** The entry applies to these actual outcomes… */
+  outcomes: readonly Outcome[];
+  /** …when every listed dimension has one of the listed values. */
+  dimensions?: Partial<Record<Dimension, readonly string[]>>;
+  /** Used only when no specific entry matched the cell. */
+  fallback?: boolean;
+  /** The item of the seeds' checklist this is about, in their words. */
+  checklist: string;
+  problem: string;
+  fix: string;
+  commands(context: CommandContext): string[];
+}
+
+const FELL_BACK: readonly Outcome[] = ['INSTANCE_ROLE_DENIED', 'INSTANCE_ROLE_LEAK', 'NO_CREDENTIALS'];
+const NO_TASK_ROLE: readonly Outcome[] = [...FELL_BACK, 'ENDPOINT_ERROR'];
+const KB = 'KB article: ';
+const GUIDE = 'Developer Guide, troubleshooting IAM roles for tasks: ';
+const NO_PROXY = 'NO_PROXY=169.254.169.254,169.254.170.2,/var/run/docker.sock';
+
+/**
+ * The diagnosis table, keyed by actual outcome + dimensions, in the seeds' words. Every specific
+ * entry that matches a cell is shown (the first is the primary cause); fallback entries only when
+ * nothing specific matched.
+ */
+export const DIAGNOSES: readonly DiagnosisEntry[] = [
+  {
+    id: 'harness-failed',
+    outcomes: ['INFRA_ERROR'],
+    checklist: 'Not a configuration verdict',
+    problem: 'The harness or its backend failed before the configuration could be judged.',
+    fix: 'Read the error text, fix the environment (credentials, quotas, the lab), then rerun this cell.',
+    commands: (c) => [`npx ecs-taskrole run --grep '${c.cellPattern}'`],
+  },
+  {
+    id: 'cell-timed-out',
+    outcomes: ['TIMEOUT'],
+    checklist: 'Not a configuration verdict',
+    problem: 'The cell reached its time limit before the task printed a verdict.',
+    fix: 'Rerun this cell; if the task is slow to start (image pull, package install), raise the cell time limit.',
+    commands: (c) => [`npx ecs-taskrole run --grep '${c.cellPattern}' --cell-timeout 600`],
+  },
+  {
+    id: 'working',
+    outcomes: ['TASK_ROLE'],
+    checklist: 'Known good configuration',
+    problem: 'Nothing: the task used its task role and the call succeeded.',
+    fix: 'No fix needed.',
+    commands: () => [],
+  },
+  {
+    id: 'agent-proxy-without-no-proxy',
+    outcomes: ['NOT_PLACED', ...NO_TASK_ROLE],
+    dimensions: { agentProxy: ['without-no-proxy'] },
+    checklist: `${KB}Verify proxy settings for the ECS container agent`,
+    problem: 'The agent sends its requests through HTTP_PROXY, including those to IMDS and the credentials endpoint.',
+    fix: `If you're using HTTP_PROXY on your ECS container agent configuration, apply the NO_PROXY setting (${NO_PROXY}), then restart the agent.`,
+    commands: (c) => setAgentConfig(c.ami, [NO_PROXY]),
+  },
+  {
+    id: 'task-iam-role-flag-off',
+    outcomes: ['NOT_PLACED'],
+    dimensions: { taskIamRoleFlag: ['false'] },
+    checklist: `${KB}Enable IAM roles in your ECS container agent configuration file`,
+    problem:
+      'ECS_ENABLE_TASK_IAM_ROLE is not true, so the instance lacks the task-iam-role attribute and ECS will not place a task that has a task role (RunTask reason ATTRIBUTE).',
+    fix: 'Set ECS_ENABLE_TASK_IAM_ROLE to true in /etc/ecs/ecs.config and restart the ECS container agent.',
+    commands: (c) => setAgentConfig(c.ami, ['ECS_ENABLE_TASK_IAM_ROLE=true']),
+  },
+  {
+    id: 'network-host-flag-off',
+    outcomes: ['NOT_PLACED'],
+    dimensions: { network: ['host'], networkHostFlag: ['false'] },
+    checklist: `${KB}Enable IAM roles in your ECS container agent configuration file`,
+    problem:
+      'The task uses the host network mode and ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST is not true, so the instance lacks the task-iam-role-network-host attribute.',
+    fix: 'Set ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST to true in /etc/ecs/ecs.config and restart the ECS container agent.',
+    commands: (c) => setAgentConfig(c.ami, ['ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true']),
+  },
+  {
+    id: 'agent-not-running',
+    outcomes: ['NOT_PLACED'],
+    fallback: true,
+    checklist: `${KB}Confirm that the ECS container agent is running`,
+    problem: 'The task was never placed: no registered container instance offered what the task needs.',
+    fix: 'Confirm that the ECS container agent is running and registered, then read the RunTask failure reason.',
+    commands: (c) => ['docker ps', AMI_COMMANDS[c.ami].agentStatus],
+  },
+  {
+    id: 'trust-principal',
+    outcomes: ['ROLE_NOT_ASSUMABLE'],
+    checklist: `${KB}Confirm that your IAM policy has the correct trust relationship with your Amazon ECS tasks`,
+    problem: 'ECS could not assume the task role: its trust policy does not name ecs-tasks.amazonaws.com.',
+    fix: 'Fix the trust principal: the task role must trust the service principal ecs-tasks.amazonaws.com with sts:AssumeRole.',
+    commands: (c) => [
+      `cat > trust.json <<'JSON'\n${TRUST_POLICY}\nJSON`,
+      `aws iam update-assume-role-policy --role-name ${c.taskRoleName} --policy-document file://trust.json`,
+    ],
+  },
+  {
+    id: 'credentials-endpoint-throttled',
+    outcomes: ['ENDPOINT_ERROR'],
+    dimensions: { load: ['burst'] },
+    checklist: `${GUIDE}The credential URL is being throttled`,
+    problem: 'The credentials endpoint answered HTTP 429: the task exceeded ECS_TASK_METADATA_RPS_LIMIT.',
+    fix: 'Raise ECS_TASK_METADATA_RPS_LIMIT (steady,burst; default 40,60) and restart the agent; reuse one SDK client instead of creating one per call.',
+    commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,150']),
+  },
+  {
+    id: 'route-localnet-missing',
+    outcomes: NO_TASK_ROLE,
+    dimensions: { ami: ['al2023-plain'], hostRules: ['no-route-localnet'] },
+    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    problem:
+      'The DNAT rule is there but net.ipv4.conf.all.route_localnet is off, so packets from bridge tasks to 127.0.0.1:51679 are dropped.',
+    fix: 'Enable route_localnet and make it permanent.',
+    commands: () => [...ROUTE_LOCALNET],
+  },
+  {
+    id: 'iptables-rules-not-saved',
+    outcomes: NO_TASK_ROLE,
+    dimensions: { ami: ['al2023-plain'], hostRules: ['not-saved-rebooted'] },
+    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    problem: 'The iptables rules were added by hand but not saved, so the reboot reset them to the default.',
+    fix: 'Add the rules again and save them so they survive a restart of the instance.',
+    commands: (c) => [...ROUTE_LOCALNET, ...CREDENTIALS_NAT_RULES, ...AMI_COMMANDS[c.ami].saveIptables],
+  },
+  {
+    id: 'iptables-rules-missing',
+    outcomes: NO_TASK_ROLE,
+    dimensions: { ami: ['al2023-plain'], hostRules: ['none'] },
+    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    problem:
+      'This AMI is not ECS-optimized and has no iptables rules sending 169.254.170.2:80 to the agent on 127.0.0.1:51679.',
+    fix: 'Add the required iptables rules (and route_localnet), then save them so they survive a reboot.',
+    commands: (c) => [...ROUTE_LOCALNET, ...CREDENTIALS_NAT_RULES, ...AMI_COMMANDS[c.ami].saveIptables],
+  },
+  {
+    id: 'endpoint-failed',
+    outcomes: ['ENDPOINT_ERROR'],
+    fallback: true,
+    checklist: `${GUIDE}"Unable to locate credentials" causes`,
+    problem: 'The credentials variable was set but the endpoint at 169.254.170.2 failed (unreachable, 4xx or 429).',
+    fix: 'Confirm that the agent is running, that the NAT rules to 127.0.0.1:51679 exist, and read the agent audit log.',
+    commands: (c) => [
+      'docker ps',
+      AMI_COMMANDS[c.ami].agentStatus,
+      'sudo iptables -t nat -S | grep 169.254.170.2',
+      'sudo tail -n 50 /var/log/ecs/audit.log',
+    ],
+  },
+  {
+    id: 'task-role-unset',
+    outcomes: FELL_BACK,
+    dimensions: { taskRole: ['unset'] },
+    checklist: `${KB}provide your IAM task role in the task definition`,
+    problem: 'The task definition has no taskRoleArn, so the SDK used the EC2 instance role instead.',
+    fix: 'Add taskRoleArn to the task definition, register a new revision and run the task from it.',
+    commands: () => [
+      '# add "taskRoleArn": "arn:aws:iam::ACCOUNT:role/TASK_ROLE_NAME" to taskdef.json, then:',
+      'aws ecs register-task-definition --cli-input-json file://taskdef.json',
+    ],
+  },
+  {
+    id: 'sdk-too-old',
+    outcomes: FELL_BACK,
+    dimensions: { client: ['sdk-js-v2-2016'] },
+    checklist: `${KB}Confirm that you're using the right AWS SDK`,
+    problem:
+      'The application uses an AWS SDK older than July 2016 (aws-sdk 2.4.6), which never asks the container endpoint.',
+    fix: 'Upgrade the SDK: the application must use a version no older than the July 2016 release (aws-sdk ≥ 2.4.7; better, SDK v3).',
+    commands: () => ['npm ls aws-sdk', 'npm install --save aws-sdk@latest'],
+  },
+  {
+    id: 'env-reset-child',
+    outcomes: FELL_BACK,
+    dimensions: { process: ['env-reset-child'] },
+    checklist: `${KB}Make the credential path environment variable available to non-PID 1 processes`,
+    problem:
+      'The client runs in a process started with a clean environment: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is available only to PID 1.',
+    fix: 'Export the variable for non-PID-1 processes in the .profile file (needs strings and grep in the image), then rebuild the image.',
+    commands: () => [
+      "RUN echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile",
+    ],
+  },
+  {
+    id: 'task-proxy-without-no-proxy',
+    outcomes: ['NO_CREDENTIALS'],
+    dimensions: { taskProxy: ['without-no-proxy'] },
+    checklist: `${KB}Verify proxy settings (here: the task's own HTTP_PROXY)`,
+    problem:
+      "The client sends its instance-metadata request through the task's HTTP_PROXY, which cannot reach 169.254.169.254.",
+    fix: 'Add NO_PROXY=169.254.169.254,169.254.170.2 to the task environment next to HTTP_PROXY.',
+    commands: () => [
+      '# task definition, containerDefinitions[].environment:',
+      '{ "name": "NO_PROXY", "value": "169.254.169.254,169.254.170.2" }',
+    ],
+  },
+  {
+    id: 'instance-role-leak',
+    outcomes: ['INSTANCE_ROLE_LEAK'],
+    checklist: `${KB}If a task can't find the IAM task role, the EC2 instance role is used instead`,
+    problem:
+      "Security finding: the call succeeded with the instance role, so every task on this instance has the instance role's permissions.",
+    fix: 'Fix the cause above, and narrow the instance role to what the ECS agent needs (AmazonEC2ContainerServiceforEC2Role).',
+    commands: () => ['aws iam list-attached-role-policies --role-name INSTANCE_ROLE_NAME'],
+  },
+  {
+    id: 'fell-back-unknown-cause',
+    outcomes: FELL_BACK,
+    fallback: true,
+    checklist: `${KB}To correctly configure IAM roles for your task, check the following`,
+    problem: 'The task did not get task-role credentials and fell back to the EC2 instance role (or to none).',
+    fix: 'Go through the checklist: agent running, IAM roles enabled in ecs.config, trust relationship, proxy settings, SDK version, iptables rules, PID 1.',
+    commands: (c) => [
+      'docker ps',
+      "sudo grep -E 'ECS_ENABLE_TASK_IAM_ROLE|PROXY' /etc/ecs/ecs.config",
+      'sudo iptables -t nat -S | grep 169.254.170.2',
+      AMI_COMMANDS[c.ami].agentStatus,
+    ],
+  },
+  {
+    id: 'task-role-lacks-permission',
+    outcomes: ['TASK_ROLE_DENIED'],
+    checklist: `${KB}The IAM task role must have all the permissions required by your application`,
+    problem: 'The task used its task role, but the role does not allow the call (here ecs:ListTasks).',
+    fix: 'Grant the task role the permission.',
+    commands: (c) => [
+      `aws iam put-role-policy --role-name ${c.taskRoleName} --policy-name allow-ecs-list-tasks --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:ListTasks","Resource":"*"}]}'`,
+    ],
+  },
+];
+
+const TRUST_POLICY = JSON.stringify(
+  {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  },
+  null,
+  2,
+);

@@ -1,0 +1,34 @@
+import { renderReport, startReport } from './app.ts';
+import { definitionList, h } from './dom.ts';
+import { renderControls } from './render-controls.ts';
+import { renderDetail } from './render-detail.ts';
+import { renderHistoryStrip } from './render-history.ts';
+import { renderInfraCells } from './render-infra.ts';
+import { renderCellButton, renderMatrix, renderSlot } from './render-matrix.ts';
+import { cellVisible, pivotCells } from './select-cells.ts';
+import { formatViewState, parseViewState } from './view-state.ts';
+
+/** Every function the page's script needs (see README.md for the rules they follow). */
+const CLIENT_FUNCTIONS = [
+  startReport,
+  renderReport,
+  h,
+  definitionList,
+  renderControls,
+  renderDetail,
+  renderHistoryStrip,
+  renderInfraCells,
+  renderMatrix,
+  renderSlot,
+  renderCellButton,
+  cellVisible,
+  pivotCells,
+  formatViewState,
+  parseViewState,
+];
+
+/** The page script: the functions' source, then the call that starts the report from the embedded data. */
+export function clientScript(dataElementId: string): string {
+  const functions = CLIENT_FUNCTIONS.map((fn) => fn.toString()).join('\n');
+  return `"use strict";\n${functions}\nstartReport(JSON.parse(document.getElementById(${JSON.stringify(dataElementId)}).textContent));\n`;
+}

@@ -1,0 +1,118 @@
+import type { ReportCell } from '../report-data.ts';
+import { h } from './dom.ts';
+import { renderHistoryStrip } from './render-history.ts';
+import type { ReportView } from './report-view.ts';
+import { pivotCells } from './select-cells.ts';
+
+/** The pivot table: one slot per (row value, column value), each listing its cells, deviations first. */
+export function renderMatrix(view: ReportView): HTMLElement {
+  const { data, state } = view;
+  const pivot = pivotCells(data, state);
+  if (pivot.shown === 0) return h('p', { id: 'matrix', class: 'empty' }, 'No cell matches these filters.');
+  const corner = `${state.rows || '(none)'} ↓ · ${state.cols || '(none)'} →`;
+  const head = h(
+    'thead',
+    null,
+    h(
+      'tr',
+      null,
+      h('th', { scope: 'col' }, corner),
+      ...pivot.colValues.map((value) => h('th', { scope: 'col' }, value)),
+    ),
+  );
+  const body = h('tbody', null);
+  for (const row of pivot.rowValues) {
+    const tr = h('tr', null, h('th', { scope: 'row' }, row));
+    for (const col of pivot.colValues) {
+      const key = `${row}\u0000${col}`;
+      tr.append(h('td', null, renderSlot(view, key, pivot.slots.get(key) ?? [])));
+    }
+    body.append(tr);
+  }
+  const caption = h(
+    'caption',
+    null,
+    `Rows: ${state.rows || '(none)'}; columns: ${state.cols || '(none)'}; ${pivot.shown} cells. Each cell shows its actual outcome, then how it compares with the expected outcome.`,
+  );
+  return h('div', { id: 'matrix' }, h('table', { class: 'matrix' }, caption, head, body));
+}
+
+/** A slot lists its first cells; the rest behind a button (client-only, not part of the link). */
+export function renderSlot(view: ReportView, key: string, cells: ReportCell[]): HTMLElement {
+  const limit = view.expandedSlots.has(key) ? cells.length : 24;
+  const list = h(
+    'ul',
+    { class: 'slot' },
+    ...cells.slice(0, limit).map((cell) => h('li', null, renderCellButton(view, cell))),
+  );
+  if (cells.length > limit) {
+    list.append(
+      h(
+        'li',
+        null,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'more',
+            'data-key': `more:${key}`,
+            onclick: () => {
+              view.expandedSlots.add(key);
+              view.setState(view.state);
+            },
+          },
+          `Show ${cells.length - limit} more`,
+        ),
+      ),
+    );
+  }
+  return list;
+}
+
+export function renderCellButton(view: ReportView, cell: ReportCell): HTMLElement {
+  const { data, state } = view;
+  const actual = data.outcomes[cell.a];
+  const expected = data.outcomes[cell.e];
+  const verdict = data.verdicts.find((candidate) => candidate.name === cell.v);
+  const comparison =
+    cell.v === 'fail'
+      ? `≠ deviation: expected ${expected?.name}`
+      : cell.v === 'infra'
+        ? `? no verdict (expected ${expected?.name})`
+        : '= as expected';
+  const differing: string[] = [];
+  data.dimensions.forEach((dimension, index) => {
+    const value = dimension.values[cell.d[index] as number];
+    if (dimension.name !== state.rows && dimension.name !== state.cols && value !== dimension.baseline) {
+      differing.push(`${dimension.name}=${value}`);
+    }
+  });
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: `cell v-${cell.v}`,
+      'data-key': `cell:${cell.id}`,
+      'data-cell': cell.id,
+      title: `${cell.id}: ${verdict?.meaning ?? ''}`,
+      onclick: () => view.setState({ ...state, cell: cell.id }),
+    },
+    h(
+      'span',
+      { class: 'outcome' },
+      h('span', { class: 'glyph', 'aria-hidden': 'true' }, actual?.glyph ?? '?'),
+      ` ${actual?.name}`,
+    ),
+    h('span', { class: 'comparison' }, comparison),
+    h(
+      'span',
+      { class: 'cell-id' },
+      differing.length > 0
+        ? differing.join(', ')
+        : cell.id === 'baseline'
+          ? 'baseline (known good)'
+          : 'only the row/column differ',
+    ),
+    cell.h ? renderHistoryStrip(view, cell) : null,
+  );
+}

@@ -1,0 +1,146 @@
+import { DIMENSION_NAMES, DIMENSIONS, type Dimension } from '../../matrix/dimensions.ts';
+import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../model/outcome.ts';
+import { type CellDiagnosis, diagnose } from '../diagnoses/diagnose.ts';
+import type { CellHistory } from '../history/history.ts';
+import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
+import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../results-schema.ts';
+import { truncateLog } from './truncate-log.ts';
+
+/**
+ * What the page's script receives: the results in a compact, de-duplicated form (a 2,000-cell run
+ * with 30 runs of history must stay a few MB). Indexes point into the tables next to them.
+ */
+export interface ReportData {
+  run: RunMetadata;
+  /** Oldest first; the last is this run. One entry when there is no history. */
+  runs: { runId: string; startedAt: string }[];
+  dimensions: { name: Dimension; describe: string; values: string[]; baseline: string }[];
+  outcomes: { name: Outcome; glyph: string; short: string; meaning: string; infra: boolean }[];
+  verdicts: { name: Verdict; glyph: string; text: string; meaning: string }[];
+  rules: { rule: string; statement: string; source: string; inferred: boolean; chain: string[] }[];
+  diagnoses: CellDiagnosis[];
+  cells: ReportCell[];
+  errors: RunError[];
+}
+
+export interface ReportCell {
+  id: string;
+  /** Value index per dimension, in `dimensions` order. */
+  d: number[];
+  /** Expected and actual outcome indexes, verdict, rule and diagnosis indexes. */
+  e: number;
+  a: number;
+  v: Verdict;
+  r: number;
+  g: number;
+  by: string;
+  arn?: string;
+  ms: number;
+  /** History: outcome index per run (-1: the run lacked the cell), flips between same-configuration runs. */
+  h?: number[];
+  flips?: number;
+  x: {
+    instanceGroup: string;
+    instanceId?: string;
+    amiId?: string;
+    taskArn?: string;
+    stoppedReason?: string;
+    exitCode?: number;
+    failures?: CellResult['details']['failures'];
+    taskDefinition?: unknown;
+    log: string[];
+    logNote?: string;
+  };
+}
+
+export function buildReportData(
+  results: RunResults,
+  history?: { runs: readonly RunResults[]; cells: Map<string, CellHistory> },
+): ReportData {
+  const dimensions = DIMENSION_NAMES.map((name) => ({
+    name,
+    describe: DIMENSIONS[name].describe,
+    values: valuesOf(name, results.cells),
+    baseline: DIMENSIONS[name].values[0] as string,
+  }));
+  const valueIndex = dimensions.map((dimension) => new Map(dimension.values.map((value, index) => [value, index])));
+  const outcomeIndex = new Map(OUTCOMES.map((outcome, index) => [outcome, index]));
+  const rules = new Interner<ReportData['rules'][number]>();
+  const diagnoses = new Interner<CellDiagnosis>();
+
+  const cells = results.cells.map((cell): ReportCell => {
+    const past = history?.cells.get(cell.id);
+    const { log, note } = truncateLog(cell.details.log);
+    const { expected } = cell;
+    const compact: ReportCell = {
+      id: cell.id,
+      d: DIMENSION_NAMES.map((name, index) => valueIndex[index]?.get(cell.dimensions[name]) ?? -1),
+      e: outcomeIndex.get(expected.outcome) ?? -1,
+      a: outcomeIndex.get(cell.actual.outcome) ?? -1,
+      v: cell.verdict,
+      r: rules.index({
+        rule: expected.rule,
+        statement: expected.statement,
+        source: expected.source,
+        inferred: expected.inferred,
+        chain: expected.chain,
+      }),
+      g: diagnoses.index(diagnose(cell)),
+      by: cell.actual.evidence.decidedBy,
+      ms: cell.durationMs,
+      x: { ...details(cell), log, ...(note ? { logNote: note } : {}) },
+    };
+    if (cell.actual.evidence.callerArn) compact.arn = cell.actual.evidence.callerArn;
+    if (past && past.points.length > 1) {
+      compact.h = past.points.map((point) => (point ? (outcomeIndex.get(point.outcome) ?? -1) : -1));
+      compact.flips = past.flips;
+    }
+    return compact;
+  });
+
+  return {
+    run: results.run,
+    runs: (history?.runs ?? [results]).map(({ run }) => ({ runId: run.runId, startedAt: run.startedAt })),
+    dimensions,
+    outcomes: OUTCOMES.map((name) => ({
+      name,
+      ...OUTCOME_LABELS[name],
+      meaning: OUTCOME_MEANINGS[name],
+      infra: INFRA_OUTCOMES.has(name),
+    })),
+    verdicts: VERDICT_ORDER.map((name) => ({ name, ...VERDICT_LABELS[name] })),
+    rules: rules.values,
+    diagnoses: diagnoses.values,
+    cells,
+    errors: results.errors ?? [],
+  };
+}
+
+/** The dimension's known values that occur (canonical order), then values the tool does not know. */
+function valuesOf(name: Dimension, cells: readonly CellResult[]): string[] {
+  const present = new Set(cells.map((cell) => cell.dimensions[name]));
+  const known = (DIMENSIONS[name].values as readonly string[]).filter((value) => present.has(value));
+  const extra = [...present].filter((value) => !known.includes(value)).sort();
+  return [...known, ...extra];
+}
+
+function details(cell: CellResult): Omit<ReportCell['x'], 'log' | 'logNote'> {
+  const { log: _log, ...rest } = cell.details;
+  return rest;
+}
+
+/** Stores each distinct value once (by its JSON) and hands out its index. */
+class Interner<T> {
+  readonly values: T[] = [];
+  private readonly seen = new Map<string, number>();
+  index(value: T): number {
+    const key = JSON.stringify(value);
+    let index = this.seen.get(key);
+    if (index === undefined) {
+      index = this.values.length;
+      this.values.push(value);
+      this.seen.set(key, index);
+    }
+    return index;
+  }
+}

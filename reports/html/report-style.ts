@@ -1,0 +1,68 @@
+/**
+ * The page's CSS, inlined. Colour only reinforces what glyphs and words already say (WCAG 1.4.1);
+ * deviations also get a thick border, cells without a verdict a dashed one.
+ */
+export const REPORT_CSS = `
+:root { color-scheme: light; --fail: #b3261e; --fail-bg: #fdecea; --pass: #1e6b34; --pass-bg: #eef7ef;
+  --infra: #5f5f5f; --infra-bg: #f1f1f1; --line: #c9c9c9; font-family: system-ui, sans-serif; }
+body { margin: 0 1.5rem 3rem; line-height: 1.4; color: #1b1b1b; }
+h1 { font-size: 1.5rem; margin: 1rem 0 .25rem; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
+dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+code, pre { font-family: ui-monospace, monospace; font-size: .85rem; }
+pre { background: #f6f6f6; border: 1px solid var(--line); padding: .6rem; overflow: auto; max-height: 28rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.meta { display: flex; flex-wrap: wrap; gap: 1rem 3rem; align-items: flex-start; }
+.meta dl { margin: 0; }
+.meta table.amis { width: auto; }
+.meta table.amis caption { text-align: left; font-weight: 600; }
+.totals { display: flex; flex-wrap: wrap; gap: .5rem; list-style: none; padding: 0; margin: .3rem 0; align-items: center; }
+.totals-label { font-weight: 600; min-width: 7rem; }
+.totals a { display: inline-block; border: 1px solid var(--line); border-radius: 4px; padding: .2rem .5rem; color: inherit; text-decoration: none; }
+.totals a:hover, .totals a:focus { text-decoration: underline; }
+.glyph { display: inline-block; min-width: 1.1em; text-align: center; font-weight: 700; }
+#controls { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-start; margin: 1rem 0; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .3rem .6rem; }
+fieldset.dimensions { flex-basis: 100%; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.check { display: block; white-space: nowrap; }
+details summary { cursor: pointer; }
+#controls .row { display: flex; gap: 1rem; align-items: center; }
+#shown { flex-basis: 100%; margin: 0; font-weight: 600; }
+table.matrix { border-collapse: collapse; }
+table.matrix caption { text-align: left; padding: .3rem 0; color: #444; }
+table.matrix th, table.matrix td { border: 1px solid var(--line); padding: .3rem; vertical-align: top; }
+table.matrix thead th { background: #f3f3f3; position: sticky; top: 0; }
+table.matrix tbody th { background: #fafafa; text-align: left; }
+ul.slot { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .25rem; min-width: 14rem; }
+button.cell { display: flex; flex-direction: column; align-items: flex-start; width: 100%; text-align: left; font: inherit;
+  font-size: .85rem; border: 1px solid var(--line); border-radius: 4px; padding: .25rem .4rem; cursor: pointer; background: #fff; }
+button.cell:hover, button.cell:focus { outline: 2px solid #1a56db; }
+button.cell .outcome { font-weight: 700; }
+button.cell .cell-id { color: #444; font-size: .8rem; overflow-wrap: anywhere; }
+.v-fail { border-color: var(--fail) !important; }
+button.cell.v-fail { border-width: 3px; background: var(--fail-bg); }
+button.cell.v-pass { background: var(--pass-bg); }
+button.cell.v-infra { border-style: dashed; border-width: 2px; background: var(--infra-bg); color: var(--infra); }
+.comparison { font-size: .8rem; }
+.history { font-size: .8rem; letter-spacing: .1em; }
+.history .tick.infra { color: var(--infra); }
+.flaky { font-weight: 700; }
+table.list { border-collapse: collapse; width: 100%; }
+table.list th, table.list td { border-bottom: 1px solid var(--line); padding: .25rem .4rem; text-align: left; vertical-align: top; }
+.error-text, .evidence { overflow-wrap: anywhere; }
+button.link { background: none; border: none; padding: 0; color: #1a56db; text-decoration: underline; cursor: pointer; font: inherit; }
+dialog#detail { width: min(70rem, 95vw); max-height: 92vh; padding: 1rem 1.5rem; border: 1px solid #888; }
+dialog::backdrop { background: rgb(0 0 0 / 35%); }
+.detail .close { float: right; }
+p.verdict { font-weight: 600; padding: .4rem .6rem; border-left: 6px solid var(--line); }
+p.verdict.v-fail { border-left-color: var(--fail); background: var(--fail-bg); }
+p.verdict.v-pass { border-left-color: var(--pass); background: var(--pass-bg); }
+p.verdict.v-infra { border-left-style: dashed; background: var(--infra-bg); }
+.diagnosis-item { border: 1px solid var(--line); border-radius: 4px; padding: .2rem .8rem; margin-bottom: .6rem; }
+.diagnosis-item h4 { margin: .5rem 0; }
+tr.differs th, tr.differs td { font-weight: 700; }
+section.infra-section { border-top: 3px dashed var(--infra); margin-top: 2rem; }
+.legend td:first-child { white-space: nowrap; }
+.note { color: #444; font-style: italic; }
+`;

@@ -1,0 +1,188 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import ResultsReporter from './reporter.ts';
+import { parseResults } from './results/results-validation.ts';
+import type { CellResult, RunMetadata } from './results-schema.ts';
+import { cellWith } from './test-support/cell-fixture.ts';
+import { syntheticResults } from './test-support/synthetic-results.ts';
+
+/** The parts of Playwright's TestCase/TestResult the reporter reads, built by hand. */
+function testCase(id: string, title: string, annotations: TestCase['annotations'] = []): TestCase {
+  return { id, title, annotations, titlePath: () => ['', 'cells', 'cells.spec.ts', title] } as unknown as TestCase;
+}
+function testResult(status: TestResult['status'], attachments: TestResult['attachments'] = [], errors: string[] = []) {
+  return {
+    status,
+    attachments,
+    errors: errors.map((message) => ({ message })),
+    duration: 1234,
+    retry: 0,
+  } as unknown as TestResult;
+}
+const json = (name: string, value: unknown) => ({
+  name,
+  contentType: 'application/json',
+  body: Buffer.from(JSON.stringify(value)),
+});
+const suiteOf = (tests: TestCase[]) => ({ allTests: () => tests }) as unknown as Suite;
+const fullResult = { status: 'passed', startTime: new Date('2026-11-20T02:00:00Z'), duration: 60_000 } as FullResult;
+const metadata: RunMetadata = { ...syntheticResults({ cells: 1 }).run, finishedAt: undefined, durationMs: undefined };
+
+let dir: string;
+test.beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'etr-reporter-'));
+});
+test.afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+const readResults = () => parseResults(readFileSync(join(dir, 'results.json'), 'utf8'), 'results.json');
+
+test('collects cell-result attachments in suite order and renders every report at the end', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const setup = testCase('s', 'provision');
+  const host = testCase('t2', 'network=host');
+  const baseline = testCase('t1', 'baseline');
+  reporter.onBegin({} as FullConfig, suiteOf([setup, baseline, host]));
+  reporter.onTestEnd(setup, testResult('passed', [json('run-metadata', metadata)]));
+  reporter.onTestEnd(
+    host,
+    testResult('failed', [json('cell-result', cellWith({ network: 'host' }, 'ENDPOINT_ERROR'))]),
+  );
+  reporter.onTestEnd(baseline, testResult('passed', [json('cell-result', cellWith({}))]));
+  await reporter.onEnd(fullResult);
+
+  const results = readResults();
+  expect(results.run).toMatchObject({
+    runId: metadata.runId,
+    backend: 'lab',
+    durationMs: 60_000,
+    finishedAt: '2026-11-20T02:01:00.000Z',
+  });
+  expect(results.cells.map((cell) => [cell.id, cell.actual.outcome, cell.verdict])).toEqual([
+    ['baseline', 'TASK_ROLE', 'pass'],
+    ['network=host', 'ENDPOINT_ERROR', 'fail'],
+  ]);
+  expect(results.errors).toBeUndefined();
+  for (const file of ['report.html', 'junit.xml', 'summary.md']) expect(existsSync(join(dir, file))).toBe(true);
+});
+
+test('results.json is valid while the run goes on, not only at the end', () => {
+  const reporter = new ResultsReporter({ outputDir: dir, writeIntervalMs: 0 });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onBegin({} as FullConfig, suiteOf([baseline]));
+  reporter.onTestEnd(baseline, testResult('passed', [json('cell-result', cellWith({}))]));
+  const results = readResults();
+  expect(results.cells).toHaveLength(1);
+  expect(results.run.matrixName).toBe('unknown');
+});
+
+test('a crashed cell test becomes INFRA_ERROR with its error text; a timed-out one TIMEOUT', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const crashed = testCase('t1', 'client=awscli-v1');
+  const slow = testCase('t2', 'x', [{ type: 'cell', description: 'rpsLimit=1,1,load=burst' }]);
+  reporter.onBegin({} as FullConfig, suiteOf([crashed, slow]));
+  reporter.onTestEnd(
+    crashed,
+    testResult('failed', [], ['\u001b[31mError: worker process exited unexpectedly\u001b[39m\n    at x']),
+  );
+  reporter.onTestEnd(slow, testResult('timedOut', [], ['Test timeout of 60000ms exceeded.']));
+  await reporter.onEnd(fullResult);
+  const [first, second] = readResults().cells as [CellResult, CellResult];
+  expect(first).toMatchObject({
+    id: 'client=awscli-v1',
+    dimensions: { client: 'awscli-v1', ami: 'al2023-ecs' },
+    expected: { outcome: 'TASK_ROLE', rule: 'known-good' },
+    actual: {
+      outcome: 'INFRA_ERROR',
+      evidence: {
+        decidedBy:
+          "the cell's test failed without attaching a cell-result: Error: worker process exited unexpectedly\n    at x",
+      },
+    },
+    verdict: 'infra',
+    details: { log: ['Error: worker process exited unexpectedly', '    at x'] },
+  });
+  expect(second).toMatchObject({
+    id: 'rpsLimit=1,1,load=burst',
+    actual: { outcome: 'TIMEOUT' },
+    dimensions: { rpsLimit: '1,1' },
+  });
+});
+
+test('attachments stored as files (merged blob reports) are read too', async () => {
+  const file = join(dir, 'attachment.json');
+  await writeFile(file, JSON.stringify(cellWith({})));
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onTestEnd(
+    baseline,
+    testResult('passed', [{ name: 'cell-result', contentType: 'application/json', path: file }]),
+  );
+  await reporter.onEnd(fullResult);
+  expect(readResults().cells.map((cell) => cell.id)).toEqual(['baseline']);
+});
+
+test('a retry replaces the earlier attempt of the same test', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onTestEnd(baseline, testResult('failed', [], ['boom']));
+  reporter.onTestEnd(baseline, testResult('passed', [json('cell-result', cellWith({}))]));
+  await reporter.onEnd(fullResult);
+  expect(readResults().cells.map((cell) => cell.actual.outcome)).toEqual(['TASK_ROLE']);
+});
+
+test('failures outside cells (setup, global errors) are kept as run errors; skipped cells are left out', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const setup = testCase('s', 'provision');
+  const skipped = testCase('t1', 'baseline');
+  reporter.onTestEnd(setup, testResult('failed', [], ['CreateCluster: AccessDenied']));
+  reporter.onTestEnd(skipped, testResult('skipped'));
+  reporter.onError({ message: 'Error: globalSetup failed' });
+  await reporter.onEnd(fullResult);
+  const results = readResults();
+  expect(results.cells).toEqual([]);
+  expect(results.errors).toEqual([
+    { where: 'cells › cells.spec.ts › provision', message: 'CreateCluster: AccessDenied' },
+    { where: 'playwright', message: 'Error: globalSetup failed' },
+  ]);
+});
+
+test('secret keys and session tokens never reach the files', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const leaky = cellWith({}, 'INFRA_ERROR', {
+    decidedBy: 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    log: [
+      '{"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "Token": "IQoJb3JpZ2luX2VjEXAMPLETOKEN"}',
+    ],
+  });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onTestEnd(baseline, testResult('passed', [json('cell-result', leaky)]));
+  reporter.onTestEnd(
+    testCase('t2', 'network=host'),
+    testResult('failed', [], ['sessionToken: IQoJb3JpZ2luX2VjEXAMPLETOKEN']),
+  );
+  await reporter.onEnd(fullResult);
+  for (const file of ['results.json', 'report.html', 'junit.xml', 'summary.md']) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    expect(text).not.toContain('EXAMPLEKEY');
+    expect(text).not.toContain('EXAMPLETOKEN');
+  }
+  expect(readFileSync(join(dir, 'results.json'), 'utf8')).toContain('[redacted]');
+});
+
+test('the output directory defaults to $ECS_TASKROLE_OUT', async () => {
+  const previous = process.env.ECS_TASKROLE_OUT;
+  process.env.ECS_TASKROLE_OUT = dir;
+  try {
+    const reporter = new ResultsReporter();
+    await reporter.onEnd(fullResult);
+    expect(existsSync(join(dir, 'results.json'))).toBe(true);
+  } finally {
+    if (previous === undefined) delete process.env.ECS_TASKROLE_OUT;
+    else process.env.ECS_TASKROLE_OUT = previous;
+  }
+});

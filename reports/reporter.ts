@@ -1,0 +1,161 @@
+import { join, resolve } from 'node:path';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  Suite,
+  TestCase,
+  TestError,
+  TestResult,
+} from '@playwright/test/reporter';
+import { DEFAULT_OUT_DIR } from '../run/run-config.ts';
+import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
+import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
+import { redactSecrets } from './reporter/redact.ts';
+import { loadResults } from './results/load-results.ts';
+import { writeFileAtomicSync } from './results/write-atomic.ts';
+import {
+  type CellResult,
+  RESULTS_SCHEMA_VERSION,
+  type RunError,
+  type RunMetadata,
+  type RunResults,
+} from './results-schema.ts';
+import { REPORT_FILES, serializeResults, writeRenderedReports } from './write-reports.ts';
+
+export interface ResultsReporterOptions {
+  /** Default: $ECS_TASKROLE_OUT, else reports/out/latest (relative to the working directory). */
+  outputDir?: string;
+  /** Earlier results.json files, oldest first, for the history strip and flakiness marks. */
+  history?: string[];
+  /** Least time between two rewrites of results.json while cells finish (default 1 s). */
+  writeIntervalMs?: number;
+}
+
+/**
+ * Playwright reporter: collects each cell's `cell-result` attachment (a crashed cell becomes INFRA_ERROR
+ * or TIMEOUT), keeps results.json current while the run goes on (atomic rewrites, at most one per
+ * interval, so a killed run leaves a valid file), and renders report.html, junit.xml and summary.md at
+ * the end. Works the same on a live run and on `merge-reports` of sharded blob reports.
+ * Use: `['./reports/reporter.ts', { outputDir }]`.
+ */
+export default class ResultsReporter implements Reporter {
+  private readonly outputDir: string;
+  private readonly history: string[];
+  private readonly writeIntervalMs: number;
+  private startedAt = new Date();
+  private metadata: RunMetadata | undefined;
+  /** Latest attempt per test (retries replace earlier attempts). */
+  private readonly cells = new Map<string, CellResult>();
+  private readonly errors = new Map<string, RunError>();
+  private order = new Map<string, number>();
+  private lastWrite = 0;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(options: ResultsReporterOptions = {}) {
+    this.outputDir = resolve(options.outputDir ?? process.env.ECS_TASKROLE_OUT ?? DEFAULT_OUT_DIR);
+    this.history = options.history ?? [];
+    this.writeIntervalMs = options.writeIntervalMs ?? 1_000;
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    this.startedAt = new Date();
+    this.order = new Map(suite.allTests().map((test, index) => [test.id, index]));
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    this.guard(() => {
+      const metadata = runMetadataOf(result);
+      if (metadata) this.metadata = mergeMetadata(this.metadata, metadata);
+      const cell = reportedCell(result) ?? this.unreportedCell(test, result);
+      if (cell) {
+        this.cells.set(test.id, cell);
+      } else if (result.status === 'failed' || result.status === 'timedOut' || result.status === 'interrupted') {
+        // A failing test that is not a cell (setup, teardown): the run's own infrastructure failure.
+        this.errors.set(test.id, {
+          where: test.titlePath().filter(Boolean).join(' › '),
+          message: errorText(result).join('\n') || result.status,
+        });
+      } else {
+        this.errors.delete(test.id);
+      }
+      this.scheduleWrite();
+    });
+  }
+
+  onError(error: TestError): void {
+    this.guard(() => {
+      const message = redactSecrets(error.message ?? error.value ?? 'unknown error');
+      this.errors.set(`global-${this.errors.size}`, { where: 'playwright', message });
+      this.scheduleWrite();
+    });
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+    await this.guardAsync(async () => {
+      const results = this.results(result);
+      writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(results));
+      const history = await Promise.all(this.history.map((file) => loadResults(file)));
+      writeRenderedReports(this.outputDir, results, [...history, results]);
+    });
+  }
+
+  /** The results as they stand; with the final result, the run's end time and duration. */
+  results(final?: FullResult): RunResults {
+    const base = this.metadata ?? defaultMetadata(final?.startTime ?? this.startedAt);
+    const run: RunMetadata = { ...base };
+    if (final) {
+      run.finishedAt ??= new Date(final.startTime.getTime() + final.duration).toISOString();
+      run.durationMs ??= final.duration;
+    }
+    const rank = (testId: string) => this.order.get(testId) ?? Number.MAX_SAFE_INTEGER;
+    const cells = [...this.cells.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([, cell]) => cell);
+    const errors = [...this.errors.values()];
+    return { schemaVersion: RESULTS_SCHEMA_VERSION, run, cells, ...(errors.length > 0 ? { errors } : {}) };
+  }
+
+  private unreportedCell(test: TestCase, result: TestResult): CellResult | undefined {
+    if (result.status === 'skipped') return undefined;
+    const id = cellIdOf(test);
+    return id ? crashedCell(id, result) : undefined;
+  }
+
+  private scheduleWrite(): void {
+    const wait = this.lastWrite + this.writeIntervalMs - Date.now();
+    if (wait <= 0) {
+      this.writeNow();
+    } else if (!this.pending) {
+      this.pending = setTimeout(() => this.guard(() => this.writeNow()), wait);
+      this.pending.unref();
+    }
+  }
+
+  private writeNow(): void {
+    this.pending = undefined;
+    this.lastWrite = Date.now();
+    writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(this.results()));
+  }
+
+  /** Playwright swallows reporter errors; say what went wrong instead of losing the report silently. */
+  private guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      process.stderr.write(`ecs-taskrole reporter: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  private async guardAsync(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      process.stderr.write(`ecs-taskrole reporter: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}

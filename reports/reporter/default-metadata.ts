@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import type { RunMetadata } from '../results-schema.ts';
+
+const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
+
+/** Metadata for a run whose setup attached none (a partial run, a fixture suite): honest unknowns. */
+export function defaultMetadata(startedAt: Date): RunMetadata {
+  return {
+    runId: `run-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
+    backend: 'lab',
+    region: 'unknown',
+    matrixName: 'unknown',
+    startedAt: startedAt.toISOString(),
+    toolVersion: toolVersion(),
+    amis: {},
+  };
+}
+
+export function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Several shards each attach their setup's metadata: keep the first, widen the time span, merge AMIs. */
+export function mergeMetadata(current: RunMetadata | undefined, next: RunMetadata): RunMetadata {
+  if (!current) return next;
+  return {
+    ...current,
+    startedAt: [current.startedAt, next.startedAt].sort()[0] as string,
+    amis: { ...next.amis, ...current.amis },
+  };
+}

@@ -1,0 +1,31 @@
+import { makeCell } from '../../matrix/cell.ts';
+import { DEFAULT_BASELINE, type PartialDimensions } from '../../matrix/dimensions.ts';
+import { instanceGroupId } from '../../matrix/instance-groups.ts';
+import type { Outcome } from '../../model/outcome.ts';
+import { expectationFor } from '../../rules/expect.ts';
+import { verdictOf } from '../../run/cell-result.ts';
+import type { CellResult } from '../results-schema.ts';
+
+/** One cell result with the rules' real expectation; `actual` defaults to the expected outcome. */
+export function cellWith(
+  partial: PartialDimensions,
+  actual?: Outcome,
+  extra: { decidedBy?: string; log?: string[]; taskRoleArn?: string } = {},
+): CellResult {
+  const cell = makeCell({ ...DEFAULT_BASELINE, ...partial });
+  const expected = expectationFor(cell);
+  const outcome = actual ?? expected.outcome;
+  return {
+    id: cell.id,
+    dimensions: cell.dimensions,
+    expected,
+    actual: { outcome, evidence: { decidedBy: extra.decidedBy ?? `decided ${outcome}` } },
+    verdict: verdictOf(expected.outcome, outcome),
+    durationMs: 1000,
+    details: {
+      instanceGroup: instanceGroupId(cell),
+      taskDefinition: extra.taskRoleArn ? { taskRoleArn: extra.taskRoleArn } : {},
+      log: extra.log ?? [],
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { renderReportHtml } from './html/render-report-html.ts';
+import { renderJunit } from './junit/render-junit.ts';
+import { renderSummary } from './markdown/render-summary.ts';
+import { writeFileAtomicSync } from './results/write-atomic.ts';
+import type { RunResults } from './results-schema.ts';
+
+export const REPORT_FILES = {
+  results: 'results.json',
+  html: 'report.html',
+  junit: 'junit.xml',
+  summary: 'summary.md',
+} as const;
+
+/** results.json as written to disk (stable, human-diffable). */
+export function serializeResults(results: RunResults): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}
+
+/**
+ * Renders report.html, junit.xml and summary.md for `results` into `outDir` (each atomically).
+ * `history` holds earlier runs, oldest first; the newest (`results`) may be its last element or absent.
+ */
+export function writeRenderedReports(
+  outDir: string,
+  results: RunResults,
+  history: readonly RunResults[] = [],
+): { html: string; junit: string; summary: string } {
+  const paths = {
+    html: join(outDir, REPORT_FILES.html),
+    junit: join(outDir, REPORT_FILES.junit),
+    summary: join(outDir, REPORT_FILES.summary),
+  };
+  writeFileAtomicSync(paths.html, renderReportHtml(results, history.length > 0 ? history : [results]));
+  writeFileAtomicSync(paths.junit, renderJunit(results));
+  writeFileAtomicSync(paths.summary, renderSummary(results));
+  return paths;
+}
