@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import { registerDiff } from './diff.ts';
 import { registerPlan } from './plan.ts';
+import { registerReport } from './report.ts';
 
 /** Every subcommand registers itself here: one line per command file. */
 export function registerCommands(program: Command): void {
   registerPlan(program);
+  registerReport(program);
+  registerDiff(program);
 }

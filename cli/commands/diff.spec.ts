@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { ResultsDiff } from '../../reports/diff/diff-results.ts';
+import type { CellResult, RunResults } from '../../reports/results-schema.ts';
+import { cellWith } from '../../reports/test-support/cell-fixture.ts';
+import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
+import { runCli } from '../test-support/run-cli.ts';
+
+let dir: string;
+test.beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'etr-diff-cli-'));
+});
+test.afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function save(name: string, runId: string, imageId: string, cells: CellResult[]): Promise<string> {
+  const base = syntheticResults({ cells: 1, runId });
+  const results: RunResults = {
+    ...base,
+    run: { ...base.run, amis: { 'al2023-ecs': { imageId, agentVersion: '1.0' } } },
+    cells,
+  };
+  const file = join(dir, name);
+  await writeFile(file, JSON.stringify(results));
+  return file;
+}
+
+test('a regression prints the cell and exits 1', async () => {
+  const baseline = await save('base.json', 'base', 'ami-old', [
+    cellWith({}),
+    cellWith({ network: 'host' }, 'ENDPOINT_ERROR'),
+  ]);
+  const candidate = await save('cand.json', 'cand', 'ami-new', [
+    cellWith({}, 'INSTANCE_ROLE_DENIED'),
+    cellWith({ network: 'host' }),
+  ]);
+  const { exitCode, stdout } = await runCli(['diff', baseline, candidate]);
+  expect(exitCode).toBe(1);
+  expect(stdout).toContain('  AMI al2023-ecs: ami-old (agent 1.0) → ami-new (agent 1.0)');
+  expect(stdout).toContain('1 regressions, 1 fixes, 0 changed, 0 new, 0 removed, 0 unchanged');
+  expect(stdout).toContain(
+    'Regressions (was as expected, now deviates):\n  ✗ baseline: TASK_ROLE → INSTANCE_ROLE_DENIED (expected TASK_ROLE, rule known-good)',
+  );
+  expect(stdout).toContain('Fixes (deviated, now as expected):\n  ✓ network=host: ENDPOINT_ERROR → TASK_ROLE');
+  expect(stdout).toContain('FAIL: 1 regressions');
+});
+
+test('fixes, changes, new and removed cells alone exit 0', async () => {
+  const baseline = await save('base.json', 'base', 'ami-1', [
+    cellWith({}, 'ENDPOINT_ERROR'),
+    cellWith({ imds: 'blocked' }),
+  ]);
+  const candidate = await save('cand.json', 'cand', 'ami-1', [
+    cellWith({}),
+    cellWith({ client: 'sdk-js-v3' }, 'INFRA_ERROR'),
+  ]);
+  const { exitCode, stdout } = await runCli(['diff', baseline, candidate]);
+  expect(exitCode).toBe(0);
+  expect(stdout).toContain('0 regressions, 1 fixes, 0 changed, 1 new, 1 removed, 0 unchanged');
+  expect(stdout).toContain('OK: no regressions');
+});
+
+test('--json prints one document; --out writes diff.json, diff.md, diff.html', async () => {
+  const baseline = await save('base.json', 'base', 'ami-1', [cellWith({})]);
+  const candidate = await save('cand.json', 'cand', 'ami-1', [cellWith({}, 'NO_CREDENTIALS')]);
+  const out = join(dir, 'out');
+  const { exitCode, stdout, stderr } = await runCli(['diff', baseline, candidate, '--json', '--out', out]);
+  expect(exitCode).toBe(1);
+  const diff = JSON.parse(stdout) as ResultsDiff;
+  expect(diff.counts.regression).toBe(1);
+  expect(diff.changes[0]).toMatchObject({
+    id: 'baseline',
+    kind: 'regression',
+    candidate: { outcome: 'NO_CREDENTIALS' },
+  });
+  expect(stderr).toContain('diff written:');
+  for (const name of ['diff.json', 'diff.md', 'diff.html']) expect(existsSync(join(out, name))).toBe(true);
+});
+
+test('a bad or missing file exits 2 naming the file and the problem', async () => {
+  const good = await save('good.json', 'g', 'ami-1', [cellWith({})]);
+  const bad = join(dir, 'bad.json');
+  await writeFile(bad, JSON.stringify({ schemaVersion: 1, run: {}, cells: [] }));
+  const wrongVersion = join(dir, 'v2.json');
+  await writeFile(wrongVersion, JSON.stringify({ schemaVersion: 2 }));
+  const badRun = await runCli(['diff', good, bad]);
+  expect(badRun.exitCode).toBe(2);
+  expect(badRun.stderr).toContain(`${bad}: run.runId:`);
+  const versionRun = await runCli(['diff', wrongVersion, good]);
+  expect(versionRun.exitCode).toBe(2);
+  expect(versionRun.stderr).toContain(
+    `${wrongVersion}: schemaVersion: schemaVersion 2; this ecs-taskrole reads results schema version 1`,
+  );
+  const missing = await runCli(['diff', good, join(dir, 'nope.json')]);
+  expect(missing.exitCode).toBe(2);
+  expect(missing.stderr).toContain(`${join(dir, 'nope.json')}: cannot read the results file: file not found`);
+  expect((await runCli(['diff', good])).exitCode).toBe(2);
+});

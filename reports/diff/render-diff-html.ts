@@ -1,0 +1,39 @@
+import { escapeHtml as e } from '../html/escape.ts';
+import { amiChanges } from './ami-changes.ts';
+import { CHANGE_LABELS, LISTED_KINDS } from './diff-labels.ts';
+import type { ResultsDiff } from './diff-results.ts';
+
+/** diff.html: one static, script-free file (CSP forbids everything but inline style). */
+export function renderDiffHtml(diff: ResultsDiff): string {
+  const { counts } = diff;
+  const sections = LISTED_KINDS.map((kind) => {
+    const changes = diff.changes.filter((change) => change.kind === kind);
+    if (changes.length === 0) return '';
+    const rows = changes
+      .map(
+        (change) =>
+          `<tr><td>${CHANGE_LABELS[kind].glyph} <code>${e(change.id)}</code></td><td>${e(change.baseline?.outcome ?? '–')}</td><td>${e(change.candidate?.outcome ?? '–')}</td><td>${e(change.candidate?.expected ?? change.baseline?.expected ?? '')}</td><td class="evidence">${e(change.candidate?.decidedBy ?? change.baseline?.decidedBy ?? '')}</td></tr>`,
+      )
+      .join('\n');
+    return `<section><h2>${CHANGE_LABELS[kind].glyph} ${e(CHANGE_LABELS[kind].heading)} (${changes.length})</h2>
+<table><thead><tr><th scope="col">Cell</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Expected</th><th scope="col">Evidence</th></tr></thead><tbody>
+${rows}
+</tbody></table></section>`;
+  }).join('\n');
+  const amis = amiChanges(diff.baseline, diff.candidate)
+    .map((change) => `<li>${e(change)}</li>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>ECS task-role conformance diff</title>
+<style>body{font-family:system-ui,sans-serif;margin:1rem 1.5rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}.evidence{overflow-wrap:anywhere;font-family:monospace;font-size:.85rem}</style>
+</head><body>
+<h1>${counts.regression > 0 ? `✗ ${counts.regression} regressions` : '✓ No regressions'}</h1>
+<p>Baseline <code>${e(diff.baseline.runId)}</code> (${e(diff.baseline.startedAt)}) → candidate <code>${e(diff.candidate.runId)}</code> (${e(diff.candidate.startedAt)}).</p>
+${amis ? `<ul>${amis}</ul>` : ''}
+<p><strong>${counts.regression} regressions · ${counts.fix} fixes · ${counts.changed} changed · ${counts.new} new · ${counts.removed} removed · ${counts.unchanged} unchanged</strong></p>
+${sections}
+</body></html>
+`;
+}

@@ -1,0 +1,15 @@
+import { BadInputError, type InputProblem } from '../../model/errors.ts';
+import type { RunResults } from '../results-schema.ts';
+import { loadResults } from './load-results.ts';
+
+/** Loads several results files; every bad file is reported, not only the first. */
+export async function loadAllResults(files: readonly string[]): Promise<RunResults[]> {
+  const settled = await Promise.allSettled(files.map((file) => loadResults(file)));
+  const problems: InputProblem[] = settled.flatMap((outcome) => {
+    if (outcome.status === 'fulfilled') return [];
+    if (outcome.reason instanceof BadInputError) return [...outcome.reason.problems];
+    throw outcome.reason;
+  });
+  if (problems.length > 0) throw new BadInputError(problems);
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<RunResults>).value);
+}
