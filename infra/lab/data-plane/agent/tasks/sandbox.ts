@@ -1,0 +1,142 @@
+/**
+ * One container as a real process tree: `unshare --pid --fork --mount-proc` so the container's command is
+ * PID 1 of its own PID namespace (with its environment in /proc/1/environ), a private mount namespace
+ * where /root is the image's home, and for bridge mode its own network and UTS namespaces (the caller
+ * wires the network before the command starts). Killing the sandbox kills the whole PID namespace.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { execa, type ResultPromise } from 'execa';
+
+/**
+ * PID 1 before the command: bind the paths the image needs from the host's /root into the task home
+ * (e.g. the pyenv Python), put the home over /root, set the hostname, report ready on fd 3, wait for "go",
+ * close fd 3 and exec the command. Runs with the container's environment, so it uses absolute paths.
+ * Exit 125 (Docker's "the daemon failed") when the set-up fails.
+ */
+const INIT_SCRIPT = `home=$1; host=$2; shift 2
+while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+  /bin/mkdir -p "$home\${1#/root}" && /bin/mount --rbind "$1" "$home\${1#/root}" || exit 125
+  shift
+done
+shift
+/bin/mount --rbind "$home" /root || exit 125
+if [ -n "$host" ]; then /bin/hostname "$host" || exit 125; fi
+cd /root || exit 125
+echo ready >&3
+read -r go <&3 || exit 125
+exec 3>&-
+exec "$@"`;
+
+export interface SandboxOptions {
+  argv: readonly string[];
+  env: Record<string, string>;
+  /** Per-task directory mounted over /root. */
+  homeDir: string;
+  /** Host paths under /root the image's programs need (kept visible inside the task home). */
+  keepUnderRoot: readonly string[];
+  /** Bridge: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
+  network: { mode: 'host' } | { mode: 'bridge'; hostname: string; configureNetwork: (pid: number) => Promise<void> };
+  onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+export interface SandboxExit {
+  /** Docker's convention: the exit status, or 128 + signal number. */
+  exitCode: number;
+}
+
+export interface Sandbox {
+  /** PID (in the agent's namespace) of the `unshare` process that holds the task's namespaces. */
+  pid: number;
+  exited: Promise<SandboxExit>;
+  /** SIGKILL: unshare --kill-child takes PID 1, and with it every process of the task. */
+  kill(): void;
+}
+
+export class SandboxStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SandboxStartError';
+  }
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const bridge = options.network.mode === 'bridge';
+  const namespaces = ['--pid', '--fork', '--mount-proc', '--ipc', '--kill-child=SIGKILL'];
+  if (bridge) namespaces.push('--net', '--uts');
+  const hostname = options.network.mode === 'bridge' ? options.network.hostname : '';
+  const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
+  const subprocess = execa(
+    '/usr/bin/unshare',
+    [
+      ...namespaces,
+      '/bin/sh',
+      '-c',
+      INIT_SCRIPT,
+      'lab-init',
+      options.homeDir,
+      hostname,
+      ...keep,
+      '--',
+      ...options.argv,
+    ],
+    {
+      env: options.env,
+      extendEnv: false,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      buffer: false,
+      reject: false,
+    },
+  );
+  const collected: string[] = [];
+  const forward = (stream: 'stdout' | 'stderr', readable: Readable | null) =>
+    new Promise<void>((resolve) => {
+      if (!readable) return resolve();
+      const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY });
+      lines.on('line', (line) => {
+        if (collected.length < 20) collected.push(line);
+        options.onOutput(stream, line);
+      });
+      lines.on('close', resolve);
+    });
+  const outputDone = Promise.all([forward('stdout', subprocess.stdout), forward('stderr', subprocess.stderr)]);
+  // Resolves once the process is gone and every output line was delivered.
+  const exited = exitOf(subprocess).then(async (exit) => {
+    await outputDone;
+    return exit;
+  });
+  const control = subprocess.stdio[3] as unknown as NodeJS.ReadWriteStream | undefined;
+  const pid = subprocess.pid;
+  if (!control || pid === undefined) {
+    subprocess.kill('SIGKILL');
+    throw new SandboxStartError('could not start unshare');
+  }
+
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => control.once('data', () => resolve(true))),
+    exited.then(() => false),
+  ]);
+  if (!ready) {
+    const { exitCode } = await exited;
+    throw new SandboxStartError(`task set-up failed (exit ${exitCode}): ${collected.join(' | ')}`);
+  }
+  try {
+    if (options.network.mode === 'bridge') await options.network.configureNetwork(pid);
+  } catch (error) {
+    subprocess.kill('SIGKILL');
+    await exited;
+    throw new SandboxStartError(`task network set-up failed: ${error instanceof Error ? error.message : error}`, {
+      cause: error,
+    });
+  }
+  control.write('go\n');
+  return { pid, exited, kill: () => subprocess.kill('SIGKILL') };
+}
+
+async function exitOf(subprocess: ResultPromise): Promise<SandboxExit> {
+  const result = await subprocess;
+  if (typeof result.exitCode === 'number') return { exitCode: result.exitCode };
+  return { exitCode: 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 0) };
+}
