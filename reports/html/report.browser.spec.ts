@@ -1,0 +1,221 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, type Page, test } from '@playwright/test';
+import { runCli } from '../../cli/test-support/run-cli.ts';
+import { FIXTURE_CELLS, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
+import { HOSTILE_LINE } from '../test-support/synthetic-results.ts';
+import { writeRenderedReports } from '../write-reports.ts';
+
+// Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.
+test.use({
+  browserName: 'chromium',
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+});
+
+let dir: string;
+/** Rendered by the real CLI (`report` with three runs of history): the path users take. */
+let reportUrl: string;
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'etr-report-browser-'));
+  const files = await Promise.all(
+    reportFixtureRuns().map(async (run, index) => {
+      const file = join(dir, `results-${index}.json`);
+      await writeFile(file, JSON.stringify(run));
+      return file;
+    }),
+  );
+  const { exitCode, stderr } = await runCli(['report', ...files, '--out', dir]);
+  expect(exitCode, stderr).toBe(0);
+  reportUrl = pathToFileURL(join(dir, 'report.html')).href;
+});
+test.afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Fails the test on any script error, dialog, console error or request leaving the file. */
+function watch(page: Page) {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
+  });
+  return problems;
+}
+
+const cellButton = (page: Page, id: string) => page.locator(`#matrix button.cell[data-cell="${id}"]`);
+
+test('default view: metadata, totals, AMI × network matrix with glyph and text in every cell', async ({
+  page,
+}, testInfo) => {
+  const problems = watch(page);
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(reportUrl);
+  await expect(page.locator('h1')).toHaveText('ECS task-role conformance: default on lab');
+  await expect(page.locator('header')).toContainText('ami-0a2023ecs0000001');
+  await expect(page.locator('header')).toContainText('1.101.0');
+  await expect(page.locator('header')).toContainText('3 runs (this one and 2 before it)');
+  await expect(page.locator('ul.totals').first()).toContainText('≠ deviation: 1');
+  await expect(page.locator('ul.totals').first()).toContainText('? no verdict: 1');
+  await expect(page.locator('#matrix thead th')).toHaveText(['ami ↓ · network →', 'bridge', 'host']);
+  await expect(page.locator('#matrix tbody th')).toHaveText(['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain']);
+  // Deviations first in their slot, spelled out, never colour alone.
+  const deviation = cellButton(page, FIXTURE_CELLS.deviation);
+  await expect(deviation).toContainText('⇩ INSTANCE_ROLE_DENIED');
+  await expect(deviation).toContainText('≠ deviation: expected TASK_ROLE');
+  await expect(
+    page.locator('#matrix tbody tr').first().locator('td').nth(1).locator('button.cell').first(),
+  ).toHaveAttribute('data-cell', FIXTURE_CELLS.deviation);
+  for (const text of await page.locator('#matrix button.cell .outcome').allInnerTexts())
+    expect(text).toMatch(/^\S+ [A-Z_]+$/);
+  await testInfo.attach('default-view', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  expect(problems).toEqual([]);
+});
+
+test('pivot any dimension onto rows and columns; the layout is kept in the URL', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto(reportUrl);
+  await page.locator('select[data-key="rows"]').selectOption('client');
+  await page.locator('select[data-key="cols"]').selectOption('process');
+  await expect(page).toHaveURL(/#rows=client&cols=process$/);
+  await expect(page.locator('#matrix tbody th')).toHaveText([
+    'awscli-v2',
+    'awscli-v1',
+    'sdk-js-v3',
+    'sdk-js-v2',
+    'sdk-js-v2-2016',
+  ]);
+  await expect(page.locator('#matrix thead th')).toHaveText([
+    'client ↓ · process →',
+    'pid1',
+    'env-reset-child',
+    'env-reset-child-profile-fix',
+  ]);
+  await page.reload();
+  await expect(page.locator('select[data-key="rows"]')).toHaveValue('client');
+  await expect(page.locator('#matrix tbody th').first()).toHaveText('awscli-v2');
+  await page.locator('button[data-key="swap"]').click();
+  await expect(page.locator('#matrix tbody th').first()).toHaveText('pid1');
+  expect(problems).toEqual([]);
+});
+
+test('filters by verdict, outcome and dimension survive a reload', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto(reportUrl);
+  const total = await page.locator('#matrix button.cell').count();
+  await page.getByRole('checkbox', { name: /as expected/ }).uncheck();
+  await expect(page.locator('#matrix button.cell')).toHaveCount(2);
+  await expect(page).toHaveURL(/verdict=fail&verdict=infra/);
+  await page.locator('details[data-key="group:network"] summary').click();
+  await page.getByRole('checkbox', { name: /^bridge/ }).uncheck();
+  await expect(page.locator('#matrix button.cell')).toHaveCount(1);
+  await page.reload();
+  await expect(page.locator('#matrix button.cell')).toHaveCount(1);
+  await expect(cellButton(page, FIXTURE_CELLS.deviation)).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /as expected/ })).not.toBeChecked();
+  await expect(page.locator('#shown')).toHaveText(`Showing 1 of ${total} cells`);
+  await page.locator('button[data-key="reset"]').click();
+  await expect(page.locator('#matrix button.cell')).toHaveCount(total);
+  // An outcome filter from a shared link.
+  await page.goto(`${reportUrl}#outcome=INFRA_ERROR`);
+  await expect(page.locator('#matrix button.cell')).toHaveCount(1);
+  expect(problems).toEqual([]);
+});
+
+test('drill-down: evidence, rule, diagnosis with the AMI commands, log and task definition; kept in the URL', async ({
+  page,
+}) => {
+  const problems = watch(page);
+  await page.goto(reportUrl);
+  await cellButton(page, FIXTURE_CELLS.deviation).click();
+  const detail = page.locator('dialog#detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.locator('h2')).toHaveText('⇩ INSTANCE_ROLE_DENIED — network=host');
+  await expect(detail.locator('p.verdict')).toContainText(
+    'Deviation: expected TASK_ROLE (rule known-good), got INSTANCE_ROLE_DENIED',
+  );
+  await expect(detail).toContainText('Go through the checklist');
+  await expect(detail.locator('pre.commands')).toContainText('sudo systemctl status ecs');
+  await expect(detail).toContainText('Commands (Amazon Linux 2023 (systemd))');
+  await expect(detail).toContainText('With the flags on, the documented rules in place and a trusting role');
+  await expect(detail.locator('pre.taskdef')).toContainText('"networkMode": "host"');
+  await expect(detail.locator('pre.log')).toContainText('AccessDeniedException');
+  await expect(page).toHaveURL(/#cell=network%3Dhost$/);
+  await page.reload();
+  await expect(detail).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(page).not.toHaveURL(/cell=/);
+  // The diagnosis of a documented failure, with the AL1 (upstart) restart commands.
+  await page.goto(`${reportUrl}#cell=ami%3Dal1-ecs`);
+  await expect(detail).toContainText('As expected: the known-good behaviour.');
+  await page.goto(`${reportUrl}#cell=taskIamRoleFlag%3Dfalse`);
+  await expect(detail.locator('pre.commands')).toHaveText(
+    "echo 'ECS_ENABLE_TASK_IAM_ROLE=true' | sudo tee -a /etc/ecs/ecs.config\nsudo systemctl restart ecs",
+  );
+  expect(problems).toEqual([]);
+});
+
+test('infrastructure errors are listed apart and marked as no verdict', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto(reportUrl);
+  await expect(cellButton(page, FIXTURE_CELLS.infra)).toContainText('? no verdict (expected TASK_ROLE)');
+  const infra = page.locator('#infra-cells');
+  await expect(infra.locator('tbody tr')).toHaveCount(1);
+  await expect(infra).toContainText('RunTask: ThrottlingException: Rate exceeded');
+  await infra.getByRole('button', { name: FIXTURE_CELLS.infra }).click();
+  await expect(page.locator('dialog#detail')).toContainText('No verdict: the harness or backend failed (INFRA_ERROR)');
+  expect(problems).toEqual([]);
+});
+
+test('history strip and flaky mark', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto(reportUrl);
+  const flaky = cellButton(page, FIXTURE_CELLS.flaky);
+  await expect(flaky.locator('.history')).toHaveAttribute(
+    'aria-label',
+    'history, oldest first: TASK_ROLE, ENDPOINT_ERROR, TASK_ROLE',
+  );
+  await expect(flaky).toContainText('≈ flaky (2 changes)');
+  await expect(cellButton(page, 'baseline')).not.toContainText('flaky');
+  await flaky.click();
+  await expect(page.locator('dialog#detail ol.history-list li')).toHaveText([
+    '2026-11-18T02:00:00.000Z run-2026-11-18: ✔ TASK_ROLE',
+    '2026-11-19T02:00:00.000Z run-2026-11-19: ↯ ENDPOINT_ERROR',
+    '2026-11-20T02:00:00.000Z run-2026-11-20: ✔ TASK_ROLE',
+  ]);
+  expect(problems).toEqual([]);
+});
+
+test('a hostile log line renders as inert text: no dialog, no script, no element', async ({ page }) => {
+  // Rendered in this process this time (the reporter's path), without history.
+  const [, , newest] = reportFixtureRuns();
+  writeRenderedReports(join(dir, 'single'), newest as NonNullable<typeof newest>);
+  const problems = watch(page);
+  await page.goto(`${pathToFileURL(join(dir, 'single', 'report.html')).href}#cell=network%3Dhost`);
+  const detail = page.locator('dialog#detail');
+  await expect(detail.locator('pre.log')).toContainText(HOSTILE_LINE);
+  await expect(detail.locator('.evidence')).toContainText(HOSTILE_LINE);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(page.locator('body img')).toHaveCount(0);
+  await expect(page.locator('script')).toHaveCount(2);
+  expect(problems).toEqual([]);
+});
