@@ -14,6 +14,8 @@ export interface SyntheticOptions {
   cells?: number;
   /** Seed for the pseudo-random choices; the same seed gives the same results. */
   seed?: number;
+  /** Separate seed for the outcomes, so runs of the same matrix (same `seed`) can differ. Default: `seed`. */
+  outcomeSeed?: number;
   /** Share of cells whose actual outcome deviates from the expectation. */
   deviations?: number;
   /** Share of cells that end in INFRA_ERROR or TIMEOUT. */
@@ -45,7 +47,8 @@ export function syntheticResults(options: SyntheticOptions = {}): RunResults {
     const dimensions = randomDimensions(random);
     all.set(makeCell(dimensions).id, dimensions);
   }
-  const cells = [...all.values()].map((dimensions) => syntheticCell(dimensions, random, options));
+  const outcomeRandom = options.outcomeSeed === undefined ? random : mulberry32(options.outcomeSeed);
+  const cells = [...all.values()].map((dimensions) => syntheticCell(dimensions, outcomeRandom, options));
   const startedAt = options.startedAt ?? '2026-11-20T02:00:00.000Z';
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
