@@ -30,5 +30,7 @@ const CLIENT_FUNCTIONS = [
 /** The page script: the functions' source, then the call that starts the report from the embedded data. */
 export function clientScript(dataElementId: string): string {
   const functions = CLIENT_FUNCTIONS.map((fn) => fn.toString()).join('\n');
+  // Inlined in <script>: these sequences would end or confuse the element.
+  if (/<\/script|<!--/i.test(functions)) throw new Error('a client function contains </script or <!--');
   return `"use strict";\n${functions}\nstartReport(JSON.parse(document.getElementById(${JSON.stringify(dataElementId)}).textContent));\n`;
 }

@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { DIMENSION_NAMES } from '../../../matrix/dimensions.ts';
+import { formatViewState, parseViewState, type ViewState } from './view-state.ts';
+
+const names = [...DIMENSION_NAMES];
+
+test('an empty hash is the default view: rows ami, columns network, no filters', () => {
+  expect(parseViewState('', names)).toEqual({
+    rows: 'ami',
+    cols: 'network',
+    filters: {},
+    outcomes: [],
+    verdicts: [],
+    q: '',
+    cell: '',
+  });
+  expect(formatViewState(parseViewState('', names))).toBe('');
+});
+
+test('every part of a view survives the round trip, values with commas and = included', () => {
+  const state: ViewState = {
+    rows: 'client',
+    cols: '',
+    filters: { rpsLimit: ['1,1', 'default'], network: ['host'] },
+    outcomes: ['TASK_ROLE', 'NOT_PLACED'],
+    verdicts: ['fail'],
+    q: 'ami=al2',
+    cell: 'rpsLimit=1,1,load=burst',
+  };
+  expect(parseViewState(formatViewState(state), names)).toEqual(state);
+});
+
+test('unknown dimensions in rows, columns or filters are ignored', () => {
+  const state = parseViewState('#rows=colour&cols=shape&colour=red&network=host', names);
+  expect(state).toMatchObject({ rows: 'ami', cols: 'network', filters: { network: ['host'] } });
+});

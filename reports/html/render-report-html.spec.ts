@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { cellWith } from '../test-support/cell-fixture.ts';
+import { HOSTILE_LINE, syntheticResults } from '../test-support/synthetic-results.ts';
+import { renderReportHtml } from './render-report-html.ts';
+import { buildReportData } from './report-data.ts';
+
+const results = {
+  ...syntheticResults(),
+  errors: [{ where: 'setup <b>', message: HOSTILE_LINE }],
+};
+results.cells[1] = cellWith({ network: 'host' }, 'INSTANCE_ROLE_DENIED', {
+  decidedBy: HOSTILE_LINE,
+  log: [HOSTILE_LINE],
+});
+const html = renderReportHtml(results);
+
+test('one self-contained file: no external script, style, image or link', () => {
+  expect(html).not.toMatch(/<(script|img|link|iframe)[^>]*\s(src|href)=/i);
+  expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+  expect(html).not.toMatch(/url\(|@import/);
+  expect(html.match(/<script\b/g)).toHaveLength(2);
+});
+
+test('the Content-Security-Policy allows exactly the inline script, by hash, and no network', () => {
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+  const script = /<script>([\s\S]*)<\/script>\n<\/body>/.exec(html)?.[1] ?? '';
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+});
+
+test('hostile text never appears unescaped: not in the data block, not in the static parts', () => {
+  const withoutOwnScript = html.replace(/<script>[\s\S]*<\/script>\n<\/body>/, '');
+  expect(withoutOwnScript).not.toContain('<script>window');
+  expect(withoutOwnScript).not.toContain('<img');
+  expect(withoutOwnScript).toContain('setup &lt;b&gt;');
+  const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+  expect(data).not.toMatch(/[<>]/);
+  expect((JSON.parse(data) as { errors: { message: string }[] }).errors[0]?.message).toBe(HOSTILE_LINE);
+});
+
+test('report data stores each rule and diagnosis once', () => {
+  const data = buildReportData(syntheticResults({ cells: 300 }));
+  expect(data.cells).toHaveLength(300);
+  expect(data.rules.length).toBeLessThan(30);
+  // Diagnoses differ by AMI, role name and (for infra cells) the cell's own rerun command.
+  expect(data.diagnoses.length).toBeLessThan(100);
+  expect(new Set(data.rules.map((rule) => JSON.stringify(rule))).size).toBe(data.rules.length);
+});
