@@ -3,9 +3,9 @@ import type { RunMetadata } from '../results-schema.ts';
 /** `al2023-ecs: ami-1 (agent 1.100.0) → ami-2 (agent 1.101.0)` for every AMI profile that differs. */
 export function amiChanges(baseline: RunMetadata, candidate: RunMetadata): string[] {
   const profiles = [...new Set([...Object.keys(baseline.amis), ...Object.keys(candidate.amis)])].sort();
-  const describe = (ami: RunMetadata['amis'][string] | undefined) =>
+  const describeAmi = (ami: RunMetadata['amis'][string] | undefined) =>
     ami ? `${ami.imageId}${ami.agentVersion ? ` (agent ${ami.agentVersion})` : ''}` : '(not used)';
   return profiles
-    .filter((profile) => describe(baseline.amis[profile]) !== describe(candidate.amis[profile]))
-    .map((profile) => `${profile}: ${describe(baseline.amis[profile])} → ${describe(candidate.amis[profile])}`);
+    .filter((profile) => describeAmi(baseline.amis[profile]) !== describeAmi(candidate.amis[profile]))
+    .map((profile) => `${profile}: ${describeAmi(baseline.amis[profile])} → ${describeAmi(candidate.amis[profile])}`);
 }

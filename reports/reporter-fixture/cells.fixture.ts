@@ -2,8 +2,8 @@ import { test } from '@playwright/test';
 import { cellWith } from '../test-support/cell-fixture.ts';
 import { HOSTILE_LINE, syntheticResults } from '../test-support/synthetic-results.ts';
 
-test('provision', async ({}, testInfo) => {
-  await testInfo.attach('run-metadata', {
+test('provision', async () => {
+  await test.info().attach('run-metadata', {
     contentType: 'application/json',
     body: JSON.stringify({
       ...syntheticResults({ cells: 1, runId: 'run-fixture' }).run,
@@ -22,8 +22,8 @@ const CELLS = [
 ];
 
 for (const cell of CELLS) {
-  test(cell.id, async ({}, testInfo) => {
-    await testInfo.attach('cell-result', { contentType: 'application/json', body: JSON.stringify(cell) });
+  test(cell.id, async () => {
+    await test.info().attach('cell-result', { contentType: 'application/json', body: JSON.stringify(cell) });
   });
 }
 
