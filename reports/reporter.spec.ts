@@ -186,3 +186,18 @@ test('the output directory defaults to $ECS_TASKROLE_OUT', async () => {
     else process.env.ECS_TASKROLE_OUT = previous;
   }
 });
+
+test('earlier results files given as history reach the report', async () => {
+  const earlier = join(dir, 'earlier.json');
+  await writeFile(
+    earlier,
+    JSON.stringify({ ...syntheticResults({ cells: 1, runId: 'run-0' }), cells: [cellWith({}, 'ENDPOINT_ERROR')] }),
+  );
+  const reporter = new ResultsReporter({ outputDir: dir, history: [earlier] });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onTestEnd(baseline, testResult('passed', [json('cell-result', cellWith({}))]));
+  await reporter.onEnd(fullResult);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  expect(html).toContain('2 runs (this one and 1 before it)');
+  expect(html).toContain('"h":[5,0],"flips":0');
+});

@@ -219,3 +219,20 @@ test('a hostile log line renders as inert text: no dialog, no script, no element
   await expect(page.locator('script')).toHaveCount(2);
   expect(problems).toEqual([]);
 });
+
+test('a run without cells (setup failed) still renders, with the failure outside any cell', async ({ page }) => {
+  const [first] = reportFixtureRuns();
+  const empty = {
+    ...(first as NonNullable<typeof first>),
+    cells: [],
+    errors: [{ where: 'setup › provision', message: 'CreateCluster: AccessDenied' }],
+  };
+  writeRenderedReports(join(dir, 'empty'), empty);
+  const problems = watch(page);
+  await page.goto(pathToFileURL(join(dir, 'empty', 'report.html')).href);
+  await expect(page.locator('#matrix')).toHaveText(
+    'This run has no cell results; see the failures outside any cell below.',
+  );
+  await expect(page.locator('ul.run-errors')).toContainText('CreateCluster: AccessDenied');
+  expect(problems).toEqual([]);
+});

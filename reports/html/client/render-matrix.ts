@@ -8,6 +8,13 @@ import { pivotCells } from './select-cells.ts';
 export function renderMatrix(view: ReportView): HTMLElement {
   const { data, state } = view;
   const pivot = pivotCells(data, state);
+  if (data.cells.length === 0) {
+    return h(
+      'p',
+      { id: 'matrix', class: 'empty' },
+      'This run has no cell results; see the failures outside any cell below.',
+    );
+  }
   if (pivot.shown === 0) return h('p', { id: 'matrix', class: 'empty' }, 'No cell matches these filters.');
   const corner = `${state.rows || '(none)'} ↓ · ${state.cols || '(none)'} →`;
   const head = h(
