@@ -1,8 +1,8 @@
 /**
  * The lab's container images: each public image name the harness uses (docs/task-images.md) maps to a
  * runtime on this machine with the real client already installed. An image is its environment (the real
- * image's ENV), a bin directory placed first on PATH (real clients, no-op package managers, the CLI v2
- * endpoint wrapper) and a home directory for root. See README.md here.
+ * image's ENV and PATH), a bin directory mounted over the task's /usr/local/bin (real clients, no-op
+ * package managers, the CLI v2 endpoint wrapper) and a home directory for root. See README.md here.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,14 @@ export interface ImageSpec {
   repositories: readonly string[];
   /** Tags the lab serves for it; any other tag is "not found" like a registry would say. */
   tags: readonly string[];
-  /** The real image's ENV (PATH is the image's PATH with the lab bin directory put first). */
+  /** The real image's ENV, without PATH. */
   env: Readonly<Record<string, string>>;
+  /** The real image's PATH (a login shell's /etc/profile resets root's PATH to the standard one anyway). */
   path: string;
   /** Dotfiles of /root in the real image. */
   home: Readonly<Record<string, string>>;
+  /** The image's CMD, run when the container definition has neither entryPoint nor command. */
+  cmd: readonly string[];
   bin: (context: BinContext) => Record<string, BinEntry>;
 }
 
@@ -73,6 +76,7 @@ export const IMAGES: readonly ImageSpec[] = [
       '.bashrc': '# .bashrc\n',
       '.bash_profile': '# .bash_profile\nif [ -f ~/.bashrc ]; then\n  . ~/.bashrc\nfi\n',
     },
+    cmd: ['/bin/bash'],
     bin: () => ({
       aws: AWS_CLI_V2_WRAPPER,
       yum: noopInstaller('yum'),
@@ -87,6 +91,7 @@ export const IMAGES: readonly ImageSpec[] = [
     env: { LANG: 'C.UTF-8', PYTHON_VERSION: '3.11.7' },
     path: `/usr/local/bin:${STANDARD_PATH}`,
     home: DEBIAN_ROOT_HOME,
+    cmd: ['python3'],
     bin: () => ({
       aws: { kind: 'link', target: `${PYENV_PYTHON_ROOT}/bin/aws` },
       python: { kind: 'link', target: `${PYENV_PYTHON_ROOT}/bin/python3.11` },
@@ -102,6 +107,7 @@ export const IMAGES: readonly ImageSpec[] = [
     env: { NODE_VERSION: '22', YARN_VERSION: '1.22.22' },
     path: STANDARD_PATH,
     home: DEBIAN_ROOT_HOME,
+    cmd: ['node'],
     bin: ({ nodeBinary }) => ({
       node: { kind: 'link', target: nodeBinary },
       npm: {

@@ -1,5 +1,5 @@
 /**
- * Materializes the lab's images on this machine: `<dir>/<image>/bin` (first on the image's PATH) and
+ * Materializes the lab's images on this machine: `<dir>/<image>/bin` (the task's /usr/local/bin) and
  * `<dir>/<image>/home` (the template copied into each task's /root). Links point at absolute paths of this
  * machine, so the roots are built at run time instead of being committed.
  */
@@ -9,11 +9,17 @@ import { type BinContext, IMAGES, type ImageId, type ImageSpec } from './catalog
 
 export interface ImageRoot {
   spec: ImageSpec;
+  /** Mounted over {@link IMAGE_BIN_MOUNT} in the task, where the real images keep their tools. */
   binDir: string;
   homeTemplate: string;
-  /** The image's environment: its ENV plus PATH with the lab bin directory first. */
+  /** The image's environment (its ENV and PATH) as the container sees it. */
   env: Record<string, string>;
+  /** The same for running the image's tools outside a task (tests): the bin directory first on PATH. */
+  hostEnv: Record<string, string>;
 }
+
+/** python:3.11-slim and node:22-slim keep python/pip/node/npm here; amazonlinux has it first on PATH. */
+export const IMAGE_BIN_MOUNT = '/usr/local/bin';
 
 export interface LabImages {
   dir: string;
@@ -24,10 +30,8 @@ export async function buildImageRoots(
   dir: string,
   context: BinContext = { nodeBinary: process.execPath },
 ): Promise<LabImages> {
-  const roots = new Map<ImageId, ImageRoot>();
   for (const spec of IMAGES) {
-    const binDir = join(dir, spec.id, 'bin');
-    const homeTemplate = join(dir, spec.id, 'home');
+    const { binDir, homeTemplate } = imageRoot(dir, spec);
     await rm(join(dir, spec.id), { recursive: true, force: true });
     await mkdir(binDir, { recursive: true });
     await mkdir(homeTemplate, { recursive: true });
@@ -40,8 +44,24 @@ export async function buildImageRoots(
       }
     }
     for (const [name, text] of Object.entries(spec.home)) await writeFile(join(homeTemplate, name), text);
-    roots.set(spec.id, { spec, binDir, homeTemplate, env: { ...spec.env, PATH: `${binDir}:${spec.path}` } });
   }
+  return loadImageRoots(dir);
+}
+
+function imageRoot(dir: string, spec: ImageSpec): ImageRoot {
+  const binDir = join(dir, spec.id, 'bin');
+  return {
+    spec,
+    binDir,
+    homeTemplate: join(dir, spec.id, 'home'),
+    env: { ...spec.env, PATH: spec.path },
+    hostEnv: { ...spec.env, PATH: `${binDir}:${spec.path}` },
+  };
+}
+
+/** The roots {@link buildImageRoots} made in `dir` (e.g. in the agent process, given the launcher's dir). */
+export function loadImageRoots(dir: string): LabImages {
+  const roots = new Map<ImageId, ImageRoot>(IMAGES.map((spec) => [spec.id, imageRoot(dir, spec)]));
   return {
     dir,
     root(id) {

@@ -79,7 +79,7 @@ test.describe('image roots', () => {
 
   test('the node image links the requested aws-sdk version into ./node_modules', async () => {
     const work = await mkdtemp(join(dir, 'work-'));
-    const env = { ...images.root('node').env, HOME: work };
+    const env = { ...images.root('node').hostEnv, HOME: work };
     const run = (file: string, args: string[]) =>
       execa(file, args, { cwd: work, env, extendEnv: false, reject: false });
     const installOld = await run('npm', ['install', '-s', 'aws-sdk@2.4.6']);
@@ -97,12 +97,12 @@ test.describe('image roots', () => {
   });
 
   test('package managers are no-ops that say so; aws is the image’s CLI', async () => {
-    const amazonlinux = images.root('amazonlinux').env;
+    const amazonlinux = images.root('amazonlinux').hostEnv;
     const yum = await execa('yum', ['install', '-y', 'aws-cli'], { env: amazonlinux, extendEnv: false });
     expect(yum.stderr).toContain("'yum install -y aws-cli' is a no-op");
     const v2 = await execa('aws', ['--version'], { env: amazonlinux, extendEnv: false });
     expect(v2.stdout).toMatch(/^aws-cli\/2\./);
-    const python = images.root('python').env;
+    const python = images.root('python').hostEnv;
     const v1 = await execa('aws', ['--version'], { env: python, extendEnv: false, all: true });
     expect(v1.all).toMatch(/^aws-cli\/1\./);
     expect((await execa('pip', ['install', '-q', 'awscli<2'], { env: python, extendEnv: false })).exitCode).toBe(0);
@@ -110,7 +110,7 @@ test.describe('image roots', () => {
 
   test('the CLI v2 wrapper adds --endpoint-url from AWS_ENDPOINT_URL', async () => {
     const env = {
-      ...images.root('amazonlinux').env,
+      ...images.root('amazonlinux').hostEnv,
       AWS_ENDPOINT_URL: 'http://198.18.0.1:1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'x',

@@ -48,11 +48,14 @@ function field(value: string): string {
 export class AuditLog {
   readonly #file: string;
   readonly #context: AuditContext;
+  readonly #enabled: boolean;
   #pending: Promise<void> = Promise.resolve();
 
-  constructor(file: string, context: AuditContext) {
+  /** `enabled: false` is ECS_AUDIT_LOGFILE_DISABLED=true. */
+  constructor(file: string, context: AuditContext, enabled = true) {
     this.#file = file;
     this.#context = context;
+    this.#enabled = enabled;
   }
 
   get file(): string {
@@ -61,6 +64,7 @@ export class AuditLog {
 
   /** Appends in request order; write failures must not fail the request (the agent logs asynchronously). */
   log(request: AuditRequest): void {
+    if (!this.#enabled) return;
     const line = `${formatAuditEntry(request, this.#context)}\n`;
     this.#pending = this.#pending
       .then(async () => {

@@ -9,15 +9,20 @@ import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
 /**
- * PID 1 before the command: bind the paths the image needs from the host's /root into the task home
- * (e.g. the pyenv Python), put the home over /root, set the hostname, report ready on fd 3, wait for "go",
- * close fd 3 and exec the command. Runs with the container's environment, so it uses absolute paths.
- * Exit 125 (Docker's "the daemon failed") when the set-up fails.
+ * PID 1 before the command: the image's binds (`--bind SRC DST`), the paths the image needs from the
+ * host's /root bound into the task home (e.g. the pyenv Python), the home over /root, the hostname; then
+ * "ready" on fd 3, wait for "go", close fd 3 and exec the command. Runs with the container's environment,
+ * so it uses absolute paths. Exit 125 (Docker's "the daemon failed") when the set-up fails.
  */
 const INIT_SCRIPT = `home=$1; host=$2; shift 2
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-  /bin/mkdir -p "$home\${1#/root}" && /bin/mount --rbind "$1" "$home\${1#/root}" || exit 125
-  shift
+  if [ "$1" = "--bind" ]; then
+    /bin/mount --bind "$2" "$3" || exit 125
+    shift 3
+  else
+    /bin/mkdir -p "$home\${1#/root}" && /bin/mount --rbind "$1" "$home\${1#/root}" || exit 125
+    shift
+  fi
 done
 shift
 /bin/mount --rbind "$home" /root || exit 125
@@ -35,6 +40,8 @@ export interface SandboxOptions {
   homeDir: string;
   /** Host paths under /root the image's programs need (kept visible inside the task home). */
   keepUnderRoot: readonly string[];
+  /** Directories mounted over existing paths of the task's view (the image's /usr/local/bin). */
+  binds?: ReadonlyArray<{ source: string; target: string }>;
   /** Bridge: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
   network: { mode: 'host' } | { mode: 'bridge'; hostname: string; configureNetwork: (pid: number) => Promise<void> };
   onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
@@ -68,6 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (bridge) namespaces.push('--net', '--uts');
   const hostname = options.network.mode === 'bridge' ? options.network.hostname : '';
   const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
+  const binds = (options.binds ?? []).flatMap(({ source, target }) => ['--bind', source, target]);
   const subprocess = execa(
     '/usr/bin/unshare',
     [
@@ -78,6 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       'lab-init',
       options.homeDir,
       hostname,
+      ...binds,
       ...keep,
       '--',
       ...options.argv,

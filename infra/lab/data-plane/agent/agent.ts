@@ -1,0 +1,172 @@
+/**
+ * The lab's ECS agent, running inside the instance's network namespace: reads its configuration
+ * (service environment + /etc/ecs/ecs.config), serves the credentials endpoint on 127.0.0.1:51679,
+ * registers the container instance with the instance role from IMDS (retrying like the agent's restarts),
+ * then polls for the tasks ECS placed on it and runs them.
+ */
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { PROJECT_ROOT, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
+import type { LabImages } from '../../images/image-roots.ts';
+import { agentAttributes } from './capabilities.ts';
+import { AuditLog } from './credentials/audit-log.ts';
+import { CREDENTIALS_PORT, startCredentialsServer } from './credentials/credentials-server.ts';
+import { TaskCredentialsStore } from './credentials/credentials-store.ts';
+import { TollboothLimiter } from './credentials/rate-limiter.ts';
+import { EcsBackend, type StateChangeMode, type TaskRoleIssuer } from './ecs-backend.ts';
+import { agentEnvironment, parseAgentConfig } from './ecs-config.ts';
+import { ImdsClient } from './net/imds-client.ts';
+import { instanceCredentialsProvider, type SdkCredentials } from './net/instance-credentials.ts';
+import { type TaskEvent, TaskManager } from './task-manager.ts';
+
+export type AgentEvent =
+  | { type: 'config-error'; errors: string[] }
+  | { type: 'registration-failed'; error: string; attempt: number }
+  | { type: 'registered'; containerInstanceArn: string; attributes: string[] }
+  | TaskEvent;
+
+export interface LabAgentOptions {
+  instanceId: string;
+  rootDir: string;
+  taskBridge: { name: string; gateway: string; prefixLength: number };
+  controlPlaneEndpoint: string;
+  region: string;
+  agentEnvironment: Record<string, string>;
+  serviceIdentity: SdkCredentials;
+  stateChange: StateChangeMode;
+  images: LabImages;
+  addresses: { allocate(): Promise<string>; release(address: string): void };
+  issueTaskRoleCredentials?: TaskRoleIssuer;
+  pollIntervalMs?: number;
+  credentialsPort?: number;
+  emit(event: AgentEvent): void;
+}
+
+export interface LabAgent {
+  stop(): Promise<void>;
+}
+
+export class AgentConfigError extends Error {}
+
+export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent> {
+  const logFile = join(options.rootDir, 'var/log/ecs/ecs-agent.log');
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = (level: string, message: string) =>
+    appendFileSync(logFile, `level=${level} time=${new Date().toISOString()} msg=${JSON.stringify(message)}\n`);
+
+  const ecsConfigText = await readFile(join(options.rootDir, 'etc/ecs/ecs.config'), 'utf8').catch(() => undefined);
+  const { config, warnings, errors } = parseAgentConfig(agentEnvironment(options.agentEnvironment, ecsConfigText));
+  for (const warning of warnings) log('warn', warning);
+  if (errors.length > 0) {
+    for (const error of errors) log('critical', `Error loading config: ${error}`);
+    options.emit({ type: 'config-error', errors });
+    throw new AgentConfigError(errors.join('; '));
+  }
+  log(
+    'info',
+    `Loaded config: cluster=${config.cluster} taskIamRole=${config.taskIamRoleEnabled} taskIamRoleNetworkHost=${config.taskIamRoleNetworkHostEnabled} rps=${config.taskMetadataRateLimit.steady},${config.taskMetadataRateLimit.burst} proxy=${config.proxy.httpProxy ?? '-'} noProxy=${config.proxy.noProxy ?? '-'}`,
+  );
+
+  const imds = new ImdsClient(config.proxy);
+  const region = config.region ?? options.region;
+  let containerInstanceArn = '';
+  const store = new TaskCredentialsStore();
+  const audit = new AuditLog(
+    join(options.rootDir, 'var/log/ecs/audit.log'),
+    { cluster: config.cluster, containerInstanceArn: () => containerInstanceArn },
+    !config.auditLogDisabled,
+  );
+  const endpoint = await startCredentialsServer({
+    store,
+    audit,
+    limiter: new TollboothLimiter(config.taskMetadataRateLimit),
+    steadyRate: config.taskMetadataRateLimit.steady,
+    port: options.credentialsPort ?? CREDENTIALS_PORT,
+  });
+  const backend = new EcsBackend({
+    endpoint: options.controlPlaneEndpoint,
+    region,
+    proxy: config.proxy,
+    instanceCredentials: instanceCredentialsProvider(imds),
+    serviceIdentity: options.serviceIdentity,
+    stateChange: options.stateChange,
+    ...(options.issueTaskRoleCredentials ? { issueTaskRoleCredentials: options.issueTaskRoleCredentials } : {}),
+  });
+  // The Docker daemon ships awslogs with the instance role it gets from IMDS itself (not via the agent's proxy).
+  const daemonImds = new ImdsClient({ httpProxy: undefined, httpsProxy: undefined, noProxy: undefined });
+  const logs = new CloudWatchLogsClient({
+    endpoint: options.controlPlaneEndpoint,
+    region,
+    maxAttempts: 2,
+    credentials: instanceCredentialsProvider(daemonImds),
+  });
+  const manager = new TaskManager({
+    cluster: config.cluster,
+    region,
+    store,
+    backend,
+    images: options.images,
+    logs,
+    bridge: options.taskBridge,
+    addresses: options.addresses,
+    workDir: join(options.rootDir, 'var/lib/ecs/data/tasks'),
+    keepUnderRoot: [PYENV_PYTHON_ROOT, PROJECT_ROOT, options.images.dir, dirname(process.execPath)],
+    log,
+    emit: options.emit,
+  });
+
+  let stopping = false;
+  let wake: () => void = () => {};
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    const attributes = agentAttributes(config);
+    for (let attempt = 1; !stopping && containerInstanceArn === ''; attempt += 1) {
+      try {
+        const identity = await imds.identity();
+        containerInstanceArn = await backend.registerContainerInstance(config.cluster, identity, attributes);
+        log('info', `Registered container instance ${containerInstanceArn} in cluster ${config.cluster}`);
+        options.emit({ type: 'registered', containerInstanceArn, attributes: attributes.map((a) => a.name ?? '') });
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        log('error', `Unable to register as a container instance with ECS: ${message}`);
+        options.emit({ type: 'registration-failed', error: message, attempt });
+        await sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
+      }
+    }
+    let failures = 0;
+    while (!stopping) {
+      try {
+        manager.sync(await backend.tasksFor(config.cluster, containerInstanceArn, manager.tracked()));
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        if (failures <= 3 || failures % 60 === 0) log('warn', `task poll failed (${failures}): ${String(error)}`);
+      }
+      await sleep(options.pollIntervalMs ?? 1000);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+      await manager.stopAll();
+      await endpoint.close();
+      await audit.flush();
+      logs.destroy();
+      log('info', 'Agent stopped');
+    },
+  };
+}

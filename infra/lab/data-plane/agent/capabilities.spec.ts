@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { agentAttributes, TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
+import { ECS_INIT_DEFAULT_ENVIRONMENT, parseAgentConfig } from './ecs-config.ts';
+
+const names = (env: Record<string, string>) => agentAttributes(parseAgentConfig(env).config).map((a) => a.name);
+
+test('ECS-optimized defaults register both task-role capabilities and awslogs', () => {
+  const registered = names({ ...ECS_INIT_DEFAULT_ENVIRONMENT });
+  expect(registered).toContain(TASK_IAM_ROLE);
+  expect(registered).toContain(TASK_IAM_ROLE_NETWORK_HOST);
+  expect(registered).toContain('com.amazonaws.ecs.capability.logging-driver.awslogs');
+  expect(registered).toContain('com.amazonaws.ecs.capability.docker-remote-api.1.19');
+  expect(registered).not.toContain('com.amazonaws.ecs.capability.docker-remote-api.1.26');
+});
+
+test('each flag off removes only its own capability', () => {
+  const noTaskRole = names({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_ENABLE_TASK_IAM_ROLE: 'false' });
+  expect(noTaskRole).not.toContain(TASK_IAM_ROLE);
+  expect(noTaskRole).toContain(TASK_IAM_ROLE_NETWORK_HOST);
+  const noHost = names({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'false' });
+  expect(noHost).toContain(TASK_IAM_ROLE);
+  expect(noHost).not.toContain(TASK_IAM_ROLE_NETWORK_HOST);
+});
+
+test('agent defaults alone (plain AMI, agent run by hand): no task-role capability, no awslogs', () => {
+  const registered = names({});
+  expect(registered).not.toContain(TASK_IAM_ROLE);
+  expect(registered).not.toContain('com.amazonaws.ecs.capability.logging-driver.awslogs');
+});
+
+test('custom instance attributes are registered with their values', () => {
+  const attributes = agentAttributes(parseAgentConfig({ ECS_INSTANCE_ATTRIBUTES: '{"stack":"prod"}' }).config);
+  expect(attributes).toContainEqual({ name: 'stack', value: 'prod' });
+});

@@ -1,0 +1,149 @@
+/**
+ * The AgentLauncher the host simulator calls when an instance's "ecs" service starts: runs agent-main.ts
+ * inside the instance's network namespace (an in-process server could not listen there), feeds it its
+ * configuration over IPC, answers its address and assume-role requests, and stops it (and every task
+ * process it started) on `stop()`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
+import type { AgentEvent } from './agent.ts';
+import { RoleNotAssumableError, type StateChangeMode, type TaskRoleIssuer } from './ecs-backend.ts';
+import type { AgentProcessConfig, ChildMessage, ParentMessage } from './ipc.ts';
+import type { SdkCredentials } from './net/instance-credentials.ts';
+
+const AGENT_MAIN = fileURLToPath(new URL('./agent-main.ts', import.meta.url));
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface LabAgentLauncherOptions {
+  /** The lab's ECS-service identity (stands in for ACS and assumes task roles). */
+  serviceIdentity: SdkCredentials;
+  /** `submit` once the control plane implements SubmitTaskStateChange; `stop-task` for a plain moto. */
+  stateChange: StateChangeMode;
+  /** Built with buildImageRoots(). */
+  imagesDir: string;
+  /** The control plane's `assumeRoleAs('ecs-tasks', …)`; without it the agent calls STS AssumeRole itself. */
+  issueTaskRoleCredentials?: TaskRoleIssuer;
+  pollIntervalMs?: number;
+  onEvent?: (host: HostView, event: AgentEvent) => void;
+}
+
+export interface LabRunningAgent extends RunningAgent {
+  /** Resolves with the container instance ARN once the agent registered. */
+  registered: Promise<string>;
+  events: AgentEvent[];
+}
+
+export function createLabAgentLauncher(options: LabAgentLauncherOptions): AgentLauncher {
+  return (host) => launchLabAgent(host, options);
+}
+
+export async function launchLabAgent(host: HostView, options: LabAgentLauncherOptions): Promise<LabRunningAgent> {
+  const logDir = join(host.rootDir, 'var/log/ecs');
+  mkdirSync(logDir, { recursive: true });
+  const output = { file: join(logDir, 'ecs-agent.output.log'), append: true } as const;
+  const subprocess = execa('ip', ['netns', 'exec', host.netns, process.execPath, AGENT_MAIN], {
+    ipc: true,
+    detached: true, // own process group: stop() can take every task process along
+    reject: false,
+    stdin: 'ignore',
+    stdout: output,
+    stderr: output,
+  });
+  const pid = subprocess.pid;
+  const events: AgentEvent[] = [];
+  let registeredResolve: (arn: string) => void = () => {};
+  let registeredReject: (error: Error) => void = () => {};
+  const registered = new Promise<string>((resolve, reject) => {
+    registeredResolve = resolve;
+    registeredReject = reject;
+  });
+  registered.catch(() => undefined);
+  let stopped: () => void = () => {};
+  const stoppedMessage = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  const send = (message: ParentMessage) => subprocess.sendMessage(message).catch(() => undefined);
+  const config: AgentProcessConfig = {
+    instanceId: host.instanceId,
+    rootDir: host.rootDir,
+    taskBridge: host.taskBridge,
+    controlPlaneEndpoint: host.controlPlaneEndpoint,
+    region: host.region,
+    agentEnvironment: host.agentEnvironment,
+    serviceIdentity: options.serviceIdentity,
+    stateChange: options.stateChange,
+    imagesDir: options.imagesDir,
+    taskRoleIssuer: options.issueTaskRoleCredentials ? 'launcher' : 'sts',
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  };
+
+  const handle = async (message: ChildMessage) => {
+    switch (message.type) {
+      case 'hello':
+        return send({ type: 'config', config });
+      case 'event':
+        events.push(message.event);
+        if (message.event.type === 'registered') registeredResolve(message.event.containerInstanceArn);
+        options.onEvent?.(host, message.event);
+        return;
+      case 'start-failed':
+        registeredReject(new Error(`lab agent on ${host.instanceId} did not start: ${message.error}`));
+        return;
+      case 'stopped':
+        stopped();
+        return;
+      case 'address-request':
+        return send({ type: 'address', requestId: message.requestId, address: host.allocateTaskAddress() });
+      case 'release-address':
+        host.releaseTaskAddress(message.address);
+        return;
+      case 'assume-role':
+        return send({ type: 'assumed-role', requestId: message.requestId, ...(await assume(options, message)) });
+      default:
+        return;
+    }
+  };
+  const listening = (async () => {
+    for await (const message of subprocess.getEachMessage()) await handle(message as ChildMessage);
+  })().catch(() => undefined);
+  const exited = subprocess.then(() => {
+    registeredReject(new Error(`lab agent on ${host.instanceId} exited`));
+  });
+
+  return {
+    registered,
+    events,
+    async stop() {
+      await send({ type: 'stop' });
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+      await Promise.race([Promise.all([stoppedMessage, exited]), exited.then(() => timeout), timeout]);
+      // Whatever is left of the agent's process group (tasks included) goes now.
+      if (pid !== undefined) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
+      await listening;
+    },
+  };
+}
+
+async function assume(
+  options: LabAgentLauncherOptions,
+  message: { roleArn: string; sessionName: string },
+): Promise<Omit<Extract<ParentMessage, { type: 'assumed-role' }>, 'type' | 'requestId'>> {
+  try {
+    const issue = options.issueTaskRoleCredentials;
+    if (!issue) return { error: 'no task-role issuer in the launcher' };
+    return { credentials: await issue(message.roleArn, message.sessionName) };
+  } catch (error) {
+    if (error instanceof RoleNotAssumableError) return { notAssumable: true };
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The agent's task engine for the lab: takes the tasks ECS placed on this instance, gets the task-role
+ * credentials (the ECS backend's AssumeRole), "pulls" the image, opens the awslogs stream, starts each
+ * container in its sandbox, reports RUNNING, and on exit (or StopTask) reports STOPPED with exit codes
+ * and the reason the real agent gives, then forgets the task's credentials.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
+import { IMAGE_HOME } from '../../images/catalog.ts';
+import { IMAGE_BIN_MOUNT, type LabImages } from '../../images/image-roots.ts';
+import { resolveImage } from '../../images/resolve-image.ts';
+import type { TaskCredentialsStore } from './credentials/credentials-store.ts';
+import { type ContainerReport, type EcsBackend, RoleNotAssumableError } from './ecs-backend.ts';
+import { AwsLogsStream, awsLogsOptions, LoggingDriverError } from './tasks/awslogs.ts';
+import { attachToBridge } from './tasks/bridge-network.ts';
+import { containerEnvironment } from './tasks/container-environment.ts';
+import { type Sandbox, SandboxStartError, startSandbox } from './tasks/sandbox.ts';
+
+export interface TaskEvent {
+  type: 'task';
+  taskArn: string;
+  status: 'RUNNING' | 'STOPPED';
+  reason?: string;
+  containers: ContainerReport[];
+}
+
+export interface TaskManagerDeps {
+  cluster: string;
+  region: string;
+  store: TaskCredentialsStore;
+  backend: EcsBackend;
+  images: LabImages;
+  logs: CloudWatchLogsClient;
+  bridge: { name: string; gateway: string; prefixLength: number };
+  addresses: { allocate(): Promise<string>; release(address: string): void };
+  /** Per-task scratch space (homes), removed when the task is gone. */
+  workDir: string;
+  /** Host paths under /root the images' programs live in. */
+  keepUnderRoot: readonly string[];
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  emit(event: TaskEvent): void;
+}
+
+/** A task that cannot start: the reason becomes its stoppedReason. */
+class TaskStartFailure extends Error {}
+
+interface ManagedTask {
+  arn: string;
+  stopRequested: boolean;
+  sandboxes: Sandbox[];
+  done: Promise<void>;
+}
+
+const ESSENTIAL_EXITED = 'Essential container in task exited';
+
+export class TaskManager {
+  readonly #deps: TaskManagerDeps;
+  readonly #tasks = new Map<string, ManagedTask>();
+
+  constructor(deps: TaskManagerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Arns of tasks this agent still runs: the poll asks ECS for their desired status. */
+  tracked(): string[] {
+    return [...this.#tasks.keys()];
+  }
+
+  /** Applies ECS's view: start new tasks that should run, stop ours that should not. */
+  sync(tasks: readonly Task[]): void {
+    for (const task of tasks) {
+      const arn = task.taskArn;
+      if (!arn) continue;
+      const managed = this.#tasks.get(arn);
+      if (!managed && task.desiredStatus === 'RUNNING' && task.lastStatus !== 'STOPPED') this.#start(task);
+      else if (managed && task.desiredStatus === 'STOPPED' && !managed.stopRequested) {
+        managed.stopRequested = true;
+        this.#deps.log('info', `task ${arn}: desired STOPPED, killing its containers`);
+        for (const sandbox of managed.sandboxes) sandbox.kill();
+      }
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    for (const managed of this.#tasks.values()) {
+      managed.stopRequested = true;
+      for (const sandbox of managed.sandboxes) sandbox.kill();
+    }
+    await Promise.all([...this.#tasks.values()].map((managed) => managed.done));
+  }
+
+  #start(task: Task): void {
+    const managed: ManagedTask = {
+      arn: task.taskArn ?? '',
+      stopRequested: false,
+      sandboxes: [],
+      done: Promise.resolve(),
+    };
+    this.#tasks.set(managed.arn, managed);
+    managed.done = this.#run(task, managed)
+      .catch((error: unknown) =>
+        this.#deps.log('error', `task ${managed.arn}: ${error instanceof Error ? error.stack : error}`),
+      )
+      .finally(() => this.#tasks.delete(managed.arn));
+  }
+
+  async #run(task: Task, managed: ManagedTask): Promise<void> {
+    const deps = this.#deps;
+    const taskId = managed.arn.split('/').pop() ?? randomUUID();
+    const taskDir = join(deps.workDir, taskId);
+    let credentialsId: string | undefined;
+    const addresses: string[] = [];
+    const streams: AwsLogsStream[] = [];
+    const reports: ContainerReport[] = [];
+    try {
+      const definition = await deps.backend.taskDefinition(task.taskDefinitionArn ?? '');
+      const containers = definition.containerDefinitions ?? [];
+      if (definition.taskRoleArn) {
+        credentialsId = randomUUID();
+        deps.store.markPending(credentialsId);
+        deps.store.set(credentialsId, managed.arn, await this.#taskRoleCredentials(definition.taskRoleArn, taskId));
+      }
+      const networkMode = definition.networkMode ?? 'bridge';
+      if (networkMode === 'awsvpc') throw new TaskStartFailure('lab: the awsvpc network mode is not simulated');
+      const images = containers.map((container) => {
+        const resolved = resolveImage(container.image ?? '');
+        if (!resolved.ok) throw new TaskStartFailure(resolved.reason);
+        return resolved.image;
+      });
+      for (const container of containers) {
+        const logging = awsLogsOptions(container.logConfiguration, container.name ?? '', taskId, deps.region);
+        if (logging && 'error' in logging) throw new TaskStartFailure(daemonError(logging.error));
+        if (!logging) continue;
+        try {
+          streams.push(await AwsLogsStream.open(deps.logs, logging, (message) => deps.log('warn', message)));
+        } catch (error) {
+          if (error instanceof LoggingDriverError) throw new TaskStartFailure(daemonError(error.message));
+          throw error;
+        }
+      }
+
+      const exits: Array<Promise<{ container: ContainerDefinition; exitCode: number }>> = [];
+      for (const [index, container] of containers.entries()) {
+        const image = images[index];
+        if (!image) continue;
+        const root = deps.images.root(image.id);
+        const homeDir = join(taskDir, container.name ?? String(index), 'home');
+        await mkdir(homeDir, { recursive: true });
+        await cp(root.homeTemplate, homeDir, { recursive: true });
+        const override = task.overrides?.containerOverrides?.find((candidate) => candidate.name === container.name);
+        const hostname = randomBytes(6).toString('hex');
+        const env = containerEnvironment({
+          imageEnv: root.env,
+          definitionEnv: [...(container.environment ?? []), ...(override?.environment ?? [])],
+          credentialsRelativeUri: credentialsId ? `/v2/credentials/${credentialsId}` : undefined,
+          region: deps.region,
+          hostname,
+          home: IMAGE_HOME,
+        });
+        const argv = [...(container.entryPoint ?? []), ...(override?.command ?? container.command ?? [])];
+        const stream =
+          streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? streams[index];
+        const network = await this.#network(networkMode, hostname, addresses);
+        let sandbox: Sandbox;
+        try {
+          sandbox = await startSandbox({
+            argv: argv.length > 0 ? argv : [...image.cmd],
+            env,
+            homeDir,
+            keepUnderRoot: deps.keepUnderRoot,
+            binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }],
+            network,
+            onOutput: (_stream, line) => stream?.push(line),
+          });
+        } catch (error) {
+          if (error instanceof SandboxStartError) throw new TaskStartFailure(daemonError(error.message));
+          throw error;
+        }
+        managed.sandboxes.push(sandbox);
+        if (managed.stopRequested) sandbox.kill();
+        reports.push({ containerName: container.name ?? '', runtimeId: hostname, status: 'RUNNING' });
+        exits.push(sandbox.exited.then(({ exitCode }) => ({ container, exitCode })));
+      }
+      deps.emit({ type: 'task', taskArn: managed.arn, status: 'RUNNING', containers: reports.map((r) => ({ ...r })) });
+      await deps.backend
+        .reportRunning(deps.cluster, managed.arn, reports, new Date())
+        .catch((error: unknown) => deps.log('warn', `task ${managed.arn}: RUNNING report failed: ${String(error)}`));
+
+      await this.#waitForEssentialExit(containers, exits, managed);
+      for (const { container, exitCode } of await Promise.all(exits)) {
+        const report = reports.find((candidate) => candidate.containerName === container.name);
+        if (report) Object.assign(report, { status: 'STOPPED', exitCode });
+      }
+      // Docker flushes the awslogs stream when the container stops, before ECS hears of it.
+      await Promise.all(streams.map((stream) => stream.close()));
+      await this.#stopped(managed, reports, managed.stopRequested ? undefined : ESSENTIAL_EXITED);
+    } catch (error) {
+      for (const sandbox of managed.sandboxes) sandbox.kill();
+      const reason =
+        error instanceof TaskStartFailure || error instanceof RoleNotAssumableError
+          ? error.message
+          : `lab: the agent could not run the task: ${error instanceof Error ? error.message : String(error)}`;
+      deps.log('warn', `task ${managed.arn}: stopped before it ran: ${reason}`);
+      await Promise.all(streams.map((stream) => stream.close()));
+      await this.#stopped(managed, reports, reason);
+    } finally {
+      if (credentialsId) deps.store.remove(credentialsId);
+      for (const address of addresses) deps.addresses.release(address);
+      await Promise.all(streams.map((stream) => stream.close()));
+      await rm(taskDir, { recursive: true, force: true });
+    }
+  }
+
+  async #taskRoleCredentials(roleArn: string, taskId: string) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#deps.backend.issueTaskRoleCredentials(roleArn, taskId);
+      } catch (error) {
+        if (error instanceof RoleNotAssumableError || attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+
+  async #network(mode: string, hostname: string, addresses: string[]) {
+    if (mode === 'host') return { mode: 'host' as const };
+    const { bridge } = this.#deps;
+    if (mode === 'none') return { mode: 'bridge' as const, hostname, configureNetwork: async () => {} };
+    const address = await this.#deps.addresses.allocate();
+    addresses.push(address);
+    return {
+      mode: 'bridge' as const,
+      hostname,
+      configureNetwork: async (pid: number) => {
+        await attachToBridge(pid, {
+          bridge: bridge.name,
+          address,
+          prefixLength: bridge.prefixLength,
+          gateway: bridge.gateway,
+        });
+      },
+    };
+  }
+
+  /** When an essential container exits, ECS stops the task: the other containers are killed. */
+  async #waitForEssentialExit(
+    containers: readonly ContainerDefinition[],
+    exits: ReadonlyArray<Promise<{ container: ContainerDefinition; exitCode: number }>>,
+    managed: ManagedTask,
+  ): Promise<void> {
+    const essential = exits.filter((_, index) => containers[index]?.essential !== false);
+    await Promise.race(essential.length > 0 ? essential : exits);
+    for (const sandbox of managed.sandboxes) sandbox.kill();
+  }
+
+  async #stopped(managed: ManagedTask, containers: ContainerReport[], reason: string | undefined): Promise<void> {
+    const deps = this.#deps;
+    deps.emit({ type: 'task', taskArn: managed.arn, status: 'STOPPED', ...(reason ? { reason } : {}), containers });
+    await deps.backend
+      .reportStopped(deps.cluster, managed.arn, containers, reason)
+      .catch((error: unknown) => deps.log('warn', `task ${managed.arn}: STOPPED report failed: ${String(error)}`));
+  }
+}
+
+/** How ECS shows a Docker daemon error when a container cannot start. */
+function daemonError(message: string): string {
+  return `CannotStartContainerError: Error response from daemon: ${message}`;
+}
