@@ -1,0 +1,137 @@
+/**
+ * Test support: container definitions for each client and process variant, written the way
+ * docs/task-images.md describes the harness's (image, install step, evidence lines), so the specs run the
+ * real clients through the real credential chain. Scripts travel base64-encoded to avoid shell quoting.
+ */
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+
+export type ClientId = 'awscli-v2' | 'awscli-v1' | 'sdk-js-v3' | 'sdk-js-v2' | 'sdk-js-v2-2016';
+export type ProcessVariant = 'pid1' | 'env-reset-child' | 'env-reset-child-profile-fix';
+
+export const CLIENTS: readonly ClientId[] = ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016'];
+
+const IMAGE: Record<ClientId, string> = {
+  'awscli-v2': 'amazonlinux:2023',
+  'awscli-v1': 'public.ecr.aws/docker/library/python:3.11-slim',
+  'sdk-js-v3': 'public.ecr.aws/docker/library/node:22-slim',
+  'sdk-js-v2': 'public.ecr.aws/docker/library/node:22-slim',
+  'sdk-js-v2-2016': 'public.ecr.aws/docker/library/node:22-slim',
+};
+
+const INSTALL: Record<ClientId, string> = {
+  'awscli-v2': 'yum install -y aws-cli',
+  'awscli-v1': "pip install -q 'awscli<2'",
+  'sdk-js-v3': 'npm install -s @aws-sdk/client-sts @aws-sdk/client-ecs',
+  'sdk-js-v2': 'npm install -s aws-sdk@2',
+  'sdk-js-v2-2016': 'npm install -s aws-sdk@2.4.6',
+};
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+function nodeV3(cluster: string, region: string): string {
+  return `const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
+const { ECSClient, ListTasksCommand } = require('@aws-sdk/client-ecs');
+console.log('container-credentials-variable: ' + (process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? 'set' : 'unset'));
+(async () => {
+  try { const id = await new STSClient({ region: '${region}' }).send(new GetCallerIdentityCommand({}));
+    console.log(JSON.stringify({ UserId: id.UserId, Account: id.Account, Arn: id.Arn })); }
+  catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
+  try { const r = await new ECSClient({ region: '${region}' }).send(new ListTasksCommand({ cluster: '${cluster}' }));
+    console.log(JSON.stringify({ taskArns: r.taskArns })); }
+  catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
+})();`;
+}
+
+function nodeV2(cluster: string, region: string): string {
+  return `const AWS = require('aws-sdk');
+AWS.config.update({ region: '${region}' });
+console.log('container-credentials-variable: ' + (process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? 'set' : 'unset'));
+(async () => {
+  try { const id = await new AWS.STS().getCallerIdentity({}).promise();
+    console.log(JSON.stringify({ UserId: id.UserId, Account: id.Account, Arn: id.Arn })); }
+  catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
+  try { const r = await new AWS.ECS().listTasks({ cluster: '${cluster}' }).promise();
+    console.log(JSON.stringify({ taskArns: r.taskArns })); }
+  catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
+})();`;
+}
+
+/** Steps 2–4 of docs/task-images.md for one client, as shell. */
+export function clientScript(client: ClientId, cluster: string, region: string): string {
+  if (client === 'awscli-v1' || client === 'awscli-v2') {
+    return `aws sts get-caller-identity --region ${region}; aws ecs list-tasks --cluster ${cluster} --region ${region}`;
+  }
+  const script = client === 'sdk-js-v3' ? nodeV3(cluster, region) : nodeV2(cluster, region);
+  return `node -e "$(echo ${b64(script)} | base64 -d)"`;
+}
+
+/** Step 1 (`load=burst`): N concurrent credential GETs, status codes only. */
+export function burstScript(client: ClientId, fetches: number): string {
+  if (client === 'awscli-v1' || client === 'awscli-v2') {
+    const python = `import concurrent.futures, os, urllib.request, urllib.error
+url = 'http://169.254.170.2' + os.environ.get('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', '')
+def get(_):
+    try:
+        return urllib.request.urlopen(url, timeout=5).status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except Exception:
+        return 0
+with concurrent.futures.ThreadPoolExecutor(${fetches}) as pool:
+    codes = list(pool.map(get, range(${fetches})))
+print('burst: %d fetches, %d throttled (429), %d errors' % (len(codes), codes.count(429), sum(1 for c in codes if c not in (200, 429))))`;
+    return `python3 -c "$(echo ${b64(python)} | base64 -d)"`;
+  }
+  const node = `const url = 'http://169.254.170.2' + (process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || '');
+Promise.all(Array.from({ length: ${fetches} }, () => fetch(url).then((r) => r.status, () => 0))).then((codes) =>
+  console.log('burst: ' + codes.length + ' fetches, ' + codes.filter((c) => c === 429).length + ' throttled (429), ' + codes.filter((c) => c !== 200 && c !== 429).length + ' errors'));`;
+  return `node -e "$(echo ${b64(node)} | base64 -d)"`;
+}
+
+export interface ClientContainerOptions {
+  client: ClientId;
+  variant: ProcessVariant;
+  cluster: string;
+  region: string;
+  endpoint: string;
+  burst?: number;
+  extraEnvironment?: Array<{ name: string; value: string }>;
+}
+
+/** The container definition fields (image, entryPoint, command, environment) for one client cell. */
+export function clientContainer(options: ClientContainerOptions): Partial<ContainerDefinition> {
+  const steps = [
+    options.burst ? burstScript(options.client, options.burst) : '',
+    clientScript(options.client, options.cluster, options.region),
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const environment = [{ name: 'AWS_ENDPOINT_URL', value: options.endpoint }, ...(options.extraEnvironment ?? [])];
+  // A supervisor with a clean environment keeps only the task definition's own entries, PATH and HOME.
+  const kept = ['PATH', 'HOME', ...environment.map((entry) => entry.name)]
+    .map((name) => `${name}="$${name}"`)
+    .join(' ');
+  const encoded = `"$(echo ${b64(steps)} | base64 -d)"`;
+  const wrapped =
+    options.variant === 'pid1'
+      ? `eval ${encoded}`
+      : options.variant === 'env-reset-child'
+        ? `env -i ${kept} sh -c ${encoded}`
+        : `echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile; env -i ${kept} sh -l -c ${encoded}`;
+  return {
+    name: options.client,
+    image: IMAGE[options.client],
+    entryPoint: ['/bin/sh', '-c'],
+    command: [`${INSTALL[options.client]}; ${wrapped}`],
+    environment,
+  };
+}
+
+/** The caller identity ARN a client printed (CLI's pretty JSON or the node scripts' one line). */
+export function callerArn(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    const match = /"Arn"\s*:\s*"([^"]+)"/.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
+}
