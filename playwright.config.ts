@@ -1,12 +1,20 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { DEFAULT_CELL_TIMEOUT_MS, RUN_CONFIG_ENV, readRunConfig } from './run/run-config.ts';
 
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
- * check; `npm test`). The conformance run itself (setup → cells → teardown) lives in suites/.
+ * check; `npm test`). The conformance run is setup → cells → teardown (suites/): `ecs-taskrole run`, or
+ * `npx playwright test --project=cells` with the defaults (the default matrix on the lab).
  */
+const conformanceRun = !!process.env[RUN_CONFIG_ENV] || process.argv.some((arg) => /(^|=)cells$/.test(arg));
+const run = readRunConfig();
+
+const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
+if (conformanceRun) reporters.push(['./reports/reporter.ts', { outputDir: run.outDir }]);
+
 export default defineConfig({
   forbidOnly: !!process.env.CI,
-  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+  reporter: reporters,
   projects: [
     {
       name: 'checks',
@@ -14,6 +22,17 @@ export default defineConfig({
       testMatch: '**/*.spec.ts',
       testIgnore: ['**/node_modules/**', 'suites/**'],
       timeout: 60_000,
+    },
+    // Provisioning lives outside the workers: a failed cell restarts its worker, never the infrastructure.
+    { name: 'setup', testDir: 'suites', testMatch: 'provision.setup.ts', teardown: 'teardown', timeout: 20 * 60_000 },
+    { name: 'teardown', testDir: 'suites', testMatch: 'teardown.setup.ts', timeout: 20 * 60_000 },
+    {
+      name: 'cells',
+      testDir: 'suites',
+      testMatch: 'cells.spec.ts',
+      dependencies: ['setup'],
+      // The cell enforces its own limit (→ TIMEOUT); this only catches a hung harness.
+      timeout: (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 60_000,
     },
   ],
 });

@@ -1,0 +1,37 @@
+import type { CellEvidence } from '../classify/evidence.ts';
+import type { Plan, PlannedCell } from '../plan/plan.ts';
+import type { RunMetadata } from '../reports/results-schema.ts';
+import type { RunConfig } from './run-config.ts';
+
+/** What the task printed and ECS said about it, before classification. */
+export type TaskEvidence = Pick<CellEvidence, 'logLines' | 'exitCode' | 'failures' | 'stoppedReason'> & {
+  taskArn?: string;
+  taskDefinition?: unknown;
+};
+
+/** Which instance and roles one cell uses, read from the provisioned state. */
+export interface CellTarget {
+  instanceGroup: string;
+  instanceId?: string;
+  amiId?: string;
+  /** Set when the group's container instance never registered: the cell is NOT_PLACED without a RunTask. */
+  notRegistered?: string;
+  taskRoleArn?: string;
+  instanceRoleArn: string;
+}
+
+/**
+ * The seam between the Playwright suites (one process per worker) and a backend's driver. Provisioned
+ * state is plain JSON so the setup, cell and teardown processes can share it through a file.
+ */
+export interface Driver<State = unknown> {
+  provision(
+    plan: Plan,
+    config: RunConfig,
+    log: (line: string) => void,
+  ): Promise<{ state: State; metadata: RunMetadata }>;
+  targetOf(state: State, cell: PlannedCell): CellTarget;
+  runCell(state: State, cell: PlannedCell, options: { signal: AbortSignal }): Promise<TaskEvidence>;
+  /** Deletes what the run created; returns what it could not delete. */
+  teardown(state: State, log: (line: string) => void): Promise<string[]>;
+}

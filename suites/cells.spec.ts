@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { classify } from '../classify/classify.ts';
+import type { CellEvidence } from '../classify/evidence.ts';
+import { cellResult } from '../run/cell-result.ts';
+import type { TaskEvidence } from '../run/driver.ts';
+import { driverFor } from '../run/drivers.ts';
+import { readRunConfig } from '../run/run-config.ts';
+import { readRunState } from '../run/run-state.ts';
+import { loadPlan } from './run-plan.ts';
+
+const config = readRunConfig();
+const plan = await loadPlan(config);
+
+test.describe.configure({ mode: 'parallel' });
+
+for (const cell of plan.cells) {
+  test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async ({}, testInfo) => {
+    const started = Date.now();
+    const run = readRunState(config);
+    if (!run) throw new Error('no provisioned state: the setup project did not run or failed');
+    const driver = driverFor(config.backend);
+    const target = driver.targetOf(run.state, cell);
+    const base = { taskRoleArn: target.taskRoleArn, instanceRoleArn: target.instanceRoleArn };
+
+    const signal = AbortSignal.timeout(config.cellTimeoutMs);
+    const evidence: CellEvidence & Partial<TaskEvidence> = target.notRegistered
+      ? { ...base, logLines: [], failures: [], instanceNotRegistered: target.notRegistered }
+      : await driver.runCell(run.state, cell, { signal }).then(
+          (task) => ({ ...base, ...task }),
+          (error: unknown) =>
+            signal.aborted
+              ? { ...base, logLines: [], failures: [], timedOut: true }
+              : { ...base, logLines: [], failures: [], harnessError: String(error) },
+        );
+    const classification = classify(evidence);
+    const result = cellResult(
+      cell,
+      classification,
+      {
+        instanceGroup: target.instanceGroup,
+        instanceId: target.instanceId,
+        amiId: target.amiId,
+        taskArn: evidence.taskArn,
+        taskDefinition: evidence.taskDefinition,
+        stoppedReason: evidence.stoppedReason,
+        exitCode: evidence.exitCode,
+        failures: [...evidence.failures],
+        log: [...evidence.logLines],
+      },
+      Date.now() - started,
+    );
+    await testInfo.attach('cell-result', { body: JSON.stringify(result), contentType: 'application/json' });
+    expect(
+      result.verdict,
+      `expected ${cell.expected.outcome} (${cell.expected.rule}), got ${classification.outcome}: ${classification.evidence.decidedBy}`,
+    ).toBe('pass');
+  });
+}
