@@ -1,0 +1,117 @@
+import { expect, test } from '@playwright/test';
+import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
+import { createBridgeTaskNamespace } from './bridge-task.ts';
+import { bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from './test-support.ts';
+
+const IMDS = 'http://169.254.169.254';
+const CREDENTIALS_PATH = `/latest/meta-data/iam/security-credentials/${INSTANCE_ROLE.roleName}`;
+const PYTHON = '/root/.pyenv/versions/3.11.7/bin/python';
+
+let lab: LabNetwork;
+test.beforeAll(async () => {
+  lab = await createLabNetwork();
+});
+test.afterAll(async () => {
+  await lab?.close();
+});
+
+/** IMDSv2 in shell: token, then the credentials document with it. */
+const imdsV2Script = `token=$(curl -sS --max-time 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' ${IMDS}/latest/api/token) || exit $?
+curl -sS --max-time 2 -H "X-aws-ec2-metadata-token: $token" ${IMDS}${CREDENTIALS_PATH}`;
+
+test('a process on the instance gets the instance role from IMDS with v2 and v1', async () => {
+  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  try {
+    const v2 = await host.exec('sh', ['-c', imdsV2Script]);
+    expect(v2.exitCode).toBe(0);
+    expect(JSON.parse(v2.stdout)).toMatchObject({ Code: 'Success', AccessKeyId: INSTANCE_ROLE.accessKeyId });
+
+    const v1 = await host.exec('curl', probe(`${IMDS}${CREDENTIALS_PATH}`));
+    expect(v1.exitCode).toBe(0);
+    expect(JSON.parse(v1.stdout).AccessKeyId).toBe(INSTANCE_ROLE.accessKeyId);
+
+    const identity = await host.exec('curl', probe(`${IMDS}/latest/dynamic/instance-identity/document`));
+    expect(JSON.parse(identity.stdout)).toMatchObject({ instanceId: host.instanceId, privateIp: host.privateIp });
+    const region = await host.exec('curl', probe(`${IMDS}/latest/meta-data/placement/region`));
+    expect(region.stdout).toBe('us-east-1');
+  } finally {
+    await host.shutdown();
+  }
+});
+
+test('a bridge-mode task reaches IMDS through the instance (v2, v1 and botocore)', async () => {
+  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const task = await createBridgeTaskNamespace(host);
+  try {
+    const v2 = await task.exec('sh', ['-c', imdsV2Script]);
+    expect(v2.exitCode).toBe(0);
+    expect(JSON.parse(v2.stdout).AccessKeyId).toBe(INSTANCE_ROLE.accessKeyId);
+    const v1 = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
+    expect(v1.stdout).toBe(host.instanceId);
+    // A real credential chain with an empty environment ends at IMDS and gets the instance role.
+    const botocore = await task.exec('env', [
+      '-i',
+      'HOME=/nonexistent',
+      PYTHON,
+      '-c',
+      'import botocore.session; print(botocore.session.get_session().get_credentials().access_key)',
+    ]);
+    expect(botocore.stdout.trim()).toBe(INSTANCE_ROLE.accessKeyId);
+  } finally {
+    await task.remove();
+    await host.shutdown();
+  }
+});
+
+test('the DOCKER-USER drop rule blocks IMDS for bridge tasks (timeout) and not for the host', async () => {
+  const userData = `#!/bin/bash
+iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP
+`;
+  const { host } = await bootTestHost(lab, 'al2023-ecs', userData);
+  const task = await createBridgeTaskNamespace(host);
+  try {
+    const fromTask = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
+    expect(fromTask.exitCode).toBe(CURL_TIMEOUT);
+    const fromHost = await host.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
+    expect(fromHost.exitCode).toBe(0);
+    expect(fromHost.stdout).toBe(host.instanceId);
+  } finally {
+    await task.remove();
+    await host.shutdown();
+  }
+});
+
+test('IMDSv2 required: requests without a token get 401', async () => {
+  const { host } = await bootTestHost(lab, 'al2023-plain', '', { imds: { httpTokens: 'required' } });
+  try {
+    const v1 = await host.exec(
+      'curl',
+      probe(`${IMDS}/latest/meta-data/instance-id`, ['-o', '/dev/null', '-w', '%{http_code}']),
+    );
+    expect(v1.stdout).toBe('401');
+    const v2 = await host.exec('sh', ['-c', imdsV2Script]);
+    expect(JSON.parse(v2.stdout).AccessKeyId).toBe(INSTANCE_ROLE.accessKeyId);
+  } finally {
+    await host.shutdown();
+  }
+});
+
+test('hop limit 1: a bridge task waits in vain for a token while the host gets one', async () => {
+  const { host } = await bootTestHost(lab, 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
+  const task = await createBridgeTaskNamespace(host);
+  const tokenRequest = probe(`${IMDS}/latest/api/token`, [
+    '-X',
+    'PUT',
+    '-H',
+    'X-aws-ec2-metadata-token-ttl-seconds: 60',
+  ]);
+  try {
+    expect((await task.exec('curl', tokenRequest)).exitCode).toBe(CURL_TIMEOUT);
+    const fromHost = await host.exec('curl', tokenRequest);
+    expect(fromHost.exitCode).toBe(0);
+    expect(fromHost.stdout.length).toBeGreaterThan(20);
+  } finally {
+    await task.remove();
+    await host.shutdown();
+  }
+});

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { InfrastructureError } from '../../../../model/errors.ts';
+import type { CommandResult, RunOptions } from '../network/commands.ts';
+import { killProcesses } from '../network/netns.ts';
+import { type InstancePaths, OVERLAID_DIRS, READ_ONLY_DIRS } from './instance-files.ts';
+
+/** The PATH a root shell gets on Amazon Linux, with the lab's shims first. */
+export function instancePath(shimDir: string): string {
+  return `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+}
+
+/**
+ * The instance's "PID 1": a process that holds the instance's mount and UTS namespaces (its filesystem
+ * view and hostname) inside its network namespace. Every command of the instance (user data, shims'
+ * helpers, ecs-init's iptables calls) joins these namespaces with nsenter.
+ */
+export interface InstanceInit {
+  pid: number;
+  /** Runs a command inside the instance (network, mounts, hostname) with a clean root environment. */
+  exec(
+    file: string,
+    args: readonly string[],
+    options?: RunOptions & { env?: Record<string, string> },
+  ): Promise<CommandResult>;
+  /** Where a path of the instance's filesystem view is reachable from the host (/proc/<pid>/root/…). */
+  path(instancePath: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startInstanceInit(options: {
+  netns: string;
+  paths: InstancePaths;
+  hostname: string;
+  /** Shim names to bind over the machine's own binaries of that name (e.g. /usr/bin/systemctl). */
+  shadowedCommands: readonly string[];
+}): Promise<InstanceInit> {
+  const script = initScript(options.paths, options.hostname, options.shadowedCommands);
+  const subprocess: ResultPromise = execa(
+    'ip',
+    ['netns', 'exec', options.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', script],
+    { buffer: false, reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { LC_ALL: 'C' } },
+  );
+  const pid = subprocess.pid;
+  if (pid === undefined) throw new InfrastructureError('lab: could not start the instance init process');
+  let stderr = '';
+  subprocess.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    let stdout = '';
+    subprocess.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('ready\n')) resolve();
+    });
+    subprocess.then((result) => {
+      reject(
+        new InfrastructureError(`lab: instance init exited ${result.exitCode} before it was ready: ${stderr.trim()}`),
+      );
+    });
+  });
+
+  const env = (extra: Record<string, string> = {}) => ({
+    PATH: instancePath(options.paths.shimDir),
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    ...extra,
+  });
+  return {
+    pid,
+    exec: (file, args, runOptions = {}) =>
+      runWithEnv(['-t', String(pid), '-m', '-n', '-u', '--', file, ...args], env(runOptions.env), runOptions),
+    path: (instancePath) => join(`/proc/${pid}/root`, instancePath),
+    stop: async () => {
+      await killProcesses([pid]);
+      await subprocess;
+    },
+  };
+}
+
+async function runWithEnv(args: string[], env: Record<string, string>, options: RunOptions): Promise<CommandResult> {
+  const result = await execa('nsenter', args, {
+    reject: false,
+    env,
+    extendEnv: false,
+    input: options.input,
+    timeout: options.timeoutMs ?? 30_000,
+  });
+  const exitCode = result.exitCode ?? -1;
+  if (exitCode !== 0 && !options.allowFailure) {
+    throw new InfrastructureError(
+      `lab instance: \`${args.slice(6).join(' ')}\` failed (exit ${exitCode}): ${String(result.stderr).trim()}`,
+    );
+  }
+  return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), exitCode };
+}
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+function initScript(paths: InstancePaths, hostname: string, shadowed: readonly string[]): string {
+  const lines = ['set -e'];
+  for (const dir of OVERLAID_DIRS) {
+    const upper = quote(join(paths.rootDir, dir));
+    const work = quote(join(paths.workDir, dir));
+    lines.push(
+      `if [ -d ${dir} ]; then mount -t overlay overlay -o lowerdir=${dir},upperdir=${upper},workdir=${work} ${dir}; fi`,
+    );
+  }
+  for (const dir of READ_ONLY_DIRS) lines.push(`mount --bind ${dir} ${dir}`, `mount -o remount,bind,ro ${dir}`);
+  for (const name of shadowed) {
+    const shim = quote(join(paths.shimDir, name));
+    for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin']) {
+      lines.push(`if [ -f ${dir}/${name} ] && [ ! -L ${dir}/${name} ]; then mount --bind ${shim} ${dir}/${name}; fi`);
+    }
+  }
+  lines.push(
+    `hostname ${quote(hostname)}`,
+    `printf '%s\\n' ${quote(hostname)} > /etc/hostname`,
+    'echo ready',
+    'exec sleep infinity',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,89 @@
+import http from 'node:http';
+import { IMDS_ADDRESS } from '../addresses.ts';
+import { ipBatch, runInNetns } from '../commands.ts';
+import { listenInNetns } from '../listen-in-netns.ts';
+import { createNetns } from '../netns.ts';
+import type { ImdsService } from './imds-service.ts';
+
+/** IMDS port for clients one router away (bridge tasks); the VPC namespace DNATs them here by TTL. */
+const IMDS_FORWARDED_PORT = 81;
+
+/**
+ * The VPC as seen from an instance: a router namespace on the lab bridge holding 169.254.169.254 (IMDS)
+ * and dropping every other link-local packet, as the VPC drops link-local traffic it does not serve.
+ * It does not forward anything, so an instance cannot reach beyond the lab through it; and since it sits
+ * outside the instance, nothing in the instance's user data can change what it drops.
+ */
+export interface VpcNamespace {
+  netns: string;
+  close(): Promise<void>;
+}
+
+export async function createVpcNamespace(options: {
+  netns: string;
+  rootLink: string;
+  bridge: string;
+  routerAddress: string;
+  prefixLength: number;
+  imds: ImdsService;
+}): Promise<VpcNamespace> {
+  const { netns } = options;
+  await createNetns(netns);
+  await ipBatch([
+    `link add ${options.rootLink} type veth peer name eth0 netns ${netns}`,
+    `link set ${options.rootLink} master ${options.bridge} up`,
+    `-n ${netns} addr add ${options.routerAddress}/${options.prefixLength} dev eth0`,
+    `-n ${netns} link set eth0 up`,
+    `-n ${netns} addr add ${IMDS_ADDRESS}/32 dev lo`,
+  ]);
+  await runInNetns(netns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=0']);
+  await runInNetns(netns, 'iptables-restore', [], { input: vpcRules() });
+
+  const servers: http.Server[] = [];
+  for (const [port, hops] of [
+    [80, 0],
+    [IMDS_FORWARDED_PORT, 1],
+  ] as const) {
+    const handle = await listenInNetns(netns, IMDS_ADDRESS, port);
+    const server = http.createServer(options.imds.handler(hops));
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => server.listen(handle, resolve));
+    servers.push(server);
+  }
+
+  return {
+    netns,
+    close: async () => {
+      options.imds.releaseHeld();
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
+  };
+}
+
+function vpcRules(): string {
+  return `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -d ${IMDS_ADDRESS}/32 -p tcp -m tcp --dport 80 -m ttl --ttl-lt 64 -j DNAT --to-destination ${IMDS_ADDRESS}:${IMDS_FORWARDED_PORT}
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -d ${IMDS_ADDRESS}/32 -p tcp -m tcp --dport 80 -j ACCEPT
+-A INPUT -d ${IMDS_ADDRESS}/32 -p tcp -m tcp --dport ${IMDS_FORWARDED_PORT} -m conntrack --ctstate DNAT -j ACCEPT
+COMMIT
+`;
+}
