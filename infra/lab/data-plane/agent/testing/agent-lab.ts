@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { buildImageRoots } from '../../../images/image-roots.ts';
 import type { AgentEvent } from '../agent.ts';
+import type { TaskRoleIssuer } from '../ecs-backend.ts';
 import { ECS_INIT_DEFAULT_ENVIRONMENT } from '../ecs-config.ts';
 import { type LabRunningAgent, launchLabAgent } from '../launcher.ts';
 import type { TaskEvent } from '../task-manager.ts';
@@ -45,7 +46,16 @@ export interface TaskRun {
   lines: string[];
 }
 
-export async function startAgentLab(options: MiniHostOptions & { ecsConfigExtra?: string } = {}): Promise<AgentLab> {
+export interface AgentLabOptions extends MiniHostOptions {
+  /** Lines appended to the generated ecs.config (which names the cluster). */
+  ecsConfigExtra?: string;
+  /** Makes the launcher assume task roles (as with the control plane's helper) instead of the agent. */
+  issuer?: (mini: MiniHost) => TaskRoleIssuer;
+  /** Resolve once registered (default true). */
+  waitForRegistration?: boolean;
+}
+
+export async function startAgentLab(options: AgentLabOptions = {}): Promise<AgentLab> {
   const mini = await createMiniHost({
     agentEnvironment: { ...ECS_INIT_DEFAULT_ENVIRONMENT },
     ...options,
@@ -75,11 +85,13 @@ export async function startAgentLab(options: MiniHostOptions & { ecsConfigExtra?
       stateChange: 'stop-task',
       imagesDir: images.dir,
       pollIntervalMs: 300,
+      ...(options.issuer ? { issueTaskRoleCredentials: options.issuer(mini) } : {}),
       onEvent: (_host, event) => {
         for (const listener of listeners) listener(event);
       },
     });
     const running = agent;
+    if (options.waitForRegistration !== false) await running.registered;
     let family = 0;
     return {
       mini,
