@@ -1,12 +1,11 @@
 /**
- * The lab's ECS agent, running inside the instance's network namespace: reads its configuration
- * (service environment + /etc/ecs/ecs.config), serves the credentials endpoint on 127.0.0.1:51679,
+ * The lab's ECS agent, running inside the instance's network namespace: takes its configuration from the
+ * environment the service manager gives it (ecs-init: its defaults + ecs.config), serves the credentials endpoint on 127.0.0.1:51679,
  * registers the container instance with the instance role from IMDS (retrying like the agent's restarts),
  * then polls for the tasks ECS placed on it and runs them.
  */
 
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PROJECT_ROOT, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
@@ -17,7 +16,7 @@ import { CREDENTIALS_PORT, startCredentialsServer } from './credentials/credenti
 import { TaskCredentialsStore } from './credentials/credentials-store.ts';
 import { TollboothLimiter } from './credentials/rate-limiter.ts';
 import { EcsBackend, type StateChangeMode, type TaskRoleIssuer } from './ecs-backend.ts';
-import { agentEnvironment, parseAgentConfig } from './ecs-config.ts';
+import { parseAgentConfig } from './ecs-config.ts';
 import { ImdsClient } from './net/imds-client.ts';
 import { instanceCredentialsProvider, type SdkCredentials } from './net/instance-credentials.ts';
 import { type TaskEvent, TaskManager } from './task-manager.ts';
@@ -57,8 +56,8 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
   const log = (level: string, message: string) =>
     appendFileSync(logFile, `level=${level} time=${new Date().toISOString()} msg=${JSON.stringify(message)}\n`);
 
-  const ecsConfigText = await readFile(join(options.rootDir, 'etc/ecs/ecs.config'), 'utf8').catch(() => undefined);
-  const { config, warnings, errors } = parseAgentConfig(agentEnvironment(options.agentEnvironment, ecsConfigText));
+  // The service manager already merged ecs-init's defaults and ecs.config (or docker run's --env-file/-e).
+  const { config, warnings, errors } = parseAgentConfig(options.agentEnvironment);
   for (const warning of warnings) log('warn', warning);
   if (errors.length > 0) {
     for (const error of errors) log('critical', `Error loading config: ${error}`);

@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
 import {
-  agentEnvironment,
   DEFAULT_CLUSTER,
   ECS_INIT_DEFAULT_ENVIRONMENT,
   goParseBool,
@@ -17,16 +16,6 @@ test.describe('ecs.config file (ecs-init reader)', () => {
       '# comment': 'kept as a key',
       HTTP_PROXY: 'http://p:3128/?a=b',
     });
-  });
-
-  test('file entries override the service environment', () => {
-    const env = agentEnvironment({ ...ECS_INIT_DEFAULT_ENVIRONMENT }, 'ECS_ENABLE_TASK_IAM_ROLE=false');
-    expect(env.ECS_ENABLE_TASK_IAM_ROLE).toBe('false');
-    expect(env.ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST).toBe('true');
-  });
-
-  test('a missing file leaves the service environment', () => {
-    expect(agentEnvironment({ A: '1' }, undefined)).toEqual({ A: '1' });
   });
 });
 

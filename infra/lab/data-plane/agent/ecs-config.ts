@@ -1,6 +1,6 @@
 /**
- * The agent's view of its configuration: `/etc/ecs/ecs.config` read the way ecs-init reads it, merged over
- * the environment the service manager gives the agent, then parsed with the agent's own rules.
+ * The agent's view of its configuration: the environment the service manager gives it (ecs-init: its
+ * defaults, then ecs.config read with ecs-init's reader below), parsed with the agent's own rules.
  *
  * Sources (aws/amazon-ecs-agent): `ecs-init/docker/docker.go` (getEnvVars, getContainerConfig),
  * `agent/config/config.go` (environmentConfig, Merge, validateAndOverrideBounds), `agent/config/parse.go`,
@@ -65,14 +65,6 @@ export function readEcsConfigFile(text: string): Record<string, string> {
     variables[trimmed.slice(0, equals)] = trimmed.slice(equals + 1);
   }
   return variables;
-}
-
-/** ecs.config entries override what the service manager gave (user variables are merged last). */
-export function agentEnvironment(
-  serviceEnvironment: Record<string, string>,
-  ecsConfigText: string | undefined,
-): Record<string, string> {
-  return { ...serviceEnvironment, ...readEcsConfigFile(ecsConfigText ?? '') };
 }
 
 export interface ParsedAgentConfig {

@@ -14,7 +14,7 @@ import {
 import { buildImageRoots } from '../../../images/image-roots.ts';
 import type { AgentEvent } from '../agent.ts';
 import type { TaskRoleIssuer } from '../ecs-backend.ts';
-import { ECS_INIT_DEFAULT_ENVIRONMENT } from '../ecs-config.ts';
+import { ECS_INIT_DEFAULT_ENVIRONMENT, readEcsConfigFile } from '../ecs-config.ts';
 import { type LabRunningAgent, launchLabAgent } from '../launcher.ts';
 import type { TaskEvent } from '../task-manager.ts';
 import { createMiniHost, type MiniHost, type MiniHostOptions, REGION } from './mini-host.ts';
@@ -47,6 +47,8 @@ export interface TaskRun {
 }
 
 export interface AgentLabOptions extends MiniHostOptions {
+  /** The instance's /etc/ecs/ecs.config (default: names the cluster, plus ecsConfigExtra). */
+  ecsConfig?: string;
   /** Lines appended to the generated ecs.config (which names the cluster). */
   ecsConfigExtra?: string;
   /** Makes the launcher assume task roles (as with the control plane's helper) instead of the agent. */
@@ -56,17 +58,10 @@ export interface AgentLabOptions extends MiniHostOptions {
 }
 
 export async function startAgentLab(options: AgentLabOptions = {}): Promise<AgentLab> {
-  const mini = await createMiniHost({
-    agentEnvironment: { ...ECS_INIT_DEFAULT_ENVIRONMENT },
-    ...options,
-  });
-  if (options.ecsConfig === undefined) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(
-      join(mini.host.rootDir, 'etc/ecs/ecs.config'),
-      `ECS_CLUSTER=${mini.clusterName}\n${options.ecsConfigExtra ?? ''}`,
-    );
-  }
+  const mini = await createMiniHost(options);
+  // What ecs-init hands the agent on an ECS-optimized AMI: its defaults, then /etc/ecs/ecs.config.
+  const ecsConfig = options.ecsConfig ?? `ECS_CLUSTER=${mini.clusterName}\n${options.ecsConfigExtra ?? ''}`;
+  mini.host.agentEnvironment = { ...ECS_INIT_DEFAULT_ENVIRONMENT, ...readEcsConfigFile(ecsConfig) };
   const aws = {
     endpoint: mini.moto.endpoint,
     region: REGION,

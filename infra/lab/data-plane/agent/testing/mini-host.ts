@@ -43,7 +43,7 @@ export interface MiniHost {
 }
 
 export interface MiniHostOptions {
-  ecsConfig?: string;
+  /** The agent's environment as the service manager builds it (agent-lab.ts adds ecs-init's defaults). */
   agentEnvironment?: Record<string, string>;
 }
 
@@ -164,8 +164,7 @@ export async function createMiniHost(options: MiniHostOptions = {}): Promise<Min
     });
 
     const rootDir = join(dir, 'root');
-    await mkdir(join(rootDir, 'etc/ecs'), { recursive: true });
-    await writeFile(join(rootDir, 'etc/ecs/ecs.config'), options.ecsConfig ?? `ECS_CLUSTER=${clusterName}\n`);
+    await mkdir(join(rootDir, 'var/log/ecs'), { recursive: true });
     let nextAddress = 2;
     const host: HostView = {
       instanceId,
