@@ -14,7 +14,8 @@ const plan = await loadPlan(config);
 test.describe.configure({ mode: 'parallel' });
 
 for (const cell of plan.cells) {
-  test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async ({}, testInfo) => {
+  test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async () => {
+    const testInfo = test.info();
     const started = Date.now();
     const run = readRunState(config);
     if (!run) throw new Error('no provisioned state: the setup project did not run or failed');

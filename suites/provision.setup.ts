@@ -4,7 +4,8 @@ import { readRunConfig } from '../run/run-config.ts';
 import { writeRunState } from '../run/run-state.ts';
 import { loadPlan } from './run-plan.ts';
 
-setup('provision', async ({}, testInfo) => {
+setup('provision', async () => {
+  const testInfo = setup.info();
   const config = readRunConfig();
   const plan = await loadPlan(config);
   const log = (line: string) => process.stdout.write(`[provision] ${line}\n`);
