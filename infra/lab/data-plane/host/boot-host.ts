@@ -18,7 +18,7 @@ import type { HostSpec, InstanceHandle } from './host-spec.ts';
 import { createInstanceDisk, instancePaths } from './instance-files.ts';
 import { type InstanceInit, startInstanceInit } from './instance-init.ts';
 import { createInstanceNetwork } from './instance-network.ts';
-import { absentCommands, shimHandlers } from './shims/registry.ts';
+import { absentCommands, shadowedCommands, shimHandlers } from './shims/registry.ts';
 import { writeShims } from './shims/shim-scripts.ts';
 import { startShimServer } from './shims/shim-server.ts';
 import { parseUserData, type UserDataPart } from './user-data.ts';
@@ -65,6 +65,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
   };
   const services = await HostServices.load({
     profile,
+    rootDir: paths.rootDir,
     statePath: paths.statePath,
     init: currentInit,
     hostView: (agentEnvironment) => ({ ...baseView, agentEnvironment: { ...agentEnvironment } }),
@@ -104,6 +105,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
         allowFailure: true,
         timeoutMs: USER_DATA_TIMEOUT_MS,
         env: { INSTANCE_ID: spec.instanceId },
+        shims: true,
       });
       const output = `${result.stdout}${result.stdout && !result.stdout.endsWith('\n') ? '\n' : ''}${result.stderr}`;
       appendFileSync(paths.userDataLog, output);
@@ -122,8 +124,9 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
       prefixLength: lab.subnet.prefixLength,
       vpcRouter: lab.subnet.vpcRouter,
     });
-    init = await startInstanceInit({ netns, paths, hostname, shadowedCommands: [...Object.keys(handlers), ...absent] });
+    init = await startInstanceInit({ netns, paths, hostname, shadowedCommands: shadowedCommands(profile) });
     log(`boot: ${firstBoot ? 'first boot' : 'reboot'} of ${spec.instanceId} (${profile.name}), init pid ${init.pid}`);
+    await services.bootSysctl();
     await services.bootIptables();
     services.beginUserData();
     await runParts('boothook', '/var/lib/cloud/instance/boothooks');
@@ -170,7 +173,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     get ecsInitEnvironment() {
       return services.ecsInitEnvironment;
     },
-    exec: (file, args, options = {}) => currentInit().exec(file, args, { ...options, allowFailure: true }),
+    exec: (file, args, options = {}) => currentInit().exec(file, args, { ...options, allowFailure: true, shims: true }),
     instancePath: (path) => currentInit().path(path),
     userDataOutput: () => readFile(paths.userDataLog, 'utf8').catch(() => ''),
     consoleOutput: () => readFile(paths.consoleLog, 'utf8').catch(() => ''),

@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { HostView, RunningAgent } from '../contracts.ts';
 import type { CommandResult } from '../network/commands.ts';
 import { type AmiProfile, UNIT_PROVIDERS } from './ami-profiles.ts';
@@ -42,6 +43,8 @@ interface PersistentState {
 
 export interface HostServicesOptions {
   profile: AmiProfile;
+  /** The instance's own files (upper layers): boot reads what the AMI and user data put there. */
+  rootDir: string;
   statePath: string;
   /** The current instance init (a new one after each reboot). */
   init: () => InstanceInit;
@@ -434,6 +437,56 @@ export class HostServices {
     return this.#options.init().exec(file, args, { allowFailure: true, input });
   }
 
+  /** Runs a system command in the instance (no shims on PATH). */
+  execInInstance(file: string, args: readonly string[], input?: string): Promise<CommandResult> {
+    return this.#exec(file, args, input);
+  }
+
+  readInstanceFile(path: string): Promise<string | undefined> {
+    return this.#readInstanceFile(path);
+  }
+
+  /**
+   * Writes `net.*` keys (per network namespace, so per instance); other keys would change the whole
+   * machine and are skipped with a note.
+   */
+  async applySysctl(settings: readonly [string, string][]): Promise<ServiceResult> {
+    let stdout = '';
+    let stderr = '';
+    let exitCode = 0;
+    for (const [key, value] of settings) {
+      if (!isPerInstanceSysctl(key)) {
+        stderr += `sysctl (lab): ${key} is not per-instance (it would change the whole machine); skipped\n`;
+        continue;
+      }
+      const result = await this.#exec('sysctl', ['-w', `${key}=${value}`]);
+      stdout += result.stdout ? `${result.stdout}\n` : '';
+      stderr += result.stderr ? `${result.stderr}\n` : '';
+      if (result.exitCode !== 0) exitCode = result.exitCode;
+    }
+    return { exitCode, stdout, stderr };
+  }
+
+  /** systemd-sysctl / rc.sysinit at boot: settings the instance's disk holds in /etc/sysctl.conf and /etc/sysctl.d. */
+  async bootSysctl(): Promise<void> {
+    const settings: [string, string][] = [];
+    const dir = '/etc/sysctl.d';
+    const files = (await readdir(join(this.#options.rootDir, dir)).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.conf'))
+      .sort()
+      .map((name) => `${dir}/${name}`);
+    for (const file of [...files, '/etc/sysctl.conf']) {
+      const text = await readFile(join(this.#options.rootDir, file), 'utf8').catch(() => undefined);
+      if (text !== undefined) settings.push(...parseSysctlFile(text));
+    }
+    if (settings.length === 0) return;
+    const result = await this.applySysctl(settings);
+    this.#options.log(
+      `boot: sysctl settings from the instance's /etc applied (${settings.map(([key]) => key).join(', ')})`,
+    );
+    if (result.stderr) this.#options.log(result.stderr.trim());
+  }
+
   async #flushConntrack(): Promise<void> {
     await this.#exec('conntrack', ['-F']);
   }
@@ -445,4 +498,22 @@ export class HostServices {
 
 function containerId(name: string): string {
   return Buffer.from(name.padEnd(32, '0')).toString('hex').slice(0, 64);
+}
+
+/** Network sysctls live in the network namespace; everything else is global to the machine. */
+export function isPerInstanceSysctl(key: string): boolean {
+  return /^net[./]/.test(key);
+}
+
+/** sysctl.conf syntax: `key = value`, `#`/`;` comments, a leading `-` ignores errors. */
+export function parseSysctlFile(text: string): [string, string][] {
+  const settings: [string, string][] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.length === 0 || line.startsWith('#') || line.startsWith(';')) continue;
+    const equals = line.indexOf('=');
+    if (equals <= 0) continue;
+    settings.push([line.slice(0, equals).trim().replace(/^-/, ''), line.slice(equals + 1).trim()]);
+  }
+  return settings;
 }

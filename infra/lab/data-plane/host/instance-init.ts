@@ -5,9 +5,21 @@ import type { CommandResult, RunOptions } from '../network/commands.ts';
 import { killProcesses } from '../network/netns.ts';
 import { type InstancePaths, OVERLAID_DIRS, READ_ONLY_DIRS } from './instance-files.ts';
 
-/** The PATH a root shell gets on Amazon Linux, with the lab's shims first. */
+/** The PATH a root shell gets on Amazon Linux. */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The PATH of user data and shells on the instance: the lab's shims first. */
 export function instancePath(shimDir: string): string {
-  return `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+  return `${shimDir}:${SYSTEM_PATH}`;
+}
+
+export interface InstanceExecOptions extends RunOptions {
+  env?: Record<string, string>;
+  /**
+   * Put the shims first on PATH (user data, interactive use). The simulator's own commands (ecs-init's
+   * iptables calls, docker's setup) run without them, like the real services call the real binaries.
+   */
+  shims?: boolean;
 }
 
 /**
@@ -18,11 +30,7 @@ export function instancePath(shimDir: string): string {
 export interface InstanceInit {
   pid: number;
   /** Runs a command inside the instance (network, mounts, hostname) with a clean root environment. */
-  exec(
-    file: string,
-    args: readonly string[],
-    options?: RunOptions & { env?: Record<string, string> },
-  ): Promise<CommandResult>;
+  exec(file: string, args: readonly string[], options?: InstanceExecOptions): Promise<CommandResult>;
   /** Where a path of the instance's filesystem view is reachable from the host (/proc/<pid>/root/…). */
   path(instancePath: string): string;
   stop(): Promise<void>;
@@ -60,16 +68,16 @@ export async function startInstanceInit(options: {
     });
   });
 
-  const env = (extra: Record<string, string> = {}) => ({
-    PATH: instancePath(options.paths.shimDir),
+  const env = (runOptions: InstanceExecOptions) => ({
+    PATH: runOptions.shims ? instancePath(options.paths.shimDir) : SYSTEM_PATH,
     HOME: '/root',
     LANG: 'C.UTF-8',
-    ...extra,
+    ...runOptions.env,
   });
   return {
     pid,
     exec: (file, args, runOptions = {}) =>
-      runWithEnv(['-t', String(pid), '-m', '-n', '-u', '--', file, ...args], env(runOptions.env), runOptions),
+      runWithEnv(['-t', String(pid), '-m', '-n', '-u', '--', file, ...args], env(runOptions), runOptions),
     path: (instancePath) => join(`/proc/${pid}/root`, instancePath),
     stop: async () => {
       await killProcesses([pid]);

@@ -2,6 +2,7 @@ import type { AmiProfile } from '../ami-profiles.ts';
 import { docker } from './docker.ts';
 import { amazonLinuxExtras, packageManager } from './packages.ts';
 import { fail, type ShimHandler } from './shim-call.ts';
+import { sysctl } from './sysctl.ts';
 import { systemctl } from './systemctl.ts';
 import { chkconfig, service } from './sysv.ts';
 import { upstartJob } from './upstart.ts';
@@ -17,6 +18,7 @@ export function shimHandlers(profile: AmiProfile): Record<string, ShimHandler> {
   const handlers: Record<string, ShimHandler> = {
     docker,
     service,
+    sysctl,
     reboot: refusePowerChange,
     shutdown: refusePowerChange,
     halt: refusePowerChange,
@@ -59,4 +61,12 @@ export function absentCommands(profile: AmiProfile): string[] {
   ];
   const present = shimHandlers(profile);
   return everything.filter((name) => !Object.hasOwn(present, name));
+}
+
+/**
+ * Shims also bound over the machine's binary of the same name inside the instance (so `/usr/bin/systemctl`
+ * is the shim too). Not sysctl: the simulator itself calls the real one.
+ */
+export function shadowedCommands(profile: AmiProfile): string[] {
+  return [...Object.keys(shimHandlers(profile)), ...absentCommands(profile)].filter((name) => name !== 'sysctl');
 }
