@@ -1,10 +1,13 @@
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from './network/commands.ts';
 import { labBaseDir, labDir, listLabDirs, ownerAlive, readLabRecord, releaseSubnets } from './network/lab-record.ts';
 import { assertLabPrefix, LAB_PREFIX_PATTERN } from './network/naming.ts';
 import { deleteNetns, listNetns, listRootLinks } from './network/netns.ts';
+
+/** A lab folder without its record yet is being created by a running process, unless it is this old. */
+const RECORDLESS_GRACE_MS = 60_000;
 
 export interface CleanupReport {
   /** Labs removed. */
@@ -47,12 +50,9 @@ export async function cleanupLab(prefix?: string, options: CleanupOptions = {}):
   }
 
   for (const candidate of candidates) {
-    if (prefix === undefined && !options.includeLive) {
-      const record = await readLabRecord(candidate);
-      if (record && (await ownerAlive(record))) {
-        report.skippedLive.push(candidate);
-        continue;
-      }
+    if (prefix === undefined && !options.includeLive && (await looksLive(candidate))) {
+      report.skippedLive.push(candidate);
+      continue;
     }
     await removeLab(candidate, namespaces, links, report);
     report.prefixes.push(candidate);
@@ -60,6 +60,14 @@ export async function cleanupLab(prefix?: string, options: CleanupOptions = {}):
   if (prefix === undefined) await removeOrphanSubnetClaims();
   await removeEmptyBaseDir();
   return report;
+}
+
+/** Owner still running, or a folder so new its record may not be written yet. */
+async function looksLive(prefix: string): Promise<boolean> {
+  const record = await readLabRecord(prefix);
+  if (record) return ownerAlive(record);
+  const info = await stat(labDir(prefix)).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs < RECORDLESS_GRACE_MS;
 }
 
 async function removeLab(
