@@ -7,7 +7,10 @@ import { createBridgeTaskNamespace } from './host/bridge-task.ts';
 import { bootTestHost, namedListener } from './host/test-support.ts';
 import { createLabNetwork } from './network/lab-network.ts';
 import { listNetns, listRootLinks, netnsPids } from './network/netns.ts';
+import { labSkipReason } from './network/preflight.ts';
 import { startLabProxy } from './proxy/lab-proxy.ts';
+
+test.skip(labSkipReason() !== undefined, labSkipReason());
 
 const CRASH_LAB = fileURLToPath(new URL('./host/test-crash-lab.ts', import.meta.url));
 

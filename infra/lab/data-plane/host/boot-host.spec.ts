@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
+import { labSkipReason } from '../network/preflight.ts';
 import { bootTestHost } from './test-support.ts';
+
+test.skip(labSkipReason() !== undefined, labSkipReason());
 
 let lab: LabNetwork;
 test.beforeAll(async () => {

@@ -1,9 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
+import { labSkipReason } from '../network/preflight.ts';
 import type { AmiProfileName } from './ami-profiles.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
 import type { InstanceHandle } from './host-spec.ts';
 import { bootTestHost, CURL_TIMEOUT, namedListener, probe } from './test-support.ts';
+
+test.skip(labSkipReason() !== undefined, labSkipReason());
 
 /**
  * Does 169.254.170.2:80 reach a listener on the instance's 127.0.0.1:51679 (the agent's credentials

@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
+import { labSkipReason } from '../network/preflight.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
 import { bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from './test-support.ts';
+
+test.skip(labSkipReason() !== undefined, labSkipReason());
 
 const IMDS = 'http://169.254.169.254';
 const CREDENTIALS_PATH = `/latest/meta-data/iam/security-credentials/${INSTANCE_ROLE.roleName}`;

@@ -5,6 +5,7 @@ import { type AddressPool, instanceAddressPool, type LabSubnet, labSubnet } from
 import { ipBatch, run } from './commands.ts';
 import { claimSubnet, labDir, processStartTicks, releaseSubnets, writeLabRecord } from './lab-record.ts';
 import { type LabNames, labNames, newLabPrefix } from './naming.ts';
+import { assertLabHostReady } from './preflight.ts';
 import { ImdsService } from './vpc/imds-service.ts';
 import { createVpcNamespace, type VpcNamespace } from './vpc/vpc-namespace.ts';
 
@@ -42,6 +43,7 @@ export interface LabNetwork {
  * forwarding out of the machine) and the VPC namespace with IMDS. Instances and the proxy attach to the bridge.
  */
 export async function createLabNetwork(options: LabNetworkOptions = {}): Promise<LabNetwork> {
+  await assertLabHostReady();
   const prefix = options.prefix ?? newLabPrefix();
   const names = labNames(prefix);
   const dir = labDir(prefix);

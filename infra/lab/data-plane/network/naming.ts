@@ -53,8 +53,3 @@ function link(name: string): string {
   if (name.length > MAX_LINK_NAME) throw new Error(`interface name ${name} exceeds ${MAX_LINK_NAME} characters`);
   return name;
 }
-
-/** True when a namespace or link name belongs to the lab with this prefix. */
-export function belongsToLab(name: string, prefix: string): boolean {
-  return name === prefix || name.startsWith(`${prefix}-`) || name.startsWith(prefix);
-}

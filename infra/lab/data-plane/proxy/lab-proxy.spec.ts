@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { bootTestHost, probe } from '../host/test-support.ts';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
+import { labSkipReason } from '../network/preflight.ts';
 import { type LabProxy, startLabProxy } from './lab-proxy.ts';
+
+test.skip(labSkipReason() !== undefined, labSkipReason());
 
 let lab: LabNetwork;
 let proxy: LabProxy;

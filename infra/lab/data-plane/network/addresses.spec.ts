@@ -1,0 +1,23 @@
+import { expect, test } from '@playwright/test';
+import { AddressPool, labSubnet } from './addresses.ts';
+
+test('a lab subnet names the control plane, VPC router and proxy addresses', () => {
+  expect(labSubnet(7)).toEqual({
+    index: 7,
+    cidr: '198.18.7.0/24',
+    prefixLength: 24,
+    gateway: '198.18.7.1',
+    vpcRouter: '198.18.7.2',
+    proxy: '198.18.7.3',
+  });
+  expect(() => labSubnet(0)).toThrow('not in 1..254');
+});
+
+test('the pool hands out the lowest free address and reuses released ones', () => {
+  const pool = new AddressPool('198.19.0', 2, 3);
+  expect(pool.allocate()).toBe('198.19.0.2');
+  expect(pool.allocate()).toBe('198.19.0.3');
+  expect(() => pool.allocate()).toThrow('no free address');
+  pool.release('198.19.0.2');
+  expect(pool.allocate()).toBe('198.19.0.2');
+});
