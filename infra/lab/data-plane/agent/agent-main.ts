@@ -67,6 +67,11 @@ async function shutdown(): Promise<void> {
 }
 
 await sendMessage({ type: 'hello' });
+// The launcher's process is gone (crash, kill): stop the tasks and exit rather than run unattended.
+process.once('disconnect', () => {
+  const running = agent;
+  if (!stopRequested && running) void running.stop().finally(() => process.exit(1));
+});
 for await (const raw of getEachMessage()) {
   const message = raw as ParentMessage;
   if (message.type === 'config') void start(message.config);

@@ -3,8 +3,9 @@
  * Docker/ECS failure reasons, StopTask, credentials lifetime, the endpoint's throttle on the real packet
  * path, a refused task role, and an agent proxy without NO_PROXY.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
 import type { AgentEvent } from './agent.ts';
@@ -214,3 +215,45 @@ test('an agent HTTP_PROXY without NO_PROXY sends IMDS through the proxy: the ins
     await lab.destroy();
   }
 });
+
+test('a killed agent takes its running tasks along (no orphan task processes)', async () => {
+  const lab = await startAgentLab();
+  try {
+    const marker = `sleep ${3000 + Math.floor(Math.random() * 999)}`;
+    const definition = await lab.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'orphan-check',
+        taskRoleArn: lab.mini.taskRoleArn,
+        containerDefinitions: [
+          { name: 'app', image: 'amazonlinux', memory: 128, entryPoint: ['/bin/sh', '-c'], command: [marker] },
+        ],
+      }),
+    );
+    await lab.ecs.send(
+      new RunTaskCommand({
+        cluster: lab.mini.clusterName,
+        taskDefinition: definition.taskDefinition?.taskDefinitionArn,
+      }),
+    );
+    await expect
+      .poll(() => lab.agent.events.some((event) => event.type === 'task' && event.status === 'RUNNING'), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    expect(await processesMatching(marker)).toBe(1);
+    process.kill(lab.agent.pid ?? 0, 'SIGKILL');
+    await expect.poll(() => processesMatching(marker), { timeout: 10_000 }).toBe(0);
+  } finally {
+    await lab.destroy();
+  }
+});
+
+async function processesMatching(commandLine: string): Promise<number> {
+  let count = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.replaceAll('\0', ' ').trim() === commandLine) count += 1;
+  }
+  return count;
+}

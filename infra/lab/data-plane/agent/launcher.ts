@@ -31,6 +31,8 @@ export interface LabAgentLauncherOptions {
 }
 
 export interface LabRunningAgent extends RunningAgent {
+  /** PID of the agent process (in the root PID namespace). */
+  pid: number | undefined;
   /** Resolves with the container instance ARN once the agent registered. */
   registered: Promise<string>;
   events: AgentEvent[];
@@ -61,11 +63,14 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
     registeredReject = reject;
   });
   registered.catch(() => undefined);
-  let stopped: () => void = () => {};
-  const stoppedMessage = new Promise<void>((resolve) => {
-    stopped = resolve;
-  });
-  const send = (message: ParentMessage) => subprocess.sendMessage(message).catch(() => undefined);
+  // The agent may be gone (crashed, killed): execa then throws synchronously.
+  const send = async (message: ParentMessage) => {
+    try {
+      await subprocess.sendMessage(message);
+    } catch {
+      // nothing to tell a process that is not there
+    }
+  };
   const config: AgentProcessConfig = {
     instanceId: host.instanceId,
     rootDir: host.rootDir,
@@ -93,7 +98,6 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
         registeredReject(new Error(`lab agent on ${host.instanceId} did not start: ${message.error}`));
         return;
       case 'stopped':
-        stopped();
         return;
       case 'address-request':
         return send({ type: 'address', requestId: message.requestId, address: host.allocateTaskAddress() });
@@ -114,12 +118,14 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
   });
 
   return {
+    pid,
     registered,
     events,
     async stop() {
       await send({ type: 'stop' });
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
-      await Promise.race([Promise.all([stoppedMessage, exited]), exited.then(() => timeout), timeout]);
+      // A clean stop ends with the process exiting; a dead agent has exited already.
+      await Promise.race([exited, timeout]);
       // Whatever is left of the agent's process group (tasks included) goes now.
       if (pid !== undefined) {
         try {

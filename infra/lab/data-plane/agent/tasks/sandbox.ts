@@ -76,9 +76,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const hostname = options.network.mode === 'bridge' ? options.network.hostname : '';
   const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
   const binds = (options.binds ?? []).flatMap(({ source, target }) => ['--bind', source, target]);
+  // setpriv: unshare dies with the agent (parent-death signal), and --kill-child takes the task along,
+  // so no task outlives a crashed agent.
   const subprocess = execa(
-    '/usr/bin/unshare',
+    '/usr/bin/setpriv',
     [
+      '--pdeathsig',
+      'SIGKILL',
+      '/usr/bin/unshare',
       ...namespaces,
       '/bin/sh',
       '-c',
