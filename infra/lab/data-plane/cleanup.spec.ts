@@ -6,6 +6,7 @@ import { cleanupLab } from './cleanup.ts';
 import { createBridgeTaskNamespace } from './host/bridge-task.ts';
 import { bootTestHost, namedListener } from './host/test-support.ts';
 import { createLabNetwork } from './network/lab-network.ts';
+import { labStatus } from './network/lab-status.ts';
 import { listNetns, listRootLinks, netnsPids } from './network/netns.ts';
 import { labSkipReason } from './network/preflight.ts';
 import { startLabProxy } from './proxy/lab-proxy.ts';
@@ -82,8 +83,13 @@ test("a crashed owner's lab is left alone while it runs and removed by cleanupLa
     expect(whileAlive.skippedLive).toContain(made.prefix);
     expect((await leftovers(made.prefix)).namespaces).toHaveLength(4);
 
+    const prefix = made.prefix;
+    const statusOf = async () => (await labStatus()).find((lab) => lab.prefix === prefix);
+    expect(await statusOf()).toMatchObject({ ownerAlive: true, ownerPid: child.pid });
+
     child.kill('SIGKILL');
     await child;
+    expect((await statusOf())?.ownerAlive).toBe(false);
     const report = await cleanupLab();
     expect(report.prefixes).toContain(made.prefix);
     expect(await leftovers(made.prefix)).toEqual({ namespaces: [], links: [] });

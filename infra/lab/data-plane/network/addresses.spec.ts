@@ -10,7 +10,8 @@ test('a lab subnet names the control plane, VPC router and proxy addresses', () 
     vpcRouter: '198.18.7.2',
     proxy: '198.18.7.3',
   });
-  expect(() => labSubnet(0)).toThrow('not in 1..254');
+  expect(labSubnet(0).gateway).toBe('198.18.0.1');
+  expect(() => labSubnet(255)).toThrow('not in 0..254');
 });
 
 test('the pool hands out the lowest free address and reuses released ones', () => {

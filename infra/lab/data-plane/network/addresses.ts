@@ -2,7 +2,8 @@
  * Lab addressing. Only link-local (169.254.0.0/16) and benchmark (198.18.0.0/15) addresses are used, and no
  * namespace gets a default route, so nothing can leave the machine.
  *
- * Each lab owns one /24 in 198.18.0.0/16 (index 1–254, chosen so concurrent labs never overlap):
+ * Each lab owns one /24 in 198.18.0.0/16 (a random free index 1–254 so concurrent labs never overlap, or
+ * one asked for, e.g. 0 for a control plane that expects 198.18.0.1):
  *   .1 root namespace (lab bridge; the control plane listens here), .2 VPC router + IMDS, .3 proxy,
  *   .10–.250 instances.
  * Every instance has the same task bridge (docker0) subnet, as every EC2 instance has 172.17.0.0/16;
@@ -35,7 +36,7 @@ export interface LabSubnet {
 }
 
 export function labSubnet(index: number): LabSubnet {
-  if (!Number.isInteger(index) || index < 1 || index > 254) throw new Error(`lab subnet index ${index} not in 1..254`);
+  if (!Number.isInteger(index) || index < 0 || index > 254) throw new Error(`lab subnet index ${index} not in 0..254`);
   const base = `198.18.${index}`;
   return {
     index,

@@ -12,7 +12,7 @@ import { createVpcNamespace, type VpcNamespace } from './vpc/vpc-namespace.ts';
 export interface LabNetworkOptions {
   /** Defaults to a fresh random `etrXXXX`. */
   prefix?: string;
-  /** Which 198.18.<index>.0/24 to use (1–254); defaults to a random free one. */
+  /** Which 198.18.<index>.0/24 to use (0–254); defaults to a random free one in 1–254. */
   subnetIndex?: number;
 }
 
@@ -63,8 +63,10 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
   const imds = new ImdsService();
   let vpc: VpcNamespace | undefined;
   try {
+    // nf_call_iptables 0: frames between lab namespaces do not pass the root namespace's iptables, so the
+    // machine's own firewall (e.g. a FORWARD policy DROP) cannot change the lab's outcomes.
     await ipBatch([
-      `link add ${names.bridge} type bridge`,
+      `link add ${names.bridge} type bridge nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0`,
       `addr add ${subnet.gateway}/${subnet.prefixLength} dev ${names.bridge}`,
       `link set ${names.bridge} up`,
     ]);
