@@ -1,0 +1,175 @@
+/**
+ * The data plane end to end (startDataPlane in ../../index.ts) against a plain moto on loopback: an
+ * instance the harness launches with the run tag boots (host simulator, user data, ecs-init, lab agent),
+ * registers, runs the baseline task in bridge and host mode, and is removed when terminated.
+ */
+
+import { CloudWatchLogsClient, CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  AddRoleToInstanceProfileCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { expect, test } from '@playwright/test';
+import { type DataPlane, RUN_TAG_KEY, startDataPlane } from '../../index.ts';
+import { type PlainMoto, startPlainMoto } from '../testing/plain-moto.ts';
+
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+const REGION = 'us-east-1';
+const CLUSTER = 'lab-data-plane-spec';
+const credentials = { accessKeyId: 'AKIDLABHARNESS', secretAccessKey: 'lab' };
+const trust = (service: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+
+test.describe('data plane with a plain moto (needs root: namespaces)', () => {
+  let moto: PlainMoto;
+  let dataPlane: DataPlane | undefined;
+  let instanceId = '';
+  let taskRoleArn = '';
+  const lines: string[] = [];
+  let aws: { endpoint: string; region: string; maxAttempts: number; credentials: typeof credentials };
+
+  test.beforeAll(async () => {
+    moto = await startPlainMoto('127.0.0.1');
+    aws = { endpoint: moto.endpoint, region: REGION, maxAttempts: 1, credentials };
+    await new ECSClient(aws).send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    await new CloudWatchLogsClient(aws).send(new CreateLogGroupCommand({ logGroupName: 'ecs-tasks' }));
+    const iam = new IAMClient(aws);
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'lab-instance', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }),
+    );
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile' }));
+    await iam.send(
+      new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile', RoleName: 'lab-instance' }),
+    );
+    const taskRole = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'ECS-task-full-access',
+        AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com'),
+      }),
+    );
+    taskRoleArn = taskRole.Role?.Arn ?? '';
+    const ami = await new SSMClient(aws).send(
+      new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
+    );
+    dataPlane = await startDataPlane({
+      controlPlane: {
+        endpoint: moto.endpoint,
+        region: REGION,
+        reader: credentials,
+        serviceIdentity: credentials,
+        stateChange: 'stop-task',
+      },
+      log: (line) => lines.push(line),
+    });
+    const launched = await new EC2Client(aws).send(
+      new RunInstancesCommand({
+        ImageId: ami.Parameter?.Value,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: 't3.micro',
+        IamInstanceProfile: { Name: 'lab-instance-profile' },
+        UserData: Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64'),
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: RUN_TAG_KEY, Value: 'spec' }] }],
+      }),
+    );
+    instanceId = launched.Instances?.[0]?.InstanceId ?? '';
+  });
+  test.afterAll(async () => {
+    await dataPlane?.stop();
+    await moto?.stop();
+  });
+
+  test('a launched instance boots as its AMI says and registers in the cluster its user data names', async () => {
+    const host = await dataPlane?.waitForInstance(instanceId);
+    expect(host?.amiProfile).toBe('al2023-ecs');
+    expect(lines.join('\n')).toContain('SSM recommended AMI');
+    await expect
+      .poll(
+        async () =>
+          (await new ECSClient(aws).send(new ListContainerInstancesCommand({ cluster: CLUSTER }))).containerInstanceArns
+            ?.length,
+        { timeout: 60_000 },
+      )
+      .toBe(1);
+  });
+
+  for (const networkMode of ['bridge', 'host'] as const) {
+    test(`baseline ${networkMode} cell: RunTask → log with the task role's ARN`, async () => {
+      const ecs = new ECSClient(aws);
+      const definition = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: `iam-role-test-${networkMode}`,
+          taskRoleArn,
+          networkMode,
+          requiresCompatibilities: ['EC2'],
+          containerDefinitions: [
+            {
+              name: 'amazonlinux',
+              image: 'amazonlinux',
+              memory: 128,
+              essential: true,
+              entryPoint: ['/bin/bash', '-c'],
+              command: [
+                `yum install -y aws-cli; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${CLUSTER} --region ${REGION}`,
+              ],
+              environment: [{ name: 'AWS_ENDPOINT_URL', value: dataPlane?.endpointForInstances ?? '' }],
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: {
+                  'awslogs-group': 'ecs-tasks',
+                  'awslogs-region': REGION,
+                  'awslogs-stream-prefix': 'iam-role-test',
+                },
+              },
+            },
+          ],
+        }),
+      );
+      const run = await ecs.send(
+        new RunTaskCommand({ cluster: CLUSTER, taskDefinition: definition.taskDefinition?.taskDefinitionArn }),
+      );
+      const taskArn = run.tasks?.[0]?.taskArn ?? '';
+      await expect
+        .poll(
+          async () =>
+            (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))).tasks?.[0]?.lastStatus,
+          {
+            timeout: 60_000,
+          },
+        )
+        .toBe('STOPPED');
+      const taskId = taskArn.split('/').pop();
+      const events = await new CloudWatchLogsClient(aws).send(
+        new GetLogEventsCommand({
+          logGroupName: 'ecs-tasks',
+          logStreamName: `iam-role-test/amazonlinux/${taskId}`,
+          startFromHead: true,
+        }),
+      );
+      const text = (events.events ?? []).map((event) => event.message).join('\n');
+      expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ECS-task-full-access/${taskId}"`);
+      expect(text).toContain(taskArn);
+    });
+  }
+
+  test('a terminated instance is shut down and removed', async () => {
+    await new EC2Client(aws).send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+    await expect.poll(() => dataPlane?.instances.has(instanceId), { timeout: 30_000 }).toBe(false);
+  });
+});

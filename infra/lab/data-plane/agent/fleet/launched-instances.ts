@@ -1,0 +1,69 @@
+/**
+ * The EC2 instances the harness launched (tag key `ecs-taskrole:run`), read from the control plane's EC2
+ * API, with what booting one needs: user data, instance profile role, metadata options.
+ */
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { GetInstanceProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
+
+export const RUN_TAG_KEY = 'ecs-taskrole:run';
+
+export interface LaunchedInstance {
+  instanceId: string;
+  state: string;
+  imageId: string;
+  instanceType: string | undefined;
+  availabilityZone: string | undefined;
+  instanceProfileArn: string | undefined;
+  httpTokens: 'optional' | 'required' | undefined;
+  httpPutResponseHopLimit: number | undefined;
+}
+
+/** States in which an instance runs (or is about to). */
+export const RUNNING_STATES = new Set(['pending', 'running']);
+
+export async function launchedInstances(ec2: EC2Client): Promise<LaunchedInstance[]> {
+  const instances: LaunchedInstance[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: [RUN_TAG_KEY] }], NextToken }),
+    );
+    for (const reservation of page.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) {
+        if (!instance.InstanceId) continue;
+        const tokens = instance.MetadataOptions?.HttpTokens;
+        instances.push({
+          instanceId: instance.InstanceId,
+          state: instance.State?.Name ?? 'unknown',
+          imageId: instance.ImageId ?? '',
+          instanceType: instance.InstanceType,
+          availabilityZone: instance.Placement?.AvailabilityZone,
+          instanceProfileArn: instance.IamInstanceProfile?.Arn,
+          httpTokens: tokens === 'required' || tokens === 'optional' ? tokens : undefined,
+          httpPutResponseHopLimit: instance.MetadataOptions?.HttpPutResponseHopLimit,
+        });
+      }
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return instances;
+}
+
+export async function userDataOf(ec2: EC2Client, instanceId: string): Promise<string> {
+  const attribute = await ec2.send(
+    new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }),
+  );
+  const encoded = attribute.UserData?.Value;
+  return encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+}
+
+/** The role of an instance profile (`arn:…:instance-profile/<path>/<name>`), or undefined without one. */
+export async function instanceProfileRoleArn(
+  iam: IAMClient,
+  profileArn: string | undefined,
+): Promise<string | undefined> {
+  const name = profileArn?.split('/').pop();
+  if (!name) return undefined;
+  const profile = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
+  return profile.InstanceProfile?.Roles?.[0]?.Arn;
+}
