@@ -106,8 +106,9 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
         timeoutMs: USER_DATA_TIMEOUT_MS,
         env: { INSTANCE_ID: spec.instanceId },
         shims: true,
+        mergeOutput: true,
       });
-      const output = `${result.stdout}${result.stdout && !result.stdout.endsWith('\n') ? '\n' : ''}${result.stderr}`;
+      const output = result.stdout.length > 0 ? `${result.stdout}\n` : '';
       appendFileSync(paths.userDataLog, output);
       await writeFile(currentInit().path('/var/log/cloud-init-output.log'), output, { flag: 'a' });
       log(`cloud-init: ${kind} ${path} exited ${result.exitCode}`);

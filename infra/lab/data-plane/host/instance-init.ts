@@ -20,6 +20,8 @@ export interface InstanceExecOptions extends RunOptions {
    * iptables calls, docker's setup) run without them, like the real services call the real binaries.
    */
   shims?: boolean;
+  /** stdout and stderr interleaved in `stdout` (like `2>&1`), for logs such as cloud-init-output.log. */
+  mergeOutput?: boolean;
 }
 
 /**
@@ -86,14 +88,20 @@ export async function startInstanceInit(options: {
   };
 }
 
-async function runWithEnv(args: string[], env: Record<string, string>, options: RunOptions): Promise<CommandResult> {
+async function runWithEnv(
+  args: string[],
+  env: Record<string, string>,
+  options: InstanceExecOptions,
+): Promise<CommandResult> {
   const result = await execa('nsenter', args, {
     reject: false,
     env,
     extendEnv: false,
     input: options.input,
     timeout: options.timeoutMs ?? 30_000,
+    all: options.mergeOutput === true,
   });
+  if (options.mergeOutput) return { stdout: String(result.all ?? ''), stderr: '', exitCode: result.exitCode ?? -1 };
   const exitCode = result.exitCode ?? -1;
   if (exitCode !== 0 && !options.allowFailure) {
     throw new InfrastructureError(
