@@ -165,12 +165,15 @@ export async function startAgentLab(options: AgentLabOptions = {}): Promise<Agen
         }
       },
       async destroy() {
-        await running.stop();
-        await mini.destroy();
+        try {
+          await running.stop();
+        } finally {
+          await mini.destroy();
+        }
       },
     };
   } catch (error) {
-    await agent?.stop();
+    await agent?.stop().catch(() => undefined);
     await mini.destroy();
     throw error;
   }
