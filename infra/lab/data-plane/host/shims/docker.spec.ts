@@ -33,3 +33,10 @@ test('short options: -e VALUE, -eVALUE, combined booleans (-dit), -v with a valu
 test('no image: image is undefined', () => {
   expect(parseDockerRun(['--rm', '-e', 'A=1']).image).toBeUndefined();
 });
+
+test('secrets in shim arguments are redacted for the console log', async () => {
+  const { redact } = await import('./shim-server.ts');
+  expect(redact('run -e AWS_SECRET_ACCESS_KEY=abc -e AWS_SESSION_TOKEN=def -e ECS_CLUSTER=x img')).toBe(
+    'run -e AWS_SECRET_ACCESS_KEY=*** -e AWS_SESSION_TOKEN=*** -e ECS_CLUSTER=x img',
+  );
+});

@@ -31,7 +31,7 @@ export async function startShimServer(options: {
       const handler = options.handlers[name];
       const answer = handler
         ? options.services.serialize(async () => {
-            options.log(`shim: ${name} ${argv.join(' ')}`);
+            options.log(`shim: ${name} ${redact(argv.join(' '))}`);
             return handler(await callOf(name, argv, pid), options.services);
           })
         : Promise.resolve<ServiceResult>({ exitCode: 127, stdout: '', stderr: `${name}: not simulated\n` });
@@ -79,4 +79,9 @@ async function callOf(name: string, argv: string[], pid: number): Promise<ShimCa
       return readFile(join(`${proc}/root`, absolute), 'utf8').catch(() => undefined);
     },
   };
+}
+
+/** Keeps secrets passed as arguments (e.g. `-e AWS_SECRET_ACCESS_KEY=…`) out of the console log. */
+export function redact(text: string): string {
+  return text.replace(/([A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD)[A-Za-z0-9_]*=)\S+/gi, '$1***');
 }
