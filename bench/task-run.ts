@@ -1,47 +1,136 @@
 /**
- * `npx node bench/task-run.ts [runs]`: median time to run one baseline task in the lab — RunTask →
- * agent picks it up → AssumeRole → sandbox → CLI v2 `sts get-caller-identity` + the seed's `ecs list-tasks`
- * → STOPPED with the log shipped. One instance (the agent specs' minimal host, plain moto); prints figures,
- * asserts nothing.
+ * `npx node bench/task-run.ts [runs]`: median time to run one baseline task in the lab — RunTask → the
+ * agent picks it up → AssumeRole → sandbox → CLI v2 `sts get-caller-identity` + the seed's
+ * `ecs list-tasks` → log shipped → STOPPED, as seen through DescribeTasks. Runs the real data plane (host
+ * simulator, lab agent) against a plain moto; prints figures, asserts nothing.
  */
-import { startAgentLab } from '../infra/lab/data-plane/agent/testing/agent-lab.ts';
-import { REGION } from '../infra/lab/data-plane/agent/testing/mini-host.ts';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  AddRoleToInstanceProfileCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { startPlainMoto } from '../infra/lab/data-plane/agent/testing/plain-moto.ts';
+import { RUN_TAG_KEY, startDataPlane } from '../infra/lab/data-plane/index.ts';
 
 const runs = Number(process.argv[2] ?? 7);
-const startedAt = performance.now();
-const lab = await startAgentLab();
-const setupMs = performance.now() - startedAt;
+const REGION = 'us-east-1';
+const CLUSTER = 'bench';
+const credentials = { accessKeyId: 'AKIDLABBENCH', secretAccessKey: 'lab' };
+const trust = (service: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const moto = await startPlainMoto('127.0.0.1');
+const aws = { endpoint: moto.endpoint, region: REGION, maxAttempts: 1, credentials };
+const ecs = new ECSClient(aws);
+const dataPlane = await startDataPlane({
+  controlPlane: {
+    endpoint: moto.endpoint,
+    region: REGION,
+    reader: credentials,
+    serviceIdentity: credentials,
+    stateChange: 'stop-task',
+  },
+});
 try {
-  const seed = {
-    name: 'amazonlinux',
-    image: 'amazonlinux',
-    entryPoint: ['/bin/bash', '-c'],
-    command: [
-      `yum install -y aws-cli; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${lab.mini.clusterName} --region ${REGION}`,
-    ],
-    environment: [{ name: 'AWS_ENDPOINT_URL', value: lab.mini.moto.endpoint }],
-  };
+  await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  await new CloudWatchLogsClient(aws).send(new CreateLogGroupCommand({ logGroupName: 'ecs-tasks' }));
+  const iam = new IAMClient(aws);
+  await iam.send(
+    new CreateRoleCommand({ RoleName: 'bench-instance', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }),
+  );
+  await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'bench-instance' }));
+  await iam.send(
+    new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'bench-instance', RoleName: 'bench-instance' }),
+  );
+  const taskRole = await iam.send(
+    new CreateRoleCommand({ RoleName: 'bench-task', AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com') }),
+  );
+  const ami = await new SSMClient(aws).send(
+    new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
+  );
+  const launchedAt = performance.now();
+  await new EC2Client(aws).send(
+    new RunInstancesCommand({
+      ImageId: ami.Parameter?.Value,
+      MinCount: 1,
+      MaxCount: 1,
+      IamInstanceProfile: { Name: 'bench-instance' },
+      UserData: Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64'),
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: RUN_TAG_KEY, Value: 'bench' }] }],
+    }),
+  );
+  while (
+    ((await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }))).containerInstanceArns ?? []).length === 0
+  ) {
+    await sleep(100);
+  }
+  const registeredMs = performance.now() - launchedAt;
+
   const timings: Record<string, number[]> = { bridge: [], host: [] };
-  for (let index = 0; index < runs; index += 1) {
-    for (const networkMode of ['bridge', 'host'] as const) {
+  for (const networkMode of ['bridge', 'host'] as const) {
+    const definition = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: `bench-${networkMode}`,
+        taskRoleArn: taskRole.Role?.Arn,
+        networkMode,
+        containerDefinitions: [
+          {
+            name: 'amazonlinux',
+            image: 'amazonlinux',
+            memory: 128,
+            entryPoint: ['/bin/bash', '-c'],
+            command: [
+              `yum install -y aws-cli; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${CLUSTER} --region ${REGION}`,
+            ],
+            environment: [{ name: 'AWS_ENDPOINT_URL', value: dataPlane.endpointForInstances }],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': 'ecs-tasks', 'awslogs-region': REGION, 'awslogs-stream-prefix': 'bench' },
+            },
+          },
+        ],
+      }),
+    );
+    for (let index = 0; index < runs; index += 1) {
       const before = performance.now();
-      const run = await lab.runTask({ container: seed, networkMode });
-      const elapsed = performance.now() - before;
-      if (!run.lines.some((line) => line.includes('assumed-role/lab-task-role-'))) {
-        throw new Error(`baseline ${networkMode} task did not report the task role: ${run.lines.join(' | ')}`);
+      const run = await ecs.send(
+        new RunTaskCommand({ cluster: CLUSTER, taskDefinition: definition.taskDefinition?.taskDefinitionArn }),
+      );
+      const taskArn = run.tasks?.[0]?.taskArn ?? '';
+      for (;;) {
+        const described = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }));
+        if (described.tasks?.[0]?.lastStatus === 'STOPPED') break;
+        await sleep(50);
       }
-      timings[networkMode]?.push(elapsed);
+      timings[networkMode]?.push(performance.now() - before);
     }
   }
-  process.stdout.write(`lab set-up (namespace, moto, agent registered): ${Math.round(setupMs)} ms\n`);
+  process.stdout.write(`instance launch → container instance registered: ${Math.round(registeredMs)} ms\n`);
   for (const [mode, values] of Object.entries(timings)) {
     const sorted = [...values].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
     process.stdout.write(
-      `baseline ${mode} task, RunTask → STOPPED with log: median ${Math.round(median)} ms ` +
+      `baseline ${mode} task, RunTask → STOPPED: median ${Math.round(median(values))} ms ` +
         `(min ${Math.round(sorted[0] ?? 0)}, max ${Math.round(sorted.at(-1) ?? 0)}, n=${sorted.length})\n`,
     );
   }
 } finally {
-  await lab.destroy();
+  await dataPlane.stop();
+  await moto.stop();
 }
