@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDiff } from './diff.ts';
+import { registerLab } from './lab.ts';
 import { registerPlan } from './plan.ts';
 import { registerReport } from './report.ts';
 
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerPlan(program);
   registerReport(program);
   registerDiff(program);
+  registerLab(program);
 }

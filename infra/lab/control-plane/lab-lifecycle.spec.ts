@@ -1,0 +1,64 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { runCli } from '../../../cli/test-support/run-cli.ts';
+import { readLabState } from '../lab-state.ts';
+import { findMotoPython } from './find-moto.ts';
+import { isMotoProcess } from './moto-process.ts';
+
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
+
+let dir: string;
+test.beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'etr-lab-'));
+});
+test.afterEach(async () => {
+  await runCli(['lab', 'down'], { env: { ECS_TASKROLE_LAB_DIR: dir } });
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('lab up → status → up again (reused) → down leaves no process and no file', async () => {
+  const env = { ECS_TASKROLE_LAB_DIR: dir };
+  const up = await runCli(['lab', 'up'], { env });
+  expect(up.exitCode).toBe(0);
+  expect(up.stdout).toMatch(/^lab started: control plane http:\/\/127\.0\.0\.1:\d+ \(region us-west-2\)$/m);
+  const lab = readLabState(dir);
+  if (!lab) throw new Error('no lab state written');
+  expect(statSync(join(dir, 'state.json')).mode & 0o777).toBe(0o600);
+  expect(statSync(dir).mode & 0o777).toBe(0o700);
+  expect(isMotoProcess(lab.motoPid)).toBe(true);
+
+  const status = await runCli(['lab', 'status', '--json'], { env });
+  expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running', endpoint: lab.endpoint, pid: lab.motoPid });
+  expect((await runCli(['lab', 'up'], { env })).stdout).toContain(`lab already running: control plane ${lab.endpoint}`);
+
+  const down = await runCli(['lab', 'down'], { env });
+  expect(down.stdout).toBe('lab stopped');
+  expect(isMotoProcess(lab.motoPid)).toBe(false);
+  expect(existsSync(dir)).toBe(false);
+  expect(
+    await fetch(`${lab.endpoint}/moto-api/`).then(
+      () => 'answers',
+      () => 'closed',
+    ),
+  ).toBe('closed');
+});
+
+test('after a crash (moto killed) status says stale and down clears it', async () => {
+  const env = { ECS_TASKROLE_LAB_DIR: dir };
+  expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
+  const lab = readLabState(dir);
+  if (!lab) throw new Error('no lab state written');
+  process.kill(lab.motoPid, 'SIGKILL');
+  for (let i = 0; i < 40 && isMotoProcess(lab.motoPid); i += 1) await new Promise((r) => setTimeout(r, 50));
+  expect(JSON.parse((await runCli(['lab', 'status', '--json'], { env })).stdout)).toMatchObject({ state: 'stale' });
+  expect((await runCli(['lab', 'down'], { env })).exitCode).toBe(0);
+  expect(existsSync(dir)).toBe(false);
+});
+
+test('without moto the error says exactly what to install', async () => {
+  const env = { PATH: '/usr/bin:/bin', PYENV_ROOT: '/nonexistent', HOME: '/nonexistent' };
+  await expect(findMotoPython(env)).rejects.toThrow(/pip install 'moto\[server\]==5\.2\.1'/);
+});
