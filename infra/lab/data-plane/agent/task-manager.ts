@@ -59,6 +59,8 @@ const ESSENTIAL_EXITED = 'Essential container in task exited';
 export class TaskManager {
   readonly #deps: TaskManagerDeps;
   readonly #tasks = new Map<string, ManagedTask>();
+  /** Tasks this agent ran to the end: never started again, whatever ECS still says about them. */
+  readonly #finished = new Set<string>();
 
   constructor(deps: TaskManagerDeps) {
     this.#deps = deps;
@@ -75,8 +77,9 @@ export class TaskManager {
       const arn = task.taskArn;
       if (!arn) continue;
       const managed = this.#tasks.get(arn);
-      if (!managed && task.desiredStatus === 'RUNNING' && task.lastStatus !== 'STOPPED') this.#start(task);
-      else if (managed && task.desiredStatus === 'STOPPED' && !managed.stopRequested) {
+      if (!managed && !this.#finished.has(arn) && task.desiredStatus === 'RUNNING' && task.lastStatus !== 'STOPPED') {
+        this.#start(task);
+      } else if (managed && task.desiredStatus === 'STOPPED' && !managed.stopRequested) {
         managed.stopRequested = true;
         this.#deps.log('info', `task ${arn}: desired STOPPED, killing its containers`);
         for (const sandbox of managed.sandboxes) sandbox.kill();
@@ -104,7 +107,10 @@ export class TaskManager {
       .catch((error: unknown) =>
         this.#deps.log('error', `task ${managed.arn}: ${error instanceof Error ? error.stack : error}`),
       )
-      .finally(() => this.#tasks.delete(managed.arn));
+      .finally(() => {
+        this.#finished.add(managed.arn);
+        this.#tasks.delete(managed.arn);
+      });
   }
 
   async #run(task: Task, managed: ManagedTask): Promise<void> {

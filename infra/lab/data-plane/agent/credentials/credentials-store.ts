@@ -37,6 +37,11 @@ export class TaskCredentialsStore {
     this.#ready.delete(credentialsId);
   }
 
+  /** How many ids the agent knows (pending or ready). */
+  get size(): number {
+    return this.#known.size;
+  }
+
   lookup(credentialsId: string): CredentialsLookup {
     const ready = this.#ready.get(credentialsId);
     if (ready) return { state: 'ready', ...ready };
