@@ -8,8 +8,10 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { InfrastructureError } from '../../../model/errors.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';
+import { labStatePath, readLabState } from '../lab-state.ts';
 import type { AgentEvent } from './agent/agent.ts';
 import type { RoleCredentials } from './agent/credentials/credentials-store.ts';
 import { RoleNotAssumableError, type StateChangeMode } from './agent/ecs-backend.ts';
@@ -57,7 +59,8 @@ export interface DataPlaneControlPlane {
 }
 
 export interface DataPlaneOptions {
-  controlPlane: DataPlaneControlPlane;
+  /** The control plane's pieces, or the lab state directory `lab up` wrote (default: the lab's). */
+  controlPlane: DataPlaneControlPlane | { labStateDir?: string };
   /** How often the instance list is read (ms). */
   pollIntervalMs?: number;
   network?: LabNetworkOptions;
@@ -80,8 +83,34 @@ export interface DataPlane {
 
 const IMDS_CREDENTIALS_EARLY_REFRESH_MS = 15 * 60_000;
 
+/**
+ * The control plane `lab up` started, from its state file. Today's state holds the endpoint and region of a
+ * moto without IAM enforcement: any key signs, and the data plane assumes roles with sts:AssumeRole and
+ * reports task stops with StopTask. Identities, `assumeRoleAs` and SubmitTaskStateChange come with the
+ * control plane's front server.
+ */
+export function controlPlaneFromLabState(labStateDir?: string): DataPlaneControlPlane {
+  const state = readLabState(labStateDir);
+  if (!state) {
+    throw new InfrastructureError(
+      `no lab control plane state in ${labStatePath(labStateDir)}; run \`ecs-taskrole lab up\` first`,
+    );
+  }
+  const identity = { accessKeyId: 'AKIDLABDATAPLANE', secretAccessKey: 'lab-data-plane' };
+  return {
+    endpoint: state.endpoint,
+    region: state.region,
+    reader: identity,
+    serviceIdentity: identity,
+    stateChange: 'stop-task',
+  };
+}
+
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
-  const { controlPlane } = options;
+  const controlPlane =
+    'endpoint' in options.controlPlane
+      ? options.controlPlane
+      : controlPlaneFromLabState(options.controlPlane.labStateDir);
   const log = options.log ?? (() => {});
   await ensureClients(log);
   const aws = { endpoint: controlPlane.endpoint, region: controlPlane.region, maxAttempts: 2 };

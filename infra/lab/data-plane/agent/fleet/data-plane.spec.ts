@@ -1,9 +1,13 @@
 /**
- * The data plane end to end (startDataPlane in ../../index.ts) against a plain moto on loopback: an
- * instance the harness launches with the run tag boots (host simulator, user data, ecs-init, lab agent),
- * registers, runs the baseline task in bridge and host mode, and is removed when terminated.
+ * The data plane end to end (startDataPlane in ../../index.ts) against the lab's control plane (`lab up`
+ * in a private state directory): an instance the harness launches with the run tag boots (host simulator,
+ * user data, ecs-init, lab agent), registers, runs the baseline task in bridge and host mode, and is
+ * removed when terminated.
  */
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import {
@@ -22,12 +26,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
+import { labDown, labUp } from '../../../control-plane/lab-lifecycle.ts';
 import { type DataPlane, RUN_TAG_KEY, startDataPlane } from '../../index.ts';
-import { type PlainMoto, startPlainMoto } from '../testing/plain-moto.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
-const REGION = 'us-east-1';
 const CLUSTER = 'lab-data-plane-spec';
 const credentials = { accessKeyId: 'AKIDLABHARNESS', secretAccessKey: 'lab' };
 const trust = (service: string) =>
@@ -36,8 +39,9 @@ const trust = (service: string) =>
     Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
   });
 
-test.describe('data plane with a plain moto (needs root: namespaces)', () => {
-  let moto: PlainMoto;
+test.describe('data plane with the lab control plane (needs root: namespaces)', () => {
+  let stateDir = '';
+  let REGION = '';
   let dataPlane: DataPlane | undefined;
   let instanceId = '';
   let taskRoleArn = '';
@@ -45,8 +49,10 @@ test.describe('data plane with a plain moto (needs root: namespaces)', () => {
   let aws: { endpoint: string; region: string; maxAttempts: number; credentials: typeof credentials };
 
   test.beforeAll(async () => {
-    moto = await startPlainMoto('127.0.0.1');
-    aws = { endpoint: moto.endpoint, region: REGION, maxAttempts: 1, credentials };
+    stateDir = await mkdtemp(join(tmpdir(), 'data-plane-spec-'));
+    const { lab } = await labUp(stateDir);
+    REGION = lab.region;
+    aws = { endpoint: lab.endpoint, region: REGION, maxAttempts: 1, credentials };
     await new ECSClient(aws).send(new CreateClusterCommand({ clusterName: CLUSTER }));
     await new CloudWatchLogsClient(aws).send(new CreateLogGroupCommand({ logGroupName: 'ecs-tasks' }));
     const iam = new IAMClient(aws);
@@ -67,16 +73,7 @@ test.describe('data plane with a plain moto (needs root: namespaces)', () => {
     const ami = await new SSMClient(aws).send(
       new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
     );
-    dataPlane = await startDataPlane({
-      controlPlane: {
-        endpoint: moto.endpoint,
-        region: REGION,
-        reader: credentials,
-        serviceIdentity: credentials,
-        stateChange: 'stop-task',
-      },
-      log: (line) => lines.push(line),
-    });
+    dataPlane = await startDataPlane({ controlPlane: { labStateDir: stateDir }, log: (line) => lines.push(line) });
     const launched = await new EC2Client(aws).send(
       new RunInstancesCommand({
         ImageId: ami.Parameter?.Value,
@@ -91,8 +88,12 @@ test.describe('data plane with a plain moto (needs root: namespaces)', () => {
     instanceId = launched.Instances?.[0]?.InstanceId ?? '';
   });
   test.afterAll(async () => {
-    await dataPlane?.stop();
-    await moto?.stop();
+    try {
+      await dataPlane?.stop();
+    } finally {
+      await labDown(stateDir);
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 
   test('a launched instance boots as its AMI says and registers in the cluster its user data names', async () => {
@@ -164,6 +165,7 @@ test.describe('data plane with a plain moto (needs root: namespaces)', () => {
       );
       const text = (events.events ?? []).map((event) => event.message).join('\n');
       expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ECS-task-full-access/${taskId}"`);
+      expect(text).toContain('"taskArns"');
       expect(text).toContain(taskArn);
     });
   }
