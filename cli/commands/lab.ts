@@ -8,8 +8,9 @@ export function registerLab(program: Command): void {
   lab
     .command('up')
     .description('start the lab in the background (or reuse the running one); prints its endpoint')
-    .action(async () => {
-      const { lab: state, reused, statePath } = await labUp();
+    .option('--control-plane-only', 'only the AWS APIs (moto), no simulated hosts (no root needed)')
+    .action(async (options: { controlPlaneOnly?: boolean }) => {
+      const { lab: state, reused, statePath } = await labUp(undefined, { dataPlane: !options.controlPlaneOnly });
       process.stdout.write(
         `${reused ? 'lab already running' : 'lab started'}: control plane ${state.endpoint} (region ${state.region})\n` +
           `state: ${statePath}\n`,

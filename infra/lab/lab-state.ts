@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { LabIdentities } from './control-plane/identities.ts';
+import type { DataPlaneDaemon } from './data-plane/daemon-process.ts';
 
 /** What a running lab is: where its control plane listens and which processes belong to it. */
 export interface LabState {
@@ -9,6 +11,10 @@ export interface LabState {
   motoPid: number;
   python: string;
   startedAt: string;
+  /** Access keys of the identities the lab bootstrapped: why this file is owner-only. */
+  identities: LabIdentities;
+  /** Present when `lab up` started the data plane (simulated hosts). */
+  dataPlane?: DataPlaneDaemon;
 }
 
 /** $ECS_TASKROLE_LAB_DIR, else $XDG_STATE_HOME/ecs-taskrole/lab, else ~/.local/state/ecs-taskrole/lab. */
@@ -21,7 +27,7 @@ export function labStatePath(dir: string = labDir()): string {
   return join(dir, 'state.json');
 }
 
-/** Owner-only (0700 dir, 0600 file): the state will hold the lab identities' keys. */
+/** Owner-only (0700 dir, 0600 file): the state holds the lab identities' keys. */
 export function writeLabState(state: LabState, dir: string = labDir()): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(labStatePath(dir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
@@ -33,6 +39,11 @@ export function readLabState(dir: string = labDir()): LabState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** moto's own output (start-up errors, access log): beside the state, removed with it. */
+export function labLogPath(dir: string = labDir()): string {
+  return join(dir, 'moto.log');
 }
 
 export function removeLabState(dir: string = labDir()): void {

@@ -1,46 +1,103 @@
-import { type LabState, labDir, labStatePath, readLabState, removeLabState, writeLabState } from '../lab-state.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDataPlaneRunning, startDataPlaneDaemon, stopDataPlaneDaemon } from '../data-plane/daemon-process.ts';
+import { assertLabHostReady } from '../data-plane/network/preflight.ts';
+import {
+  type LabState,
+  labDir,
+  labLogPath,
+  labStatePath,
+  readLabState,
+  removeLabState,
+  writeLabState,
+} from '../lab-state.ts';
 import { findMotoPython } from './find-moto.ts';
-import { isMotoProcess, startMoto, stopProcess } from './moto-process.ts';
+import { isMotoProcess, startMoto, stopMoto } from './moto-process.ts';
 
 export const LAB_REGION = 'us-west-2';
 
 export type LabStatus =
   | { state: 'stopped'; statePath: string }
-  | { state: 'running'; statePath: string; endpoint: string; pid: number; startedAt: string }
-  /** A state file whose moto is gone or silent: what a crash leaves; `lab up` and `lab down` clear it. */
+  | { state: 'running'; statePath: string; endpoint: string; pid: number; startedAt: string; dataPlane: boolean }
+  /** A state file whose processes are gone or silent: what a crash leaves; `lab up` and `lab down` clear it. */
   | { state: 'stale'; statePath: string; reason: string };
+
+export interface LabUpOptions {
+  /** Also start the data plane (simulated hosts; needs root). Without it, only the AWS APIs run. */
+  dataPlane?: boolean;
+}
 
 export async function labStatus(dir: string = labDir()): Promise<LabStatus> {
   const statePath = labStatePath(dir);
   const lab = readLabState(dir);
   if (!lab) return { state: 'stopped', statePath };
   if (!isMotoProcess(lab.motoPid)) return { state: 'stale', statePath, reason: `moto pid ${lab.motoPid} is gone` };
+  if (lab.dataPlane && !isDataPlaneRunning(lab.dataPlane)) {
+    return { state: 'stale', statePath, reason: `data plane pid ${lab.dataPlane.pid} is gone` };
+  }
   const answers = await fetch(`${lab.endpoint}/moto-api/`).then(
     (response) => response.ok,
     () => false,
   );
   if (!answers)
     return { state: 'stale', statePath, reason: `moto pid ${lab.motoPid} does not answer on ${lab.endpoint}` };
-  return { state: 'running', statePath, endpoint: lab.endpoint, pid: lab.motoPid, startedAt: lab.startedAt };
+  return {
+    state: 'running',
+    statePath,
+    endpoint: lab.endpoint,
+    pid: lab.motoPid,
+    startedAt: lab.startedAt,
+    dataPlane: lab.dataPlane !== undefined,
+  };
 }
 
-/** Starts the lab, or reuses a healthy one; leftovers of a crashed lab are cleared first. */
-export async function labUp(dir: string = labDir()): Promise<{ lab: LabState; reused: boolean; statePath: string }> {
+/**
+ * Starts the lab, or reuses a healthy one (starting its data plane if asked and missing); leftovers of a
+ * crashed lab are cleared first.
+ */
+export async function labUp(
+  dir: string = labDir(),
+  options: LabUpOptions = {},
+): Promise<{ lab: LabState; reused: boolean; statePath: string }> {
+  if (options.dataPlane) await assertLabHostReady();
   const status = await labStatus(dir);
   const existing = readLabState(dir);
-  if (status.state === 'running' && existing) return { lab: existing, reused: true, statePath: status.statePath };
+  if (status.state === 'running' && existing) {
+    if (!options.dataPlane || existing.dataPlane) return { lab: existing, reused: true, statePath: status.statePath };
+    const lab = { ...existing, dataPlane: await startDataPlaneDaemon(dir, join(dir, 'data-plane.log')) };
+    writeLabState(lab, dir);
+    return { lab, reused: true, statePath: status.statePath };
+  }
   if (status.state === 'stale') await labDown(dir);
   const python = await findMotoPython();
-  const { endpoint, pid } = await startMoto(python);
-  const lab: LabState = { endpoint, region: LAB_REGION, motoPid: pid, python, startedAt: new Date().toISOString() };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, labLogPath(dir));
+  let lab: LabState = {
+    endpoint,
+    region: LAB_REGION,
+    motoPid: pid,
+    python,
+    startedAt: new Date().toISOString(),
+    identities,
+  };
   writeLabState(lab, dir);
+  if (options.dataPlane) {
+    try {
+      lab = { ...lab, dataPlane: await startDataPlaneDaemon(dir, join(dir, 'data-plane.log')) };
+    } catch (error) {
+      await labDown(dir);
+      throw error;
+    }
+    writeLabState(lab, dir);
+  }
   return { lab, reused: false, statePath: labStatePath(dir) };
 }
 
 /** Stops everything the lab recorded and removes its state; safe to repeat, and after a crash. */
 export async function labDown(dir: string = labDir()): Promise<{ stopped: boolean }> {
   const lab = readLabState(dir);
-  if (lab) await stopProcess(lab.motoPid);
+  if (lab?.dataPlane) await stopDataPlaneDaemon(lab.dataPlane);
+  if (lab) await stopMoto(lab.motoPid);
   removeLabState(dir);
   return { stopped: lab !== undefined };
 }

@@ -1,52 +1,72 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { execa } from 'execa';
 import { InfrastructureError } from '../../../model/errors.ts';
+import { isLabProcess, stopLabProcess } from '../lab-process.ts';
+import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
 const READY_TIMEOUT_MS = 20_000;
+const MOTO_LAB = fileURLToPath(new URL('./moto_lab.py', import.meta.url));
 
 /**
- * Starts moto's server detached on a free loopback port (it outlives the CLI that started it; `lab down`
- * stops it by pid), with AWS managed policies loaded and ECS tasks left where the agent puts them.
+ * Starts moto's server with the lab's fixes (moto_lab.py) detached on a free loopback port (it outlives the
+ * CLI that started it; `lab down` stops it by pid), with AWS managed policies loaded, ECS tasks left where
+ * the agent puts them, the lab's identities created and IAM enforcement switched on.
  */
-export async function startMoto(python: string): Promise<{ endpoint: string; pid: number }> {
+export async function startMoto(
+  python: string,
+  region: string,
+  logFile: string,
+): Promise<{ endpoint: string; pid: number; identities: LabIdentities }> {
   const port = await freeLoopbackPort();
-  const child = execa(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const log = openSync(logFile, 'a', 0o600);
+  // A daemon: detached, its output in the lab's log file, outliving this process.
+  const child = spawn(python, [MOTO_LAB, '127.0.0.1', String(port)], {
     detached: true,
-    stdio: 'ignore',
-    reject: false,
-    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+      ECS_TASKROLE_LAB_SERVICES: JSON.stringify(LAB_SERVICE_USERS),
+    },
   });
-  child.nodeChildProcess.unref();
+  closeSync(log);
+  child.on('error', () => {}); // a failed spawn shows as "exited during start-up" below
+  child.unref();
+  const startupErrors = () => readFileSync(logFile, 'utf8').slice(-2_000);
   const pid = child.pid;
-  if (pid === undefined) throw new InfrastructureError(`could not start ${python} -m moto.server`);
+  if (pid === undefined) throw new InfrastructureError(`could not start ${python} ${MOTO_LAB}: ${startupErrors()}`);
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, pid);
+    await waitUntilReady(endpoint, pid, startupErrors);
     await post(endpoint, '/moto-api/state-manager/set-transition', {
       model_name: 'ecs::task',
       transition: { progression: 'manual', times: 1_000_000 },
     });
-    await warmServices(endpoint);
+    await warmServices(endpoint, region);
+    const identities = await bootstrapIdentities(endpoint, region);
+    // Raw body `0`: enforcement from now on (a form-encoded body is a 500).
+    await post(endpoint, '/moto-api/reset-auth', 0);
+    return { endpoint, pid, identities };
   } catch (error) {
-    await stopProcess(pid);
+    await stopMoto(pid);
     throw error;
   }
-  return { endpoint, pid };
 }
 
 /** The first call per service costs up to ~1.3 s in moto; pay it at start-up, not in the first cell. */
-async function warmServices(endpoint: string): Promise<void> {
+async function warmServices(endpoint: string, region: string): Promise<void> {
   const config = {
     endpoint,
-    region: 'us-west-2',
+    region,
     maxAttempts: 1,
     credentials: { accessKeyId: 'lab-warmup', secretAccessKey: 'lab-warmup' },
   };
@@ -60,10 +80,12 @@ async function warmServices(endpoint: string): Promise<void> {
   ]);
 }
 
-async function waitUntilReady(endpoint: string, pid: number): Promise<void> {
+async function waitUntilReady(endpoint: string, pid: number, errors: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (!isMotoProcess(pid)) throw new InfrastructureError(`moto server (pid ${pid}) exited during start-up`);
+    if (!isMotoProcess(pid)) {
+      throw new InfrastructureError(`moto server (pid ${pid}) exited during start-up: ${errors().trim()}`);
+    }
     const up = await fetch(`${endpoint}/moto-api/`).then(
       (response) => response.ok,
       () => false,
@@ -79,22 +101,14 @@ async function post(endpoint: string, path: string, body: unknown): Promise<void
   if (!response.ok) throw new InfrastructureError(`moto ${path} answered HTTP ${response.status}`);
 }
 
-/** True only for a live moto server: a recycled pid of another program is never ours to kill. */
+const MOTO_MARKER = 'moto_lab.py';
+
 export function isMotoProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('moto.server');
-  } catch {
-    return false;
-  }
+  return isLabProcess(pid, MOTO_MARKER);
 }
 
-/** SIGTERM, then SIGKILL after 3 s; resolves when the process is gone. */
-export async function stopProcess(pid: number): Promise<void> {
-  if (!isMotoProcess(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < 3_000 && isMotoProcess(pid); waited += 50) await sleep(50);
-  if (isMotoProcess(pid)) process.kill(pid, 'SIGKILL');
-  for (let waited = 0; waited < 2_000 && isMotoProcess(pid); waited += 50) await sleep(50);
+export function stopMoto(pid: number): Promise<void> {
+  return stopLabProcess(pid, MOTO_MARKER);
 }
 
 async function freeLoopbackPort(): Promise<number> {

@@ -9,6 +9,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InfrastructureError } from '../../../model/errors.ts';
+import { credentialsOf } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';
 import { labStatePath, readLabState } from '../lab-state.ts';
@@ -84,10 +85,8 @@ export interface DataPlane {
 const IMDS_CREDENTIALS_EARLY_REFRESH_MS = 15 * 60_000;
 
 /**
- * The control plane `lab up` started, from its state file. Today's state holds the endpoint and region of a
- * moto without IAM enforcement: any key signs, and the data plane assumes roles with sts:AssumeRole and
- * reports task stops with StopTask. Identities, `assumeRoleAs` and SubmitTaskStateChange come with the
- * control plane's front server.
+ * The control plane `lab up` started, from its state file: its endpoint and the lab's identities. Task and
+ * instance roles are assumed by the lab's service users, so moto_lab.py enforces their trust policies.
  */
 export function controlPlaneFromLabState(labStateDir?: string): DataPlaneControlPlane {
   const state = readLabState(labStateDir);
@@ -96,13 +95,26 @@ export function controlPlaneFromLabState(labStateDir?: string): DataPlaneControl
       `no lab control plane state in ${labStatePath(labStateDir)}; run \`ecs-taskrole lab up\` first`,
     );
   }
-  const identity = { accessKeyId: 'AKIDLABDATAPLANE', secretAccessKey: 'lab-data-plane' };
+  const { dataPlane, ecsService, ec2Service } = state.identities;
+  const stsAs = (identity: typeof ecsService) =>
+    stsAssumeRole(
+      new STSClient({
+        endpoint: state.endpoint,
+        region: state.region,
+        maxAttempts: 1,
+        credentials: credentialsOf(identity),
+      }),
+    );
+  const asEcsTasks = stsAs(ecsService);
+  const asEc2 = stsAs(ec2Service);
   return {
     endpoint: state.endpoint,
     region: state.region,
-    reader: identity,
-    serviceIdentity: identity,
-    stateChange: 'stop-task',
+    reader: credentialsOf(dataPlane),
+    serviceIdentity: credentialsOf(ecsService),
+    assumeRoleAs: (principal, roleArn, sessionName) =>
+      (principal === 'ecs-tasks' ? asEcsTasks : asEc2)(principal, roleArn, sessionName),
+    stateChange: 'submit',
   };
 }
 
@@ -118,7 +130,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const iam = new IAMClient({ ...aws, credentials: controlPlane.reader });
   const ssm = new SSMClient({ ...aws, credentials: controlPlane.reader });
   const sts = new STSClient({ ...aws, credentials: controlPlane.reader });
-  const assumeRoleAs = controlPlane.assumeRoleAs ?? readerAssumeRole(sts);
+  const assumeRoleAs = controlPlane.assumeRoleAs ?? stsAssumeRole(sts);
   const accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '123456789012';
   const amiProfiles = new AmiProfileResolver(ssm, ec2);
 
@@ -312,8 +324,8 @@ async function taskRoleCredentials(
   }
 }
 
-/** Without the control plane's helper (plain moto): sts:AssumeRole as the reader. */
-function readerAssumeRole(sts: STSClient): NonNullable<DataPlaneControlPlane['assumeRoleAs']> {
+/** sts:AssumeRole as the client's identity (without `assumeRoleAs`, a plain moto: the reader's). */
+function stsAssumeRole(sts: STSClient): NonNullable<DataPlaneControlPlane['assumeRoleAs']> {
   return async (_principal, roleArn, sessionName) => {
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) {

@@ -1,0 +1,231 @@
+"""moto's server with the lab's fixes: what makes moto behave like AWS for ecs-taskrole-conformance.
+
+Each fix closes one measured gap (../shared/reference/moto.md, docs/lab-differences.md). They live here,
+at the spot where moto decides, so every client in a task (SDK v3, AWS CLI v1/v2, aws-sdk v2) sees them.
+moto is Python; this is the only Python in the project. Started by moto-process.ts:
+
+    python moto_lab.py HOST PORT
+
+Environment: ECS_TASKROLE_LAB_SERVICES, a JSON object {"<IAM user name>": "<service principal>"}: the
+lab's stand-ins for AWS services (the ECS service assuming task roles, EC2 serving instance profiles).
+"""
+
+import json
+import os
+import re
+import sys
+from datetime import datetime, timezone
+
+import moto
+
+if moto.__version__.split(".")[0] != "5":
+    sys.exit(f"moto {moto.__version__} is not supported by the lab; install moto 5: pip install 'moto[server]>=5,<6'")
+
+from moto.core.responses import ActionResult, BaseResponse  # noqa: E402
+from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
+from moto.iam import access_control  # noqa: E402
+from moto.iam.utils import format_incoming_conditional_values  # noqa: E402
+from moto.server import main  # noqa: E402
+
+SERVICES: dict[str, str] = json.loads(os.environ.get("ECS_TASKROLE_LAB_SERVICES", "{}"))
+
+
+# --- Auth failures on JSON-protocol services (ECS, Logs, SSM) come back as AWS's JSON errors. -----------
+# moto renders them as XML; SDK v3 then throws a SyntaxError and "denied" / "bad signature" look alike.
+JSON_AUTH_ERRORS = {
+    "AccessDenied": "AccessDeniedException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+}
+_call_action = BaseResponse.call_action
+
+
+def call_action(self):
+    status, headers, body = _call_action(self)
+    is_json_protocol = bool(self.headers.get("X-Amz-Target"))
+    if status < 400 or not is_json_protocol or not isinstance(body, str) or not body.lstrip().startswith("<"):
+        return status, headers, body
+    code = re.search(r"<Code>([^<]+)</Code>", body)
+    error_type = JSON_AUTH_ERRORS.get(code.group(1) if code else "")
+    if not error_type:
+        return status, headers, body
+    message = re.search(r"<Message>([^<]*)</Message>", body)
+    headers = {**headers, "Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": error_type}
+    return status, headers, json.dumps({"__type": error_type, "message": message.group(1) if message else ""})
+
+
+BaseResponse.call_action = call_action
+
+
+# --- Trust policies with a Service principal. ---------------------------------------------------------------
+# moto only understands AWS principals (a Service statement crashes it with a 500) and denies `:root`.
+# The lab's service users act as their service principal; an AWS principal `arn:…:root` or an account id
+# admits every identity of that account, as in AWS.
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _caller_service(principal_arn: str):
+    return SERVICES.get(principal_arn.rsplit("/", 1)[-1]) if ":user/" in principal_arn else None
+
+
+def check_principal(self, principal: str) -> bool:
+    expected = self._statement.get("Principal")
+    if not expected or expected == "*":
+        return True
+    service = _caller_service(principal)
+    if service:
+        return service in _as_list(expected.get("Service"))
+    account = principal.split(":")[4]
+    allowed = _as_list(expected.get("AWS"))
+    return "*" in allowed or principal in allowed or account in allowed or f"arn:aws:iam::{account}:root" in allowed
+
+
+access_control.IAMPolicyStatement._check_principal = check_principal
+
+
+def check_role_trust_relationship(self, role_arn: str) -> bool:
+    caller = self._access_key.arn
+    values = format_incoming_conditional_values(self._data) or {}
+    if _caller_service(caller):
+        # The service assumes the role on behalf of a resource of the caller's account (ECS: the task).
+        values = {**values, "aws:SourceAccount": self.account_id}
+    role = self.backend.get_role_by_arn(role_arn)
+    policy = access_control.IAMPolicy(role.assume_role_policy_document)
+    result = policy.is_action_permitted(self._action, role_arn, caller, values)
+    return result == access_control.PermissionResult.PERMITTED
+
+
+access_control.IAMRequestBase._check_role_trust_relationship = check_role_trust_relationship
+
+
+# --- Resources moto cannot name. -----------------------------------------------------------------------------
+# moto evaluates most actions against the resource `*` (it names only roles and AssumeRole targets), so a
+# statement scoped to ARNs would never match. Such a statement is judged on its actions, as if its
+# resources matched: the lab proves a policy's actions sufficient, not its resource scoping.
+_check_element_matches = access_control.IAMPolicyStatement._check_element_matches
+
+
+def check_element_matches(self, element: str, value: str) -> bool:
+    if element == "Resource" and value == "*":
+        return True
+    return _check_element_matches(self, element, value)
+
+
+access_control.IAMPolicyStatement._check_element_matches = check_element_matches
+
+
+# --- ECS: registration keeps the agent's attributes and versions. -------------------------------------------
+_register_container_instance = EC2ContainerServiceResponse.register_container_instance
+
+
+def register_container_instance(self):
+    result = _register_container_instance(self)
+    instance = result.result["containerInstance"]
+    for attribute in self._get_param("attributes") or []:
+        instance.attributes[attribute["name"]] = attribute.get("value")
+    version_info = self._get_param("versionInfo")
+    if version_info:
+        instance.version_info = {**instance.version_info, **version_info}
+    return result
+
+
+EC2ContainerServiceResponse.register_container_instance = register_container_instance
+
+
+# --- ECS: RunTask honours placement constraints and the attributes a task definition requires. -------------
+TASK_IAM_ROLE = "com.amazonaws.ecs.capability.task-iam-role"
+TASK_IAM_ROLE_NETWORK_HOST = "com.amazonaws.ecs.capability.task-iam-role-network-host"
+MEMBER_OF = re.compile(r"^\s*ec2InstanceId\s*(==|in)\s*(.+?)\s*$")
+
+
+def required_attributes(task_definition) -> list[str]:
+    """What ECS requires of an instance for this task definition (the task-role part of it)."""
+    if not task_definition.task_role_arn:
+        return []
+    if task_definition.network_mode == "host":
+        return [TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST]
+    return [TASK_IAM_ROLE]
+
+
+def member_of(instance, expression: str) -> bool:
+    match = MEMBER_OF.match(expression)
+    if not match:
+        raise ValueError(f"the lab supports only memberOf(ec2InstanceId == …) expressions, got {expression!r}")
+    operator, operand = match.groups()
+    wanted = [operand] if operator == "==" else [item.strip() for item in operand.strip("[]").split(",")]
+    return instance.ec2_instance_id in wanted
+
+
+def run_task(self):
+    backend = self.ecs_backend
+    cluster = backend._get_cluster(self._get_param("cluster", "default"))
+    task_definition = backend.describe_task_definition(self._get_param("taskDefinition"))
+    candidates = [i for i in backend.container_instances.get(cluster.name, {}).values() if i.status == "ACTIVE"]
+    for constraint in self._get_param("placementConstraints") or []:
+        if constraint.get("type") == "memberOf":
+            candidates = [i for i in candidates if member_of(i, constraint.get("expression", ""))]
+    required = required_attributes(task_definition)
+    placeable = [i for i in candidates if all(name in i.attributes for name in required)]
+    if not candidates:
+        return ActionResult({"tasks": [], "failures": [{"reason": "No Container Instances were found in your cluster."}]})
+    if not placeable:
+        failures = [{"arn": i.container_instance_arn, "reason": "ATTRIBUTE"} for i in candidates]
+        return ActionResult({"tasks": [], "failures": failures})
+    count = self._get_int_param("count", 1)
+    tasks = backend.start_task(
+        cluster.name,
+        self._get_param("taskDefinition"),
+        [i.container_instance_arn for i in placeable[:count]],
+        self._get_param("overrides"),
+        self._get_param("startedBy"),
+        self._get_param("tags"),
+        self._get_param("group"),
+    )
+    return ActionResult({"tasks": tasks, "failures": []})
+
+
+EC2ContainerServiceResponse.run_task = run_task
+
+
+# --- ECS: the agent reports task state (SubmitTaskStateChange), DescribeTasks shows it. ---------------------
+def submit_task_state_change(self):
+    backend = self.ecs_backend
+    cluster_name = _cluster_name(self)
+    task_id = _last_segment(self._get_param("task"))
+    task = next(t for arn, t in backend.tasks.get(cluster_name, {}).items() if arn.endswith(task_id))
+    status = self._get_param("status")
+    reports = {c.get("containerName"): c for c in self._get_param("containers") or []}
+    for container in task.containers:
+        report = reports.get(container.name)
+        if report:
+            container.last_status = report.get("status", container.last_status)
+            if report.get("exitCode") is not None:
+                container.exitCode = report["exitCode"]
+            if report.get("reason"):
+                container.reason = report["reason"]
+    if status == "STOPPED" and task.last_status != "STOPPED":
+        backend.stop_task(cluster_name, task.task_arn, self._get_param("reason") or "Essential container in task exited")
+        task.stop_code = "EssentialContainerExited"
+        task.stopped_at = datetime.now(timezone.utc)
+    elif status:
+        task.last_status = status
+    return ActionResult({"acknowledgment": "ACK"})
+
+
+EC2ContainerServiceResponse.submit_task_state_change = submit_task_state_change
+
+
+def _cluster_name(self) -> str:
+    return _last_segment(self._get_param("cluster", "default"))
+
+
+def _last_segment(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+if __name__ == "__main__":
+    host, port = sys.argv[1], sys.argv[2]
+    main(["-H", host, "-p", port])

@@ -1,0 +1,63 @@
+import { fork } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InfrastructureError } from '../../../model/errors.ts';
+import { isLabProcess, stopLabProcess } from '../lab-process.ts';
+import { cleanupLab } from './cleanup.ts';
+import type { DaemonMessage } from './daemon.ts';
+
+const DAEMON = fileURLToPath(new URL('./daemon.ts', import.meta.url));
+const DAEMON_MARKER = 'data-plane/daemon.ts';
+const READY_TIMEOUT_MS = 60_000;
+
+/** What `lab up` records about its data plane. */
+export interface DataPlaneDaemon {
+  pid: number;
+  /** The lab network's name prefix: `lab down` removes what carries it, also after a crash. */
+  prefix: string;
+  /** The control plane as instances and their tasks reach it (the tasks' AWS endpoint). */
+  endpointForInstances: string;
+}
+
+/** Starts the data plane detached (it outlives `lab up`); resolves once its network is up. */
+export async function startDataPlaneDaemon(labStateDir: string, logFile: string): Promise<DataPlaneDaemon> {
+  const log = openSync(logFile, 'a', 0o600);
+  const child = fork(DAEMON, [labStateDir], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
+  closeSync(log);
+  const pid = child.pid;
+  try {
+    const message = await new Promise<DaemonMessage>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s`)),
+        READY_TIMEOUT_MS,
+      );
+      child.once('message', (value) => {
+        clearTimeout(timer);
+        resolve(value as DaemonMessage);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`exited with code ${code}: ${readFileSync(logFile, 'utf8').slice(-2_000).trim()}`));
+      });
+    });
+    if (!message.ready) throw new Error(message.error);
+    if (pid === undefined) throw new Error('no pid');
+    child.disconnect();
+    child.unref();
+    return { pid, prefix: message.prefix, endpointForInstances: message.endpointForInstances };
+  } catch (error) {
+    if (pid !== undefined) await stopLabProcess(pid, DAEMON_MARKER);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InfrastructureError(`the lab's data plane did not start: ${reason} (log: ${logFile})`);
+  }
+}
+
+export function isDataPlaneRunning(daemon: DataPlaneDaemon): boolean {
+  return isLabProcess(daemon.pid, DAEMON_MARKER);
+}
+
+/** Stops the data plane (it shuts its hosts down), then removes whatever its network left (after a crash). */
+export async function stopDataPlaneDaemon(daemon: DataPlaneDaemon): Promise<void> {
+  await stopLabProcess(daemon.pid, DAEMON_MARKER, 15_000);
+  await cleanupLab(daemon.prefix);
+}

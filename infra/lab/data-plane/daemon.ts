@@ -1,0 +1,36 @@
+/**
+ * The data plane as a background process of the lab (`lab up` starts it, `lab down` stops it): boots a
+ * simulated host for every instance the harness launches on the control plane until SIGTERM/SIGINT.
+ *
+ *     node daemon.ts <lab state dir>
+ *
+ * Tells its parent over IPC when it is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
+ */
+import { startDataPlane } from './index.ts';
+
+export type DaemonMessage =
+  | { ready: true; prefix: string; endpointForInstances: string }
+  | { ready: false; error: string };
+
+const labStateDir = process.argv[2];
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+const tell = (message: DaemonMessage) => process.send?.(message);
+
+try {
+  const dataPlane = await startDataPlane({ controlPlane: { labStateDir }, log });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`data plane: ${signal}, shutting down`);
+    await dataPlane.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  tell({ ready: true, prefix: dataPlane.lab.prefix, endpointForInstances: dataPlane.endpointForInstances });
+  process.disconnect?.();
+} catch (error) {
+  tell({ ready: false, error: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+}
