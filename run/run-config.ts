@@ -13,6 +13,8 @@ export interface RunConfig {
   /** Overrides the matrix's region. */
   region?: string;
   outDir: string;
+  /** Only the cells whose id matches this regular expression. */
+  grep?: string;
   /** Leave provisioned resources in place (and print how to sweep them). */
   keep: boolean;
   /** Hard limit per cell; past it the cell is TIMEOUT and the run goes on. */

@@ -6,8 +6,6 @@ import { type RunConfig, runStatePath } from './run-config.ts';
 export interface RunStateFile<State = unknown> {
   runId: string;
   state: State;
-  /** The lab was started by this run's setup, so its teardown stops it again. */
-  startedLab: boolean;
   tornDown: boolean;
 }
 

@@ -11,6 +11,6 @@ setup('provision', async () => {
   const log = (line: string) => process.stdout.write(`[provision] ${line}\n`);
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
   const { state, metadata } = await driverFor(config.backend).provision(plan, config, log);
-  writeRunState(config, { runId: metadata.runId, state, startedLab: false, tornDown: false });
+  writeRunState(config, { runId: metadata.runId, state, tornDown: false });
   await testInfo.attach('run-metadata', { body: JSON.stringify(metadata), contentType: 'application/json' });
 });

@@ -8,5 +8,11 @@ import type { RunConfig } from '../run/run-config.ts';
  */
 export async function loadPlan(config: RunConfig): Promise<Plan> {
   const matrix = await loadMatrix(config.matrixFile);
-  return planMatrix(config.region ? { ...matrix, region: config.region } : matrix);
+  const grep = config.grep ? new RegExp(config.grep) : undefined;
+  // Filtering before planning also drops the instance groups no selected cell needs.
+  return planMatrix({
+    ...matrix,
+    ...(config.region ? { region: config.region } : {}),
+    cells: grep ? matrix.cells.filter((cell) => grep.test(cell.id)) : matrix.cells,
+  });
 }

@@ -59,6 +59,7 @@ async function run(options: RunOptions): Promise<number> {
     backend: options.backend,
     region: options.region,
     outDir,
+    ...(options.grep ? { grep: options.grep } : {}),
     keep: options.keep === true,
     cellTimeoutMs: options.cellTimeout,
     amiPins: options.ami,
@@ -98,7 +99,6 @@ async function run(options: RunOptions): Promise<number> {
 
 function playwrightArgs(options: RunOptions): string[] {
   const args = ['--config', join(PROJECT_ROOT, 'playwright.config.ts'), '--project=cells'];
-  if (options.grep) args.push('--grep', options.grep);
   if (options.workers) args.push('--workers', options.workers);
   if (options.shard) args.push('--shard', options.shard);
   return args;

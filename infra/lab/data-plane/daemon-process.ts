@@ -17,6 +17,8 @@ export interface DataPlaneDaemon {
   prefix: string;
   /** The control plane as instances and their tasks reach it (the tasks' AWS endpoint). */
   endpointForInstances: string;
+  /** The lab's HTTP proxy (agentProxy and taskProxy cells). */
+  proxyUrl: string;
 }
 
 /** Starts the data plane detached (it outlives `lab up`); resolves once its network is up. */
@@ -44,7 +46,12 @@ export async function startDataPlaneDaemon(labStateDir: string, logFile: string)
     if (pid === undefined) throw new Error('no pid');
     child.disconnect();
     child.unref();
-    return { pid, prefix: message.prefix, endpointForInstances: message.endpointForInstances };
+    return {
+      pid,
+      prefix: message.prefix,
+      endpointForInstances: message.endpointForInstances,
+      proxyUrl: message.proxyUrl,
+    };
   } catch (error) {
     if (pid !== undefined) await stopLabProcess(pid, DAEMON_MARKER);
     const reason = error instanceof Error ? error.message : String(error);

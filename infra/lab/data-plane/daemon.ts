@@ -7,9 +7,10 @@
  * Tells its parent over IPC when it is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
  */
 import { startDataPlane } from './index.ts';
+import { startLabProxy } from './proxy/lab-proxy.ts';
 
 export type DaemonMessage =
-  | { ready: true; prefix: string; endpointForInstances: string }
+  | { ready: true; prefix: string; endpointForInstances: string; proxyUrl: string }
   | { ready: false; error: string };
 
 const labStateDir = process.argv[2];
@@ -18,17 +19,28 @@ const tell = (message: DaemonMessage) => process.send?.(message);
 
 try {
   const dataPlane = await startDataPlane({ controlPlane: { labStateDir }, log });
+  // The lab's HTTP proxy, for agentProxy and taskProxy cells: reaches the control plane, not link-local.
+  const proxy = await startLabProxy(dataPlane.lab).catch(async (error: unknown) => {
+    await dataPlane.stop();
+    throw error;
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`data plane: ${signal}, shutting down`);
+    await proxy.stop();
     await dataPlane.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  tell({ ready: true, prefix: dataPlane.lab.prefix, endpointForInstances: dataPlane.endpointForInstances });
+  tell({
+    ready: true,
+    prefix: dataPlane.lab.prefix,
+    endpointForInstances: dataPlane.endpointForInstances,
+    proxyUrl: proxy.url,
+  });
   process.disconnect?.();
 } catch (error) {
   tell({ ready: false, error: error instanceof Error ? error.message : String(error) });

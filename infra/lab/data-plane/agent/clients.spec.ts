@@ -4,8 +4,14 @@
  * the identity each one reports emerges from its own credential chain.
  */
 import { expect, test } from '@playwright/test';
+import {
+  CLIENTS,
+  type ClientId,
+  callerArn,
+  clientContainer,
+  type ProcessVariant,
+} from '../../../task-definition/client-container.ts';
 import { type AgentLab, startAgentLab } from './testing/agent-lab.ts';
-import { CLIENTS, type ClientId, callerArn, clientContainer, type ProcessVariant } from './testing/client-commands.ts';
 import { REGION } from './testing/mini-host.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });

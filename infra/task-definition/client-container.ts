@@ -1,7 +1,7 @@
 /**
- * Test support: container definitions for each client and process variant, written the way
- * docs/task-images.md describes the harness's (image, install step, evidence lines), so the specs run the
- * real clients through the real credential chain. Scripts travel base64-encoded to avoid shell quoting.
+ * The container of a cell's task: image, install step and evidence lines per client, wrapped per process
+ * variant, exactly as docs/task-images.md describes. The same definition runs on AWS and in the lab.
+ * Scripts travel base64-encoded to avoid shell quoting.
  */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 
@@ -93,7 +93,8 @@ export interface ClientContainerOptions {
   variant: ProcessVariant;
   cluster: string;
   region: string;
-  endpoint: string;
+  /** The AWS endpoint the clients call (the lab's); unset on AWS. */
+  endpoint?: string;
   burst?: number;
   extraEnvironment?: Array<{ name: string; value: string }>;
 }
@@ -106,7 +107,10 @@ export function clientContainer(options: ClientContainerOptions): Partial<Contai
   ]
     .filter(Boolean)
     .join('; ');
-  const environment = [{ name: 'AWS_ENDPOINT_URL', value: options.endpoint }, ...(options.extraEnvironment ?? [])];
+  const environment = [
+    ...(options.endpoint ? [{ name: 'AWS_ENDPOINT_URL', value: options.endpoint }] : []),
+    ...(options.extraEnvironment ?? []),
+  ];
   // A supervisor with a clean environment keeps only the task definition's own entries, PATH and HOME.
   const kept = ['PATH', 'HOME', ...environment.map((entry) => entry.name)]
     .map((name) => `${name}="$${name}"`)

@@ -1,0 +1,47 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+
+/** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */
+export interface AwsTarget {
+  region: string;
+  /** Unset on AWS. */
+  endpoint?: string;
+  /** Unset on AWS: the standard credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The lab answers in milliseconds and a retried 5xx only costs time there; AWS gets the SDK's default. */
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  ec2: EC2Client;
+  ecs: ECSClient;
+  iam: IAMClient;
+  ssm: SSMClient;
+  logs: CloudWatchLogsClient;
+  sts: STSClient;
+}
+
+export function createClients(target: AwsTarget): AwsClients {
+  const config = {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...(target.maxAttempts ? { maxAttempts: target.maxAttempts } : {}),
+  };
+  return {
+    ec2: new EC2Client(config),
+    ecs: new ECSClient(config),
+    iam: new IAMClient(config),
+    ssm: new SSMClient(config),
+    logs: new CloudWatchLogsClient(config),
+    sts: new STSClient(config),
+  };
+}
+
+export function destroyClients(clients: AwsClients): void {
+  for (const client of Object.values(clients)) client.destroy();
+}

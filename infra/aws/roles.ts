@@ -1,0 +1,106 @@
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import type { Dimensions } from '../../matrix/dimensions.ts';
+import type { PlannedCell } from '../../plan/plan.ts';
+import type { AwsClients } from './clients.ts';
+import { IAM_PATH, resourceName, type Tag } from './tags.ts';
+
+/** The managed policy of ECS container instances: registration, logs, ECR; no ecs:ListTasks. */
+export const ECS_INSTANCE_MANAGED_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+const LIST_TASKS_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*' }],
+});
+
+export type TaskRoleVariant = `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`;
+
+export function taskRoleVariant(cell: PlannedCell): TaskRoleVariant | undefined {
+  return cell.dimensions.taskRole === 'set' ? `${cell.dimensions.trust}.${cell.dimensions.taskRolePolicy}` : undefined;
+}
+
+/** The trust policies of the `trust` dimension (Developer Guide, task-iam-roles.md). */
+export function trustPolicy(trust: Dimensions['trust'], account: string, region: string): string {
+  const service = trust === 'ec2' ? 'ec2.amazonaws.com' : 'ecs-tasks.amazonaws.com';
+  const condition =
+    trust === 'ecs-tasks-source-account'
+      ? {
+          Condition: {
+            ArnLike: { 'aws:SourceArn': `arn:aws:ecs:${region}:${account}:*` },
+            StringEquals: { 'aws:SourceAccount': account },
+          },
+        }
+      : {};
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...condition }],
+  });
+}
+
+/** Creates a task role per variant the cells use; returns their ARNs by variant. */
+export async function createTaskRoles(
+  clients: AwsClients,
+  cells: readonly PlannedCell[],
+  context: { runId: string; account: string; region: string; tags: Tag[] },
+): Promise<Partial<Record<TaskRoleVariant, string>>> {
+  const variants = [...new Set(cells.map(taskRoleVariant).filter((v): v is TaskRoleVariant => v !== undefined))];
+  const arns = await Promise.all(
+    variants.map(async (variant) => {
+      const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy']];
+      const name = resourceName(context.runId, `task-${trust}-${policy}`);
+      const role = await clients.iam.send(
+        new CreateRoleCommand({
+          RoleName: name,
+          Path: IAM_PATH,
+          AssumeRolePolicyDocument: trustPolicy(trust, context.account, context.region),
+          Tags: context.tags,
+        }),
+      );
+      if (policy === 'list-tasks') {
+        await clients.iam.send(
+          new PutRolePolicyCommand({ RoleName: name, PolicyName: 'list-tasks', PolicyDocument: LIST_TASKS_POLICY }),
+        );
+      }
+      return [variant, role.Role?.Arn ?? ''] as const;
+    }),
+  );
+  return Object.fromEntries(arns);
+}
+
+export interface InstanceRole {
+  roleArn: string;
+  roleName: string;
+  instanceProfileName: string;
+}
+
+/** The instance role + profile for one `instanceRolePolicy`: always enough to register with ECS. */
+export async function createInstanceRole(
+  clients: AwsClients,
+  policy: Dimensions['instanceRolePolicy'],
+  context: { runId: string; tags: Tag[] },
+): Promise<InstanceRole> {
+  const roleName = resourceName(context.runId, `instance-${policy}`);
+  const role = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: roleName,
+      Path: IAM_PATH,
+      AssumeRolePolicyDocument: trustPolicy('ec2', '', ''),
+      Tags: context.tags,
+    }),
+  );
+  await clients.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ECS_INSTANCE_MANAGED_POLICY }));
+  if (policy === 'list-tasks') {
+    await clients.iam.send(
+      new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'list-tasks', PolicyDocument: LIST_TASKS_POLICY }),
+    );
+  }
+  await clients.iam.send(
+    new CreateInstanceProfileCommand({ InstanceProfileName: roleName, Path: IAM_PATH, Tags: context.tags }),
+  );
+  await clients.iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: roleName, RoleName: roleName }));
+  return { roleArn: role.Role?.Arn ?? '', roleName, instanceProfileName: roleName };
+}

@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import type { PlannedCell } from '../../plan/plan.ts';
+import type { TaskEvidence } from '../../run/driver.ts';
+import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
+import type { AwsClients } from './clients.ts';
+
+const POLL_MS = 250;
+
+export interface CellRun {
+  cluster: string;
+  instanceId: string;
+  definition: TaskDefinitionContext;
+}
+
+/**
+ * One cell: register its task definition, RunTask pinned to its group's instance, wait for STOPPED, read
+ * the log stream. Past the signal's deadline the task is stopped and the evidence so far is thrown away by
+ * the caller (TIMEOUT). The task definition is deregistered either way.
+ */
+export async function runCellTask(
+  clients: AwsClients,
+  cell: PlannedCell,
+  run: CellRun,
+  signal: AbortSignal,
+): Promise<TaskEvidence> {
+  const input = taskDefinitionFor(cell, run.definition);
+  const registered = await clients.ecs.send(new RegisterTaskDefinitionCommand(input), { abortSignal: signal });
+  const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn ?? '';
+  let taskArn: string | undefined;
+  try {
+    const started = await clients.ecs.send(
+      new RunTaskCommand({
+        cluster: run.cluster,
+        taskDefinition: taskDefinitionArn,
+        placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${run.instanceId}` }],
+        startedBy: 'ecs-taskrole',
+      }),
+      { abortSignal: signal },
+    );
+    taskArn = started.tasks?.[0]?.taskArn;
+    const failures = (started.failures ?? []).map((failure) => ({
+      ...(failure.arn ? { arn: failure.arn } : {}),
+      reason: failure.reason ?? '',
+      ...(failure.detail ? { detail: failure.detail } : {}),
+    }));
+    if (!taskArn) return { logLines: [], failures, taskDefinition: input };
+    const task = await waitForStopped(clients, run.cluster, taskArn, signal);
+    const logLines = await readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn));
+    const exitCode = task.containers?.[0]?.exitCode;
+    return {
+      taskArn,
+      logLines,
+      failures,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+      taskDefinition: input,
+    };
+  } finally {
+    if (signal.aborted && taskArn) {
+      await clients.ecs
+        .send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: 'ecs-taskrole: cell time limit' }))
+        .catch(() => undefined);
+    }
+    await clients.ecs
+      .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
+      .catch(() => undefined);
+  }
+}
+
+async function waitForStopped(
+  clients: AwsClients,
+  cluster: string,
+  taskArn: string,
+  signal: AbortSignal,
+): Promise<Task> {
+  for (;;) {
+    const { tasks } = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }), {
+      abortSignal: signal,
+    });
+    const task = tasks?.[0];
+    if (task?.lastStatus === 'STOPPED') return task;
+    await sleep(POLL_MS, undefined, { signal });
+  }
+}
+
+/** The whole stream, oldest first; a stream that never appeared (the task never logged) is empty. */
+async function readLog(clients: AwsClients, logGroupName: string, logStreamName: string): Promise<string[]> {
+  const lines: string[] = [];
+  let nextToken: string | undefined;
+  for (;;) {
+    const page = await clients.logs
+      .send(new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: true, nextToken }))
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      });
+    if (!page) return lines;
+    for (const event of page.events ?? []) lines.push(event.message ?? '');
+    if (!page.nextForwardToken || page.nextForwardToken === nextToken || (page.events ?? []).length === 0) return lines;
+    nextToken = page.nextForwardToken;
+  }
+}

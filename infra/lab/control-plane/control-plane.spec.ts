@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  GetLogEventsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  type Attribute,
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  type NetworkMode,
+  RegisterContainerInstanceCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  SubmitTaskStateChangeCommand,
+} from '@aws-sdk/client-ecs';
+import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { expect, test } from '@playwright/test';
+import type { LabState } from '../lab-state.ts';
+import { credentialsOf, type LabIdentity } from './identities.ts';
+import { labDown, labUp } from './lab-lifecycle.ts';
+
+/**
+ * The lab's control plane (moto + moto_lab.py) driven as the harness, the ECS service, EC2 and the ECS agent
+ * would drive AWS: only SDK v3 clients, IAM enforcement on, each identity holding only its own policy.
+ */
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+const ECS_OPTIMIZED_AMI = '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id';
+const INSTANCE_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+const TASK_IAM_ROLE = 'com.amazonaws.ecs.capability.task-iam-role';
+const TASK_IAM_ROLE_NETWORK_HOST = 'com.amazonaws.ecs.capability.task-iam-role-network-host';
+const OTHER_ACCOUNT = '111122223333';
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
+
+let dir: string;
+let lab: LabState;
+let account: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  dir = await mkdtemp(join(tmpdir(), 'etr-control-plane-'));
+  ({ lab } = await labUp(dir));
+  const identity = await new STSClient(config(credentialsOf(lab.identities.harness))).send(
+    new GetCallerIdentityCommand({}),
+  );
+  if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
+  account = identity.Account;
+});
+
+test.afterAll(async () => {
+  if (dir) {
+    await labDown(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+function config(credentials: Credentials) {
+  return { endpoint: lab.endpoint, region: lab.region, maxAttempts: 1, credentials };
+}
+
+const as = (identity: LabIdentity) => config(credentialsOf(identity));
+const harness = () => as(lab.identities.harness);
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** The rejection of `promise`, which must reject. */
+async function rejectionOf(promise: Promise<unknown>): Promise<AwsError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as AwsError;
+  }
+  throw new Error('the request succeeded, expected it to be refused');
+}
+
+function trust(service: string, condition?: Record<string, unknown>): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
+  });
+}
+
+/** A role created by the harness under its path, as the harness policy requires. */
+async function createRole(name: string, trustPolicy: string): Promise<string> {
+  const created = await new IAMClient(harness()).send(
+    new CreateRoleCommand({ RoleName: name, Path: '/ecs-taskrole/', AssumeRolePolicyDocument: trustPolicy }),
+  );
+  const arn = created.Role?.Arn;
+  if (!arn) throw new Error(`CreateRole ${name} returned no ARN`);
+  expect(arn).toBe(`arn:aws:iam::${account}:role/ecs-taskrole/${name}`);
+  return arn;
+}
+
+async function assumeRole(identity: LabIdentity, roleArn: string, session: string) {
+  return new STSClient(as(identity)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session }));
+}
+
+/** Credentials of `roleArn` as `identity` (the lab's ECS service or EC2) obtains them. */
+async function roleCredentials(identity: LabIdentity, roleArn: string, session: string): Promise<Credentials> {
+  const credentials = (await assumeRole(identity, roleArn, session)).Credentials;
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
+    throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+  }
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+  };
+}
+
+/** An instance role (EC2 trust, only the ECS managed policy), with the credentials EC2 serves for it. */
+async function instanceRoleCredentials(): Promise<Credentials> {
+  const name = unique('instance-role');
+  const arn = await createRole(name, trust('ec2.amazonaws.com'));
+  await new IAMClient(harness()).send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: INSTANCE_ROLE_POLICY }));
+  return roleCredentials(lab.identities.ec2Service, arn, 'i-instance');
+}
+
+/** The SSM parameter's value; moto may return the object form (JSON) where AWS returns the plain id. */
+function imageIdOf(value: string | undefined): string {
+  const text = (value ?? '').trim();
+  if (!text.startsWith('{')) return text;
+  const parsed = JSON.parse(text) as { image_id?: string; ImageId?: string };
+  return parsed.image_id ?? parsed.ImageId ?? '';
+}
+
+async function createCluster(): Promise<string> {
+  const name = unique('cluster');
+  const created = await new ECSClient(harness()).send(new CreateClusterCommand({ clusterName: name }));
+  expect(created.cluster?.clusterName).toBe(name);
+  return name;
+}
+
+/** Launches `count` tagged EC2 instances from the ECS-optimized AMI, as the harness does. */
+async function runInstances(count: number): Promise<{ imageId: string; instanceIds: string[] }> {
+  const parameter = await new SSMClient(harness()).send(new GetParameterCommand({ Name: ECS_OPTIMIZED_AMI }));
+  const imageId = imageIdOf(parameter.Parameter?.Value);
+  expect(imageId).toMatch(/^ami-[0-9a-f]+$/);
+  const run = await new EC2Client(harness()).send(
+    new RunInstancesCommand({
+      ImageId: imageId,
+      InstanceType: 't3.micro',
+      MinCount: count,
+      MaxCount: count,
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ecs-taskrole:run', Value: unique('run') }] }],
+    }),
+  );
+  const instanceIds = (run.Instances ?? []).map((instance) => instance.InstanceId ?? '');
+  expect(instanceIds).toHaveLength(count);
+  return { imageId, instanceIds };
+}
+
+/** RegisterContainerInstance as the agent on `instanceId` does it, with the instance role's credentials. */
+async function registerContainerInstance(
+  instanceRole: Credentials,
+  cluster: string,
+  instanceId: string,
+  imageId: string,
+  attributes: Attribute[],
+): Promise<string> {
+  const document = {
+    instanceId,
+    region: lab.region,
+    accountId: account,
+    availabilityZone: `${lab.region}a`,
+    instanceType: 't3.micro',
+    imageId,
+    architecture: 'x86_64',
+    privateIp: '10.0.0.10',
+  };
+  const registered = await new ECSClient(config(instanceRole)).send(
+    new RegisterContainerInstanceCommand({
+      cluster,
+      instanceIdentityDocument: JSON.stringify(document),
+      attributes,
+      versionInfo: { agentVersion: '1.89.0', agentHash: 'lab', dockerVersion: 'DockerVersion: 25.0.8' },
+    }),
+  );
+  const arn = registered.containerInstance?.containerInstanceArn;
+  if (!arn) throw new Error(`RegisterContainerInstance for ${instanceId} returned no ARN`);
+  expect(registered.containerInstance?.ec2InstanceId).toBe(instanceId);
+  return arn;
+}
+
+async function registerTaskDefinition(networkMode: NetworkMode, taskRoleArn?: string): Promise<string> {
+  const registered = await new ECSClient(harness()).send(
+    new RegisterTaskDefinitionCommand({
+      family: unique('family'),
+      networkMode,
+      ...(taskRoleArn ? { taskRoleArn } : {}),
+      containerDefinitions: [
+        { name: 'app', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 128, essential: true },
+      ],
+    }),
+  );
+  const arn = registered.taskDefinition?.taskDefinitionArn;
+  if (!arn) throw new Error('RegisterTaskDefinition returned no ARN');
+  return arn;
+}
+
+function runTaskOn(cluster: string, taskDefinition: string, instanceId: string) {
+  return new ECSClient(harness()).send(
+    new RunTaskCommand({
+      cluster,
+      taskDefinition,
+      placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${instanceId}` }],
+    }),
+  );
+}
+
+test('the ECS service assumes task roles whose trust names ecs-tasks (with or without aws:SourceAccount), not others', async () => {
+  const plain = await createRole(unique('task-role'), trust('ecs-tasks.amazonaws.com'));
+  const sameAccount = await createRole(
+    unique('task-role-source'),
+    trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': account } }),
+  );
+  const ec2Only = await createRole(unique('ec2-role'), trust('ec2.amazonaws.com'));
+  const otherAccount = await createRole(
+    unique('task-role-other'),
+    trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } }),
+  );
+  const ecs = lab.identities.ecsService;
+
+  for (const roleArn of [plain, sameAccount]) {
+    const roleName = roleArn.split('/').pop();
+    const assumed = await assumeRole(ecs, roleArn, 'task-1');
+    expect(assumed.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${account}:assumed-role/${roleName}/task-1`);
+    expect(assumed.Credentials?.SessionToken).toBeTruthy();
+  }
+  for (const roleArn of [ec2Only, otherAccount]) {
+    const refused = await rejectionOf(assumeRole(ecs, roleArn, 'task-1'));
+    expect(refused.name, `${roleArn}: ${refused.message}`).toBe('AccessDenied');
+    expect(refused.$metadata?.httpStatusCode).toBe(403);
+  }
+});
+
+test('assumed task-role credentials carry the role policy; the instance role may not ListTasks', async () => {
+  const cluster = await createCluster();
+  const taskRoleName = unique('task-role');
+  const taskRole = await createRole(taskRoleName, trust('ecs-tasks.amazonaws.com'));
+  await new IAMClient(harness()).send(
+    new PutRolePolicyCommand({
+      RoleName: taskRoleName,
+      PolicyName: 'list-tasks',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*' }],
+      }),
+    }),
+  );
+  const taskCredentials = await roleCredentials(lab.identities.ecsService, taskRole, 'task-2');
+  const listed = await new ECSClient(config(taskCredentials)).send(new ListTasksCommand({ cluster }));
+  expect(listed.taskArns).toEqual([]);
+
+  const instanceCredentials = await instanceRoleCredentials();
+  const denied = await rejectionOf(new ECSClient(config(instanceCredentials)).send(new ListTasksCommand({ cluster })));
+  expect(denied.name, denied.message).toBe('AccessDeniedException');
+});
+
+test('a wrong secret is InvalidSignatureException, an unknown key UnrecognizedClientException', async () => {
+  const harnessKey = lab.identities.harness.accessKeyId;
+  const wrongSecret = await rejectionOf(
+    new ECSClient(config({ accessKeyId: harnessKey, secretAccessKey: 'not-the-secret' })).send(
+      new ListTasksCommand({}),
+    ),
+  );
+  expect(wrongSecret.name, wrongSecret.message).toBe('InvalidSignatureException');
+
+  const unknownKey = await rejectionOf(
+    new ECSClient(config({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'whatever' })).send(
+      new ListTasksCommand({}),
+    ),
+  );
+  expect(unknownKey.name, unknownKey.message).toBe('UnrecognizedClientException');
+});
+
+test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a task definition requires', async () => {
+  const cluster = await createCluster();
+  const instanceRole = await instanceRoleCredentials();
+  const { imageId, instanceIds } = await runInstances(3);
+  const [withBoth, withNone, withTaskRoleOnly] = instanceIds as [string, string, string];
+  const bothArn = await registerContainerInstance(instanceRole, cluster, withBoth, imageId, [
+    { name: TASK_IAM_ROLE },
+    { name: TASK_IAM_ROLE_NETWORK_HOST },
+  ]);
+  const noneArn = await registerContainerInstance(instanceRole, cluster, withNone, imageId, []);
+  const taskRoleOnlyArn = await registerContainerInstance(instanceRole, cluster, withTaskRoleOnly, imageId, [
+    { name: TASK_IAM_ROLE },
+  ]);
+  const taskRole = await createRole(unique('task-role'), trust('ecs-tasks.amazonaws.com'));
+  const bridgeWithRole = await registerTaskDefinition('bridge', taskRole);
+  const hostWithRole = await registerTaskDefinition('host', taskRole);
+  const bridgeWithoutRole = await registerTaskDefinition('bridge');
+
+  const placed = await runTaskOn(cluster, bridgeWithRole, withBoth);
+  expect(placed.failures).toEqual([]);
+  expect(placed.tasks).toHaveLength(1);
+  expect(placed.tasks?.[0]?.containerInstanceArn).toBe(bothArn);
+
+  const missingAttribute = await runTaskOn(cluster, bridgeWithRole, withNone);
+  expect(missingAttribute.tasks).toEqual([]);
+  expect(missingAttribute.failures?.[0]).toMatchObject({ arn: noneArn, reason: 'ATTRIBUTE' });
+
+  const hostMode = await runTaskOn(cluster, hostWithRole, withTaskRoleOnly);
+  expect(hostMode.tasks).toEqual([]);
+  expect(hostMode.failures?.[0]).toMatchObject({ arn: taskRoleOnlyArn, reason: 'ATTRIBUTE' });
+
+  const withoutRole = await runTaskOn(cluster, bridgeWithoutRole, withNone);
+  expect(withoutRole.failures).toEqual([]);
+  expect(withoutRole.tasks).toHaveLength(1);
+  expect(withoutRole.tasks?.[0]?.containerInstanceArn).toBe(noneArn);
+});
+
+test('the agent reports the task RUNNING then STOPPED (reason, exit code); DescribeTasks shows it', async () => {
+  const cluster = await createCluster();
+  const instanceRole = await instanceRoleCredentials();
+  const { imageId, instanceIds } = await runInstances(1);
+  const instanceId = instanceIds[0] ?? '';
+  await registerContainerInstance(instanceRole, cluster, instanceId, imageId, [{ name: TASK_IAM_ROLE }]);
+  const taskRole = await createRole(unique('task-role'), trust('ecs-tasks.amazonaws.com'));
+  const taskDefinition = await registerTaskDefinition('bridge', taskRole);
+  const taskArn = (await runTaskOn(cluster, taskDefinition, instanceId)).tasks?.[0]?.taskArn;
+  if (!taskArn) throw new Error('RunTask placed no task');
+  const agent = new ECSClient(config(instanceRole));
+  const describe = async () =>
+    (await new ECSClient(harness()).send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
+
+  const running = await agent.send(
+    new SubmitTaskStateChangeCommand({
+      cluster,
+      task: taskArn,
+      status: 'RUNNING',
+      containers: [{ containerName: 'app', status: 'RUNNING' }],
+    }),
+  );
+  expect(running.acknowledgment).toBe('ACK');
+  expect((await describe())?.lastStatus).toBe('RUNNING');
+
+  const reason = 'Essential container in task exited';
+  await agent.send(
+    new SubmitTaskStateChangeCommand({
+      cluster,
+      task: taskArn,
+      status: 'STOPPED',
+      reason,
+      containers: [{ containerName: 'app', exitCode: 3, status: 'STOPPED' }],
+    }),
+  );
+  const stopped = await describe();
+  expect(stopped?.lastStatus).toBe('STOPPED');
+  expect(stopped?.stoppedReason).toBe(reason);
+  expect(stopped?.containers?.[0]?.exitCode).toBe(3);
+});
+
+test('CloudWatch Logs: the harness creates the group, the instance role ships events, the harness reads them', async () => {
+  const logGroupName = `/ecs-taskrole/${unique('logs')}`;
+  const logStreamName = 'app/app/task-1';
+  await new CloudWatchLogsClient(harness()).send(new CreateLogGroupCommand({ logGroupName }));
+  const shipper = new CloudWatchLogsClient(config(await instanceRoleCredentials()));
+  await shipper.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
+  const now = Date.now();
+  await shipper.send(
+    new PutLogEventsCommand({
+      logGroupName,
+      logStreamName,
+      logEvents: [
+        { timestamp: now, message: 'first line' },
+        { timestamp: now + 1, message: 'second line' },
+      ],
+    }),
+  );
+  const read = await new CloudWatchLogsClient(harness()).send(
+    new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: true }),
+  );
+  expect(read.events?.map((event) => event.message)).toEqual(['first line', 'second line']);
+});

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { BURST_FETCHES } from '../../matrix/dimensions.ts';
+import type { PlannedCell } from '../../plan/plan.ts';
+import { clientContainer } from './client-container.ts';
+
+/** The seeds' known-good task definition (troubleshoot-task-iam-roles.md), as the console shows it. */
+const KNOWN_GOOD: RegisterTaskDefinitionCommandInput & { containerDefinitions: ContainerDefinition[] } = JSON.parse(
+  readFileSync(new URL('../../fixtures/known-good-task.json', import.meta.url), 'utf8'),
+);
+
+/** The addresses the documented NO_PROXY keeps off the proxy (IMDS and the credentials endpoint). */
+export const DOCUMENTED_NO_PROXY = '169.254.169.254,169.254.170.2';
+
+export interface TaskDefinitionContext {
+  /** Family prefix unique to the run: `<prefix>-<n>`. */
+  family: string;
+  cluster: string;
+  region: string;
+  logGroup: string;
+  /** The task role for this cell's trust/policy variant; omitted when the cell's taskRole is `unset`. */
+  taskRoleArn?: string;
+  /** The AWS endpoint tasks call (the lab's); unset on AWS. */
+  endpoint?: string;
+  /** The HTTP proxy for `taskProxy` cells. */
+  proxyUrl?: string;
+  tags: { key: string; value: string }[];
+}
+
+/**
+ * A cell's task definition: the known-good one with the cell's network mode, client image and command,
+ * process wrapper, proxy environment and task role. Nothing else changes.
+ */
+export function taskDefinitionFor(
+  cell: PlannedCell,
+  context: TaskDefinitionContext,
+): RegisterTaskDefinitionCommandInput {
+  const d = cell.dimensions;
+  const seed = KNOWN_GOOD.containerDefinitions[0];
+  if (!seed) throw new Error('fixtures/known-good-task.json has no container definition');
+  const client = clientContainer({
+    client: d.client,
+    variant: d.process,
+    cluster: context.cluster,
+    region: context.region,
+    endpoint: context.endpoint,
+    burst: d.load === 'burst' ? BURST_FETCHES : undefined,
+    extraEnvironment: proxyEnvironment(d.taskProxy, context.proxyUrl),
+  });
+  return {
+    family: context.family,
+    requiresCompatibilities: KNOWN_GOOD.requiresCompatibilities,
+    networkMode: d.network,
+    ...(d.taskRole === 'set' && context.taskRoleArn ? { taskRoleArn: context.taskRoleArn } : {}),
+    containerDefinitions: [
+      {
+        ...seed,
+        ...client,
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            ...seed.logConfiguration?.options,
+            'awslogs-group': context.logGroup,
+            'awslogs-region': context.region,
+          },
+        },
+      },
+    ],
+    tags: context.tags,
+  };
+}
+
+function proxyEnvironment(
+  taskProxy: PlannedCell['dimensions']['taskProxy'],
+  proxyUrl: string | undefined,
+): { name: string; value: string }[] {
+  if (taskProxy === 'none') return [];
+  if (!proxyUrl) throw new Error(`taskProxy=${taskProxy} needs a proxy URL (the lab's, or --proxy-url on AWS)`);
+  const proxy = [
+    { name: 'HTTP_PROXY', value: proxyUrl },
+    { name: 'HTTPS_PROXY', value: proxyUrl },
+  ];
+  return taskProxy === 'with-no-proxy' ? [...proxy, { name: 'NO_PROXY', value: DOCUMENTED_NO_PROXY }] : proxy;
+}
+
+/** The awslogs stream of a task's container: `prefix/container/task-id`. */
+export function logStreamOf(definition: RegisterTaskDefinitionCommandInput, taskArn: string): string {
+  const container = definition.containerDefinitions?.[0];
+  const prefix = container?.logConfiguration?.options?.['awslogs-stream-prefix'] ?? '';
+  return `${prefix}/${container?.name ?? ''}/${taskArn.split('/').pop() ?? ''}`;
+}

@@ -1,0 +1,94 @@
+import { isEcsOptimized } from '../../matrix/dimensions.ts';
+import type { InstanceGroup } from '../../matrix/instance-groups.ts';
+import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
+
+export interface UserDataContext {
+  cluster: string;
+  /** The HTTP proxy for `agentProxy` groups. */
+  proxyUrl?: string;
+}
+
+/** The documented manual rules for instances without ecs-init (Developer Guide, task-iam-roles.md). */
+const ROUTE_LOCALNET = 'sysctl -w net.ipv4.conf.all.route_localnet=1';
+const CREDENTIALS_RULES = [
+  'iptables -t nat -A PREROUTING -p tcp -d 169.254.170.2 --dport 80 -j DNAT --to-destination 127.0.0.1:51679',
+  'iptables -t nat -A OUTPUT -d 169.254.170.2 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 51679',
+];
+/** Documented: keep bridge-mode tasks off IMDS (Developer Guide, task-iam-roles.md). */
+const BLOCK_IMDS =
+  'iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP';
+
+/**
+ * The user data of one instance group, as a platform team would write it: `ecs.config` with the cluster and
+ * the group's flags, agent proxy settings, the IMDS block rule and, on the plain AMI, the agent container
+ * and the manual rules `hostRules` names. `not-saved-rebooted` adds the rules without saving them; the
+ * harness then reboots the instance.
+ */
+export function userDataFor(group: InstanceGroup, context: UserDataContext): string {
+  const g = group.instance;
+  const config = [
+    `ECS_CLUSTER=${context.cluster}`,
+    `ECS_ENABLE_TASK_IAM_ROLE=${g.taskIamRoleFlag}`,
+    `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=${g.networkHostFlag}`,
+    ...(g.rpsLimit === 'default' ? [] : [`ECS_TASK_METADATA_RPS_LIMIT=${g.rpsLimit}`]),
+    ...agentProxyLines(g.agentProxy, context.proxyUrl),
+  ];
+  const lines = [
+    '#!/bin/bash',
+    'set -u',
+    'mkdir -p /etc/ecs /var/log/ecs /var/lib/ecs/data',
+    "cat > /etc/ecs/ecs.config <<'ECS_CONFIG'",
+    ...config,
+    'ECS_CONFIG',
+  ];
+  if (g.agentProxy !== 'none' && isEcsOptimized(g.ami)) lines.push(...ecsInitProxyDropIn(g.ami, context.proxyUrl));
+  if (!isEcsOptimized(g.ami)) lines.push(...hostRuleLines(g.hostRules), ...agentContainer());
+  if (g.imds === 'blocked') lines.push(BLOCK_IMDS);
+  return `${lines.join('\n')}\n`;
+}
+
+function agentProxyLines(agentProxy: InstanceGroup['instance']['agentProxy'], proxyUrl: string | undefined): string[] {
+  if (agentProxy === 'none') return [];
+  if (!proxyUrl) throw new Error(`agentProxy=${agentProxy} needs a proxy URL (the lab's, or --proxy-url on AWS)`);
+  const proxy = [`HTTP_PROXY=${proxyUrl}`];
+  return agentProxy === 'with-no-proxy' ? [...proxy, `NO_PROXY=${DOCUMENTED_NO_PROXY},/var/run/docker.sock`] : proxy;
+}
+
+/** ecs-init itself (pulling the agent image) goes through the proxy too: documented systemd/upstart config. */
+function ecsInitProxyDropIn(ami: InstanceGroup['instance']['ami'], proxyUrl: string | undefined): string[] {
+  if (ami === 'al1-ecs') return [`echo 'env HTTP_PROXY=${proxyUrl}' >> /etc/init/ecs.override`];
+  return [
+    'mkdir -p /etc/systemd/system/ecs.service.d',
+    "cat > /etc/systemd/system/ecs.service.d/http-proxy.conf <<'DROPIN'",
+    '[Service]',
+    `Environment="HTTP_PROXY=${proxyUrl}/"`,
+    `Environment="NO_PROXY=${DOCUMENTED_NO_PROXY},/var/run/docker.sock"`,
+    'DROPIN',
+  ];
+}
+
+function hostRuleLines(hostRules: InstanceGroup['instance']['hostRules']): string[] {
+  switch (hostRules) {
+    case 'documented':
+      return [ROUTE_LOCALNET, ...CREDENTIALS_RULES, 'iptables-save > /etc/sysconfig/iptables'];
+    case 'no-route-localnet':
+      return [...CREDENTIALS_RULES, 'iptables-save > /etc/sysconfig/iptables'];
+    case 'not-saved-rebooted':
+      return [ROUTE_LOCALNET, ...CREDENTIALS_RULES];
+    case 'none':
+      return [];
+  }
+}
+
+/** The documented way to run the agent without ecs-init: its container, restarted with the instance. */
+function agentContainer(): string[] {
+  return [
+    'docker run --name ecs-agent \\',
+    '  --detach=true --restart=always \\',
+    '  --volume=/var/run:/var/run --volume=/var/log/ecs/:/log --volume=/var/lib/ecs/data:/data \\',
+    '  --volume=/etc/ecs:/etc/ecs --net=host \\',
+    '  --env-file=/etc/ecs/ecs.config \\',
+    '  --env=ECS_LOGFILE=/log/ecs-agent.log --env=ECS_DATADIR=/data/ \\',
+    '  amazon/amazon-ecs-agent:latest',
+  ];
+}
