@@ -122,6 +122,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
 /** Which instance-role outcome a client that fell back to IMDS ends with. */
 export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
   {
+    id: 'imdsv1-only-sdk',
+    statement:
+      'aws-sdk 2.4.6 reads IMDS without a session token (IMDSv1); the harness launches instances with IMDSv2 required (HttpTokens=required, the AL2023 default): no credentials at all',
+    source: `${SOURCES.imdsv2}; ${SOURCES.sdkMinimum}`,
+    inferred: true,
+    when: (c) => c.client === 'sdk-js-v2-2016',
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
     id: 'imds-blocked-bridge',
     statement: 'The documented DOCKER-USER rule blocks IMDS for bridge tasks: no credentials at all',
     source: SOURCES.devGuideTaskRoles,

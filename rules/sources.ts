@@ -9,6 +9,8 @@ export const SOURCES = {
   kbArticle: 'AWS Knowledge Center, "How can I configure IAM task roles in Amazon ECS to avoid Access Denied?" (seed)',
   sdkMinimum:
     'Amazon ECS Developer Guide, task-iam-roles.md (SDK versions from 2016-07-13); npm aws-sdk 2.4.6 vs 2.4.7',
+  imdsv2:
+    'Amazon EC2 User Guide, "Use IMDSv2" (HttpTokens=required rejects token-less requests with 401); aws-sdk-js v2 CHANGELOG (IMDSv2 tokens added in 2019)',
   sdkClients: 'shared/reference/sdk-clients.md (client behaviour measured with a fake endpoint and IMDS)',
   rpsLimit: 'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
   iamSemantics: 'IAM policy evaluation: an identity policy without the action denies it',

@@ -143,7 +143,7 @@ MEMBER_OF = re.compile(r"^\s*ec2InstanceId\s*(==|in)\s*(.+?)\s*$")
 
 def required_attributes(task_definition) -> list[str]:
     """What ECS requires of an instance for this task definition (the task-role part of it)."""
-    if not task_definition.task_role_arn:
+    if not getattr(task_definition, "task_role_arn", None):
         return []
     if task_definition.network_mode == "host":
         return [TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST]
