@@ -341,7 +341,7 @@ test('the agent reports the task RUNNING then STOPPED (reason, exit code); Descr
   const taskArn = (await runTaskOn(cluster, taskDefinition, instanceId)).tasks?.[0]?.taskArn;
   if (!taskArn) throw new Error('RunTask placed no task');
   const agent = new ECSClient(config(instanceRole));
-  const describe = async () =>
+  const describeTask = async () =>
     (await new ECSClient(harness()).send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
 
   const running = await agent.send(
@@ -353,7 +353,7 @@ test('the agent reports the task RUNNING then STOPPED (reason, exit code); Descr
     }),
   );
   expect(running.acknowledgment).toBe('ACK');
-  expect((await describe())?.lastStatus).toBe('RUNNING');
+  expect((await describeTask())?.lastStatus).toBe('RUNNING');
 
   const reason = 'Essential container in task exited';
   await agent.send(
@@ -365,7 +365,7 @@ test('the agent reports the task RUNNING then STOPPED (reason, exit code); Descr
       containers: [{ containerName: 'app', exitCode: 3, status: 'STOPPED' }],
     }),
   );
-  const stopped = await describe();
+  const stopped = await describeTask();
   expect(stopped?.lastStatus).toBe('STOPPED');
   expect(stopped?.stoppedReason).toBe(reason);
   expect(stopped?.containers?.[0]?.exitCode).toBe(3);

@@ -3,10 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
 import { runCli } from '../../../cli/test-support/run-cli.ts';
+import { isDataPlaneRunning } from '../data-plane/daemon-process.ts';
 import { readLabState } from '../lab-state.ts';
 import { findMotoPython } from './find-moto.ts';
 import { isMotoProcess } from './moto-process.ts';
+
+async function labNamespaces(prefix: string): Promise<string[]> {
+  const { stdout } = await execa('ip', ['netns', 'list']);
+  return stdout.split('\n').filter((line) => line.startsWith(prefix));
+}
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });
 
@@ -19,7 +26,7 @@ test.afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('lab up → status → up again (reused) → down leaves no process and no file', async () => {
+test('lab up → status → up again (reused) → down leaves no process, namespace or file', async () => {
   const env = { ECS_TASKROLE_LAB_DIR: dir };
   const up = await runCli(['lab', 'up'], { env });
   expect(up.exitCode).toBe(0);
@@ -29,6 +36,11 @@ test('lab up → status → up again (reused) → down leaves no process and no 
   expect(statSync(join(dir, 'state.json')).mode & 0o777).toBe(0o600);
   expect(statSync(dir).mode & 0o777).toBe(0o700);
   expect(isMotoProcess(lab.motoPid)).toBe(true);
+  const dataPlane = lab.dataPlane;
+  if (!dataPlane) throw new Error('lab up started no data plane');
+  expect(isDataPlaneRunning(dataPlane)).toBe(true);
+  expect(await labNamespaces(dataPlane.prefix)).not.toEqual([]);
+  expect(up.stdout + up.stderr).not.toContain(lab.identities.harness.secretAccessKey);
 
   const status = await runCli(['lab', 'status', '--json'], { env });
   expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running', endpoint: lab.endpoint, pid: lab.motoPid });
@@ -37,6 +49,8 @@ test('lab up → status → up again (reused) → down leaves no process and no 
   const down = await runCli(['lab', 'down'], { env });
   expect(down.stdout).toBe('lab stopped');
   expect(isMotoProcess(lab.motoPid)).toBe(false);
+  expect(isDataPlaneRunning(dataPlane)).toBe(false);
+  expect(await labNamespaces(dataPlane.prefix)).toEqual([]);
   expect(existsSync(dir)).toBe(false);
   expect(
     await fetch(`${lab.endpoint}/moto-api/`).then(

@@ -20,19 +20,21 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
   CreateInstanceProfileCommand,
   CreateRoleCommand,
   IAMClient,
+  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
+import { credentialsOf } from '../../../control-plane/identities.ts';
 import { labDown, labUp } from '../../../control-plane/lab-lifecycle.ts';
 import { type DataPlane, RUN_TAG_KEY, startDataPlane } from '../../index.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 const CLUSTER = 'lab-data-plane-spec';
-const credentials = { accessKeyId: 'AKIDLABHARNESS', secretAccessKey: 'lab' };
 const trust = (service: string) =>
   JSON.stringify({
     Version: '2012-10-17',
@@ -46,30 +48,64 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
   let instanceId = '';
   let taskRoleArn = '';
   const lines: string[] = [];
-  let aws: { endpoint: string; region: string; maxAttempts: number; credentials: typeof credentials };
+  let aws: {
+    endpoint: string;
+    region: string;
+    maxAttempts: number;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
 
   test.beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'data-plane-spec-'));
     const { lab } = await labUp(stateDir);
     REGION = lab.region;
-    aws = { endpoint: lab.endpoint, region: REGION, maxAttempts: 1, credentials };
+    // The harness's identity: enforcement is on, and it holds exactly the harness policy.
+    aws = {
+      endpoint: lab.endpoint,
+      region: REGION,
+      maxAttempts: 1,
+      credentials: credentialsOf(lab.identities.harness),
+    };
     await new ECSClient(aws).send(new CreateClusterCommand({ clusterName: CLUSTER }));
     await new CloudWatchLogsClient(aws).send(new CreateLogGroupCommand({ logGroupName: 'ecs-tasks' }));
     const iam = new IAMClient(aws);
     await iam.send(
-      new CreateRoleCommand({ RoleName: 'lab-instance', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }),
+      new CreateRoleCommand({
+        RoleName: 'lab-instance',
+        Path: '/ecs-taskrole/',
+        AssumeRolePolicyDocument: trust('ec2.amazonaws.com'),
+      }),
     );
-    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile' }));
+    await iam.send(
+      new CreateInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile', Path: '/ecs-taskrole/' }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: 'lab-instance',
+        PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
+      }),
+    );
     await iam.send(
       new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile', RoleName: 'lab-instance' }),
     );
     const taskRole = await iam.send(
       new CreateRoleCommand({
         RoleName: 'ECS-task-full-access',
+        Path: '/ecs-taskrole/',
         AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com'),
       }),
     );
     taskRoleArn = taskRole.Role?.Arn ?? '';
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'ECS-task-full-access',
+        PolicyName: 'list-tasks',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*' }],
+        }),
+      }),
+    );
     const ami = await new SSMClient(aws).send(
       new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
     );
