@@ -4,6 +4,7 @@ import { registerLab } from './lab.ts';
 import { registerPlan } from './plan.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
+import { registerSweep } from './sweep.ts';
 
 /** Every subcommand registers itself here: one line per command file. */
 export function registerCommands(program: Command): void {
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerPlan(program);
   registerReport(program);
   registerDiff(program);
+  registerSweep(program);
   registerLab(program);
 }

@@ -46,6 +46,20 @@ export function labLogPath(dir: string = labDir()): string {
   return join(dir, 'moto.log');
 }
 
+/** The pid of a lab process, written as soon as it exists (before the state file). */
+export function labPidPath(dir: string, process: 'moto' | 'data-plane'): string {
+  return join(dir, `${process}.pid`);
+}
+
+export function readLabPid(dir: string, process: 'moto' | 'data-plane'): number | undefined {
+  try {
+    const pid = Number(readFileSync(labPidPath(dir, process), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function removeLabState(dir: string = labDir()): void {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -253,6 +253,26 @@ test('the ECS service assumes task roles whose trust names ecs-tasks (with or wi
   }
 });
 
+test('a trust statement for another principal does not apply; an explicit Deny wins', async () => {
+  const statement = (effect: 'Allow' | 'Deny', service: string) => ({
+    Effect: effect,
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+  });
+  const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const bothServices = await createRole(
+    unique('both'),
+    policy(statement('Allow', 'ec2.amazonaws.com'), statement('Allow', 'ecs-tasks.amazonaws.com')),
+  );
+  const denied = await createRole(
+    unique('denied'),
+    policy(statement('Allow', 'ecs-tasks.amazonaws.com'), statement('Deny', 'ecs-tasks.amazonaws.com')),
+  );
+  const ecs = lab.identities.ecsService;
+  expect((await assumeRole(ecs, bothServices, 'task-2')).Credentials?.SessionToken).toBeTruthy();
+  expect((await rejectionOf(assumeRole(ecs, denied, 'task-2'))).name).toBe('AccessDenied');
+});
+
 test('assumed task-role credentials carry the role policy; the instance role may not ListTasks', async () => {
   const cluster = await createCluster();
   const taskRoleName = unique('task-role');

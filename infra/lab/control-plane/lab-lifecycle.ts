@@ -1,12 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDataPlaneRunning, startDataPlaneDaemon, stopDataPlaneDaemon } from '../data-plane/daemon-process.ts';
+import {
+  isDataPlaneRunning,
+  startDataPlaneDaemon,
+  stopDataPlaneDaemon,
+  stopUnrecordedDataPlane,
+} from '../data-plane/daemon-process.ts';
 import { assertLabHostReady } from '../data-plane/network/preflight.ts';
 import {
   type LabState,
   labDir,
-  labLogPath,
   labStatePath,
+  readLabPid,
   readLabState,
   removeLabState,
   writeLabState,
@@ -71,7 +76,7 @@ export async function labUp(
   if (status.state === 'stale') await labDown(dir);
   const python = await findMotoPython();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, labLogPath(dir));
+  const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, dir);
   let lab: LabState = {
     endpoint,
     region: LAB_REGION,
@@ -97,7 +102,11 @@ export async function labUp(
 export async function labDown(dir: string = labDir()): Promise<{ stopped: boolean }> {
   const lab = readLabState(dir);
   if (lab?.dataPlane) await stopDataPlaneDaemon(lab.dataPlane);
-  if (lab) await stopMoto(lab.motoPid);
+  // Processes of a `lab up` that was killed before it wrote the state file.
+  const daemonPid = readLabPid(dir, 'data-plane');
+  if (daemonPid !== undefined) await stopUnrecordedDataPlane(daemonPid);
+  const motoPid = lab?.motoPid ?? readLabPid(dir, 'moto');
+  if (motoPid !== undefined) await stopMoto(motoPid);
   removeLabState(dir);
-  return { stopped: lab !== undefined };
+  return { stopped: lab !== undefined || motoPid !== undefined };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InfrastructureError } from '../../../model/errors.ts';
 import { isLabProcess, stopLabProcess } from '../lab-process.ts';
+import { labLogPath, labPidPath } from '../lab-state.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -24,12 +25,13 @@ const MOTO_LAB = fileURLToPath(new URL('./moto_lab.py', import.meta.url));
 export async function startMoto(
   python: string,
   region: string,
-  logFile: string,
+  labDir: string,
 ): Promise<{ endpoint: string; pid: number; identities: LabIdentities }> {
+  const logFile = labLogPath(labDir);
   const port = await freeLoopbackPort();
   const log = openSync(logFile, 'a', 0o600);
   // A daemon: detached, its output in the lab's log file, outliving this process.
-  const child = spawn(python, [MOTO_LAB, '127.0.0.1', String(port)], {
+  const child = spawn(python, [MOTO_LAB, '127.0.0.1', String(port), labDir], {
     detached: true,
     stdio: ['ignore', log, log],
     env: {
@@ -44,6 +46,8 @@ export async function startMoto(
   const startupErrors = () => readFileSync(logFile, 'utf8').slice(-2_000);
   const pid = child.pid;
   if (pid === undefined) throw new InfrastructureError(`could not start ${python} ${MOTO_LAB}: ${startupErrors()}`);
+  // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
+  writeFileSync(labPidPath(labDir, 'moto'), String(pid), { mode: 0o600 });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(endpoint, pid, startupErrors);

@@ -4,7 +4,9 @@ Each fix closes one measured gap (../shared/reference/moto.md, docs/lab-differen
 at the spot where moto decides, so every client in a task (SDK v3, AWS CLI v1/v2, aws-sdk v2) sees them.
 moto is Python; this is the only Python in the project. Started by moto-process.ts:
 
-    python moto_lab.py HOST PORT
+    python moto_lab.py HOST PORT [LAB_DIR]
+
+LAB_DIR is not read: it names the lab a process belongs to in `ps`.
 
 Environment: ECS_TASKROLE_LAB_SERVICES, a JSON object {"<IAM user name>": "<service principal>"}: the
 lab's stand-ins for AWS services (the ECS service assuming task roles, EC2 serving instance profiles).
@@ -87,15 +89,30 @@ access_control.IAMPolicyStatement._check_principal = check_principal
 
 
 def check_role_trust_relationship(self, role_arn: str) -> bool:
+    """AWS's evaluation of a trust policy: an explicit Deny wins, else any matching Allow; a statement for
+    another principal does not apply (moto treats it as a Deny, and lets a Deny without Resource allow)."""
     caller = self._access_key.arn
     values = format_incoming_conditional_values(self._data) or {}
     if _caller_service(caller):
         # The service assumes the role on behalf of a resource of the caller's account (ECS: the task).
         values = {**values, "aws:SourceAccount": self.account_id}
     role = self.backend.get_role_by_arn(role_arn)
-    policy = access_control.IAMPolicy(role.assume_role_policy_document)
-    result = policy.is_action_permitted(self._action, role_arn, caller, values)
-    return result == access_control.PermissionResult.PERMITTED
+    document = access_control.IAMPolicy(role.assume_role_policy_document)._policy_json
+    allowed = False
+    for raw in _as_list(document.get("Statement")):
+        statement = access_control.IAMPolicyStatement(raw)
+        applies = (
+            "Action" in raw
+            and statement._check_element_matches("Action", self._action)
+            and statement._check_principal(caller)
+            and statement._check_conditions(values)
+        )
+        if not applies:
+            continue
+        if raw.get("Effect") == "Deny":
+            return False
+        allowed = True
+    return allowed
 
 
 access_control.IAMRequestBase._check_role_trust_relationship = check_role_trust_relationship

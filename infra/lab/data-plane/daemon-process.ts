@@ -1,8 +1,9 @@
 import { fork } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InfrastructureError } from '../../../model/errors.ts';
 import { isLabProcess, stopLabProcess } from '../lab-process.ts';
+import { labPidPath } from '../lab-state.ts';
 import { cleanupLab } from './cleanup.ts';
 import type { DaemonMessage } from './daemon.ts';
 
@@ -27,6 +28,8 @@ export async function startDataPlaneDaemon(labStateDir: string, logFile: string)
   const child = fork(DAEMON, [labStateDir], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
   closeSync(log);
   const pid = child.pid;
+  // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
+  if (pid !== undefined) writeFileSync(labPidPath(labStateDir, 'data-plane'), String(pid), { mode: 0o600 });
   try {
     const message = await new Promise<DaemonMessage>((resolve, reject) => {
       const timer = setTimeout(
@@ -59,8 +62,17 @@ export async function startDataPlaneDaemon(labStateDir: string, logFile: string)
   }
 }
 
-export function isDataPlaneRunning(daemon: DataPlaneDaemon): boolean {
+export function isDataPlaneRunning(daemon: Pick<DataPlaneDaemon, 'pid'>): boolean {
   return isLabProcess(daemon.pid, DAEMON_MARKER);
+}
+
+/**
+ * A daemon `lab up` started but never recorded as ready (it was killed meanwhile). Its network prefix is
+ * unknown: the labs whose owner process is gone are removed instead.
+ */
+export async function stopUnrecordedDataPlane(pid: number): Promise<void> {
+  await stopLabProcess(pid, DAEMON_MARKER, 15_000);
+  await cleanupLab(undefined);
 }
 
 /** Stops the data plane (it shuts its hosts down), then removes whatever its network left (after a crash). */
