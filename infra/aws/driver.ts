@@ -17,7 +17,7 @@ import { resolveAmis } from './amis.ts';
 import { backendTarget, openBackend } from './backend-target.ts';
 import { type AwsClients, createClients } from './clients.ts';
 import { deleteCluster, deleteInstanceProfile, deleteLogGroup, deleteRole, terminateInstances } from './delete.ts';
-import { launchInstance, waitForRegistrations } from './instances.ts';
+import { launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
 import {
   createInstanceRole,
   createTaskRoles,
@@ -136,6 +136,18 @@ export const awsDriver: Driver<AwsRunState> = {
     log(`${instanceIds.length} instances launched; waiting for their agents to register`);
     const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
     const registrations = await waitForRegistrations(clients, state.cluster, instanceIds, { timeoutMs });
+    await Promise.all(
+      plan.instanceGroups
+        .filter((group) => group.instance.hostRules === 'not-saved-rebooted')
+        .map(async (group) => {
+          const instanceId = state.groups[group.id]?.instanceId;
+          if (!instanceId || !registrations.has(instanceId)) return;
+          log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
+          const back = await rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs });
+          if (back) registrations.set(instanceId, back);
+          else registrations.delete(instanceId);
+        }),
+    );
     const metadataAmis: RunMetadata['amis'] = {};
     for (const group of plan.instanceGroups) {
       const groupState = state.groups[group.id];

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { DescribeContainerInstancesCommand, ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { RebootInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  type ContainerInstance,
+  DescribeContainerInstancesCommand,
+  ListContainerInstancesCommand,
+} from '@aws-sdk/client-ecs';
 import type { InstanceGroup } from '../../matrix/instance-groups.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
@@ -66,30 +70,71 @@ export async function waitForRegistrations(
   clients: AwsClients,
   cluster: string,
   instanceIds: readonly string[],
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number },
 ): Promise<Map<string, Registration>> {
   const registered = new Map<string, Registration>();
   const deadline = Date.now() + options.timeoutMs;
-  while (registered.size < instanceIds.length && Date.now() < deadline && !options.signal?.aborted) {
-    const arns = (await clients.ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns ?? [];
-    for (let start = 0; start < arns.length; start += 100) {
-      const { containerInstances } = await clients.ecs.send(
-        new DescribeContainerInstancesCommand({ cluster, containerInstances: arns.slice(start, start + 100) }),
-      );
-      // Newest registration wins: after a reboot an agent without saved state registers anew.
-      const sorted = [...(containerInstances ?? [])].sort(
-        (a, b) => (a.registeredAt?.getTime() ?? 0) - (b.registeredAt?.getTime() ?? 0),
-      );
-      for (const instance of sorted) {
-        if (!instance.ec2InstanceId || !instanceIds.includes(instance.ec2InstanceId)) continue;
-        if (instance.status !== 'ACTIVE' || instance.agentConnected === false) continue;
-        registered.set(instance.ec2InstanceId, {
-          containerInstanceArn: instance.containerInstanceArn ?? '',
-          agentVersion: instance.versionInfo?.agentVersion,
-        });
-      }
+  while (registered.size < instanceIds.length && Date.now() < deadline) {
+    for (const instance of await containerInstances(clients, cluster)) {
+      if (!instance.ec2InstanceId || !instanceIds.includes(instance.ec2InstanceId)) continue;
+      if (instance.status !== 'ACTIVE' || instance.agentConnected === false) continue;
+      registered.set(instance.ec2InstanceId, registrationOf(instance));
     }
-    if (registered.size < instanceIds.length) await sleep(500);
+    if (registered.size < instanceIds.length) await sleep(POLL_MS);
   }
   return registered;
+}
+
+/**
+ * Reboots an instance (hostRules=not-saved-rebooted: rules added by hand do not survive it) and waits for
+ * its agent to be back: a new registration (an agent without saved state), or the same container instance
+ * seen disconnected and connected again (an agent with saved state, as on ECS AMIs).
+ */
+export async function rebootAndWaitForAgent(
+  clients: AwsClients,
+  cluster: string,
+  instanceId: string,
+  options: { timeoutMs: number },
+): Promise<Registration | undefined> {
+  const rebootedAt = Date.now();
+  await clients.ec2.send(new RebootInstancesCommand({ InstanceIds: [instanceId] }));
+  const deadline = rebootedAt + options.timeoutMs;
+  let sawDisconnected = false;
+  while (Date.now() < deadline) {
+    const mine = (await containerInstances(clients, cluster)).filter(
+      (instance) => instance.ec2InstanceId === instanceId && instance.status === 'ACTIVE',
+    );
+    if (mine.some((instance) => instance.agentConnected === false)) sawDisconnected = true;
+    const back = mine.find(
+      (instance) =>
+        instance.agentConnected !== false &&
+        (sawDisconnected || (instance.registeredAt?.getTime() ?? 0) >= rebootedAt - CLOCK_SKEW_MS),
+    );
+    if (back) return registrationOf(back);
+    await sleep(POLL_MS);
+  }
+  return undefined;
+}
+
+const POLL_MS = 500;
+const CLOCK_SKEW_MS = 1_000;
+
+function registrationOf(instance: ContainerInstance): Registration {
+  return {
+    containerInstanceArn: instance.containerInstanceArn ?? '',
+    ...(instance.versionInfo?.agentVersion ? { agentVersion: instance.versionInfo.agentVersion } : {}),
+  };
+}
+
+/** Every container instance of the cluster, oldest registration first. */
+async function containerInstances(clients: AwsClients, cluster: string): Promise<ContainerInstance[]> {
+  const arns = (await clients.ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns ?? [];
+  const all: ContainerInstance[] = [];
+  for (let start = 0; start < arns.length; start += 100) {
+    const { containerInstances } = await clients.ecs.send(
+      new DescribeContainerInstancesCommand({ cluster, containerInstances: arns.slice(start, start + 100) }),
+    );
+    all.push(...(containerInstances ?? []));
+  }
+  return all.sort((a, b) => (a.registeredAt?.getTime() ?? 0) - (b.registeredAt?.getTime() ?? 0));
 }

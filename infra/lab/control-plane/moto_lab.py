@@ -24,6 +24,7 @@ if moto.__version__.split(".")[0] != "5":
     sys.exit(f"moto {moto.__version__} is not supported by the lab; install moto 5: pip install 'moto[server]>=5,<6'")
 
 from moto.core.responses import ActionResult, BaseResponse  # noqa: E402
+from moto.ec2.models.instances import Instance  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import access_control  # noqa: E402
 from moto.iam.utils import format_incoming_conditional_values  # noqa: E402
@@ -141,6 +142,11 @@ _register_container_instance = EC2ContainerServiceResponse.register_container_in
 def register_container_instance(self):
     result = _register_container_instance(self)
     instance = result.result["containerInstance"]
+    # An agent without saved state registers anew (after a reboot of the lab's hosts): the older container
+    # instance of the same EC2 instance keeps no agent, and ECS places nothing on a disconnected agent.
+    for other in self.ecs_backend.container_instances.get(_cluster_name(self), {}).values():
+        if other is not instance and other.ec2_instance_id == instance.ec2_instance_id:
+            other.agent_connected = False
     for attribute in self._get_param("attributes") or []:
         instance.attributes[attribute["name"]] = attribute.get("value")
     version_info = self._get_param("versionInfo")
@@ -180,7 +186,9 @@ def run_task(self):
     backend = self.ecs_backend
     cluster = backend._get_cluster(self._get_param("cluster", "default"))
     task_definition = backend.describe_task_definition(self._get_param("taskDefinition"))
-    candidates = [i for i in backend.container_instances.get(cluster.name, {}).values() if i.status == "ACTIVE"]
+    candidates = [
+        i for i in backend.container_instances.get(cluster.name, {}).values() if i.status == "ACTIVE" and i.agent_connected
+    ]
     for constraint in self._get_param("placementConstraints") or []:
         if constraint.get("type") == "memberOf":
             candidates = [i for i in candidates if member_of(i, constraint.get("expression", ""))]
@@ -233,6 +241,21 @@ def submit_task_state_change(self):
 
 
 EC2ContainerServiceResponse.submit_task_state_change = submit_task_state_change
+
+
+# --- EC2: RebootInstances reaches the lab's host. ----------------------------------------------------------
+# moto only notes the state; the data plane reboots the simulated host when this tag's count grows.
+REBOOTS_TAG = "ecs-taskrole-lab:reboots"
+_reboot = Instance.reboot
+
+
+def reboot(self):
+    _reboot(self)
+    self.lab_reboots = getattr(self, "lab_reboots", 0) + 1
+    self.ec2_backend.create_tags([self.id], {REBOOTS_TAG: str(self.lab_reboots)})
+
+
+Instance.reboot = reboot
 
 
 def _cluster_name(self) -> str:

@@ -160,6 +160,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const instances = new Map<string, InstanceHandle>();
   const booting = new Map<string, Promise<void>>();
   const failures = new Map<string, string>();
+  const rebootsSeen = new Map<string, number>();
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const waiter of waiters) waiter();
@@ -208,7 +209,14 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     for (const instance of launched) {
       const id = instance.instanceId;
       if (wanted.has(id) && !instances.has(id) && !booting.has(id) && !failures.has(id)) {
+        rebootsSeen.set(id, instance.reboots);
         booting.set(id, boot(instance));
+      }
+      const handle = instances.get(id);
+      if (handle && wanted.has(id) && instance.reboots > (rebootsSeen.get(id) ?? 0)) {
+        rebootsSeen.set(id, instance.reboots);
+        log(`data plane: ${id} rebooted (RebootInstances)`);
+        await handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
       }
     }
     for (const [id, handle] of instances) {

@@ -6,6 +6,8 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Cli
 import { GetInstanceProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
 
 export const RUN_TAG_KEY = 'ecs-taskrole:run';
+/** moto_lab.py counts RebootInstances calls in this tag. */
+export const REBOOTS_TAG_KEY = 'ecs-taskrole-lab:reboots';
 
 export interface LaunchedInstance {
   instanceId: string;
@@ -16,6 +18,8 @@ export interface LaunchedInstance {
   instanceProfileArn: string | undefined;
   httpTokens: 'optional' | 'required' | undefined;
   httpPutResponseHopLimit: number | undefined;
+  /** RebootInstances calls so far. */
+  reboots: number;
 }
 
 /** States in which an instance runs (or is about to). */
@@ -41,6 +45,7 @@ export async function launchedInstances(ec2: EC2Client): Promise<LaunchedInstanc
           instanceProfileArn: instance.IamInstanceProfile?.Arn,
           httpTokens: tokens === 'required' || tokens === 'optional' ? tokens : undefined,
           httpPutResponseHopLimit: instance.MetadataOptions?.HttpPutResponseHopLimit,
+          reboots: Number(instance.Tags?.find((tag) => tag.Key === REBOOTS_TAG_KEY)?.Value ?? 0),
         });
       }
     }
