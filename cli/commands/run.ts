@@ -38,7 +38,7 @@ export function registerRun(program: Command): void {
     )
     .option('--region <region>', "region (default: the matrix's, else us-west-2)")
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
-    .option('--grep <regexp>', 'run only the cells whose id matches')
+    .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option('--workers <n>', 'cells run in parallel (Playwright workers)')
     .option('--shard <i/n>', 'run shard i of n (merge the blob reports with `npx playwright merge-reports`)')
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
@@ -114,6 +114,15 @@ async function readResults(file: string): Promise<RunResults | undefined> {
     return JSON.parse(await readFile(file, 'utf8')) as RunResults;
   } catch {
     return undefined;
+  }
+}
+
+function parseRegExp(value: string): string {
+  try {
+    new RegExp(value);
+    return value;
+  } catch (error) {
+    throw new InvalidArgumentError(`not a regular expression: ${(error as Error).message}`);
   }
 }
 
