@@ -14,7 +14,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ network: 'host', networkHostFlag: 'false' }, 'NOT_PLACED', ['network-host-flag-off']],
   [{ trust: 'ec2' }, 'ROLE_NOT_ASSUMABLE', ['trust-not-ecs-tasks']],
   [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
-  [{ client: 'sdk-js-v2-2016' }, 'INSTANCE_ROLE_DENIED', ['sdk-before-container-credentials', 'instance-role-minimal']],
+  [{ client: 'sdk-js-v2-2016' }, 'NO_CREDENTIALS', ['sdk-before-container-credentials', 'imdsv1-only-sdk']],
   [{ process: 'env-reset-child' }, 'INSTANCE_ROLE_DENIED', ['env-reset-child', 'instance-role-minimal']],
   [{ ami: 'al2023-plain', hostRules: 'none' }, 'ENDPOINT_ERROR', ['endpoint-unreachable']],
   [
