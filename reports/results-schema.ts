@@ -38,6 +38,8 @@ export interface CellDetails {
   taskDefinition?: unknown;
   stoppedReason?: string;
   exitCode?: number;
+  /** How long the task ran (ECS startedAt → stoppedAt): the client's own time, not the harness's. */
+  taskRunMs?: number;
   failures?: { arn?: string; reason: string; detail?: string }[];
   /** The task's log lines as shipped to CloudWatch Logs (credentials never appear here). */
   log: string[];

@@ -7,6 +7,8 @@ import type { RunConfig } from './run-config.ts';
 export type TaskEvidence = Pick<CellEvidence, 'logLines' | 'exitCode' | 'failures' | 'stoppedReason'> & {
   taskArn?: string;
   taskDefinition?: unknown;
+  /** ECS startedAt → stoppedAt of the task. */
+  taskRunMs?: number;
 };
 
 /** Which instance and roles one cell uses, read from the provisioned state. */

@@ -45,6 +45,7 @@ for (const cell of plan.cells) {
         taskDefinition: evidence.taskDefinition,
         stoppedReason: evidence.stoppedReason,
         exitCode: evidence.exitCode,
+        taskRunMs: evidence.taskRunMs,
         failures: [...evidence.failures],
         log: [...evidence.logLines],
       },

@@ -56,8 +56,10 @@ export async function runCellTask(
     const task = await waitForStopped(clients, run.cluster, taskArn, signal);
     const logLines = await readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn));
     const exitCode = task.containers?.[0]?.exitCode;
+    const ran = task.startedAt && task.stoppedAt ? task.stoppedAt.getTime() - task.startedAt.getTime() : undefined;
     return {
       taskArn,
+      ...(ran !== undefined ? { taskRunMs: ran } : {}),
       logLines,
       failures,
       ...(exitCode !== undefined ? { exitCode } : {}),

@@ -35,6 +35,7 @@ const cellSchema = z.object({
     taskDefinition: z.unknown().optional(),
     stoppedReason: z.string().optional(),
     exitCode: z.number().optional(),
+    taskRunMs: z.number().optional(),
     failures: z
       .array(z.object({ arn: z.string().optional(), reason: z.string(), detail: z.string().optional() }))
       .optional(),

@@ -388,6 +388,9 @@ test('the agent reports the task RUNNING then STOPPED (reason, exit code); Descr
   const stopped = await describeTask();
   expect(stopped?.lastStatus).toBe('STOPPED');
   expect(stopped?.stoppedReason).toBe(reason);
+  // The agent's reports are the task's run time, as on ECS (the benchmark reads it).
+  expect(stopped?.startedAt).toBeInstanceOf(Date);
+  expect(stopped?.stoppedAt).toBeInstanceOf(Date);
   expect(stopped?.containers?.[0]?.exitCode).toBe(3);
 });
 

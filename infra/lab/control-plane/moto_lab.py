@@ -237,6 +237,8 @@ def submit_task_state_change(self):
         task.stopped_at = datetime.now(timezone.utc)
     elif status:
         task.last_status = status
+        if status == "RUNNING":
+            task.started_at = datetime.now(timezone.utc)
     return ActionResult({"acknowledgment": "ACK"})
 
 
