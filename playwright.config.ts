@@ -11,6 +11,8 @@ const run = readRunConfig();
 
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
 if (conformanceRun) reporters.push(['./reports/reporter.ts', { outputDir: run.outDir }]);
+// A shard also writes Playwright's blob report: `npx playwright merge-reports` joins the shards (docs/ci).
+if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))) reporters.push(['blob']);
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,

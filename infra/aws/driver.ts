@@ -26,6 +26,7 @@ import {
   taskRoleVariant,
 } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
+import { sweep } from './sweep.ts';
 import { newRunId, resourceName, runTags } from './tags.ts';
 
 const REGISTRATION_TIMEOUT_MS = { lab: 30_000, aws: 600_000, localstack: 120_000 } as const;
@@ -70,7 +71,6 @@ export const awsDriver: Driver<AwsRunState> = {
     const clients = createClients(backend.target);
     const startedAt = new Date();
     const runId = newRunId(startedAt);
-    const tags = runTags(runId, startedAt);
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
     const account = identity.Account ?? '';
     log(`account ${account} (${identity.Arn}), region ${backend.target.region}, run ${runId}`);
@@ -88,93 +88,17 @@ export const awsDriver: Driver<AwsRunState> = {
       instanceRoles: {},
       groups: {},
     };
-    const ecsTags = tags.map((tag) => ({ key: tag.Key, value: tag.Value }));
-    const policies = [...new Set(plan.instanceGroups.map((group) => group.instance.instanceRolePolicy))];
-    const [, , taskRoles, instanceRoles, amis] = await Promise.all([
-      clients.ecs.send(new CreateClusterCommand({ clusterName: state.cluster, tags: ecsTags })),
-      clients.logs
-        .send(
-          new CreateLogGroupCommand({
-            logGroupName: state.logGroup,
-            tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
-          }),
-        )
-        .then(() =>
-          clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: state.logGroup, retentionInDays: 1 })),
-        ),
-      createTaskRoles(clients, plan.cells, { runId, account, region: state.region, tags }),
-      Promise.all(
-        policies.map(async (policy) => [policy, await createInstanceRole(clients, policy, { runId, tags })] as const),
-      ),
-      resolveAmis(
-        clients,
-        plan.instanceGroups.map((group) => group.instance.ami),
-        config.amiPins,
-      ),
-    ]);
-    state.taskRoles = taskRoles;
-    state.instanceRoles = Object.fromEntries(instanceRoles);
-    log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
-
-    await Promise.all(
-      plan.instanceGroups.map(async (group) => {
-        const role = state.instanceRoles[group.instance.instanceRolePolicy];
-        const amiId = amis[group.instance.ami] ?? '';
-        if (!role) throw new Error(`no instance role for ${group.instance.instanceRolePolicy}`);
-        state.groups[group.id] = { instanceRoleArn: role.roleArn, amiId };
-        const launched = await launchInstance(clients, group, {
-          amiId,
-          instanceProfileName: role.instanceProfileName,
-          userData: userDataFor(group, { cluster: state.cluster, proxyUrl: backend.proxyUrl }),
-          tags,
-          name: resourceName(runId, group.id === 'default' ? 'default' : `g${plan.instanceGroups.indexOf(group)}`),
-        });
-        state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };
-      }),
-    );
-    const instanceIds = Object.values(state.groups).flatMap((group) => (group.instanceId ? [group.instanceId] : []));
-    log(`${instanceIds.length} instances launched; waiting for their agents to register`);
-    const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
-    const registrations = await waitForRegistrations(clients, state.cluster, instanceIds, { timeoutMs });
-    await Promise.all(
-      plan.instanceGroups
-        .filter((group) => group.instance.hostRules === 'not-saved-rebooted')
-        .map(async (group) => {
-          const instanceId = state.groups[group.id]?.instanceId;
-          if (!instanceId || !registrations.has(instanceId)) return;
-          log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
-          const back = await rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs });
-          if (back) registrations.set(instanceId, back);
-          else registrations.delete(instanceId);
-        }),
-    );
-    const metadataAmis: RunMetadata['amis'] = {};
-    for (const group of plan.instanceGroups) {
-      const groupState = state.groups[group.id];
-      if (!groupState?.instanceId) continue;
-      const registration = registrations.get(groupState.instanceId);
-      if (registration) {
-        groupState.containerInstanceArn = registration.containerInstanceArn;
-        metadataAmis[group.instance.ami] = {
-          imageId: groupState.amiId ?? '',
-          ...(registration.agentVersion ? { agentVersion: registration.agentVersion } : {}),
-        };
-      } else {
-        groupState.notRegistered = `container instance of ${groupState.instanceId} did not register in cluster ${state.cluster} within ${timeoutMs / 1000} s`;
-        metadataAmis[group.instance.ami] ??= { imageId: groupState.amiId ?? '' };
-      }
+    try {
+      return await provisionRun(clients, plan, config, state, backend.proxyUrl, log);
+    } catch (error) {
+      // Whatever was created carries the run tag, recorded in the state or not.
+      log(`provisioning failed; deleting what run ${runId} created`);
+      await sweep(clients, { runId, dryRun: false }).catch((sweepError: unknown) =>
+        log(`could not delete everything (sweep later): ${String(sweepError)}`),
+      );
+      if (backend.startedLab) await labDown();
+      throw error;
     }
-    log(`${registrations.size}/${instanceIds.length} container instances registered`);
-    const metadata: RunMetadata = {
-      runId,
-      backend: config.backend,
-      region: state.region,
-      matrixName: plan.matrix.name,
-      startedAt: state.startedAt,
-      toolVersion: process.env.npm_package_version ?? '0.0.0',
-      amis: metadataAmis,
-    };
-    return { state, metadata };
   },
 
   targetOf(state, cell: PlannedCell): CellTarget {
@@ -249,3 +173,103 @@ export const awsDriver: Driver<AwsRunState> = {
     return leftovers;
   },
 };
+
+async function provisionRun(
+  clients: AwsClients,
+  plan: Plan,
+  config: RunConfig,
+  state: AwsRunState,
+  proxyUrl: string | undefined,
+  log: (line: string) => void,
+): Promise<{ state: AwsRunState; metadata: RunMetadata }> {
+  const { runId } = state;
+  const tags = runTags(runId, new Date(state.startedAt));
+  const account = state.account;
+  const ecsTags = tags.map((tag) => ({ key: tag.Key, value: tag.Value }));
+  const policies = [...new Set(plan.instanceGroups.map((group) => group.instance.instanceRolePolicy))];
+  const [, , taskRoles, instanceRoles, amis] = await Promise.all([
+    clients.ecs.send(new CreateClusterCommand({ clusterName: state.cluster, tags: ecsTags })),
+    clients.logs
+      .send(
+        new CreateLogGroupCommand({
+          logGroupName: state.logGroup,
+          tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
+        }),
+      )
+      .then(() =>
+        clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: state.logGroup, retentionInDays: 1 })),
+      ),
+    createTaskRoles(clients, plan.cells, { runId, account, region: state.region, tags }),
+    Promise.all(
+      policies.map(async (policy) => [policy, await createInstanceRole(clients, policy, { runId, tags })] as const),
+    ),
+    resolveAmis(
+      clients,
+      plan.instanceGroups.map((group) => group.instance.ami),
+      config.amiPins,
+    ),
+  ]);
+  state.taskRoles = taskRoles;
+  state.instanceRoles = Object.fromEntries(instanceRoles);
+  log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
+
+  await Promise.all(
+    plan.instanceGroups.map(async (group) => {
+      const role = state.instanceRoles[group.instance.instanceRolePolicy];
+      const amiId = amis[group.instance.ami] ?? '';
+      if (!role) throw new Error(`no instance role for ${group.instance.instanceRolePolicy}`);
+      state.groups[group.id] = { instanceRoleArn: role.roleArn, amiId };
+      const launched = await launchInstance(clients, group, {
+        amiId,
+        instanceProfileName: role.instanceProfileName,
+        userData: userDataFor(group, { cluster: state.cluster, proxyUrl: proxyUrl }),
+        tags,
+        name: resourceName(runId, group.id === 'default' ? 'default' : `g${plan.instanceGroups.indexOf(group)}`),
+      });
+      state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };
+    }),
+  );
+  const instanceIds = Object.values(state.groups).flatMap((group) => (group.instanceId ? [group.instanceId] : []));
+  log(`${instanceIds.length} instances launched; waiting for their agents to register`);
+  const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
+  const registrations = await waitForRegistrations(clients, state.cluster, instanceIds, { timeoutMs });
+  await Promise.all(
+    plan.instanceGroups
+      .filter((group) => group.instance.hostRules === 'not-saved-rebooted')
+      .map(async (group) => {
+        const instanceId = state.groups[group.id]?.instanceId;
+        if (!instanceId || !registrations.has(instanceId)) return;
+        log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
+        const back = await rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs });
+        if (back) registrations.set(instanceId, back);
+        else registrations.delete(instanceId);
+      }),
+  );
+  const metadataAmis: RunMetadata['amis'] = {};
+  for (const group of plan.instanceGroups) {
+    const groupState = state.groups[group.id];
+    if (!groupState?.instanceId) continue;
+    const registration = registrations.get(groupState.instanceId);
+    if (registration) {
+      groupState.containerInstanceArn = registration.containerInstanceArn;
+      metadataAmis[group.instance.ami] = {
+        imageId: groupState.amiId ?? '',
+        ...(registration.agentVersion ? { agentVersion: registration.agentVersion } : {}),
+      };
+    } else {
+      groupState.notRegistered = `container instance of ${groupState.instanceId} did not register in cluster ${state.cluster} within ${timeoutMs / 1000} s`;
+      metadataAmis[group.instance.ami] ??= { imageId: groupState.amiId ?? '' };
+    }
+  }
+  log(`${registrations.size}/${instanceIds.length} container instances registered`);
+  const metadata: RunMetadata = {
+    runId,
+    backend: config.backend,
+    region: state.region,
+    matrixName: plan.matrix.name,
+    startedAt: state.startedAt,
+    toolVersion: process.env.npm_package_version ?? '0.0.0',
+    amis: metadataAmis,
+  };
+  return { state, metadata };
+}

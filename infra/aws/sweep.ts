@@ -33,6 +33,8 @@ import { IAM_PATH, ownership, RUN_TAG } from './tags.ts';
 export interface SweepOptions {
   /** Also sweep runs that started at least this long ago, expired or not (`--older-than`). */
   olderThanMs?: number;
+  /** Only this run's resources, expired or not (a provisioning that failed cleans up after itself). */
+  runId?: string;
   dryRun: boolean;
   now?: Date;
 }
@@ -47,6 +49,7 @@ export async function sweep(clients: AwsClients, options: SweepOptions): Promise
   const now = options.now ?? new Date();
   const due = (tags: Parameters<typeof ownership>[0]) => {
     const owner = ownership(tags, now, options.olderThanMs);
+    if (options.runId !== undefined) return owner?.runId === options.runId ? owner.runId : undefined;
     return owner?.expired ? owner.runId : undefined;
   };
   const found: SweptResource[] = [];
