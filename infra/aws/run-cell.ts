@@ -13,7 +13,7 @@ import type { TaskEvidence } from '../../run/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
 import type { AwsClients } from './clients.ts';
 
-const POLL_MS = 250;
+const POLL_MS = 100;
 
 export interface CellRun {
   cluster: string;

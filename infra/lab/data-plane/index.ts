@@ -152,7 +152,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     serviceIdentity: controlPlane.serviceIdentity,
     stateChange: controlPlane.stateChange,
     imagesDir: images.dir,
-    pollIntervalMs: 500,
+    pollIntervalMs: 250,
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
