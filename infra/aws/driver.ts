@@ -165,6 +165,10 @@ export const awsDriver: Driver<AwsRunState> = {
       const name = arn.split('/').pop() ?? arn;
       await step(`role ${name}`, () => deleteRole(clients, name));
     }
+    // Anything else with this run's tag (a task definition of a cell killed mid-way).
+    await step(`tagged leftovers of run ${state.runId}`, async () => {
+      await sweep(clients, { runId: state.runId, dryRun: false });
+    });
     log(`run ${state.runId}: ${leftovers.length === 0 ? 'all resources deleted' : `${leftovers.length} left`}`);
     if (state.startedLab) {
       await labDown();
