@@ -1,0 +1,61 @@
+/**
+ * The main job end to end on the lab, as a user runs it: `ecs-taskrole run` with a private lab, two cells
+ * with different outcomes, then the artifacts: results.json per cell, the reports, no credential anywhere,
+ * and nothing left running.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
+import type { RunResults } from '../../reports/results-schema.ts';
+import { runCli } from '../test-support/run-cli.ts';
+
+test.describe.configure({ timeout: 180_000 });
+
+test('run on the lab: every selected cell as expected, results and reports written, no secret, lab stopped', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-run-lab-'));
+  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
+  const out = join(dir, 'out');
+  try {
+    const run = await runCli(['run', '--grep', '^(baseline|taskIamRoleFlag=false)$', '--out', out], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('2 cells: 2 as expected, 0 deviations, 0 infrastructure errors');
+
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    expect(results.run.backend).toBe('lab');
+    expect(Object.keys(results.run.amis)).toEqual(['al2023-ecs']);
+    const byId = Object.fromEntries(results.cells.map((cell) => [cell.id, cell]));
+    expect(byId.baseline).toMatchObject({
+      expected: { outcome: 'TASK_ROLE', rule: 'known-good' },
+      actual: { outcome: 'TASK_ROLE' },
+      verdict: 'pass',
+    });
+    expect(byId.baseline?.actual.evidence.callerArn).toMatch(
+      /assumed-role\/ecs-taskrole-.*-task-ecs-tasks-list-tasks\//,
+    );
+    expect(byId['taskIamRoleFlag=false']).toMatchObject({
+      expected: { outcome: 'NOT_PLACED' },
+      actual: { outcome: 'NOT_PLACED' },
+      verdict: 'pass',
+      details: { failures: [{ reason: 'ATTRIBUTE' }] },
+    });
+    for (const file of ['report.html', 'junit.xml', 'summary.md']) expect(existsSync(join(out, file)), file).toBe(true);
+
+    // Credentials never leave the lab: no secret key or session token in any artifact or output.
+    const artifacts = await Promise.all(
+      ['results.json', 'report.html', 'junit.xml', 'summary.md'].map((file) => readFile(join(out, file), 'utf8')),
+    );
+    for (const text of [...artifacts, run.stdout, run.stderr]) {
+      expect(text).not.toMatch(/"(SecretAccessKey|Token|SessionToken)"\s*:/);
+      expect(text).not.toMatch(/aws_secret_access_key|AWS_SECRET_ACCESS_KEY=\S/);
+    }
+    // The run started the lab, so it stopped it.
+    expect(JSON.parse((await runCli(['lab', 'status', '--json'], { env })).stdout).state).toBe('stopped');
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+  }
+});
