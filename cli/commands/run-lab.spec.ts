@@ -7,14 +7,22 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
 import type { RunResults } from '../../reports/results-schema.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 test.describe.configure({ timeout: 180_000 });
+// Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.
+test.use({
+  browserName: 'chromium',
+  launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] },
+});
 
-test('run on the lab: every selected cell as expected, results and reports written, no secret, lab stopped', async () => {
+test('run on the lab: every selected cell as expected, results and reports written, no secret, lab stopped', async ({
+  page,
+}) => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
   const dir = await mkdtemp(join(tmpdir(), 'etr-run-lab-'));
   const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
@@ -52,6 +60,17 @@ test('run on the lab: every selected cell as expected, results and reports writt
       expect(text).not.toMatch(/"(SecretAccessKey|Token|SessionToken)"\s*:/);
       expect(text).not.toMatch(/aws_secret_access_key|AWS_SECRET_ACCESS_KEY=\S/);
     }
+    // The report of this real run: the baseline cell's drill-down shows the task role in its log.
+    await page.goto(`${pathToFileURL(join(out, 'report.html')).href}#cell=baseline`);
+    const detail = page.locator('dialog#detail');
+    await expect(detail).toBeVisible();
+    await expect(detail.locator('pre.log')).toContainText('assumed-role/ecs-taskrole-');
+    await page.goto(`${pathToFileURL(join(out, 'report.html')).href}#cell=taskIamRoleFlag%3Dfalse`);
+    await expect(detail).toContainText('ATTRIBUTE');
+    await test
+      .info()
+      .attach('report-from-lab-run', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+
     // The run started the lab, so it stopped it.
     expect(JSON.parse((await runCli(['lab', 'status', '--json'], { env })).stdout).state).toBe('stopped');
   } finally {

@@ -4,6 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
+import { BACKEND_ENV } from '../../infra/aws/backend-target.ts';
+import { type LocalStackBackend, openLocalStackBackend } from '../../infra/localstack/localstack-backend.ts';
+import { localStackOptionsFromEnv } from '../../infra/localstack/localstack-options.ts';
 import { loadMatrix } from '../../matrix/index.ts';
 import { EXIT } from '../../model/errors.ts';
 import type { RunResults } from '../../reports/results-schema.ts';
@@ -68,17 +71,10 @@ async function run(options: RunOptions): Promise<number> {
   const configFile = join(outDir, 'run-config.json');
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
-  const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs(options)], {
-    cwd: PROJECT_ROOT,
-    env: { [RUN_CONFIG_ENV]: configFile, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    reject: false,
-  });
-  // Ctrl-C reaches Playwright too (same process group); it stops the cells and runs the teardown project.
-  const onSignal = () => process.stderr.write('\ninterrupted: stopping cells and tearing down…\n');
-  process.once('SIGINT', onSignal);
-  const finished = await playwright;
-  process.off('SIGINT', onSignal);
+  // LocalStack and the data plane attached to it live in this process, which outlives every worker.
+  const localstack =
+    config.backend === 'localstack' ? await openLocalStack(config.region ?? matrix.region, outDir) : undefined;
+  const finished = await runPlaywright(options, configFile, localstack?.env ?? {}).finally(() => localstack?.close());
 
   const results = await readResults(join(outDir, 'results.json'));
   if (!results) {
@@ -95,6 +91,32 @@ async function run(options: RunOptions): Promise<number> {
   const grep = options.grep ? new RegExp(options.grep) : undefined;
   const expected = options.shard ? 1 : matrix.cells.filter((cell) => !grep || grep.test(cell.id)).length;
   return runExitCode(results.cells, expected);
+}
+
+async function runPlaywright(options: RunOptions, configFile: string, backendEnv: Record<string, string>) {
+  const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs(options)], {
+    cwd: PROJECT_ROOT,
+    env: { ...backendEnv, [RUN_CONFIG_ENV]: configFile, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    reject: false,
+  });
+  // Ctrl-C reaches Playwright too (same process group); it stops the cells and runs the teardown project.
+  const onSignal = () => process.stderr.write('\ninterrupted: stopping cells and tearing down…\n');
+  process.on('SIGINT', onSignal);
+  try {
+    return await playwright;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+function openLocalStack(region: string, outDir: string): Promise<LocalStackBackend> {
+  const endpoint = process.env[BACKEND_ENV.localstackEndpoint];
+  return openLocalStackBackend({
+    ...localStackOptionsFromEnv(region),
+    ...(endpoint ? { endpoint } : {}),
+    logFile: join(outDir, 'data-plane.log'),
+  });
 }
 
 function playwrightArgs(options: RunOptions): string[] {

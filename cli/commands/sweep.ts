@@ -22,14 +22,14 @@ export function registerSweep(program: Command): void {
     .option('--older-than <duration>', 'also runs started at least this long ago, e.g. 0s, 30m, 2h', parseDuration)
     .option('--dry-run', 'list what would be deleted, delete nothing')
     .action(async (options: SweepCliOptions) => {
-      if (options.backend === 'lab') {
-        // Hosts and namespaces of labs whose process died go first; they need no control plane.
+      if (options.backend !== 'aws') {
+        // Hosts and namespaces of data planes whose process died go first; they need no control plane.
         const orphans = await cleanupLab(undefined);
         for (const prefix of orphans.prefixes) process.stdout.write(`removed orphaned lab network ${prefix}\n`);
-        if ((await labStatus()).state !== 'running') {
-          process.stdout.write('the lab is not running: no AWS resources to sweep\n');
-          return;
-        }
+      }
+      if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
+        process.stdout.write('the lab is not running: no AWS resources to sweep\n');
+        return;
       }
       const clients = createClients(backendTarget(options.backend, options.region).target);
       try {

@@ -16,40 +16,62 @@ export interface BackendTarget {
   startedLab: boolean;
 }
 
-export const LOCALSTACK_ENDPOINT_ENV = 'ECS_TASKROLE_LOCALSTACK_ENDPOINT';
-export const PROXY_URL_ENV = 'ECS_TASKROLE_PROXY_URL';
+/** What a run's processes read from their environment (`run` sets them for LocalStack). */
+export const BACKEND_ENV = {
+  /** The LocalStack to use. */
+  localstackEndpoint: 'ECS_TASKROLE_LOCALSTACK_ENDPOINT',
+  /** The AWS endpoint tasks call: LocalStack as the lab's instances reach it. */
+  taskEndpoint: 'ECS_TASKROLE_TASK_ENDPOINT',
+  /** The HTTP proxy for proxy cells (on AWS: yours). */
+  proxyUrl: 'ECS_TASKROLE_PROXY_URL',
+} as const;
+
+/** LocalStack's standard edge port, for `sweep --backend localstack` outside a run. */
+export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://localhost:4566';
 
 /** For provisioning: starts the lab (control and data plane) when it is not running. */
 export async function openBackend(backend: Backend, region: string): Promise<BackendTarget> {
   if (backend === 'lab') {
     const { lab, reused } = await labUp(undefined, { dataPlane: true });
-    return { ...labTarget(), startedLab: !reused && lab.dataPlane !== undefined };
+    if (!lab.dataPlane) {
+      throw new InfrastructureError('the running lab has no data plane; run `ecs-taskrole lab down`, then run again');
+    }
+    return { ...labTarget(), startedLab: !reused };
   }
   return { ...backendTarget(backend, region), startedLab: false };
 }
 
-/** For the cell and teardown processes: the backend provisioning opened. */
-export function backendTarget(backend: Backend, region: string): Omit<BackendTarget, 'startedLab'> {
-  const proxyUrl = process.env[PROXY_URL_ENV];
+/**
+ * For the cell and teardown processes: the backend provisioning opened. On LocalStack, `run` started it
+ * with the lab's data plane and says where through the environment (localstack-wiring.ts).
+ */
+export function backendTarget(
+  backend: Backend,
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<BackendTarget, 'startedLab'> {
+  const proxyUrl = env[BACKEND_ENV.proxyUrl];
   if (backend === 'lab') return labTarget();
   if (backend === 'localstack') {
+    const taskEndpoint = env[BACKEND_ENV.taskEndpoint];
     return {
       target: {
         region,
-        endpoint: process.env[LOCALSTACK_ENDPOINT_ENV] ?? 'http://localhost:4566',
+        endpoint: env[BACKEND_ENV.localstackEndpoint] ?? DEFAULT_LOCALSTACK_ENDPOINT,
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
         maxAttempts: 2,
       },
+      ...(taskEndpoint ? { taskEndpoint } : {}),
       ...(proxyUrl ? { proxyUrl } : {}),
     };
   }
   return { target: { region }, ...(proxyUrl ? { proxyUrl } : {}) };
 }
 
+/** The lab's control plane as the harness identity; with its data plane, what tasks need (sweep needs none). */
 function labTarget(): Omit<BackendTarget, 'startedLab'> {
   const lab = readLabState();
-  if (!lab?.dataPlane)
-    throw new InfrastructureError('the lab is not running with its data plane; run `ecs-taskrole lab up`');
+  if (!lab) throw new InfrastructureError('the lab is not running; run `ecs-taskrole lab up`');
   return {
     target: {
       region: lab.region,
@@ -57,7 +79,6 @@ function labTarget(): Omit<BackendTarget, 'startedLab'> {
       credentials: credentialsOf(lab.identities.harness),
       maxAttempts: 1,
     },
-    taskEndpoint: lab.dataPlane.endpointForInstances,
-    proxyUrl: lab.dataPlane.proxyUrl,
+    ...(lab.dataPlane ? { taskEndpoint: lab.dataPlane.endpointForInstances, proxyUrl: lab.dataPlane.proxyUrl } : {}),
   };
 }

@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
+import { BACKEND_ENV, backendTarget, DEFAULT_LOCALSTACK_ENDPOINT } from '../aws/backend-target.ts';
 import { containerRuntimeUnavailable } from './container-runtime.ts';
 import { missingServices, missingServicesMessage } from './health.ts';
 import { COMMUNITY_IMAGE, containerSpec, localStackOptionsFromEnv, PRO_IMAGE } from './localstack-options.ts';
-import { startLocalStack } from './start-localstack.ts';
+import { localStackControlPlane, localStackRunEnv } from './localstack-wiring.ts';
+import { startFailureMessage, startLocalStack } from './start-localstack.ts';
 
 test.describe('container configuration', () => {
   test('without a token: community image, the run services, IAM enforcement asked for', () => {
@@ -46,6 +48,72 @@ test.describe('service check', () => {
   test('a complete LocalStack misses nothing', () => {
     const services = Object.fromEntries(['ecs', 'ec2', 'iam', 'sts', 'logs', 'ssm'].map((s) => [s, 'available']));
     expect(missingServices({ services })).toEqual([]);
+  });
+});
+
+test.describe('start failure', () => {
+  test('without a token, the message says LocalStack needs one', () => {
+    expect(startFailureMessage(COMMUNITY_IMAGE, {}, new Error('container exited with code 1'))).toBe(
+      'LocalStack (localstack/localstack:4) did not start: container exited with code 1. LocalStack needs ' +
+        'LOCALSTACK_AUTH_TOKEN to start (and for ECS and IAM enforcement); set it, or run with --backend lab.',
+    );
+  });
+
+  test('with a token, the message points at the token and the image', () => {
+    expect(startFailureMessage(PRO_IMAGE, { authToken: 'x' }, new Error('boom'))).toMatch(
+      /did not start: boom\. check the token and the image \(ECS_TASKROLE_LOCALSTACK_IMAGE\)/,
+    );
+  });
+});
+
+test.describe('endpoint wiring', () => {
+  const localstack = {
+    endpoint: 'http://127.0.0.1:32771',
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    stop: async () => {},
+  };
+
+  test("what run exports is what every worker reads: LocalStack for the harness, its relay for tasks, the lab's proxy", () => {
+    const env = localStackRunEnv(
+      localstack,
+      { endpointForInstances: 'http://198.18.0.1:40123' },
+      { url: 'http://198.18.0.3:3128' },
+    );
+    expect(backendTarget('localstack', 'eu-west-1', env)).toEqual({
+      target: {
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:32771',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 2,
+      },
+      taskEndpoint: 'http://198.18.0.1:40123',
+      proxyUrl: 'http://198.18.0.3:3128',
+    });
+  });
+
+  test('outside a run (sweep): the standard LocalStack port, no task endpoint', () => {
+    const target = backendTarget('localstack', 'us-west-2', {});
+    expect(target.target.endpoint).toBe(DEFAULT_LOCALSTACK_ENDPOINT);
+    expect(target.taskEndpoint).toBeUndefined();
+  });
+
+  test('on AWS only the proxy is read from the environment', () => {
+    const env = { [BACKEND_ENV.proxyUrl]: 'http://proxy.corp:3128', [BACKEND_ENV.localstackEndpoint]: 'http://x:1' };
+    expect(backendTarget('aws', 'us-east-1', env)).toEqual({
+      target: { region: 'us-east-1' },
+      proxyUrl: 'http://proxy.corp:3128',
+    });
+  });
+
+  test('the data plane reads LocalStack with its default credentials and reports task states with StopTask', () => {
+    expect(localStackControlPlane(localstack)).toEqual({
+      endpoint: 'http://127.0.0.1:32771',
+      region: 'eu-west-1',
+      reader: localstack.credentials,
+      serviceIdentity: localstack.credentials,
+      stateChange: 'stop-task',
+    });
   });
 });
 

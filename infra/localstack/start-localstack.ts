@@ -16,7 +16,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   await assertContainerRuntime();
   const { LocalstackContainer } = await import('@testcontainers/localstack');
   const spec = containerSpec(options);
-  const container = await new LocalstackContainer(spec.image).withEnvironment(spec.environment).start();
+  const container = await new LocalstackContainer(spec.image)
+    .withEnvironment(spec.environment)
+    .start()
+    .catch((error: unknown) => {
+      throw new InfrastructureError(startFailureMessage(spec.image, options, error), { cause: error });
+    });
   const endpoint = container.getConnectionUri();
   try {
     const health = (await (await fetch(`${endpoint}/_localstack/health`)).json()) as LocalStackHealth;
@@ -34,4 +39,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       await container.stop();
     },
   };
+}
+
+/**
+ * Since March 2026 LocalStack ships one image that needs an auth token to start
+ * (https://docs.localstack.cloud/getting-started/auth-token/): a missing token is the usual cause.
+ */
+export function startFailureMessage(image: string, options: Pick<LocalStackOptions, 'authToken'>, error: unknown) {
+  const detail = error instanceof Error ? error.message : String(error);
+  const hint = options.authToken
+    ? 'check the token and the image (ECS_TASKROLE_LOCALSTACK_IMAGE)'
+    : 'LocalStack needs LOCALSTACK_AUTH_TOKEN to start (and for ECS and IAM enforcement); set it';
+  return `LocalStack (${image}) did not start: ${detail}. ${hint}, or run with --backend lab.`;
 }

@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { expect, test } from '@playwright/test';
+import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
+import { credentialsOf } from '../../infra/lab/control-plane/identities.ts';
+import { labDown, labUp } from '../../infra/lab/control-plane/lab-lifecycle.ts';
+import { runCli } from '../test-support/run-cli.ts';
+
+test.describe.configure({ timeout: 90_000 });
+
+test('sweep on a lab whose data plane never started (a run killed during lab up) deletes what expired', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'etr-sweep-'));
+  const labDir = join(dir, 'lab');
+  try {
+    const { lab } = await labUp(labDir);
+    expect(lab.dataPlane).toBeUndefined();
+    const iam = new IAMClient({
+      endpoint: lab.endpoint,
+      region: lab.region,
+      maxAttempts: 1,
+      credentials: credentialsOf(lab.identities.harness),
+    });
+    const trust = { Version: '2012-10-17', Statement: [] };
+    const aDayAgo = new Date(Date.now() - 24 * 3_600_000);
+    for (const [name, startedAt] of [
+      ['ecs-taskrole-old-task', aDayAgo],
+      ['ecs-taskrole-new-task', new Date()],
+    ] as const) {
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: name,
+          Path: IAM_PATH,
+          AssumeRolePolicyDocument: JSON.stringify(trust),
+          Tags: runTags(name, startedAt),
+        }),
+      );
+    }
+
+    const sweep = await runCli(['sweep'], { env: { ECS_TASKROLE_LAB_DIR: labDir } });
+    expect(sweep.exitCode, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('deleted role ecs-taskrole-old-task');
+    expect(sweep.stdout).toContain('1 resource(s) deleted');
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-old-task' }))).rejects.toThrow();
+    await iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-new-task' }));
+    iam.destroy();
+  } finally {
+    await labDown(labDir);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
