@@ -1,7 +1,8 @@
 /**
  * `run --backend localstack` end to end: the baseline cell on LocalStack with the lab's data plane when a
  * container runtime is here; otherwise the run fails fast, names the missing runtime, creates nothing, and
- * the test is skipped with that reason.
+ * the test is skipped with that reason. The wiring itself (endpoint from the environment, data plane
+ * attached to a foreign control plane, teardown) is also run against a stand-in: a plain moto server.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import { startPlainMoto } from '../../infra/lab/data-plane/agent/testing/plain-moto.ts';
 import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
 import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
 import type { RunResults } from '../../reports/results-schema.ts';
@@ -46,6 +48,30 @@ test('run --backend localstack: the baseline cell gets its task role, or the run
     expect(results.run.backend).toBe('localstack');
     expect(results.cells).toMatchObject([{ id: 'baseline', actual: { outcome: 'TASK_ROLE' }, verdict: 'pass' }]);
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('run --backend localstack on a running endpoint (a plain moto standing in): baseline via the data plane, nothing left', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-run-standin-'));
+  const out = join(dir, 'out');
+  const moto = await startPlainMoto('127.0.0.1', { managedPolicies: true });
+  try {
+    const namespacesBefore = await namespaces();
+    const run = await runCli(['run', '--backend', 'localstack', '--grep', '^baseline$', '--out', out], {
+      env: { ECS_TASKROLE_LAB_DIR: join(dir, 'lab'), ECS_TASKROLE_LOCALSTACK_ENDPOINT: moto.endpoint },
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    expect(results.run.backend).toBe('localstack');
+    expect(results.cells).toMatchObject([{ id: 'baseline', actual: { outcome: 'TASK_ROLE' }, verdict: 'pass' }]);
+    expect(results.cells[0]?.actual.evidence.callerArn).toMatch(/assumed-role\/ecs-taskrole-.*-task-/);
+    // The instance booted on the data plane the run attached, and the run removed it again.
+    expect(await readFile(join(out, 'data-plane.log'), 'utf8')).toMatch(/data plane: i-\w+ booted/);
+    expect(await namespaces()).toEqual(namespacesBefore);
+  } finally {
+    await moto.stop();
     await rm(dir, { recursive: true, force: true });
   }
 });

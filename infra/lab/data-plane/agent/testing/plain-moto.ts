@@ -23,13 +23,17 @@ export async function freePort(host: string): Promise<number> {
   });
 }
 
-export async function startPlainMoto(host = '127.0.0.1'): Promise<PlainMoto> {
+/** `managedPolicies`: load AWS managed policies (the harness attaches them to instance roles). */
+export async function startPlainMoto(
+  host = '127.0.0.1',
+  options: { managedPolicies?: boolean } = {},
+): Promise<PlainMoto> {
   const port = await freePort(host);
   const subprocess: ResultPromise = execa(MOTO_SERVER, ['-H', host, '-p', String(port)], {
     reject: false,
     buffer: false,
     stdio: ['ignore', 'ignore', 'ignore'],
-    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' },
+    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies ? 'true' : 'false' },
   });
   const endpoint = `http://${host}:${port}`;
   const stop = async () => {
