@@ -60,16 +60,23 @@ test('run on the lab: every selected cell as expected, results and reports writt
       expect(text).not.toMatch(/"(SecretAccessKey|Token|SessionToken)"\s*:/);
       expect(text).not.toMatch(/aws_secret_access_key|AWS_SECRET_ACCESS_KEY=\S/);
     }
-    // The report of this real run: the baseline cell's drill-down shows the task role in its log.
-    await page.goto(`${pathToFileURL(join(out, 'report.html')).href}#cell=baseline`);
+    // The report of this real run: its default view, then the drill-downs with the real evidence.
+    const report = pathToFileURL(join(out, 'report.html')).href;
+    await page.goto(report);
+    await expect(page.locator('h1')).toContainText('on lab');
+    await expect(page.locator('#matrix button.cell')).toHaveCount(2);
+    await test
+      .info()
+      .attach('lab-run-default-view', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    await page.goto(`${report}#cell=baseline`);
     const detail = page.locator('dialog#detail');
     await expect(detail).toBeVisible();
     await expect(detail.locator('pre.log')).toContainText('assumed-role/ecs-taskrole-');
-    await page.goto(`${pathToFileURL(join(out, 'report.html')).href}#cell=taskIamRoleFlag%3Dfalse`);
+    await page.goto(`${report}#cell=taskIamRoleFlag%3Dfalse`);
     await expect(detail).toContainText('ATTRIBUTE');
     await test
       .info()
-      .attach('report-from-lab-run', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+      .attach('lab-run-drill-down', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
 
     // The run started the lab, so it stopped it.
     expect(JSON.parse((await runCli(['lab', 'status', '--json'], { env })).stdout).state).toBe('stopped');
