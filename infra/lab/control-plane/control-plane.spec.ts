@@ -350,6 +350,48 @@ test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a tas
   expect(withoutRole.tasks?.[0]?.containerInstanceArn).toBe(noneArn);
 });
 
+test("the agent's task poll waits for a task change and answers when RunTask places one (ACS's push)", async () => {
+  const cluster = await createCluster();
+  const { imageId, instanceIds } = await runInstances(1);
+  const instanceId = instanceIds[0] as string;
+  const containerInstance = await registerContainerInstance(
+    await instanceRoleCredentials(),
+    cluster,
+    instanceId,
+    imageId,
+    [],
+  );
+  const taskDefinition = await registerTaskDefinition('bridge');
+  // The lab agent's client: sends the generation it last saw, keeps the one each answer carries.
+  const agent = new ECSClient(as(lab.identities.ecsService));
+  let generation: string | undefined;
+  agent.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers: Record<string, string> };
+      if (generation !== undefined) request.headers['x-ecs-taskrole-lab-known-generation'] = generation;
+      const result = await next(args);
+      generation = (result.response as { headers: Record<string, string> }).headers['x-ecs-taskrole-lab-generation'];
+      return result;
+    },
+    { step: 'build' },
+  );
+  const poll = () => agent.send(new ListTasksCommand({ cluster, containerInstance, desiredStatus: 'RUNNING' }));
+
+  expect((await poll()).taskArns).toEqual([]);
+  const seen = generation;
+  expect(seen).toMatch(/^\d+$/);
+  let runTaskSent = false;
+  const waiting = poll().then((answer) => ({ answer, afterRunTask: runTaskSent }));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  runTaskSent = true;
+  const placed = await runTaskOn(cluster, taskDefinition, instanceId);
+  const { answer, afterRunTask } = await waiting;
+  expect(afterRunTask).toBe(true);
+  expect(answer.taskArns).toEqual([placed.tasks?.[0]?.taskArn]);
+  expect(Number(generation)).toBeGreaterThan(Number(seen));
+  agent.destroy();
+});
+
 test('the agent reports the task RUNNING then STOPPED (reason, exit code); DescribeTasks shows it', async () => {
   const cluster = await createCluster();
   const instanceRole = await instanceRoleCredentials();

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import threading
 from datetime import datetime, timezone
 
 import moto
@@ -25,6 +26,7 @@ if moto.__version__.split(".")[0] != "5":
 
 from moto.core.responses import ActionResult, BaseResponse  # noqa: E402
 from moto.ec2.models.instances import Instance  # noqa: E402
+from moto.ecs.models import EC2ContainerServiceBackend  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import access_control  # noqa: E402
 from moto.iam.utils import format_incoming_conditional_values  # noqa: E402
@@ -44,7 +46,12 @@ _call_action = BaseResponse.call_action
 
 
 def call_action(self):
-    status, headers, body = _call_action(self)
+    if _is_task_poll(self):
+        return _task_poll(self)
+    return _as_json_auth_error(self, *_call_action(self))
+
+
+def _as_json_auth_error(self, status, headers, body):
     is_json_protocol = bool(self.headers.get("X-Amz-Target"))
     if status < 400 or not is_json_protocol or not isinstance(body, str) or not body.lstrip().startswith("<"):
         return status, headers, body
@@ -243,6 +250,52 @@ def submit_task_state_change(self):
 
 
 EC2ContainerServiceResponse.submit_task_state_change = submit_task_state_change
+
+
+# --- ECS: the lab agent's task poll waits for a change, as ACS pushes to the real agent. ---------------------
+# The real agent hears of new tasks and of StopTask over ACS's websocket at once. The lab agent's ListTasks
+# stands in for ACS; with the header KNOWN_GENERATION (the generation it last saw) the call waits until a
+# task was started or stopped since, or TASK_POLL_WAIT_SECONDS passed, then answers as ListTasks does.
+# Other callers never send the header and see plain ListTasks, plus the GENERATION header.
+KNOWN_GENERATION = "x-ecs-taskrole-lab-known-generation"
+GENERATION = "x-ecs-taskrole-lab-generation"
+TASK_POLL_WAIT_SECONDS = 5.0
+_task_changes = threading.Condition()
+_generation = 0
+
+
+def _task_changed() -> None:
+    global _generation
+    with _task_changes:
+        _generation += 1
+        _task_changes.notify_all()
+
+
+def _after_task_change(method):
+    def changed(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        _task_changed()
+        return result
+
+    return changed
+
+
+EC2ContainerServiceBackend.start_task = _after_task_change(EC2ContainerServiceBackend.start_task)
+EC2ContainerServiceBackend.stop_task = _after_task_change(EC2ContainerServiceBackend.stop_task)
+
+
+def _is_task_poll(self) -> bool:
+    return str(self.headers.get("X-Amz-Target", "")).endswith(".ListTasks")
+
+
+def _task_poll(self):
+    known = self.headers.get(KNOWN_GENERATION)
+    with _task_changes:
+        if known is not None:
+            _task_changes.wait_for(lambda: str(_generation) != known, timeout=TASK_POLL_WAIT_SECONDS)
+        generation = _generation
+    status, headers, body = _as_json_auth_error(self, *_call_action(self))
+    return status, {**headers, GENERATION: str(generation)}, body
 
 
 # --- EC2: RebootInstances reaches the lab's host. ----------------------------------------------------------

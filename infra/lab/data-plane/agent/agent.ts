@@ -118,6 +118,7 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
   });
 
   let stopping = false;
+  const polling = new AbortController();
   let wake: () => void = () => {};
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -146,9 +147,13 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
     let failures = 0;
     while (!stopping) {
       try {
-        manager.sync(await backend.tasksFor(config.cluster, containerInstanceArn, manager.tracked()));
+        const tasks = await backend.tasksFor(config.cluster, containerInstanceArn, manager.tracked(), polling.signal);
+        manager.sync(tasks);
         failures = 0;
+        // The lab control plane answered when tasks changed (its stand-in for ACS): ask again at once.
+        if (backend.pushesTasks) continue;
       } catch (error) {
+        if (stopping) break;
         failures += 1;
         if (failures <= 3 || failures % 60 === 0) log('warn', `task poll failed (${failures}): ${String(error)}`);
       }
@@ -159,6 +164,7 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
   return {
     async stop() {
       stopping = true;
+      polling.abort();
       wake();
       await loop;
       await manager.stopAll();

@@ -29,6 +29,13 @@ import type { CredentialsProvider, SdkCredentials } from './net/instance-credent
 
 export type StateChangeMode = 'submit' | 'stop-task';
 
+/**
+ * The lab control plane's stand-in for ACS pushing tasks (moto_lab.py): ListTasks sent with the
+ * generation last seen waits until a task was started or stopped since; other control planes ignore it.
+ */
+const KNOWN_GENERATION = 'x-ecs-taskrole-lab-known-generation';
+const GENERATION = 'x-ecs-taskrole-lab-generation';
+
 export interface EcsBackendOptions {
   endpoint: string;
   region: string;
@@ -66,6 +73,8 @@ export class EcsBackend {
   readonly #asService: ECSClient;
   readonly #options: EcsBackendOptions;
   readonly #issue: TaskRoleIssuer;
+  /** The lab control plane's task generation last seen; unset on a control plane without the wait. */
+  #taskGeneration: string | undefined;
 
   constructor(options: EcsBackendOptions) {
     this.#options = options;
@@ -77,6 +86,18 @@ export class EcsBackend {
     };
     this.#asInstance = new ECSClient({ ...common, credentials: options.instanceCredentials });
     this.#asService = new ECSClient({ ...common, credentials: options.serviceIdentity });
+    this.#asService.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'ListTasksCommand') return next(args);
+        const request = args.request as { headers: Record<string, string> };
+        if (this.#taskGeneration !== undefined) request.headers[KNOWN_GENERATION] = this.#taskGeneration;
+        const result = await next(args);
+        const generation = (result.response as { headers?: Record<string, string> }).headers?.[GENERATION];
+        if (generation !== undefined) this.#taskGeneration = generation;
+        return result;
+      },
+      { step: 'build', name: 'labTaskPoll' },
+    );
     this.#issue = options.issueTaskRoleCredentials ?? stsTaskRoleIssuer(options);
   }
 
@@ -105,10 +126,24 @@ export class EcsBackend {
     return arn;
   }
 
-  /** Tasks ECS placed on this instance that should run, plus the current state of `tracked` ones. */
-  async tasksFor(cluster: string, containerInstanceArn: string, tracked: readonly string[]): Promise<Task[]> {
+  /** True once the control plane answers task polls only when tasks changed (no pause needed between polls). */
+  get pushesTasks(): boolean {
+    return this.#taskGeneration !== undefined;
+  }
+
+  /**
+   * Tasks ECS placed on this instance that should run, plus the current state of `tracked` ones. On the lab
+   * control plane this waits for a task change (up to a few seconds); `signal` ends the wait.
+   */
+  async tasksFor(
+    cluster: string,
+    containerInstanceArn: string,
+    tracked: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Task[]> {
     const listed = await this.#asService.send(
       new ListTasksCommand({ cluster, containerInstance: containerInstanceArn, desiredStatus: 'RUNNING' }),
+      signal ? { abortSignal: signal } : {},
     );
     const arns = [...new Set([...(listed.taskArns ?? []), ...tracked])];
     const tasks: Task[] = [];

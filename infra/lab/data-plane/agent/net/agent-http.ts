@@ -14,6 +14,8 @@ export interface AgentHttpRequest {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   timeoutMs: number;
+  /** Ends the request early (an agent stopping while its task poll waits). */
+  signal?: AbortSignal;
 }
 
 export interface AgentHttpResponse {
@@ -28,16 +30,25 @@ function open(proxy: ProxySettings, options: AgentHttpRequest): Promise<Incoming
   if (url.protocol !== 'http:') throw new Error(`lab agent HTTP supports http:// endpoints only, not ${url.href}`);
   const via = proxyForUrl(proxy, url);
   const headers = { ...options.headers, host: url.host };
+  const signal = options.signal ? { signal: options.signal } : {};
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       via
-        ? { host: via.hostname, port: Number(via.port || 80), path: url.href, method: options.method, headers }
+        ? {
+            host: via.hostname,
+            port: Number(via.port || 80),
+            path: url.href,
+            method: options.method,
+            headers,
+            ...signal,
+          }
         : {
             host: url.hostname,
             port: Number(url.port || 80),
             path: url.pathname + url.search,
             method: options.method,
             headers,
+            ...signal,
           },
       resolve,
     );
@@ -89,7 +100,7 @@ export type SdkRequestHandler = NonNullable<ECSClientConfig['requestHandler']>;
 export function proxyAwareRequestHandler(proxy: ProxySettings, timeoutMs = 10_000): SdkRequestHandler {
   return {
     metadata: { handlerProtocol: 'http/1.1' },
-    async handle(request: SdkHttpRequest) {
+    async handle(request: SdkHttpRequest, options?: { abortSignal?: AbortSignal }) {
       const query = new URLSearchParams();
       for (const [key, value] of Object.entries(request.query ?? {})) {
         for (const item of Array.isArray(value) ? value : [value]) if (item != null) query.append(key, item);
@@ -99,7 +110,15 @@ export function proxyAwareRequestHandler(proxy: ProxySettings, timeoutMs = 10_00
         `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}${search ? `?${search}` : ''}`,
       );
       const body = request.body as string | Uint8Array | undefined;
-      const response = await open(proxy, { method: request.method, url, headers: request.headers, body, timeoutMs });
+      const signal = options?.abortSignal ? { signal: options.abortSignal } : {};
+      const response = await open(proxy, {
+        method: request.method,
+        url,
+        headers: request.headers,
+        body,
+        timeoutMs,
+        ...signal,
+      });
       return {
         response: {
           statusCode: response.statusCode ?? 0,
