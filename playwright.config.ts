@@ -1,5 +1,5 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import { DEFAULT_CELL_TIMEOUT_MS, RUN_CONFIG_ENV, readRunConfig } from './run/run-config.ts';
+import { DEFAULT_CELL_TIMEOUT_MS, REGISTRATION_TIMEOUT_MS, RUN_CONFIG_ENV, readRunConfig } from './run/run-config.ts';
 
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
@@ -33,8 +33,8 @@ export default defineConfig({
       testDir: 'suites',
       testMatch: 'cells.spec.ts',
       dependencies: ['setup'],
-      // The cell enforces its own limit (→ TIMEOUT); this only catches a hung harness.
-      timeout: (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 60_000,
+      // The cell waits for its instance, then enforces its own limit (→ TIMEOUT); this catches a hung harness.
+      timeout: REGISTRATION_TIMEOUT_MS[run.backend] + (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 60_000,
     },
   ],
 });

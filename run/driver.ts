@@ -16,7 +16,10 @@ export interface CellTarget {
   instanceGroup: string;
   instanceId?: string;
   amiId?: string;
-  /** Set when the group's container instance never registered: the cell is NOT_PLACED without a RunTask. */
+  /**
+   * Set when the group's container instance is known not to register (none launched, or not back after its
+   * reboot): the cell is NOT_PLACED without a RunTask. Otherwise `awaitInstance` tells.
+   */
   notRegistered?: string;
   taskRoleArn?: string;
   instanceRoleArn: string;
@@ -33,6 +36,11 @@ export interface Driver<State = unknown> {
     log: (line: string) => void,
   ): Promise<{ state: State; metadata: RunMetadata }>;
   targetOf(state: State, cell: PlannedCell): CellTarget;
+  /**
+   * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
+   * why it cannot (its agent never registered), or undefined.
+   */
+  awaitInstance(state: State, cell: PlannedCell): Promise<string | undefined>;
   runCell(state: State, cell: PlannedCell, options: { signal: AbortSignal }): Promise<TaskEvidence>;
   /** Deletes what the run created; returns what it could not delete. */
   teardown(state: State, log: (line: string) => void): Promise<string[]>;

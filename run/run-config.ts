@@ -26,6 +26,8 @@ export interface RunConfig {
 export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
 export const DEFAULT_OUT_DIR = 'reports/out/latest';
 export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
+/** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
+export const REGISTRATION_TIMEOUT_MS: Record<Backend, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };
 
 export function defaultRunConfig(): RunConfig {
   return {

@@ -23,9 +23,10 @@ for (const cell of plan.cells) {
     const target = driver.targetOf(run.state, cell);
     const base = { taskRoleArn: target.taskRoleArn, instanceRoleArn: target.instanceRoleArn };
 
+    const notRegistered = await driver.awaitInstance(run.state, cell);
     const signal = AbortSignal.timeout(config.cellTimeoutMs);
-    const evidence: CellEvidence & Partial<TaskEvidence> = target.notRegistered
-      ? { ...base, logLines: [], failures: [], instanceNotRegistered: target.notRegistered }
+    const evidence: CellEvidence & Partial<TaskEvidence> = notRegistered
+      ? { ...base, logLines: [], failures: [], instanceNotRegistered: notRegistered }
       : await driver.runCell(run.state, cell, { signal }).then(
           (task) => ({ ...base, ...task }),
           (error: unknown) =>

@@ -10,7 +10,7 @@ import { instanceGroupId } from '../../matrix/instance-groups.ts';
 import type { Plan, PlannedCell } from '../../plan/plan.ts';
 import type { RunMetadata } from '../../reports/results-schema.ts';
 import type { CellTarget, Driver, TaskEvidence } from '../../run/driver.ts';
-import type { RunConfig } from '../../run/run-config.ts';
+import { REGISTRATION_TIMEOUT_MS, type RunConfig } from '../../run/run-config.ts';
 import { labDown } from '../lab/control-plane/lab-lifecycle.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
@@ -29,8 +29,6 @@ import { runCellTask } from './run-cell.ts';
 import { sweep } from './sweep.ts';
 import { newRunId, resourceName, runTags } from './tags.ts';
 
-const REGISTRATION_TIMEOUT_MS = { lab: 30_000, aws: 600_000, localstack: 120_000 } as const;
-
 export interface AwsRunState {
   runId: string;
   backend: RunConfig['backend'];
@@ -43,6 +41,8 @@ export interface AwsRunState {
   taskRoles: Partial<Record<TaskRoleVariant, string>>;
   instanceRoles: Partial<Record<Dimensions['instanceRolePolicy'], InstanceRole>>;
   groups: Record<string, GroupState>;
+  /** Until when a cell waits for its instance's agent to register (ISO time). */
+  registrationDeadline?: string;
 }
 
 interface GroupState {
@@ -51,6 +51,20 @@ interface GroupState {
   instanceRoleArn: string;
   containerInstanceArn?: string;
   notRegistered?: string;
+}
+
+/** undefined once the instance's agent registered; else why the cell cannot be placed. */
+async function awaitRegistration(clients: AwsClients, state: AwsRunState, instanceId: string) {
+  const group = Object.values(state.groups).find((candidate) => candidate.instanceId === instanceId);
+  if (group?.containerInstanceArn) return undefined;
+  const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
+  const registered = await waitForRegistrations(clients, state.cluster, [instanceId], { deadline });
+  if (registered.has(instanceId)) return undefined;
+  return notRegisteredReason(instanceId, state.cluster, REGISTRATION_TIMEOUT_MS[state.backend]);
+}
+
+function notRegisteredReason(instanceId: string, cluster: string, timeoutMs: number): string {
+  return `container instance of ${instanceId} did not register in cluster ${cluster} within ${timeoutMs / 1000} s`;
 }
 
 /** Clients per process: the Playwright workers each open their own. */
@@ -115,6 +129,12 @@ export const awsDriver: Driver<AwsRunState> = {
       ...(variant && state.taskRoles[variant] ? { taskRoleArn: state.taskRoles[variant] } : {}),
       instanceRoleArn: group?.instanceRoleArn ?? '',
     };
+  },
+
+  async awaitInstance(state, cell) {
+    const target = awsDriver.targetOf(state, cell);
+    if (target.notRegistered) return target.notRegistered;
+    return awaitRegistration(clientsOf(state).clients, state, target.instanceId ?? '');
   },
 
   async runCell(state, cell, { signal }): Promise<TaskEvidence> {
@@ -235,18 +255,36 @@ async function provisionRun(
   );
   const instanceIds = Object.values(state.groups).flatMap((group) => (group.instanceId ? [group.instanceId] : []));
   log(`${instanceIds.length} instances launched; waiting for their agents to register`);
+  // Provisioning waits for what it needs (one agent per AMI for the run's metadata, the instances it must
+  // reboot); each cell waits for its own instance, so one that never registers holds up only its cells.
   const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
-  const registrations = await waitForRegistrations(clients, state.cluster, instanceIds, { timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  state.registrationDeadline = new Date(deadline).toISOString();
+  const amiOf = new Map(Object.values(state.groups).map((group) => [group.instanceId, group.amiId]));
+  const amiIds = new Set(amiOf.values());
+  const registrations = await waitForRegistrations(clients, state.cluster, instanceIds, {
+    deadline,
+    enough: (registered) => new Set([...registered.keys()].map((id) => amiOf.get(id))).size === amiIds.size,
+  });
   await Promise.all(
     plan.instanceGroups
       .filter((group) => group.instance.hostRules === 'not-saved-rebooted')
       .map(async (group) => {
-        const instanceId = state.groups[group.id]?.instanceId;
-        if (!instanceId || !registrations.has(instanceId)) return;
+        const groupState = state.groups[group.id];
+        const instanceId = groupState?.instanceId;
+        if (!groupState || !instanceId) return;
+        const registered = (await waitForRegistrations(clients, state.cluster, [instanceId], { deadline })).get(
+          instanceId,
+        );
+        // Its cells must run after the reboot: without a registration there is nothing to reboot.
+        if (!registered) {
+          groupState.notRegistered = notRegisteredReason(instanceId, state.cluster, timeoutMs);
+          return;
+        }
         log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
         const back = await rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs });
         if (back) registrations.set(instanceId, back);
-        else registrations.delete(instanceId);
+        else groupState.notRegistered = `${notRegisteredReason(instanceId, state.cluster, timeoutMs)} after its reboot`;
       }),
   );
   const metadataAmis: RunMetadata['amis'] = {};
@@ -261,11 +299,13 @@ async function provisionRun(
         ...(registration.agentVersion ? { agentVersion: registration.agentVersion } : {}),
       };
     } else {
-      groupState.notRegistered = `container instance of ${groupState.instanceId} did not register in cluster ${state.cluster} within ${timeoutMs / 1000} s`;
       metadataAmis[group.instance.ami] ??= { imageId: groupState.amiId ?? '' };
     }
   }
-  log(`${registrations.size}/${instanceIds.length} container instances registered`);
+  log(
+    `${registrations.size}/${instanceIds.length} container instances registered so far; ` +
+      `each cell waits for its own until ${state.registrationDeadline}`,
+  );
   const metadata: RunMetadata = {
     runId,
     backend: config.backend,

@@ -63,26 +63,27 @@ export interface Registration {
 }
 
 /**
- * Waits until each instance's agent registered in the cluster (ACTIVE, agent connected). Instances still
- * missing at the deadline are absent from the result: their cells are NOT_PLACED, with the reason.
+ * Waits until each instance's agent registered in the cluster (ACTIVE, agent connected), until `enough`
+ * says the caller has what it needs, or until the deadline (epoch ms). Instances still missing are absent
+ * from the result.
  */
 export async function waitForRegistrations(
   clients: AwsClients,
   cluster: string,
   instanceIds: readonly string[],
-  options: { timeoutMs: number },
+  options: { deadline: number; enough?: (registered: ReadonlyMap<string, Registration>) => boolean },
 ): Promise<Map<string, Registration>> {
   const registered = new Map<string, Registration>();
-  const deadline = Date.now() + options.timeoutMs;
-  while (registered.size < instanceIds.length && Date.now() < deadline) {
+  const done = () => registered.size === instanceIds.length || options.enough?.(registered) === true;
+  for (;;) {
     for (const instance of await containerInstances(clients, cluster)) {
       if (!instance.ec2InstanceId || !instanceIds.includes(instance.ec2InstanceId)) continue;
       if (instance.status !== 'ACTIVE' || instance.agentConnected === false) continue;
       registered.set(instance.ec2InstanceId, registrationOf(instance));
     }
-    if (registered.size < instanceIds.length) await sleep(POLL_MS);
+    if (done() || Date.now() >= options.deadline) return registered;
+    await sleep(POLL_MS);
   }
-  return registered;
 }
 
 /**
