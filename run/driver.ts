@@ -11,6 +11,16 @@ export type TaskEvidence = Pick<CellEvidence, 'logLines' | 'exitCode' | 'failure
   taskRunMs?: number;
 };
 
+/** The cell's time limit passed: the driver stopped the task; `evidence` is what was seen until then. */
+export class CellTimeoutError extends Error {
+  readonly evidence: TaskEvidence;
+  constructor(evidence: TaskEvidence) {
+    super(`cell time limit reached${evidence.taskArn ? ` (task ${evidence.taskArn} stopped)` : ''}`);
+    this.name = 'CellTimeoutError';
+    this.evidence = evidence;
+  }
+}
+
 /** Which instance and roles one cell uses, read from the provisioned state. */
 export interface CellTarget {
   instanceGroup: string;

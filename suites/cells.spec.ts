@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { classify } from '../classify/classify.ts';
 import type { CellEvidence } from '../classify/evidence.ts';
 import { cellResult } from '../run/cell-result.ts';
-import type { TaskEvidence } from '../run/driver.ts';
+import { CellTimeoutError, type TaskEvidence } from '../run/driver.ts';
 import { driverFor } from '../run/drivers.ts';
 import { readRunConfig } from '../run/run-config.ts';
 import { readRunState } from '../run/run-state.ts';
@@ -31,7 +31,11 @@ for (const cell of plan.cells) {
           (task) => ({ ...base, ...task }),
           (error: unknown) =>
             signal.aborted
-              ? { ...base, logLines: [], failures: [], timedOut: true }
+              ? {
+                  ...base,
+                  ...(error instanceof CellTimeoutError ? error.evidence : { logLines: [], failures: [] }),
+                  timedOut: true,
+                }
               : { ...base, logLines: [], failures: [], harnessError: String(error) },
         );
     const classification = classify(evidence);

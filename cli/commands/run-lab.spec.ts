@@ -85,3 +85,26 @@ test('run on the lab: every selected cell as expected, results and reports writt
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a cell past its time limit is TIMEOUT with what its task logged so far; the run goes on and exits 3', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-run-timeout-'));
+  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
+  const out = join(dir, 'out');
+  try {
+    // The AWS CLI retries an unreachable credentials endpoint for ~20 s: far past a 4 s limit.
+    const grep = '^(ami=al2023-plain,hostRules=none|baseline)$';
+    const run = await runCli(['run', '--grep', grep, '--cell-timeout', '4', '--out', out], { env });
+    expect(run.exitCode, run.stderr).toBe(3);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    const byId = Object.fromEntries(results.cells.map((cell) => [cell.id, cell]));
+    expect(byId.baseline?.verdict).toBe('pass');
+    const timedOut = byId['ami=al2023-plain,hostRules=none'];
+    expect(timedOut).toMatchObject({ actual: { outcome: 'TIMEOUT' }, verdict: 'infra' });
+    expect(timedOut?.details.taskArn).toMatch(/^arn:aws:ecs:.*:task\//);
+    expect(timedOut?.actual.evidence.decidedBy).toMatch(/^time limit reached; last output: \S/);
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -42,7 +43,7 @@ export function registerRun(program: Command): void {
     .option('--region <region>', "region (default: the matrix's, else us-west-2)")
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
-    .option('--workers <n>', 'cells run in parallel (Playwright workers)')
+    .option('--workers <n>', 'cells run in parallel (Playwright workers)', String(defaultWorkers()))
     .option('--shard <i/n>', 'run shard i of n (merge the blob reports with `npx playwright merge-reports`)')
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
     .option('--cell-timeout <seconds>', 'hard time limit per cell', parseSeconds, DEFAULT_CELL_TIMEOUT_MS)
@@ -117,6 +118,14 @@ function openLocalStack(region: string, outDir: string): Promise<LocalStackBacke
     ...(endpoint ? { endpoint } : {}),
     logFile: join(outDir, 'data-plane.log'),
   });
+}
+
+/**
+ * Cells mostly wait (on the task's clients, their timeouts and retries), so two run at once even on two
+ * cores; more only with more cores, since the lab's hosts share them (bench/default-matrix.ts).
+ */
+function defaultWorkers(): number {
+  return Math.max(2, Math.floor(availableParallelism() / 2));
 }
 
 function playwrightArgs(options: RunOptions): string[] {

@@ -9,7 +9,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { PlannedCell } from '../../plan/plan.ts';
-import type { TaskEvidence } from '../../run/driver.ts';
+import { CellTimeoutError, type TaskEvidence } from '../../run/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
 import type { AwsClients } from './clients.ts';
 
@@ -21,10 +21,13 @@ export interface CellRun {
   definition: TaskDefinitionContext;
 }
 
+/** How long reading what a timed-out task logged may take. */
+const TIMED_OUT_LOG_READ_MS = 5_000;
+
 /**
  * One cell: register its task definition, RunTask pinned to its group's instance, wait for STOPPED, read
- * the log stream. Past the signal's deadline the task is stopped and the evidence so far is thrown away by
- * the caller (TIMEOUT). The task definition is deregistered either way.
+ * the log stream. Past the signal's deadline the task is stopped and a CellTimeoutError carries what it
+ * logged so far. The task definition is deregistered either way.
  */
 export async function runCellTask(
   clients: AwsClients,
@@ -66,16 +69,25 @@ export async function runCellTask(
       ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
       taskDefinition: input,
     };
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    if (!taskArn) throw new CellTimeoutError({ logLines: [], failures: [], taskDefinition: input });
+    const stopped = taskArn;
+    await clients.ecs
+      .send(new StopTaskCommand({ cluster: run.cluster, task: stopped, reason: 'ecs-taskrole: cell time limit' }))
+      .catch(() => undefined);
+    const logLines = await withTimeout(readLog(clients, run.definition.logGroup, logStreamOf(input, stopped)));
+    throw new CellTimeoutError({ taskArn: stopped, logLines: logLines ?? [], failures: [], taskDefinition: input });
   } finally {
-    if (signal.aborted && taskArn) {
-      await clients.ecs
-        .send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: 'ecs-taskrole: cell time limit' }))
-        .catch(() => undefined);
-    }
     await clients.ecs
       .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
       .catch(() => undefined);
   }
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T | undefined> {
+  const timeout = sleep(TIMED_OUT_LOG_READ_MS, undefined, { ref: false });
+  return Promise.race([promise.catch(() => undefined), timeout]);
 }
 
 async function waitForStopped(
