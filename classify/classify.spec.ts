@@ -8,7 +8,7 @@ const INSTANCE_ROLE = `arn:aws:iam::${ACCOUNT}:role/etr-run1-instance-minimal`;
 const TASK_CALLER = `arn:aws:sts::${ACCOUNT}:assumed-role/etr-run1-task-ecs-tasks-list-tasks/3f1c0d2e9a`;
 const INSTANCE_CALLER = `arn:aws:sts::${ACCOUNT}:assumed-role/etr-run1-instance-minimal/i-0abc123def4567890`;
 
-// Real client output (shared/reference/sdk-clients.md and the clients' own error formats).
+// Real client output (measured with the clients, and their own error formats).
 const CLI_IDENTITY = (arn: string) => [
   '{',
   '    "UserId": "AROAEXAMPLE:session",',

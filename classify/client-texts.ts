@@ -1,6 +1,6 @@
 /**
- * What real clients print, as regular expressions (shared/reference/sdk-clients.md, measured with AWS CLI
- * v1 1.45, CLI v2 2.9, SDK for JavaScript v3, aws-sdk v2). Keep the source text beside each pattern.
+ * What real clients print, as regular expressions (measured with AWS CLI v1 1.45, CLI v2 2.9, SDK for
+ * JavaScript v3, aws-sdk v2). Keep the source text beside each pattern.
  */
 export const CLIENT_TEXTS = {
   /** botocore / CLI v1 / CLI v2: "Error when retrieving credentials from container-role: …" */

@@ -1,4 +1,4 @@
-/** Where the conformance rules' facts come from (see ../shared/reference/ecs-credentials.md). */
+/** Where the conformance rules' facts come from: what a report shows a reader as a rule's source. */
 export const SOURCES = {
   agentCapability:
     'aws/amazon-ecs-agent agent/app/agent_capability.go; agent/config/config.go; amazon-ecs-agent#1429, #1423',
@@ -11,7 +11,8 @@ export const SOURCES = {
     'Amazon ECS Developer Guide, task-iam-roles.md (SDK versions from 2016-07-13); npm aws-sdk 2.4.6 vs 2.4.7',
   imdsv2:
     'Amazon EC2 User Guide, "Use IMDSv2" (HttpTokens=required rejects token-less requests with 401); aws-sdk-js v2 CHANGELOG (IMDSv2 tokens added in 2019)',
-  sdkClients: 'shared/reference/sdk-clients.md (client behaviour measured with a fake endpoint and IMDS)',
+  sdkClients:
+    "each client's credential chain as measured with the real clients against a stand-in credentials endpoint and IMDS (this project's infra/lab/data-plane/agent/clients.spec.ts runs them)",
   rpsLimit: 'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
   iamSemantics: 'IAM policy evaluation: an identity policy without the action denies it',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
