@@ -6,6 +6,7 @@
  *
  * Tells its parent over IPC when it is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startDataPlane } from './index.ts';
 import { startLabProxy } from './proxy/lab-proxy.ts';
 
@@ -16,6 +17,17 @@ export type DaemonMessage =
 const labStateDir = process.argv[2];
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 const tell = (message: DaemonMessage) => process.send?.(message);
+
+// This process serves IMDS and relays every instance's AWS traffic: a stalled event loop shows up in tasks
+// as IMDS or API timeouts, so stalls are logged (checked every 10 s).
+const STALL_MS = 500;
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
+setInterval(() => {
+  const maxMs = loopDelay.max / 1e6;
+  if (maxMs > STALL_MS) log(`data plane: event loop stalled up to ${maxMs.toFixed(0)} ms in the last 10 s`);
+  loopDelay.reset();
+}, 10_000).unref();
 
 try {
   const dataPlane = await startDataPlane({ controlPlane: { labStateDir }, log });
