@@ -26,11 +26,6 @@ export interface CellTarget {
   instanceGroup: string;
   instanceId?: string;
   amiId?: string;
-  /**
-   * Set when the group's container instance is known not to register (none launched, or not back after its
-   * reboot): the cell is NOT_PLACED without a RunTask. Otherwise `awaitInstance` tells.
-   */
-  notRegistered?: string;
   taskRoleArn?: string;
   instanceRoleArn: string;
 }
@@ -48,7 +43,8 @@ export interface Driver<State = unknown> {
   targetOf(state: State, cell: PlannedCell): CellTarget;
   /**
    * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
-   * why it cannot (its agent never registered), or undefined.
+   * why it cannot (none launched, its agent never registered: the cell is NOT_PLACED without a RunTask),
+   * or undefined.
    */
   awaitInstance(state: State, cell: PlannedCell): Promise<string | undefined>;
   runCell(state: State, cell: PlannedCell, options: { signal: AbortSignal }): Promise<TaskEvidence>;

@@ -3,6 +3,7 @@ import type { Backend } from '../../reports/results-schema.ts';
 import { credentialsOf } from '../lab/control-plane/identities.ts';
 import { labUp } from '../lab/control-plane/lab-lifecycle.ts';
 import { readLabState } from '../lab/lab-state.ts';
+import { LOCALSTACK_CREDENTIALS } from '../localstack/localstack-options.ts';
 import type { AwsTarget } from './clients.ts';
 
 /** Where a backend's AWS APIs live, and what tasks need to reach them. */
@@ -32,10 +33,7 @@ export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://localhost:4566';
 /** For provisioning: starts the lab (control and data plane) when it is not running. */
 export async function openBackend(backend: Backend, region: string): Promise<BackendTarget> {
   if (backend === 'lab') {
-    const { lab, reused } = await labUp(undefined, { dataPlane: true });
-    if (!lab.dataPlane) {
-      throw new InfrastructureError('the running lab has no data plane; run `ecs-taskrole lab down`, then run again');
-    }
+    const { reused } = await labUp(undefined, { dataPlane: true });
     return { ...labTarget(), startedLab: !reused };
   }
   return { ...backendTarget(backend, region), startedLab: false };
@@ -58,7 +56,7 @@ export function backendTarget(
       target: {
         region,
         endpoint: env[BACKEND_ENV.localstackEndpoint] ?? DEFAULT_LOCALSTACK_ENDPOINT,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        credentials: LOCALSTACK_CREDENTIALS,
         maxAttempts: 2,
       },
       ...(taskEndpoint ? { taskEndpoint } : {}),

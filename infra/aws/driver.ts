@@ -53,18 +53,9 @@ interface GroupState {
   notRegistered?: string;
 }
 
-/** undefined once the instance's agent registered; else why the cell cannot be placed. */
-async function awaitRegistration(clients: AwsClients, state: AwsRunState, instanceId: string) {
-  const group = Object.values(state.groups).find((candidate) => candidate.instanceId === instanceId);
-  if (group?.containerInstanceArn) return undefined;
-  const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
-  const registered = await waitForRegistrations(clients, state.cluster, [instanceId], { deadline });
-  if (registered.has(instanceId)) return undefined;
-  return notRegisteredReason(instanceId, state.cluster, REGISTRATION_TIMEOUT_MS[state.backend]);
-}
-
-function notRegisteredReason(instanceId: string, cluster: string, timeoutMs: number): string {
-  return `container instance of ${instanceId} did not register in cluster ${cluster} within ${timeoutMs / 1000} s`;
+function notRegisteredReason(instanceId: string, state: AwsRunState): string {
+  const seconds = REGISTRATION_TIMEOUT_MS[state.backend] / 1000;
+  return `container instance of ${instanceId} did not register in cluster ${state.cluster} within ${seconds} s`;
 }
 
 /** Clients per process: the Playwright workers each open their own. */
@@ -123,18 +114,21 @@ export const awsDriver: Driver<AwsRunState> = {
       instanceGroup: groupId,
       ...(group?.instanceId ? { instanceId: group.instanceId } : {}),
       ...(group?.amiId ? { amiId: group.amiId } : {}),
-      ...(group?.notRegistered || !group?.instanceId
-        ? { notRegistered: group?.notRegistered ?? `no instance was launched for group ${groupId}` }
-        : {}),
       ...(variant && state.taskRoles[variant] ? { taskRoleArn: state.taskRoles[variant] } : {}),
       instanceRoleArn: group?.instanceRoleArn ?? '',
     };
   },
 
   async awaitInstance(state, cell) {
-    const target = awsDriver.targetOf(state, cell);
-    if (target.notRegistered) return target.notRegistered;
-    return awaitRegistration(clientsOf(state).clients, state, target.instanceId ?? '');
+    const groupId = instanceGroupId(cell);
+    const group = state.groups[groupId];
+    if (!group?.instanceId) return `no instance was launched for group ${groupId}`;
+    if (group.notRegistered) return group.notRegistered;
+    if (group.containerInstanceArn) return undefined;
+    const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
+    const { clients } = clientsOf(state);
+    const registered = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline });
+    return registered.has(group.instanceId) ? undefined : notRegisteredReason(group.instanceId, state);
   },
 
   async runCell(state, cell, { signal }): Promise<TaskEvidence> {
@@ -278,13 +272,13 @@ async function provisionRun(
         );
         // Its cells must run after the reboot: without a registration there is nothing to reboot.
         if (!registered) {
-          groupState.notRegistered = notRegisteredReason(instanceId, state.cluster, timeoutMs);
+          groupState.notRegistered = notRegisteredReason(instanceId, state);
           return;
         }
         log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
         const back = await rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs });
         if (back) registrations.set(instanceId, back);
-        else groupState.notRegistered = `${notRegisteredReason(instanceId, state.cluster, timeoutMs)} after its reboot`;
+        else groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
       }),
   );
   const metadataAmis: RunMetadata['amis'] = {};

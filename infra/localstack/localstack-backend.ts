@@ -5,11 +5,10 @@
  * iptables). Lives in the `run` process, which outlives every Playwright worker.
  */
 import { appendFileSync } from 'node:fs';
-import { type DataPlane, type DataPlaneControlPlane, startDataPlane } from '../lab/data-plane/index.ts';
+import { startDataPlaneWithProxy } from '../lab/data-plane/data-plane-with-proxy.ts';
 import { assertLabHostReady } from '../lab/data-plane/network/preflight.ts';
-import { type LabProxy, startLabProxy } from '../lab/data-plane/proxy/lab-proxy.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
-import type { LocalStackOptions } from './localstack-options.ts';
+import { LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
 import { localStackControlPlane, localStackRunEnv } from './localstack-wiring.ts';
 import { type RunningLocalStack, startLocalStack } from './start-localstack.ts';
 
@@ -35,29 +34,26 @@ export async function openLocalStackBackend(options: OpenLocalStackOptions): Pro
     ? externalLocalStack(options.endpoint, options.region)
     : await startLocalStack(options);
   const log = (line: string) => appendFileSync(options.logFile, `${new Date().toISOString()} ${line}\n`);
-  let dataPlane: DataPlane | undefined;
-  let proxy: LabProxy | undefined;
-  const close = async () => {
-    await proxy?.stop();
-    await dataPlane?.stop();
-    await localstack.stop();
+  const attached = await startDataPlaneWithProxy({ controlPlane: localStackControlPlane(localstack), log }).catch(
+    async (error: unknown) => {
+      await localstack.stop();
+      throw error;
+    },
+  );
+  return {
+    env: localStackRunEnv(localstack, attached.dataPlane, attached.proxy),
+    async close() {
+      await attached.stop();
+      await localstack.stop();
+    },
   };
-  try {
-    const controlPlane: DataPlaneControlPlane = localStackControlPlane(localstack);
-    dataPlane = await startDataPlane({ controlPlane, log });
-    proxy = await startLabProxy(dataPlane.lab);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { env: localStackRunEnv(localstack, dataPlane, proxy), close };
 }
 
 function externalLocalStack(endpoint: string, region: string): RunningLocalStack {
   return {
     endpoint,
     region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: LOCALSTACK_CREDENTIALS,
     stop: async () => {},
   };
 }

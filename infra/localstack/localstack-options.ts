@@ -9,6 +9,9 @@ export interface LocalStackOptions {
   region: string;
 }
 
+/** LocalStack accepts any key pair for its default account (000000000000); these are its documented ones. */
+export const LOCALSTACK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
 export const COMMUNITY_IMAGE = 'localstack/localstack:4';
 export const PRO_IMAGE = 'localstack/localstack-pro:4';
 

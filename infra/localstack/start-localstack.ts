@@ -1,12 +1,11 @@
 import { InfrastructureError } from '../../model/errors.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { type LocalStackHealth, missingServices, missingServicesMessage } from './health.ts';
-import { containerSpec, type LocalStackOptions } from './localstack-options.ts';
+import { containerSpec, LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
 
 export interface RunningLocalStack {
   endpoint: string;
   region: string;
-  /** LocalStack accepts any key pair for its default account (000000000000). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   stop(): Promise<void>;
 }
@@ -34,7 +33,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   return {
     endpoint,
     region: options.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: LOCALSTACK_CREDENTIALS,
     stop: async () => {
       await container.stop();
     },

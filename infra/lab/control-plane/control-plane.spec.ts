@@ -26,6 +26,7 @@ import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCom
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
+import { EcsBackend } from '../data-plane/agent/ecs-backend.ts';
 import type { LabState } from '../lab-state.ts';
 import { credentialsOf, type LabIdentity } from './identities.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';
@@ -362,34 +363,26 @@ test("the agent's task poll waits for a task change and answers when RunTask pla
     [],
   );
   const taskDefinition = await registerTaskDefinition('bridge');
-  // The lab agent's client: sends the generation it last saw, keeps the one each answer carries.
-  const agent = new ECSClient(as(lab.identities.ecsService));
-  let generation: string | undefined;
-  agent.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers: Record<string, string> };
-      if (generation !== undefined) request.headers['x-ecs-taskrole-lab-known-generation'] = generation;
-      const result = await next(args);
-      generation = (result.response as { headers: Record<string, string> }).headers['x-ecs-taskrole-lab-generation'];
-      return result;
-    },
-    { step: 'build' },
-  );
-  const poll = () => agent.send(new ListTasksCommand({ cluster, containerInstance, desiredStatus: 'RUNNING' }));
+  // The lab agent's own ECS client, as the ECS-service identity.
+  const agent = new EcsBackend({
+    endpoint: lab.endpoint,
+    region: lab.region,
+    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
+    instanceCredentials: async () => credentialsOf(lab.identities.ecsService),
+    serviceIdentity: credentialsOf(lab.identities.ecsService),
+    stateChange: 'submit',
+  });
 
-  expect((await poll()).taskArns).toEqual([]);
-  const seen = generation;
-  expect(seen).toMatch(/^\d+$/);
+  expect(await agent.tasksFor(cluster, containerInstance, [])).toEqual([]);
+  expect(agent.pushesTasks).toBe(true);
   let runTaskSent = false;
-  const waiting = poll().then((answer) => ({ answer, afterRunTask: runTaskSent }));
+  const waiting = agent.tasksFor(cluster, containerInstance, []).then((tasks) => ({ tasks, runTaskSent }));
   await new Promise((resolve) => setTimeout(resolve, 500));
   runTaskSent = true;
   const placed = await runTaskOn(cluster, taskDefinition, instanceId);
-  const { answer, afterRunTask } = await waiting;
-  expect(afterRunTask).toBe(true);
-  expect(answer.taskArns).toEqual([placed.tasks?.[0]?.taskArn]);
-  expect(Number(generation)).toBeGreaterThan(Number(seen));
-  agent.destroy();
+  const answer = await waiting;
+  expect(answer.runTaskSent).toBe(true);
+  expect(answer.tasks.map((task) => task.taskArn)).toEqual([placed.tasks?.[0]?.taskArn]);
 });
 
 test('the agent reports the task RUNNING then STOPPED (reason, exit code); DescribeTasks shows it', async () => {

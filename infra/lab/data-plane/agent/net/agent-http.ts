@@ -30,28 +30,13 @@ function open(proxy: ProxySettings, options: AgentHttpRequest): Promise<Incoming
   if (url.protocol !== 'http:') throw new Error(`lab agent HTTP supports http:// endpoints only, not ${url.href}`);
   const via = proxyForUrl(proxy, url);
   const headers = { ...options.headers, host: url.host };
+  // Through a proxy: the absolute URL in the request line. Directly: the path.
+  const target = via
+    ? { host: via.hostname, port: Number(via.port || 80), path: url.href }
+    : { host: url.hostname, port: Number(url.port || 80), path: url.pathname + url.search };
   const signal = options.signal ? { signal: options.signal } : {};
   return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      via
-        ? {
-            host: via.hostname,
-            port: Number(via.port || 80),
-            path: url.href,
-            method: options.method,
-            headers,
-            ...signal,
-          }
-        : {
-            host: url.hostname,
-            port: Number(url.port || 80),
-            path: url.pathname + url.search,
-            method: options.method,
-            headers,
-            ...signal,
-          },
-      resolve,
-    );
+    const request = httpRequest({ ...target, method: options.method, headers, ...signal }, resolve);
     request.setTimeout(options.timeoutMs, () =>
       request.destroy(new Error(`timeout after ${options.timeoutMs} ms: ${options.method} ${url.href}`)),
     );

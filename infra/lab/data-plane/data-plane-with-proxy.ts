@@ -1,0 +1,50 @@
+/**
+ * The data plane as a run uses it, whoever hosts it (the lab's daemon, or `run` on LocalStack): the hosts,
+ * the lab's HTTP proxy for agentProxy and taskProxy cells (it reaches the control plane, not link-local
+ * addresses), and a log line whenever this process stalls, since it serves IMDS and relays every
+ * instance's AWS traffic (a stall shows up in tasks as IMDS or API timeouts).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from './index.ts';
+import { type LabProxy, startLabProxy } from './proxy/lab-proxy.ts';
+
+const STALL_MS = 500;
+const STALL_CHECK_MS = 10_000;
+
+export interface DataPlaneWithProxy {
+  dataPlane: DataPlane;
+  proxy: LabProxy;
+  stop(): Promise<void>;
+}
+
+export async function startDataPlaneWithProxy(options: DataPlaneOptions): Promise<DataPlaneWithProxy> {
+  const dataPlane = await startDataPlane(options);
+  const proxy = await startLabProxy(dataPlane.lab).catch(async (error: unknown) => {
+    await dataPlane.stop();
+    throw error;
+  });
+  const stopWatching = watchStalls(options.log ?? (() => {}));
+  return {
+    dataPlane,
+    proxy,
+    async stop() {
+      stopWatching();
+      await proxy.stop();
+      await dataPlane.stop();
+    },
+  };
+}
+
+function watchStalls(log: (line: string) => void): () => void {
+  const delay = monitorEventLoopDelay({ resolution: 20 });
+  delay.enable();
+  const timer = setInterval(() => {
+    const maxMs = delay.max / 1e6;
+    if (maxMs > STALL_MS) log(`data plane: event loop stalled up to ${maxMs.toFixed(0)} ms in the last 10 s`);
+    delay.reset();
+  }, STALL_CHECK_MS).unref();
+  return () => {
+    clearInterval(timer);
+    delay.disable();
+  };
+}
