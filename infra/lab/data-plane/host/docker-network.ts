@@ -1,4 +1,5 @@
 import {
+  bridgeMac,
   TASK_BRIDGE_GATEWAY,
   TASK_BRIDGE_NAME,
   TASK_BRIDGE_PREFIX_LENGTH,
@@ -6,7 +7,8 @@ import {
 } from '../network/addresses.ts';
 
 /**
- * What dockerd sets up when it starts (bridge driver, iptables enabled): ip_forward, the docker0 bridge,
+ * What dockerd sets up when it starts (bridge driver, iptables enabled): ip_forward, the docker0 bridge
+ * (with a MAC of its own, so it does not change as tasks come and go),
  * the filter FORWARD chain with DOCKER-USER first and policy DROP, and masquerading of bridge traffic.
  * Idempotent like dockerd: a DOCKER-USER chain restored from /etc/sysconfig/iptables is kept as is.
  * Sources: moby libnetwork/iptables and drivers/bridge (setupIPChains, setupIPTables), Docker docs
@@ -16,7 +18,7 @@ export function dockerStartScript(): string {
   const bridge = TASK_BRIDGE_NAME;
   return [
     'sysctl -qw net.ipv4.ip_forward=1',
-    `ip link show ${bridge} >/dev/null 2>&1 || ip link add ${bridge} type bridge`,
+    `ip link show ${bridge} >/dev/null 2>&1 || ip link add ${bridge} address ${bridgeMac()} type bridge`,
     `ip addr show dev ${bridge} | grep -q 'inet ${TASK_BRIDGE_GATEWAY}/' || ip addr add ${TASK_BRIDGE_GATEWAY}/${TASK_BRIDGE_PREFIX_LENGTH} dev ${bridge}`,
     `ip link set ${bridge} up`,
     'iptables -t nat -N DOCKER 2>/dev/null || true',

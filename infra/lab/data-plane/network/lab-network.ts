@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { InfrastructureError } from '../../../../model/errors.ts';
 import { cleanupLab } from '../cleanup.ts';
-import { type AddressPool, instanceAddressPool, type LabSubnet, labSubnet } from './addresses.ts';
+import { type AddressPool, bridgeMac, instanceAddressPool, type LabSubnet, labSubnet } from './addresses.ts';
 import { ipBatch, run } from './commands.ts';
 import { claimSubnet, labDir, processStartTicks, releaseSubnets, writeLabRecord } from './lab-record.ts';
 import { type LabNames, labNames, newLabPrefix } from './naming.ts';
@@ -64,9 +64,10 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
   let vpc: VpcNamespace | undefined;
   try {
     // nf_call_iptables 0: frames between lab namespaces do not pass the root namespace's iptables, so the
-    // machine's own firewall (e.g. a FORWARD policy DROP) cannot change the lab's outcomes.
+    // machine's own firewall (e.g. a FORWARD policy DROP) cannot change the lab's outcomes. A MAC of its
+    // own: instances come and go (reboots) while the others keep the bridge's address in their ARP cache.
     await ipBatch([
-      `link add ${names.bridge} type bridge nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0`,
+      `link add ${names.bridge} address ${bridgeMac()} type bridge nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0`,
       `addr add ${subnet.gateway}/${subnet.prefixLength} dev ${names.bridge}`,
       `link set ${names.bridge} up`,
     ]);

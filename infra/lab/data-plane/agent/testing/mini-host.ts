@@ -16,6 +16,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { execa, type ResultPromise } from 'execa';
 import type { HostView } from '../../contracts.ts';
+import { bridgeMac } from '../../network/addresses.ts';
 import type { FakeImdsIdentity } from './fake-imds.ts';
 import { type PlainMoto, startPlainMoto } from './plain-moto.ts';
 
@@ -77,7 +78,7 @@ export async function createMiniHost(options: MiniHostOptions = {}): Promise<Min
         'link set lo up',
         `addr add ${instanceAddress}/30 dev eth0`,
         'link set eth0 up',
-        'link add docker0 type bridge',
+        `link add docker0 address ${bridgeMac()} type bridge`,
         'addr add 198.18.200.1/24 dev docker0',
         'link set docker0 up',
         'addr add 169.254.169.254/32 dev lo',
