@@ -1,5 +1,11 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import { DEFAULT_CELL_TIMEOUT_MS, REGISTRATION_TIMEOUT_MS, RUN_CONFIG_ENV, readRunConfig } from './run/run-config.ts';
+import {
+  DEFAULT_CELL_TIMEOUT_MS,
+  defaultWorkers,
+  REGISTRATION_TIMEOUT_MS,
+  RUN_CONFIG_ENV,
+  readRunConfig,
+} from './run/run-config.ts';
 
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
@@ -16,6 +22,9 @@ if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))) rep
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
+  // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
+  // Playwright's own default.
+  ...(conformanceRun ? { workers: defaultWorkers() } : {}),
   reporter: reporters,
   projects: [
     {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Backend } from '../reports/results-schema.ts';
 
@@ -26,6 +27,15 @@ export interface RunConfig {
 export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
 export const DEFAULT_OUT_DIR = 'reports/out/latest';
 export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
+
+/**
+ * Cells run in parallel: a cell mostly waits (on its task's clients, their timeouts and retries), so two per
+ * core keep the machine busy (bench/default-matrix.ts). At most 8: on AWS the cells of one instance group
+ * share one t3.small.
+ */
+export function defaultWorkers(): number {
+  return Math.min(8, 2 * availableParallelism());
+}
 /** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
 export const REGISTRATION_TIMEOUT_MS: Record<Backend, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };
 

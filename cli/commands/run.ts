@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -12,7 +11,13 @@ import { loadMatrix } from '../../matrix/index.ts';
 import { EXIT } from '../../model/errors.ts';
 import type { RunResults } from '../../reports/results-schema.ts';
 import { runExitCode } from '../../run/exit-code.ts';
-import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../run/run-config.ts';
+import {
+  DEFAULT_CELL_TIMEOUT_MS,
+  DEFAULT_OUT_DIR,
+  defaultWorkers,
+  RUN_CONFIG_ENV,
+  type RunConfig,
+} from '../../run/run-config.ts';
 import { formatRunSummary } from '../../run/summary.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,8 +51,16 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'cells run in parallel (Playwright workers)', String(defaultWorkers()))
     .option('--shard <i/n>', 'run shard i of n (merge the blob reports with `npx playwright merge-reports`)')
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
-    .option('--cell-timeout <seconds>', 'hard time limit per cell', parseSeconds, DEFAULT_CELL_TIMEOUT_MS)
-    .option('--ami <profile=id>', 'pin an AMI profile to an AMI id (repeatable; upgrade validation)', collectPin, {})
+    .addOption(
+      new Option('--cell-timeout <seconds>', 'hard time limit per cell')
+        .argParser(parseSeconds)
+        .default(DEFAULT_CELL_TIMEOUT_MS, `${DEFAULT_CELL_TIMEOUT_MS / 1000}`),
+    )
+    .addOption(
+      new Option('--ami <profile=id>', 'pin an AMI profile to an AMI id (repeatable; upgrade validation)')
+        .argParser(collectPin)
+        .default({}, 'the SSM-recommended AMIs'),
+    )
     .action(async (options: RunOptions) => {
       process.exitCode = await run(options);
     });
@@ -118,14 +131,6 @@ function openLocalStack(region: string, outDir: string): Promise<LocalStackBacke
     ...(endpoint ? { endpoint } : {}),
     logFile: join(outDir, 'data-plane.log'),
   });
-}
-
-/**
- * Cells mostly wait (on the task's clients, their timeouts and retries), so two run at once even on two
- * cores; more only with more cores, since the lab's hosts share them (bench/default-matrix.ts).
- */
-function defaultWorkers(): number {
-  return Math.max(2, Math.floor(availableParallelism() / 2));
 }
 
 function playwrightArgs(options: RunOptions): string[] {
