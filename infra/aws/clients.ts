@@ -4,6 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { type TaskPush, waitForTaskChanges } from '../lab/control-plane/task-push.ts';
 
 /** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */
 export interface AwsTarget {
@@ -23,6 +24,8 @@ export interface AwsClients {
   ssm: SSMClient;
   logs: CloudWatchLogsClient;
   sts: STSClient;
+  /** On the lab, DescribeTasks waits for a task change instead of being polled. */
+  taskPush: TaskPush;
 }
 
 export function createClients(target: AwsTarget): AwsClients {
@@ -32,16 +35,19 @@ export function createClients(target: AwsTarget): AwsClients {
     ...(target.credentials ? { credentials: target.credentials } : {}),
     ...(target.maxAttempts ? { maxAttempts: target.maxAttempts } : {}),
   };
+  const ecs = new ECSClient(config);
   return {
     ec2: new EC2Client(config),
-    ecs: new ECSClient(config),
+    ecs,
     iam: new IAMClient(config),
     ssm: new SSMClient(config),
     logs: new CloudWatchLogsClient(config),
     sts: new STSClient(config),
+    taskPush: waitForTaskChanges(ecs, 'DescribeTasksCommand'),
   };
 }
 
 export function destroyClients(clients: AwsClients): void {
-  for (const client of Object.values(clients)) client.destroy();
+  for (const client of [clients.ec2, clients.ecs, clients.iam, clients.ssm, clients.logs, clients.sts])
+    client.destroy();
 }

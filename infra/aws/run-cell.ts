@@ -13,7 +13,8 @@ import { CellTimeoutError, type TaskEvidence } from '../../run/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
 import type { AwsClients } from './clients.ts';
 
-const POLL_MS = 100;
+/** Between DescribeTasks polls where the control plane does not push (AWS throttles DescribeTasks). */
+const POLL_MS = 1_000;
 
 export interface CellRun {
   cluster: string;
@@ -102,7 +103,7 @@ async function waitForStopped(
     });
     const task = tasks?.[0];
     if (task?.lastStatus === 'STOPPED') return task;
-    await sleep(POLL_MS, undefined, { signal });
+    if (!clients.taskPush.active) await sleep(POLL_MS, undefined, { signal });
   }
 }
 

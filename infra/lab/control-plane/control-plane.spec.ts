@@ -26,6 +26,7 @@ import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCom
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
+import { createClients, destroyClients } from '../../aws/clients.ts';
 import { EcsBackend } from '../data-plane/agent/ecs-backend.ts';
 import type { LabState } from '../lab-state.ts';
 import { credentialsOf, type LabIdentity } from './identities.ts';
@@ -383,6 +384,43 @@ test("the agent's task poll waits for a task change and answers when RunTask pla
   const answer = await waiting;
   expect(answer.runTaskSent).toBe(true);
   expect(answer.tasks.map((task) => task.taskArn)).toEqual([placed.tasks?.[0]?.taskArn]);
+});
+
+test("the harness's DescribeTasks waits until its task stops, then shows when it stopped (no polling)", async () => {
+  const cluster = await createCluster();
+  const instanceRole = await instanceRoleCredentials();
+  const { imageId, instanceIds } = await runInstances(1);
+  const instanceId = instanceIds[0] ?? '';
+  await registerContainerInstance(instanceRole, cluster, instanceId, imageId, []);
+  const taskArn = (await runTaskOn(cluster, await registerTaskDefinition('bridge'), instanceId)).tasks?.[0]?.taskArn;
+  if (!taskArn) throw new Error('RunTask placed no task');
+  // The harness's own clients, as `run` creates them.
+  const clients = createClients(harness());
+  try {
+    const describeTask = async () =>
+      (await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
+    expect((await describeTask())?.lastStatus).not.toBe('STOPPED');
+    expect(clients.taskPush.active).toBe(true);
+    let stopReported = false;
+    const waiting = describeTask().then((task) => ({ task, stopReported }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stopReported = true;
+    await new ECSClient(config(instanceRole)).send(
+      new SubmitTaskStateChangeCommand({
+        cluster,
+        task: taskArn,
+        status: 'STOPPED',
+        reason: 'Essential container in task exited',
+        containers: [{ containerName: 'app', exitCode: 0, status: 'STOPPED' }],
+      }),
+    );
+    const answer = await waiting;
+    expect(answer.stopReported).toBe(true);
+    expect(answer.task?.lastStatus).toBe('STOPPED');
+    expect(answer.task?.stoppedAt).toBeInstanceOf(Date);
+  } finally {
+    destroyClients(clients);
+  }
 });
 
 test('the agent reports the task RUNNING then STOPPED (reason, exit code); DescribeTasks shows it', async () => {

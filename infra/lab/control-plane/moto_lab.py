@@ -239,9 +239,10 @@ def submit_task_state_change(self):
             if report.get("reason"):
                 container.reason = report["reason"]
     if status == "STOPPED" and task.last_status != "STOPPED":
-        backend.stop_task(cluster_name, task.task_arn, self._get_param("reason") or "Essential container in task exited")
+        # Complete before stop_task tells waiting DescribeTasks calls (below) that the task changed.
         task.stop_code = "EssentialContainerExited"
         task.stopped_at = datetime.now(timezone.utc)
+        backend.stop_task(cluster_name, task.task_arn, self._get_param("reason") or "Essential container in task exited")
     elif status:
         task.last_status = status
         if status == "RUNNING":
@@ -252,11 +253,12 @@ def submit_task_state_change(self):
 EC2ContainerServiceResponse.submit_task_state_change = submit_task_state_change
 
 
-# --- ECS: the lab agent's task poll waits for a change, as ACS pushes to the real agent. ---------------------
+# --- ECS: task polls wait for a change, as ACS pushes to the real agent. -----------------------------------
 # The real agent hears of new tasks and of StopTask over ACS's websocket at once. The lab agent's ListTasks
-# stands in for ACS; with the header KNOWN_GENERATION (the generation it last saw) the call waits until a
-# task was started or stopped since, or TASK_POLL_WAIT_SECONDS passed, then answers as ListTasks does.
-# Other callers never send the header and see plain ListTasks, plus the GENERATION header.
+# stands in for ACS, and the harness's DescribeTasks waits for its task to stop the same way (task-push.ts):
+# with the header KNOWN_GENERATION (the generation last seen) the call waits until a task was started or
+# stopped since, or TASK_POLL_WAIT_SECONDS passed, then answers as usual. Callers without the header get
+# plain answers, plus the GENERATION header.
 KNOWN_GENERATION = "x-ecs-taskrole-lab-known-generation"
 GENERATION = "x-ecs-taskrole-lab-generation"
 TASK_POLL_WAIT_SECONDS = 5.0
@@ -285,7 +287,7 @@ EC2ContainerServiceBackend.stop_task = _after_task_change(EC2ContainerServiceBac
 
 
 def _is_task_poll(self) -> bool:
-    return str(self.headers.get("X-Amz-Target", "")).endswith(".ListTasks")
+    return str(self.headers.get("X-Amz-Target", "")).endswith((".ListTasks", ".DescribeTasks"))
 
 
 def _task_poll(self):

@@ -21,6 +21,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type TaskPush, waitForTaskChanges } from '../../control-plane/task-push.ts';
 import type { RoleCredentials } from './credentials/credentials-store.ts';
 import type { ProxySettings } from './ecs-config.ts';
 import { proxyAwareRequestHandler } from './net/agent-http.ts';
@@ -28,13 +29,6 @@ import type { InstanceIdentity } from './net/imds-client.ts';
 import type { CredentialsProvider, SdkCredentials } from './net/instance-credentials.ts';
 
 export type StateChangeMode = 'submit' | 'stop-task';
-
-/**
- * The lab control plane's stand-in for ACS pushing tasks (moto_lab.py): ListTasks sent with the
- * generation last seen waits until a task was started or stopped since; other control planes ignore it.
- */
-const KNOWN_GENERATION = 'x-ecs-taskrole-lab-known-generation';
-const GENERATION = 'x-ecs-taskrole-lab-generation';
 
 export interface EcsBackendOptions {
   endpoint: string;
@@ -73,8 +67,8 @@ export class EcsBackend {
   readonly #asService: ECSClient;
   readonly #options: EcsBackendOptions;
   readonly #issue: TaskRoleIssuer;
-  /** The lab control plane's task generation last seen; unset on a control plane without the wait. */
-  #taskGeneration: string | undefined;
+  /** The lab control plane's stand-in for ACS pushing tasks: ListTasks waits for a task change. */
+  readonly #taskPush: TaskPush;
 
   constructor(options: EcsBackendOptions) {
     this.#options = options;
@@ -86,18 +80,7 @@ export class EcsBackend {
     };
     this.#asInstance = new ECSClient({ ...common, credentials: options.instanceCredentials });
     this.#asService = new ECSClient({ ...common, credentials: options.serviceIdentity });
-    this.#asService.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'ListTasksCommand') return next(args);
-        const request = args.request as { headers: Record<string, string> };
-        if (this.#taskGeneration !== undefined) request.headers[KNOWN_GENERATION] = this.#taskGeneration;
-        const result = await next(args);
-        const generation = (result.response as { headers?: Record<string, string> }).headers?.[GENERATION];
-        if (generation !== undefined) this.#taskGeneration = generation;
-        return result;
-      },
-      { step: 'build', name: 'labTaskPoll' },
-    );
+    this.#taskPush = waitForTaskChanges(this.#asService, 'ListTasksCommand');
     this.#issue = options.issueTaskRoleCredentials ?? stsTaskRoleIssuer(options);
   }
 
@@ -128,7 +111,7 @@ export class EcsBackend {
 
   /** True once the control plane answers task polls only when tasks changed (no pause needed between polls). */
   get pushesTasks(): boolean {
-    return this.#taskGeneration !== undefined;
+    return this.#taskPush.active;
   }
 
   /**
