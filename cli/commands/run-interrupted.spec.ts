@@ -50,7 +50,14 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
         const again = await runCli(['sweep', '--older-than', '0s', '--dry-run'], { env });
         expect(again.stdout).toContain('0 resource(s) to delete');
         // Terminated instances are shut down by the data plane: no instance namespace stays.
-        await expect.poll(() => namespaces(`${lab.dataPlane?.prefix}-i-`), { timeout: 20_000 }).toEqual([]);
+        await expect
+          .poll(() => namespaces(`${lab.dataPlane?.prefix}-i-`), { timeout: 20_000 })
+          .toEqual([])
+          .catch(async (error: unknown) => {
+            // What the data plane did with the terminated instances is the evidence for the next engineer.
+            await test.info().attach('data-plane.log', { path: join(labDir, 'data-plane.log') });
+            throw error;
+          });
       }
       expect((await runCli(['lab', 'down'], { env })).exitCode).toBe(0);
       expect(await processesOf(labDir)).toEqual([]);
