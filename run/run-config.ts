@@ -36,6 +36,7 @@ export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
 export function defaultWorkers(): number {
   return Math.min(8, 2 * availableParallelism());
 }
+
 /** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
 export const REGISTRATION_TIMEOUT_MS: Record<Backend, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };
 

@@ -8,8 +8,8 @@ import {
 
 /**
  * What dockerd sets up when it starts (bridge driver, iptables enabled): ip_forward, the docker0 bridge
- * (with a MAC of its own, so it does not change as tasks come and go),
- * the filter FORWARD chain with DOCKER-USER first and policy DROP, and masquerading of bridge traffic.
+ * with a MAC of its own (so it does not change as tasks come and go), the filter FORWARD chain with
+ * DOCKER-USER first and policy DROP, and masquerading of bridge traffic.
  * Idempotent like dockerd: a DOCKER-USER chain restored from /etc/sysconfig/iptables is kept as is.
  * Sources: moby libnetwork/iptables and drivers/bridge (setupIPChains, setupIPTables), Docker docs
  * "Packet filtering and firewalls".

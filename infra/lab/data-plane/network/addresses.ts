@@ -25,19 +25,21 @@ const TASK_ADDRESS_LAST = 254;
 
 export const PROXY_PORT = 3128;
 
+const FIRST_INSTANCE_HOST = 10;
+const LAST_INSTANCE_HOST = 250;
+
 /**
  * A random unicast, locally administered MAC for a bridge. A Linux bridge without an address of its own
  * takes the lowest MAC among its ports and changes it as ports come and go; neighbours that cached the old
  * one (tasks on docker0, instances on the lab bridge) then lose packets until their ARP entry expires.
- * dockerd sets a random MAC on docker0 for this reason (moby libnetwork drivers/bridge/setup_device.go).
+ * dockerd, too, gives docker0 a random MAC when it creates it (moby libnetwork
+ * drivers/bridge/setup_device.go).
  */
 export function bridgeMac(): string {
   const bytes = randomBytes(6);
   bytes[0] = ((bytes[0] ?? 0) & 0xfe) | 0x02;
   return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
 }
-const FIRST_INSTANCE_HOST = 10;
-const LAST_INSTANCE_HOST = 250;
 
 export interface LabSubnet {
   index: number;
