@@ -3,7 +3,7 @@
  * workers (each run starts and stops its own lab). Prints wall time, per-cell harness overhead (cell wall
  * time minus the task's own run time, ECS startedAt → stoppedAt) and the speed-up. Targets on 2 cores:
  * default matrix < 90 s (default workers), overhead < 300 ms per cell, 2 workers ≥ 1.6× faster than 1.
- * `-- --workers 2` runs one setting.
+ * `npm run bench -- default-matrix --workers 2` runs one setting.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

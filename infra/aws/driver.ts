@@ -60,6 +60,8 @@ function notRegisteredReason(instanceId: string, state: AwsRunState): string {
 
 /** Clients per process: the Playwright workers each open their own. */
 let cached: { key: string; clients: AwsClients; proxyUrl?: string; taskEndpoint?: string } | undefined;
+/** Instances this worker already saw registered: later cells of their group need not ask ECS again. */
+const registeredInThisWorker = new Set<string>();
 function clientsOf(state: AwsRunState) {
   const key = `${state.backend}:${state.region}`;
   if (cached?.key !== key) {
@@ -124,11 +126,13 @@ export const awsDriver: Driver<AwsRunState> = {
     const group = state.groups[groupId];
     if (!group?.instanceId) return `no instance was launched for group ${groupId}`;
     if (group.notRegistered) return group.notRegistered;
-    if (group.containerInstanceArn) return undefined;
+    if (group.containerInstanceArn || registeredInThisWorker.has(group.instanceId)) return undefined;
     const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
     const { clients } = clientsOf(state);
     const registered = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline });
-    return registered.has(group.instanceId) ? undefined : notRegisteredReason(group.instanceId, state);
+    if (!registered.has(group.instanceId)) return notRegisteredReason(group.instanceId, state);
+    registeredInThisWorker.add(group.instanceId);
+    return undefined;
   },
 
   async runCell(state, cell, { signal }): Promise<TaskEvidence> {
