@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { ipBatch, run } from '../network/commands.ts';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
@@ -117,4 +118,50 @@ test('hop limit 1: a bridge task waits in vain for a token while the host gets o
     await task.remove();
     await host.shutdown();
   }
+});
+
+/** A bridge port with the lowest possible MAC: a bridge without a MAC of its own would take it over. */
+const LOWEST_MAC = '00:00:00:00:00:01';
+
+async function macOf(link: string, netns?: string): Promise<string> {
+  const { stdout } = await run('ip', [...(netns ? ['-n', netns] : []), '-o', 'link', 'show', link]);
+  return /link\/ether (\S+)/.exec(stdout)?.[1] ?? '';
+}
+
+test('a bridge task keeps reaching IMDS after another task leaves docker0 (docker0 keeps its MAC)', async () => {
+  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const leaving = `${lab.prefix}-lv`;
+  try {
+    const bridgeMac = await macOf(host.taskBridge.name, host.netns);
+    await ipBatch([
+      `-n ${host.netns} link add ${leaving} address ${LOWEST_MAC} type veth peer name ${leaving}p`,
+      `-n ${host.netns} link set ${leaving} master ${host.taskBridge.name} up`,
+    ]);
+    const task = await createBridgeTaskNamespace(host);
+    try {
+      // The task learns docker0's MAC while the low-MAC port is attached, then that port goes away.
+      expect((await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`))).stdout).toBe(host.instanceId);
+      await run('ip', ['-n', host.netns, 'link', 'delete', leaving]);
+      expect(await macOf(host.taskBridge.name, host.netns)).toBe(bridgeMac);
+      const again = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(again.stdout).toBe(host.instanceId);
+    } finally {
+      await task.remove();
+    }
+  } finally {
+    await host.shutdown();
+  }
+});
+
+test('the lab bridge keeps its MAC while instances come and go', async () => {
+  const before = await macOf(lab.names.bridge);
+  const port = `${lab.prefix}-lv`;
+  await ipBatch([
+    `link add ${port} address ${LOWEST_MAC} type veth peer name ${port}p`,
+    `link set ${port} master ${lab.names.bridge} up`,
+  ]);
+  expect(await macOf(lab.names.bridge)).toBe(before);
+  await run('ip', ['link', 'delete', port]);
+  expect(await macOf(lab.names.bridge)).toBe(before);
 });
