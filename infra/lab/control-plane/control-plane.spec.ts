@@ -77,6 +77,24 @@ const as = (identity: LabIdentity) => config(credentialsOf(identity));
 const harness = () => as(lab.identities.harness);
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
+/**
+ * Starts `call`, lets it wait a moment, then makes `change`: the call must answer only after the change
+ * (the lab's task push), not at once as a plain poll would.
+ */
+async function answersOnlyAfter<A, C>(
+  call: () => Promise<A>,
+  change: () => Promise<C>,
+): Promise<{ answer: A; changed: C }> {
+  let changeMade = false;
+  const waiting = call().then((answer) => ({ answer, changeMade }));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  changeMade = true;
+  const changed = await change();
+  const { answer, changeMade: answeredAfterChange } = await waiting;
+  expect(answeredAfterChange, 'the call answered before the change').toBe(true);
+  return { answer, changed };
+}
+
 /** The rejection of `promise`, which must reject. */
 async function rejectionOf(promise: Promise<unknown>): Promise<AwsError> {
   try {
@@ -376,14 +394,11 @@ test("the agent's task poll waits for a task change and answers when RunTask pla
 
   expect(await agent.tasksFor(cluster, containerInstance, [])).toEqual([]);
   expect(agent.pushesTasks).toBe(true);
-  let runTaskSent = false;
-  const waiting = agent.tasksFor(cluster, containerInstance, []).then((tasks) => ({ tasks, runTaskSent }));
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  runTaskSent = true;
-  const placed = await runTaskOn(cluster, taskDefinition, instanceId);
-  const answer = await waiting;
-  expect(answer.runTaskSent).toBe(true);
-  expect(answer.tasks.map((task) => task.taskArn)).toEqual([placed.tasks?.[0]?.taskArn]);
+  const { answer: tasks, changed: placed } = await answersOnlyAfter(
+    () => agent.tasksFor(cluster, containerInstance, []),
+    () => runTaskOn(cluster, taskDefinition, instanceId),
+  );
+  expect(tasks.map((task) => task.taskArn)).toEqual([placed.tasks?.[0]?.taskArn]);
 });
 
 test("the harness's DescribeTasks waits until its task stops, then shows when it stopped (no polling)", async () => {
@@ -401,23 +416,19 @@ test("the harness's DescribeTasks waits until its task stops, then shows when it
       (await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
     expect((await describeTask())?.lastStatus).not.toBe('STOPPED');
     expect(clients.taskPush.active).toBe(true);
-    let stopReported = false;
-    const waiting = describeTask().then((task) => ({ task, stopReported }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    stopReported = true;
-    await new ECSClient(config(instanceRole)).send(
-      new SubmitTaskStateChangeCommand({
-        cluster,
-        task: taskArn,
-        status: 'STOPPED',
-        reason: 'Essential container in task exited',
-        containers: [{ containerName: 'app', exitCode: 0, status: 'STOPPED' }],
-      }),
+    const { answer: task } = await answersOnlyAfter(describeTask, () =>
+      new ECSClient(config(instanceRole)).send(
+        new SubmitTaskStateChangeCommand({
+          cluster,
+          task: taskArn,
+          status: 'STOPPED',
+          reason: 'Essential container in task exited',
+          containers: [{ containerName: 'app', exitCode: 0, status: 'STOPPED' }],
+        }),
+      ),
     );
-    const answer = await waiting;
-    expect(answer.stopReported).toBe(true);
-    expect(answer.task?.lastStatus).toBe('STOPPED');
-    expect(answer.task?.stoppedAt).toBeInstanceOf(Date);
+    expect(task?.lastStatus).toBe('STOPPED');
+    expect(task?.stoppedAt).toBeInstanceOf(Date);
   } finally {
     destroyClients(clients);
   }
