@@ -271,9 +271,9 @@ async function provisionRun(
         const groupState = state.groups[group.id];
         const instanceId = groupState?.instanceId;
         if (!groupState || !instanceId) return;
-        const registered = (await waitForRegistrations(clients, state.cluster, [instanceId], { deadline })).get(
-          instanceId,
-        );
+        const registered =
+          registrations.get(instanceId) ??
+          (await waitForRegistrations(clients, state.cluster, [instanceId], { deadline })).get(instanceId);
         // Its cells must run after the reboot: without a registration there is nothing to reboot.
         if (!registered) {
           groupState.notRegistered = notRegisteredReason(instanceId, state);

@@ -73,12 +73,11 @@ export async function runCellTask(
   } catch (error) {
     if (!signal.aborted) throw error;
     if (!taskArn) throw new CellTimeoutError({ logLines: [], failures: [], taskDefinition: input });
-    const stopped = taskArn;
     await clients.ecs
-      .send(new StopTaskCommand({ cluster: run.cluster, task: stopped, reason: 'ecs-taskrole: cell time limit' }))
+      .send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: 'ecs-taskrole: cell time limit' }))
       .catch(() => undefined);
-    const logLines = await withTimeout(readLog(clients, run.definition.logGroup, logStreamOf(input, stopped)));
-    throw new CellTimeoutError({ taskArn: stopped, logLines: logLines ?? [], failures: [], taskDefinition: input });
+    const logLines = await withTimeout(readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn)));
+    throw new CellTimeoutError({ taskArn, logLines: logLines ?? [], failures: [], taskDefinition: input });
   } finally {
     await clients.ecs
       .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
