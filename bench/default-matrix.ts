@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import type { RunResults } from '../reports/results-schema.ts';
+import type { RunResults } from '../core/results/results-schema.ts';
 import { defaultWorkers } from '../run/run-config.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ecs-taskrole.js', import.meta.url));

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { BadInputError, EXIT, InfrastructureError } from '../model/errors.ts';
+import { BadInputError, EXIT, InfrastructureError } from '../core/errors.ts';
 import { registerCommands } from './commands/index.ts';
 
 /** Builds the program; exported so tests can drive it in-process. */

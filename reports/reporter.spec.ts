@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import type { CellResult, RunMetadata } from '../core/results/results-schema.ts';
 import ResultsReporter from './reporter.ts';
 import { parseResults } from './results/results-validation.ts';
-import type { CellResult, RunMetadata } from './results-schema.ts';
 import { cellWith } from './test-support/cell-fixture.ts';
 import { syntheticResults } from './test-support/synthetic-results.ts';
 

@@ -8,19 +8,19 @@ import type {
   TestError,
   TestResult,
 } from '@playwright/test/reporter';
-import { DEFAULT_OUT_DIR } from '../run/run-config.ts';
-import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
-import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
-import { redactSecrets } from './reporter/redact.ts';
-import { loadResults } from './results/load-results.ts';
-import { writeFileAtomicSync } from './results/write-atomic.ts';
 import {
   type CellResult,
   RESULTS_SCHEMA_VERSION,
   type RunError,
   type RunMetadata,
   type RunResults,
-} from './results-schema.ts';
+} from '../core/results/results-schema.ts';
+import { DEFAULT_OUT_DIR } from '../run/run-config.ts';
+import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
+import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
+import { redactSecrets } from './reporter/redact.ts';
+import { loadResults } from './results/load-results.ts';
+import { writeFileAtomicSync } from './results/write-atomic.ts';
 import { REPORT_FILES, serializeResults, writeRenderedReports } from './write-reports.ts';
 
 export interface ResultsReporterOptions {

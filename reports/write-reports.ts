@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import type { RunResults } from '../core/results/results-schema.ts';
 import { renderReportHtml } from './html/render-report-html.ts';
 import { renderJunit } from './junit/render-junit.ts';
 import { renderSummary } from './markdown/render-summary.ts';
 import { writeFileAtomicSync } from './results/write-atomic.ts';
-import type { RunResults } from './results-schema.ts';
 
 export const REPORT_FILES = {
   results: 'results.json',

@@ -1,6 +1,6 @@
+import type { Backend } from '../core/results/results-schema.ts';
 import { awsDriver } from '../infra/aws/driver.ts';
-import type { Backend } from '../reports/results-schema.ts';
-import type { Driver } from './driver.ts';
+import type { Driver } from '../infra/backends/backend.ts';
 
 /**
  * Every backend runs the same driver: AWS APIs through SDK v3; the backend only decides where they live.

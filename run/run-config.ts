@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Backend } from '../reports/results-schema.ts';
+import type { Backend } from '../core/results/results-schema.ts';
 
 /**
  * What one run is asked to do. `ecs-taskrole run` writes it to a file and names the file in

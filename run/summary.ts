@@ -1,4 +1,4 @@
-import type { RunResults } from '../reports/results-schema.ts';
+import type { RunResults } from '../core/results/results-schema.ts';
 
 /** The end-of-run summary: totals, every deviation and infrastructure error, and where the report is. */
 export function formatRunSummary(results: RunResults, reportPath: string): string {

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { classify } from '../classify/classify.ts';
-import type { CellEvidence } from '../classify/evidence.ts';
-import { cellResult } from '../run/cell-result.ts';
-import { CellTimeoutError, type TaskEvidence } from '../run/driver.ts';
+import { cellResult } from '../core/cell-result.ts';
+import { classify } from '../core/classify/classify.ts';
+import type { CellEvidence } from '../core/classify/evidence.ts';
+import { CellTimeoutError, type TaskEvidence } from '../infra/backends/backend.ts';
 import { driverFor } from '../run/drivers.ts';
 import { readRunConfig } from '../run/run-config.ts';
 import { readRunState } from '../run/run-state.ts';

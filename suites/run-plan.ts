@@ -1,5 +1,5 @@
-import { loadMatrix } from '../matrix/index.ts';
-import { type Plan, planMatrix } from '../plan/plan.ts';
+import { loadMatrix } from '../core/matrix/index.ts';
+import { type Plan, planMatrix } from '../core/plan/plan.ts';
 import type { RunConfig } from '../run/run-config.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EXIT } from '../../model/errors.ts';
+import { EXIT } from '../../core/errors.ts';
 import { diffResults } from '../../reports/diff/diff-results.ts';
 import { formatDiffText } from '../../reports/diff/format-diff-text.ts';
 import { writeDiff } from '../../reports/diff/write-diff.ts';

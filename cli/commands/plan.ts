@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { loadMatrix } from '../../matrix/index.ts';
-import { type Plan, planMatrix } from '../../plan/plan.ts';
-import { printPlan } from '../../plan/print-plan.ts';
+import { loadMatrix } from '../../core/matrix/index.ts';
+import { type Plan, planMatrix } from '../../core/plan/plan.ts';
+import { printPlan } from '../../core/plan/print-plan.ts';
 
 export function registerPlan(program: Command): void {
   program

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { RunResults } from '../../reports/results-schema.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { cellWith } from '../../reports/test-support/cell-fixture.ts';
 import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
 import { runCli } from '../test-support/run-cli.ts';

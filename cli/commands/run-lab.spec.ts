@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
-import type { RunResults } from '../../reports/results-schema.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 test.describe.configure({ timeout: 180_000 });

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { startPlainMoto } from '../../infra/lab/data-plane/agent/testing/plain-moto.ts';
 import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
 import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
-import type { RunResults } from '../../reports/results-schema.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 test.describe.configure({ timeout: 300_000 });

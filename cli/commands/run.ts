@@ -4,13 +4,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
+import { EXIT } from '../../core/errors.ts';
+import { runExitCode } from '../../core/exit-code.ts';
+import { loadMatrix } from '../../core/matrix/index.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { BACKEND_ENV } from '../../infra/aws/backend-target.ts';
 import { type LocalStackBackend, openLocalStackBackend } from '../../infra/localstack/localstack-backend.ts';
 import { localStackOptionsFromEnv } from '../../infra/localstack/localstack-options.ts';
-import { loadMatrix } from '../../matrix/index.ts';
-import { EXIT } from '../../model/errors.ts';
-import type { RunResults } from '../../reports/results-schema.ts';
-import { runExitCode } from '../../run/exit-code.ts';
 import {
   DEFAULT_CELL_TIMEOUT_MS,
   DEFAULT_OUT_DIR,

@@ -1,10 +1,10 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Backend } from '../../core/results/results-schema.ts';
 import { backendTarget } from '../../infra/aws/backend-target.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { sweep } from '../../infra/aws/sweep.ts';
 import { labStatus } from '../../infra/lab/control-plane/lab-lifecycle.ts';
 import { cleanupLab } from '../../infra/lab/data-plane/cleanup.ts';
-import type { Backend } from '../../reports/results-schema.ts';
 
 interface SweepCliOptions {
   backend: Backend;

@@ -1,5 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { Dimensions } from '../../matrix/dimensions.ts';
+import type { Dimensions } from '../../core/matrix/dimensions.ts';
 import type { AwsClients } from './clients.ts';
 
 /** The public SSM parameters of each AMI profile (the recommended image of its family). */

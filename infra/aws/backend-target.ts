@@ -1,5 +1,5 @@
-import { InfrastructureError } from '../../model/errors.ts';
-import type { Backend } from '../../reports/results-schema.ts';
+import { InfrastructureError } from '../../core/errors.ts';
+import type { Backend } from '../../core/results/results-schema.ts';
 import { credentialsOf } from '../lab/control-plane/identities.ts';
 import { labUp } from '../lab/control-plane/lab-lifecycle.ts';
 import { readLabState } from '../lab/lab-state.ts';

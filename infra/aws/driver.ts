@@ -5,12 +5,12 @@
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { Dimensions } from '../../matrix/dimensions.ts';
-import { instanceGroupId } from '../../matrix/instance-groups.ts';
-import type { Plan, PlannedCell } from '../../plan/plan.ts';
-import type { RunMetadata } from '../../reports/results-schema.ts';
-import type { CellTarget, Driver, TaskEvidence } from '../../run/driver.ts';
+import type { Dimensions } from '../../core/matrix/dimensions.ts';
+import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
+import type { Plan, PlannedCell } from '../../core/plan/plan.ts';
+import type { RunMetadata } from '../../core/results/results-schema.ts';
 import { REGISTRATION_TIMEOUT_MS, type RunConfig } from '../../run/run-config.ts';
+import type { CellTarget, Driver, TaskEvidence } from '../backends/backend.ts';
 import { labDown } from '../lab/control-plane/lab-lifecycle.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';

@@ -5,7 +5,7 @@ import {
   DescribeContainerInstancesCommand,
   ListContainerInstancesCommand,
 } from '@aws-sdk/client-ecs';
-import type { InstanceGroup } from '../../matrix/instance-groups.ts';
+import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
 

@@ -5,8 +5,8 @@ import {
   CreateRoleCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import type { Dimensions } from '../../matrix/dimensions.ts';
-import type { PlannedCell } from '../../plan/plan.ts';
+import type { Dimensions } from '../../core/matrix/dimensions.ts';
+import type { PlannedCell } from '../../core/plan/plan.ts';
 import type { AwsClients } from './clients.ts';
 import { IAM_PATH, resourceName, type Tag } from './tags.ts';
 

@@ -8,8 +8,8 @@ import {
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import type { PlannedCell } from '../../plan/plan.ts';
-import { CellTimeoutError, type TaskEvidence } from '../../run/driver.ts';
+import type { PlannedCell } from '../../core/plan/plan.ts';
+import { CellTimeoutError, type TaskEvidence } from '../backends/backend.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
 import type { AwsClients } from './clients.ts';
 

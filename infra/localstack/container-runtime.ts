@@ -1,4 +1,4 @@
-import { InfrastructureError } from '../../model/errors.ts';
+import { InfrastructureError } from '../../core/errors.ts';
 
 /**
  * Fails fast, before anything else starts, when testcontainers finds no Docker/Podman: the lab backend

@@ -1,4 +1,4 @@
-import { InfrastructureError } from '../../model/errors.ts';
+import { InfrastructureError } from '../../core/errors.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { type LocalStackHealth, missingServices, missingServicesMessage } from './health.ts';
 import { containerSpec, LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';

@@ -1,5 +1,5 @@
 /** `npx node infra/system/ensure-packages.ts [lab] [report-tests]`: what .ci/run and set-up call. */
-import { EXIT, InfrastructureError } from '../../model/errors.ts';
+import { EXIT, InfrastructureError } from '../../core/errors.ts';
 import { ensureSystemPackages, LAB_PACKAGES, REPORT_TEST_PACKAGES } from './system-packages.ts';
 
 const groups = { lab: LAB_PACKAGES, 'report-tests': REPORT_TEST_PACKAGES } as const;

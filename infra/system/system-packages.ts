@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { InfrastructureError } from '../../model/errors.ts';
+import { InfrastructureError } from '../../core/errors.ts';
 
 /** A Debian package the lab or the report tests need, and the command that proves it is there. */
 export interface SystemPackage {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { BURST_FETCHES } from '../../matrix/dimensions.ts';
-import type { PlannedCell } from '../../plan/plan.ts';
+import { BURST_FETCHES } from '../../core/matrix/dimensions.ts';
+import type { PlannedCell } from '../../core/plan/plan.ts';
 import { clientContainer } from './client-container.ts';
 
 /** The seeds' known-good task definition (troubleshoot-task-iam-roles.md), as the console shows it. */

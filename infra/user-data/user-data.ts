@@ -1,5 +1,5 @@
-import { isEcsOptimized } from '../../matrix/dimensions.ts';
-import type { InstanceGroup } from '../../matrix/instance-groups.ts';
+import { isEcsOptimized } from '../../core/matrix/dimensions.ts';
+import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
 
 export interface UserDataContext {

@@ -1,4 +1,4 @@
-import type { CellResult } from '../results-schema.ts';
+import type { CellResult } from '../../core/results/results-schema.ts';
 import { AMI_COMMANDS } from './ami-commands.ts';
 import { type CommandContext, DIAGNOSES, type DiagnosisEntry } from './diagnosis-table.ts';
 

@@ -1,5 +1,5 @@
-import type { Dimension } from '../../matrix/dimensions.ts';
-import type { Outcome } from '../../model/outcome.ts';
+import type { Dimension } from '../../core/matrix/dimensions.ts';
+import type { Outcome } from '../../core/outcome.ts';
 import { AMI_COMMANDS, CREDENTIALS_NAT_RULES, ROUTE_LOCALNET, setAgentConfig } from './ami-commands.ts';
 
 /** What a diagnosis's commands may depend on. */

@@ -1,4 +1,4 @@
-import type { RunMetadata } from '../results-schema.ts';
+import type { RunMetadata } from '../../core/results/results-schema.ts';
 
 /** `al2023-ecs: ami-1 (agent 1.100.0) → ami-2 (agent 1.101.0)` for every AMI profile that differs. */
 export function amiChanges(baseline: RunMetadata, candidate: RunMetadata): string[] {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import type { PartialDimensions } from '../../matrix/dimensions.ts';
-import type { Outcome } from '../../model/outcome.ts';
-import type { CellResult, RunResults } from '../results-schema.ts';
+import type { PartialDimensions } from '../../core/matrix/dimensions.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
 import { cellWith } from '../test-support/cell-fixture.ts';
 import { syntheticResults } from '../test-support/synthetic-results.ts';
 import { diffResults, kindOf } from './diff-results.ts';

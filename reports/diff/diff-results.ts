@@ -1,6 +1,6 @@
-import type { Dimensions } from '../../matrix/dimensions.ts';
-import type { Outcome } from '../../model/outcome.ts';
-import type { CellResult, RunMetadata, RunResults, Verdict } from '../results-schema.ts';
+import type { Dimensions } from '../../core/matrix/dimensions.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import type { CellResult, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
 
 /**
  * regression: was as expected, now deviates. fix: deviated, now as expected. changed: any other change

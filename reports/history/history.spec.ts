@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import type { Outcome } from '../../model/outcome.ts';
-import type { RunResults } from '../results-schema.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { cellWith } from '../test-support/cell-fixture.ts';
 import { syntheticResults } from '../test-support/synthetic-results.ts';
 import { buildHistory } from './history.ts';

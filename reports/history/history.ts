@@ -1,5 +1,5 @@
-import { INFRA_OUTCOMES, type Outcome } from '../../model/outcome.ts';
-import type { CellResult, RunResults, Verdict } from '../results-schema.ts';
+import { INFRA_OUTCOMES, type Outcome } from '../../core/outcome.ts';
+import type { CellResult, RunResults, Verdict } from '../../core/results/results-schema.ts';
 
 export interface HistoryPoint {
   outcome: Outcome;

@@ -1,6 +1,6 @@
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { totalsOf } from '../model/totals.ts';
-import type { RunResults } from '../results-schema.ts';
 import { escapeHtml as e } from './escape.ts';
 
 /** Static header: run metadata, the AMIs with their agent versions, totals per verdict and per outcome. */

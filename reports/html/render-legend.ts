@@ -1,4 +1,4 @@
-import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES } from '../../model/outcome.ts';
+import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES } from '../../core/outcome.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { escapeHtml as e } from './escape.ts';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { buildHistory } from '../history/history.ts';
-import type { RunResults } from '../results-schema.ts';
 import { clientScript } from './client/client-bundle.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import { renderHeader } from './render-header.ts';

@@ -1,9 +1,9 @@
-import { DIMENSION_NAMES, DIMENSIONS, type Dimension } from '../../matrix/dimensions.ts';
-import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../model/outcome.ts';
+import { DIMENSION_NAMES, DIMENSIONS, type Dimension } from '../../core/matrix/dimensions.ts';
+import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../core/outcome.ts';
+import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
 import { type CellDiagnosis, diagnose } from '../diagnoses/diagnose.ts';
 import type { CellHistory } from '../history/history.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
-import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../results-schema.ts';
 import { truncateLog } from './truncate-log.ts';
 
 /**

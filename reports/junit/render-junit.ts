@@ -1,7 +1,7 @@
-import { DIMENSION_NAMES } from '../../matrix/dimensions.ts';
+import { DIMENSION_NAMES } from '../../core/matrix/dimensions.ts';
+import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
 import { diagnose } from '../diagnoses/diagnose.ts';
 import { truncateLog } from '../html/truncate-log.ts';
-import type { CellResult, RunResults } from '../results-schema.ts';
 import { escapeXml as x } from './xml-escape.ts';
 
 /**

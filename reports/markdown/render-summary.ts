@@ -1,8 +1,8 @@
+import type { CellResult, RunResults, Verdict } from '../../core/results/results-schema.ts';
 import { diagnose } from '../diagnoses/diagnose.ts';
 import { formatDuration } from '../html/render-header.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { byVerdictThenId, totalsOf } from '../model/totals.ts';
-import type { CellResult, RunResults, Verdict } from '../results-schema.ts';
 import { BoundedText } from './bounded-text.ts';
 import { escapeMarkdownCell as md } from './markdown-escape.ts';
 

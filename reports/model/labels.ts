@@ -1,5 +1,5 @@
-import type { Outcome } from '../../model/outcome.ts';
-import type { Verdict } from '../results-schema.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import type { Verdict } from '../../core/results/results-schema.ts';
 
 /**
  * Every outcome and verdict has a glyph AND a word, so no report ever relies on colour alone

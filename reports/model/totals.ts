@@ -1,5 +1,5 @@
-import { OUTCOMES, type Outcome } from '../../model/outcome.ts';
-import type { CellResult, Verdict } from '../results-schema.ts';
+import { OUTCOMES, type Outcome } from '../../core/outcome.ts';
+import type { CellResult, Verdict } from '../../core/results/results-schema.ts';
 import { VERDICT_ORDER } from './labels.ts';
 
 export interface Totals {

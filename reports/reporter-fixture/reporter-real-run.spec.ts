@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { parseResults } from '../results/results-validation.ts';
-import type { RunResults } from '../results-schema.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = fileURLToPath(new URL('./fixture.config.ts', import.meta.url));

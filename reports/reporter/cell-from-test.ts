@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
-import { makeCell } from '../../matrix/cell.ts';
-import { instanceGroupId } from '../../matrix/instance-groups.ts';
-import { expectationFor } from '../../rules/expect.ts';
-import type { CellResult, RunMetadata } from '../results-schema.ts';
+import { makeCell } from '../../core/matrix/cell.ts';
+import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
+import type { CellResult, RunMetadata } from '../../core/results/results-schema.ts';
+import { expectationFor } from '../../core/rules/expect.ts';
 import { parseCellId } from './parse-cell-id.ts';
 import { redactSecrets } from './redact.ts';
 

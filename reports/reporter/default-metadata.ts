@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RunMetadata } from '../results-schema.ts';
+import type { RunMetadata } from '../../core/results/results-schema.ts';
 
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { cellId } from '../../matrix/cell.ts';
-import { DEFAULT_BASELINE } from '../../matrix/dimensions.ts';
+import { cellId } from '../../core/matrix/cell.ts';
+import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { variedCells } from '../test-support/synthetic-results.ts';
 import { parseCellId } from './parse-cell-id.ts';
 

@@ -1,5 +1,5 @@
-import { cellId } from '../../matrix/cell.ts';
-import { acceptsValue, DEFAULT_BASELINE, type Dimensions, isDimension } from '../../matrix/dimensions.ts';
+import { cellId } from '../../core/matrix/cell.ts';
+import { acceptsValue, DEFAULT_BASELINE, type Dimensions, isDimension } from '../../core/matrix/dimensions.ts';
 
 /**
  * The inverse of `cellId`: `rpsLimit=1,1,load=burst` → the full dimensions (values may contain commas,

@@ -1,5 +1,5 @@
-import { BadInputError, type InputProblem } from '../../model/errors.ts';
-import type { RunResults } from '../results-schema.ts';
+import { BadInputError, type InputProblem } from '../../core/errors.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { loadResults } from './load-results.ts';
 
 /** Loads several results files; every bad file is reported, not only the first. */

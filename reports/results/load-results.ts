@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { BadInputError } from '../../model/errors.ts';
-import type { RunResults } from '../results-schema.ts';
+import { BadInputError } from '../../core/errors.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
 import { parseResults } from './results-validation.ts';
 
 /** Reads and validates one results.json; a missing or unreadable file is bad input naming the file. */

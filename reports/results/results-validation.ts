@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { DIMENSION_NAMES } from '../../matrix/dimensions.ts';
-import { formatPath } from '../../matrix/load.ts';
-import { BadInputError, type InputProblem } from '../../model/errors.ts';
-import { OUTCOMES } from '../../model/outcome.ts';
-import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results-schema.ts';
+import { BadInputError, type InputProblem } from '../../core/errors.ts';
+import { DIMENSION_NAMES } from '../../core/matrix/dimensions.ts';
+import { formatPath } from '../../core/matrix/load.ts';
+import { OUTCOMES } from '../../core/outcome.ts';
+import { RESULTS_SCHEMA_VERSION, type RunResults } from '../../core/results/results-schema.ts';
 
 const outcome = z.enum(OUTCOMES);
 

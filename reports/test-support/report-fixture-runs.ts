@@ -1,6 +1,6 @@
-import type { Outcome } from '../../model/outcome.ts';
-import { verdictOf } from '../../run/cell-result.ts';
-import type { CellResult, RunResults } from '../results-schema.ts';
+import { verdictOf } from '../../core/cell-result.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
 import { HOSTILE_LINE, syntheticResults } from './synthetic-results.ts';
 
 /** Ids of the cells the browser specs look at. */

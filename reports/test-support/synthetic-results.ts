@@ -2,13 +2,14 @@
  * Deterministic synthetic results for specs, browser specs and the render benchmark: cells with the
  * rules' real expectations, plausible logs and task definitions, a share of deviations and infra errors.
  */
-import { makeCell } from '../../matrix/cell.ts';
-import { DEFAULT_BASELINE, DIMENSION_NAMES, DIMENSIONS, type Dimensions } from '../../matrix/dimensions.ts';
-import { instanceGroupId } from '../../matrix/instance-groups.ts';
-import type { Outcome } from '../../model/outcome.ts';
-import { expectationFor } from '../../rules/expect.ts';
-import { verdictOf } from '../../run/cell-result.ts';
-import { type CellResult, RESULTS_SCHEMA_VERSION, type RunResults } from '../results-schema.ts';
+
+import { verdictOf } from '../../core/cell-result.ts';
+import { makeCell } from '../../core/matrix/cell.ts';
+import { DEFAULT_BASELINE, DIMENSION_NAMES, DIMENSIONS, type Dimensions } from '../../core/matrix/dimensions.ts';
+import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import { type CellResult, RESULTS_SCHEMA_VERSION, type RunResults } from '../../core/results/results-schema.ts';
+import { expectationFor } from '../../core/rules/expect.ts';
 
 export interface SyntheticOptions {
   cells?: number;

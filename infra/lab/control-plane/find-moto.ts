@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { InfrastructureError } from '../../../model/errors.ts';
+import { InfrastructureError } from '../../../core/errors.ts';
 
 export const MOTO_VERSION = '5.2.1';
 

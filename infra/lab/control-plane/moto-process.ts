@@ -9,7 +9,7 @@ import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { InfrastructureError } from '../../../model/errors.ts';
+import { InfrastructureError } from '../../../core/errors.ts';
 import { isLabProcess, stopLabProcess } from '../lab-process.ts';
 import { labLogPath, labPidPath } from '../lab-state.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InfrastructureError } from '../../../model/errors.ts';
+import { InfrastructureError } from '../../../core/errors.ts';
 import { isLabProcess, stopLabProcess } from '../lab-process.ts';
 import { labPidPath } from '../lab-state.ts';
 import { cleanupLab } from './cleanup.ts';

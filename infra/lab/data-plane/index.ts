@@ -8,7 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { InfrastructureError } from '../../../model/errors.ts';
+import { InfrastructureError } from '../../../core/errors.ts';
 import { credentialsOf } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';

@@ -3,7 +3,7 @@
  * on a fresh machine; the rest ship with the project (npm) or the machine image (pyenv CLI v1).
  */
 import { access, constants } from 'node:fs/promises';
-import { InfrastructureError } from '../../../model/errors.ts';
+import { InfrastructureError } from '../../../core/errors.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../system/system-packages.ts';
 import { DEBIAN_AWS_CLI_V2, PYENV_PYTHON_ROOT } from './catalog.ts';
 import { LAB_NODE_PACKAGES } from './node-packages.ts';

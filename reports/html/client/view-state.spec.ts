@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DIMENSION_NAMES } from '../../../matrix/dimensions.ts';
+import { DIMENSION_NAMES } from '../../../core/matrix/dimensions.ts';
 import { formatViewState, parseViewState, type ViewState } from './view-state.ts';
 
 const names = [...DIMENSION_NAMES];

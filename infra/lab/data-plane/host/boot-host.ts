@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { BadInputError } from '../../../../model/errors.ts';
+import { BadInputError } from '../../../../core/errors.ts';
 import type { HostView } from '../contracts.ts';
 import {
   TASK_BRIDGE_GATEWAY,

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 import type { AmiProfile } from './ami-profiles.ts';
 
 /**

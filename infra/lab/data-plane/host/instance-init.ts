@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 import type { CommandResult, RunOptions } from '../network/commands.ts';
 import { killProcesses } from '../network/netns.ts';
 import { type InstancePaths, OVERLAID_DIRS, READ_ONLY_DIRS } from './instance-files.ts';

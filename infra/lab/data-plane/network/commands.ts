@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 
 export interface CommandResult {
   stdout: string;

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 import { cleanupLab } from '../cleanup.ts';
 import { type AddressPool, bridgeMac, instanceAddressPool, type LabSubnet, labSubnet } from './addresses.ts';
 import { ipBatch, run } from './commands.ts';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 
 const CHILD = fileURLToPath(new URL('./listen-in-netns-child.ts', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BadInputError } from '../../../../model/errors.ts';
+import { BadInputError } from '../../../../core/errors.ts';
 
 /**
  * Every kernel object a lab creates (namespaces, links) starts with the lab's prefix, so concurrent labs

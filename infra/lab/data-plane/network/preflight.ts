@@ -1,4 +1,4 @@
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 import { missingPackages, type SystemPackage } from '../../../system/system-packages.ts';
 
 /** What the lab's hosts need on this machine besides Node. */

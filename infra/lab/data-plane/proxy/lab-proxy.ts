@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { InfrastructureError } from '../../../../model/errors.ts';
+import { InfrastructureError } from '../../../../core/errors.ts';
 import { PROXY_PORT } from '../network/addresses.ts';
 import { ipBatch, run } from '../network/commands.ts';
 import type { LabNetwork } from '../network/lab-network.ts';

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { BadInputError, type InputProblem } from '../model/errors.ts';
+import { BadInputError, type InputProblem } from '../errors.ts';
 import { DIMENSION_NAMES } from './dimensions.ts';
 import { type MatrixFile, matrixFileSchema, TOP_LEVEL_FIELDS } from './matrix-file.ts';
 
-export const DEFAULT_MATRIX_PATH = fileURLToPath(new URL('../fixtures/matrices/default.yaml', import.meta.url));
+export const DEFAULT_MATRIX_PATH = fileURLToPath(new URL('../../fixtures/matrices/default.yaml', import.meta.url));
 
 /** Reads and validates a matrix file (YAML or JSON: JSON is YAML). Throws BadInputError listing every problem. */
 export async function loadMatrixFile(file: string = DEFAULT_MATRIX_PATH): Promise<MatrixFile> {

@@ -1,5 +1,5 @@
-import type { Outcome } from '../model/outcome.ts';
-import type { Evidence } from '../reports/results-schema.ts';
+import type { Outcome } from '../outcome.ts';
+import type { Evidence } from '../results/results-schema.ts';
 import { CLIENT_TEXTS as T } from './client-texts.ts';
 import type { CellEvidence } from './evidence.ts';
 

@@ -1,7 +1,7 @@
-import type { Classification } from '../classify/classify.ts';
-import { INFRA_OUTCOMES } from '../model/outcome.ts';
-import type { PlannedCell } from '../plan/plan.ts';
-import type { CellDetails, CellResult, Verdict } from '../reports/results-schema.ts';
+import type { Classification } from './classify/classify.ts';
+import { INFRA_OUTCOMES } from './outcome.ts';
+import type { PlannedCell } from './plan/plan.ts';
+import type { CellDetails, CellResult, Verdict } from './results/results-schema.ts';
 
 /** INFRA_ERROR and TIMEOUT say nothing about the configuration, so they never count as a deviation. */
 export function verdictOf(expected: CellResult['expected']['outcome'], actual: Classification['outcome']): Verdict {

@@ -1,8 +1,8 @@
 import type { Cell } from '../matrix/cell.ts';
 import type { Dimension, PartialDimensions } from '../matrix/dimensions.ts';
 import type { ExpectOverride } from '../matrix/expand.ts';
-import type { Outcome } from '../model/outcome.ts';
-import type { Expectation } from '../reports/results-schema.ts';
+import type { Outcome } from '../outcome.ts';
+import type { Expectation } from '../results/results-schema.ts';
 import { CREDENTIAL_RULES, FALLBACK, INSTANCE_ROLE_RULES, type Rule } from './conformance-rules.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { BadInputError, type InputProblem } from '../model/errors.ts';
+import { BadInputError, type InputProblem } from '../errors.ts';
 import { type Cell, makeCell } from './cell.ts';
 import { violations } from './constraints.ts';
 import { DEFAULT_BASELINE, type Dimension, type Dimensions, type PartialDimensions } from './dimensions.ts';

@@ -1,5 +1,5 @@
 import type { Dimensions } from '../matrix/dimensions.ts';
-import type { Outcome } from '../model/outcome.ts';
+import type { Outcome } from '../outcome.ts';
 import { burstIsThrottled, credentialsEndpointUnreachable, isBotocoreClient } from './facts.ts';
 import { SOURCES } from './sources.ts';
 

@@ -1,5 +1,5 @@
-import { EXIT } from '../model/errors.ts';
-import type { CellResult } from '../reports/results-schema.ts';
+import { EXIT } from './errors.ts';
+import type { CellResult } from './results/results-schema.ts';
 
 /**
  * 1 when any cell deviates from its expectation (a finding, even if other cells broke), else 3 when

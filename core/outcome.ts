@@ -1,4 +1,4 @@
-/** The outcome classes of DESIGN.md: every layer (rules, classifier, reports) speaks these names. */
+/** The outcome classes (README "Outcome classes"): every layer (rules, classifier, reports) speaks these names. */
 export const OUTCOMES = [
   'TASK_ROLE',
   'TASK_ROLE_DENIED',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUTCOMES } from '../model/outcome.ts';
+import { OUTCOMES } from '../outcome.ts';
 import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, type Dimension } from './dimensions.ts';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { BadInputError } from '../model/errors.ts';
+import { BadInputError } from '../errors.ts';
 import { loadMatrixFile, parseMatrixText } from './load.ts';
 
 const FILE = 'm.yaml';

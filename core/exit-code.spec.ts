@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import type { CellResult, Verdict } from '../reports/results-schema.ts';
 import { runExitCode } from './exit-code.ts';
+import type { CellResult, Verdict } from './results/results-schema.ts';
 
 const cells = (...verdicts: Verdict[]) => verdicts.map((verdict) => ({ verdict }) as CellResult);
 

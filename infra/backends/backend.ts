@@ -1,7 +1,7 @@
-import type { CellEvidence } from '../classify/evidence.ts';
-import type { Plan, PlannedCell } from '../plan/plan.ts';
-import type { RunMetadata } from '../reports/results-schema.ts';
-import type { RunConfig } from './run-config.ts';
+import type { CellEvidence } from '../../core/classify/evidence.ts';
+import type { Plan, PlannedCell } from '../../core/plan/plan.ts';
+import type { RunMetadata } from '../../core/results/results-schema.ts';
+import type { RunConfig } from '../../run/run-config.ts';
 
 /** What the task printed and ECS said about it, before classification. */
 export type TaskEvidence = Pick<CellEvidence, 'logLines' | 'exitCode' | 'failures' | 'stoppedReason'> & {

@@ -1,4 +1,4 @@
-import { OUTCOMES } from '../model/outcome.ts';
+import { OUTCOMES } from '../outcome.ts';
 import type { Plan } from './plan.ts';
 
 /** Human-readable plan: cells with expectations, then instance groups, then totals. */

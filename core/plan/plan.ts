@@ -1,7 +1,7 @@
 import type { Cell } from '../matrix/cell.ts';
 import type { Matrix } from '../matrix/expand.ts';
 import { groupByInstance, type InstanceGroup } from '../matrix/instance-groups.ts';
-import type { Expectation } from '../reports/results-schema.ts';
+import type { Expectation } from '../results/results-schema.ts';
 import { expectationFor } from '../rules/expect.ts';
 
 export interface PlannedCell extends Cell {

@@ -3,7 +3,7 @@
  * Markdown), `report`, `diff` and history read only this. Documented in docs/results-schema.md.
  */
 import type { Dimensions } from '../matrix/dimensions.ts';
-import type { Outcome } from '../model/outcome.ts';
+import type { Outcome } from '../outcome.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { BadInputError } from '../model/errors.ts';
+import { BadInputError } from '../errors.ts';
 import { DEFAULT_BASELINE } from './dimensions.ts';
 import { expandMatrix } from './expand.ts';
 import { parseMatrixText } from './load.ts';
