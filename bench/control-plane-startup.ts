@@ -2,8 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findMotoPython } from '../infra/lab/control-plane/find-moto.ts';
-import { labDown, labUp } from '../infra/lab/control-plane/lab-lifecycle.ts';
+import { findMotoPython, labDown, labUp } from '../infra/lab/index.ts';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const ups: number[] = [];

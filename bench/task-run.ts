@@ -21,8 +21,7 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { startPlainMoto } from '../infra/lab/data-plane/agent/testing/plain-moto.ts';
-import { RUN_TAG_KEY, startDataPlane } from '../infra/lab/data-plane/index.ts';
+import { RUN_TAG_KEY, startDataPlane, startPlainMoto } from '../infra/lab/index.ts';
 
 const runs = Number(process.argv[2] ?? 7);
 const REGION = 'us-east-1';

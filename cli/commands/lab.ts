@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { labDown, labStatus, labUp } from '../../infra/lab/control-plane/lab-lifecycle.ts';
+import { labDown, labStatus, labUp } from '../../infra/lab/index.ts';
 
 export function registerLab(program: Command): void {
   const lab = program

@@ -11,10 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { isMotoProcess } from '../../infra/lab/control-plane/moto-process.ts';
-import { isDataPlaneRunning } from '../../infra/lab/data-plane/daemon-process.ts';
-import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
-import { readLabState } from '../../infra/lab/lab-state.ts';
+import { isDataPlaneRunning, isMotoProcess, labSkipReason, readLabState } from '../../infra/lab/index.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
+import { labSkipReason } from '../../infra/lab/index.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 test.describe.configure({ timeout: 180_000 });

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { startPlainMoto } from '../../infra/lab/data-plane/agent/testing/plain-moto.ts';
-import { labSkipReason } from '../../infra/lab/data-plane/network/preflight.ts';
+import { labSkipReason, startPlainMoto } from '../../infra/lab/index.ts';
 import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
 import { runCli } from '../test-support/run-cli.ts';
 

@@ -5,9 +5,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { credentialsOf } from '../../infra/lab/control-plane/identities.ts';
-import { labDown, labUp } from '../../infra/lab/control-plane/lab-lifecycle.ts';
-import type { LabState } from '../../infra/lab/lab-state.ts';
+import { credentialsOf, type LabState, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });

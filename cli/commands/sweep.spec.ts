@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
-import { credentialsOf } from '../../infra/lab/control-plane/identities.ts';
-import { labDown, labUp } from '../../infra/lab/control-plane/lab-lifecycle.ts';
+import { credentialsOf, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../test-support/run-cli.ts';
 
 test.describe.configure({ timeout: 90_000 });

@@ -3,8 +3,7 @@ import type { Backend } from '../../core/results/results-schema.ts';
 import { backendTarget } from '../../infra/aws/backend-target.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { sweep } from '../../infra/aws/sweep.ts';
-import { labStatus } from '../../infra/lab/control-plane/lab-lifecycle.ts';
-import { cleanupLab } from '../../infra/lab/data-plane/cleanup.ts';
+import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
 
 interface SweepCliOptions {
   backend: Backend;

@@ -11,7 +11,7 @@ import type { Plan, PlannedCell } from '../../core/plan/plan.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 import { REGISTRATION_TIMEOUT_MS, type RunConfig } from '../../run/run-config.ts';
 import type { CellTarget, Driver, TaskEvidence } from '../backends/backend.ts';
-import { labDown } from '../lab/control-plane/lab-lifecycle.ts';
+import { labDown } from '../lab/index.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
 import { backendTarget, openBackend } from './backend-target.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RUN_TAG_KEY } from '../lab/data-plane/agent/fleet/launched-instances.ts';
+import { RUN_TAG_KEY } from '../lab/index.ts';
 
 /** Every resource the harness creates carries its run and an expiry; `sweep` trusts nothing else. */
 export const RUN_TAG = RUN_TAG_KEY;

@@ -5,8 +5,7 @@
  * iptables). Lives in the `run` process, which outlives every Playwright worker.
  */
 import { appendFileSync } from 'node:fs';
-import { startDataPlaneWithProxy } from '../lab/data-plane/data-plane-with-proxy.ts';
-import { assertLabHostReady } from '../lab/data-plane/network/preflight.ts';
+import { assertLabHostReady, startDataPlaneWithProxy } from '../lab/index.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
 import { localStackControlPlane, localStackRunEnv } from './localstack-wiring.ts';

@@ -4,8 +4,7 @@
  * as the lab's instances reach it) and the lab proxy through the environment.
  */
 import { BACKEND_ENV } from '../aws/backend-target.ts';
-import type { DataPlane, DataPlaneControlPlane } from '../lab/data-plane/index.ts';
-import type { LabProxy } from '../lab/data-plane/proxy/lab-proxy.ts';
+import type { DataPlane, DataPlaneControlPlane, LabProxy } from '../lab/index.ts';
 import type { RunningLocalStack } from './start-localstack.ts';
 
 /**
