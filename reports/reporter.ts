@@ -8,6 +8,8 @@ import type {
   TestError,
   TestResult,
 } from '@playwright/test/reporter';
+import type { PlannedCell } from '../core/plan/plan.ts';
+import { planFileSchema, runPlanOf } from '../core/plan/plan-file.ts';
 import {
   type CellResult,
   RESULTS_SCHEMA_VERSION,
@@ -15,10 +17,11 @@ import {
   type RunMetadata,
   type RunResults,
 } from '../core/results/results-schema.ts';
-import { DEFAULT_OUT_DIR } from '../run/run-config.ts';
+import { DEFAULT_OUT_DIR, RUN_FILES } from '../core/run-config.ts';
+import { readJsonFileIfExists } from '../infra/files/json-file.ts';
+import { redactValue } from './redact/redact-results.ts';
 import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
 import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
-import { redactSecrets } from './reporter/redact.ts';
 import { loadResults } from './results/load-results.ts';
 import { writeFileAtomicSync } from './results/write-atomic.ts';
 import { REPORT_FILES, serializeResults, writeRenderedReports } from './write-reports.ts';
@@ -49,6 +52,8 @@ export default class ResultsReporter implements Reporter {
   private readonly cells = new Map<string, CellResult>();
   private readonly errors = new Map<string, RunError>();
   private order = new Map<string, number>();
+  /** The run's plan (plan.json beside the results), for the expectation of a cell that reported nothing. */
+  private planned = new Map<string, PlannedCell>();
   private lastWrite = 0;
   private pending: NodeJS.Timeout | undefined;
 
@@ -65,21 +70,27 @@ export default class ResultsReporter implements Reporter {
   onBegin(_config: FullConfig, suite: Suite): void {
     this.startedAt = new Date();
     this.order = new Map(suite.allTests().map((test, index) => [test.id, index]));
+    this.guard(() => {
+      const file = readJsonFileIfExists(join(this.outputDir, RUN_FILES.plan), planFileSchema);
+      if (file) this.planned = new Map(runPlanOf(file).cells.map((cell) => [cell.id, cell]));
+    });
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.guard(() => {
       const metadata = runMetadataOf(result);
-      if (metadata) this.metadata = mergeMetadata(this.metadata, metadata);
+      if (metadata) this.metadata = mergeMetadata(this.metadata, redactValue(metadata) as RunMetadata);
       const cell = reportedCell(result) ?? this.unreportedCell(test, result);
       if (cell) {
-        this.cells.set(test.id, cell);
+        // The one redaction pass at write time: every string of the result, whatever the field.
+        this.cells.set(test.id, redactValue(cell) as CellResult);
       } else if (result.status === 'failed' || result.status === 'timedOut' || result.status === 'interrupted') {
         // A failing test that is not a cell (setup, teardown): the run's own infrastructure failure.
-        this.errors.set(test.id, {
+        const error: RunError = {
           where: test.titlePath().filter(Boolean).join(' › '),
           message: errorText(result).join('\n') || result.status,
-        });
+        };
+        this.errors.set(test.id, redactValue(error) as RunError);
       } else {
         this.errors.delete(test.id);
       }
@@ -89,8 +100,8 @@ export default class ResultsReporter implements Reporter {
 
   onError(error: TestError): void {
     this.guard(() => {
-      const message = redactSecrets(error.message ?? error.value ?? 'unknown error');
-      this.errors.set(`global-${this.errors.size}`, { where: 'playwright', message });
+      const message = error.message ?? error.value ?? 'unknown error';
+      this.errors.set(`global-${this.errors.size}`, redactValue({ where: 'playwright', message }) as RunError);
       this.scheduleWrite();
     });
   }
@@ -123,7 +134,7 @@ export default class ResultsReporter implements Reporter {
   private unreportedCell(test: TestCase, result: TestResult): CellResult | undefined {
     if (result.status === 'skipped') return undefined;
     const id = cellIdOf(test);
-    return id ? crashedCell(id, result) : undefined;
+    return id ? crashedCell(id, result, this.planned.get(id)) : undefined;
   }
 
   private scheduleWrite(): void {

@@ -19,7 +19,8 @@ export const DIMENSIONS = {
   },
   rpsLimit: {
     values: ['default'],
-    describe: 'ECS_TASK_METADATA_RPS_LIMIT: `default` (unset) or a literal value such as `1,1`',
+    describe:
+      'ECS_TASK_METADATA_RPS_LIMIT: `default` (unset), `steady,burst` such as `1,1`, or `not-a-limit` (a malformed setting)',
   },
   agentProxy: {
     values: ['none', 'with-no-proxy', 'without-no-proxy'],
@@ -78,14 +79,26 @@ export function isDimension(name: string): name is Dimension {
   return Object.hasOwn(DIMENSIONS, name);
 }
 
+/**
+ * The one value of `rpsLimit` that is neither `default` nor `steady,burst`: the agent ignores a malformed
+ * setting and uses 40,60, which the default matrix checks. Anything else is refused: a free-form value
+ * could contain `=` or `,` and make two cells' ids collide, or carry text into user data.
+ */
+export const MALFORMED_RPS_LIMIT = 'not-a-limit';
+
+/** `steady,burst`: two positive integers, as ECS_TASK_METADATA_RPS_LIMIT takes them. */
+const RPS_LIMIT = /^[1-9][0-9]{0,5},[1-9][0-9]{0,5}$/;
+
 export function acceptsValue(dimension: Dimension, value: string): boolean {
-  if (dimension === 'rpsLimit') return value.length > 0 && !/\s/.test(value);
+  if (dimension === 'rpsLimit') return value === 'default' || value === MALFORMED_RPS_LIMIT || RPS_LIMIT.test(value);
   return (DIMENSIONS[dimension].values as readonly string[]).includes(value);
 }
 
 export function acceptedValuesText(dimension: Dimension): string {
   const values = DIMENSIONS[dimension].values.join(', ');
-  return dimension === 'rpsLimit' ? `${values} or a literal such as 1,1` : values;
+  return dimension === 'rpsLimit'
+    ? `${values}, steady,burst (two integers 1–999999, such as 1,1) or ${MALFORMED_RPS_LIMIT}`
+    : values;
 }
 
 export function isEcsOptimized(ami: Dimensions['ami']): boolean {

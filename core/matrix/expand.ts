@@ -2,6 +2,8 @@ import { BadInputError, type InputProblem } from '../errors.ts';
 import { type Cell, makeCell } from './cell.ts';
 import { violations } from './constraints.ts';
 import { DEFAULT_BASELINE, type Dimension, type Dimensions, type PartialDimensions } from './dimensions.ts';
+import { groupByInstance } from './instance-groups.ts';
+import { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from './limits.ts';
 import type { MatrixFile } from './matrix-file.ts';
 
 export const DEFAULT_REGION = 'us-west-2';
@@ -28,7 +30,7 @@ export interface Matrix {
  * Expands a validated matrix file into cells: the baseline, each `vary` value alone, each `cross`
  * product, each explicit cell — all over the baseline, de-duplicated by id in that order.
  */
-export function expandMatrix(file: MatrixFile, fileName: string): Matrix {
+export function expandMatrix(file: MatrixFile, fileName: string, limits: MatrixLimits = DEFAULT_MATRIX_LIMITS): Matrix {
   const baseline: Dimensions = { ...DEFAULT_BASELINE, ...(file.baseline as PartialDimensions) };
   const problems: InputProblem[] = [];
   for (const constraint of violations(baseline)) {
@@ -40,6 +42,7 @@ export function expandMatrix(file: MatrixFile, fileName: string): Matrix {
     }
   });
   if (problems.length > 0) throw new BadInputError(problems);
+  checkCellCount(file, fileName, limits.maxCells);
 
   const generated: PartialDimensions[] = [{}];
   for (const [dimension, values] of Object.entries(file.vary ?? {}) as [Dimension, string[]][]) {
@@ -49,15 +52,27 @@ export function expandMatrix(file: MatrixFile, fileName: string): Matrix {
 
   const cells = new Map<string, Cell>();
   const skipped = new Map<string, string>();
+  const add = (cell: Cell) => {
+    const kept = cells.get(cell.id);
+    if (!kept) cells.set(cell.id, cell);
+    else if (!sameDimensions(kept.dimensions, cell.dimensions)) throw idCollision(cell.id, fileName);
+  };
   for (const partial of generated) {
     const cell = makeCell({ ...baseline, ...partial });
     const broken = violations(cell.dimensions);
     if (broken.length > 0) skipped.set(cell.id, broken.map((c) => c.id).join(', '));
-    else if (!cells.has(cell.id)) cells.set(cell.id, cell);
+    else add(cell);
   }
-  for (const partial of file.cells ?? []) {
-    const cell = makeCell({ ...baseline, ...(partial as PartialDimensions) });
-    if (!cells.has(cell.id)) cells.set(cell.id, cell);
+  for (const partial of file.cells ?? []) add(makeCell({ ...baseline, ...(partial as PartialDimensions) }));
+  const instances = groupByInstance([...cells.values()]).length;
+  if (instances > limits.maxInstances) {
+    throw new BadInputError([
+      {
+        file: fileName,
+        path: '',
+        message: `the matrix needs ${instances} container instances (instance groups); the limit is ${limits.maxInstances} (raise it with --max-instances)`,
+      },
+    ]);
   }
 
   return {
@@ -73,6 +88,51 @@ export function expandMatrix(file: MatrixFile, fileName: string): Matrix {
     })),
     skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
   };
+}
+
+/**
+ * The number of cells the generators would produce, computed from the list lengths before any cell is
+ * built (a cross product of 10^7 must fail in microseconds, not after gigabytes). Duplicates count: the
+ * limit bounds the work, not the result.
+ */
+function checkCellCount(file: MatrixFile, fileName: string, maxCells: number): void {
+  let total = 1 + Object.values(file.vary ?? {}).reduce((sum, values) => sum + (values?.length ?? 0), 0);
+  let worst = { path: '', count: 0 };
+  (file.cross ?? []).forEach((product, index) => {
+    // Saturating product: the exact figure past the limit does not matter, only that it is past it.
+    const count = Object.values(product).reduce((n, values) => Math.min(n * (values?.length ?? 1), 1e15), 1);
+    total += count;
+    if (count > worst.count) worst = { path: `cross[${index}]`, count };
+  });
+  total += file.cells?.length ?? 0;
+  if (total <= maxCells) return;
+  const where = worst.count > maxCells ? ` (${worst.path} alone is ${formatCount(worst.count)})` : '';
+  throw new BadInputError([
+    {
+      file: fileName,
+      path: worst.count > maxCells ? worst.path : '',
+      message: `the matrix expands to ${formatCount(total)} cells${where}; the limit is ${maxCells} (raise it with --max-cells)`,
+    },
+  ]);
+}
+
+function formatCount(count: number): string {
+  return count >= 1e15 ? 'more than 10^15' : String(count);
+}
+
+/**
+ * Two different configurations must never share an id (results, reports and diffs key on it). The value
+ * grammars keep `=` and `,` out of values, so this holds by construction; checked anyway, since a
+ * collision would otherwise drop a cell silently.
+ */
+function sameDimensions(a: Dimensions, b: Dimensions): boolean {
+  return (Object.keys(a) as Dimension[]).every((name) => a[name] === b[name]);
+}
+
+function idCollision(id: string, fileName: string): BadInputError {
+  return new BadInputError([
+    { file: fileName, path: '', message: `two different cells have the id "${id}"; make their values differ` },
+  ]);
 }
 
 function cartesian(lists: Record<string, string[]>): PartialDimensions[] {

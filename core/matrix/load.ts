@@ -1,49 +1,75 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { BadInputError, type InputProblem } from '../errors.ts';
+import { readInputFile } from '../input/read-input-file.ts';
+import { checkStructure } from './check-structure.ts';
 import { DIMENSION_NAMES } from './dimensions.ts';
+import { formatPath } from './format-path.ts';
+import { MATRIX_STRUCTURE_LIMITS as LIMITS } from './limits.ts';
 import { type MatrixFile, matrixFileSchema, TOP_LEVEL_FIELDS } from './matrix-file.ts';
+
+export { formatPath } from './format-path.ts';
 
 export const DEFAULT_MATRIX_PATH = fileURLToPath(new URL('../../fixtures/matrices/default.yaml', import.meta.url));
 
 /** Reads and validates a matrix file (YAML or JSON: JSON is YAML). Throws BadInputError listing every problem. */
 export async function loadMatrixFile(file: string = DEFAULT_MATRIX_PATH): Promise<MatrixFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    throw new BadInputError([{ file, path: '', message: `cannot read the matrix file: ${reason}` }]);
-  }
+  const text = await readInputFile(file, { kind: 'matrix file', maxBytes: LIMITS.maxBytes });
   return parseMatrixText(text, file);
 }
 
+/**
+ * Parses matrix text in bounded steps: syntax, then the alias count (before anything is expanded), then
+ * the shape of the plain data (types, depth, string lengths), then the schema.
+ */
 export function parseMatrixText(text: string, file: string): MatrixFile {
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    throw new BadInputError(
-      document.errors.map((error) => ({
+  const fail = (problems: InputProblem[]): never => {
+    throw new BadInputError(problems);
+  };
+  if (text.length > LIMITS.maxBytes) {
+    fail([{ file, path: '', message: `larger than the limit of ${LIMITS.maxBytes} bytes` }]);
+  }
+  const document = parseDocument(text, { uniqueKeys: true });
+  const syntax = [...document.errors, ...document.warnings];
+  if (syntax.length > 0) {
+    fail(
+      syntax.map((error) => ({
         file,
         path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '',
         message: `syntax error: ${error.message.split('\n')[0]}`,
       })),
     );
   }
-  const raw: unknown = document.toJS();
-  if (raw === null || raw === undefined || (typeof raw === 'object' && Object.keys(raw).length === 0)) {
-    throw new BadInputError([
-      {
-        file,
-        path: '',
-        message: 'the matrix is empty; expected a mapping with baseline, vary, cross or cells',
-      },
-    ]);
+  let aliases = 0;
+  visit(document, {
+    Alias: () => {
+      aliases += 1;
+      return aliases > LIMITS.maxAliases ? visit.BREAK : undefined;
+    },
+  });
+  if (aliases > LIMITS.maxAliases) {
+    fail([{ file, path: '', message: `more than ${LIMITS.maxAliases} YAML aliases (*name); write the values out` }]);
   }
+  let raw: unknown;
+  try {
+    // maxAliasCount also bounds what the aliases expand to (nested aliases: "billion laughs").
+    raw = document.toJS({ maxAliasCount: LIMITS.maxAliases });
+  } catch (error) {
+    fail([{ file, path: '', message: `the YAML aliases expand too far (${(error as Error).message})` }]);
+  }
+  if (raw === null || raw === undefined || (isMapping(raw) && Object.keys(raw).length === 0)) {
+    fail([{ file, path: '', message: 'the matrix is empty; expected a mapping with baseline, vary, cross or cells' }]);
+  }
+  const shape = checkStructure(raw, file);
+  if (shape.length > 0) fail(shape);
   const parsed = matrixFileSchema.safeParse(raw);
-  if (!parsed.success) throw new BadInputError(parsed.error.issues.flatMap((issue) => toProblems(issue, file)));
-  return parsed.data;
+  if (!parsed.success) fail(parsed.error.issues.flatMap((issue) => toProblems(issue, file)));
+  return (parsed as { data: MatrixFile }).data;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toProblems(issue: z.core.$ZodIssue, file: string): InputProblem[] {
@@ -60,12 +86,4 @@ function unknownKeyMessage(parentPath: readonly PropertyKey[], key: string): str
   if (parentPath.length === 0) return `unknown field; accepted: ${TOP_LEVEL_FIELDS.join(', ')}`;
   if (parentPath.length === 2 && parentPath[0] === 'expect') return 'unknown field; accepted: when, outcome, because';
   return `unknown dimension "${key}"; accepted: ${DIMENSION_NAMES.join(', ')}`;
-}
-
-/** `['cells', 3, 'network']` → `cells[3].network`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => {
-    if (typeof part === 'number') return `${text}[${part}]`;
-    return text ? `${text}.${String(part)}` : String(part);
-  }, '');
 }

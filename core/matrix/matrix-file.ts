@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTCOMES } from '../outcome.ts';
+import { hasUnsafeCharacters, quoteForMessage } from '../text/safe-text.ts';
 import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, type Dimension } from './dimensions.ts';
 
 /**
@@ -14,7 +15,7 @@ const dimensionValue = (dimension: Dimension) =>
       .string({ error: `expected a ${dimension} value (${acceptedValuesText(dimension)})` })
       .refine((value) => acceptsValue(dimension, value), {
         error: (issue) =>
-          `"${String(issue.input)}" is not a ${dimension} value; accepted: ${acceptedValuesText(dimension)}`,
+          `"${quoteForMessage(String(issue.input))}" is not a ${dimension} value; accepted: ${acceptedValuesText(dimension)}`,
       }),
   );
 
@@ -35,9 +36,22 @@ const dimensionMap = <T extends z.ZodType>(valueSchema: (d: Dimension) => T) =>
 export const partialCellSchema = dimensionMap(dimensionValue);
 const dimensionListsSchema = dimensionMap(valueList);
 
+/** Matrix names end up in reports, tags and file names: letters, digits and a few separators only. */
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._:/+-]{0,99}$/u;
+const NAME_RULE = 'expected 1–100 letters, digits, spaces or . _ : / + - (starting with a letter or digit)';
+
+/** Free text (why an override exists): any printable text, no control or bidi characters. */
+const sentence = z
+  .string({ error: 'expected a sentence saying why' })
+  .min(1, { message: 'expected a sentence saying why' })
+  .max(500, { message: 'at most 500 characters' })
+  .refine((text) => !hasUnsafeCharacters(text, { oneLine: true }), {
+    message: 'control, NUL or bidi characters are not accepted; expected one line of plain text',
+  });
+
 export const matrixFileSchema = z.strictObject(
   {
-    name: z.string({ error: 'expected a string' }).min(1).optional(),
+    name: z.string({ error: NAME_RULE }).regex(NAME, { message: NAME_RULE }).optional(),
     region: z
       .string({ error: 'expected a region name such as us-west-2' })
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region name such as us-west-2' })
@@ -51,7 +65,7 @@ export const matrixFileSchema = z.strictObject(
         z.strictObject({
           when: partialCellSchema,
           outcome: z.enum(OUTCOMES, { error: `expected an outcome class; accepted: ${OUTCOMES.join(', ')}` }),
-          because: z.string({ error: 'expected a sentence saying why' }).min(1),
+          because: sentence,
         }),
         { error: 'expected a list of { when, outcome, because }' },
       )

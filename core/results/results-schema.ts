@@ -1,85 +1,159 @@
 /**
- * results.json, the one portable artifact of a run (schema version 1). Renderers (HTML, JUnit,
+ * results.json, the one portable artifact of a run (schema version 1): one zod schema is both the
+ * TypeScript types (z.infer) and the validation every reader applies. Renderers (HTML, JUnit,
  * Markdown), `report`, `diff` and history read only this. Documented in docs/results-schema.md.
+ *
+ * A results file may come from anywhere (a CI artifact, a colleague), so every value is bounded: strings
+ * by length, numbers finite and in range, dates real, lists by count, `taskDefinition` by depth, cell
+ * ids unique; identifiers shown on terminals carry no control or bidi characters.
  */
-import type { Dimensions } from '../matrix/dimensions.ts';
-import type { Outcome } from '../outcome.ts';
+import { z } from 'zod';
+import { acceptsValue, DIMENSION_NAMES, type Dimensions } from '../matrix/dimensions.ts';
+import { OUTCOMES } from '../outcome.ts';
+import { hasUnsafeCharacters } from '../text/safe-text.ts';
+import { boundedJson, isoDate } from './schema-parts.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export type Backend = 'lab' | 'aws' | 'localstack';
+export const RESULTS_LIMITS = {
+  /** The whole file; a run of 46 cells writes about 1 MB. */
+  maxBytes: 64 * 1024 * 1024,
+  maxCells: 100_000,
+  maxLogLines: 100_000,
+  /** Any free text, a log line included (CloudWatch Logs' own limit for one event is 256 KiB). */
+  maxTextChars: 262_144,
+  maxNameChars: 1_000,
+  maxDurationMs: 30 * 24 * 3600 * 1000,
+  maxTaskDefinitionDepth: 32,
+} as const;
+
+/** An identifier or name: one line, no control or bidi characters (ids and names reach terminals). */
+const name = z
+  .string()
+  .max(RESULTS_LIMITS.maxNameChars, { message: `longer than ${RESULTS_LIMITS.maxNameChars} characters` })
+  .refine((text) => !hasUnsafeCharacters(text, { oneLine: true }), {
+    message: 'control, NUL or bidi characters are not accepted in a name or id',
+  });
+/** Free text (evidence, statements, reasons): any characters, escaped where rendered; bounded. */
+const text = z
+  .string()
+  .max(RESULTS_LIMITS.maxTextChars, { message: `longer than ${RESULTS_LIMITS.maxTextChars} characters` });
+const milliseconds = z
+  .number()
+  .min(0, { message: 'expected a duration ≥ 0 ms' })
+  .max(RESULTS_LIMITS.maxDurationMs, { message: `expected a duration of at most ${RESULTS_LIMITS.maxDurationMs} ms` });
+
+export const backendSchema = z.enum(['lab', 'aws', 'localstack']);
+export type Backend = z.infer<typeof backendSchema>;
 
 /** pass: actual equals expected; fail: a deviation; infra: INFRA_ERROR/TIMEOUT, no verdict possible. */
-export type Verdict = 'pass' | 'fail' | 'infra';
+export const verdictSchema = z.enum(['pass', 'fail', 'infra']);
+export type Verdict = z.infer<typeof verdictSchema>;
 
-export interface Expectation {
-  outcome: Outcome;
+const outcome = z.enum(OUTCOMES);
+
+/** Every known dimension with an accepted value (renderers pivot on them); unknown extra ones are dropped. */
+const dimensionsSchema = z.object(
+  Object.fromEntries(
+    DIMENSION_NAMES.map((dimension) => [
+      dimension,
+      z.string().refine((value) => acceptsValue(dimension, value), { message: `not a ${dimension} value` }),
+    ]),
+  ),
+) as unknown as z.ZodType<Dimensions>;
+
+export const expectationSchema = z.object({
+  outcome,
   /** The rule that decided the outcome (rules/conformance-rules.ts), or `expect[N]` for a matrix override. */
-  rule: string;
-  statement: string;
-  source: string;
-  inferred: boolean;
+  rule: name,
+  statement: text,
+  source: text,
+  inferred: z.boolean(),
   /** Every rule that contributed, in evaluation order (e.g. the fallback cause, then the instance-role rule). */
-  chain: string[];
-}
+  chain: z.array(name).max(100),
+});
+export type Expectation = z.infer<typeof expectationSchema>;
 
-export interface Evidence {
+export const evidenceSchema = z.object({
   /** The line or fact that decided the class (an error line, `failures[0].reason`, a stoppedReason…). */
-  decidedBy: string;
+  decidedBy: text,
   /** The caller identity the task printed, when it got that far. */
-  callerArn?: string;
-}
+  callerArn: name.optional(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
 
-export interface CellDetails {
-  instanceGroup: string;
-  instanceId?: string;
-  amiId?: string;
-  taskArn?: string;
-  taskDefinition?: unknown;
-  stoppedReason?: string;
-  exitCode?: number;
+export const cellDetailsSchema = z.object({
+  instanceGroup: name,
+  instanceId: name.optional(),
+  amiId: name.optional(),
+  taskArn: name.optional(),
+  /** As registered: any JSON, nested at most maxTaskDefinitionDepth deep. */
+  taskDefinition: boundedJson(RESULTS_LIMITS.maxTaskDefinitionDepth).optional(),
+  stoppedReason: text.optional(),
+  exitCode: z.number().int().min(-2_147_483_648).max(4_294_967_295).optional(),
   /** How long the task ran (ECS startedAt → stoppedAt): the client's own time, not the harness's. */
-  taskRunMs?: number;
-  failures?: { arn?: string; reason: string; detail?: string }[];
+  taskRunMs: milliseconds.optional(),
+  failures: z
+    .array(z.object({ arn: name.optional(), reason: text, detail: text.optional() }))
+    .max(1_000)
+    .optional(),
   /** The task's log lines as shipped to CloudWatch Logs (credentials never appear here). */
-  log: string[];
-}
+  log: z.array(text).max(RESULTS_LIMITS.maxLogLines, { message: `more than ${RESULTS_LIMITS.maxLogLines} log lines` }),
+});
+export type CellDetails = z.infer<typeof cellDetailsSchema>;
 
-export interface CellResult {
-  id: string;
-  dimensions: Dimensions;
-  expected: Expectation;
-  actual: { outcome: Outcome; evidence: Evidence };
-  verdict: Verdict;
-  durationMs: number;
-  details: CellDetails;
-}
+export const cellResultSchema = z.object({
+  id: name.regex(/^[A-Za-z0-9][A-Za-z0-9=,._-]*$/, { message: 'expected a cell id such as network=host,load=burst' }),
+  dimensions: dimensionsSchema,
+  expected: expectationSchema,
+  actual: z.object({ outcome, evidence: evidenceSchema }),
+  verdict: verdictSchema,
+  durationMs: milliseconds,
+  details: cellDetailsSchema,
+});
+export type CellResult = z.infer<typeof cellResultSchema>;
 
-export interface RunMetadata {
-  runId: string;
-  backend: Backend;
-  region: string;
-  matrixName: string;
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  commit?: string;
-  toolVersion: string;
+export const runMetadataSchema = z.object({
+  runId: name,
+  backend: backendSchema,
+  region: name,
+  matrixName: name,
+  startedAt: isoDate,
+  finishedAt: isoDate.optional(),
+  durationMs: milliseconds.optional(),
+  commit: name.optional(),
+  toolVersion: name,
   /** Per AMI profile actually used: the image id and the ECS agent version the instance reported. */
-  amis: Record<string, { imageId: string; agentVersion?: string }>;
-}
+  amis: z
+    .record(name, z.object({ imageId: name, agentVersion: name.optional() }))
+    .refine((amis) => Object.keys(amis).length <= 100, { message: 'more than 100 AMI profiles' }),
+});
+export type RunMetadata = z.infer<typeof runMetadataSchema>;
 
 /** A failure outside any cell (setup/teardown project, a Playwright global error). Optional in v1. */
-export interface RunError {
+export const runErrorSchema = z.object({
   /** Where it happened: the test's title path, or `playwright` for a global error. */
-  where: string;
-  message: string;
-}
+  where: name,
+  message: text,
+});
+export type RunError = z.infer<typeof runErrorSchema>;
 
-export interface RunResults {
-  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
-  run: RunMetadata;
-  cells: CellResult[];
+export const runResultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  run: runMetadataSchema,
+  cells: z
+    .array(cellResultSchema)
+    .max(RESULTS_LIMITS.maxCells, { message: `more than ${RESULTS_LIMITS.maxCells} cells` })
+    .superRefine((cells, context) => {
+      const seen = new Set<string>();
+      cells.forEach((cell, index) => {
+        if (seen.has(cell.id)) {
+          context.addIssue({ code: 'custom', path: [index, 'id'], message: 'a second cell with this id' });
+        }
+        seen.add(cell.id);
+      });
+    }),
   /** Compatible v1 extension: run-level infrastructure failures; absent or empty when there were none. */
-  errors?: RunError[];
-}
+  errors: z.array(runErrorSchema).max(10_000).optional(),
+});
+export type RunResults = z.infer<typeof runResultsSchema>;

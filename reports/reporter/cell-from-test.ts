@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import { makeCell } from '../../core/matrix/cell.ts';
 import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
-import type { CellResult, RunMetadata } from '../../core/results/results-schema.ts';
+import type { PlannedCell } from '../../core/plan/plan.ts';
+import type { CellResult, Expectation, RunMetadata } from '../../core/results/results-schema.ts';
 import { expectationFor } from '../../core/rules/expect.ts';
 import { parseCellId } from './parse-cell-id.ts';
-import { redactSecrets } from './redact.ts';
 
 /** The attachment names the run's tests use (suites/ attaches them; see docs/results-schema.md). */
 export const CELL_RESULT_ATTACHMENT = 'cell-result';
@@ -32,18 +32,9 @@ export function cellIdOf(test: TestCase): string | undefined {
   return parseCellId(test.title) ? test.title : undefined;
 }
 
-/** A cell's own result, with secrets redacted from every free text. */
+/** A cell's own result as its test attached it (the reporter redacts every string of it). */
 export function reportedCell(result: TestResult): CellResult | undefined {
-  const cell = jsonAttachment<CellResult>(result, CELL_RESULT_ATTACHMENT);
-  if (!cell) return undefined;
-  return {
-    ...cell,
-    actual: {
-      ...cell.actual,
-      evidence: { ...cell.actual.evidence, decidedBy: redactSecrets(cell.actual.evidence.decidedBy) },
-    },
-    details: { ...cell.details, log: cell.details.log.map(redactSecrets) },
-  };
+  return jsonAttachment<CellResult>(result, CELL_RESULT_ATTACHMENT);
 }
 
 export function runMetadataOf(result: TestResult): RunMetadata | undefined {
@@ -52,14 +43,14 @@ export function runMetadataOf(result: TestResult): RunMetadata | undefined {
 
 /**
  * A cell test that ended without a `cell-result` (it crashed, timed out, was interrupted, or a bug): INFRA_ERROR
- * or TIMEOUT with the error text. Its dimensions come from the id and its expectation from the rules,
- * since the plan's matrix overrides are not known here.
+ * or TIMEOUT with the error text. Its expectation is the plan's (matrix overrides included); without
+ * a plan (`merge-reports` of shards elsewhere) it is recomputed from the rules and says so.
  */
-export function crashedCell(id: string, result: TestResult): CellResult | undefined {
-  const dimensions = parseCellId(id);
+export function crashedCell(id: string, result: TestResult, planned?: PlannedCell): CellResult | undefined {
+  const dimensions = planned?.dimensions ?? parseCellId(id);
   if (!dimensions) return undefined;
   const cell = makeCell(dimensions);
-  const expected = expectationFor(cell);
+  const expected = planned?.expected ?? recomputed(expectationFor(cell));
   const errors = errorText(result);
   const outcome = result.status === 'timedOut' ? 'TIMEOUT' : 'INFRA_ERROR';
   const what = {
@@ -72,10 +63,7 @@ export function crashedCell(id: string, result: TestResult): CellResult | undefi
   return {
     id,
     dimensions,
-    expected: {
-      ...expected,
-      statement: `${expected.statement} (expectation recomputed from the rules: the cell reported no result)`,
-    },
+    expected,
     actual: {
       outcome,
       evidence: {
@@ -88,10 +76,17 @@ export function crashedCell(id: string, result: TestResult): CellResult | undefi
   };
 }
 
-/** The test's errors as plain text (no ANSI colours), secrets redacted. */
+function recomputed(expected: Expectation): Expectation {
+  return {
+    ...expected,
+    statement: `${expected.statement} (expectation recomputed from the rules: no plan.json beside the results)`,
+  };
+}
+
+/** The test's errors as plain text (no ANSI colours; the reporter redacts them with the rest). */
 export function errorText(result: TestResult): string[] {
   const texts = result.errors.length > 0 ? result.errors : result.error ? [result.error] : [];
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
   const ansi = /\u001b\[[0-9;]*m/g;
-  return texts.map((error) => redactSecrets((error.message ?? error.value ?? 'unknown error').replace(ansi, '')));
+  return texts.map((error) => (error.message ?? error.value ?? 'unknown error').replace(ansi, ''));
 }

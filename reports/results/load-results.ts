@@ -1,17 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { BadInputError } from '../../core/errors.ts';
-import type { RunResults } from '../../core/results/results-schema.ts';
+import { readInputFile } from '../../core/input/read-input-file.ts';
+import { RESULTS_LIMITS, type RunResults } from '../../core/results/results-schema.ts';
+import { redactResults } from '../redact/redact-results.ts';
 import { parseResults } from './results-validation.ts';
 
-/** Reads and validates one results.json; a missing or unreadable file is bad input naming the file. */
+/**
+ * Reads one results.json: a regular file within the size limit, validated by the results schema, and
+ * redacted again (a file written by an older version, or by hand, may hold a secret). Every reader of
+ * results.json (report, diff, the reporter's history, run's summary) comes through here.
+ */
 export async function loadResults(file: string): Promise<RunResults> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(error);
-    throw new BadInputError([{ file, path: '', message: `cannot read the results file: ${reason}` }]);
-  }
-  return parseResults(text, file);
+  const text = await readInputFile(file, { kind: 'results file', maxBytes: RESULTS_LIMITS.maxBytes });
+  return redactResults(parseResults(text, file));
 }
