@@ -1,19 +1,24 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import {
-  DEFAULT_CELL_TIMEOUT_MS,
-  defaultWorkers,
-  REGISTRATION_TIMEOUT_MS,
-  RUN_CONFIG_ENV,
-  readRunConfig,
-} from './run/run-config.ts';
+import { DEFAULT_CELL_TIMEOUT_MS, REGISTRATION_TIMEOUT_MS, RUN_CONFIG_ENV } from './core/run-config.ts';
+import { writeJsonFile } from './infra/files/json-file.ts';
+import { lifecycleOwnedByCli } from './run/lifecycle-env.ts';
+import { writeRunPlan } from './run/plan-file.ts';
+import { defaultWorkers, readRunConfig, runFile } from './run/run-config.ts';
 
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
- * check; `npm test`). The conformance run is setup → cells → teardown (suites/): `ecs-taskrole run`, or
- * `npx playwright test --project=cells` with the defaults (the default matrix on the lab).
+ * check; `npm test`). The conformance run is setup → cells → teardown (suites/): under `ecs-taskrole run`
+ * the command owns the backend, provisioning and teardown; `npx playwright test --project=cells` alone
+ * (the default matrix on the lab, or ECS_TASKROLE_RUN_CONFIG) does them in its setup and teardown projects.
  */
 const conformanceRun = !!process.env[RUN_CONFIG_ENV] || process.argv.some((arg) => /(^|=)cells$/.test(arg));
 const run = readRunConfig();
+
+// Started directly: the runner's own process plans once, before any worker lists the cells.
+if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX === undefined) {
+  await writeRunPlan(run);
+  writeJsonFile(runFile(run, 'config'), run);
+}
 
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
 if (conformanceRun) reporters.push(['./reports/reporter.ts', { outputDir: run.outDir }]);

@@ -10,4 +10,5 @@ if (major < 22 || (major === 22 && minor < 22)) {
   process.exit(2);
 }
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv);
+// Exit at once: a wait an interrupted run abandoned (a registration poll) must not hold the process open.
+process.exit(await main(process.argv));

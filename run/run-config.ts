@@ -1,32 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Backend } from '../core/results/results-schema.ts';
-
-/**
- * What one run is asked to do. `ecs-taskrole run` writes it to a file and names the file in
- * ECS_TASKROLE_RUN_CONFIG for every Playwright process; `npx playwright test` without it gets the
- * defaults (the default matrix on the lab), so both ways in run the same code.
- */
-export interface RunConfig {
-  matrixFile?: string;
-  backend: Backend;
-  /** Overrides the matrix's region. */
-  region?: string;
-  outDir: string;
-  /** Only the cells whose id matches this regular expression. */
-  grep?: string;
-  /** Leave provisioned resources in place (and print how to sweep them). */
-  keep: boolean;
-  /** Hard limit per cell; past it the cell is TIMEOUT and the run goes on. */
-  cellTimeoutMs: number;
-  /** Upgrade validation: AMI id per AMI profile instead of the SSM-recommended one. */
-  amiPins: Record<string, string>;
-}
-
-export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
-export const DEFAULT_OUT_DIR = 'reports/out/latest';
-export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
+import {
+  DEFAULT_CELL_TIMEOUT_MS,
+  DEFAULT_OUT_DIR,
+  RUN_CONFIG_ENV,
+  RUN_FILES,
+  type RunConfig,
+  runConfigSchema,
+} from '../core/run-config.ts';
+import { readJsonFile } from '../infra/files/json-file.ts';
 
 /**
  * Cells run in parallel: a cell mostly waits (on its task's clients, their timeouts and retries), so two per
@@ -36,9 +19,6 @@ export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
 export function defaultWorkers(): number {
   return Math.min(8, 2 * availableParallelism());
 }
-
-/** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
-export const REGISTRATION_TIMEOUT_MS: Record<Backend, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };
 
 export function defaultRunConfig(): RunConfig {
   return {
@@ -50,13 +30,14 @@ export function defaultRunConfig(): RunConfig {
   };
 }
 
+/** The run's config as `ecs-taskrole run` recorded it, else the defaults (`npx playwright test` directly). */
 export function readRunConfig(): RunConfig {
   const file = process.env[RUN_CONFIG_ENV];
   if (!file || !existsSync(file)) return defaultRunConfig();
-  return { ...defaultRunConfig(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<RunConfig>) };
+  return readJsonFile(file, runConfigSchema);
 }
 
-/** Where the provisioned state of the run lives, shared by the setup, cell and teardown processes. */
-export function runStatePath(config: RunConfig): string {
-  return resolve(config.outDir, 'run-state.json');
+/** Where one of the run's files lives. */
+export function runFile(config: Pick<RunConfig, 'outDir'>, name: keyof typeof RUN_FILES): string {
+  return resolve(config.outDir, RUN_FILES[name]);
 }

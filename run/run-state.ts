@@ -1,23 +1,25 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { type RunConfig, runStatePath } from './run-config.ts';
+import { z } from 'zod';
+import type { RunConfig } from '../core/run-config.ts';
+import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
+import { runFile } from './run-config.ts';
 
-/** The provisioned state of a run, shared by the setup, cell and teardown processes through one file. */
-export interface RunStateFile<State = unknown> {
-  runId: string;
-  state: State;
-  tornDown: boolean;
-}
+/**
+ * `--out/run-state.json`: what provisioning made, for the cell workers. The state itself is the driver's
+ * (validated by the driver's own schema); the metadata goes into results.json.
+ */
+export const runStateFileSchema = z.strictObject({
+  runId: z.string(),
+  /** Who tears the run down: the `run` command, or the teardown project when Playwright was started directly. */
+  owner: z.enum(['cli', 'setup']),
+  metadata: z.record(z.string(), z.unknown()),
+  state: z.unknown(),
+});
+export type RunStateFile = z.infer<typeof runStateFileSchema>;
 
 export function writeRunState(config: RunConfig, file: RunStateFile): void {
-  const path = runStatePath(config);
-  mkdirSync(dirname(path), { recursive: true });
-  // Atomic: a worker never reads half a file, and Ctrl-C never leaves one.
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writeJsonFile(runFile(config, 'state'), file);
 }
 
-export function readRunState<State>(config: RunConfig): RunStateFile<State> | undefined {
-  const path = runStatePath(config);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunStateFile<State>) : undefined;
+export function readRunState(config: RunConfig): RunStateFile | undefined {
+  return readJsonFileIfExists(runFile(config, 'state'), runStateFileSchema);
 }

@@ -2,14 +2,15 @@ import { expect, test } from '@playwright/test';
 import { cellResult } from '../core/cell-result.ts';
 import { classify } from '../core/classify/classify.ts';
 import type { CellEvidence } from '../core/classify/evidence.ts';
-import { CellTimeoutError, type TaskEvidence } from '../infra/backends/backend.ts';
+import { CellTimeoutError, type TaskEvidence } from '../infra/backends/driver.ts';
 import { driverFor } from '../run/drivers.ts';
+import { readRunPlan } from '../run/plan-file.ts';
 import { readRunConfig } from '../run/run-config.ts';
 import { readRunState } from '../run/run-state.ts';
-import { loadPlan } from './run-plan.ts';
 
+// The plan was made once (by `ecs-taskrole run`, or the Playwright config): every process lists the same titles.
 const config = readRunConfig();
-const plan = await loadPlan(config);
+const plan = readRunPlan(config);
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -20,14 +21,15 @@ for (const cell of plan.cells) {
     const run = readRunState(config);
     if (!run) throw new Error('no provisioned state: the setup project did not run or failed');
     const driver = driverFor(config.backend);
-    const target = driver.targetOf(run.state, cell);
+    const state = driver.readState(run.state);
+    const target = driver.targetOf(state, cell);
     const base = { taskRoleArn: target.taskRoleArn, instanceRoleArn: target.instanceRoleArn };
 
-    const notRegistered = await driver.awaitInstance(run.state, cell);
+    const notRegistered = await driver.awaitInstance(state, cell);
     const signal = AbortSignal.timeout(config.cellTimeoutMs);
     const evidence: CellEvidence & Partial<TaskEvidence> = notRegistered
       ? { ...base, logLines: [], failures: [], instanceNotRegistered: notRegistered }
-      : await driver.runCell(run.state, cell, { signal }).then(
+      : await driver.runCell(state, cell, { signal }).then(
           (task) => ({ ...base, ...task }),
           (error: unknown) =>
             signal.aborted

@@ -1,19 +1,20 @@
 import { test as teardown } from '@playwright/test';
-import { driverFor } from '../run/drivers.ts';
+import { closeRecordedBackend, tearDown } from '../run/lifecycle.ts';
+import { lifecycleOwnedByCli } from '../run/lifecycle-env.ts';
 import { readRunConfig } from '../run/run-config.ts';
-import { readRunState, writeRunState } from '../run/run-state.ts';
 
+/** Only when Playwright was started directly: under `ecs-taskrole run` the command tears down itself. */
 teardown('teardown', async () => {
+  if (lifecycleOwnedByCli()) return;
   const config = readRunConfig();
-  const run = readRunState(config);
-  if (!run || run.tornDown) return;
   const log = (line: string) => process.stdout.write(`[teardown] ${line}\n`);
   if (config.keep) {
-    log(`--keep: resources of run ${run.runId} left in place; sweep them with ecs-taskrole sweep`);
+    log('--keep: resources left in place; sweep them with ecs-taskrole sweep --run <run id>');
     return;
   }
-  const leftovers = await driverFor(config.backend).teardown(run.state, log);
-  writeRunState(config, { ...run, tornDown: leftovers.length === 0 });
-  if (leftovers.length > 0)
-    throw new Error(`could not delete: ${leftovers.join(', ')} (ecs-taskrole sweep finds them)`);
+  const report = await tearDown(config, log);
+  await closeRecordedBackend(config);
+  if (report && report.leftovers.length > 0) {
+    throw new Error(`could not delete: ${report.leftovers.join(', ')} (ecs-taskrole sweep --run ${report.runId})`);
+  }
 });

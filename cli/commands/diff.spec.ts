@@ -7,7 +7,7 @@ import type { CellResult, RunResults } from '../../core/results/results-schema.t
 import type { ResultsDiff } from '../../reports/diff/diff-results.ts';
 import { cellWith } from '../../reports/test-support/cell-fixture.ts';
 import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 let dir: string;
 test.beforeEach(async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 test('plan --json on the default matrix: ≥30 cells, ≥7 outcome classes, fewer instances than cells', async () => {
   const { exitCode, stdout } = await runCli(['plan', '--json']);

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import { cellWith } from '../../reports/test-support/cell-fixture.ts';
 import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 let dir: string;
 test.beforeEach(async () => {

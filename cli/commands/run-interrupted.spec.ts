@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import { isDataPlaneRunning, isMotoProcess, labSkipReason, readLabState } from '../../infra/lab/index.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));
 // The plain-AMI cell's client retries an unreachable endpoint for ~19 s: the run outlasts every kill point.

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import { labSkipReason } from '../../infra/lab/index.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 180_000 });
 // Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.

@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import { labSkipReason, startPlainMoto } from '../../infra/lab/index.ts';
 import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 300_000 });
 

@@ -6,7 +6,7 @@ import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { credentialsOf, type LabState, labDown, labUp } from '../../infra/lab/index.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });
 

@@ -1,26 +1,27 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
-import { EXIT } from '../../core/errors.ts';
+import { BadInputError, EXIT } from '../../core/errors.ts';
 import { runExitCode } from '../../core/exit-code.ts';
-import { loadMatrix } from '../../core/matrix/index.ts';
-import type { RunResults } from '../../core/results/results-schema.ts';
-import { BACKEND_ENV } from '../../infra/aws/backend-target.ts';
-import { type LocalStackBackend, openLocalStackBackend } from '../../infra/localstack/localstack-backend.ts';
-import { localStackOptionsFromEnv } from '../../infra/localstack/localstack-options.ts';
-import {
-  DEFAULT_CELL_TIMEOUT_MS,
-  DEFAULT_OUT_DIR,
-  defaultWorkers,
-  RUN_CONFIG_ENV,
-  type RunConfig,
-} from '../../run/run-config.ts';
+import type { RunPlan } from '../../core/plan/plan-file.ts';
+import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
+import { RunJournal } from '../../infra/backends/journal.ts';
+import { writeJsonFile } from '../../infra/files/json-file.ts';
+import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
+import { loadResults } from '../../reports/results/load-results.ts';
+import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
+import { executeRun, type RunOutcome } from '../../run/lifecycle.ts';
+import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
+import { writeRunPlan } from '../../run/plan-file.ts';
+import { defaultWorkers, runFile } from '../../run/run-config.ts';
 import { formatRunSummary } from '../../run/summary.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What a shell reports for a process ended by Ctrl-C; `run` exits with it after its teardown. */
+const EXIT_INTERRUPTED = 130;
 
 interface RunOptions {
   matrix?: string;
@@ -67,70 +68,103 @@ export function registerRun(program: Command): void {
 }
 
 async function run(options: RunOptions): Promise<number> {
-  // Bad input stops here, before a single resource exists.
-  const matrixFile = options.matrix ? resolve(options.matrix) : undefined;
-  const matrix = await loadMatrix(matrixFile);
-  const outDir = resolve(options.out);
   const config: RunConfig = {
-    matrixFile,
+    ...(options.matrix ? { matrixFile: resolve(options.matrix) } : {}),
     backend: options.backend,
-    region: options.region,
-    outDir,
+    ...(options.region ? { region: options.region } : {}),
+    outDir: usableOutDir(options.out),
     ...(options.grep ? { grep: options.grep } : {}),
     keep: options.keep === true,
     cellTimeoutMs: options.cellTimeout,
     amiPins: options.ami,
   };
-  await mkdir(outDir, { recursive: true });
-  const configFile = join(outDir, 'run-config.json');
-  await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
+  // Bad input stops here, before a single resource exists: the plan is made once, for every process.
+  const plan = await writeRunPlan(config);
+  writeJsonFile(runFile(config, 'config'), config);
+  setAsidePreviousJournal(config);
+  // The lab and LocalStack's data plane need them; installed here as the README says (as root).
+  if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
 
-  // LocalStack and the data plane attached to it live in this process, which outlives every worker.
-  const localstack =
-    config.backend === 'localstack' ? await openLocalStack(config.region ?? matrix.region, outDir) : undefined;
-  const finished = await runPlaywright(options, configFile, localstack?.env ?? {}).finally(() => localstack?.close());
-
-  const results = await readResults(join(outDir, 'results.json'));
-  if (!results) {
-    process.stderr.write(`error: the run produced no results (Playwright exit ${finished.exitCode})\n`);
-    return EXIT.infrastructure;
+  const log = (line: string) => process.stdout.write(`[run] ${line}\n`);
+  const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
+  let outcome: RunOutcome;
+  try {
+    outcome = await executeRun(config, plan, interruptions, () => runPlaywright(options, config, interruptions), log);
+  } finally {
+    interruptions.dispose();
   }
-  process.stdout.write(formatRunSummary(results, join(outDir, 'report.html')));
-  if (config.keep) {
-    process.stdout.write(
-      `resources kept (--keep); remove them with: npx ecs-taskrole sweep --backend ${config.backend} --older-than 0s\n`,
-    );
-  }
-  // A shard runs an unknown subset; otherwise every selected cell must have reported.
-  const grep = options.grep ? new RegExp(options.grep) : undefined;
-  const expected = options.shard ? 1 : matrix.cells.filter((cell) => !grep || grep.test(cell.id)).length;
-  return runExitCode(results.cells, expected);
+  return report(config, plan, options, outcome);
 }
 
-async function runPlaywright(options: RunOptions, configFile: string, backendEnv: Record<string, string>) {
+async function report(config: RunConfig, plan: RunPlan, options: RunOptions, outcome: RunOutcome): Promise<number> {
+  const { teardown } = outcome;
+  if (teardown) {
+    const deleted = `deleted ${teardown.deleted.length} resource(s) of run ${teardown.runId}`;
+    process.stdout.write(`teardown: ${deleted}${teardown.leftovers.length > 0 ? '' : ', nothing left'}\n`);
+    for (const leftover of teardown.leftovers) process.stderr.write(`teardown: could not delete ${leftover}\n`);
+    if (teardown.leftovers.length > 0) {
+      process.stderr.write(
+        `finish it with: npx ecs-taskrole sweep --backend ${config.backend} --run ${teardown.runId}\n`,
+      );
+    }
+  }
+  const resultsFile = runFile(config, 'results');
+  const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
+  if (results) process.stdout.write(formatRunSummary(results, join(config.outDir, 'report.html')));
+  if (outcome.interrupted) {
+    process.stderr.write(`interrupted by ${outcome.interrupted}; teardown ${teardown ? 'done' : 'not needed'}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (!results) {
+    process.stderr.write(`error: the run produced no results (Playwright exit ${outcome.cellsExitCode})\n`);
+    return EXIT.infrastructure;
+  }
+  if (teardown && teardown.leftovers.length > 0) return EXIT.infrastructure;
+  // A shard runs an unknown subset; otherwise every planned cell must have reported.
+  return runExitCode(results.cells, options.shard ? 1 : plan.cells.length);
+}
+
+async function runPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): Promise<number> {
   const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs(options)], {
     cwd: PROJECT_ROOT,
-    env: { ...backendEnv, [RUN_CONFIG_ENV]: configFile, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    env: { [RUN_CONFIG_ENV]: runFile(config, 'config'), [LIFECYCLE_ENV]: 'cli' },
     stdio: ['ignore', 'inherit', 'inherit'],
     reject: false,
   });
-  // Ctrl-C reaches Playwright too (same process group); it stops the cells and runs the teardown project.
-  const onSignal = () => process.stderr.write('\ninterrupted: stopping cells and tearing down…\n');
-  process.on('SIGINT', onSignal);
+  // Ctrl-C reaches Playwright through the process group; a SIGTERM or SIGHUP sent to this process alone
+  // is passed on as the SIGINT Playwright stops on (its cells end, its reporter writes results.json).
+  const forward = interruptions.onSignal((signal) => {
+    if (signal !== 'SIGINT') playwright.kill('SIGINT');
+  });
   try {
-    return await playwright;
+    return (await playwright).exitCode ?? EXIT.infrastructure;
   } finally {
-    process.off('SIGINT', onSignal);
+    forward();
   }
 }
 
-function openLocalStack(region: string, outDir: string): Promise<LocalStackBackend> {
-  const endpoint = process.env[BACKEND_ENV.localstackEndpoint];
-  return openLocalStackBackend({
-    ...localStackOptionsFromEnv(region),
-    ...(endpoint ? { endpoint } : {}),
-    logFile: join(outDir, 'data-plane.log'),
-  });
+/** A journal left by an earlier run in this directory is kept beside (its resources may still exist). */
+function setAsidePreviousJournal(config: RunConfig): void {
+  const file = runFile(config, 'journal');
+  const previous = RunJournal.read(file);
+  if (!previous) return;
+  if (previous.pending().length > 0) {
+    process.stderr.write(
+      `warning: run ${previous.runId} in ${config.outDir} did not finish its teardown; ` +
+        `remove what it left with: npx ecs-taskrole sweep --backend ${previous.backend.backend} --run ${previous.runId}\n`,
+    );
+  }
+  renameSync(file, file.replace(/\.json$/, `.${previous.runId}.json`));
+}
+
+function usableOutDir(out: string): string {
+  const dir = resolve(out);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new BadInputError([
+      { file: dir, path: '', message: '--out names a file; expected a directory (it is created if missing)' },
+    ]);
+  }
+  return dir;
 }
 
 function playwrightArgs(options: RunOptions): string[] {
@@ -143,14 +177,6 @@ function playwrightArgs(options: RunOptions): string[] {
 function playwrightCli(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
-}
-
-async function readResults(file: string): Promise<RunResults | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as RunResults;
-  } catch {
-    return undefined;
-  }
 }
 
 function parseRegExp(value: string): string {

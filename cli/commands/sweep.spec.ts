@@ -5,7 +5,7 @@ import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-ia
 import { expect, test } from '@playwright/test';
 import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
 import { credentialsOf, labDown, labUp } from '../../infra/lab/index.ts';
-import { runCli } from '../test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 90_000 });
 

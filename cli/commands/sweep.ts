@@ -1,8 +1,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Backend } from '../../core/results/results-schema.ts';
-import { backendTarget } from '../../infra/aws/backend-target.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { sweep } from '../../infra/aws/sweep.ts';
+import { backendTarget } from '../../infra/backends/target.ts';
 import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
 
 interface SweepCliOptions {

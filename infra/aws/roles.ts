@@ -5,9 +5,11 @@ import {
   CreateRoleCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Dimensions } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import type { AwsClients } from './clients.ts';
+import { boundaryArn } from './harness-policy.ts';
 import { IAM_PATH, resourceName, type Tag } from './tags.ts';
 
 /** The managed policy of ECS container instances: registration, logs, ECR; no ecs:ListTasks. */
@@ -41,22 +43,39 @@ export function trustPolicy(trust: Dimensions['trust'], account: string, region:
   });
 }
 
+/** The variants of task role the cells use. */
+export function taskRoleVariants(cells: readonly PlannedCell[]): TaskRoleVariant[] {
+  return [...new Set(cells.map(taskRoleVariant).filter((v): v is TaskRoleVariant => v !== undefined))];
+}
+
+/** Role names are known before anything is created, so the run journal can record them first. */
+export function taskRoleName(runId: string, variant: TaskRoleVariant): string {
+  return resourceName(runId, `task-${variant.replace('.', '-')}`);
+}
+
+/** Also the name of the instance profile that carries the role. */
+export function instanceRoleName(runId: string, policy: Dimensions['instanceRolePolicy']): string {
+  return resourceName(runId, `instance-${policy}`);
+}
+
 /** Creates a task role per variant the cells use; returns their ARNs by variant. */
 export async function createTaskRoles(
   clients: AwsClients,
   cells: readonly PlannedCell[],
   context: { runId: string; account: string; region: string; tags: Tag[] },
 ): Promise<Partial<Record<TaskRoleVariant, string>>> {
-  const variants = [...new Set(cells.map(taskRoleVariant).filter((v): v is TaskRoleVariant => v !== undefined))];
+  const variants = taskRoleVariants(cells);
   const arns = await Promise.all(
     variants.map(async (variant) => {
       const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy']];
-      const name = resourceName(context.runId, `task-${trust}-${policy}`);
+      const name = taskRoleName(context.runId, variant);
       const role = await clients.iam.send(
         new CreateRoleCommand({
           RoleName: name,
           Path: IAM_PATH,
           AssumeRolePolicyDocument: trustPolicy(trust, context.account, context.region),
+          // The harness policy lets it create roles only with this boundary: what they can ever do.
+          PermissionsBoundary: boundaryArn(context.account),
           Tags: context.tags,
         }),
       );
@@ -81,14 +100,16 @@ export interface InstanceRole {
 export async function createInstanceRole(
   clients: AwsClients,
   policy: Dimensions['instanceRolePolicy'],
-  context: { runId: string; tags: Tag[] },
+  context: { runId: string; tags: Tag[]; account?: string },
 ): Promise<InstanceRole> {
-  const roleName = resourceName(context.runId, `instance-${policy}`);
+  const account = context.account ?? (await accountOf(clients));
+  const roleName = instanceRoleName(context.runId, policy);
   const role = await clients.iam.send(
     new CreateRoleCommand({
       RoleName: roleName,
       Path: IAM_PATH,
       AssumeRolePolicyDocument: trustPolicy('ec2', '', ''),
+      PermissionsBoundary: boundaryArn(account),
       Tags: context.tags,
     }),
   );
@@ -103,4 +124,15 @@ export async function createInstanceRole(
   );
   await clients.iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: roleName, RoleName: roleName }));
   return { roleArn: role.Role?.Arn ?? '', roleName, instanceProfileName: roleName };
+}
+
+/** The caller's account, asked once per set of clients (for callers that do not pass it). */
+const accounts = new WeakMap<AwsClients, Promise<string>>();
+function accountOf(clients: AwsClients): Promise<string> {
+  let account = accounts.get(clients);
+  if (!account) {
+    account = clients.sts.send(new GetCallerIdentityCommand({})).then((identity) => identity.Account ?? '');
+    accounts.set(clients, account);
+  }
+  return account;
 }

@@ -9,7 +9,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import { CellTimeoutError, type TaskEvidence } from '../backends/backend.ts';
+import { CellTimeoutError, type TaskEvidence } from '../backends/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
 import type { AwsClients } from './clients.ts';
 

@@ -8,12 +8,15 @@ import { appendFileSync } from 'node:fs';
 import { assertLabHostReady, startDataPlaneWithProxy } from '../lab/index.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
-import { localStackControlPlane, localStackRunEnv } from './localstack-wiring.ts';
+import { localStackControlPlane } from './localstack-wiring.ts';
 import { type RunningLocalStack, startLocalStack } from './start-localstack.ts';
 
 export interface LocalStackBackend {
-  /** What the Playwright processes of the run need to reach it (see backend-target.ts). */
-  env: Record<string, string>;
+  endpoint: string;
+  /** LocalStack as the lab's instances reach it. */
+  taskEndpoint: string;
+  /** The lab proxy, for proxy cells. */
+  proxyUrl: string;
   /** Stops the data plane (hosts, namespaces) and the LocalStack container this run started. */
   close(): Promise<void>;
 }
@@ -40,7 +43,9 @@ export async function openLocalStackBackend(options: OpenLocalStackOptions): Pro
     },
   );
   return {
-    env: localStackRunEnv(localstack, attached.dataPlane, attached.proxy),
+    endpoint: localstack.endpoint,
+    taskEndpoint: attached.dataPlane.endpointForInstances,
+    proxyUrl: attached.proxy.url,
     async close() {
       await attached.stop();
       await localstack.stop();

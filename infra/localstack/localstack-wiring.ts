@@ -3,8 +3,7 @@
  * plane, and the run's Playwright processes get LocalStack's endpoint, the endpoint tasks use (LocalStack
  * as the lab's instances reach it) and the lab proxy through the environment.
  */
-import { BACKEND_ENV } from '../aws/backend-target.ts';
-import type { DataPlane, DataPlaneControlPlane, LabProxy } from '../lab/index.ts';
+import type { DataPlaneControlPlane } from '../lab/index.ts';
 import type { RunningLocalStack } from './start-localstack.ts';
 
 /**
@@ -19,17 +18,5 @@ export function localStackControlPlane(localstack: RunningLocalStack): DataPlane
     reader: localstack.credentials,
     serviceIdentity: localstack.credentials,
     stateChange: 'stop-task',
-  };
-}
-
-export function localStackRunEnv(
-  localstack: Pick<RunningLocalStack, 'endpoint'>,
-  dataPlane: Pick<DataPlane, 'endpointForInstances'>,
-  proxy: Pick<LabProxy, 'url'>,
-): Record<string, string> {
-  return {
-    [BACKEND_ENV.localstackEndpoint]: localstack.endpoint,
-    [BACKEND_ENV.taskEndpoint]: dataPlane.endpointForInstances,
-    [BACKEND_ENV.proxyUrl]: proxy.url,
   };
 }

@@ -1,9 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { BACKEND_ENV, backendTarget, DEFAULT_LOCALSTACK_ENDPOINT } from '../aws/backend-target.ts';
+import {
+  BACKEND_ENV,
+  backendRecordSchema,
+  backendTarget,
+  connect,
+  DEFAULT_LOCALSTACK_ENDPOINT,
+} from '../backends/target.ts';
 import { containerRuntimeUnavailable } from './container-runtime.ts';
 import { missingServices, missingServicesMessage } from './health.ts';
 import { COMMUNITY_IMAGE, containerSpec, localStackOptionsFromEnv, PRO_IMAGE } from './localstack-options.ts';
-import { localStackControlPlane, localStackRunEnv } from './localstack-wiring.ts';
+import { localStackControlPlane } from './localstack-wiring.ts';
 import { startFailureMessage, startLocalStack } from './start-localstack.ts';
 
 test.describe('container configuration', () => {
@@ -74,13 +80,16 @@ test.describe('endpoint wiring', () => {
     stop: async () => {},
   };
 
-  test("what run exports is what every worker reads: LocalStack for the harness, its relay for tasks, the lab's proxy", () => {
-    const env = localStackRunEnv(
-      localstack,
-      { endpointForInstances: 'http://198.18.0.1:40123' },
-      { url: 'http://198.18.0.3:3128' },
-    );
-    expect(backendTarget('localstack', 'eu-west-1', env)).toEqual({
+  test("what run records is what every worker connects to: LocalStack for the harness, its relay for tasks, the lab's proxy", () => {
+    const record = {
+      backend: 'localstack' as const,
+      region: 'eu-west-1',
+      endpoint: localstack.endpoint,
+      taskEndpoint: 'http://198.18.0.1:40123',
+      proxyUrl: 'http://198.18.0.3:3128',
+      startedLab: false,
+    };
+    expect(connect(backendRecordSchema.parse(JSON.parse(JSON.stringify(record))))).toEqual({
       target: {
         region: 'eu-west-1',
         endpoint: 'http://127.0.0.1:32771',

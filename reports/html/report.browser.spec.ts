@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
-import { runCli } from '../../cli/test-support/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import { FIXTURE_CELLS, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
 import { HOSTILE_LINE } from '../test-support/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-const BIN = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/ecs-taskrole.js', import.meta.url));
 
 /** Runs the real CLI in a child process with the test's own Node (the project's Node 22). */
 export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { runCli } from '../../../cli/test-support/run-cli.ts';
-import { isDataPlaneRunning } from '../data-plane/daemon-process.ts';
-import { readLabState } from '../lab-state.ts';
-import { findMotoPython } from './find-moto.ts';
-import { isMotoProcess } from './moto-process.ts';
+import { runCli } from '../../testing/run-cli.ts';
+import { findMotoPython } from './control-plane/find-moto.ts';
+import { isMotoProcess } from './control-plane/moto-process.ts';
+import { isDataPlaneRunning } from './data-plane/daemon-process.ts';
+import { readLabState } from './lab-state.ts';
 
 async function labNamespaces(prefix: string): Promise<string[]> {
   const { stdout } = await execa('ip', ['netns', 'list']);

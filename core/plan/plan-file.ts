@@ -1,0 +1,73 @@
+/**
+ * `--out/plan.json`: the plan, computed once (by `ecs-taskrole run`, or by the Playwright config when
+ * the runner is started directly) and read by every worker, the reporter and the exit-code logic, so all
+ * of them agree on the cells, their titles and their expectations (matrix overrides included).
+ */
+import { z } from 'zod';
+import { DIMENSIONS, type Dimension, type Dimensions } from '../matrix/dimensions.ts';
+import { INSTANCE_DIMENSIONS, type InstanceGroup } from '../matrix/instance-groups.ts';
+import { OUTCOMES } from '../outcome.ts';
+import type { Plan, PlannedCell } from './plan.ts';
+
+const dimensionValue = (dimension: Dimension) =>
+  dimension === 'rpsLimit' ? z.string() : z.enum(DIMENSIONS[dimension].values as readonly [string, ...string[]]);
+
+const dimensionsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DIMENSIONS).map((d) => [d, dimensionValue(d as Dimension)])) as Record<
+    Dimension,
+    z.ZodString
+  >,
+);
+
+const expectationSchema = z.strictObject({
+  outcome: z.enum(OUTCOMES),
+  rule: z.string(),
+  statement: z.string(),
+  source: z.string(),
+  inferred: z.boolean(),
+  chain: z.array(z.string()),
+});
+
+export const planFileSchema = z.strictObject({
+  planVersion: z.literal(1),
+  name: z.string(),
+  region: z.string(),
+  cells: z.array(z.strictObject({ id: z.string(), dimensions: dimensionsSchema, expected: expectationSchema })),
+  instanceGroups: z.array(
+    z.strictObject({
+      id: z.string(),
+      instance: z.strictObject(
+        Object.fromEntries(INSTANCE_DIMENSIONS.map((d) => [d, dimensionValue(d)])) as Record<string, z.ZodString>,
+      ),
+      cells: z.array(z.string()),
+    }),
+  ),
+});
+
+/** What a run executes: the selected cells with their expectations and the instance groups they need. */
+export interface RunPlan {
+  name: string;
+  region: string;
+  cells: PlannedCell[];
+  instanceGroups: InstanceGroup[];
+}
+
+export function planFileOf(plan: Plan, region?: string): z.infer<typeof planFileSchema> {
+  return {
+    planVersion: 1,
+    name: plan.matrix.name,
+    region: region ?? plan.matrix.region,
+    cells: plan.cells,
+    instanceGroups: plan.instanceGroups,
+  };
+}
+
+/** The validated file as the plan the run executes (the schema checks every value the types promise). */
+export function runPlanOf(file: z.infer<typeof planFileSchema>): RunPlan {
+  return {
+    name: file.name,
+    region: file.region,
+    cells: file.cells.map((cell) => ({ ...cell, dimensions: cell.dimensions as Dimensions })) as PlannedCell[],
+    instanceGroups: file.instanceGroups as InstanceGroup[],
+  };
+}

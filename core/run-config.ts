@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Where the AWS APIs live. `aws` is never implied. */
+export const BACKENDS = ['lab', 'aws', 'localstack'] as const;
+export const backendSchema = z.enum(BACKENDS);
+export type BackendName = z.infer<typeof backendSchema>;
+
+/**
+ * What one run is asked to do. `ecs-taskrole run` writes it to `--out/run-config.json` and names that
+ * file in ECS_TASKROLE_RUN_CONFIG for every Playwright process; `npx playwright test` without it gets
+ * the defaults (the default matrix on the lab), so both ways in run the same code.
+ */
+export const runConfigSchema = z.strictObject({
+  matrixFile: z.string().optional(),
+  backend: backendSchema,
+  /** Overrides the matrix's region. */
+  region: z.string().optional(),
+  outDir: z.string(),
+  /** Only the cells whose id matches this regular expression (applied once, when the plan is made). */
+  grep: z.string().optional(),
+  /** Leave provisioned resources in place (and print how to sweep them). */
+  keep: z.boolean(),
+  /** Hard limit per cell; past it the cell is TIMEOUT and the run goes on. */
+  cellTimeoutMs: z.number().positive(),
+  /** Upgrade validation: AMI id per AMI profile instead of the SSM-recommended one. */
+  amiPins: z.record(z.string(), z.string()),
+});
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
+export const DEFAULT_OUT_DIR = 'reports/out/latest';
+export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
+
+/** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
+export const REGISTRATION_TIMEOUT_MS: Record<BackendName, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };
+
+/** The files of one run in `--out`, shared by the CLI, the Playwright runner, its workers and the reporter. */
+export const RUN_FILES = {
+  config: 'run-config.json',
+  plan: 'plan.json',
+  /** Where the backend's APIs are (no secrets: later processes resolve credentials themselves). */
+  backend: 'backend.json',
+  /** What provisioning made, as the cells need it. */
+  state: 'run-state.json',
+  /** Every create, recorded before it is sent: what may exist after an interruption at any instant. */
+  journal: 'run-journal.json',
+  results: 'results.json',
+} as const;

@@ -1,0 +1,217 @@
+/**
+ * Provisioning one run: cluster, log group, roles and instance profiles, then one instance per instance
+ * group, then the waits the run's metadata and the rebooted groups need. Every create is written to the
+ * run journal before it is sent; an interruption stops new creates and waits at the next step.
+ */
+import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import type { RunPlan } from '../../core/plan/plan-file.ts';
+import type { RunMetadata } from '../../core/results/results-schema.ts';
+import { REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
+import { type ProvisionContext, ProvisioningInterrupted } from '../backends/driver.ts';
+import type { RunJournal } from '../backends/journal.ts';
+import { userDataFor } from '../user-data/user-data.ts';
+import { resolveAmis } from './amis.ts';
+import type { AwsClients } from './clients.ts';
+import { launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
+import { createInstanceRole, createTaskRoles, instanceRoleName, taskRoleName, taskRoleVariants } from './roles.ts';
+import type { AwsRunState } from './run-state.ts';
+import { resourceName, runTags } from './tags.ts';
+
+export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
+  const seconds = REGISTRATION_TIMEOUT_MS[state.backend.backend] / 1000;
+  return `container instance of ${instanceId} did not register in cluster ${state.cluster} within ${seconds} s`;
+}
+
+export async function provisionRun(
+  clients: AwsClients,
+  plan: RunPlan,
+  state: AwsRunState,
+  journal: RunJournal,
+  context: ProvisionContext,
+): Promise<{ state: AwsRunState; metadata: RunMetadata }> {
+  const { runId } = state;
+  const { signal, log, config } = context;
+  const checkpoint = () => {
+    if (signal.aborted) throw new ProvisioningInterrupted();
+  };
+  const tags = runTags(runId, new Date(state.startedAt));
+  const ecsTags = tags.map((tag) => ({ key: tag.Key, value: tag.Value }));
+  const policies = [...new Set(plan.instanceGroups.map((group) => group.instance.instanceRolePolicy))];
+  const variants = taskRoleVariants(plan.cells);
+
+  checkpoint();
+  journal.creating('cluster', state.cluster);
+  journal.creating('log-group', state.logGroup);
+  for (const variant of variants) journal.creating('role', taskRoleName(runId, variant));
+  for (const policy of policies) {
+    journal.creating('role', instanceRoleName(runId, policy));
+    journal.creating('instance-profile', instanceRoleName(runId, policy));
+  }
+  const [, , taskRoles, instanceRoles, amis] = await settleAll([
+    clients.ecs
+      .send(new CreateClusterCommand({ clusterName: state.cluster, tags: ecsTags }))
+      .then(() => journal.created('cluster', state.cluster)),
+    clients.logs
+      .send(
+        new CreateLogGroupCommand({
+          logGroupName: state.logGroup,
+          tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
+        }),
+      )
+      .then(() => journal.created('log-group', state.logGroup))
+      .then(() =>
+        clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: state.logGroup, retentionInDays: 1 })),
+      ),
+    createTaskRoles(clients, plan.cells, { runId, account: state.account, region: state.region, tags }),
+    settleAll(
+      policies.map(async (policy) => [policy, await createInstanceRole(clients, policy, { runId, tags })] as const),
+    ),
+    resolveAmis(
+      clients,
+      plan.instanceGroups.map((group) => group.instance.ami),
+      config.amiPins,
+    ),
+  ]);
+  for (const [variant, arn] of Object.entries(taskRoles)) {
+    journal.created('role', taskRoleName(runId, variant as keyof typeof taskRoles), arn);
+  }
+  for (const [, role] of instanceRoles) {
+    journal.created('role', role.roleName, role.roleArn);
+    journal.created('instance-profile', role.instanceProfileName);
+  }
+  state.taskRoles = taskRoles;
+  state.instanceRoles = Object.fromEntries(instanceRoles);
+  log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
+
+  await settleAll(
+    plan.instanceGroups.map(async (group, index) => {
+      const role = state.instanceRoles[group.instance.instanceRolePolicy];
+      const amiId = amis[group.instance.ami] ?? '';
+      if (!role) throw new Error(`no instance role for ${group.instance.instanceRolePolicy}`);
+      state.groups[group.id] = { instanceRoleArn: role.roleArn, amiId };
+      const name = resourceName(runId, group.id === 'default' ? 'default' : `g${index}`);
+      checkpoint();
+      journal.creating('instance', name);
+      const launched = await launchInstance(clients, group, {
+        amiId,
+        instanceProfileName: role.instanceProfileName,
+        userData: userDataFor(group, { cluster: state.cluster, proxyUrl: context.connection.proxyUrl }),
+        tags,
+        name,
+      });
+      journal.created('instance', name, launched.instanceId);
+      state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };
+    }),
+  );
+  checkpoint();
+  const metadataAmis = await awaitRegistrations(clients, plan, state, context);
+  const metadata: RunMetadata = {
+    runId,
+    backend: config.backend,
+    region: state.region,
+    matrixName: plan.name,
+    startedAt: state.startedAt,
+    toolVersion: process.env.npm_package_version ?? '0.0.0',
+    amis: metadataAmis,
+  };
+  return { state, metadata };
+}
+
+/**
+ * Provisioning waits for what it needs (one agent per AMI for the run's metadata, the instances it must
+ * reboot); each cell waits for its own instance, so one that never registers holds up only its cells.
+ */
+async function awaitRegistrations(
+  clients: AwsClients,
+  plan: RunPlan,
+  state: AwsRunState,
+  { config, signal, log }: ProvisionContext,
+): Promise<RunMetadata['amis']> {
+  const instanceIds = Object.values(state.groups).flatMap((group) => (group.instanceId ? [group.instanceId] : []));
+  log(`${instanceIds.length} instances launched; waiting for their agents to register`);
+  const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
+  const deadline = Date.now() + timeoutMs;
+  state.registrationDeadline = new Date(deadline).toISOString();
+  const amiOf = new Map(Object.values(state.groups).map((group) => [group.instanceId, group.amiId]));
+  const amiIds = new Set(amiOf.values());
+  const registrations = await unlessAborted(
+    signal,
+    waitForRegistrations(clients, state.cluster, instanceIds, {
+      deadline,
+      enough: (registered) => new Set([...registered.keys()].map((id) => amiOf.get(id))).size === amiIds.size,
+    }),
+  );
+  await Promise.all(
+    plan.instanceGroups
+      .filter((group) => group.instance.hostRules === 'not-saved-rebooted')
+      .map(async (group) => {
+        const groupState = state.groups[group.id];
+        const instanceId = groupState?.instanceId;
+        if (!groupState || !instanceId) return;
+        const registered =
+          registrations.get(instanceId) ??
+          (await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }))).get(
+            instanceId,
+          );
+        // Its cells must run after the reboot: without a registration there is nothing to reboot.
+        if (!registered) {
+          groupState.notRegistered = notRegisteredReason(instanceId, state);
+          return;
+        }
+        if (signal.aborted) throw new ProvisioningInterrupted();
+        log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
+        const back = await unlessAborted(
+          signal,
+          rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs }),
+        );
+        if (back) registrations.set(instanceId, back);
+        else groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
+      }),
+  );
+  const metadataAmis: RunMetadata['amis'] = {};
+  for (const group of plan.instanceGroups) {
+    const groupState = state.groups[group.id];
+    if (!groupState?.instanceId) continue;
+    const registration = registrations.get(groupState.instanceId);
+    if (registration) {
+      groupState.containerInstanceArn = registration.containerInstanceArn;
+      metadataAmis[group.instance.ami] = {
+        imageId: groupState.amiId ?? '',
+        ...(registration.agentVersion ? { agentVersion: registration.agentVersion } : {}),
+      };
+    } else {
+      metadataAmis[group.instance.ami] ??= { imageId: groupState.amiId ?? '' };
+    }
+  }
+  log(
+    `${registrations.size}/${instanceIds.length} container instances registered so far; ` +
+      `each cell waits for its own until ${state.registrationDeadline}`,
+  );
+  return metadataAmis;
+}
+
+/** A wait that ends at once when the run is interrupted (the polling it abandons ends with its deadline). */
+function unlessAborted<T>(signal: AbortSignal, wait: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ProvisioningInterrupted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ProvisioningInterrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Promise.all that waits for every create to answer before it fails: teardown must not start while a
+ * create it cannot see yet is still in flight.
+ */
+async function settleAll<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { backendRecordSchema } from '../backends/target.ts';
+
+const groupStateSchema = z.strictObject({
+  instanceId: z.string().optional(),
+  amiId: z.string().optional(),
+  instanceRoleArn: z.string(),
+  containerInstanceArn: z.string().optional(),
+  notRegistered: z.string().optional(),
+});
+export type GroupState = z.infer<typeof groupStateSchema>;
+
+const instanceRoleSchema = z.strictObject({
+  roleArn: z.string(),
+  roleName: z.string(),
+  instanceProfileName: z.string(),
+});
+
+/** What provisioning made, as the cell workers need it (plain JSON in `--out/run-state.json`). */
+export const awsRunStateSchema = z.strictObject({
+  runId: z.string(),
+  /** Where the APIs are: the workers connect from this record (it holds no secret). */
+  backend: backendRecordSchema,
+  region: z.string(),
+  account: z.string(),
+  cluster: z.string(),
+  logGroup: z.string(),
+  startedAt: z.string(),
+  /** Task role ARN by variant (`<trust>.<taskRolePolicy>`). */
+  taskRoles: z.record(z.string(), z.string()),
+  /** Instance role by `instanceRolePolicy`. */
+  instanceRoles: z.record(z.string(), instanceRoleSchema),
+  groups: z.record(z.string(), groupStateSchema),
+  /** Until when a cell waits for its instance's agent to register (ISO time). */
+  registrationDeadline: z.string().optional(),
+});
+export type AwsRunState = z.infer<typeof awsRunStateSchema>;

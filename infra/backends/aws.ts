@@ -1,0 +1,8 @@
+/** AWS itself: the standard credential chain; nothing to start or stop. */
+import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
+import { type BackendRecord, connect } from './target.ts';
+
+export async function open(options: OpenOptions): Promise<OpenedBackend> {
+  const record: BackendRecord = { backend: 'aws', region: options.region, startedLab: false };
+  return { record, connection: connect(record), close: async () => {} };
+}

@@ -1,0 +1,19 @@
+import type { BackendRecord, Connection } from './target.ts';
+
+export interface OpenOptions {
+  region: string;
+  /** The run's output directory (the LocalStack backend writes its data plane's log there). */
+  outDir: string;
+  log: (line: string) => void;
+}
+
+/**
+ * A backend open for one run: its record (written to `--out/backend.json` for the run's other processes),
+ * a connection for this process, and `close`, which undoes what `open` started (and nothing else: a lab
+ * this run did not start stays up).
+ */
+export interface OpenedBackend {
+  record: BackendRecord;
+  connection: Connection;
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+/**
+ * The run's lifecycle, owned in one place: open the backend, provision (journaled), run the cells, tear
+ * down from the journal, close the backend. `ecs-taskrole run` drives all of it in its own process, so
+ * an interruption at any instant still reaches the teardown; `npx playwright test` alone uses the same
+ * steps from its setup and teardown projects (suites/).
+ */
+import { BadInputError, InfrastructureError } from '../core/errors.ts';
+import type { RunPlan } from '../core/plan/plan-file.ts';
+import type { RunConfig } from '../core/run-config.ts';
+import { ProvisioningInterrupted, type TeardownReport } from '../infra/backends/driver.ts';
+import {
+  backendRecordSchema,
+  closeRecorded,
+  connect,
+  type OpenedBackend,
+  openBackend,
+} from '../infra/backends/index.ts';
+import { RunJournal } from '../infra/backends/journal.ts';
+import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
+import { driverFor } from './drivers.ts';
+import type { Interruptions } from './interruptions.ts';
+import { runFile } from './run-config.ts';
+import { type RunStateFile, writeRunState } from './run-state.ts';
+
+export type Log = (line: string) => void;
+
+/** Opens the backend and records it in `--out/backend.json` for the run's other processes. */
+export async function openRunBackend(config: RunConfig, plan: RunPlan, log: Log): Promise<OpenedBackend> {
+  const backend = await openBackend(config.backend, { region: plan.region, outDir: config.outDir, log });
+  writeJsonFile(runFile(config, 'backend'), backend.record);
+  return backend;
+}
+
+/** Provisions what the plan needs; every create is in `--out/run-journal.json` before it is sent. */
+export async function provision(
+  config: RunConfig,
+  plan: RunPlan,
+  backend: OpenedBackend,
+  owner: RunStateFile['owner'],
+  signal: AbortSignal,
+  log: Log,
+): Promise<void> {
+  log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
+  const { state, metadata } = await driverFor(config.backend).provision(plan, {
+    config,
+    connection: backend.connection,
+    journalFile: runFile(config, 'journal'),
+    backend: backend.record,
+    signal,
+    log,
+  });
+  writeRunState(config, { runId: metadata.runId, owner, metadata: { ...metadata }, state });
+}
+
+/**
+ * Deletes everything the journal lists, then the run's tag (the safety net). Safe to repeat: a finished
+ * teardown leaves nothing pending, and a resource already gone counts as deleted.
+ */
+export async function tearDown(config: RunConfig, log: Log): Promise<TeardownReport | undefined> {
+  const journal = RunJournal.read(runFile(config, 'journal'));
+  if (!journal) return undefined;
+  return driverFor(config.backend).teardown(journal, connect(journal.backend), log);
+}
+
+/** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */
+export async function closeRecordedBackend(config: RunConfig): Promise<void> {
+  const record = readJsonFileIfExists(runFile(config, 'backend'), backendRecordSchema);
+  if (record) await closeRecorded(record);
+}
+
+export interface RunOutcome {
+  interrupted?: string;
+  /** Playwright's exit code, when the cells ran. */
+  cellsExitCode?: number;
+  teardown?: TeardownReport;
+}
+
+/**
+ * The whole run in this process. `runCells` starts the cells (Playwright) and resolves with its exit code.
+ * Whatever happens — a failure, a signal at any step — the teardown runs and the backend is closed
+ * before this returns (unless `--keep`); a failure is rethrown after that.
+ */
+export async function executeRun(
+  config: RunConfig,
+  plan: RunPlan,
+  interruptions: Interruptions,
+  runCells: () => Promise<number>,
+  log: Log,
+): Promise<RunOutcome> {
+  const outcome: RunOutcome = {};
+  let backend: OpenedBackend | undefined;
+  let failure: unknown;
+  let step = 'opening the backend';
+  try {
+    backend = await openRunBackend(config, plan, log);
+    step = 'provisioning';
+    if (!interruptions.signal.aborted) {
+      await provision(config, plan, backend, 'cli', interruptions.signal, log);
+    }
+    step = 'running the cells';
+    if (!interruptions.signal.aborted) outcome.cellsExitCode = await runCells();
+  } catch (error) {
+    if (!(error instanceof ProvisioningInterrupted)) failure = asInfrastructureError(step, error);
+  }
+  if (config.keep) {
+    log('--keep: resources left in place; remove them with ecs-taskrole sweep --run <run id>');
+    // A kept lab stays up with them; LocalStack lives in this process and cannot.
+    if (config.backend === 'localstack') await backend?.close();
+  } else {
+    try {
+      outcome.teardown = await tearDown(config, log);
+    } catch (error) {
+      failure ??= asInfrastructureError('tearing down', error);
+    }
+    try {
+      await backend?.close();
+    } catch (error) {
+      failure ??= asInfrastructureError('closing the backend', error);
+    }
+  }
+  const interrupted = interruptions.received();
+  if (interrupted) outcome.interrupted = interrupted;
+  if (failure && !interrupted) throw failure;
+  return outcome;
+}
+
+/** A failure of an AWS call or of the lab is an infrastructure failure (exit 3), named by its step. */
+function asInfrastructureError(step: string, error: unknown): unknown {
+  if (error instanceof BadInputError || error instanceof InfrastructureError) return error;
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  const message = error instanceof Error ? error.message : String(error);
+  return new InfrastructureError(`${step} failed: ${name}${message}`, { cause: error });
+}
