@@ -9,15 +9,6 @@
 export { findMotoPython } from './control-plane/find-moto.ts';
 // The lab's identities (IAM users with access keys) and how an SDK client signs as one.
 export { credentialsOf, type LabIdentities, type LabIdentity } from './control-plane/identities.ts';
-// Lifecycle: `lab up`, `lab down`, `lab status`.
-export {
-  LAB_REGION,
-  type LabStatus,
-  type LabUpOptions,
-  labDown,
-  labStatus,
-  labUp,
-} from './control-plane/lab-lifecycle.ts';
 // For specs: whether a recorded moto pid is still the lab's moto.
 export { isMotoProcess } from './control-plane/moto-process.ts';
 // The control plane's task push, as a client of ECS uses it (the lab's stand-in for ACS).
@@ -41,5 +32,14 @@ export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
 export { assertLabHostReady, labSkipReason } from './data-plane/network/preflight.ts';
 export type { LabProxy } from './data-plane/proxy/lab-proxy.ts';
+// Lifecycle: `lab up`, `lab down`, `lab status`.
+export {
+  LAB_REGION,
+  type LabStatus,
+  type LabUpOptions,
+  labDown,
+  labStatus,
+  labUp,
+} from './lab-lifecycle.ts';
 // The state file `lab up` writes (endpoint, pids, identities), and where it lives.
 export { type LabState, labDir, readLabState } from './lab-state.ts';

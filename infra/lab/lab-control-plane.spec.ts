@@ -26,11 +26,11 @@ import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCom
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
-import { createClients, destroyClients } from '../../aws/clients.ts';
-import { EcsBackend } from '../data-plane/agent/ecs-backend.ts';
-import type { LabState } from '../lab-state.ts';
-import { credentialsOf, type LabIdentity } from './identities.ts';
+import { createClients, destroyClients } from '../aws/clients.ts';
+import { credentialsOf, type LabIdentity } from './control-plane/identities.ts';
+import { EcsBackend } from './data-plane/agent/ecs-backend.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';
+import type { LabState } from './lab-state.ts';
 
 /**
  * The lab's control plane (moto + moto_lab.py) driven as the harness, the ECS service, EC2 and the ECS agent

@@ -1,5 +1,5 @@
 /**
- * The data plane end to end (startDataPlane in ../../index.ts) against the lab's control plane (`lab up`
+ * The data plane end to end (startDataPlane in data-plane/index.ts) against the lab's control plane (`lab up`
  * in a private state directory): an instance the harness launches with the run tag boots (host simulator,
  * user data, ecs-init, lab agent), registers, runs the baseline task in bridge and host mode, and is
  * removed when terminated.
@@ -28,9 +28,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
-import { credentialsOf } from '../../../control-plane/identities.ts';
-import { labDown, labUp } from '../../../control-plane/lab-lifecycle.ts';
-import { type DataPlane, RUN_TAG_KEY, startDataPlane } from '../../index.ts';
+import { credentialsOf } from './control-plane/identities.ts';
+import { type DataPlane, labControlPlane, RUN_TAG_KEY, startDataPlane } from './data-plane/index.ts';
+import { labDown, labUp } from './lab-lifecycle.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
@@ -109,7 +109,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     const ami = await new SSMClient(aws).send(
       new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
     );
-    dataPlane = await startDataPlane({ controlPlane: { labStateDir: stateDir }, log: (line) => lines.push(line) });
+    dataPlane = await startDataPlane({ controlPlane: labControlPlane(lab), log: (line) => lines.push(line) });
     const launched = await new EC2Client(aws).send(
       new RunInstancesCommand({
         ImageId: ami.Parameter?.Value,

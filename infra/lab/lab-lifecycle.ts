@@ -1,25 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { findMotoPython } from './control-plane/find-moto.ts';
+import { isMotoProcess, startMoto, stopMoto } from './control-plane/moto-process.ts';
 import {
   isDataPlaneRunning,
   startDataPlaneDaemon,
   stopDataPlaneDaemon,
   stopUnrecordedDataPlane,
-} from '../data-plane/daemon-process.ts';
-import { assertLabHostReady } from '../data-plane/network/preflight.ts';
+} from './data-plane/daemon-process.ts';
+import { assertLabHostReady } from './data-plane/network/preflight.ts';
 import {
   type LabState,
   labDir,
+  labLogPath,
+  labPidPath,
   labStatePath,
   readLabPid,
   readLabState,
   removeLabState,
   writeLabState,
-} from '../lab-state.ts';
-import { findMotoPython } from './find-moto.ts';
-import { isMotoProcess, startMoto, stopMoto } from './moto-process.ts';
+} from './lab-state.ts';
 
 export const LAB_REGION = 'us-west-2';
+
+/** The data-plane daemon's output and pid, beside the lab state (removed with it). */
+const dataPlaneFiles = (dir: string) => ({ log: join(dir, 'data-plane.log'), pid: labPidPath(dir, 'data-plane') });
 
 export type LabStatus =
   | { state: 'stopped'; statePath: string }
@@ -69,14 +74,17 @@ export async function labUp(
   const existing = readLabState(dir);
   if (status.state === 'running' && existing) {
     if (!options.dataPlane || existing.dataPlane) return { lab: existing, reused: true, statePath: status.statePath };
-    const lab = { ...existing, dataPlane: await startDataPlaneDaemon(dir, join(dir, 'data-plane.log')) };
+    const lab = { ...existing, dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir)) };
     writeLabState(lab, dir);
     return { lab, reused: true, statePath: status.statePath };
   }
   if (status.state === 'stale') await labDown(dir);
   const python = await findMotoPython();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, dir);
+  const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, dir, {
+    log: labLogPath(dir),
+    pid: labPidPath(dir, 'moto'),
+  });
   let lab: LabState = {
     endpoint,
     region: LAB_REGION,
@@ -88,7 +96,7 @@ export async function labUp(
   writeLabState(lab, dir);
   if (options.dataPlane) {
     try {
-      lab = { ...lab, dataPlane: await startDataPlaneDaemon(dir, join(dir, 'data-plane.log')) };
+      lab = { ...lab, dataPlane: await startDataPlaneDaemon(lab, dataPlaneFiles(dir)) };
     } catch (error) {
       await labDown(dir);
       throw error;

@@ -10,8 +10,7 @@ import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InfrastructureError } from '../../../core/errors.ts';
-import { isLabProcess, stopLabProcess } from '../lab-process.ts';
-import { labLogPath, labPidPath } from '../lab-state.ts';
+import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -20,14 +19,16 @@ const MOTO_LAB = fileURLToPath(new URL('./moto_lab.py', import.meta.url));
 /**
  * Starts moto's server with the lab's fixes (moto_lab.py) detached on a free loopback port (it outlives the
  * CLI that started it; `lab down` stops it by pid), with AWS managed policies loaded, ECS tasks left where
- * the agent puts them, the lab's identities created and IAM enforcement switched on.
+ * the agent puts them, the lab's identities created and IAM enforcement switched on. Its output goes to
+ * `files.log`; its pid is written to `files.pid` as soon as it exists.
  */
 export async function startMoto(
   python: string,
   region: string,
   labDir: string,
+  files: { log: string; pid: string },
 ): Promise<{ endpoint: string; pid: number; identities: LabIdentities }> {
-  const logFile = labLogPath(labDir);
+  const logFile = files.log;
   const port = await freeLoopbackPort();
   const log = openSync(logFile, 'a', 0o600);
   // A daemon: detached, its output in the lab's log file, outliving this process.
@@ -47,7 +48,7 @@ export async function startMoto(
   const pid = child.pid;
   if (pid === undefined) throw new InfrastructureError(`could not start ${python} ${MOTO_LAB}: ${startupErrors()}`);
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
-  writeFileSync(labPidPath(labDir, 'moto'), String(pid), { mode: 0o600 });
+  writeFileSync(files.pid, String(pid), { mode: 0o600 });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(endpoint, pid, startupErrors);

@@ -2,10 +2,10 @@ import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InfrastructureError } from '../../../core/errors.ts';
-import { isLabProcess, stopLabProcess } from '../lab-process.ts';
-import { labPidPath } from '../lab-state.ts';
+import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { cleanupLab } from './cleanup.ts';
-import type { DaemonMessage } from './daemon.ts';
+import type { DaemonMessage, DaemonStart } from './daemon.ts';
+import type { LabControlPlane } from './index.ts';
 
 const DAEMON = fileURLToPath(new URL('./daemon.ts', import.meta.url));
 const DAEMON_MARKER = 'data-plane/daemon.ts';
@@ -22,14 +22,27 @@ export interface DataPlaneDaemon {
   proxyUrl: string;
 }
 
-/** Starts the data plane detached (it outlives `lab up`); resolves once its network is up. */
-export async function startDataPlaneDaemon(labStateDir: string, logFile: string): Promise<DataPlaneDaemon> {
+/**
+ * Starts the data plane detached (it outlives `lab up`) on the lab's control plane; resolves once its
+ * network is up. Its output goes to `files.log`; its pid is written to `files.pid` as soon as it exists.
+ */
+export async function startDataPlaneDaemon(
+  controlPlane: LabControlPlane,
+  files: { log: string; pid: string },
+): Promise<DataPlaneDaemon> {
+  const logFile = files.log;
   const log = openSync(logFile, 'a', 0o600);
-  const child = fork(DAEMON, [labStateDir], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
+  const child = fork(DAEMON, [], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
   closeSync(log);
   const pid = child.pid;
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
-  if (pid !== undefined) writeFileSync(labPidPath(labStateDir, 'data-plane'), String(pid), { mode: 0o600 });
+  if (pid !== undefined) writeFileSync(files.pid, String(pid), { mode: 0o600 });
+  // Over IPC, not argv: the identities' keys must not show in the process list. Only the ones it uses.
+  const { endpoint, region, identities } = controlPlane;
+  const { dataPlane, ecsService, ec2Service } = identities;
+  child.send({
+    controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
+  } satisfies DaemonStart);
   try {
     const message = await new Promise<DaemonMessage>((resolve, reject) => {
       const timer = setTimeout(

@@ -2,22 +2,28 @@
  * The data plane as a background process of the lab (`lab up` starts it, `lab down` stops it): boots a
  * simulated host for every instance the harness launches on the control plane until SIGTERM/SIGINT.
  *
- *     node daemon.ts <lab state dir>
+ *     node daemon.ts   (forked with an IPC channel)
  *
- * Tells its parent over IPC when it is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
+ * Its parent sends the lab's control plane first (`{ controlPlane }`); the daemon tells it over IPC when it
+ * is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
  */
 import { startDataPlaneWithProxy } from './data-plane-with-proxy.ts';
+import { type LabControlPlane, labControlPlane } from './index.ts';
+
+export interface DaemonStart {
+  controlPlane: LabControlPlane;
+}
 
 export type DaemonMessage =
   | { ready: true; prefix: string; endpointForInstances: string; proxyUrl: string }
   | { ready: false; error: string };
 
-const labStateDir = process.argv[2];
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 const tell = (message: DaemonMessage) => process.send?.(message);
 
 try {
-  const running = await startDataPlaneWithProxy({ controlPlane: { labStateDir }, log });
+  const start = await new Promise<DaemonStart>((resolve) => process.once('message', (m) => resolve(m as DaemonStart)));
+  const running = await startDataPlaneWithProxy({ controlPlane: labControlPlane(start.controlPlane), log });
   const { dataPlane, proxy } = running;
   let stopping = false;
   const stop = async (signal: string) => {

@@ -8,11 +8,9 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { InfrastructureError } from '../../../core/errors.ts';
-import { credentialsOf } from '../control-plane/identities.ts';
+import { credentialsOf, type LabIdentities } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';
-import { labStatePath, readLabState } from '../lab-state.ts';
 import type { AgentEvent } from './agent/agent.ts';
 import type { RoleCredentials } from './agent/credentials/credentials-store.ts';
 import { RoleNotAssumableError, type StateChangeMode } from './agent/ecs-backend.ts';
@@ -60,8 +58,8 @@ export interface DataPlaneControlPlane {
 }
 
 export interface DataPlaneOptions {
-  /** The control plane's pieces, or the lab state directory `lab up` wrote (default: the lab's). */
-  controlPlane: DataPlaneControlPlane | { labStateDir?: string };
+  /** The control plane's pieces (`labControlPlane` for the lab's own). */
+  controlPlane: DataPlaneControlPlane;
   /** How often the instance list is read (ms). */
   pollIntervalMs?: number;
   network?: LabNetworkOptions;
@@ -84,17 +82,18 @@ export interface DataPlane {
 
 const IMDS_CREDENTIALS_EARLY_REFRESH_MS = 15 * 60_000;
 
+/** What the data plane needs to know of the lab's control plane (`lab up` has it in its state). */
+export interface LabControlPlane {
+  endpoint: string;
+  region: string;
+  identities: Pick<LabIdentities, 'dataPlane' | 'ecsService' | 'ec2Service'>;
+}
+
 /**
- * The control plane `lab up` started, from its state file: its endpoint and the lab's identities. Task and
- * instance roles are assumed by the lab's service users, so moto_lab.py enforces their trust policies.
+ * The control plane `lab up` started: its endpoint and the lab's identities. Task and instance roles are
+ * assumed by the lab's service users, so moto_lab.py enforces their trust policies.
  */
-export function controlPlaneFromLabState(labStateDir?: string): DataPlaneControlPlane {
-  const state = readLabState(labStateDir);
-  if (!state) {
-    throw new InfrastructureError(
-      `no lab control plane state in ${labStatePath(labStateDir)}; run \`ecs-taskrole lab up\` first`,
-    );
-  }
+export function labControlPlane(state: LabControlPlane): DataPlaneControlPlane {
   const { dataPlane, ecsService, ec2Service } = state.identities;
   const stsAs = (identity: typeof ecsService) =>
     stsAssumeRole(
@@ -119,10 +118,7 @@ export function controlPlaneFromLabState(labStateDir?: string): DataPlaneControl
 }
 
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
-  const controlPlane =
-    'endpoint' in options.controlPlane
-      ? options.controlPlane
-      : controlPlaneFromLabState(options.controlPlane.labStateDir);
+  const controlPlane = options.controlPlane;
   const log = options.log ?? (() => {});
   await ensureClients(log);
   const aws = { endpoint: controlPlane.endpoint, region: controlPlane.region, maxAttempts: 2 };
