@@ -117,3 +117,21 @@ test("no import cycle between infra/lab's parts (root files, control-plane, data
   const rings = cycles(partEdges(importGraph(sourceFiles('infra/lab')), labPartOf));
   expect(describeRings(rings)).toEqual([]);
 });
+
+/** Top-level folders (core, infra, reports, run, suites, cli, bench); root files are the entry points. */
+export function topLevelPartOf(file: string): string | undefined {
+  return file.includes('/') ? file.slice(0, file.indexOf('/')) : undefined;
+}
+
+test('no import cycle between top-level folders', () => {
+  const rings = cycles(partEdges(importGraph(), topLevelPartOf));
+  expect(describeRings(rings)).toEqual([]);
+});
+
+test('core imports nothing outside core (the pure model: matrix, rules, classifier, plan, results schema)', () => {
+  const graph = importGraph(sourceFiles('core'));
+  const outside = [...graph].flatMap(([file, targets]) =>
+    targets.filter((target) => !target.startsWith('core/')).map((target) => `${file} → ${target}`),
+  );
+  expect(outside).toEqual([]);
+});
