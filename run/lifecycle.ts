@@ -73,12 +73,14 @@ export interface RunOutcome {
   /** Playwright's exit code, when the cells ran. */
   cellsExitCode?: number;
   teardown?: TeardownReport;
+  /** What failed (an infrastructure error), after the teardown ran. Not set when the run was interrupted. */
+  failure?: unknown;
 }
 
 /**
  * The whole run in this process. `runCells` starts the cells (Playwright) and resolves with its exit code.
  * Whatever happens — a failure, a signal at any step — the teardown runs and the backend is closed
- * before this returns (unless `--keep`); a failure is rethrown after that.
+ * before this returns (unless `--keep`); a failure is returned with what the teardown did.
  */
 export async function executeRun(
   config: RunConfig,
@@ -120,7 +122,7 @@ export async function executeRun(
   }
   const interrupted = interruptions.received();
   if (interrupted) outcome.interrupted = interrupted;
-  if (failure && !interrupted) throw failure;
+  if (failure && !interrupted) outcome.failure = failure;
   return outcome;
 }
 

@@ -1,75 +1,139 @@
 /**
- * A lab run killed at random points (SIGINT, as Ctrl-C sends to the whole process group, and SIGKILL of
- * that group, as a cancelled CI job): afterwards `sweep` leaves no tagged resource and no instance, and
- * `lab down` no namespace or process.
+ * A lab run interrupted at deterministic points of its lifecycle — while provisioning waits for its
+ * instance (an instance is in the journal) and while the cells run (results.json exists) — by SIGINT to its
+ * process group (Ctrl-C) or SIGTERM to the `run` process alone. The run tears down by itself: exit 130,
+ * a line saying what it deleted, no tagged resource left; a lab it started is stopped (no process, no
+ * namespace), a lab it found running stays up. SIGKILL cannot be handled: the journal it leaves lets
+ * `sweep --run ID` finish the job.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { isDataPlaneRunning, isMotoProcess, labSkipReason, readLabState } from '../../infra/lab/index.ts';
+import { RunJournal } from '../../infra/backends/journal.ts';
+import { labSkipReason, readLabState } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));
-// The plain-AMI cell's client retries an unreachable endpoint for ~19 s: the run outlasts every kill point.
-const CELLS = '^(baseline|network=host|client=sdk-js-v3|ami=al2023-plain,hostRules=none)$';
+// The plain-AMI cell's client retries an unreachable endpoint for ~19 s: the cells are still running when
+// the signal arrives.
+const CELLS = '^(baseline|ami=al2023-plain,hostRules=none)$';
+
+type Phase = 'provisioning' | 'cells';
+const CASES: { phase: Phase; signal: 'SIGINT' | 'SIGTERM'; labStartedByRun: boolean }[] = [
+  { phase: 'provisioning', signal: 'SIGINT', labStartedByRun: true },
+  { phase: 'cells', signal: 'SIGTERM', labStartedByRun: true },
+  { phase: 'provisioning', signal: 'SIGTERM', labStartedByRun: false },
+  { phase: 'cells', signal: 'SIGINT', labStartedByRun: false },
+];
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
-for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-  test(`a run stopped by ${signal} at a random point leaves nothing after sweep and lab down`, async () => {
+for (const { phase, signal, labStartedByRun } of CASES) {
+  const lab = labStartedByRun ? 'a lab the run started is stopped' : 'a lab it found running stays up';
+  test(`${signal} during ${phase}: the run tears down by itself, exit 130; ${lab}`, async () => {
     test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
     const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
     const labDir = join(dir, 'lab');
+    const out = join(dir, 'out');
     const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
     try {
-      // Somewhere between lab start-up, provisioning and the cells (the run takes ~30 s here).
-      const after = 2_000 + Math.floor(Math.random() * 12_000);
-      test.info().annotations.push({ type: 'killed after', description: `${after} ms` });
-      const run = spawn(process.execPath, [BIN, 'run', '--grep', CELLS, '--out', join(dir, 'out')], {
-        env,
-        detached: true,
-        stdio: 'ignore',
-      });
-      const exited = new Promise((resolve) => run.once('exit', resolve));
-      await sleep(after);
-      if (run.pid) process.kill(-run.pid, signal);
-      await exited;
-      await sleep(1_000);
-      const sweep = await runCli(['sweep', '--older-than', '0s'], { env });
-      expect(sweep.exitCode, sweep.stderr).toBe(0);
-      const lab = readLabState(labDir);
-      if (lab?.dataPlane) {
-        const again = await runCli(['sweep', '--older-than', '0s', '--dry-run'], { env });
-        expect(again.stdout).toContain('0 resource(s) to delete');
-        // Terminated instances are shut down by the data plane: no instance namespace stays.
-        await expect
-          .poll(() => namespaces(`${lab.dataPlane?.prefix}-i-`), { timeout: 20_000 })
-          .toEqual([])
-          .catch(async (error: unknown) => {
-            // What the data plane did with the terminated instances is the evidence for the next engineer.
-            await test.info().attach('data-plane.log', { path: join(labDir, 'data-plane.log') });
-            throw error;
-          });
-      }
-      expect((await runCli(['lab', 'down'], { env })).exitCode).toBe(0);
-      expect(await processesOf(labDir)).toEqual([]);
-      if (lab) {
-        expect(isMotoProcess(lab.motoPid)).toBe(false);
-        if (lab.dataPlane) {
-          expect(isDataPlaneRunning(lab.dataPlane)).toBe(false);
-          expect(await namespaces(lab.dataPlane.prefix)).toEqual([]);
-        }
+      if (!labStartedByRun) expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
+      const run = startRun(out, env);
+      await reached(phase, out, run.exited);
+      const prefix = readLabState(labDir)?.dataPlane?.prefix ?? 'no-data-plane';
+      if (signal === 'SIGINT' && run.child.pid) process.kill(-run.child.pid, 'SIGINT');
+      else run.child.kill('SIGTERM');
+      const { code, stdout, stderr } = await run.exited;
+
+      expect(code, stderr).toBe(130);
+      expect(stdout).toMatch(/teardown: deleted [1-9]\d* resource\(s\) of run \S+, nothing left/);
+      expect(stderr).toContain(`interrupted (${signal})`);
+      if (labStartedByRun) {
+        await expectNothingLeft(labDir, prefix);
+      } else {
+        const status = await runCli(['lab', 'status', '--json'], { env });
+        expect(JSON.parse(status.stdout).state).toBe('running');
+        const sweep = await runCli(['sweep', '--dry-run', '--older-than', '0s'], { env });
+        expect(sweep.stdout).toContain('0 resource(s) to delete');
+        await expect.poll(() => namespaces(`${prefix}-i-`), { timeout: 20_000 }).toEqual([]);
       }
     } finally {
       await runCli(['lab', 'down'], { env });
       await rm(dir, { recursive: true, force: true });
     }
   });
+}
+
+test('after SIGKILL of the whole run, its journal names the run and sweep --run finishes the teardown', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
+  const labDir = join(dir, 'lab');
+  const out = join(dir, 'out');
+  const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
+  try {
+    const run = startRun(out, env);
+    await reached('cells', out, run.exited);
+    const prefix = readLabState(labDir)?.dataPlane?.prefix ?? 'no-data-plane';
+    if (run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
+    await run.exited;
+    const journal = RunJournal.read(join(out, 'run-journal.json'));
+    expect(journal?.pending().map((entry) => entry.kind)).toContain('instance');
+    const sweep = await runCli(['sweep', '--run', journal?.runId ?? ''], { env });
+    expect(sweep.exitCode, sweep.stderr).toBe(0);
+    const again = await runCli(['sweep', '--dry-run', '--run', journal?.runId ?? ''], { env });
+    expect(again.stdout).toContain('0 resource(s) to delete');
+    expect((await runCli(['lab', 'down'], { env })).exitCode).toBe(0);
+    await expectNothingLeft(labDir, prefix);
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+function startRun(out: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, 'run', '--grep', CELLS, '--out', out], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, exited };
+}
+
+/** Provisioning: an instance is journaled (the run waits for its agent). Cells: the reporter wrote results.json. */
+async function reached(phase: Phase, out: string, exited: Promise<{ stderr: string }>): Promise<void> {
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+  });
+  const isThere = () => {
+    if (phase === 'cells') return existsSync(join(out, 'results.json'));
+    const journal = existsSync(join(out, 'run-journal.json')) && RunJournal.read(join(out, 'run-journal.json'));
+    return !!journal && journal.pending().some((entry) => entry.kind === 'instance' && entry.id);
+  };
+  await expect.poll(() => (ended ? 'ended' : isThere()), { timeout: 120_000, intervals: [20] }).toBe(true);
+}
+
+/** No state, no process naming the lab's directory, no namespace of its network (other specs' labs may run). */
+async function expectNothingLeft(labDir: string, prefix: string): Promise<void> {
+  expect(readLabState(labDir)).toBeUndefined();
+  await expect.poll(() => processesOf(labDir), { timeout: 10_000 }).toEqual([]);
+  expect(await namespaces(prefix)).toEqual([]);
 }
 
 /** Lab processes name their lab directory on their command line. */

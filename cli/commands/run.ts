@@ -108,6 +108,7 @@ async function report(config: RunConfig, plan: RunPlan, options: RunOptions, out
       );
     }
   }
+  if (outcome.failure) throw outcome.failure;
   const resultsFile = runFile(config, 'results');
   const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
   if (results) process.stdout.write(formatRunSummary(results, join(config.outDir, 'report.html')));
