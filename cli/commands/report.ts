@@ -1,6 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/safe-text.ts';
 import { loadAllResults } from '../../reports/results/load-all.ts';
+import { prepareOutDir, writingInto } from '../../reports/results/out-dir.ts';
 import { writeRenderedReports } from '../../reports/write-reports.ts';
 
 export function registerReport(program: Command): void {
@@ -16,10 +18,11 @@ export function registerReport(program: Command): void {
       const newest = runs.at(-1);
       if (!newest) return;
       const outDir = resolve(options.out ?? dirname(files.at(-1) as string));
-      const written = writeRenderedReports(outDir, newest, runs);
+      prepareOutDir(outDir);
+      const written = writingInto(outDir, () => writeRenderedReports(outDir, newest, runs));
       const history = runs.length > 1 ? ` (history of ${runs.length} runs)` : '';
       process.stdout.write(
-        `report:  ${written.html}${history}\njunit:   ${written.junit}\nsummary: ${written.summary}\n`,
+        terminalText(`report:  ${written.html}${history}\njunit:   ${written.junit}\nsummary: ${written.summary}\n`),
       );
     });
 }

@@ -15,8 +15,12 @@ test.describe('each cell is classified', () => {
     expect(kindOf(baseline('ENDPOINT_ERROR'), baseline('TASK_ROLE'))).toBe('fix'));
   test('deviated differently → changed', () =>
     expect(kindOf(baseline('ENDPOINT_ERROR'), baseline('NO_CREDENTIALS'))).toBe('changed'));
-  test('as expected, now an infrastructure error → changed, not a regression', () =>
-    expect(kindOf(baseline('TASK_ROLE'), baseline('INFRA_ERROR'))).toBe('changed'));
+  test('as expected, now an infrastructure error → unjudged', () =>
+    expect(kindOf(baseline('TASK_ROLE'), baseline('INFRA_ERROR'))).toBe('unjudged'));
+  test('as expected, now TIMEOUT → unjudged', () =>
+    expect(kindOf(baseline('TASK_ROLE'), baseline('TIMEOUT'))).toBe('unjudged'));
+  test('a deviation, now an infrastructure error → changed', () =>
+    expect(kindOf(baseline('ENDPOINT_ERROR'), baseline('INFRA_ERROR'))).toBe('changed'));
   test('INFRA_ERROR then TIMEOUT → changed', () =>
     expect(kindOf(baseline('INFRA_ERROR'), baseline('TIMEOUT'))).toBe('changed'));
   test('same outcome and verdict → unchanged', () =>
@@ -44,7 +48,7 @@ test('diffResults counts every kind and lists changes grouped by kind, unchanged
     at({ client: 'sdk-js-v3' }),
   ]);
   const diff = diffResults(before, after);
-  expect(diff.counts).toEqual({ regression: 1, fix: 1, changed: 0, new: 1, removed: 1, unchanged: 1 });
+  expect(diff.counts).toEqual({ regression: 1, unjudged: 0, fix: 1, changed: 0, new: 1, removed: 1, unchanged: 1 });
   expect(diff.changes.map((change) => [change.kind, change.id])).toEqual([
     ['regression', 'baseline'],
     ['fix', 'network=host'],

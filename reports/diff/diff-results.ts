@@ -1,12 +1,14 @@
 import type { Dimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
+import { type Gate, type GateOptions, gateOf } from './diff-gate.ts';
 
 /**
- * regression: was as expected, now deviates. fix: deviated, now as expected. changed: any other change
- * of outcome or verdict (including to or from an infrastructure error). new/removed: only in one run.
+ * regression: was as expected, now deviates. unjudged: was as expected, now INFRA_ERROR/TIMEOUT (no
+ * verdict: the gate cannot call it good). fix: deviated, now as expected. changed: any other change of
+ * outcome or verdict. new/removed: only in one run.
  */
-export const CHANGE_KINDS = ['regression', 'fix', 'changed', 'new', 'removed', 'unchanged'] as const;
+export const CHANGE_KINDS = ['regression', 'unjudged', 'fix', 'changed', 'new', 'removed', 'unchanged'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface CellSide {
@@ -31,9 +33,11 @@ export interface ResultsDiff {
   counts: Record<ChangeKind, number>;
   /** Every cell of either run except the unchanged ones, grouped by kind in CHANGE_KINDS order. */
   changes: CellChange[];
+  /** Whether the candidate may replace the baseline, and why not (diff-gate.ts). */
+  gate: Gate;
 }
 
-export function diffResults(baseline: RunResults, candidate: RunResults): ResultsDiff {
+export function diffResults(baseline: RunResults, candidate: RunResults, options: GateOptions = {}): ResultsDiff {
   const before = new Map(baseline.cells.map((cell) => [cell.id, cell]));
   const after = new Map(candidate.cells.map((cell) => [cell.id, cell]));
   const all: CellChange[] = [];
@@ -44,7 +48,17 @@ export function diffResults(baseline: RunResults, candidate: RunResults): Result
   const changes = CHANGE_KINDS.filter((kind) => kind !== 'unchanged').flatMap((kind) =>
     all.filter((change) => change.kind === kind),
   );
-  return { baseline: baseline.run, candidate: candidate.run, counts, changes };
+  const gate = gateOf(
+    {
+      counts,
+      baselineCells: baseline.cells.length,
+      candidateCells: candidate.cells.length,
+      baselineMatrix: baseline.run.matrixName,
+      candidateMatrix: candidate.run.matrixName,
+    },
+    options,
+  );
+  return { baseline: baseline.run, candidate: candidate.run, counts, changes, gate };
 }
 
 function changeOf(before: CellResult | undefined, after: CellResult | undefined): CellChange {
@@ -59,6 +73,7 @@ export function kindOf(before: CellResult | undefined, after: CellResult | undef
   if (!before) return 'new';
   if (!after) return 'removed';
   if (before.verdict === 'pass' && after.verdict === 'fail') return 'regression';
+  if (before.verdict === 'pass' && after.verdict === 'infra') return 'unjudged';
   if (before.verdict === 'fail' && after.verdict === 'pass') return 'fix';
   if (before.actual.outcome !== after.actual.outcome || before.verdict !== after.verdict) return 'changed';
   return 'unchanged';

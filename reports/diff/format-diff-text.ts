@@ -1,16 +1,20 @@
+import { terminalText } from '../../core/text/safe-text.ts';
 import { amiChanges } from './ami-changes.ts';
-import { CHANGE_LABELS, LISTED_KINDS } from './diff-labels.ts';
+import { CHANGE_LABELS, countsLine, LISTED_KINDS } from './diff-labels.ts';
 import type { CellChange, ResultsDiff } from './diff-results.ts';
 
-/** The terminal form of a diff: counts, AMI changes, then every change grouped by kind. */
+/**
+ * The terminal form of a diff: counts, AMI changes, every change grouped by kind, then the gate's
+ * verdict with every reason. Data from the results files is escaped: an ESC in a cell id must not
+ * reach the terminal.
+ */
 export function formatDiffText(diff: ResultsDiff): string {
-  const { counts } = diff;
   const lines = [
-    `baseline  ${diff.baseline.runId} (${diff.baseline.startedAt}, ${diff.baseline.backend})`,
-    `candidate ${diff.candidate.runId} (${diff.candidate.startedAt}, ${diff.candidate.backend})`,
+    `baseline  ${diff.baseline.runId} (${diff.baseline.startedAt}, ${diff.baseline.backend}, matrix ${diff.baseline.matrixName})`,
+    `candidate ${diff.candidate.runId} (${diff.candidate.startedAt}, ${diff.candidate.backend}, matrix ${diff.candidate.matrixName})`,
     ...amiChanges(diff.baseline, diff.candidate).map((change) => `  AMI ${change}`),
     '',
-    `${counts.regression} regressions, ${counts.fix} fixes, ${counts.changed} changed, ${counts.new} new, ${counts.removed} removed, ${counts.unchanged} unchanged`,
+    countsLine(diff.counts, ', '),
   ];
   for (const kind of LISTED_KINDS) {
     const changes = diff.changes.filter((change) => change.kind === kind);
@@ -18,8 +22,18 @@ export function formatDiffText(diff: ResultsDiff): string {
     lines.push('', `${CHANGE_LABELS[kind].heading}:`);
     for (const change of changes) lines.push(`  ${CHANGE_LABELS[kind].glyph} ${describeChange(change)}`);
   }
-  lines.push('', counts.regression > 0 ? `FAIL: ${counts.regression} regressions` : 'OK: no regressions', '');
-  return lines.join('\n');
+  lines.push('', gateLine(diff));
+  for (const reason of [...diff.gate.failures, ...diff.gate.accepted]) lines.push(`  - ${reason}`);
+  lines.push('');
+  return terminalText(lines.join('\n'));
+}
+
+/** `FAIL: …` or `OK: …`, the line a CI log is searched for. */
+export function gateLine(diff: ResultsDiff): string {
+  if (!diff.gate.passed) return `FAIL: the candidate does not pass the gate (${diff.gate.failures.length} reasons):`;
+  return diff.gate.accepted.length > 0
+    ? 'OK: no regressions (with what the --allow flags accepted):'
+    : 'OK: no regressions, no cell lost, every cell judged';
 }
 
 /** `id: TASK_ROLE → INSTANCE_ROLE_DENIED (expected TASK_ROLE, rule known-good): <evidence>` */

@@ -1,7 +1,8 @@
 import { escapeHtml as e } from '../html/escape.ts';
 import { amiChanges } from './ami-changes.ts';
-import { CHANGE_LABELS, LISTED_KINDS } from './diff-labels.ts';
+import { CHANGE_LABELS, countsLine, LISTED_KINDS } from './diff-labels.ts';
 import type { ResultsDiff } from './diff-results.ts';
+import { gateHeading } from './render-diff-md.ts';
 
 /** diff.html: one static, script-free file (CSP forbids everything but inline style). */
 export function renderDiffHtml(diff: ResultsDiff): string {
@@ -23,16 +24,20 @@ ${rows}
   const amis = amiChanges(diff.baseline, diff.candidate)
     .map((change) => `<li>${e(change)}</li>`)
     .join('');
+  const reasons = [...diff.gate.failures.map((reason) => `✗ ${reason}`), ...diff.gate.accepted]
+    .map((reason) => `<li>${e(reason)}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>ECS task-role conformance diff</title>
 <style>body{font-family:system-ui,sans-serif;margin:1rem 1.5rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}.evidence{overflow-wrap:anywhere;font-family:monospace;font-size:.85rem}</style>
 </head><body>
-<h1>${counts.regression > 0 ? `✗ ${counts.regression} regressions` : '✓ No regressions'}</h1>
+<h1>${e(gateHeading(diff))}</h1>
+${reasons ? `<ul>${reasons}</ul>` : ''}
 <p>Baseline <code>${e(diff.baseline.runId)}</code> (${e(diff.baseline.startedAt)}) → candidate <code>${e(diff.candidate.runId)}</code> (${e(diff.candidate.startedAt)}).</p>
 ${amis ? `<ul>${amis}</ul>` : ''}
-<p><strong>${counts.regression} regressions · ${counts.fix} fixes · ${counts.changed} changed · ${counts.new} new · ${counts.removed} removed · ${counts.unchanged} unchanged</strong></p>
+<p><strong>${countsLine(counts, ' · ')}</strong></p>
 ${sections}
 </body></html>
 `;

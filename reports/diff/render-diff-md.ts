@@ -2,26 +2,25 @@ import { BoundedText } from '../markdown/bounded-text.ts';
 import { escapeMarkdownCell as md } from '../markdown/markdown-escape.ts';
 import { SUMMARY_LIMIT_BYTES } from '../markdown/render-summary.ts';
 import { amiChanges } from './ami-changes.ts';
-import { CHANGE_LABELS, LISTED_KINDS } from './diff-labels.ts';
+import { CHANGE_LABELS, countsLine, LISTED_KINDS } from './diff-labels.ts';
 import type { ResultsDiff } from './diff-results.ts';
 
 /** diff.md for a CI step summary (same 1 MB bound as summary.md). */
 export function renderDiffMarkdown(diff: ResultsDiff, limitBytes = SUMMARY_LIMIT_BYTES): string {
   const { counts } = diff;
   const out = new BoundedText(limitBytes, 1_000);
-  out.add(
-    `## ECS task-role conformance diff: ${counts.regression > 0 ? `✗ ${counts.regression} regressions` : '✓ no regressions'}`,
-  );
+  out.add(`## ECS task-role conformance diff: ${gateHeading(diff)}`);
   out.add('');
+  for (const reason of diff.gate.failures) out.add(`- ✗ ${md(reason)}`);
+  for (const reason of diff.gate.accepted) out.add(`- ${md(reason)}`);
+  if (diff.gate.failures.length + diff.gate.accepted.length > 0) out.add('');
   out.add(
     `baseline ${md(diff.baseline.runId)} (${md(diff.baseline.startedAt)}) → candidate ${md(diff.candidate.runId)} (${md(diff.candidate.startedAt)})`,
   );
   out.add('');
   for (const change of amiChanges(diff.baseline, diff.candidate)) out.add(`- AMI ${md(change)}`);
   out.add('');
-  out.add(
-    `**${counts.regression} regressions · ${counts.fix} fixes · ${counts.changed} changed · ${counts.new} new · ${counts.removed} removed · ${counts.unchanged} unchanged**`,
-  );
+  out.add(`**${countsLine(counts, ' · ')}**`);
   for (const kind of LISTED_KINDS) {
     const changes = diff.changes.filter((change) => change.kind === kind);
     if (changes.length === 0) continue;
@@ -39,4 +38,12 @@ export function renderDiffMarkdown(diff: ResultsDiff, limitBytes = SUMMARY_LIMIT
   return out.finish(
     (refused) => `\n> Cut at ${limitBytes} bytes: ${refused} more lines left out; diff.json has every change.`,
   );
+}
+
+/** `✗ 2 regressions`, `✗ gate failed (1 reasons)` or `✓ no regressions`: the one line a reader needs. */
+export function gateHeading(diff: ResultsDiff): string {
+  if (diff.gate.passed) return '✓ no regressions';
+  return diff.counts.regression > 0
+    ? `✗ ${diff.counts.regression} regressions`
+    : `✗ gate failed (${diff.gate.failures.length} reasons)`;
 }
