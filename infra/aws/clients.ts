@@ -5,6 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type TaskPush, waitForTaskChanges } from '../lab/index.ts';
+import { REQUEST_LOG_ENV, recordRequests } from './request-log.ts';
 
 /** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */
 export interface AwsTarget {
@@ -36,15 +37,18 @@ export function createClients(target: AwsTarget): AwsClients {
     ...(target.maxAttempts ? { maxAttempts: target.maxAttempts } : {}),
   };
   const ecs = new ECSClient(config);
-  return {
+  const clients = {
     ec2: new EC2Client(config),
     ecs,
     iam: new IAMClient(config),
     ssm: new SSMClient(config),
     logs: new CloudWatchLogsClient(config),
     sts: new STSClient(config),
-    taskPush: waitForTaskChanges(ecs, 'DescribeTasksCommand'),
   };
+  // The policy evaluation spec's record of what the harness asks AWS for (request-log.ts).
+  const log = process.env[REQUEST_LOG_ENV];
+  if (log) for (const [service, client] of Object.entries(clients)) recordRequests(client, service, target.region, log);
+  return { ...clients, taskPush: waitForTaskChanges(ecs, 'DescribeTasksCommand') };
 }
 
 export function destroyClients(clients: AwsClients): void {

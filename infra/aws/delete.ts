@@ -9,7 +9,7 @@ import {
   DeleteClusterCommand,
   DeregisterContainerInstanceCommand,
   DeregisterTaskDefinitionCommand,
-  ListContainerInstancesCommand,
+  paginateListContainerInstances,
 } from '@aws-sdk/client-ecs';
 import {
   DeleteInstanceProfileCommand,
@@ -17,20 +17,24 @@ import {
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetInstanceProfileCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from './clients.ts';
 
 const GONE = /NotFound|NoSuchEntity|ClusterNotFound|InvalidInstanceID|does not exist|InvalidParameter/i;
 
+/** The error a call on a resource that does not exist (any more) fails with. */
+export function isGone(error: unknown): boolean {
+  return GONE.test(`${(error as { name?: string }).name ?? ''} ${error instanceof Error ? error.message : ''}`);
+}
+
 async function ignoringGone(action: () => Promise<unknown>): Promise<void> {
   try {
     await action();
   } catch (error) {
-    const text = `${(error as { name?: string }).name ?? ''} ${error instanceof Error ? error.message : ''}`;
-    if (!GONE.test(text)) throw error;
+    if (!isGone(error)) throw error;
   }
 }
 
@@ -42,11 +46,12 @@ export async function terminateInstances(clients: AwsClients, instanceIds: reado
 /** Deregisters every container instance (forced), then deletes the cluster (AWS refuses it otherwise). */
 export async function deleteCluster(clients: AwsClients, cluster: string): Promise<void> {
   await ignoringGone(async () => {
-    const { containerInstanceArns } = await clients.ecs.send(new ListContainerInstancesCommand({ cluster }));
-    for (const containerInstance of containerInstanceArns ?? []) {
-      await ignoringGone(() =>
-        clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance, force: true })),
-      );
+    for await (const page of paginateListContainerInstances({ client: clients.ecs }, { cluster })) {
+      for (const containerInstance of page.containerInstanceArns ?? []) {
+        await ignoringGone(() =>
+          clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance, force: true })),
+        );
+      }
     }
     await clients.ecs.send(new DeleteClusterCommand({ cluster }));
   });
@@ -75,14 +80,19 @@ export async function deleteInstanceProfile(clients: AwsClients, name: string): 
 /** Detaches managed and deletes inline policies first: IAM refuses to delete a role that has any. */
 export async function deleteRole(clients: AwsClients, roleName: string): Promise<void> {
   await ignoringGone(async () => {
-    const attached = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-    for (const policy of attached.AttachedPolicies ?? []) {
-      await clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn }));
+    // Listed in full before deleting: removing entries while paging through them could skip some.
+    const attached: string[] = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: clients.iam }, { RoleName: roleName })) {
+      attached.push(...(page.AttachedPolicies ?? []).flatMap((policy) => (policy.PolicyArn ? [policy.PolicyArn] : [])));
     }
-    const inline = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
-    for (const policyName of inline.PolicyNames ?? []) {
-      await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+    for (const PolicyArn of attached)
+      await clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn }));
+    const inline: string[] = [];
+    for await (const page of paginateListRolePolicies({ client: clients.iam }, { RoleName: roleName })) {
+      inline.push(...(page.PolicyNames ?? []));
     }
+    for (const PolicyName of inline)
+      await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName }));
     await clients.iam.send(new DeleteRoleCommand({ RoleName: roleName }));
   });
 }

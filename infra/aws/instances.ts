@@ -5,6 +5,7 @@ import {
   DescribeContainerInstancesCommand,
   ListContainerInstancesCommand,
 } from '@aws-sdk/client-ecs';
+import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
@@ -27,11 +28,14 @@ export async function launchInstance(
       const response = await clients.ec2.send(
         new RunInstancesCommand({
           ImageId: options.amiId,
-          InstanceType: 't3.small',
+          // The only type the harness policy lets it launch.
+          InstanceType: HARNESS_INSTANCE_TYPE,
           MinCount: 1,
           MaxCount: 1,
           IamInstanceProfile: { Name: options.instanceProfileName },
           UserData: Buffer.from(options.userData).toString('base64'),
+          // The user data shuts the instance down at the run's expiry: that ends it, whatever became of the run.
+          InstanceInitiatedShutdownBehavior: 'terminate',
           // IMDSv2 with hop limit 2 so bridge-mode containers reach IMDS unless a rule blocks it (AWS default for ECS AMIs).
           MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' },
           TagSpecifications: [
@@ -43,6 +47,8 @@ export async function launchInstance(
                 { Key: 'ecs-taskrole:group', Value: group.id },
               ],
             },
+            // Tagged at creation too: the harness policy launches only volumes that carry the run tags.
+            { ResourceType: 'volume', Tags: options.tags },
           ],
         }),
       );

@@ -1,23 +1,28 @@
 /**
  * Finds what runs left behind (a crash, SIGKILL, `--keep`) by the harness's tags and deletes whatever is
- * due, in dependency order. Only resources carrying the run tag are ever touched.
+ * due, in dependency order. Only resources carrying the run tag are ever touched; without a run id, only
+ * those whose expiry passed (another team's live run is never due); a resource whose expiry tag is missing
+ * or unparsable is reported, never deleted. Every listing is paginated, and a deletion is reported only
+ * once a read-back shows it gone, so a second sweep finishes what an interrupted one began.
  */
 import {
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand as ListLogTagsCommand,
+  paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import {
   DescribeClustersCommand,
   DescribeTaskDefinitionCommand,
-  ListClustersCommand,
-  ListTaskDefinitionsCommand,
+  paginateListClusters,
+  paginateListTaskDefinitions,
 } from '@aws-sdk/client-ecs';
 import {
   GetInstanceProfileCommand,
-  ListInstanceProfilesCommand,
-  ListRolesCommand,
+  GetRoleCommand,
   ListRoleTagsCommand,
+  paginateListInstanceProfiles,
+  paginateListRoles,
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from './clients.ts';
 import {
@@ -26,98 +31,260 @@ import {
   deleteLogGroup,
   deleteRole,
   deregisterTaskDefinition,
+  isGone,
   terminateInstances,
 } from './delete.ts';
-import { IAM_PATH, ownership, RUN_TAG } from './tags.ts';
+import { IAM_PATH, type Ownership, ownership, RUN_TAG, RUN_TTL_MS } from './tags.ts';
 
 export interface SweepOptions {
-  /** Also sweep runs that started at least this long ago, expired or not (`--older-than`). */
-  olderThanMs?: number;
-  /** Only this run's resources, expired or not (a provisioning that failed cleans up after itself). */
+  /** Only this run's resources, expired or not (`sweep --run ID`, a teardown's safety net). */
   runId?: string;
+  /** Also runs that started at least this long ago (`--older-than`); below the expiry window only with a run id or a dry run. */
+  olderThanMs?: number;
   dryRun: boolean;
   now?: Date;
+  /** Page size of every listing (specs use a small one to see more than one page). */
+  pageSize?: number;
 }
 
+export type ResourceKind = 'instance' | 'cluster' | 'task-definition' | 'log-group' | 'instance-profile' | 'role';
+
 export interface SweptResource {
-  kind: 'instance' | 'cluster' | 'task-definition' | 'log-group' | 'instance-profile' | 'role';
+  kind: ResourceKind;
   id: string;
   runId: string;
 }
 
-export async function sweep(clients: AwsClients, options: SweepOptions): Promise<SweptResource[]> {
-  const now = options.now ?? new Date();
-  const due = (tags: Parameters<typeof ownership>[0]) => {
-    const owner = ownership(tags, now, options.olderThanMs);
-    if (options.runId !== undefined) return owner?.runId === options.runId ? owner.runId : undefined;
-    return owner?.expired ? owner.runId : undefined;
-  };
-  const found: SweptResource[] = [];
-  const act = async (resource: SweptResource, remove: () => Promise<void>) => {
-    found.push(resource);
-    if (!options.dryRun) await remove();
-  };
+export interface SweepReport {
+  /** Deleted and read back as gone (in a dry run: what would be deleted). */
+  deleted: SweptResource[];
+  /** Carry the run tag but no usable expiry: left alone, for a person to look at. */
+  unknownExpiry: (SweptResource & { problem: 'missing' | 'unparsable' })[];
+  /** Due, but the deletion failed or the resource is still there. */
+  failed: (SweptResource & { error: string })[];
+}
 
-  const reservations = await clients.ec2.send(
-    new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: [RUN_TAG] }] }),
-  );
-  for (const instance of (reservations.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-    const runId = due(instance.Tags);
-    if (!runId || !instance.InstanceId || instance.State?.Name === 'terminated') continue;
-    const id = instance.InstanceId;
-    await act({ kind: 'instance', id, runId }, () => terminateInstances(clients, [id]));
-  }
+/** `--older-than` below this would reach runs that have not expired: someone else's live run. */
+export const EXPIRY_WINDOW_MS = RUN_TTL_MS;
 
-  const clusterArns = (await clients.ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
-  if (clusterArns.length > 0) {
-    const { clusters } = await clients.ecs.send(
-      new DescribeClustersCommand({ clusters: clusterArns, include: ['TAGS'] }),
+/** Thrown before anything is listed when the options could delete a live run of someone else. */
+export class UnsafeSweepError extends Error {
+  constructor(olderThanMs: number) {
+    super(
+      `--older-than ${Math.round(olderThanMs / 60_000)}m is below the expiry window (${EXPIRY_WINDOW_MS / 3_600_000} h): ` +
+        "it would delete runs that have not expired, perhaps a colleague's live run. Name the run with --run ID, or list with --dry-run",
     );
-    for (const cluster of clusters ?? []) {
-      const runId = due(cluster.tags);
-      const name = cluster.clusterName;
-      if (!runId || !name || cluster.status === 'INACTIVE') continue;
-      await act({ kind: 'cluster', id: name, runId }, () => deleteCluster(clients, name));
+    this.name = 'UnsafeSweepError';
+  }
+}
+
+/** Every resource of one run, expired or not; idempotent (a rerun finishes an interrupted teardown). */
+export function sweepRun(
+  clients: AwsClients,
+  runId: string,
+  options: { pageSize?: number } = {},
+): Promise<SweepReport> {
+  return sweepReport(clients, { runId, dryRun: false, ...options });
+}
+
+/** What was deleted (or would be, in a dry run); throws if anything due could not be deleted. */
+export async function sweep(clients: AwsClients, options: SweepOptions): Promise<SweptResource[]> {
+  const report = await sweepReport(clients, options);
+  if (report.failed.length > 0) {
+    throw new Error(
+      `could not delete ${report.failed.map((r) => `${r.kind} ${r.id} (${r.error})`).join(', ')}; sweep --run again`,
+    );
+  }
+  return report.deleted;
+}
+
+export async function sweepReport(clients: AwsClients, options: SweepOptions): Promise<SweepReport> {
+  const { runId, olderThanMs, dryRun } = options;
+  if (olderThanMs !== undefined && olderThanMs < EXPIRY_WINDOW_MS && runId === undefined && !dryRun) {
+    throw new UnsafeSweepError(olderThanMs);
+  }
+  const now = (options.now ?? new Date()).getTime();
+  const report: SweepReport = { deleted: [], unknownExpiry: [], failed: [] };
+  const pages = { client: undefined as never, ...(options.pageSize ? { pageSize: options.pageSize } : {}) };
+
+  /** The run id when the resource is due, else undefined (unknown expiries are noted in the report). */
+  const due = (owner: Ownership | undefined, kind: ResourceKind, id: string): string | undefined => {
+    if (!owner) return undefined;
+    if (runId !== undefined) return owner.runId === runId ? owner.runId : undefined;
+    if (!owner.expiresAt) {
+      report.unknownExpiry.push({ kind, id, runId: owner.runId, problem: owner.expiryProblem ?? 'missing' });
+      return undefined;
+    }
+    const expires = owner.expiresAt.getTime();
+    const startedAt = expires - RUN_TTL_MS;
+    return expires <= now || (olderThanMs !== undefined && now - startedAt >= olderThanMs) ? owner.runId : undefined;
+  };
+  const act = async (resource: SweptResource, remove: () => Promise<void>, gone: () => Promise<boolean>) => {
+    if (dryRun) {
+      report.deleted.push(resource);
+      return;
+    }
+    try {
+      await remove();
+      if (await gone()) report.deleted.push(resource);
+      else report.failed.push({ ...resource, error: 'still there after its deletion' });
+    } catch (error) {
+      report.failed.push({ ...resource, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  // Instances first: their container instances and instance profiles go next.
+  const instances = paginateDescribeInstances(
+    { ...pages, client: clients.ec2, ...(options.pageSize ? { pageSize: Math.max(5, options.pageSize) } : {}) },
+    { Filters: [{ Name: 'tag-key', Values: [RUN_TAG] }] },
+  );
+  for await (const page of instances) {
+    for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      const id = instance.InstanceId;
+      const state = instance.State?.Name;
+      if (!id || state === 'terminated' || state === 'shutting-down') continue;
+      const owner = due(ownership(instance.Tags), 'instance', id);
+      if (owner)
+        await act(
+          { kind: 'instance', id, runId: owner },
+          () => terminateInstances(clients, [id]),
+          () => instanceGone(clients, id),
+        );
     }
   }
 
-  const definitions = await clients.ecs.send(
-    new ListTaskDefinitionsCommand({ familyPrefix: 'ecs-taskrole-', status: 'ACTIVE' }),
-  );
-  for (const arn of definitions.taskDefinitionArns ?? []) {
-    const { tags } = await clients.ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+  // The harness names its clusters ecs-taskrole-…: other teams' clusters are not even described.
+  const clusterArns: string[] = [];
+  for await (const page of paginateListClusters({ ...pages, client: clients.ecs }, {})) {
+    clusterArns.push(...(page.clusterArns ?? []).filter((arn) => arn.split('/').pop()?.startsWith('ecs-taskrole-')));
+  }
+  for (let start = 0; start < clusterArns.length; start += 100) {
+    const { clusters } = await clients.ecs.send(
+      new DescribeClustersCommand({ clusters: clusterArns.slice(start, start + 100), include: ['TAGS'] }),
     );
-    const runId = due(tags);
-    if (runId) await act({ kind: 'task-definition', id: arn, runId }, () => deregisterTaskDefinition(clients, arn));
+    for (const cluster of clusters ?? []) {
+      const name = cluster.clusterName;
+      if (!name || cluster.status === 'INACTIVE') continue;
+      const owner = due(ownership(cluster.tags), 'cluster', name);
+      if (owner)
+        await act(
+          { kind: 'cluster', id: name, runId: owner },
+          () => deleteCluster(clients, name),
+          () => clusterGone(clients, name),
+        );
+    }
   }
 
-  const groups = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs-taskrole/' }));
-  for (const group of groups.logGroups ?? []) {
-    const name = group.logGroupName;
-    if (!name || !group.arn) continue;
-    const { tags } = await clients.logs.send(new ListLogTagsCommand({ resourceArn: group.arn.replace(/:\*$/, '') }));
-    const runId = due(tags);
-    if (runId) await act({ kind: 'log-group', id: name, runId }, () => deleteLogGroup(clients, name));
+  const definitions = paginateListTaskDefinitions(
+    { ...pages, client: clients.ecs },
+    { familyPrefix: 'ecs-taskrole-', status: 'ACTIVE' },
+  );
+  for await (const page of definitions) {
+    for (const arn of page.taskDefinitionArns ?? []) {
+      const { tags } = await clients.ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+      );
+      const owner = due(ownership(tags), 'task-definition', arn);
+      if (owner) {
+        await act(
+          { kind: 'task-definition', id: arn, runId: owner },
+          () => deregisterTaskDefinition(clients, arn),
+          () => taskDefinitionGone(clients, arn),
+        );
+      }
+    }
   }
 
-  const profiles = await clients.iam.send(new ListInstanceProfilesCommand({ PathPrefix: IAM_PATH }));
-  for (const profile of profiles.InstanceProfiles ?? []) {
-    const name = profile.InstanceProfileName;
-    if (!name) continue;
-    // GetInstanceProfile carries the tags (moto has no ListInstanceProfileTags).
-    const { InstanceProfile } = await clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
-    const runId = due(InstanceProfile?.Tags);
-    if (runId) await act({ kind: 'instance-profile', id: name, runId }, () => deleteInstanceProfile(clients, name));
+  for await (const page of paginateDescribeLogGroups(
+    { ...pages, client: clients.logs },
+    { logGroupNamePrefix: '/ecs-taskrole/' },
+  )) {
+    for (const group of page.logGroups ?? []) {
+      const name = group.logGroupName;
+      if (!name || !group.arn) continue;
+      const { tags } = await clients.logs.send(new ListLogTagsCommand({ resourceArn: group.arn.replace(/:\*$/, '') }));
+      const owner = due(ownership(tags), 'log-group', name);
+      if (owner)
+        await act(
+          { kind: 'log-group', id: name, runId: owner },
+          () => deleteLogGroup(clients, name),
+          () => logGroupGone(clients, name),
+        );
+    }
   }
 
-  const roles = await clients.iam.send(new ListRolesCommand({ PathPrefix: IAM_PATH }));
-  for (const role of roles.Roles ?? []) {
-    const name = role.RoleName;
-    if (!name) continue;
-    const { Tags } = await clients.iam.send(new ListRoleTagsCommand({ RoleName: name }));
-    const runId = due(Tags);
-    if (runId) await act({ kind: 'role', id: name, runId }, () => deleteRole(clients, name));
+  for await (const page of paginateListInstanceProfiles({ ...pages, client: clients.iam }, { PathPrefix: IAM_PATH })) {
+    for (const profile of page.InstanceProfiles ?? []) {
+      const name = profile.InstanceProfileName;
+      if (!name) continue;
+      // GetInstanceProfile carries the tags (moto has no ListInstanceProfileTags).
+      const { InstanceProfile } = await clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
+      const owner = due(ownership(InstanceProfile?.Tags), 'instance-profile', name);
+      if (owner) {
+        await act(
+          { kind: 'instance-profile', id: name, runId: owner },
+          () => deleteInstanceProfile(clients, name),
+          () => gone(() => clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }))),
+        );
+      }
+    }
   }
-  return found;
+
+  for await (const page of paginateListRoles({ ...pages, client: clients.iam }, { PathPrefix: IAM_PATH })) {
+    for (const role of page.Roles ?? []) {
+      const name = role.RoleName;
+      if (!name) continue;
+      const { Tags } = await clients.iam.send(new ListRoleTagsCommand({ RoleName: name }));
+      const owner = due(ownership(Tags), 'role', name);
+      if (owner) {
+        await act(
+          { kind: 'role', id: name, runId: owner },
+          () => deleteRole(clients, name),
+          () => gone(() => clients.iam.send(new GetRoleCommand({ RoleName: name }))),
+        );
+      }
+    }
+  }
+  return report;
+}
+
+/** True when the read fails with "not found". */
+async function gone(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return false;
+  } catch (error) {
+    if (isGone(error)) return true;
+    throw error;
+  }
+}
+
+/** A terminated instance is on its way out once it is shutting down. */
+async function instanceGone(clients: AwsClients, id: string): Promise<boolean> {
+  const result = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch((error: unknown) => {
+    if (isGone(error)) return undefined;
+    throw error;
+  });
+  const state = result?.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+  return state === undefined || state === 'shutting-down' || state === 'terminated';
+}
+
+async function clusterGone(clients: AwsClients, name: string): Promise<boolean> {
+  const { clusters } = await clients.ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+  return (clusters ?? []).every((cluster) => cluster.status === 'INACTIVE');
+}
+
+async function taskDefinitionGone(clients: AwsClients, arn: string): Promise<boolean> {
+  const result = await clients.ecs
+    .send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))
+    .catch((error: unknown) => {
+      if (isGone(error)) return undefined;
+      throw error;
+    });
+  return result?.taskDefinition?.status !== 'ACTIVE';
+}
+
+async function logGroupGone(clients: AwsClients, name: string): Promise<boolean> {
+  const { logGroups } = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
+  return !(logGroups ?? []).some((group) => group.logGroupName === name);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RUN_TTL_HOURS } from '../../core/caps.ts';
 import { RUN_TAG_KEY } from '../lab/index.ts';
 
 /** Every resource the harness creates carries its run and an expiry; `sweep` trusts nothing else. */
@@ -7,7 +8,7 @@ export const EXPIRES_TAG = 'ecs-taskrole:expires';
 /** IAM path of the harness's roles and instance profiles (the harness policy is scoped to it). */
 export const IAM_PATH = '/ecs-taskrole/';
 /** A run's resources expire this long after it starts, unless torn down earlier. */
-export const RUN_TTL_MS = 6 * 3_600_000;
+export const RUN_TTL_MS = RUN_TTL_HOURS * 3_600_000;
 
 export interface Tag {
   Key: string;
@@ -26,28 +27,28 @@ export function runTags(runId: string, startedAt: Date): Tag[] {
   ];
 }
 
-/**
- * The run a resource belongs to and whether it is due for sweeping (its expiry passed, or, with
- * `olderThanMs`, its run started at least that long ago), from its tags; undefined if the harness did not
- * make it.
- */
+/** What a resource's tags say about it; undefined if the harness did not make it (no run tag). */
+export interface Ownership {
+  runId: string;
+  /** The expiry tag's time; undefined when the tag is missing or unparsable (never swept as expired). */
+  expiresAt?: Date;
+  /** Why there is no expiresAt. */
+  expiryProblem?: 'missing' | 'unparsable';
+}
+
 export function ownership(
   tags: readonly { Key?: string; Value?: string; key?: string; value?: string }[] | Record<string, string> | undefined,
-  now: Date,
-  olderThanMs?: number,
-): { runId: string; expired: boolean } | undefined {
+): Ownership | undefined {
   const map = Array.isArray(tags)
     ? Object.fromEntries(tags.map((tag) => [tag.Key ?? tag.key ?? '', tag.Value ?? tag.value ?? '']))
     : (tags ?? {});
   const runId = map[RUN_TAG];
   if (!runId) return undefined;
-  const expires = Date.parse(map[EXPIRES_TAG] ?? '');
-  const startedAt = Number.isNaN(expires) ? 0 : expires - RUN_TTL_MS;
-  const expired =
-    Number.isNaN(expires) ||
-    expires <= now.getTime() ||
-    (olderThanMs !== undefined && now.getTime() - startedAt >= olderThanMs);
-  return { runId, expired };
+  const text = map[EXPIRES_TAG];
+  if (text === undefined || text === '') return { runId, expiryProblem: 'missing' };
+  const expires = Date.parse(text);
+  if (Number.isNaN(expires)) return { runId, expiryProblem: 'unparsable' };
+  return { runId, expiresAt: new Date(expires) };
 }
 
 /** A name unique to the run: `ecs-taskrole-<run>-<what>`. */

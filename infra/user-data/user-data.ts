@@ -1,3 +1,4 @@
+import { RUN_TTL_HOURS } from '../../core/caps.ts';
 import { isEcsOptimized } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
@@ -6,6 +7,8 @@ export interface UserDataContext {
   cluster: string;
   /** The HTTP proxy for `agentProxy` groups. */
   proxyUrl?: string;
+  /** The run's expiry: the instance shuts itself down then. Default: the expiry of a run starting now. */
+  expiresAt?: Date;
 }
 
 /** The documented manual rules for instances without ecs-init (Developer Guide, task-iam-roles.md). */
@@ -33,9 +36,12 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     ...(g.rpsLimit === 'default' ? [] : [`ECS_TASK_METADATA_RPS_LIMIT=${g.rpsLimit}`]),
     ...agentProxyLines(g.agentProxy, context.proxyUrl),
   ];
+  const expiresAt = context.expiresAt ?? new Date(Date.now() + RUN_TTL_HOURS * 3_600_000);
   const lines = [
     '#!/bin/bash',
     'set -u',
+    // First, so nothing later in the script can keep the instance from expiring.
+    ...expiryLines(expiresAt),
     'mkdir -p /etc/ecs /var/log/ecs /var/lib/ecs/data',
     "cat > /etc/ecs/ecs.config <<'ECS_CONFIG'",
     ...config,
@@ -45,6 +51,45 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
   if (!isEcsOptimized(g.ami)) lines.push(...hostRuleLines(g.hostRules), ...agentContainer());
   if (g.imds === 'blocked') lines.push(BLOCK_IMDS);
   return `${lines.join('\n')}\n`;
+}
+
+const EXPIRE_SCRIPT = '/var/lib/ecs-taskrole/expire';
+
+/**
+ * Shuts the instance down at the run's expiry (it was launched with shutdown behaviour `terminate`, so that
+ * ends it), at this boot and after every reboot (a `shutdown +N` does not survive one): a systemd unit on
+ * AL2 and AL2023, rc.local on AL1 (upstart). systemd's `shutdown +N` schedules and returns; sysvinit's
+ * waits, so it goes to the background there.
+ */
+function expiryLines(expiresAt: Date): string[] {
+  const epoch = Math.floor(expiresAt.getTime() / 1000);
+  return [
+    `mkdir -p ${EXPIRE_SCRIPT.slice(0, EXPIRE_SCRIPT.lastIndexOf('/'))}`,
+    `cat > ${EXPIRE_SCRIPT} <<'EXPIRE'`,
+    '#!/bin/sh',
+    `# ecs-taskrole: this instance's run expires at ${expiresAt.toISOString()}`,
+    `left=$(( (${epoch} - $(date +%s) + 59) / 60 ))`,
+    '[ "$left" -gt 0 ] || left=now',
+    '[ "$left" = now ] || left="+$left"',
+    'if [ -d /run/systemd/system ]; then shutdown -h "$left"; else nohup shutdown -h "$left" >/dev/null 2>&1 & fi',
+    'EXPIRE',
+    `chmod 755 ${EXPIRE_SCRIPT}`,
+    'if [ -d /run/systemd/system ]; then',
+    "  cat > /etc/systemd/system/ecs-taskrole-expire.service <<'UNIT'",
+    '[Unit]',
+    "Description=Shut down at the ecs-taskrole run's expiry",
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${EXPIRE_SCRIPT}`,
+    '[Install]',
+    'WantedBy=multi-user.target',
+    'UNIT',
+    '  systemctl enable ecs-taskrole-expire.service',
+    'else',
+    `  echo ${EXPIRE_SCRIPT} >> /etc/rc.d/rc.local`,
+    'fi',
+    EXPIRE_SCRIPT,
+  ];
 }
 
 function agentProxyLines(agentProxy: InstanceGroup['instance']['agentProxy'], proxyUrl: string | undefined): string[] {
