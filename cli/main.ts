@@ -1,11 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { BadInputError, EXIT, InfrastructureError } from '../core/errors.ts';
+import { capText, escapeControls } from '../core/text/safe-text.ts';
 import { registerCommands } from './commands/index.ts';
+
+/** Longest error message printed: a message can carry a hostile file's content. */
+const MAX_ERROR_CHARS = 4_000;
+/** Set to print the stack of an unexpected failure (a bug report needs it; a user's terminal does not). */
+export const DEBUG_ENV = 'ECS_TASKROLE_DEBUG';
 
 /** Builds the program; exported so tests can drive it in-process. */
 export function buildProgram(): Command {
   const program = new Command('ecs-taskrole')
     .description('Conformance suite for Amazon ECS IAM task roles: task-role credentials or Access Denied?')
+    // Before the commands are registered, so they inherit it: usage errors echo the user's arguments.
+    .configureOutput({ outputError: (text, write) => write(safe(text)) })
     .showHelpAfterError()
     .exitOverride();
   registerCommands(program);
@@ -23,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** One capped message per failure, never a stack trace unless ECS_TASKROLE_DEBUG is set. */
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     // --help and --version arrive here too, with exit code 0; commander has already printed.
@@ -33,10 +42,16 @@ function reportError(error: unknown): number {
     return EXIT.badInput;
   }
   if (error instanceof InfrastructureError) {
-    process.stderr.write(`error: infrastructure failure: ${error.message}\n`);
+    process.stderr.write(`error: infrastructure failure: ${safe(error.message)}\n`);
     return EXIT.infrastructure;
   }
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`error: unexpected failure (a bug or an infrastructure problem):\n${text}\n`);
+  const debug = !!process.env[DEBUG_ENV];
+  const text = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+  const hint = debug ? '' : `\n(set ${DEBUG_ENV}=1 for the stack trace)`;
+  process.stderr.write(`error: unexpected failure (a bug or an infrastructure problem): ${safe(text)}${hint}\n`);
   return EXIT.infrastructure;
+}
+
+function safe(text: string): string {
+  return escapeControls(capText(text, MAX_ERROR_CHARS));
 }
