@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BadInputError, EXIT, InfrastructureError } from '../core/errors.ts';
 import { capText, escapeControls } from '../core/text/safe-text.ts';
@@ -8,22 +9,30 @@ const MAX_ERROR_CHARS = 4_000;
 /** Set to print the stack of an unexpected failure (a bug report needs it; a user's terminal does not). */
 export const DEBUG_ENV = 'ECS_TASKROLE_DEBUG';
 
-/** Builds the program; exported so tests can drive it in-process. */
-export function buildProgram(): Command {
+/** Builds the program for `argv` (only the command it names is loaded); exported so tests can drive it in-process. */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('ecs-taskrole')
     .description('Conformance suite for Amazon ECS IAM task roles: task-role credentials or Access Denied?')
+    .version(packageVersion(), '-V, --version', 'print the version')
     // Before the commands are registered, so they inherit it: usage errors echo the user's arguments.
     .configureOutput({ outputError: (text, write) => write(safe(text)) })
     .showHelpAfterError()
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return manifest.version ?? '0.0.0';
 }
 
 /** Runs the CLI and returns the exit code (0 ok, 1 deviations, 2 bad input/usage, 3 infrastructure). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {

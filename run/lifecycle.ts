@@ -105,7 +105,10 @@ export async function executeRun(
     if (!(error instanceof ProvisioningInterrupted)) failure = asInfrastructureError(step, error);
   }
   if (config.keep) {
-    log('--keep: resources left in place; remove them with ecs-taskrole sweep --run <run id>');
+    const runId = RunJournal.read(runFile(config, 'journal'))?.runId ?? '<run id>';
+    log(
+      `--keep: resources left in place; remove them with: npx ecs-taskrole sweep --backend ${config.backend} --run ${runId}`,
+    );
     // A kept lab stays up with them; LocalStack lives in this process and cannot.
     if (config.backend === 'localstack') await backend?.close();
   } else {
