@@ -1,13 +1,15 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { BadInputError, InfrastructureError } from '../../core/errors.ts';
 import type { Backend } from '../../core/results/results-schema.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
-import { sweep } from '../../infra/aws/sweep.ts';
+import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
 import { backendTarget } from '../../infra/backends/target.ts';
 import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
 
 interface SweepCliOptions {
   backend: Backend;
   region: string;
+  run?: string;
   olderThan?: number;
   dryRun?: boolean;
 }
@@ -15,12 +17,34 @@ interface SweepCliOptions {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('delete everything carrying the harness tags whose expiry passed (what a crash or --keep left)')
+    .description(
+      'delete what runs left behind: one run (--run ID), or everything carrying the harness tags whose expiry passed',
+    )
     .addOption(new Option('--backend <backend>', 'where to look').choices(['lab', 'aws', 'localstack']).default('lab'))
     .option('--region <region>', 'region', process.env.AWS_REGION ?? 'us-west-2')
-    .option('--older-than <duration>', 'also runs started at least this long ago, e.g. 0s, 30m, 2h', parseDuration)
+    .option(
+      '--run <id>',
+      "only this run's resources, expired or not (safe to repeat: finishes an interrupted teardown)",
+    )
+    .option(
+      '--older-than <duration>',
+      'also runs started at least this long ago, e.g. 30m, 2h; below the 6 h expiry only with --run or --dry-run',
+      parseDuration,
+    )
     .option('--dry-run', 'list what would be deleted, delete nothing')
     .action(async (options: SweepCliOptions) => {
+      // Checked before anything is touched: below the expiry window, --older-than reaches live runs.
+      if (options.olderThan !== undefined && options.olderThan < EXPIRY_WINDOW_MS && !options.run && !options.dryRun) {
+        throw new BadInputError([
+          {
+            file: 'sweep',
+            path: '--older-than',
+            message:
+              `${formatDuration(options.olderThan)} is below the ${EXPIRY_WINDOW_MS / 3_600_000} h expiry window and would ` +
+              "delete runs that have not expired (perhaps a colleague's live run): name one run with --run ID, or list with --dry-run",
+          },
+        ]);
+      }
       if (options.backend !== 'aws') {
         // Hosts and namespaces of data planes whose process died go first; they need no control plane.
         const orphans = await cleanupLab(undefined);
@@ -32,14 +56,27 @@ export function registerSweep(program: Command): void {
       }
       const clients = createClients(backendTarget(options.backend, options.region).target);
       try {
-        const swept = await sweep(clients, {
+        const report = await sweepReport(clients, {
           dryRun: options.dryRun === true,
+          ...(options.run ? { runId: options.run } : {}),
           ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
         });
         const verb = options.dryRun ? 'to delete' : 'deleted';
-        for (const resource of swept)
-          process.stdout.write(`${verb} ${resource.kind} ${resource.id} (run ${resource.runId})\n`);
-        process.stdout.write(`${swept.length} resource(s) ${verb}\n`);
+        const out = (line: string) => process.stdout.write(`${line}\n`);
+        for (const r of report.deleted) out(`${verb} ${r.kind} ${r.id} (run ${r.runId})`);
+        for (const r of report.unknownExpiry) {
+          out(
+            `left alone ${r.kind} ${r.id} (run ${r.runId}): its expiry tag is ${r.problem}; sweep --run ${r.runId} deletes it`,
+          );
+        }
+        out(`${report.deleted.length} resource(s) ${verb}`);
+        if (report.failed.length > 0) {
+          const runs = [...new Set(report.failed.map((r) => r.runId))];
+          throw new InfrastructureError(
+            `${report.failed.length} resource(s) not deleted: ${report.failed.map((r) => `${r.kind} ${r.id} (${r.error})`).join('; ')}. ` +
+              `Repeat with ${runs.map((run) => `sweep --run ${run}`).join(', ')}`,
+          );
+        }
       } finally {
         destroyClients(clients);
       }
@@ -48,7 +85,11 @@ export function registerSweep(program: Command): void {
 
 export function parseDuration(value: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(value);
-  if (!match?.[1] || !match[2]) throw new InvalidArgumentError('expected a duration such as 0s, 30m, 2h or 7d');
+  if (!match?.[1] || !match[2]) throw new InvalidArgumentError('expected a duration such as 30m, 2h or 7d');
   const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
   return Number(match[1]) * unit;
+}
+
+function formatDuration(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
 }

@@ -119,18 +119,26 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
     const startedAt = expires - RUN_TTL_MS;
     return expires <= now || (olderThanMs !== undefined && now - startedAt >= olderThanMs) ? owner.runId : undefined;
   };
+  // Deletions wait until a listing is complete: deleting while paging shifts the pages (items are skipped).
+  let pending: { resource: SweptResource; remove: () => Promise<void>; gone: () => Promise<boolean> }[] = [];
   const act = async (resource: SweptResource, remove: () => Promise<void>, gone: () => Promise<boolean>) => {
-    if (dryRun) {
-      report.deleted.push(resource);
-      return;
+    pending.push({ resource, remove, gone });
+  };
+  const flush = async () => {
+    for (const { resource, remove, gone } of pending) {
+      if (dryRun) {
+        report.deleted.push(resource);
+        continue;
+      }
+      try {
+        await remove();
+        if (await gone()) report.deleted.push(resource);
+        else report.failed.push({ ...resource, error: 'still there after its deletion' });
+      } catch (error) {
+        report.failed.push({ ...resource, error: error instanceof Error ? error.message : String(error) });
+      }
     }
-    try {
-      await remove();
-      if (await gone()) report.deleted.push(resource);
-      else report.failed.push({ ...resource, error: 'still there after its deletion' });
-    } catch (error) {
-      report.failed.push({ ...resource, error: error instanceof Error ? error.message : String(error) });
-    }
+    pending = [];
   };
 
   // Instances first: their container instances and instance profiles go next.
@@ -152,6 +160,8 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
         );
     }
   }
+
+  await flush();
 
   // The harness names its clusters ecs-taskrole-…: other teams' clusters are not even described.
   const clusterArns: string[] = [];
@@ -175,12 +185,14 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
     }
   }
 
-  const definitions = paginateListTaskDefinitions(
-    { ...pages, client: clients.ecs },
-    { familyPrefix: 'ecs-taskrole-', status: 'ACTIVE' },
-  );
+  await flush();
+
+  // familyPrefix is a whole family name (ECS API reference), not a prefix: the harness's families
+  // (ecs-taskrole-<run>-…) are picked out here instead.
+  const definitions = paginateListTaskDefinitions({ ...pages, client: clients.ecs }, { status: 'ACTIVE' });
   for await (const page of definitions) {
     for (const arn of page.taskDefinitionArns ?? []) {
+      if (!arn.split('/').pop()?.startsWith('ecs-taskrole-')) continue;
       const { tags } = await clients.ecs.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
       );
@@ -194,6 +206,8 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
       }
     }
   }
+
+  await flush();
 
   for await (const page of paginateDescribeLogGroups(
     { ...pages, client: clients.logs },
@@ -213,6 +227,8 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
     }
   }
 
+  await flush();
+
   for await (const page of paginateListInstanceProfiles({ ...pages, client: clients.iam }, { PathPrefix: IAM_PATH })) {
     for (const profile of page.InstanceProfiles ?? []) {
       const name = profile.InstanceProfileName;
@@ -230,6 +246,8 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
     }
   }
 
+  await flush();
+
   for await (const page of paginateListRoles({ ...pages, client: clients.iam }, { PathPrefix: IAM_PATH })) {
     for (const role of page.Roles ?? []) {
       const name = role.RoleName;
@@ -245,6 +263,7 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
       }
     }
   }
+  await flush();
   return report;
 }
 
