@@ -35,6 +35,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'the embedded backend: up, status, down',
     load: async () => (await import('./lab.ts')).registerLab,
   },
+  policy: {
+    summary: "print the IAM policy the harness needs, or its roles' permissions boundary, as JSON",
+    load: async () => (await import('./policy.ts')).registerPolicy,
+  },
 };
 
 /**
