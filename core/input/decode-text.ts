@@ -33,28 +33,25 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.every((byte, index) => bytes[index] === byte);
 }
 
-/** The offset of the first byte that does not start or continue a valid UTF-8 sequence (for the message). */
+/** The offset of the first byte that makes the text invalid UTF-8 (for the message). */
 function firstInvalid(bytes: Uint8Array): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let low = 0;
-  let high = bytes.length;
-  // Binary search on the longest valid prefix: a prefix may end inside a sequence, so allow 3 bytes.
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (validPrefix(decoder, bytes.subarray(0, mid))) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-function validPrefix(decoder: TextDecoder, bytes: Uint8Array): boolean {
-  for (let trim = 0; trim <= 3 && trim <= bytes.length; trim += 1) {
+  // Binary search on the longest valid prefix; `stream` lets a prefix end inside a sequence.
+  const valid = (length: number, stream = true) => {
     try {
-      decoder.decode(bytes.subarray(0, bytes.length - trim));
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream });
       return true;
     } catch {
-      // try a shorter prefix
+      return false;
     }
+  };
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (valid(mid)) low = mid;
+    else high = mid - 1;
   }
-  return false;
+  // The valid prefix may end with the first bytes of the broken sequence: point at its start.
+  while (low > 0 && !valid(low, false)) low -= 1;
+  return low;
 }

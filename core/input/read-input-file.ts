@@ -32,15 +32,17 @@ export async function readInputFile(file: string, options: InputFileOptions): Pr
     // O_NONBLOCK: if a FIFO replaced the file since stat, opening it must not wait for a writer.
     const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      checkStat(await handle.stat(), options, fail);
-      const buffer = new Uint8Array(options.maxBytes + 1);
+      const stats = await handle.stat();
+      checkStat(stats, options, fail);
+      // One byte more than stat said (already ≤ maxBytes), to notice a file that grows while read.
+      const buffer = new Uint8Array(stats.size + 1);
       let length = 0;
       while (length < buffer.length) {
         const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
         if (bytesRead === 0) break;
         length += bytesRead;
       }
-      if (length > options.maxBytes) fail(tooBig(options));
+      if (length > stats.size) fail('grew while it was read; read it once it is complete');
       bytes = buffer.subarray(0, length);
     } finally {
       await handle.close();

@@ -13,6 +13,8 @@ export const DEFAULT_MATRIX_LIMITS: MatrixLimits = { maxCells: 2_000, maxInstanc
 
 export const MATRIX_STRUCTURE_LIMITS = {
   maxBytes: 1024 * 1024,
+  /** YAML tokens, counted before the document is composed (which costs ~250 bytes of heap per token). */
+  maxTokens: 200_000,
   /** YAML aliases (`*name`): a few are handy, thousands are an expansion attack. */
   maxAliases: 100,
   /** Nesting of mappings and lists; the format itself needs 4 (`expect[0].when.network`). */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { parseDocument, visit } from 'yaml';
+import { Lexer, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { BadInputError, type InputProblem } from '../errors.ts';
 import { readInputFile } from '../input/read-input-file.ts';
@@ -30,6 +30,20 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
   if (text.length > LIMITS.maxBytes) {
     fail([{ file, path: '', message: `larger than the limit of ${LIMITS.maxBytes} bytes` }]);
   }
+  // Composing a document costs about 250 bytes of heap per token; lexing costs next to nothing. Count first.
+  let tokens = 0;
+  for (const _token of new Lexer().lex(text)) {
+    tokens += 1;
+    if (tokens > LIMITS.maxTokens) {
+      fail([
+        {
+          file,
+          path: '',
+          message: `more than ${LIMITS.maxTokens} YAML tokens (keys, values, punctuation); a matrix needs far fewer (the default one has about 1,000)`,
+        },
+      ]);
+    }
+  }
   const document = parseDocument(text, { uniqueKeys: true });
   const syntax = [...document.errors, ...document.warnings];
   if (syntax.length > 0) {
@@ -56,7 +70,14 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
     // maxAliasCount also bounds what the aliases expand to (nested aliases: "billion laughs").
     raw = document.toJS({ maxAliasCount: LIMITS.maxAliases });
   } catch (error) {
-    fail([{ file, path: '', message: `the YAML aliases expand too far (${(error as Error).message})` }]);
+    // yaml's own check: nested aliases ("billion laughs") would expand to more than maxAliases nodes.
+    fail([
+      {
+        file,
+        path: '',
+        message: `the YAML aliases (*name) expand to more than ${LIMITS.maxAliases} copies (${(error as Error).message}); write the values out`,
+      },
+    ]);
   }
   if (raw === null || raw === undefined || (isMapping(raw) && Object.keys(raw).length === 0)) {
     fail([{ file, path: '', message: 'the matrix is empty; expected a mapping with baseline, vary, cross or cells' }]);
