@@ -23,7 +23,9 @@ if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX ==
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
 if (conformanceRun) reporters.push(['./reports/reporter.ts', { outputDir: run.outDir }]);
 // A shard also writes Playwright's blob report: `npx playwright merge-reports` joins the shards (docs/ci).
-if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))) reporters.push(['blob']);
+if (conformanceRun && (run.shard || process.argv.some((arg) => arg.startsWith('--shard')))) {
+  reporters.push(['blob']);
+}
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,

@@ -24,6 +24,10 @@ export const runConfigSchema = z.strictObject({
   cellTimeoutMs: z.number().positive(),
   /** Upgrade validation: AMI id per AMI profile instead of the SSM-recommended one. */
   amiPins: z.record(z.string(), z.string()),
+  /** This run is one shard: only the instance groups (and their cells) of shard `index` of `total`. */
+  shard: z.strictObject({ index: z.number().int().positive(), total: z.number().int().positive() }).optional(),
+  /** Caps on the run's size (`--max-cells`, `--max-instances`), checked before any resource exists. */
+  caps: z.strictObject({ maxCells: z.number().int().positive(), maxInstances: z.number().int().positive() }).optional(),
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 

@@ -1,22 +1,34 @@
+import { checkRunCaps, DEFAULT_CAPS } from '../core/caps.ts';
 import { InfrastructureError } from '../core/errors.ts';
-import { loadMatrix } from '../core/matrix/index.ts';
+import { DEFAULT_MATRIX_LIMITS, DEFAULT_MATRIX_PATH, loadMatrix } from '../core/matrix/index.ts';
 import { planMatrix } from '../core/plan/plan.ts';
 import { planFileOf, planFileSchema, type RunPlan, runPlanOf } from '../core/plan/plan-file.ts';
+import { shardOf } from '../core/plan/shard.ts';
 import type { RunConfig } from '../core/run-config.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
 import { runFile } from './run-config.ts';
 
 /**
- * Plans the run once: the matrix, its region override and `--grep` (filtering before planning also drops
- * the instance groups no selected cell needs), written to `--out/plan.json` for every later process.
+ * Plans the run once: the matrix, its region override, `--grep` (filtering before planning also drops
+ * the instance groups no selected cell needs), the shard and the caps, written to `--out/plan.json` for
+ * every later process.
  */
 export async function writeRunPlan(config: RunConfig): Promise<RunPlan> {
-  const matrix = await loadMatrix(config.matrixFile);
+  const caps = config.caps ?? DEFAULT_CAPS;
+  // The matrix's own size limits bound the expansion; the run's caps then apply to what this run executes
+  // (after --grep and the shard), so a large matrix can still run a few of its cells.
+  const matrix = await loadMatrix(config.matrixFile, {
+    maxCells: Math.max(DEFAULT_MATRIX_LIMITS.maxCells, caps.maxCells),
+    maxInstances: Math.max(DEFAULT_MATRIX_LIMITS.maxInstances, caps.maxInstances),
+  });
   const grep = config.grep ? new RegExp(config.grep) : undefined;
-  const plan = planMatrix({
+  const whole = planMatrix({
     ...matrix,
     cells: grep ? matrix.cells.filter((cell) => grep.test(cell.id)) : matrix.cells,
   });
+  // A shard provisions only its own instance groups: no instance is shared by two shards.
+  const plan = config.shard ? shardOf(whole, config.shard) : whole;
+  checkRunCaps(plan, caps, config.matrixFile ?? DEFAULT_MATRIX_PATH);
   const file = planFileOf(plan, config.region);
   writeJsonFile(runFile(config, 'plan'), file);
   return runPlanOf(file);

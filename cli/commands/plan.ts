@@ -2,6 +2,15 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MATRIX_LIMITS, loadMatrix } from '../../core/matrix/index.ts';
 import { type Plan, planMatrix } from '../../core/plan/plan.ts';
 import { printPlan } from '../../core/plan/print-plan.ts';
+import { parseShard, shardOf } from '../../core/plan/shard.ts';
+
+interface PlanOptions {
+  matrix?: string;
+  json?: boolean;
+  shard?: string;
+  maxCells: number;
+  maxInstances: number;
+}
 
 export function registerPlan(program: Command): void {
   program
@@ -9,6 +18,10 @@ export function registerPlan(program: Command): void {
     .description('list the cells of a matrix, their expected outcomes and the instance groups (creates nothing)')
     .option('--matrix <file>', 'matrix file (YAML or JSON); default: fixtures/matrices/default.yaml')
     .option('--json', 'print one JSON document: { cells, instanceGroups }')
+    .option(
+      '--shard <i/n>',
+      'only shard i of n, as `run --shard i/n` would run it (the shards split by instance group)',
+    )
     .addOption(
       new Option('--max-cells <n>', 'refuse a matrix that expands to more cells')
         .argParser(parseLimit)
@@ -19,13 +32,23 @@ export function registerPlan(program: Command): void {
         .argParser(parseLimit)
         .default(DEFAULT_MATRIX_LIMITS.maxInstances),
     )
-    .action(async (options: { matrix?: string; json?: boolean; maxCells: number; maxInstances: number }) => {
+    .action(async (options: PlanOptions) => {
       const matrix = await loadMatrix(options.matrix, {
         maxCells: options.maxCells,
         maxInstances: options.maxInstances,
       });
-      const plan: Plan = planMatrix(matrix);
-      process.stdout.write(options.json ? `${JSON.stringify(plan.json, null, 2)}\n` : printPlan(plan));
+      const whole: Plan = planMatrix(matrix);
+      const shard = options.shard ? parseShard(options.shard) : undefined;
+      if (!shard) {
+        process.stdout.write(options.json ? `${JSON.stringify(whole.json, null, 2)}\n` : printPlan(whole));
+        return;
+      }
+      const ids = new Set(shardOf(whole, shard).cells.map((cell) => cell.id));
+      const plan = planMatrix({ ...matrix, cells: matrix.cells.filter((cell) => ids.has(cell.id)) });
+      const header = `shard ${shard.index}/${shard.total}: ${plan.instanceGroups.length} of ${whole.instanceGroups.length} instance groups, ${plan.cells.length} of ${whole.cells.length} cells`;
+      process.stdout.write(
+        options.json ? `${JSON.stringify({ shard, ...plan.json }, null, 2)}\n` : `${header}\n\n${printPlan(plan)}`,
+      );
     });
 }
 

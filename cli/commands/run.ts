@@ -4,9 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
+import { DEFAULT_CAPS } from '../../core/caps.ts';
 import { BadInputError, EXIT } from '../../core/errors.ts';
 import { runExitCode } from '../../core/exit-code.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
+import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
@@ -18,6 +20,7 @@ import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
 import { formatRunSummary } from '../../run/summary.ts';
+import { parseLimit } from './plan.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What a shell reports for a process ended by Ctrl-C; `run` exits with it after its teardown. */
@@ -34,6 +37,8 @@ interface RunOptions {
   keep?: boolean;
   cellTimeout: number;
   ami: Record<string, string>;
+  maxCells: number;
+  maxInstances: number;
 }
 
 export function registerRun(program: Command): void {
@@ -50,7 +55,18 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option('--workers <n>', 'cells run in parallel (Playwright workers)', String(defaultWorkers()))
-    .option('--shard <i/n>', 'run shard i of n (merge the blob reports with `npx playwright merge-reports`)')
+    .option(
+      '--shard <i/n>',
+      "run shard i of n: only its instance groups are provisioned (merge the shards' blob reports with `npx playwright merge-reports`)",
+    )
+    .addOption(
+      new Option('--max-cells <n>', 'refuse a run of more cells').argParser(parseLimit).default(DEFAULT_CAPS.maxCells),
+    )
+    .addOption(
+      new Option('--max-instances <n>', 'refuse a run that needs more instances (one per instance group)')
+        .argParser(parseLimit)
+        .default(DEFAULT_CAPS.maxInstances),
+    )
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
     .addOption(
       new Option('--cell-timeout <seconds>', 'hard time limit per cell')
@@ -77,6 +93,8 @@ async function run(options: RunOptions): Promise<number> {
     keep: options.keep === true,
     cellTimeoutMs: options.cellTimeout,
     amiPins: options.ami,
+    ...(options.shard ? { shard: parseShard(options.shard) } : {}),
+    caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },
   };
   // Bad input stops here, before a single resource exists: the plan is made once, for every process.
   const plan = await writeRunPlan(config);
@@ -93,10 +111,10 @@ async function run(options: RunOptions): Promise<number> {
   } finally {
     interruptions.dispose();
   }
-  return report(config, plan, options, outcome);
+  return report(config, plan, outcome);
 }
 
-async function report(config: RunConfig, plan: RunPlan, options: RunOptions, outcome: RunOutcome): Promise<number> {
+async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome): Promise<number> {
   const { teardown } = outcome;
   if (teardown) {
     const deleted = `deleted ${teardown.deleted.length} resource(s) of run ${teardown.runId}`;
@@ -121,8 +139,8 @@ async function report(config: RunConfig, plan: RunPlan, options: RunOptions, out
     return EXIT.infrastructure;
   }
   if (teardown && teardown.leftovers.length > 0) return EXIT.infrastructure;
-  // A shard runs an unknown subset; otherwise every planned cell must have reported.
-  return runExitCode(results.cells, options.shard ? 1 : plan.cells.length);
+  // Every planned cell (of this shard) must have reported.
+  return runExitCode(results.cells, plan.cells.length);
 }
 
 async function runPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): Promise<number> {
@@ -170,8 +188,8 @@ function usableOutDir(out: string): string {
 
 function playwrightArgs(options: RunOptions): string[] {
   const args = ['--config', join(PROJECT_ROOT, 'playwright.config.ts'), '--project=cells'];
+  // No --shard here: plan.json already holds only this shard's cells.
   if (options.workers) args.push('--workers', options.workers);
-  if (options.shard) args.push('--shard', options.shard);
   return args;
 }
 
