@@ -13,18 +13,14 @@ export { credentialsOf, type LabIdentities, type LabIdentity } from './control-p
 export { isMotoProcess } from './control-plane/moto-process.ts';
 // The control plane's task push, as a client of ECS uses it (the lab's stand-in for ACS).
 export { type TaskPush, waitForTaskChanges } from './control-plane/task-push.ts';
-// The tag that marks a run's instances: the data plane boots only instances that carry it.
-export { RUN_TAG_KEY } from './data-plane/agent/fleet/launched-instances.ts';
-// For specs and benchmarks: a plain moto (no IAM enforcement) on a free port.
-export { type PlainMoto, startPlainMoto } from './data-plane/agent/testing/plain-moto.ts';
 // Removing what a crashed lab left (namespaces, links, records).
 export { type CleanupReport, cleanupLab } from './data-plane/cleanup.ts';
 // For specs: whether a recorded data-plane pid is still the lab's daemon.
 export { isDataPlaneRunning } from './data-plane/daemon-process.ts';
 // The data plane as a run hosts it on another control plane (LocalStack): hosts, proxy, stall watch.
 export { type DataPlaneWithProxy, startDataPlaneWithProxy } from './data-plane/data-plane-with-proxy.ts';
-// For benchmarks: one simulated host booted on a lab network.
-export { bootTestHost } from './data-plane/host/test-support.ts';
+// The tag that marks a run's instances: the data plane boots only instances that carry it.
+export { RUN_TAG_KEY } from './data-plane/fleet/launched-instances.ts';
 // The data plane on its own, and what it needs from a control plane.
 export { type DataPlane, type DataPlaneControlPlane, startDataPlane } from './data-plane/index.ts';
 // For benchmarks: a lab network (bridge, subnet, records) without a data plane.
@@ -32,6 +28,10 @@ export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
 export { assertLabHostReady, labSkipReason } from './data-plane/network/preflight.ts';
 export type { LabProxy } from './data-plane/proxy/lab-proxy.ts';
+// For specs and benchmarks: a plain moto (no IAM enforcement) on a free port.
+export { type PlainMoto, startPlainMoto } from './data-plane/testing/plain-moto.ts';
+// For benchmarks: one simulated host booted on a lab network.
+export { bootTestHost } from './data-plane/testing/test-host.ts';
 // Lifecycle: `lab up`, `lab down`, `lab status`.
 export {
   LAB_REGION,

@@ -4,16 +4,16 @@ import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import { cleanupLab } from './cleanup.ts';
 import { createBridgeTaskNamespace } from './host/bridge-task.ts';
-import { bootTestHost, namedListener } from './host/test-support.ts';
 import { createLabNetwork } from './network/lab-network.ts';
 import { labStatus } from './network/lab-status.ts';
 import { listNetns, listRootLinks, netnsPids } from './network/netns.ts';
 import { labSkipReason } from './network/preflight.ts';
 import { startLabProxy } from './proxy/lab-proxy.ts';
+import { bootTestHost, namedListener } from './testing/test-host.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
-const CRASH_LAB = fileURLToPath(new URL('./host/test-crash-lab.ts', import.meta.url));
+const CRASH_LAB = fileURLToPath(new URL('./testing/crash-lab.ts', import.meta.url));
 
 function alive(pid: number): boolean {
   try {

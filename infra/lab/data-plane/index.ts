@@ -7,36 +7,26 @@ import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { credentialsOf, type LabIdentities } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';
 import type { AgentEvent } from './agent/agent.ts';
-import type { RoleCredentials } from './agent/credentials/credentials-store.ts';
-import { RoleNotAssumableError, type StateChangeMode } from './agent/ecs-backend.ts';
-import { AmiProfileResolver } from './agent/fleet/ami-profile.ts';
-import {
-  instanceProfileRoleArn,
-  type LaunchedInstance,
-  launchedInstances,
-  RUNNING_STATES,
-  userDataOf,
-} from './agent/fleet/launched-instances.ts';
-import { forwardTcp, type TcpForwarder } from './agent/fleet/tcp-forwarder.ts';
+import type { StateChangeMode } from './agent/ecs-backend.ts';
 import { createLabAgentLauncher } from './agent/launcher.ts';
 import type { SdkCredentials } from './agent/net/instance-credentials.ts';
+import { AmiProfileResolver } from './fleet/ami-profile.ts';
+import { startFleet } from './fleet/fleet.ts';
+import { instanceProfileRoleArn, userDataOf } from './fleet/launched-instances.ts';
+import { forwardTcp, type TcpForwarder } from './fleet/tcp-forwarder.ts';
 import { bootHost } from './host/boot-host.ts';
-import type { ImdsCredentials, InstanceHandle } from './host/host-spec.ts';
+import type { InstanceHandle } from './host/host-spec.ts';
 import { createLabNetwork, type LabNetwork, type LabNetworkOptions } from './network/lab-network.ts';
+import { type AssumeRoleAs, instanceRoleCredentials, stsAssumeRole, taskRoleCredentials } from './role-credentials.ts';
 
-export { RUN_TAG_KEY } from './agent/fleet/launched-instances.ts';
+export { RUN_TAG_KEY } from './fleet/launched-instances.ts';
 
-export interface AssumedRole {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
+export type { AssumedRole } from './role-credentials.ts';
 
 /** What the data plane needs from the control plane (its lab state holds these). */
 export interface DataPlaneControlPlane {
@@ -52,7 +42,7 @@ export interface DataPlaneControlPlane {
    * principal (`ecs-tasks`, `ec2`) with the trust policy enforced; a refusal rejects with an error whose
    * `$metadata.httpStatusCode` (or `status`) is 4xx. Without it the reader calls sts:AssumeRole (plain moto).
    */
-  assumeRoleAs?: (principal: 'ecs-tasks' | 'ec2', roleArn: string, sessionName: string) => Promise<AssumedRole>;
+  assumeRoleAs?: AssumeRoleAs;
   /** `submit` when the control plane implements SubmitTaskStateChange; `stop-task` for a plain moto. */
   stateChange: StateChangeMode;
 }
@@ -79,8 +69,6 @@ export interface DataPlane {
   failures: ReadonlyMap<string, string>;
   stop(): Promise<void>;
 }
-
-const IMDS_CREDENTIALS_EARLY_REFRESH_MS = 15 * 60_000;
 
 /** What the data plane needs to know of the lab's control plane (`lab up` has it in its state). */
 export interface LabControlPlane {
@@ -153,24 +141,18 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
 
-  const instances = new Map<string, InstanceHandle>();
-  const booting = new Map<string, Promise<void>>();
-  const failures = new Map<string, string>();
-  const rebootsSeen = new Map<string, number>();
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const waiter of waiters) waiter();
-  };
-
-  const boot = async (instance: LaunchedInstance) => {
-    try {
+  const fleet = startFleet({
+    ec2,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    log,
+    boot: async (instance) => {
       const [userData, roleArn, ami] = await Promise.all([
         userDataOf(ec2, instance.instanceId),
         instanceProfileRoleArn(iam, instance.instanceProfileArn),
         amiProfiles.profileFor(instance.imageId),
       ]);
       log(`data plane: booting ${instance.instanceId} (${ami.profile}: ${ami.how})`);
-      const handle = await bootHost(lab, {
+      return bootHost(lab, {
         instanceId: instance.instanceId,
         amiProfile: ami.profile,
         userData,
@@ -187,159 +169,20 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
           ...(instance.httpPutResponseHopLimit ? { httpPutResponseHopLimit: instance.httpPutResponseHopLimit } : {}),
         },
       });
-      instances.set(instance.instanceId, handle);
-      log(`data plane: ${instance.instanceId} booted`);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      failures.set(instance.instanceId, reason);
-      log(`data plane: ${instance.instanceId} failed to boot: ${reason}`);
-    } finally {
-      booting.delete(instance.instanceId);
-      notify();
-    }
-  };
-
-  const reconcile = async () => {
-    const launched = await launchedInstances(ec2);
-    const wanted = new Set(launched.filter((i) => RUNNING_STATES.has(i.state)).map((i) => i.instanceId));
-    for (const instance of launched) {
-      const id = instance.instanceId;
-      if (wanted.has(id) && !instances.has(id) && !booting.has(id) && !failures.has(id)) {
-        rebootsSeen.set(id, instance.reboots);
-        booting.set(id, boot(instance));
-      }
-      const handle = instances.get(id);
-      if (handle && wanted.has(id) && instance.reboots > (rebootsSeen.get(id) ?? 0)) {
-        rebootsSeen.set(id, instance.reboots);
-        log(`data plane: ${id} rebooted (RebootInstances)`);
-        await handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
-      }
-    }
-    for (const [id, handle] of instances) {
-      if (wanted.has(id)) continue;
-      instances.delete(id);
-      log(`data plane: ${id} is no longer running; shutting it down`);
-      await handle.shutdown().catch((error: unknown) => log(`data plane: shutdown of ${id} failed: ${String(error)}`));
-    }
-  };
-
-  let stopping = false;
-  let wake: () => void = () => {};
-  const loop = (async () => {
-    let failuresInARow = 0;
-    while (!stopping) {
-      try {
-        await reconcile();
-        failuresInARow = 0;
-      } catch (error) {
-        failuresInARow += 1;
-        if (failuresInARow <= 3 || failuresInARow % 60 === 0)
-          log(`data plane: reading instances failed: ${String(error)}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollIntervalMs ?? 1000);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
+    },
+  });
 
   return {
     lab,
     endpointForInstances: `http://${lab.controlPlaneAddress}:${relayPort}`,
-    instances,
-    failures,
-    waitForInstance(instanceId, timeoutMs = 120_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const handle = instances.get(instanceId);
-          const failure = failures.get(instanceId);
-          if (!handle && !failure) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          if (handle) resolve(handle);
-          else reject(new Error(`instance ${instanceId} failed to boot: ${failure}`));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`instance ${instanceId} did not boot within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        wake();
-        check();
-      });
-    },
+    instances: fleet.instances,
+    failures: fleet.failures,
+    waitForInstance: (instanceId, timeoutMs) => fleet.waitForInstance(instanceId, timeoutMs),
     async stop() {
-      stopping = true;
-      wake();
-      await loop;
-      await Promise.all(booting.values());
-      for (const handle of instances.values()) await handle.shutdown().catch(() => undefined);
-      instances.clear();
+      await fleet.stop();
       await relay?.close();
       await lab.close();
       for (const client of [ec2, iam, ssm, sts]) client.destroy();
     },
-  };
-}
-
-/** IMDS serves the instance profile role's credentials, assumed as EC2 and cached until near expiry. */
-function instanceRoleCredentials(
-  assumeRoleAs: NonNullable<DataPlaneControlPlane['assumeRoleAs']>,
-  roleArn: string | undefined,
-  instanceId: string,
-): () => Promise<ImdsCredentials | undefined> {
-  let cached: ImdsCredentials | undefined;
-  return async () => {
-    if (!roleArn) return undefined;
-    const expiresAt = cached ? new Date(cached.expiration).getTime() : 0;
-    if (!cached || expiresAt - Date.now() < IMDS_CREDENTIALS_EARLY_REFRESH_MS) {
-      const assumed = await assumeRoleAs('ec2', roleArn, instanceId);
-      cached = { roleName: roleArn.split('/').pop() ?? roleArn, ...assumed };
-    }
-    return cached;
-  };
-}
-
-/** The ECS service's AssumeRole of a task role; a 4xx refusal becomes ECS's "unable to assume" stop. */
-async function taskRoleCredentials(
-  assumeRoleAs: NonNullable<DataPlaneControlPlane['assumeRoleAs']>,
-  roleArn: string,
-  sessionName: string,
-): Promise<RoleCredentials> {
-  try {
-    const assumed = await assumeRoleAs('ecs-tasks', roleArn, sessionName);
-    return {
-      RoleArn: roleArn,
-      AccessKeyId: assumed.accessKeyId,
-      SecretAccessKey: assumed.secretAccessKey,
-      Token: assumed.sessionToken,
-      Expiration: assumed.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    };
-  } catch (error) {
-    const status =
-      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ??
-      (error as { status?: number }).status ??
-      0;
-    if (status >= 400 && status < 500) throw new RoleNotAssumableError(roleArn, { cause: error });
-    throw error;
-  }
-}
-
-/** sts:AssumeRole as the client's identity (without `assumeRoleAs`, a plain moto: the reader's). */
-function stsAssumeRole(sts: STSClient): NonNullable<DataPlaneControlPlane['assumeRoleAs']> {
-  return async (_principal, roleArn, sessionName) => {
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) {
-      throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
-    }
-    return {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretAccessKey,
-      sessionToken: Credentials.SessionToken,
-      expiration: Credentials.Expiration ?? new Date(Date.now() + 3_600_000),
-    };
   };
 }

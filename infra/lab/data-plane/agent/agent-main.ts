@@ -7,9 +7,10 @@
 import { getEachMessage, sendMessage } from 'execa';
 import { loadImageRoots } from '../../images/image-roots.ts';
 import { AgentConfigError, type AgentEvent, type LabAgent, startLabAgent } from './agent.ts';
+import type { AgentSetup } from './agent-setup.ts';
 import type { RoleCredentials } from './credentials/credentials-store.ts';
 import { RoleNotAssumableError } from './ecs-backend.ts';
-import type { AgentProcessConfig, ParentMessage } from './ipc.ts';
+import type { ParentMessage } from './ipc.ts';
 
 const pending = new Map<string, (message: ParentMessage) => void>();
 let nextRequest = 0;
@@ -24,11 +25,10 @@ function request(message: { type: 'address-request' | 'release-address' | 'assum
   });
 }
 
-async function start(config: AgentProcessConfig): Promise<void> {
+async function start(config: AgentSetup): Promise<void> {
   const emit = (event: AgentEvent) => void sendMessage({ type: 'event', event });
   try {
-    agent = await startLabAgent({
-      ...config,
+    agent = await startLabAgent(config, {
       images: loadImageRoots(config.imagesDir),
       addresses: {
         allocate: async () => {

@@ -9,11 +9,11 @@ import { RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-e
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
 import { callerArn, clientContainer } from '../../../task-definition/client-container.ts';
+import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
+import { REGION } from '../testing/mini-host.ts';
 import type { AgentEvent } from './agent.ts';
 import { TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
 import { RoleNotAssumableError } from './ecs-backend.ts';
-import { type AgentLab, startAgentLab } from './testing/agent-lab.ts';
-import { REGION } from './testing/mini-host.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 

@@ -10,15 +10,16 @@ import { dirname, join } from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PROJECT_ROOT, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { LabImages } from '../../images/image-roots.ts';
+import type { AgentSetup } from './agent-setup.ts';
 import { agentAttributes } from './capabilities.ts';
 import { AuditLog } from './credentials/audit-log.ts';
 import { CREDENTIALS_PORT, startCredentialsServer } from './credentials/credentials-server.ts';
 import { TaskCredentialsStore } from './credentials/credentials-store.ts';
 import { TollboothLimiter } from './credentials/rate-limiter.ts';
-import { EcsBackend, type StateChangeMode, type TaskRoleIssuer } from './ecs-backend.ts';
+import { EcsBackend, type TaskRoleIssuer } from './ecs-backend.ts';
 import { parseAgentConfig } from './ecs-config.ts';
 import { ImdsClient } from './net/imds-client.ts';
-import { instanceCredentialsProvider, type SdkCredentials } from './net/instance-credentials.ts';
+import { instanceCredentialsProvider } from './net/instance-credentials.ts';
 import { type TaskEvent, TaskManager } from './task-manager.ts';
 
 export type AgentEvent =
@@ -27,19 +28,11 @@ export type AgentEvent =
   | { type: 'registered'; containerInstanceArn: string; attributes: string[] }
   | TaskEvent;
 
-export interface LabAgentOptions {
-  instanceId: string;
-  rootDir: string;
-  taskBridge: { name: string; gateway: string; prefixLength: number };
-  controlPlaneEndpoint: string;
-  region: string;
-  agentEnvironment: Record<string, string>;
-  serviceIdentity: SdkCredentials;
-  stateChange: StateChangeMode;
+/** What the agent process provides the agent with besides its setup: images, task addresses, events. */
+export interface AgentRuntime {
   images: LabImages;
   addresses: { allocate(): Promise<string>; release(address: string): void };
   issueTaskRoleCredentials?: TaskRoleIssuer;
-  pollIntervalMs?: number;
   credentialsPort?: number;
   emit(event: AgentEvent): void;
 }
@@ -50,18 +43,18 @@ export interface LabAgent {
 
 export class AgentConfigError extends Error {}
 
-export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent> {
-  const logFile = join(options.rootDir, 'var/log/ecs/ecs-agent.log');
+export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): Promise<LabAgent> {
+  const logFile = join(setup.rootDir, 'var/log/ecs/ecs-agent.log');
   mkdirSync(dirname(logFile), { recursive: true });
   const log = (level: string, message: string) =>
     appendFileSync(logFile, `level=${level} time=${new Date().toISOString()} msg=${JSON.stringify(message)}\n`);
 
   // The service manager already merged ecs-init's defaults and ecs.config (or docker run's --env-file/-e).
-  const { config, warnings, errors } = parseAgentConfig(options.agentEnvironment);
+  const { config, warnings, errors } = parseAgentConfig(setup.agentEnvironment);
   for (const warning of warnings) log('warn', warning);
   if (errors.length > 0) {
     for (const error of errors) log('critical', `Error loading config: ${error}`);
-    options.emit({ type: 'config-error', errors });
+    runtime.emit({ type: 'config-error', errors });
     throw new AgentConfigError(errors.join('; '));
   }
   log(
@@ -70,11 +63,11 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
   );
 
   const imds = new ImdsClient(config.proxy);
-  const region = config.region ?? options.region;
+  const region = config.region ?? setup.region;
   let containerInstanceArn = '';
   const store = new TaskCredentialsStore();
   const audit = new AuditLog(
-    join(options.rootDir, 'var/log/ecs/audit.log'),
+    join(setup.rootDir, 'var/log/ecs/audit.log'),
     { cluster: config.cluster, containerInstanceArn: () => containerInstanceArn },
     !config.auditLogDisabled,
   );
@@ -83,21 +76,21 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
     audit,
     limiter: new TollboothLimiter(config.taskMetadataRateLimit),
     steadyRate: config.taskMetadataRateLimit.steady,
-    port: options.credentialsPort ?? CREDENTIALS_PORT,
+    port: runtime.credentialsPort ?? CREDENTIALS_PORT,
   });
   const backend = new EcsBackend({
-    endpoint: options.controlPlaneEndpoint,
+    endpoint: setup.controlPlaneEndpoint,
     region,
     proxy: config.proxy,
     instanceCredentials: instanceCredentialsProvider(imds),
-    serviceIdentity: options.serviceIdentity,
-    stateChange: options.stateChange,
-    ...(options.issueTaskRoleCredentials ? { issueTaskRoleCredentials: options.issueTaskRoleCredentials } : {}),
+    serviceIdentity: setup.serviceIdentity,
+    stateChange: setup.stateChange,
+    ...(runtime.issueTaskRoleCredentials ? { issueTaskRoleCredentials: runtime.issueTaskRoleCredentials } : {}),
   });
   // The Docker daemon ships awslogs with the instance role it gets from IMDS itself (not via the agent's proxy).
   const daemonImds = new ImdsClient({ httpProxy: undefined, httpsProxy: undefined, noProxy: undefined });
   const logs = new CloudWatchLogsClient({
-    endpoint: options.controlPlaneEndpoint,
+    endpoint: setup.controlPlaneEndpoint,
     region,
     maxAttempts: 2,
     credentials: instanceCredentialsProvider(daemonImds),
@@ -107,14 +100,14 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
     region,
     store,
     backend,
-    images: options.images,
+    images: runtime.images,
     logs,
-    bridge: options.taskBridge,
-    addresses: options.addresses,
-    workDir: join(options.rootDir, 'var/lib/ecs/data/tasks'),
-    keepUnderRoot: [PYENV_PYTHON_ROOT, PROJECT_ROOT, options.images.dir, dirname(process.execPath)],
+    bridge: setup.taskBridge,
+    addresses: runtime.addresses,
+    workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
+    keepUnderRoot: [PYENV_PYTHON_ROOT, PROJECT_ROOT, runtime.images.dir, dirname(process.execPath)],
     log,
-    emit: options.emit,
+    emit: runtime.emit,
   });
 
   let stopping = false;
@@ -136,11 +129,11 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
         const identity = await imds.identity();
         containerInstanceArn = await backend.registerContainerInstance(config.cluster, identity, attributes);
         log('info', `Registered container instance ${containerInstanceArn} in cluster ${config.cluster}`);
-        options.emit({ type: 'registered', containerInstanceArn, attributes: attributes.map((a) => a.name ?? '') });
+        runtime.emit({ type: 'registered', containerInstanceArn, attributes: attributes.map((a) => a.name ?? '') });
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         log('error', `Unable to register as a container instance with ECS: ${message}`);
-        options.emit({ type: 'registration-failed', error: message, attempt });
+        runtime.emit({ type: 'registration-failed', error: message, attempt });
         await sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
       }
     }
@@ -157,7 +150,7 @@ export async function startLabAgent(options: LabAgentOptions): Promise<LabAgent>
         failures += 1;
         if (failures <= 3 || failures % 60 === 0) log('warn', `task poll failed (${failures}): ${String(error)}`);
       }
-      await sleep(options.pollIntervalMs ?? 1000);
+      await sleep(setup.pollIntervalMs ?? 1000);
     }
   })();
 

@@ -11,8 +11,8 @@ import {
   clientContainer,
   type ProcessVariant,
 } from '../../../task-definition/client-container.ts';
-import { type AgentLab, startAgentLab } from './testing/agent-lab.ts';
-import { REGION } from './testing/mini-host.ts';
+import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
+import { REGION } from '../testing/mini-host.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 

@@ -1,26 +1,10 @@
 /** Messages between the agent launcher (parent) and the agent process (agent-main.ts). */
 import type { AgentEvent } from './agent.ts';
+import type { AgentSetup } from './agent-setup.ts';
 import type { RoleCredentials } from './credentials/credentials-store.ts';
-import type { StateChangeMode } from './ecs-backend.ts';
-import type { SdkCredentials } from './net/instance-credentials.ts';
-
-export interface AgentProcessConfig {
-  instanceId: string;
-  rootDir: string;
-  taskBridge: { name: string; gateway: string; prefixLength: number };
-  controlPlaneEndpoint: string;
-  region: string;
-  agentEnvironment: Record<string, string>;
-  serviceIdentity: SdkCredentials;
-  stateChange: StateChangeMode;
-  imagesDir: string;
-  /** `launcher`: task roles are assumed by the launcher (the control plane's helper lives there). */
-  taskRoleIssuer: 'sts' | 'launcher';
-  pollIntervalMs?: number;
-}
 
 export type ParentMessage =
-  | { type: 'config'; config: AgentProcessConfig }
+  | { type: 'config'; config: AgentSetup }
   | { type: 'stop' }
   | { type: 'address'; requestId: string; address: string }
   | {

@@ -10,23 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import type { AgentEvent } from './agent.ts';
-import { RoleNotAssumableError, type StateChangeMode, type TaskRoleIssuer } from './ecs-backend.ts';
-import type { AgentProcessConfig, ChildMessage, ParentMessage } from './ipc.ts';
-import type { SdkCredentials } from './net/instance-credentials.ts';
+import type { AgentSetup, FleetAgentSetup } from './agent-setup.ts';
+import { RoleNotAssumableError, type TaskRoleIssuer } from './ecs-backend.ts';
+import type { ChildMessage, ParentMessage } from './ipc.ts';
 
 const AGENT_MAIN = fileURLToPath(new URL('./agent-main.ts', import.meta.url));
 const STOP_TIMEOUT_MS = 20_000;
 
-export interface LabAgentLauncherOptions {
-  /** The lab's ECS-service identity (stands in for ACS and assumes task roles). */
-  serviceIdentity: SdkCredentials;
-  /** `submit` once the control plane implements SubmitTaskStateChange; `stop-task` for a plain moto. */
-  stateChange: StateChangeMode;
-  /** Built with buildImageRoots(). */
-  imagesDir: string;
+export interface LabAgentLauncherOptions extends FleetAgentSetup {
   /** The control plane's `assumeRoleAs('ecs-tasks', …)`; without it the agent calls STS AssumeRole itself. */
   issueTaskRoleCredentials?: TaskRoleIssuer;
-  pollIntervalMs?: number;
   onEvent?: (host: HostView, event: AgentEvent) => void;
 }
 
@@ -71,7 +64,7 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
       // nothing to tell a process that is not there
     }
   };
-  const config: AgentProcessConfig = {
+  const config: AgentSetup = {
     instanceId: host.instanceId,
     rootDir: host.rootDir,
     taskBridge: host.taskBridge,

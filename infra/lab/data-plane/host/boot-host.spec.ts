@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
-import { bootTestHost } from './test-support.ts';
+import { bootTestHost } from '../testing/test-host.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { bootTestHost, CURL_TIMEOUT, namedListener, probe } from '../testing/test-host.ts';
 import type { AmiProfileName } from './ami-profiles.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
 import type { InstanceHandle } from './host-spec.ts';
-import { bootTestHost, CURL_TIMEOUT, namedListener, probe } from './test-support.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 

@@ -1,38 +1,18 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { HostView, RunningAgent } from '../contracts.ts';
 import type { CommandResult } from '../network/commands.ts';
 import { type AmiProfile, UNIT_PROVIDERS } from './ami-profiles.ts';
-import { dockerStartScript } from './docker-network.ts';
-import { ecsInitPostStop, ecsInitPreStart } from './ecs-init.ts';
 import type { InstanceInit } from './instance-init.ts';
-import {
-  ecsInitAgentEnvironment,
-  parseDropIn,
-  parseSystemdEnvironmentFile,
-  parseUpstartOverride,
-} from './service-config.ts';
+import { type AgentContainer, DockerDaemon } from './services/docker-daemon.ts';
+import { EcsService } from './services/ecs-service.ts';
+import { InstanceAccess } from './services/instance-access.ts';
+import { IptablesService } from './services/iptables-service.ts';
+import { ok, type ServiceResult } from './services/service-result.ts';
+import { applySysctl, bootSysctl } from './services/sysctl-settings.ts';
 
-/** What a service-manager command prints and returns (shims pass it through to the caller). */
-export interface ServiceResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-const ok = (stdout = ''): ServiceResult => ({ exitCode: 0, stdout, stderr: '' });
-const fail = (exitCode: number, stderr: string, stdout = ''): ServiceResult => ({ exitCode, stdout, stderr });
-
-/** The agent run as a container by `docker run … amazon/amazon-ecs-agent` (plain AMIs). */
-export interface AgentContainer {
-  name: string;
-  image: string;
-  env: Record<string, string>;
-  /** docker --restart policy: after a reboot only `always` and `unless-stopped` containers start again. */
-  restart: string;
-  /** Stopped by `docker stop` (matters for `unless-stopped`). */
-  stoppedByUser: boolean;
-}
+export type { AgentContainer } from './services/docker-daemon.ts';
+export type { ServiceResult } from './services/service-result.ts';
+export { isPerInstanceSysctl, parseSysctlFile } from './services/sysctl-settings.ts';
 
 /** What survives a reboot: the disk's package database, unit enablement, docker's containers. */
 interface PersistentState {
@@ -57,19 +37,19 @@ export interface HostServicesOptions {
 export type Unit = 'ecs' | 'iptables' | 'docker';
 
 /**
- * The instance's service manager and docker daemon, as far as task-role credentials care: the `ecs`
- * service (ecs-init: rules + agent), the `iptables` service (restore at boot, save, flush on stop),
- * docker (its network; agent containers), package installs that make units exist.
- * Calls are serialized, like a service manager's job queue.
+ * The instance's service manager, as far as task-role credentials care: which packages are installed and
+ * which units enabled (both survive reboots), and the boot order; each service lives in services/: the
+ * `ecs` service (ecs-init: rules + agent), the `iptables` service (restore at boot, save, flush on stop),
+ * docker (its network; agent containers), sysctl. Calls are serialized, like a service manager's job queue.
  */
 export class HostServices {
   readonly #options: HostServicesOptions;
-  #state: PersistentState;
+  readonly #state: PersistentState;
+  readonly #instance: InstanceAccess;
+  readonly #ecs: EcsService;
+  readonly #iptables: IptablesService;
+  readonly #docker: DockerDaemon;
   #queue: Promise<unknown> = Promise.resolve();
-  #ecs: { agent: RunningAgent; ecsInitEnv: Record<string, string> } | undefined;
-  #lastEcsInitEnv: Record<string, string> = {};
-  readonly #running = new Map<string, RunningAgent>();
-  #iptablesActive = false;
   /** systemd orders ecs.service after cloud-final.service: starts asked for by user data wait for its end. */
   #deferring = false;
   readonly #deferred = new Set<Unit>();
@@ -78,6 +58,26 @@ export class HostServices {
   private constructor(options: HostServicesOptions, state: PersistentState) {
     this.#options = options;
     this.#state = state;
+    this.#instance = new InstanceAccess(options.init, options.log);
+    const agents = {
+      hostView: options.hostView,
+      launchAgent: options.launchAgent,
+      started: (environment: Record<string, string>) => {
+        this.#lastAgentEnvironment = { ...environment };
+      },
+    };
+    const disk = {
+      get containers() {
+        return state.containers;
+      },
+      set containers(containers: AgentContainer[]) {
+        state.containers = containers;
+      },
+      save: () => this.#save(),
+    };
+    this.#ecs = new EcsService(this.#instance, options.profile.initSystem, agents);
+    this.#iptables = new IptablesService(this.#instance);
+    this.#docker = new DockerDaemon(this.#instance, disk, agents);
   }
 
   static async load(options: HostServicesOptions): Promise<HostServices> {
@@ -101,7 +101,7 @@ export class HostServices {
   }
 
   get ecsInitEnvironment(): Record<string, string> {
-    return { ...this.#lastEcsInitEnv };
+    return this.#ecs.ecsInitEnvironment;
   }
 
   get agentEnvironment(): Record<string, string> {
@@ -109,7 +109,7 @@ export class HostServices {
   }
 
   agentRunning(): boolean {
-    return this.#ecs !== undefined || this.#running.size > 0;
+    return this.#ecs.active || this.#docker.agentRunning;
   }
 
   /** Runs one service-manager job after the ones before it. */
@@ -130,8 +130,8 @@ export class HostServices {
   }
 
   isActive(unit: Unit): boolean {
-    if (unit === 'ecs') return this.#ecs !== undefined;
-    if (unit === 'iptables') return this.#iptablesActive;
+    if (unit === 'ecs') return this.#ecs.active;
+    if (unit === 'iptables') return this.#iptables.active;
     return true;
   }
 
@@ -163,15 +163,15 @@ export class HostServices {
       this.#options.log('service: ecs start queued until user data finishes (ecs.service After=cloud-final.service)');
       return ok();
     }
-    if (unit === 'ecs') return this.#startEcs();
-    if (unit === 'iptables') return this.#startIptables();
+    if (unit === 'ecs') return this.#ecs.start();
+    if (unit === 'iptables') return this.#iptables.start();
     return this.startDocker();
   }
 
   async stop(unit: Unit): Promise<ServiceResult> {
     this.#deferred.delete(unit);
-    if (unit === 'ecs') return this.#stopEcs();
-    if (unit === 'iptables') return this.#stopIptables();
+    if (unit === 'ecs') return this.#ecs.stop();
+    if (unit === 'iptables') return this.#iptables.stop();
     this.#options.log('service: docker stop ignored (lab: docker keeps running)');
     return ok();
   }
@@ -183,20 +183,13 @@ export class HostServices {
   }
 
   /** dockerd's start: the docker0 bridge and its iptables rules (idempotent). */
-  async startDocker(): Promise<ServiceResult> {
-    const result = await this.#exec('sh', ['-c', dockerStartScript()]);
-    if (result.exitCode !== 0) return fail(1, `docker: network setup failed: ${result.stderr}`);
-    this.#options.log('docker: docker0 and its iptables rules in place');
-    return ok();
+  startDocker(): Promise<ServiceResult> {
+    return this.#docker.start();
   }
 
   /** `service iptables save` (AL1) / the iptables.init save action. */
-  async saveIptables(): Promise<ServiceResult> {
-    const saved = await this.#exec('iptables-save', []);
-    if (saved.exitCode !== 0) return fail(1, saved.stderr);
-    await writeFile(this.#options.init().path('/etc/sysconfig/iptables'), saved.stdout, { mode: 0o600 });
-    this.#options.log('iptables: saved current rules to /etc/sysconfig/iptables');
-    return ok('iptables: Saving firewall rules to /etc/sysconfig/iptables: [  OK  ]\n');
+  saveIptables(): Promise<ServiceResult> {
+    return this.#iptables.save();
   }
 
   // --- boot ---
@@ -215,26 +208,19 @@ export class HostServices {
       const result = await this.start(unit);
       if (result.exitCode !== 0) this.#options.log(`boot: starting ${unit} failed: ${result.stderr.trim()}`);
     }
-    if (!firstBoot) await this.#restartContainers();
+    if (!firstBoot) await this.#docker.restartContainers();
   }
 
   /** Early boot (before docker): the iptables service restores saved rules when enabled. */
   async bootIptables(): Promise<void> {
-    if (this.unitExists('iptables') && this.isEnabled('iptables')) await this.#startIptables();
+    if (this.unitExists('iptables') && this.isEnabled('iptables')) await this.#iptables.start();
   }
 
   /** Everything stops (reboot, shutdown); the agent gets its stop call. Kernel state dies with the namespace. */
   async powerOff(): Promise<void> {
-    if (this.#ecs) {
-      const { agent } = this.#ecs;
-      this.#ecs = undefined;
-      await agent.stop().catch((error: unknown) => this.#options.log(`ecs: agent stop failed: ${String(error)}`));
-    }
-    for (const [name, agent] of this.#running) {
-      this.#running.delete(name);
-      await agent.stop().catch((error: unknown) => this.#options.log(`docker: agent stop failed: ${String(error)}`));
-    }
-    this.#iptablesActive = false;
+    await this.#ecs.powerOff();
+    await this.#docker.powerOff();
+    this.#iptables.powerOff();
     this.#deferring = false;
     this.#deferred.clear();
   }
@@ -242,278 +228,51 @@ export class HostServices {
   // --- docker containers (the agent image only) ---
 
   containers(): AgentContainer[] {
-    return this.#state.containers.map((container) => ({ ...container }));
+    return this.#docker.containers();
   }
 
   containerRunning(name: string): boolean {
-    return this.#running.has(name);
+    return this.#docker.containerRunning(name);
   }
 
-  async runContainer(container: AgentContainer): Promise<ServiceResult> {
-    if (this.#state.containers.some((existing) => existing.name === container.name)) {
-      return fail(
-        125,
-        `docker: Error response from daemon: Conflict. The container name "/${container.name}" is already in use.\n`,
-      );
-    }
-    this.#state.containers.push(container);
-    await this.#save();
-    const started = await this.#launchContainer(container);
-    return started.exitCode === 0 ? ok(`${containerId(container.name)}\n`) : started;
+  runContainer(container: AgentContainer): Promise<ServiceResult> {
+    return this.#docker.runContainer(container);
   }
 
-  async startContainer(name: string): Promise<ServiceResult> {
-    const container = this.#state.containers.find((existing) => existing.name === name);
-    if (!container) return fail(1, `Error response from daemon: No such container: ${name}\n`);
-    container.stoppedByUser = false;
-    await this.#save();
-    if (this.#running.has(name)) return ok(`${name}\n`);
-    const started = await this.#launchContainer(container);
-    return started.exitCode === 0 ? ok(`${name}\n`) : started;
+  startContainer(name: string): Promise<ServiceResult> {
+    return this.#docker.startContainer(name);
   }
 
-  async stopContainer(name: string): Promise<ServiceResult> {
-    const container = this.#state.containers.find((existing) => existing.name === name);
-    if (!container) return fail(1, `Error response from daemon: No such container: ${name}\n`);
-    container.stoppedByUser = true;
-    await this.#save();
-    const agent = this.#running.get(name);
-    this.#running.delete(name);
-    await agent?.stop();
-    if (agent) this.#options.log(`docker: stopped agent container ${name}`);
-    return ok(`${name}\n`);
+  stopContainer(name: string): Promise<ServiceResult> {
+    return this.#docker.stopContainer(name);
   }
 
-  async removeContainer(name: string, force: boolean): Promise<ServiceResult> {
-    const container = this.#state.containers.find((existing) => existing.name === name);
-    if (!container) return fail(1, `Error response from daemon: No such container: ${name}\n`);
-    if (this.#running.has(name)) {
-      if (!force) {
-        return fail(
-          1,
-          `Error response from daemon: You cannot remove a running container ${containerId(name)}. Stop the container before attempting removal or force remove\n`,
-        );
-      }
-      await this.stopContainer(name);
-    }
-    this.#state.containers = this.#state.containers.filter((existing) => existing.name !== name);
-    await this.#save();
-    return ok(`${name}\n`);
+  removeContainer(name: string, force: boolean): Promise<ServiceResult> {
+    return this.#docker.removeContainer(name, force);
   }
 
-  // --- internals ---
-
-  async #launchContainer(container: AgentContainer): Promise<ServiceResult> {
-    try {
-      const agent = await this.#options.launchAgent(this.#options.hostView(container.env));
-      this.#lastAgentEnvironment = { ...container.env };
-      this.#running.set(container.name, agent);
-      this.#options.log(`docker: agent container ${container.name} (${container.image}) started`);
-      return ok();
-    } catch (error) {
-      this.#options.log(`docker: agent container ${container.name} failed to start: ${String(error)}`);
-      return fail(125, `docker: lab agent failed to start: ${String(error)}\n`);
-    }
-  }
-
-  async #restartContainers(): Promise<void> {
-    for (const container of this.#state.containers) {
-      const policy = container.restart.split(':')[0];
-      const restarts = policy === 'always' || (policy === 'unless-stopped' && !container.stoppedByUser);
-      if (restarts && !this.#running.has(container.name)) await this.#launchContainer(container);
-      else if (!restarts)
-        this.#options.log(`docker: container ${container.name} not restarted (--restart=${container.restart || 'no'})`);
-    }
-  }
-
-  async #startEcs(): Promise<ServiceResult> {
-    if (this.#ecs) return ok();
-    const ecsInitEnv = await this.#ecsInitEnvironment();
-    this.#lastEcsInitEnv = ecsInitEnv;
-    try {
-      for (const line of await ecsInitPreStart((file, args) => this.#exec(file, args), ecsInitEnv)) {
-        this.#options.log(line);
-      }
-    } catch (error) {
-      this.#options.log(`ecs-init: pre-start failed: ${String(error)}`);
-      return fail(1, 'Job for ecs.service failed because the control process exited with error code.\n');
-    }
-    await this.#flushConntrack();
-    const agentEnv = ecsInitAgentEnvironment(
-      await this.#readInstanceFile('/var/lib/ecs/ecs.config'),
-      await this.#readInstanceFile('/etc/ecs/ecs.config'),
-    );
-    try {
-      const agent = await this.#options.launchAgent(this.#options.hostView(agentEnv));
-      this.#ecs = { agent, ecsInitEnv };
-      this.#lastAgentEnvironment = agentEnv;
-      this.#options.log('ecs-init: agent started');
-      return ok();
-    } catch (error) {
-      this.#options.log(`ecs-init: agent failed to start: ${String(error)}`);
-      await ecsInitPostStop((file, args) => this.#exec(file, args), ecsInitEnv);
-      return fail(1, 'Job for ecs.service failed because the control process exited with error code.\n');
-    }
-  }
-
-  async #stopEcs(): Promise<ServiceResult> {
-    const running = this.#ecs;
-    if (!running) return ok();
-    this.#ecs = undefined;
-    await running.agent.stop().catch((error: unknown) => this.#options.log(`ecs: agent stop failed: ${String(error)}`));
-    for (const line of await ecsInitPostStop((file, args) => this.#exec(file, args), running.ecsInitEnv)) {
-      this.#options.log(line);
-    }
-    await this.#flushConntrack();
-    this.#options.log('ecs-init: agent stopped');
-    return ok();
-  }
-
-  async #startIptables(): Promise<ServiceResult> {
-    const saved = await this.#readInstanceFile('/etc/sysconfig/iptables');
-    if (saved === undefined) {
-      this.#options.log('iptables: no /etc/sysconfig/iptables, nothing restored');
-      this.#iptablesActive = true;
-      return ok();
-    }
-    const restored = await this.#exec('iptables-restore', [], saved);
-    if (restored.exitCode !== 0) {
-      this.#options.log(`iptables: restore failed: ${restored.stderr.trim()}`);
-      return fail(1, 'Job for iptables.service failed because the control process exited with error code.\n');
-    }
-    this.#iptablesActive = true;
-    await this.#flushConntrack();
-    this.#options.log('iptables: restored /etc/sysconfig/iptables');
-    return ok('iptables: Applying firewall rules: [  OK  ]\n');
-  }
-
-  /** iptables.init stop: policies ACCEPT, every table flushed and its chains deleted. */
-  async #stopIptables(): Promise<ServiceResult> {
-    const script = ['filter', 'nat', 'mangle', 'raw']
-      .map((table) => `iptables -t ${table} -F; iptables -t ${table} -X`)
-      .concat(['iptables -P INPUT ACCEPT; iptables -P FORWARD ACCEPT; iptables -P OUTPUT ACCEPT'])
-      .join('\n');
-    await this.#exec('sh', ['-c', script]);
-    await this.#flushConntrack();
-    this.#iptablesActive = false;
-    this.#options.log('iptables: stopped (all rules flushed)');
-    return ok();
-  }
-
-  async #ecsInitEnvironment(): Promise<Record<string, string>> {
-    if (this.profile.initSystem === 'upstart') {
-      return parseUpstartOverride((await this.#readInstanceFile('/etc/init/ecs.override')) ?? '');
-    }
-    // systemd: Environment= lines first; EnvironmentFile= (the unit's ecs.config, then drop-ins') override them.
-    const environment: Record<string, string> = {};
-    const files = ['-/etc/ecs/ecs.config'];
-    const dropInDir = '/etc/systemd/system/ecs.service.d';
-    const names = await this.#listInstanceDir(dropInDir);
-    for (const name of names.filter((file) => file.endsWith('.conf')).sort()) {
-      const dropIn = parseDropIn((await this.#readInstanceFile(`${dropInDir}/${name}`)) ?? '');
-      Object.assign(environment, dropIn.environment);
-      files.push(...dropIn.environmentFiles);
-    }
-    for (const file of files) {
-      const text = await this.#readInstanceFile(file.replace(/^-/, ''));
-      if (text !== undefined) Object.assign(environment, parseSystemdEnvironmentFile(text));
-    }
-    return environment;
-  }
-
-  async #readInstanceFile(path: string): Promise<string | undefined> {
-    try {
-      return await readFile(this.#options.init().path(path), 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
-
-  async #listInstanceDir(path: string): Promise<string[]> {
-    return readdir(this.#options.init().path(path)).catch(() => []);
-  }
-
-  #exec(file: string, args: readonly string[], input?: string): Promise<CommandResult> {
-    return this.#options.init().exec(file, args, { allowFailure: true, input });
-  }
+  // --- the instance's files, commands and kernel settings ---
 
   /** Runs a system command in the instance (no shims on PATH). */
   execInInstance(file: string, args: readonly string[], input?: string): Promise<CommandResult> {
-    return this.#exec(file, args, input);
+    return this.#instance.exec(file, args, input);
   }
 
   readInstanceFile(path: string): Promise<string | undefined> {
-    return this.#readInstanceFile(path);
+    return this.#instance.readFile(path);
   }
 
-  /**
-   * Writes `net.*` keys (per network namespace, so per instance); other keys would change the whole
-   * machine and are skipped with a note.
-   */
-  async applySysctl(settings: readonly [string, string][]): Promise<ServiceResult> {
-    let stdout = '';
-    let stderr = '';
-    let exitCode = 0;
-    for (const [key, value] of settings) {
-      if (!isPerInstanceSysctl(key)) {
-        stderr += `sysctl (lab): ${key} is not per-instance (it would change the whole machine); skipped\n`;
-        continue;
-      }
-      const result = await this.#exec('sysctl', ['-w', `${key}=${value}`]);
-      stdout += result.stdout ? `${result.stdout}\n` : '';
-      stderr += result.stderr ? `${result.stderr}\n` : '';
-      if (result.exitCode !== 0) exitCode = result.exitCode;
-    }
-    return { exitCode, stdout, stderr };
+  /** `sysctl -w` and `sysctl -p`: per-instance (net.*) keys only. */
+  applySysctl(settings: readonly [string, string][]): Promise<ServiceResult> {
+    return applySysctl(this.#instance, settings);
   }
 
   /** systemd-sysctl / rc.sysinit at boot: settings the instance's disk holds in /etc/sysctl.conf and /etc/sysctl.d. */
-  async bootSysctl(): Promise<void> {
-    const settings: [string, string][] = [];
-    const dir = '/etc/sysctl.d';
-    const files = (await readdir(join(this.#options.rootDir, dir)).catch(() => [] as string[]))
-      .filter((name) => name.endsWith('.conf'))
-      .sort()
-      .map((name) => `${dir}/${name}`);
-    for (const file of [...files, '/etc/sysctl.conf']) {
-      const text = await readFile(join(this.#options.rootDir, file), 'utf8').catch(() => undefined);
-      if (text !== undefined) settings.push(...parseSysctlFile(text));
-    }
-    if (settings.length === 0) return;
-    const result = await this.applySysctl(settings);
-    this.#options.log(
-      `boot: sysctl settings from the instance's /etc applied (${settings.map(([key]) => key).join(', ')})`,
-    );
-    if (result.stderr) this.#options.log(result.stderr.trim());
-  }
-
-  async #flushConntrack(): Promise<void> {
-    await this.#exec('conntrack', ['-F']);
+  bootSysctl(): Promise<void> {
+    return bootSysctl(this.#instance, this.#options.rootDir);
   }
 
   async #save(): Promise<void> {
     await writeFile(this.#options.statePath, `${JSON.stringify(this.#state, null, 2)}\n`);
   }
-}
-
-function containerId(name: string): string {
-  return Buffer.from(name.padEnd(32, '0')).toString('hex').slice(0, 64);
-}
-
-/** Network sysctls live in the network namespace; everything else is global to the machine. */
-export function isPerInstanceSysctl(key: string): boolean {
-  return /^net[./]/.test(key);
-}
-
-/** sysctl.conf syntax: `key = value`, `#`/`;` comments, a leading `-` ignores errors. */
-export function parseSysctlFile(text: string): [string, string][] {
-  const settings: [string, string][] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line.length === 0 || line.startsWith('#') || line.startsWith(';')) continue;
-    const equals = line.indexOf('=');
-    if (equals <= 0) continue;
-    settings.push([line.slice(0, equals).trim().replace(/^-/, ''), line.slice(equals + 1).trim()]);
-  }
-  return settings;
 }

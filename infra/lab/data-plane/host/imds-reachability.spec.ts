@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { ipBatch, run } from '../network/commands.ts';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
-import { bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from './test-support.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 

@@ -17,9 +17,13 @@ export interface LabRecord {
   dir: string;
 }
 
-/** `ETR_LAB_DIR` or `<tmpdir>/etr-lab`. */
+/**
+ * `$ECS_TASKROLE_LAB_NET_DIR`, else `<tmpdir>/etr-lab`. Not under ECS_TASKROLE_LAB_DIR (a lab's state, removed
+ * by `lab down`): every lab on this machine must see the same subnet claims, and instance sockets need a
+ * short path.
+ */
 export function labBaseDir(): string {
-  return process.env.ETR_LAB_DIR ?? join(tmpdir(), 'etr-lab');
+  return process.env.ECS_TASKROLE_LAB_NET_DIR ?? join(tmpdir(), 'etr-lab');
 }
 
 export function labDir(prefix: string): string {

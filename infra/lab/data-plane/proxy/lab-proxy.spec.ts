@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { bootTestHost, probe } from '../host/test-support.ts';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { bootTestHost, probe } from '../testing/test-host.ts';
 import { type LabProxy, startLabProxy } from './lab-proxy.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());

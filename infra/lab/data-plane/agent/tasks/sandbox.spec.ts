@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { createMiniHost, type MiniHost } from '../testing/mini-host.ts';
+import { createMiniHost, type MiniHost } from '../../testing/mini-host.ts';
 
-const PROBE = new URL('../testing/sandbox-probe.ts', import.meta.url).pathname;
+const PROBE = new URL('../../testing/sandbox-probe.ts', import.meta.url).pathname;
 const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', FOO: 'from-task-env' };
 
 test.describe.configure({ mode: 'serial' });

@@ -11,12 +11,12 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { buildImageRoots } from '../../../images/image-roots.ts';
-import type { AgentEvent } from '../agent.ts';
-import type { TaskRoleIssuer } from '../ecs-backend.ts';
-import { ECS_INIT_DEFAULT_ENVIRONMENT, readEcsConfigFile } from '../ecs-config.ts';
-import { type LabRunningAgent, launchLabAgent } from '../launcher.ts';
-import type { TaskEvent } from '../task-manager.ts';
+import { buildImageRoots } from '../../images/image-roots.ts';
+import type { AgentEvent } from '../agent/agent.ts';
+import type { TaskRoleIssuer } from '../agent/ecs-backend.ts';
+import { ECS_INIT_DEFAULT_ENVIRONMENT, readEcsConfigFile } from '../agent/ecs-config.ts';
+import { type LabRunningAgent, launchLabAgent } from '../agent/launcher.ts';
+import type { TaskEvent } from '../agent/task-manager.ts';
 import { createMiniHost, type MiniHost, type MiniHostOptions, REGION } from './mini-host.ts';
 
 export const LOG_GROUP = 'ecs-tasks';

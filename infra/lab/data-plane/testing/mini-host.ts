@@ -15,8 +15,8 @@ import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { execa, type ResultPromise } from 'execa';
-import type { HostView } from '../../contracts.ts';
-import { bridgeMac } from '../../network/addresses.ts';
+import type { HostView } from '../contracts.ts';
+import { bridgeMac } from '../network/addresses.ts';
 import type { FakeImdsIdentity } from './fake-imds.ts';
 import { type PlainMoto, startPlainMoto } from './plain-moto.ts';
 

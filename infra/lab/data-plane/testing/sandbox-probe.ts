@@ -3,8 +3,8 @@
  * prints `{"exitCode":…,"lines":[…]}`. Usage: `ip netns exec <ns> node sandbox-probe.ts '<json>'` with
  * { argv, env, homeDir, keepUnderRoot, bridge?: { name, address, prefixLength, gateway, hostname }, killAfterMs? }.
  */
-import { attachToBridge } from '../tasks/bridge-network.ts';
-import { startSandbox } from '../tasks/sandbox.ts';
+import { attachToBridge } from '../agent/tasks/bridge-network.ts';
+import { startSandbox } from '../agent/tasks/sandbox.ts';
 
 interface ProbeInput {
   argv: string[];

@@ -6,7 +6,7 @@
  */
 import { DescribeImagesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { AmiProfileName } from '../../host/ami-profiles.ts';
+import type { AmiProfileName } from '../host/ami-profiles.ts';
 
 export const RECOMMENDED_AMI_PARAMETERS: ReadonlyArray<[string, AmiProfileName]> = [
   ['/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id', 'al2023-ecs'],

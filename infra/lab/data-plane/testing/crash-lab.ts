@@ -4,11 +4,11 @@
  * waits to be killed, so the spec can check what `cleanupLab` removes after a crash.
  */
 
+import { createBridgeTaskNamespace } from '../host/bridge-task.ts';
 import { createLabNetwork } from '../network/lab-network.ts';
 import { netnsPids } from '../network/netns.ts';
 import { startLabProxy } from '../proxy/lab-proxy.ts';
-import { createBridgeTaskNamespace } from './bridge-task.ts';
-import { bootTestHost } from './test-support.ts';
+import { bootTestHost } from './test-host.ts';
 
 const lab = await createLabNetwork();
 const proxy = await startLabProxy(lab);

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AgentLauncher, HostView } from '../contracts.ts';
+import type { AmiProfileName } from '../host/ami-profiles.ts';
+import { bootHost } from '../host/boot-host.ts';
+import type { HostSpec, ImdsCredentials, InstanceHandle } from '../host/host-spec.ts';
 import type { LabNetwork } from '../network/lab-network.ts';
 import { listenInNetns } from '../network/listen-in-netns.ts';
-import type { AmiProfileName } from './ami-profiles.ts';
-import { bootHost } from './boot-host.ts';
-import type { HostSpec, ImdsCredentials, InstanceHandle } from './host-spec.ts';
 
 /** Helpers for the lab's own specs and benchmarks (fake agent, fake instance role, a boot with defaults). */
 
