@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import type { CellResult, RunMetadata } from '../core/results/results-schema.ts';
+import { SECRET_FORMATS, TEXT_FIELDS } from './redact/secret-formats.fixture.ts';
 import ResultsReporter from './reporter.ts';
 import { parseResults } from './results/results-validation.ts';
 import { cellWith } from './test-support/cell-fixture.ts';
@@ -172,6 +173,44 @@ test('secret keys and session tokens never reach the files', async () => {
     expect(text).not.toContain('EXAMPLETOKEN');
   }
   expect(readFileSync(join(dir, 'results.json'), 'utf8')).toContain('[redacted]');
+});
+
+test('at write time, every format is redacted from every field of every cell and error', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const tests: TestCase[] = [];
+  SECRET_FORMATS.forEach(({ text }, formatIndex) => {
+    TEXT_FIELDS.forEach(({ field, put }, fieldIndex) => {
+      if (field.startsWith('errors') || field.startsWith('run.')) return;
+      const results = { ...syntheticResults({ cells: 1 }), cells: [cellWith({ network: 'host' }, 'INFRA_ERROR')] };
+      put(results, text);
+      const cell = { ...results.cells[0], id: `network=host-f${formatIndex}-x${fieldIndex}` };
+      const test = testCase(`t${formatIndex}-${fieldIndex}`, cell.id);
+      tests.push(test);
+      reporter.onTestEnd(test, testResult('passed', [json('cell-result', cell)]));
+    });
+    reporter.onTestEnd(testCase(`setup-${formatIndex}`, 'provision'), testResult('failed', [], [text]));
+  });
+  reporter.onTestEnd(
+    testCase('meta', 'provision'),
+    testResult('passed', [json('run-metadata', { ...metadata, commit: SECRET_FORMATS[0]?.text })]),
+  );
+  await reporter.onEnd(fullResult);
+  for (const file of ['results.json', 'report.html', 'junit.xml', 'summary.md']) {
+    const written = readFileSync(join(dir, file), 'utf8');
+    for (const { format, secret } of SECRET_FORMATS)
+      expect.soft(written.includes(secret), `${format} in ${file}`).toBe(false);
+  }
+  expect(readResults().errors).toHaveLength(SECRET_FORMATS.length);
+});
+
+test('two tests of the same cell (--repeat-each) leave one cell, the last, so results.json stays readable', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const [first, second] = [testCase('a', 'baseline'), testCase('b', 'baseline')];
+  reporter.onBegin({} as FullConfig, suiteOf([first, second]));
+  reporter.onTestEnd(first, testResult('passed', [json('cell-result', cellWith({}))]));
+  reporter.onTestEnd(second, testResult('failed', [json('cell-result', cellWith({}, 'NO_CREDENTIALS'))]));
+  await reporter.onEnd(fullResult);
+  expect(readResults().cells.map((cell) => [cell.id, cell.actual.outcome])).toEqual([['baseline', 'NO_CREDENTIALS']]);
 });
 
 test('the output directory defaults to $ECS_TASKROLE_OUT', async () => {

@@ -126,7 +126,9 @@ export default class ResultsReporter implements Reporter {
       run.durationMs ??= final.duration;
     }
     const rank = (testId: string) => this.order.get(testId) ?? Number.MAX_SAFE_INTEGER;
-    const cells = [...this.cells.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([, cell]) => cell);
+    const sorted = [...this.cells.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([, cell]) => cell);
+    // One cell per id (results.json requires it): two tests of one cell (--repeat-each) keep the last.
+    const cells = [...new Map(sorted.map((cell) => [cell.id, cell])).values()];
     const errors = [...this.errors.values()];
     return { schemaVersion: RESULTS_SCHEMA_VERSION, run, cells, ...(errors.length > 0 ? { errors } : {}) };
   }
