@@ -13,7 +13,7 @@ test('policy prints the harness policy as JSON, account and region filled in whe
   );
   // IAM ARNs have no region; AWS's public SSM parameters no account; the managed policy's account stays `aws`.
   expect(statement('CreateRolesOnlyWithTheBoundaryAndTheRunTags')?.Resource).toBe(
-    'arn:aws:iam::111122223333:role/ecs-taskrole/ecs-taskrole-*',
+    'arn:aws:iam::111122223333:role/ecs-taskrole/*',
   );
   expect(JSON.stringify(statement('CreateRolesOnlyWithTheBoundaryAndTheRunTags')?.Condition)).toContain(
     'arn:aws:iam::111122223333:policy/ecs-taskrole/ecs-taskrole-boundary',
