@@ -1,0 +1,55 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
+import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
+import { groupByInstance } from '../../core/matrix/instance-groups.ts';
+import { userDataFor } from './user-data.ts';
+
+const [group] = groupByInstance([{ id: 'baseline', dimensions: DEFAULT_BASELINE }]);
+if (!group) throw new Error('no instance group');
+
+/** The instance's clock in these runs (a `date` that prints it). */
+const NOW = 1_800_000_000;
+
+/** The expiry script the user data writes, run with a `shutdown` that only records its arguments. */
+async function runExpiryScript(expiresAt: Date): Promise<string> {
+  const userData = userDataFor(group as NonNullable<typeof group>, { cluster: 'c', expiresAt });
+  const script = /<<'EXPIRE'\n([\s\S]*?)\nEXPIRE\n/.exec(userData)?.[1];
+  if (!script) throw new Error('no expiry script in the user data');
+  // The stand-ins below are found on PATH only if the script names the commands bare.
+  expect(script).not.toMatch(/\/(shutdown|date)\b/);
+  const dir = await mkdtemp(join(tmpdir(), 'etr-expire-'));
+  try {
+    await writeFile(join(dir, 'shutdown'), `#!/bin/sh\necho "$@" >> ${dir}/calls\n`);
+    await writeFile(join(dir, 'date'), `#!/bin/sh\necho ${NOW}\n`);
+    await chmod(join(dir, 'shutdown'), 0o755);
+    await chmod(join(dir, 'date'), 0o755);
+    await writeFile(join(dir, 'expire'), script);
+    await execa('sh', [join(dir, 'expire')], { env: { PATH: `${dir}:/usr/bin:/bin` } });
+    // sysvinit's shutdown goes to the background: wait for its record.
+    for (let i = 0; i < 50; i += 1) {
+      const calls = await readFile(join(dir, 'calls'), 'utf8').catch(() => '');
+      if (calls) return calls.trim();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return '';
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('the user data schedules a shutdown at the run expiry, before anything else it does', async () => {
+  const userData = userDataFor(group, { cluster: 'c', expiresAt: new Date('2026-12-03T20:00:00Z') });
+  expect(userData.indexOf('/var/lib/ecs-taskrole/expire')).toBeLessThan(userData.indexOf('/etc/ecs/ecs.config'));
+  // After a reboot too: a systemd unit (AL2, AL2023) or rc.local (AL1).
+  expect(userData).toContain('systemctl enable ecs-taskrole-expire.service');
+  expect(userData).toContain('>> /etc/rc.d/rc.local');
+});
+
+test('the expiry script shuts down in the minutes left, rounded up, or at once when the expiry passed', async () => {
+  expect(await runExpiryScript(new Date((NOW + 90 * 60 + 30) * 1000))).toBe('-h +91');
+  expect(await runExpiryScript(new Date((NOW + 90 * 60) * 1000))).toBe('-h +90');
+  expect(await runExpiryScript(new Date((NOW - 60) * 1000))).toBe('-h now');
+});
