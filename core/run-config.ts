@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { backendSchema } from './results/results-schema.ts';
 
-/** Where the AWS APIs live. `aws` is never implied. */
-export const BACKENDS = ['lab', 'aws', 'localstack'] as const;
-export const backendSchema = z.enum(BACKENDS);
+/** Where the AWS APIs live (`aws` is never implied); the results schema names them. */
+export { backendSchema };
 export type BackendName = z.infer<typeof backendSchema>;
 
 /**

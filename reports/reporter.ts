@@ -69,10 +69,19 @@ export default class ResultsReporter implements Reporter {
 
   onBegin(_config: FullConfig, suite: Suite): void {
     this.startedAt = new Date();
-    this.order = new Map(suite.allTests().map((test, index) => [test.id, index]));
+    const tests = suite.allTests();
+    this.order = new Map(tests.map((test, index) => [test.id, index]));
     this.guard(() => {
       const file = readJsonFileIfExists(join(this.outputDir, RUN_FILES.plan), planFileSchema);
-      if (file) this.planned = new Map(runPlanOf(file).cells.map((cell) => [cell.id, cell]));
+      if (!file) return;
+      const cells = runPlanOf(file).cells;
+      this.planned = new Map(cells.map((cell) => [cell.id, cell]));
+      // Cells start longest first; results list them in the matrix's order (the plan's).
+      const place = new Map(cells.map((cell, index) => [cell.id, index]));
+      const rankOf = (test: TestCase) => place.get(cellIdOf(test) ?? '') ?? -1;
+      this.order = new Map(
+        tests.map((test, index) => [test.id, rankOf(test) >= 0 ? rankOf(test) : cells.length + index]),
+      );
     });
   }
 

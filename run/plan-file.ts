@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { checkRunCaps, DEFAULT_CAPS } from '../core/caps.ts';
 import { InfrastructureError } from '../core/errors.ts';
 import { DEFAULT_MATRIX_LIMITS, DEFAULT_MATRIX_PATH, loadMatrix } from '../core/matrix/index.ts';
@@ -6,6 +7,7 @@ import { planFileOf, planFileSchema, type RunPlan, runPlanOf } from '../core/pla
 import { shardOf } from '../core/plan/shard.ts';
 import type { RunConfig } from '../core/run-config.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
+import { loadResults } from '../reports/results/load-results.ts';
 import { runFile } from './run-config.ts';
 
 /**
@@ -29,7 +31,10 @@ export async function writeRunPlan(config: RunConfig): Promise<RunPlan> {
   // A shard provisions only its own instance groups: no instance is shared by two shards.
   const plan = config.shard ? shardOf(whole, config.shard) : whole;
   checkRunCaps(plan, caps, config.matrixFile ?? DEFAULT_MATRIX_PATH);
-  const file = planFileOf(plan, config.region);
+  const file = planFileOf(plan, {
+    ...(config.region ? { region: config.region } : {}),
+    previousDurations: await previousDurations(config),
+  });
   writeJsonFile(runFile(config, 'plan'), file);
   return runPlanOf(file);
 }
@@ -39,4 +44,19 @@ export function readRunPlan(config: RunConfig): RunPlan {
   if (!file)
     throw new InfrastructureError(`no plan at ${runFile(config, 'plan')}: start the run with ecs-taskrole run`);
   return runPlanOf(file);
+}
+
+/**
+ * Each cell's duration in the results this directory holds from the last run (read before this run
+ * replaces them), for the longest-first order. Unreadable or absent results: no durations, estimates only.
+ */
+async function previousDurations(config: RunConfig): Promise<Map<string, number>> {
+  const file = runFile(config, 'results');
+  if (!existsSync(file)) return new Map();
+  try {
+    const results = await loadResults(file);
+    return new Map(results.cells.map((cell) => [cell.id, cell.durationMs]));
+  } catch {
+    return new Map();
+  }
 }

@@ -14,7 +14,9 @@ const plan = readRunPlan(config);
 
 test.describe.configure({ mode: 'parallel' });
 
-for (const cell of plan.cells) {
+// Declared longest first (plan.json's runOrder): Playwright hands tests to free workers in this order.
+const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
+for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
   test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async () => {
     const testInfo = test.info();
     const started = Date.now();

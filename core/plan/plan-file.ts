@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { DIMENSIONS, type Dimension, type Dimensions } from '../matrix/dimensions.ts';
 import { INSTANCE_DIMENSIONS, type InstanceGroup } from '../matrix/instance-groups.ts';
-import { OUTCOMES } from '../outcome.ts';
+import { expectationSchema } from '../results/results-schema.ts';
 import type { Plan, PlannedCell } from './plan.ts';
+import { runOrder } from './run-order.ts';
 
 const dimensionValue = (dimension: Dimension) =>
   dimension === 'rpsLimit' ? z.string() : z.enum(DIMENSIONS[dimension].values as readonly [string, ...string[]]);
@@ -19,20 +20,13 @@ const dimensionsSchema = z.strictObject(
   >,
 );
 
-const expectationSchema = z.strictObject({
-  outcome: z.enum(OUTCOMES),
-  rule: z.string(),
-  statement: z.string(),
-  source: z.string(),
-  inferred: z.boolean(),
-  chain: z.array(z.string()),
-});
-
 export const planFileSchema = z.strictObject({
   planVersion: z.literal(1),
   name: z.string(),
   region: z.string(),
   cells: z.array(z.strictObject({ id: z.string(), dimensions: dimensionsSchema, expected: expectationSchema })),
+  /** The order the cells start in (longest expected first); `cells` keeps the matrix's order. */
+  runOrder: z.array(z.string()),
   instanceGroups: z.array(
     z.strictObject({
       id: z.string(),
@@ -50,14 +44,19 @@ export interface RunPlan {
   region: string;
   cells: PlannedCell[];
   instanceGroups: InstanceGroup[];
+  runOrder: string[];
 }
 
-export function planFileOf(plan: Plan, region?: string): z.infer<typeof planFileSchema> {
+export function planFileOf(
+  plan: Plan,
+  options: { region?: string; previousDurations?: ReadonlyMap<string, number> } = {},
+): z.infer<typeof planFileSchema> {
   return {
     planVersion: 1,
     name: plan.matrix.name,
-    region: region ?? plan.matrix.region,
+    region: options.region ?? plan.matrix.region,
     cells: plan.cells,
+    runOrder: runOrder(plan.cells, options.previousDurations),
     instanceGroups: plan.instanceGroups,
   };
 }
@@ -69,5 +68,6 @@ export function runPlanOf(file: z.infer<typeof planFileSchema>): RunPlan {
     region: file.region,
     cells: file.cells.map((cell) => ({ ...cell, dimensions: cell.dimensions as Dimensions })) as PlannedCell[],
     instanceGroups: file.instanceGroups as InstanceGroup[],
+    runOrder: file.runOrder,
   };
 }
