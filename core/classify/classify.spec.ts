@@ -148,6 +148,29 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
     'i-1 never registered within 120 s',
   ],
   ['trust policy refused', { stoppedReason: ASSUME_REFUSED }, 'ROLE_NOT_ASSUMABLE', ASSUME_REFUSED],
+  [
+    'trust policy refused by RunTask itself (no task)',
+    { runTaskRefusal: `ClientException: ${ASSUME_REFUSED}` },
+    'ROLE_NOT_ASSUMABLE',
+    `RunTask refused: ClientException: ${ASSUME_REFUSED}`,
+  ],
+  [
+    'another RunTask refusal is the harness problem, with its text',
+    { runTaskRefusal: 'AccessDeniedException: User: x is not authorized to perform: iam:PassRole' },
+    'INFRA_ERROR',
+    'RunTask refused: AccessDeniedException: User: x is not authorized to perform: iam:PassRole',
+  ],
+  [
+    'trust policy refused in a service event',
+    {
+      serviceEvents: [
+        '(service cell) has started 1 tasks',
+        `(service cell) failed to launch a task: ${ASSUME_REFUSED}`,
+      ],
+    },
+    'ROLE_NOT_ASSUMABLE',
+    `(service cell) failed to launch a task: ${ASSUME_REFUSED}`,
+  ],
   ['time limit', { timedOut: true, logLines: ['still waiting'] }, 'TIMEOUT', /last output: still waiting/],
   ['harness error', { harnessError: 'RegisterTaskDefinition: 500' }, 'INFRA_ERROR', 'RegisterTaskDefinition: 500'],
   [

@@ -27,6 +27,11 @@ export function classify(e: CellEvidence): Classification {
   if (e.harnessError) return decided('INFRA_ERROR', e.harnessError);
   if (e.timedOut) return decided('TIMEOUT', `time limit reached; last output: ${lines.at(-1) ?? '(none)'}`);
   if (e.instanceNotRegistered) return decided('NOT_PLACED', e.instanceNotRegistered);
+  if (e.runTaskRefusal) {
+    // On AWS the trust check is RunTask's own (a ClientException, no task): the refusal is the evidence.
+    const refusal = `RunTask refused: ${e.runTaskRefusal}`;
+    return decided(T.roleNotAssumable.test(e.runTaskRefusal) ? 'ROLE_NOT_ASSUMABLE' : 'INFRA_ERROR', refusal);
+  }
 
   const failure = e.failures[0];
   if (failure) {
@@ -36,6 +41,9 @@ export function classify(e: CellEvidence): Classification {
   if (e.stoppedReason && T.roleNotAssumable.test(e.stoppedReason)) {
     return decided('ROLE_NOT_ASSUMABLE', e.stoppedReason);
   }
+  // A service reports the same refusal as an event ("(service x) … ECS was unable to assume the role …").
+  const serviceEvent = e.serviceEvents?.find((event) => T.roleNotAssumable.test(event));
+  if (serviceEvent) return decided('ROLE_NOT_ASSUMABLE', serviceEvent);
 
   const throttled = find(T.throttled);
   if (throttled) return decided('ENDPOINT_ERROR', throttled);

@@ -22,6 +22,6 @@ export const CLIENT_TEXTS = {
   deniedPrincipal: /User: (arn:aws[\w-]*:sts::\d{12}:assumed-role\/\S+) is not authorized/,
   /** The seed's success: `aws ecs list-tasks` prints {"taskArns": [...]}. */
   listTasksSucceeded: /"taskArns"\s*:/,
-  /** ECS's stoppedReason when the task role's trust policy refuses ecs-tasks.amazonaws.com. */
+  /** ECS's text (RunTask's ClientException, a stoppedReason, a service event) when the task role's trust policy refuses ecs-tasks.amazonaws.com. */
   roleNotAssumable: /ECS was unable to assume the role/,
 } as const;

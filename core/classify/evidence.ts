@@ -6,6 +6,13 @@ export interface CellEvidence {
   /** RunTask `failures[]`. */
   failures: readonly { arn?: string; reason: string; detail?: string }[];
   stoppedReason?: string;
+  /**
+   * RunTask's refusal (`<error name>: <message>`): the call itself failed and no task exists, e.g. AWS's
+   * ClientException for a task role ECS cannot assume.
+   */
+  runTaskRefusal?: string;
+  /** Events of the ECS service that started the task, when a service did (its messages, newest first). */
+  serviceEvents?: readonly string[];
   /** The task role the cell's task definition named (absent when `taskRole=unset`). */
   taskRoleArn?: string;
   instanceRoleArn: string;

@@ -3,11 +3,13 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeregisterTaskDefinitionCommand,
   DescribeTasksCommand,
+  ECSServiceException,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
+import type { CellEvidence } from '../../core/classify/evidence.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import { CellTimeoutError, type TaskEvidence } from '../backends/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
@@ -41,15 +43,26 @@ export async function runCellTask(
   const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn ?? '';
   let taskArn: string | undefined;
   try {
-    const started = await clients.ecs.send(
-      new RunTaskCommand({
-        cluster: run.cluster,
-        taskDefinition: taskDefinitionArn,
-        placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${run.instanceId}` }],
-        startedBy: 'ecs-taskrole',
-      }),
-      { abortSignal: signal },
-    );
+    const started = await clients.ecs
+      .send(
+        new RunTaskCommand({
+          cluster: run.cluster,
+          taskDefinition: taskDefinitionArn,
+          placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${run.instanceId}` }],
+          startedBy: 'ecs-taskrole',
+        }),
+        { abortSignal: signal },
+      )
+      .catch(refusedByEcs);
+    if ('runTaskRefusal' in started) {
+      const refused: TaskEvidence & Pick<CellEvidence, 'runTaskRefusal'> = {
+        logLines: [],
+        failures: [],
+        runTaskRefusal: started.runTaskRefusal,
+        taskDefinition: input,
+      };
+      return refused;
+    }
     taskArn = started.tasks?.[0]?.taskArn;
     const failures = (started.failures ?? []).map((failure) => ({
       ...(failure.arn ? { arn: failure.arn } : {}),
@@ -83,6 +96,17 @@ export async function runCellTask(
       .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
       .catch(() => undefined);
   }
+}
+
+/**
+ * RunTask refused by ECS itself (a 4xx service error: AWS's ClientException for a task role it cannot
+ * assume, AccessDenied…): no task exists, and the refusal is the cell's evidence. Anything else rethrows.
+ */
+function refusedByEcs(error: unknown): { runTaskRefusal: string } {
+  if (error instanceof ECSServiceException && error.$fault === 'client') {
+    return { runTaskRefusal: `${error.name}: ${error.message}` };
+  }
+  throw error;
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T | undefined> {

@@ -1,6 +1,6 @@
 """moto's server with the lab's fixes: what makes moto behave like AWS for ecs-taskrole-conformance.
 
-Each fix closes one measured gap (../shared/reference/moto.md, docs/lab-differences.md). They live here,
+Each fix closes one measured gap (docs/lab-differences.md). They live here,
 at the spot where moto decides, so every client in a task (SDK v3, AWS CLI v1/v2, aws-sdk v2) sees them.
 moto is Python; this is the only Python in the project. Started by moto-process.ts:
 
@@ -26,10 +26,14 @@ if moto.__version__.split(".")[0] != "5":
 
 from moto.core.responses import ActionResult, BaseResponse  # noqa: E402
 from moto.ec2.models.instances import Instance  # noqa: E402
+from moto.ecs.exceptions import EcsClientException  # noqa: E402
 from moto.ecs.models import EC2ContainerServiceBackend  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import access_control  # noqa: E402
+from moto.iam.exceptions import NotFoundException as IAMNotFoundException  # noqa: E402
+from moto.iam.models import iam_backends  # noqa: E402
 from moto.iam.utils import format_incoming_conditional_values  # noqa: E402
+from moto.utilities.utils import get_partition  # noqa: E402
 from moto.server import main  # noqa: E402
 
 SERVICES: dict[str, str] = json.loads(os.environ.get("ECS_TASKROLE_LAB_SERVICES", "{}"))
@@ -97,21 +101,25 @@ access_control.IAMPolicyStatement._check_principal = check_principal
 
 
 def check_role_trust_relationship(self, role_arn: str) -> bool:
-    """AWS's evaluation of a trust policy: an explicit Deny wins, else any matching Allow; a statement for
-    another principal does not apply (moto treats it as a Deny, and lets a Deny without Resource allow)."""
     caller = self._access_key.arn
     values = format_incoming_conditional_values(self._data) or {}
     if _caller_service(caller):
         # The service assumes the role on behalf of a resource of the caller's account (ECS: the task).
         values = {**values, "aws:SourceAccount": self.account_id}
     role = self.backend.get_role_by_arn(role_arn)
-    document = access_control.IAMPolicy(role.assume_role_policy_document)._policy_json
+    return trust_allows(role.assume_role_policy_document, caller, self._action, values)
+
+
+def trust_allows(policy_document: str, caller: str, action: str, values: dict) -> bool:
+    """AWS's evaluation of a trust policy: an explicit Deny wins, else any matching Allow; a statement for
+    another principal does not apply (moto treats it as a Deny, and lets a Deny without Resource allow)."""
+    document = access_control.IAMPolicy(policy_document)._policy_json
     allowed = False
     for raw in _as_list(document.get("Statement")):
         statement = access_control.IAMPolicyStatement(raw)
         applies = (
             "Action" in raw
-            and statement._check_element_matches("Action", self._action)
+            and statement._check_element_matches("Action", action)
             and statement._check_principal(caller)
             and statement._check_conditions(values)
         )
@@ -189,10 +197,43 @@ def member_of(instance, expression: str) -> bool:
     return instance.ec2_instance_id in wanted
 
 
+# --- ECS: RunTask refuses a task role the ECS service cannot assume. ----------------------------------------
+# AWS checks the task role (the task definition's, or overrides.taskRoleArn) when RunTask is called: a role
+# whose trust policy does not admit ecs-tasks.amazonaws.com is a ClientException and no task is created.
+# The lab evaluates the trust policy as its ECS-service user, the same evaluation its data plane's
+# AssumeRole gets later, so the refusal comes from the policy, not from a list of expected outcomes.
+UNASSUMABLE_TASK_ROLE = (
+    "ECS was unable to assume the role '{arn}' that was provided for this task. Please verify that the role "
+    "being passed has the proper trust relationship and permissions and that your IAM user has permissions "
+    "to pass this role."
+)
+
+
+def task_role_refusal(account_id: str, region: str, role_arn: str):
+    """The ClientException RunTask raises for this task role, or None when ECS could assume it."""
+    ecs_user = next((user for user, service in SERVICES.items() if service == "ecs-tasks.amazonaws.com"), None)
+    if not role_arn or ecs_user is None:
+        return None
+    try:
+        role = iam_backends[account_id][get_partition(region)].get_role_by_arn(role_arn)
+        caller = f"arn:aws:iam::{account_id}:user/{ecs_user}"
+        values = {"aws:SourceAccount": account_id}
+        if trust_allows(role.assume_role_policy_document, caller, "sts:AssumeRole", values):
+            return None
+    except IAMNotFoundException:
+        pass  # no such role: nothing to assume (inference: AWS answers with the same text)
+    return EcsClientException(UNASSUMABLE_TASK_ROLE.format(arn=role_arn))
+
+
 def run_task(self):
     backend = self.ecs_backend
     cluster = backend._get_cluster(self._get_param("cluster", "default"))
     task_definition = backend.describe_task_definition(self._get_param("taskDefinition"))
+    overrides = self._get_param("overrides") or {}
+    role_arn = overrides.get("taskRoleArn") or getattr(task_definition, "task_role_arn", None)
+    refusal = task_role_refusal(self.current_account, self.region, role_arn)
+    if refusal:
+        raise refusal
     candidates = [
         i for i in backend.container_instances.get(cluster.name, {}).values() if i.status == "ACTIVE" and i.agent_connected
     ]
