@@ -68,3 +68,19 @@ test('expect overrides keep their place in the file as id', () => {
     { id: 'expect[0]', when: { network: 'host' }, outcome: 'NOT_PLACED', because: 'site policy' },
   ]);
 });
+
+test('the cell count is checked before the products are built, and the limit can be raised', () => {
+  const text = 'cross: [{ ami: [al2023-ecs, al2-ecs], network: [bridge, host], load: [single, burst] }]\n';
+  const file = parseMatrixText(text, 'm.yaml');
+  expect(() => expandMatrix(file, 'm.yaml', { maxCells: 8, maxInstances: 200 })).toThrow(
+    'm.yaml: the matrix expands to 9 cells; the limit is 8 (raise it with --max-cells)',
+  );
+  expect(expandMatrix(file, 'm.yaml', { maxCells: 9, maxInstances: 200 }).cells).toHaveLength(8);
+});
+
+test('the instance count is limited', () => {
+  const file = parseMatrixText('vary: { ami: [al2-ecs, al1-ecs] }\n', 'm.yaml');
+  expect(() => expandMatrix(file, 'm.yaml', { maxCells: 100, maxInstances: 2 })).toThrow(
+    'm.yaml: the matrix needs 3 container instances (instance groups); the limit is 2 (raise it with --max-instances)',
+  );
+});

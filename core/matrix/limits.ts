@@ -17,6 +17,8 @@ export const MATRIX_STRUCTURE_LIMITS = {
   maxTokens: 200_000,
   /** YAML aliases (`*name`): a few are handy, thousands are an expansion attack. */
   maxAliases: 100,
+  /** Nodes the aliases may expand to in all (yaml's maxAliasCount): nested aliases grow exponentially. */
+  maxAliasExpansion: 10_000,
   /** Nesting of mappings and lists; the format itself needs 4 (`expect[0].when.network`). */
   maxDepth: 16,
   /** Any string, key or value. */

@@ -103,3 +103,31 @@ test('reads a file from disk', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('rpsLimit is default, steady,burst or not-a-limit, nothing else', () => {
+  const matrix = parseMatrixText('vary: { rpsLimit: ["40,60", "1,1", not-a-limit] }\n', FILE);
+  expect(matrix.vary?.rpsLimit).toEqual(['40,60', '1,1', 'not-a-limit']);
+  for (const bad of ['1', '1,1,1', ' 1,1', '1,load=burst', '-1,5', 'burst']) {
+    expect(problemsOf(`cells: [{ rpsLimit: "${bad}" }]\n`)[0]).toMatch(
+      /^cells\[0\]\.rpsLimit: ".*" is not a rpsLimit value/,
+    );
+  }
+});
+
+test('up to 100 aliases are fine', () => {
+  const text = `x: &x { network: host }\ncells:\n${'  - *x\n'.repeat(100)}`.replace('x: &x', 'baseline: &x');
+  expect(parseMatrixText(text, FILE).cells).toHaveLength(100);
+});
+
+test('a UTF-8 byte order mark is accepted', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'etr-matrix-'));
+  try {
+    await writeFile(
+      join(dir, 'bom.yaml'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name: bom\n')]),
+    );
+    expect((await loadMatrixFile(join(dir, 'bom.yaml'))).name).toBe('bom');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -68,16 +68,14 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
   let raw: unknown;
   try {
     // maxAliasCount also bounds what the aliases expand to (nested aliases: "billion laughs").
-    raw = document.toJS({ maxAliasCount: LIMITS.maxAliases });
+    raw = document.toJS({ maxAliasCount: LIMITS.maxAliasExpansion });
   } catch (error) {
-    // yaml's own check: nested aliases ("billion laughs") would expand to more than maxAliases nodes.
-    fail([
-      {
-        file,
-        path: '',
-        message: `the YAML aliases (*name) expand to more than ${LIMITS.maxAliases} copies (${(error as Error).message}); write the values out`,
-      },
-    ]);
+    // yaml's own check: nested aliases ("billion laughs") would expand to more than maxAliasExpansion nodes.
+    const expanded = error instanceof ReferenceError && /alias/i.test(error.message);
+    const message = expanded
+      ? `the YAML aliases (*name) expand to more than ${LIMITS.maxAliasExpansion} values (nested aliases); write the values out`
+      : `the YAML document cannot be read: ${(error as Error).message}`;
+    fail([{ file, path: '', message }]);
   }
   if (raw === null || raw === undefined || (isMapping(raw) && Object.keys(raw).length === 0)) {
     fail([{ file, path: '', message: 'the matrix is empty; expected a mapping with baseline, vary, cross or cells' }]);
