@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { findPackageJSON } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { BadInputError, EXIT, InfrastructureError } from '../core/errors.ts';
 import { capText, escapeControls } from '../core/text/safe-text.ts';
@@ -23,7 +24,8 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  // The nearest package.json: the repository's in a clone, the package's when installed (code in dist/).
+  const manifest = JSON.parse(readFileSync(findPackageJSON(import.meta.url) ?? '', 'utf8')) as {
     version?: string;
   };
   return manifest.version ?? '0.0.0';
@@ -41,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** One capped message per failure, never a stack trace unless ECS_TASKROLE_DEBUG is set. */
-function reportError(error: unknown): number {
+export function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     // --help and --version arrive here too, with exit code 0; commander has already printed.
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
