@@ -1,6 +1,7 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { DEFAULT_CELL_TIMEOUT_MS, REGISTRATION_TIMEOUT_MS, RUN_CONFIG_ENV } from './core/run-config.ts';
 import { writeJsonFile } from './infra/files/json-file.ts';
+import { moduleFile } from './infra/files/module-file.ts';
 import { lifecycleOwnedByCli } from './run/lifecycle-env.ts';
 import { writeRunPlan } from './run/plan-file.ts';
 import { defaultWorkers, readRunConfig, runFile } from './run/run-config.ts';
@@ -21,11 +22,11 @@ if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX ==
 }
 
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
-if (conformanceRun) reporters.push(['./reports/reporter.ts', { outputDir: run.outDir }]);
+if (conformanceRun) reporters.push([moduleFile('./reports/reporter.ts', import.meta.url), { outputDir: run.outDir }]);
 // A shard also writes Playwright's blob report: `npx playwright merge-reports` joins the shards (docs/ci).
-if (conformanceRun && (run.shard || process.argv.some((arg) => arg.startsWith('--shard')))) {
-  reporters.push(['blob']);
-}
+// `ecs-taskrole run --shard` plans the shard itself (Playwright sees no --shard): the file name says which.
+if (run.shard) reporters.push(['blob', { fileName: `report-${run.shard.index}-of-${run.shard.total}.zip` }]);
+else if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))) reporters.push(['blob']);
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
@@ -38,7 +39,7 @@ export default defineConfig({
       name: 'checks',
       testDir: '.',
       testMatch: '**/*.spec.ts',
-      testIgnore: ['**/node_modules/**', 'suites/**'],
+      testIgnore: ['**/node_modules/**', 'suites/**', 'dist/**'],
       timeout: 60_000,
     },
     // Provisioning lives outside the workers: a failed cell restarts its worker, never the infrastructure.

@@ -1,0 +1,79 @@
+/**
+ * Sharded runs on the lab: each shard provisions only its own instance groups (half of them for 2 shards),
+ * and the shards' blob reports merged with the project's reporter give the cells and verdicts of one
+ * unsharded run.
+ */
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
+import type { RunResults } from '../../core/results/results-schema.ts';
+import { labSkipReason } from '../../infra/lab/index.ts';
+import { runCli } from '../../testing/run-cli.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Four instance groups (the default one holds two cells): two per shard.
+const MATRIX = `name: shards
+baseline: {}
+vary:
+  ami: [al2-ecs, al1-ecs]
+  instanceRolePolicy: [list-tasks]
+  client: [sdk-js-v3]
+`;
+
+test.describe.configure({ timeout: 300_000 });
+
+test('two shards provision two of four instances each; merged, they give the verdicts of one run', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-shard-'));
+  const matrix = join(dir, 'matrix.yaml');
+  await writeFile(matrix, MATRIX);
+  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
+  try {
+    const blobs = join(dir, 'blobs');
+    await mkdir(blobs);
+    for (const shard of ['1/2', '2/2']) {
+      const out = join(dir, `shard-${shard[0]}`);
+      const blobDir = join(out, 'blob');
+      const run = await runCli(['run', '--matrix', matrix, '--shard', shard, '--out', out], {
+        env: { ...env, PLAYWRIGHT_BLOB_OUTPUT_DIR: blobDir },
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/\[run\] \d+ cells, 2 instances on lab/);
+      const zip = `report-${shard[0]}-of-2.zip`;
+      await copyFile(join(blobDir, zip), join(blobs, zip));
+    }
+    const merged = join(dir, 'merged');
+    const merge = await execa(
+      process.execPath,
+      [playwrightCli(), 'merge-reports', '--reporter', './reports/reporter.ts', blobs],
+      {
+        cwd: ROOT,
+        env: { ECS_TASKROLE_OUT: merged },
+        reject: false,
+      },
+    );
+    expect(merge.exitCode, String(merge.stderr)).toBe(0);
+
+    const whole = join(dir, 'whole');
+    const run = await runCli(['run', '--matrix', matrix, '--out', whole], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\[run\] 5 cells, 4 instances on lab/);
+    expect(await verdicts(join(merged, 'results.json'))).toEqual(await verdicts(join(whole, 'results.json')));
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function verdicts(file: string): Promise<string[]> {
+  const results = JSON.parse(await readFile(file, 'utf8')) as RunResults;
+  return results.cells.map((cell) => `${cell.id} ${cell.actual.outcome} ${cell.verdict}`).sort();
+}
+
+function playwrightCli(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('@playwright/test/package.json')), 'cli.js');
+}
