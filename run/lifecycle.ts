@@ -94,6 +94,7 @@ export async function executeRun(
   let failure: unknown;
   let step = 'opening the backend';
   try {
+    if (interruptions.signal.aborted) return { interrupted: interruptions.received() ?? 'SIGINT' };
     backend = await openRunBackend(config, plan, log);
     step = 'provisioning';
     if (!interruptions.signal.aborted) {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
-import { DEFAULT_CAPS } from '../../core/caps.ts';
+import { DEFAULT_CAPS, estimateRun, type RunEstimate } from '../../core/caps.ts';
 import { BadInputError, EXIT } from '../../core/errors.ts';
 import { runExitCode } from '../../core/exit-code.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
@@ -12,6 +12,7 @@ import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
+import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { loadResults } from '../../reports/results/load-results.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
@@ -96,22 +97,36 @@ async function run(options: RunOptions): Promise<number> {
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
     caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },
   };
-  // Bad input stops here, before a single resource exists: the plan is made once, for every process.
-  const plan = await writeRunPlan(config);
-  writeJsonFile(runFile(config, 'config'), config);
-  setAsidePreviousJournal(config);
-  // The lab and LocalStack's data plane need them; installed here as the README says (as root).
-  if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
-
-  const log = (line: string) => process.stdout.write(`[run] ${line}\n`);
+  // From here on a signal is an interruption (exit 130), also before anything exists.
   const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
-  let outcome: RunOutcome;
   try {
-    outcome = await executeRun(config, plan, interruptions, () => runPlaywright(options, config, interruptions), log);
+    // Bad input stops here, before a single resource exists: the plan is made once, for every process.
+    const plan = await writeRunPlan(config);
+    writeJsonFile(runFile(config, 'config'), config);
+    setAsidePreviousJournal(config);
+    // The lab and LocalStack's data plane need them; installed here as the README says (as root).
+    if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
+    const log = (line: string) => process.stdout.write(`[run] ${line}\n`);
+    log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
+    const outcome = await executeRun(
+      config,
+      plan,
+      interruptions,
+      () => runPlaywright(options, config, interruptions),
+      log,
+    );
+    return await report(config, plan, outcome);
   } finally {
     interruptions.dispose();
   }
-  return report(config, plan, outcome);
+}
+
+/** What the run will cost, before anything is created (on AWS: EC2 instance-hours). */
+function estimateLine(estimate: RunEstimate): string {
+  return (
+    `plan: ${estimate.cells} cells on ${estimate.instances} instance(s) (${estimate.instanceType}); ` +
+    `about ${estimate.estimatedInstanceHours} instance-hours, at most ${estimate.maxInstanceHours} (every instance stops at the run's expiry)`
+  );
 }
 
 async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome): Promise<number> {
@@ -187,7 +202,7 @@ function usableOutDir(out: string): string {
 }
 
 function playwrightArgs(options: RunOptions): string[] {
-  const args = ['--config', join(PROJECT_ROOT, 'playwright.config.ts'), '--project=cells'];
+  const args = ['--config', moduleFile('../../playwright.config.ts', import.meta.url), '--project=cells'];
   // No --shard here: plan.json already holds only this shard's cells.
   if (options.workers) args.push('--workers', options.workers);
   return args;
