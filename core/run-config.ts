@@ -49,4 +49,6 @@ export const RUN_FILES = {
   /** Every create, recorded before it is sent: what may exist after an interruption at any instant. */
   journal: 'run-journal.json',
   results: 'results.json',
+  /** How long each step of the run took. */
+  timings: 'run-timings.json',
 } as const;

@@ -21,6 +21,7 @@ import { driverFor } from './drivers.ts';
 import type { Interruptions } from './interruptions.ts';
 import { runFile } from './run-config.ts';
 import { type RunStateFile, writeRunState } from './run-state.ts';
+import { type RunTimings, timed } from './timings.ts';
 
 export type Log = (line: string) => void;
 
@@ -90,18 +91,20 @@ export async function executeRun(
   log: Log,
 ): Promise<RunOutcome> {
   const outcome: RunOutcome = {};
+  const timings: RunTimings = {};
   let backend: OpenedBackend | undefined;
   let failure: unknown;
   let step = 'opening the backend';
   try {
     if (interruptions.signal.aborted) return { interrupted: interruptions.received() ?? 'SIGINT' };
-    backend = await openRunBackend(config, plan, log);
+    const opened = await timed(timings, 'openMs', () => openRunBackend(config, plan, log));
+    backend = opened;
     step = 'provisioning';
     if (!interruptions.signal.aborted) {
-      await provision(config, plan, backend, 'cli', interruptions.signal, log);
+      await timed(timings, 'provisionMs', () => provision(config, plan, opened, 'cli', interruptions.signal, log));
     }
     step = 'running the cells';
-    if (!interruptions.signal.aborted) outcome.cellsExitCode = await runCells();
+    if (!interruptions.signal.aborted) outcome.cellsExitCode = await timed(timings, 'cellsMs', runCells);
   } catch (error) {
     if (!(error instanceof ProvisioningInterrupted)) failure = asInfrastructureError(step, error);
   }
@@ -114,16 +117,17 @@ export async function executeRun(
     if (config.backend === 'localstack') await backend?.close();
   } else {
     try {
-      outcome.teardown = await tearDown(config, log);
+      outcome.teardown = await timed(timings, 'teardownMs', () => tearDown(config, log));
     } catch (error) {
       failure ??= asInfrastructureError('tearing down', error);
     }
     try {
-      await backend?.close();
+      await timed(timings, 'closeMs', async () => backend?.close());
     } catch (error) {
       failure ??= asInfrastructureError('closing the backend', error);
     }
   }
+  writeJsonFile(runFile(config, 'timings'), timings);
   const interrupted = interruptions.received();
   if (interrupted) outcome.interrupted = interrupted;
   if (failure && !interrupted) outcome.failure = failure;
