@@ -213,6 +213,22 @@ test('two tests of the same cell (--repeat-each) leave one cell, the last, so re
   expect(readResults().cells.map((cell) => [cell.id, cell.actual.outcome])).toEqual([['baseline', 'NO_CREDENTIALS']]);
 });
 
+test('a huge evidence line and a huge log are cut to what results.json accepts, so the file stays readable', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const noisy = cellWith({}, 'ENDPOINT_ERROR', {
+    decidedBy: 'e'.repeat(400_000),
+    log: Array.from({ length: 100_010 }, (_, index) => `line ${index}`),
+  });
+  reporter.onTestEnd(testCase('t1', 'baseline'), testResult('failed', [json('cell-result', noisy)]));
+  await reporter.onEnd(fullResult);
+  const [cell] = readResults().cells;
+  expect(cell?.actual.evidence.decidedBy).toMatch(/ … \(\d+ more characters cut by the reporter\)$/);
+  expect(cell?.details.log).toHaveLength(99_999);
+  expect(cell?.details.log.at(0)).toBe('line 0');
+  expect(cell?.details.log.at(-1)).toBe('line 100009');
+  expect(cell?.details.log).toContain('… 12 lines cut by the reporter (results.json keeps at most 100000)');
+});
+
 test('the output directory defaults to $ECS_TASKROLE_OUT', async () => {
   const previous = process.env.ECS_TASKROLE_OUT;
   process.env.ECS_TASKROLE_OUT = dir;

@@ -22,6 +22,7 @@ import { readJsonFileIfExists } from '../infra/files/json-file.ts';
 import { redactValue } from './redact/redact-results.ts';
 import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
 import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
+import { fitCell, fitError } from './reporter/fit-to-schema.ts';
 import { loadResults } from './results/load-results.ts';
 import { writeFileAtomicSync } from './results/write-atomic.ts';
 import { REPORT_FILES, serializeResults, writeRenderedReports } from './write-reports.ts';
@@ -92,14 +93,14 @@ export default class ResultsReporter implements Reporter {
       const cell = reportedCell(result) ?? this.unreportedCell(test, result);
       if (cell) {
         // The one redaction pass at write time: every string of the result, whatever the field.
-        this.cells.set(test.id, redactValue(cell) as CellResult);
+        this.cells.set(test.id, fitCell(redactValue(cell) as CellResult));
       } else if (result.status === 'failed' || result.status === 'timedOut' || result.status === 'interrupted') {
         // A failing test that is not a cell (setup, teardown): the run's own infrastructure failure.
         const error: RunError = {
           where: test.titlePath().filter(Boolean).join(' › '),
           message: errorText(result).join('\n') || result.status,
         };
-        this.errors.set(test.id, redactValue(error) as RunError);
+        this.errors.set(test.id, fitError(redactValue(error) as RunError));
       } else {
         this.errors.delete(test.id);
       }
@@ -110,7 +111,10 @@ export default class ResultsReporter implements Reporter {
   onError(error: TestError): void {
     this.guard(() => {
       const message = error.message ?? error.value ?? 'unknown error';
-      this.errors.set(`global-${this.errors.size}`, redactValue({ where: 'playwright', message }) as RunError);
+      this.errors.set(
+        `global-${this.errors.size}`,
+        fitError(redactValue({ where: 'playwright', message }) as RunError),
+      );
       this.scheduleWrite();
     });
   }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { findPackageJSON } from 'node:module';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 
-const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
+/** The nearest package.json: the repository's in a clone, the package's when installed (code in dist/). */
+const PACKAGE_JSON = findPackageJSON(import.meta.url) ?? '';
 
 /** Metadata for a run whose setup attached none (a partial run, a fixture suite): honest unknowns. */
 export function defaultMetadata(startedAt: Date): RunMetadata {
