@@ -1,12 +1,15 @@
 import type { CellResult } from '../../core/results/results-schema.ts';
 import { AMI_COMMANDS } from './ami-commands.ts';
 import { type CommandContext, DIAGNOSES, type DiagnosisEntry } from './diagnosis-table.ts';
+import type { DocLink } from './doc-links.ts';
 
 export interface Diagnosis {
   id: string;
   checklist: string;
   problem: string;
   fix: string;
+  /** Where the checklist item is documented (absent for the harness's own failures). */
+  source?: DocLink;
   /** Exact commands for the cell's AMI, in order; `#` lines are comments. */
   commands: string[];
 }
@@ -31,6 +34,7 @@ export function diagnose(cell: CellResult): CellDiagnosis {
     checklist: entry.checklist,
     problem: entry.problem,
     fix: entry.fix,
+    ...(entry.source ? { source: entry.source } : {}),
     commands: entry.commands(context),
   }));
   if (items.length === 0) {
@@ -43,6 +47,38 @@ export function diagnose(cell: CellResult): CellDiagnosis {
     });
   }
   return { verdictNote: verdictNote(cell), os: AMI_COMMANDS[context.ami]?.os ?? cell.dimensions.ami, items };
+}
+
+/** The commands of one diagnosis for several cells at once, per AMI profile and task role. */
+export interface SharedFix {
+  os: string;
+  commands: string[];
+  /** Ids of the cells these commands are for (their `--grep` patterns joined into one). */
+  cells: string[];
+}
+
+/**
+ * One command list per (AMI profile, task role) among `cells`, for the diagnosis `id`; a rerun command
+ * selects all of the list's cells at once. Empty when the entry is unknown or has no commands.
+ */
+export function sharedFixes(id: string, cells: readonly CellResult[]): SharedFix[] {
+  const entry = DIAGNOSES.find((candidate) => candidate.id === id);
+  if (!entry) return [];
+  const byContext = new Map<string, { context: CommandContext; cells: CellResult[] }>();
+  for (const cell of cells) {
+    const context = commandContext(cell);
+    const key = `${context.ami}\u0000${context.taskRoleName}`;
+    const group = byContext.get(key) ?? { context, cells: [] };
+    group.cells.push(cell);
+    byContext.set(key, group);
+  }
+  return [...byContext.values()]
+    .map(({ context, cells: group }) => ({
+      os: AMI_COMMANDS[context.ami]?.os ?? context.ami,
+      commands: entry.commands({ ...context, cellPattern: group.map((cell) => cellPattern(cell.id)).join('|') }),
+      cells: group.map((cell) => cell.id),
+    }))
+    .filter((fix) => fix.commands.length > 0);
 }
 
 function applies(entry: DiagnosisEntry, cell: CellResult): boolean {

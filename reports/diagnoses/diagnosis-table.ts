@@ -1,6 +1,7 @@
 import type { Dimension } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import { AMI_COMMANDS, CREDENTIALS_NAT_RULES, ROUTE_LOCALNET, setAgentConfig } from './ami-commands.ts';
+import { DOCS, type DocLink } from './doc-links.ts';
 
 /** What a diagnosis's commands may depend on. */
 export interface CommandContext {
@@ -21,6 +22,8 @@ export interface DiagnosisEntry {
   fallback?: boolean;
   /** The item of the seeds' checklist this is about, in their words. */
   checklist: string;
+  /** Where the checklist item is documented; absent for the harness's own failures. */
+  source?: DocLink;
   problem: string;
   fix: string;
   commands(context: CommandContext): string[];
@@ -58,6 +61,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     id: 'working',
     outcomes: ['TASK_ROLE'],
     checklist: 'Known good configuration',
+    source: DOCS.devGuideTroubleshoot,
     problem: 'Nothing: the task used its task role and the call succeeded.',
     fix: 'No fix needed.',
     commands: () => [],
@@ -67,6 +71,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['NOT_PLACED', ...NO_TASK_ROLE],
     dimensions: { agentProxy: ['without-no-proxy'] },
     checklist: `${KB}Verify proxy settings for the ECS container agent`,
+    source: DOCS.kbArticle,
     problem: 'The agent sends its requests through HTTP_PROXY, including those to IMDS and the credentials endpoint.',
     fix: `If you're using HTTP_PROXY on your ECS container agent configuration, apply the NO_PROXY setting (${NO_PROXY}), then restart the agent.`,
     commands: (c) => setAgentConfig(c.ami, [NO_PROXY]),
@@ -76,6 +81,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['NOT_PLACED'],
     dimensions: { taskIamRoleFlag: ['false'] },
     checklist: `${KB}Enable IAM roles in your ECS container agent configuration file`,
+    source: DOCS.kbArticle,
     problem:
       'ECS_ENABLE_TASK_IAM_ROLE is not true, so the instance lacks the task-iam-role attribute and ECS will not place a task that has a task role (RunTask reason ATTRIBUTE).',
     fix: 'Set ECS_ENABLE_TASK_IAM_ROLE to true in /etc/ecs/ecs.config and restart the ECS container agent.',
@@ -86,6 +92,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['NOT_PLACED'],
     dimensions: { network: ['host'], networkHostFlag: ['false'] },
     checklist: `${KB}Enable IAM roles in your ECS container agent configuration file`,
+    source: DOCS.kbArticle,
     problem:
       'The task uses the host network mode and ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST is not true, so the instance lacks the task-iam-role-network-host attribute.',
     fix: 'Set ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST to true in /etc/ecs/ecs.config and restart the ECS container agent.',
@@ -96,6 +103,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['NOT_PLACED'],
     fallback: true,
     checklist: `${KB}Confirm that the ECS container agent is running`,
+    source: DOCS.kbArticle,
     problem: 'The task was never placed: no registered container instance offered what the task needs.',
     fix: 'Confirm that the ECS container agent is running and registered, then read the RunTask failure reason.',
     commands: (c) => ['docker ps', AMI_COMMANDS[c.ami].agentStatus],
@@ -104,6 +112,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     id: 'trust-principal',
     outcomes: ['ROLE_NOT_ASSUMABLE'],
     checklist: `${KB}Confirm that your IAM policy has the correct trust relationship with your Amazon ECS tasks`,
+    source: DOCS.kbArticle,
     problem: 'ECS could not assume the task role: its trust policy does not name ecs-tasks.amazonaws.com.',
     fix: 'Fix the trust principal: the task role must trust the service principal ecs-tasks.amazonaws.com with sts:AssumeRole.',
     commands: (c) => [
@@ -116,6 +125,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['ENDPOINT_ERROR'],
     dimensions: { load: ['burst'] },
     checklist: `${GUIDE}The credential URL is being throttled`,
+    source: DOCS.devGuideTroubleshoot,
     problem: 'The credentials endpoint answered HTTP 429: the task exceeded ECS_TASK_METADATA_RPS_LIMIT.',
     fix: 'Raise ECS_TASK_METADATA_RPS_LIMIT (steady,burst; default 40,60) and restart the agent; reuse one SDK client instead of creating one per call.',
     commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,150']),
@@ -125,6 +135,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: NO_TASK_ROLE,
     dimensions: { ami: ['al2023-plain'], hostRules: ['no-route-localnet'] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    source: DOCS.kbArticle,
     problem:
       'The DNAT rule is there but net.ipv4.conf.all.route_localnet is off, so packets from bridge tasks to 127.0.0.1:51679 are dropped.',
     fix: 'Enable route_localnet and make it permanent.',
@@ -135,6 +146,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: NO_TASK_ROLE,
     dimensions: { ami: ['al2023-plain'], hostRules: ['not-saved-rebooted'] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    source: DOCS.kbArticle,
     problem: 'The iptables rules were added by hand but not saved, so the reboot reset them to the default.',
     fix: 'Add the rules again and save them so they survive a restart of the instance.',
     commands: (c) => [...ROUTE_LOCALNET, ...CREDENTIALS_NAT_RULES, ...AMI_COMMANDS[c.ami].saveIptables],
@@ -144,6 +156,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: NO_TASK_ROLE,
     dimensions: { ami: ['al2023-plain'], hostRules: ['none'] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    source: DOCS.kbArticle,
     problem:
       'This AMI is not ECS-optimized and has no iptables rules sending 169.254.170.2:80 to the agent on 127.0.0.1:51679.',
     fix: 'Add the required iptables rules (and route_localnet), then save them so they survive a reboot.',
@@ -154,6 +167,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['ENDPOINT_ERROR'],
     fallback: true,
     checklist: `${GUIDE}"Unable to locate credentials" causes`,
+    source: DOCS.devGuideTroubleshoot,
     problem: 'The credentials variable was set but the endpoint at 169.254.170.2 failed (unreachable, 4xx or 429).',
     fix: 'Confirm that the agent is running, that the NAT rules to 127.0.0.1:51679 exist, and read the agent audit log.',
     commands: (c) => [
@@ -168,6 +182,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: FELL_BACK,
     dimensions: { taskRole: ['unset'] },
     checklist: `${KB}provide your IAM task role in the task definition`,
+    source: DOCS.kbArticle,
     problem: 'The task definition has no taskRoleArn, so the SDK used the EC2 instance role instead.',
     fix: 'Add taskRoleArn to the task definition, register a new revision and run the task from it.',
     commands: () => [
@@ -180,6 +195,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: FELL_BACK,
     dimensions: { client: ['sdk-js-v2-2016'] },
     checklist: `${KB}Confirm that you're using the right AWS SDK`,
+    source: DOCS.kbArticle,
     problem:
       'The application uses an AWS SDK older than July 2016 (aws-sdk 2.4.6), which never asks the container endpoint.',
     fix: 'Upgrade the SDK: the application must use a version no older than the July 2016 release (aws-sdk ≥ 2.4.7; better, SDK v3).',
@@ -190,6 +206,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: FELL_BACK,
     dimensions: { process: ['env-reset-child'] },
     checklist: `${KB}Make the credential path environment variable available to non-PID 1 processes`,
+    source: DOCS.kbArticle,
     problem:
       'The client runs in a process started with a clean environment: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is available only to PID 1.',
     fix: 'Export the variable for non-PID-1 processes in the .profile file (needs strings and grep in the image), then rebuild the image.',
@@ -202,6 +219,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: ['NO_CREDENTIALS'],
     dimensions: { taskProxy: ['without-no-proxy'] },
     checklist: `${KB}Verify proxy settings (here: the task's own HTTP_PROXY)`,
+    source: DOCS.kbArticle,
     problem:
       "The client sends its instance-metadata request through the task's HTTP_PROXY, which cannot reach 169.254.169.254.",
     fix: 'Add NO_PROXY=169.254.169.254,169.254.170.2 to the task environment next to HTTP_PROXY.',
@@ -214,6 +232,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     id: 'instance-role-leak',
     outcomes: ['INSTANCE_ROLE_LEAK'],
     checklist: `${KB}If a task can't find the IAM task role, the EC2 instance role is used instead`,
+    source: DOCS.kbArticle,
     problem:
       "Security finding: the call succeeded with the instance role, so every task on this instance has the instance role's permissions.",
     fix: 'Fix the cause above, and narrow the instance role to what the ECS agent needs (AmazonEC2ContainerServiceforEC2Role).',
@@ -224,6 +243,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     outcomes: FELL_BACK,
     fallback: true,
     checklist: `${KB}To correctly configure IAM roles for your task, check the following`,
+    source: DOCS.kbArticle,
     problem: 'The task did not get task-role credentials and fell back to the EC2 instance role (or to none).',
     fix: 'Go through the checklist: agent running, IAM roles enabled in ecs.config, trust relationship, proxy settings, SDK version, iptables rules, PID 1.',
     commands: (c) => [
@@ -237,6 +257,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     id: 'task-role-lacks-permission',
     outcomes: ['TASK_ROLE_DENIED'],
     checklist: `${KB}The IAM task role must have all the permissions required by your application`,
+    source: DOCS.kbArticle,
     problem: 'The task used its task role, but the role does not allow the call (here ecs:ListTasks).',
     fix: 'Grant the task role the permission.',
     commands: (c) => [

@@ -16,10 +16,17 @@ results.cells[1] = cellWith({ network: 'host' }, 'INSTANCE_ROLE_DENIED', {
 const html = renderReportHtml(results);
 
 test('one self-contained file: no external script, style, image or link', () => {
-  expect(html).not.toMatch(/<(script|img|link|iframe)[^>]*\s(src|href)=/i);
-  expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+  expect(html).not.toMatch(/<(script|img|link|iframe|object|embed|video|audio|source)[^>]*\s(src|href)=/i);
   expect(html).not.toMatch(/url\(|@import/);
   expect(html.match(/<script\b/g)).toHaveLength(2);
+  const markup = html.replace(/<script\b[\s\S]*?<\/script>/g, '');
+  // Hyperlinks (never loaded by the page): to its own views, or to documentation over https.
+  const hrefs = [...markup.matchAll(/\shref="([^"]*)"/g)].map((match) => match[1] ?? '');
+  expect(hrefs.length).toBeGreaterThan(0);
+  for (const href of hrefs) expect(href).toMatch(/^(#|https:\/\/(docs\.aws\.amazon\.com|repost\.aws)\/)/);
+  expect(
+    [...html.matchAll(/<a\s[^>]*href="https:[^>]*>/g)].every((a) => a[0].includes('rel="noopener noreferrer"')),
+  ).toBe(true);
 });
 
 test('the Content-Security-Policy allows exactly the inline script, by hash, and no network', () => {

@@ -5,6 +5,8 @@ import { clientScript } from './client/client-bundle.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import { renderHeader } from './render-header.ts';
 import { renderLegend } from './render-legend.ts';
+import { renderRunOverview } from './render-run-overview.ts';
+import { renderWhatBroke } from './render-what-broke.ts';
 import { buildReportData } from './report-data.ts';
 import { REPORT_CSS } from './report-style.ts';
 
@@ -34,8 +36,10 @@ export function renderReportHtml(results: RunResults, history: readonly RunResul
 <style>${REPORT_CSS}</style>
 </head>
 <body>
-${renderHeader(results, runs.length)}
+${renderHeader(results)}
 <main>
+${renderWhatBroke(results)}
+${renderRunOverview(results, runs.length)}
 ${renderLegend()}
 <section aria-labelledby="matrix-heading">
 <h2 id="matrix-heading">Matrix</h2>
@@ -47,7 +51,7 @@ ${renderLegend()}
 <h2 id="infra-heading">Infrastructure errors — no verdict</h2>
 <p>The harness or its backend failed in these cells (INFRA_ERROR, TIMEOUT), so they say nothing about the configuration. They follow the dimension, outcome and id filters above.</p>
 <div id="infra-cells"></div>
-${runErrors ? `<h3>Failures outside any cell</h3><ul class="run-errors">${runErrors}</ul>` : ''}
+${runErrors ? `<h3 id="run-errors">Failures outside any cell</h3><ul class="run-errors">${runErrors}</ul>` : ''}
 </section>
 </main>
 <dialog id="detail" aria-labelledby="detail-title"></dialog>

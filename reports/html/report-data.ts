@@ -2,6 +2,7 @@ import { DIMENSION_NAMES, DIMENSIONS, type Dimension } from '../../core/matrix/d
 import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
 import { type CellDiagnosis, diagnose } from '../diagnoses/diagnose.ts';
+import { linkSources, type SourcePart } from '../diagnoses/doc-links.ts';
 import type { CellHistory } from '../history/history.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { truncateLog } from './truncate-log.ts';
@@ -17,7 +18,8 @@ export interface ReportData {
   dimensions: { name: Dimension; describe: string; values: string[]; baseline: string }[];
   outcomes: { name: Outcome; glyph: string; short: string; meaning: string; infra: boolean }[];
   verdicts: { name: Verdict; glyph: string; text: string; meaning: string }[];
-  rules: { rule: string; statement: string; source: string; inferred: boolean; chain: string[] }[];
+  /** `links`: the source split into its parts, each with a link where it names a known document. */
+  rules: { rule: string; statement: string; source: string; links: SourcePart[]; inferred: boolean; chain: string[] }[];
   diagnoses: CellDiagnosis[];
   cells: ReportCell[];
   errors: RunError[];
@@ -82,6 +84,7 @@ export function buildReportData(
         rule: expected.rule,
         statement: expected.statement,
         source: expected.source,
+        links: linkSources(expected.source),
         inferred: expected.inferred,
         chain: expected.chain,
       }),

@@ -1,18 +1,20 @@
-/**
- * The page's CSS, inlined. Colour only reinforces what glyphs and words already say (WCAG 1.4.1);
- * deviations also get a thick border, cells without a verdict a dashed one.
- */
-export const REPORT_CSS = `
+import { THEME_CSS } from './report-theme.ts';
+
+/** Layout and colours of the page; colours are variables, which report-theme.ts swaps for dark mode and print. */
+const BASE_CSS = `
 :root { color-scheme: light; --fail: #b3261e; --fail-bg: #fdecea; --pass: #1e6b34; --pass-bg: #eef7ef;
-  --infra: #5f5f5f; --infra-bg: #f1f1f1; --line: #c9c9c9; font-family: system-ui, sans-serif; }
-body { margin: 0 1.5rem 3rem; line-height: 1.4; color: #1b1b1b; }
+  --infra: #5f5f5f; --infra-bg: #f1f1f1; --line: #c9c9c9; --bg: #fff; --fg: #1b1b1b; --muted: #444;
+  --code-bg: #f6f6f6; --head-bg: #f3f3f3; --row-bg: #fafafa; --link: #1a56db; --surface: #fff;
+  font-family: system-ui, sans-serif; }
+body { margin: 0 1.5rem 3rem; line-height: 1.4; color: var(--fg); background: var(--bg); }
+a, button.link { color: var(--link); }
 h1 { font-size: 1.5rem; margin: 1rem 0 .25rem; }
 h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
 dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, monospace; font-size: .85rem; }
-pre { background: #f6f6f6; border: 1px solid var(--line); padding: .6rem; overflow: auto; max-height: 28rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre { background: var(--code-bg); color: var(--fg); border: 1px solid var(--line); padding: .6rem; overflow: auto; max-height: 28rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .meta { display: flex; flex-wrap: wrap; gap: 1rem 3rem; align-items: flex-start; }
 .meta dl { margin: 0; }
 .meta table.amis { width: auto; }
@@ -30,16 +32,16 @@ details summary { cursor: pointer; }
 #controls .row { display: flex; gap: 1rem; align-items: center; }
 #shown { flex-basis: 100%; margin: 0; font-weight: 600; }
 table.matrix { border-collapse: collapse; }
-table.matrix caption { text-align: left; padding: .3rem 0; color: #444; }
+table.matrix caption { text-align: left; padding: .3rem 0; color: var(--muted); }
 table.matrix th, table.matrix td { border: 1px solid var(--line); padding: .3rem; vertical-align: top; }
-table.matrix thead th { background: #f3f3f3; position: sticky; top: 0; }
-table.matrix tbody th { background: #fafafa; text-align: left; }
+table.matrix thead th { background: var(--head-bg); position: sticky; top: 0; }
+table.matrix tbody th { background: var(--row-bg); text-align: left; }
 ul.slot { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .25rem; min-width: 14rem; }
 button.cell { display: flex; flex-direction: column; align-items: flex-start; width: 100%; text-align: left; font: inherit;
-  font-size: .85rem; border: 1px solid var(--line); border-radius: 4px; padding: .25rem .4rem; cursor: pointer; background: #fff; }
-button.cell:hover, button.cell:focus { outline: 2px solid #1a56db; }
+  font-size: .85rem; border: 1px solid var(--line); border-radius: 4px; padding: .25rem .4rem; cursor: pointer; background: var(--surface); color: var(--fg); }
+button.cell:hover, button.cell:focus { outline: 2px solid var(--link); }
 button.cell .outcome { font-weight: 700; }
-button.cell .cell-id { color: #444; font-size: .8rem; overflow-wrap: anywhere; }
+button.cell .cell-id { color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
 .v-fail { border-color: var(--fail) !important; }
 button.cell.v-fail { border-width: 3px; background: var(--fail-bg); }
 button.cell.v-pass { background: var(--pass-bg); }
@@ -51,8 +53,8 @@ button.cell.v-infra { border-style: dashed; border-width: 2px; background: var(-
 table.list { border-collapse: collapse; width: 100%; }
 table.list th, table.list td { border-bottom: 1px solid var(--line); padding: .25rem .4rem; text-align: left; vertical-align: top; }
 .error-text, .evidence { overflow-wrap: anywhere; }
-button.link { background: none; border: none; padding: 0; color: #1a56db; text-decoration: underline; cursor: pointer; font: inherit; }
-dialog#detail { width: min(70rem, 95vw); max-height: 92vh; padding: 1rem 1.5rem; border: 1px solid #888; }
+button.link { background: none; border: none; padding: 0; text-decoration: underline; cursor: pointer; font: inherit; }
+dialog#detail { width: min(70rem, 95vw); max-height: 92vh; padding: 1rem 1.5rem; border: 1px solid #888; background: var(--bg); color: var(--fg); }
 dialog::backdrop { background: rgb(0 0 0 / 35%); }
 .detail .close { float: right; }
 p.verdict { font-weight: 600; padding: .4rem .6rem; border-left: 6px solid var(--line); }
@@ -64,5 +66,33 @@ p.verdict.v-infra { border-left-style: dashed; background: var(--infra-bg); }
 tr.differs th, tr.differs td { font-weight: 700; }
 section.infra-section { border-top: 3px dashed var(--infra); margin-top: 2rem; }
 .legend td:first-child { white-space: nowrap; }
-.note { color: #444; font-style: italic; }
+.note { color: var(--muted); font-style: italic; }
 `;
+
+/** The "what broke" groups at the top, command blocks with their copy button, the pass-rate column. */
+const WHAT_BROKE_CSS = `
+header .status { margin: .2rem 0 0; }
+.status-item { white-space: nowrap; }
+#what-broke h2 { margin-top: 1rem; }
+article.group { border: 1px solid var(--line); border-left: 6px solid var(--fail); border-radius: 4px; padding: .1rem 1rem .4rem; margin: .6rem 0; background: var(--surface); }
+article.group.v-infra { border-left-style: dashed; border-left-color: var(--infra); }
+article.group h3 { margin: .5rem 0 .3rem; }
+ul.group-cells { margin: .2rem 0 .4rem; padding-left: 1.2rem; }
+ul.group-cells li { overflow-wrap: anywhere; }
+dl.group-fix { margin: .3rem 0; }
+.commands-label { margin: .4rem 0 .2rem; font-weight: 600; }
+.command { display: flex; gap: .5rem; align-items: flex-start; }
+.command pre { flex: 1; margin: 0; }
+button.copy { font: inherit; font-size: .85rem; padding: .2rem .6rem; border: 1px solid var(--line); border-radius: 4px; background: var(--head-bg); color: var(--fg); cursor: pointer; white-space: nowrap; }
+button.copy:hover, button.copy:focus { outline: 2px solid var(--link); }
+p.source { margin: .3rem 0; font-size: .9rem; }
+.all-good { font-weight: 600; color: var(--pass); }
+td.rate { white-space: nowrap; }
+td.rate meter { width: 5rem; vertical-align: middle; }
+`;
+
+/**
+ * The page's CSS, inlined. Colour only reinforces what glyphs and words already say (WCAG 1.4.1);
+ * deviations also get a thick border, cells without a verdict a dashed one.
+ */
+export const REPORT_CSS = `${BASE_CSS}${WHAT_BROKE_CSS}${THEME_CSS}`;

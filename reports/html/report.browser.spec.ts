@@ -70,9 +70,10 @@ test('default view: metadata, totals, AMI × network matrix with glyph and text 
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto(reportUrl);
   await expect(page.locator('h1')).toHaveText('ECS task-role conformance: default on lab');
-  await expect(page.locator('header')).toContainText('ami-0a2023ecs0000001');
-  await expect(page.locator('header')).toContainText('1.101.0');
-  await expect(page.locator('header')).toContainText('3 runs (this one and 2 before it)');
+  const overview = page.locator('section.run-overview');
+  await expect(overview).toContainText('ami-0a2023ecs0000001');
+  await expect(overview).toContainText('1.101.0');
+  await expect(overview).toContainText('3 runs (this one and 2 before it)');
   await expect(page.locator('ul.totals').first()).toContainText('≠ deviation: 1');
   await expect(page.locator('ul.totals').first()).toContainText('? no verdict: 1');
   await expect(page.locator('#matrix thead th')).toHaveText(['ami ↓ · network →', 'bridge', 'host']);

@@ -15,7 +15,7 @@ export const OUTCOME_LABELS: Record<Outcome, { glyph: string; short: string }> =
   NOT_PLACED: { glyph: '◌', short: 'not placed' },
   ROLE_NOT_ASSUMABLE: { glyph: '⊗', short: 'role not assumable' },
   INFRA_ERROR: { glyph: '⚠', short: 'infrastructure error' },
-  TIMEOUT: { glyph: '⌛', short: 'timeout' },
+  TIMEOUT: { glyph: '◷', short: 'timeout' },
 };
 
 export const VERDICT_LABELS: Record<Verdict, { glyph: string; text: string; meaning: string }> = {

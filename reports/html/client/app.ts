@@ -1,4 +1,5 @@
 import type { ReportData } from '../report-data.ts';
+import { wireCopyButtons } from './copy-buttons.ts';
 import { renderControls } from './render-controls.ts';
 import { renderDetail } from './render-detail.ts';
 import { renderInfraCells } from './render-infra.ts';
@@ -29,6 +30,7 @@ export function startReport(data: ReportData): void {
   dialog.addEventListener('close', () => {
     if (view.state.cell) view.setState({ ...view.state, cell: '' });
   });
+  wireCopyButtons();
   renderReport(view);
 }
 

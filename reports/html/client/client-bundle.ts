@@ -1,5 +1,6 @@
 import { renderReport, startReport } from './app.ts';
-import { definitionList, h } from './dom.ts';
+import { copyText, renderCommandBlock, wireCopyButtons } from './copy-buttons.ts';
+import { definitionList, docLink, h } from './dom.ts';
 import { renderControls } from './render-controls.ts';
 import { renderDetail } from './render-detail.ts';
 import { renderHistoryStrip } from './render-history.ts';
@@ -14,6 +15,10 @@ const CLIENT_FUNCTIONS = [
   renderReport,
   h,
   definitionList,
+  docLink,
+  copyText,
+  wireCopyButtons,
+  renderCommandBlock,
   renderControls,
   renderDetail,
   renderHistoryStrip,

@@ -29,3 +29,8 @@ export function definitionList(pairs: [string, Child][]): HTMLElement {
   }
   return list;
 }
+
+/** A link to a documented source, opened outside the report; anything but an https URL stays plain text. */
+export function docLink(url: string, text: string): HTMLElement | string {
+  return /^https:\/\//.test(url) ? h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, text) : text;
+}

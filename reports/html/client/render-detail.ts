@@ -1,5 +1,6 @@
 import type { ReportCell } from '../report-data.ts';
-import { definitionList, h } from './dom.ts';
+import { renderCommandBlock } from './copy-buttons.ts';
+import { definitionList, docLink, h } from './dom.ts';
 import type { ReportView } from './report-view.ts';
 
 /** The drill-down of one cell: verdict, diagnosis with commands, evidence, expectation, task, log. */
@@ -35,14 +36,8 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
         ['What is wrong', item.problem],
         ['Fix', item.fix],
       ]),
-      item.commands.length > 0
-        ? h(
-            'div',
-            null,
-            h('p', { class: 'commands-label' }, `Commands (${diagnosis?.os}):`),
-            h('pre', { class: 'commands' }, h('code', null, item.commands.join('\n'))),
-          )
-        : null,
+      item.commands.length > 0 ? renderCommandBlock(`Commands (${diagnosis?.os}):`, item.commands) : null,
+      item.source ? h('p', { class: 'source' }, 'Documented in ', docLink(item.source.url, item.source.title)) : null,
     ),
   );
 
@@ -138,7 +133,19 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
           h('td', null, rule?.rule ?? '', rule?.inferred ? ' (inferred: no source states it outright)' : ''),
         ),
         h('tr', null, h('th', { scope: 'row' }, 'Statement'), h('td', null, rule?.statement ?? '')),
-        h('tr', null, h('th', { scope: 'row' }, 'Source'), h('td', null, rule?.source ?? '')),
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, 'Source'),
+          h(
+            'td',
+            { class: 'rule-source' },
+            ...(rule?.links ?? []).flatMap((part, index) => [
+              index > 0 ? '; ' : '',
+              part.url ? docLink(part.url, part.text) : part.text,
+            ]),
+          ),
+        ),
         (rule?.chain.length ?? 0) > 1
           ? h('tr', null, h('th', { scope: 'row' }, 'Rule chain'), h('td', null, rule?.chain.join(' → ') ?? ''))
           : null,

@@ -1,0 +1,63 @@
+import type { RunResults } from '../../core/results/results-schema.ts';
+import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
+import { formatRate, passRatesByAmi } from '../model/pass-rate.ts';
+import { totalsOf } from '../model/totals.ts';
+import { escapeHtml as e } from './escape.ts';
+import { formatDuration } from './render-header.ts';
+
+/** Run metadata, the pass rate per AMI with its image and agent version, totals per verdict and outcome. */
+export function renderRunOverview(results: RunResults, historyRuns: number): string {
+  const { run } = results;
+  const totals = totalsOf(results.cells);
+  const meta: [string, string | undefined][] = [
+    ['Matrix', run.matrixName],
+    ['Backend', run.backend],
+    ['Region', run.region],
+    ['Run id', run.runId],
+    ['Started', run.startedAt],
+    ['Duration', run.durationMs === undefined ? undefined : formatDuration(run.durationMs)],
+    ['Commit', run.commit],
+    ['Tool version', run.toolVersion],
+    ['History', historyRuns > 1 ? `${historyRuns} runs (this one and ${historyRuns - 1} before it)` : undefined],
+  ];
+  const verdictItems = VERDICT_ORDER.map((verdict) => {
+    const label = VERDICT_LABELS[verdict];
+    return `<li><a href="#verdict=${verdict}" title="${e(label.meaning)}"><span class="glyph v-${verdict}" aria-hidden="true">${label.glyph}</span> ${e(label.text)}: <strong>${totals.byVerdict[verdict]}</strong></a></li>`;
+  }).join('');
+  const outcomeItems = totals.byOutcome
+    .map(
+      ([outcome, count]) =>
+        `<li><a href="#outcome=${outcome}"><span class="glyph o-${outcome}" aria-hidden="true">${OUTCOME_LABELS[outcome].glyph}</span> ${outcome}: <strong>${count}</strong></a></li>`,
+    )
+    .join('');
+  return `<section class="run-overview" aria-labelledby="run-heading">
+<h2 id="run-heading">Run</h2>
+<div class="meta">
+<dl>${meta
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([label, value]) => `<dt>${e(label)}</dt><dd>${e(value as string)}</dd>`)
+    .join('')}</dl>
+${renderAmiTable(results)}
+</div>
+<h3 id="totals">Totals</h3>
+<ul class="totals" aria-label="totals per verdict"><li class="totals-label">Per verdict</li>${verdictItems}</ul>
+<ul class="totals" aria-label="totals per actual outcome"><li class="totals-label">Per outcome</li>${outcomeItems}</ul>
+</section>`;
+}
+
+/** Every AMI profile of the run (metadata or cells) with its pass rate: as expected / cells with a verdict. */
+function renderAmiTable(results: RunResults): string {
+  const rates = new Map(passRatesByAmi(results.cells).map((rate) => [rate.ami, rate]));
+  const profiles = [...new Set([...Object.keys(results.run.amis), ...rates.keys()])];
+  if (profiles.length === 0) return '';
+  const rows = profiles
+    .map((profile) => {
+      const ami = results.run.amis[profile];
+      const rate = rates.get(profile);
+      const meter =
+        rate?.rate === undefined ? '' : `<meter min="0" max="1" value="${rate.rate}" aria-hidden="true"></meter> `;
+      return `<tr><th scope="row">${e(profile)}</th><td><code>${e(ami?.imageId ?? 'unknown')}</code></td><td>${e(ami?.agentVersion ?? 'unknown')}</td><td class="rate">${meter}<strong>${formatRate(rate?.rate)}</strong></td><td>${rate?.pass ?? 0}</td><td>${rate?.fail ?? 0}</td><td>${rate?.infra ?? 0}</td></tr>`;
+    })
+    .join('');
+  return `<table class="list amis"><caption>Pass rate per AMI (as expected of the cells with a verdict)</caption><thead><tr><th scope="col">Profile</th><th scope="col">Image id</th><th scope="col">ECS agent</th><th scope="col">Pass rate</th><th scope="col">${VERDICT_LABELS.pass.glyph} As expected</th><th scope="col">${VERDICT_LABELS.fail.glyph} Deviations</th><th scope="col">${VERDICT_LABELS.infra.glyph} No verdict</th></tr></thead><tbody>${rows}</tbody></table>`;
+}

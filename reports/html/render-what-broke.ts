@@ -1,0 +1,85 @@
+import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
+import { type DiagnosisGroup, groupByDiagnosis } from '../diagnoses/group-by-diagnosis.ts';
+import { OUTCOME_LABELS, VERDICT_LABELS } from '../model/labels.ts';
+import { escapeHtml as e } from './escape.ts';
+import { renderCommands } from './render-commands.ts';
+
+/** Cells listed per group and command lists per group; the matrix below has every cell. */
+const MAX_CELLS = 20;
+const MAX_FIXES = 6;
+
+/**
+ * The top of the report: what broke, grouped by the primary cause of its diagnosis, each group with its
+ * cells (links to their drill-down), the fix with its commands for the cells' AMI, and its documented source.
+ */
+export function renderWhatBroke(results: RunResults): string {
+  const groups = groupByDiagnosis(results.cells);
+  const runErrors = results.errors ?? [];
+  const body =
+    groups.length === 0 && runErrors.length === 0
+      ? `<p class="all-good">${results.cells.length > 0 ? 'Nothing broke: every cell is as expected.' : 'No cell ran.'}</p>`
+      : [
+          ...groups.map((group, index) => renderGroup(group, index)),
+          runErrors.length > 0
+            ? `<p class="group-errors"><span class="glyph" aria-hidden="true">⚠</span> <a href="#run-errors">${runErrors.length} ${runErrors.length === 1 ? 'failure' : 'failures'} outside any cell</a> (setup, teardown or the runner)</p>`
+            : '',
+        ].join('\n');
+  return `<section id="what-broke" aria-labelledby="what-broke-heading">
+<h2 id="what-broke-heading">What broke</h2>
+${body}
+</section>`;
+}
+
+function renderGroup(group: DiagnosisGroup, index: number): string {
+  const { diagnosis, cells, verdict } = group;
+  const count = cells.length;
+  const noun = verdict === 'fail' ? (count === 1 ? 'deviation' : 'deviations') : count === 1 ? 'cell' : 'cells';
+  const outcomes = [...new Set(cells.map((cell) => cell.actual.outcome))].join(', ');
+  const what =
+    verdict === 'infra'
+      ? `without a verdict (${outcomes}): the harness or backend failed`
+      : diagnosis.id === 'working'
+        ? 'unexpected success, the rule expected a failure'
+        : diagnosis.checklist;
+  const shown = cells.slice(0, MAX_CELLS).map(renderCellItem).join('');
+  const more = count > MAX_CELLS ? `<li>and ${count - MAX_CELLS} more (the matrix below has them all)</li>` : '';
+  const fixes = group.fixes
+    .slice(0, MAX_FIXES)
+    .map((fix, fixIndex) =>
+      renderCommands(
+        `cmd-${index}-${fixIndex}`,
+        `Commands for ${fix.os}${group.fixes.length > 1 ? ` (${fix.cells.length} of these cells)` : ''}:`,
+        fix.commands,
+      ),
+    )
+    .join('\n');
+  const moreFixes =
+    group.fixes.length > MAX_FIXES
+      ? `<p class="note">${group.fixes.length - MAX_FIXES} more command lists: open a cell for its own.</p>`
+      : '';
+  const source = diagnosis.source
+    ? `<p class="source">Documented in <a href="${e(diagnosis.source.url)}" rel="noopener noreferrer" target="_blank">${e(diagnosis.source.title)}</a></p>`
+    : '';
+  return `<article class="group v-${verdict}" aria-labelledby="group-${index}">
+<h3 id="group-${index}"><span class="glyph v-${verdict}" aria-hidden="true">${VERDICT_LABELS[verdict].glyph}</span> ${count} ${noun}${verdict === 'infra' ? ' ' : ': '}${e(what)}</h3>
+<ul class="group-cells">${shown}${more}</ul>
+<dl class="group-fix"><dt>What is wrong</dt><dd>${e(diagnosis.problem)}</dd><dt>Fix</dt><dd>${e(diagnosis.fix)}</dd></dl>
+${fixes}${moreFixes}
+${source}
+</article>`;
+}
+
+function renderCellItem(cell: CellResult): string {
+  const { actual, expected } = cell;
+  const href = `#${new URLSearchParams({ cell: cell.id }).toString()}`;
+  const detail =
+    cell.verdict === 'infra'
+      ? `: <span class="error-text">${e(truncate(actual.evidence.decidedBy, 200))}</span>`
+      : `, expected <span class="glyph" aria-hidden="true">${OUTCOME_LABELS[expected.outcome].glyph}</span> ${expected.outcome} (rule ${e(expected.rule)})`;
+  return `<li><a class="cell-link" href="${e(href)}" data-cell="${e(cell.id)}">${e(cell.id)}</a> <span class="glyph o-${actual.outcome}" aria-hidden="true">${OUTCOME_LABELS[actual.outcome].glyph}</span> ${actual.outcome}${detail}</li>`;
+}
+
+function truncate(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
