@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.ts';
-import { terminalText } from '../../core/text/safe-text.ts';
+import { jsonForTerminal, terminalText } from '../../core/text/safe-text.ts';
 import type { GateOptions } from '../../reports/diff/diff-gate.ts';
 import { diffResults } from '../../reports/diff/diff-results.ts';
 import { formatDiffText } from '../../reports/diff/format-diff-text.ts';
@@ -33,7 +33,7 @@ export function registerDiff(program: Command): void {
       const outDir = options.out ? resolve(options.out) : undefined;
       if (outDir) prepareOutDir(outDir);
       const diff = diffResults(baseline, candidate, options);
-      process.stdout.write(options.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiffText(diff));
+      process.stdout.write(options.json ? `${jsonForTerminal(JSON.stringify(diff, null, 2))}\n` : formatDiffText(diff));
       if (outDir) {
         const files = writingInto(outDir, () => writeDiff(outDir, diff));
         // With --json, stdout is the document alone.

@@ -36,3 +36,11 @@ export function quoteForMessage(text: string, max = 80): string {
 export function terminalText(text: string): string {
   return escapeControls(text);
 }
+
+/**
+ * A JSON document for a terminal: JSON.stringify already escapes C0 controls; DEL, C1 controls and bidi
+ * characters are escaped the same way (`\u202e`), so the document parses to the same value.
+ */
+export function jsonForTerminal(json: string): string {
+  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, visible);
+}

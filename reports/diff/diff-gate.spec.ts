@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
+import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { cellWith } from '../test-support/cell-fixture.ts';
 import { syntheticResults } from '../test-support/synthetic-results.ts';
 import { diffResults } from './diff-results.ts';
@@ -82,4 +83,11 @@ test('terminal output escapes control characters from the results (no raw ESC)',
   const text = formatDiffText(diffResults(runOf(both), runOf([hostile, at('host')])));
   expect(text.includes('\u001b') || text.includes('\u0007')).toBe(false);
   expect(text).toContain('\\u001b]0;pwned\\u0007\\u001b[2Jcleared');
+});
+
+test('diff --json escapes bidi and C1 characters from the results and still parses to the same value', () => {
+  const text = 'evil \u202e txt\u009b';
+  const escaped = jsonForTerminal(JSON.stringify({ text }));
+  expect(escaped).toBe('{"text":"evil \\u202e txt\\u009b"}');
+  expect(JSON.parse(escaped)).toEqual({ text });
 });
