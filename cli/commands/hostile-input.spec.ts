@@ -16,7 +16,7 @@ import { RESULTS_CASES } from './hostile-input/results-cases.ts';
 import { runInProcess } from './hostile-input/run-in-process.ts';
 
 /** The giant cases' heap: far below what they took before the limits (4.2 GB for the 50 MB matrix). */
-export const GIANT_HEAP_MB = 160;
+const GIANT_HEAP_MB = 160;
 const MAX_LINE_CHARS = 1_200;
 
 let dir: string;
