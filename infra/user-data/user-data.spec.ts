@@ -53,3 +53,28 @@ test('the expiry script shuts down in the minutes left, rounded up, or at once w
   expect(await runExpiryScript(new Date((NOW + 90 * 60) * 1000))).toBe('-h +90');
   expect(await runExpiryScript(new Date((NOW - 60) * 1000))).toBe('-h now');
 });
+
+test('plain AL2023: docker is installed and started before the agent container; saved rules go through the iptables service', () => {
+  const plain = (hostRules: 'documented' | 'not-saved-rebooted') => {
+    const [plainGroup] = groupByInstance([
+      { id: 'plain', dimensions: { ...DEFAULT_BASELINE, ami: 'al2023-plain', hostRules } },
+    ]);
+    if (!plainGroup) throw new Error('no instance group');
+    return userDataFor(plainGroup, { cluster: 'c' }).split('\n');
+  };
+  const documented = plain('documented');
+  const at = (line: string) => documented.indexOf(line);
+  expect(at('dnf install -y docker')).toBeGreaterThan(0);
+  expect(at('systemctl enable --now docker')).toBeGreaterThan(at('dnf install -y docker'));
+  expect(at('docker run --name ecs-agent \\')).toBeGreaterThan(at('systemctl enable --now docker'));
+  expect(at('dnf install -y iptables-services')).toBeGreaterThan(0);
+  expect(at('iptables-save | tee /etc/sysconfig/iptables && systemctl enable --now iptables')).toBeGreaterThan(
+    at('dnf install -y iptables-services'),
+  );
+  // Not saved on purpose (the harness reboots to show the rules are gone): no iptables service either.
+  const notSaved = plain('not-saved-rebooted');
+  expect(notSaved).toContain('dnf install -y docker');
+  expect(notSaved.join('\n')).not.toContain('iptables-services');
+  // ECS-optimized AMIs have both already.
+  expect(userDataFor(group, { cluster: 'c' })).not.toContain('dnf install');
+});

@@ -48,7 +48,7 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     'ECS_CONFIG',
   ];
   if (g.agentProxy !== 'none' && isEcsOptimized(g.ami)) lines.push(...ecsInitProxyDropIn(g.ami, context.proxyUrl));
-  if (!isEcsOptimized(g.ami)) lines.push(...hostRuleLines(g.hostRules), ...agentContainer());
+  if (!isEcsOptimized(g.ami)) lines.push(...INSTALL_DOCKER, ...hostRuleLines(g.hostRules), ...agentContainer());
   if (g.imds === 'blocked') lines.push(BLOCK_IMDS);
   return `${lines.join('\n')}\n`;
 }
@@ -112,12 +112,27 @@ function ecsInitProxyDropIn(ami: InstanceGroup['instance']['ami'], proxyUrl: str
   ];
 }
 
+/**
+ * Plain AL2023 has no Docker: its `docker` package installed and started first, enabled so dockerd (and
+ * the --restart=always agent container) comes back after a reboot.
+ */
+const INSTALL_DOCKER = ['dnf install -y docker', 'systemctl enable --now docker'];
+
+/**
+ * Rules saved to /etc/sysconfig/iptables come back at boot only through the iptables service, which plain
+ * AL2023 does not have: installed, then the seed's own line (save, enable and start the service).
+ */
+const SAVE_RULES = [
+  'dnf install -y iptables-services',
+  'iptables-save | tee /etc/sysconfig/iptables && systemctl enable --now iptables',
+];
+
 function hostRuleLines(hostRules: InstanceGroup['instance']['hostRules']): string[] {
   switch (hostRules) {
     case 'documented':
-      return [ROUTE_LOCALNET, ...CREDENTIALS_RULES, 'iptables-save > /etc/sysconfig/iptables'];
+      return [ROUTE_LOCALNET, ...CREDENTIALS_RULES, ...SAVE_RULES];
     case 'no-route-localnet':
-      return [...CREDENTIALS_RULES, 'iptables-save > /etc/sysconfig/iptables'];
+      return [...CREDENTIALS_RULES, ...SAVE_RULES];
     case 'not-saved-rebooted':
       return [ROUTE_LOCALNET, ...CREDENTIALS_RULES];
     case 'none':

@@ -103,6 +103,9 @@ test('AL1: ecs.override env reaches ecs-init; `stop ecs; start ecs` in user data
   }
 });
 
+/** Plain AL2023 has no Docker: the documented install first (ECS developer guide). */
+const INSTALL_DOCKER = 'dnf install -y docker\nsystemctl enable --now docker';
+
 function dockerRunAgent(restart: string): string {
   return [
     'docker run --name ecs-agent \\',
@@ -121,6 +124,7 @@ test('plain AMI: `docker run … amazon/amazon-ecs-agent` starts the agent with 
     '#!/bin/bash',
     'mkdir -p /etc/ecs /var/log/ecs /var/lib/ecs/data',
     'echo ECS_CLUSTER=plain > /etc/ecs/ecs.config',
+    INSTALL_DOCKER,
     dockerRunAgent('on-failure:10'),
   ].join('\n');
   const { host, agent } = await bootTestHost(lab, 'al2023-plain', userData);
@@ -145,7 +149,7 @@ test('plain AMI: `docker run … amazon/amazon-ecs-agent` starts the agent with 
 });
 
 test('plain AMI: a --restart=always agent container comes back after a reboot', async () => {
-  const userData = ['#!/bin/bash', 'mkdir -p /etc/ecs', 'echo ECS_CLUSTER=plain > /etc/ecs/ecs.config'];
+  const userData = ['#!/bin/bash', 'mkdir -p /etc/ecs', 'echo ECS_CLUSTER=plain > /etc/ecs/ecs.config', INSTALL_DOCKER];
   const { host, agent } = await bootTestHost(lab, 'al2023-plain', [...userData, dockerRunAgent('always')].join('\n'));
   try {
     await host.reboot();

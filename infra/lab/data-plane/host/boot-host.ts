@@ -131,7 +131,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     await services.bootIptables();
     services.beginUserData();
     await runParts('boothook', '/var/lib/cloud/instance/boothooks');
-    await services.startDocker();
+    await services.bootDocker();
     if (firstBoot) {
       for (const part of parts.filter((candidate) => candidate.kind === 'unsupported')) {
         log(`cloud-init: user data part ${part.label} is not supported by the lab and was not run`);

@@ -44,6 +44,8 @@ async function reach(host: InstanceHandle): Promise<Reach> {
 const DOCUMENTED_RULES = `iptables -t nat -A PREROUTING -p tcp -d 169.254.170.2 --dport 80 -j DNAT --to-destination 127.0.0.1:51679
 iptables -t nat -A OUTPUT -d 169.254.170.2 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 51679`;
 const ROUTE_LOCALNET = 'sysctl -w net.ipv4.conf.all.route_localnet=1';
+/** Plain AL2023 has no Docker (so no docker0 for bridge tasks) until user data installs it. */
+const INSTALL_DOCKER = 'dnf install -y docker\nsystemctl enable --now docker';
 
 for (const profile of ['al2023-ecs', 'al2-ecs', 'al1-ecs'] as AmiProfileName[]) {
   test(`${profile}: ecs-init's rules bring 169.254.170.2:80 to 127.0.0.1:51679 for bridge tasks and the host`, async () => {
@@ -59,7 +61,7 @@ for (const profile of ['al2023-ecs', 'al2-ecs', 'al1-ecs'] as AmiProfileName[]) 
 }
 
 test('plain AMI without rules: the endpoint is dropped (timeout, not refused) for bridge tasks and the host', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', '');
+  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n`);
   try {
     const result = await reach(host);
     expect(result.task.exitCode).toBe(CURL_TIMEOUT);
@@ -70,7 +72,7 @@ test('plain AMI without rules: the endpoint is dropped (timeout, not refused) fo
 });
 
 test('plain AMI, documented rules without route_localnet: bridge tasks fail, the host works', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${DOCUMENTED_RULES}\n`);
+  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n${DOCUMENTED_RULES}\n`);
   try {
     const result = await reach(host);
     expect(result.task.exitCode).toBe(CURL_TIMEOUT);
@@ -81,7 +83,7 @@ test('plain AMI, documented rules without route_localnet: bridge tasks fail, the
 });
 
 test('plain AMI, documented rules with route_localnet: bridge tasks and the host reach the endpoint', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`);
+  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`);
   try {
     const result = await reach(host);
     expect(result.task.exitCode).toBe(0);
@@ -92,7 +94,7 @@ test('plain AMI, documented rules with route_localnet: bridge tasks and the host
 });
 
 test('reboot: rules user data added without saving are gone', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`);
+  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`);
   try {
     expect((await reach(host)).task.exitCode).toBe(0);
     await host.reboot();
@@ -109,6 +111,7 @@ test('reboot: rules user data added without saving are gone', async () => {
 test('reboot: rules saved to /etc/sysconfig/iptables with the iptables service enabled survive', async () => {
   const userData = `#!/bin/bash
 set -e
+${INSTALL_DOCKER}
 dnf install -y iptables-services
 ${ROUTE_LOCALNET}
 echo 'net.ipv4.conf.all.route_localnet = 1' > /etc/sysctl.d/90-ecs-credentials.conf

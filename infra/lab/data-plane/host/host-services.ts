@@ -3,6 +3,7 @@ import type { HostView, RunningAgent } from '../contracts.ts';
 import type { CommandResult } from '../network/commands.ts';
 import { type AmiProfile, UNIT_PROVIDERS } from './ami-profiles.ts';
 import type { InstanceInit } from './instance-init.ts';
+import { isCataloguedPackage, packageNotFound } from './package-catalog.ts';
 import { type AgentContainer, DockerDaemon } from './services/docker-daemon.ts';
 import { EcsService } from './services/ecs-service.ts';
 import { InstanceAccess } from './services/instance-access.ts';
@@ -119,8 +120,11 @@ export class HostServices {
     return next;
   }
 
+  isInstalled(pkg: string): boolean {
+    return this.#state.packages.includes(pkg);
+  }
+
   unitExists(unit: string): unit is Unit {
-    if (unit === 'docker') return true;
     const packages = new Set(this.#state.packages);
     return Object.entries(UNIT_PROVIDERS).some(([pkg, provided]) => provided === unit && packages.has(pkg));
   }
@@ -132,10 +136,13 @@ export class HostServices {
   isActive(unit: Unit): boolean {
     if (unit === 'ecs') return this.#ecs.active;
     if (unit === 'iptables') return this.#iptables.active;
-    return true;
+    return this.#docker.active;
   }
 
   async install(packages: readonly string[]): Promise<ServiceResult> {
+    // dnf resolves every name first: one unknown package and nothing is installed.
+    const unknown = packages.filter((pkg) => !isCataloguedPackage(pkg));
+    if (unknown.length > 0) return packageNotFound(unknown);
     const added = packages.filter((pkg) => !this.#state.packages.includes(pkg));
     this.#state.packages.push(...added);
     await this.#save();
@@ -172,8 +179,7 @@ export class HostServices {
     this.#deferred.delete(unit);
     if (unit === 'ecs') return this.#ecs.stop();
     if (unit === 'iptables') return this.#iptables.stop();
-    this.#options.log('service: docker stop ignored (lab: docker keeps running)');
-    return ok();
+    return this.#docker.stop();
   }
 
   async restart(unit: Unit): Promise<ServiceResult> {
@@ -208,7 +214,18 @@ export class HostServices {
       const result = await this.start(unit);
       if (result.exitCode !== 0) this.#options.log(`boot: starting ${unit} failed: ${result.stderr.trim()}`);
     }
-    if (!firstBoot) await this.#docker.restartContainers();
+    // Containers come back with dockerd (its --restart policies); no dockerd, no containers.
+    if (!firstBoot && this.#docker.active) await this.#docker.restartContainers();
+  }
+
+  /** docker.service at boot: only when the docker package is installed and the unit enabled. */
+  async bootDocker(): Promise<void> {
+    if (!this.unitExists('docker') || !this.isEnabled('docker')) {
+      this.#options.log('boot: docker not started (no docker package, or docker.service not enabled)');
+      return;
+    }
+    const result = await this.startDocker();
+    if (result.exitCode !== 0) this.#options.log(`boot: starting docker failed: ${result.stderr.trim()}`);
   }
 
   /** Early boot (before docker): the iptables service restores saved rules when enabled. */

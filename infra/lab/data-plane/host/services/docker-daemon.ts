@@ -30,11 +30,17 @@ export class DockerDaemon {
   readonly #disk: DockerDisk;
   readonly #agents: AgentLaunch;
   readonly #running = new Map<string, RunningAgent>();
+  #active = false;
 
   constructor(instance: InstanceAccess, disk: DockerDisk, agents: AgentLaunch) {
     this.#instance = instance;
     this.#disk = disk;
     this.#agents = agents;
+  }
+
+  /** dockerd runs (started by its unit): the docker CLI can reach it. */
+  get active(): boolean {
+    return this.#active;
   }
 
   get agentRunning(): boolean {
@@ -45,7 +51,14 @@ export class DockerDaemon {
   async start(): Promise<ServiceResult> {
     const result = await this.#instance.exec('sh', ['-c', dockerStartScript()]);
     if (result.exitCode !== 0) return fail(1, `docker: network setup failed: ${result.stderr}`);
+    this.#active = true;
     this.#instance.log('docker: docker0 and its iptables rules in place');
+    return ok();
+  }
+
+  /** `systemctl stop docker`: the lab keeps docker0 and its rules, and the agent containers keep running. */
+  async stop(): Promise<ServiceResult> {
+    this.#instance.log('service: docker stop ignored (lab: docker keeps running)');
     return ok();
   }
 
@@ -122,8 +135,9 @@ export class DockerDaemon {
     }
   }
 
-  /** Power off: every agent container gets its stop call. */
+  /** Power off: every agent container gets its stop call; dockerd is gone until its unit starts it. */
   async powerOff(): Promise<void> {
+    this.#active = false;
     for (const [name, agent] of this.#running) {
       this.#running.delete(name);
       await agent.stop().catch((error: unknown) => this.#instance.log(`docker: agent stop failed: ${String(error)}`));

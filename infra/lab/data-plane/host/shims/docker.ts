@@ -84,7 +84,14 @@ async function agentEnvironment(call: ShimCall, options: RunOptions): Promise<Re
  * stop/start/restart/rm/ps/pull act on it. Other images are refused loudly.
  */
 export const docker: ShimHandler = async (call, services) => {
+  // No docker package (plain AL2023): bash finds no such command. Installed but not started: the CLI
+  // cannot reach dockerd (docker's own messages; `run` exits 125 like every docker run failure).
+  if (!services.isInstalled('docker')) return fail(127, 'bash: docker: command not found\n');
   const [command, ...args] = call.argv;
+  if (!services.isActive('docker') && command !== 'version' && command !== undefined) {
+    const reason = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+    return command === 'run' ? fail(125, `docker: ${reason}\nSee 'docker run --help'.\n`) : fail(1, `${reason}\n`);
+  }
   switch (command) {
     case 'run': {
       const options = parseDockerRun(args);
