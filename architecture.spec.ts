@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'test-results', 'playwright-report']);
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'test-results', 'playwright-report', 'dist']);
 
 /** Every .ts file under `dir`, as a path relative to the repository root. */
 function sourceFiles(dir: string): string[] {

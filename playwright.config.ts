@@ -43,12 +43,19 @@ export default defineConfig({
       timeout: 60_000,
     },
     // Provisioning lives outside the workers: a failed cell restarts its worker, never the infrastructure.
-    { name: 'setup', testDir: 'suites', testMatch: 'provision.setup.ts', teardown: 'teardown', timeout: 20 * 60_000 },
-    { name: 'teardown', testDir: 'suites', testMatch: 'teardown.setup.ts', timeout: 20 * 60_000 },
+    // `.[jt]s`: the sources in a clone, the compiled files in the installed package (dist/).
+    {
+      name: 'setup',
+      testDir: 'suites',
+      testMatch: 'provision.setup.[jt]s',
+      teardown: 'teardown',
+      timeout: 20 * 60_000,
+    },
+    { name: 'teardown', testDir: 'suites', testMatch: 'teardown.setup.[jt]s', timeout: 20 * 60_000 },
     {
       name: 'cells',
       testDir: 'suites',
-      testMatch: 'cells.spec.ts',
+      testMatch: 'cells.spec.[jt]s',
       dependencies: ['setup'],
       // The cell waits for its instance, then enforces its own limit (→ TIMEOUT); this catches a hung harness.
       timeout: REGISTRATION_TIMEOUT_MS[run.backend] + (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 60_000,

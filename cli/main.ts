@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { findPackageJSON } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { BadInputError, EXIT, InfrastructureError } from '../core/errors.ts';
 import { capText, escapeControls } from '../core/text/safe-text.ts';
+import { packageVersion } from '../infra/files/package-version.ts';
 import { registerCommands } from './commands/index.ts';
 
 /** Longest error message printed: a message can carry a hostile file's content. */
@@ -21,14 +20,6 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     .exitOverride();
   await registerCommands(program, argv);
   return program;
-}
-
-function packageVersion(): string {
-  // The nearest package.json: the repository's in a clone, the package's when installed (code in dist/).
-  const manifest = JSON.parse(readFileSync(findPackageJSON(import.meta.url) ?? '', 'utf8')) as {
-    version?: string;
-  };
-  return manifest.version ?? '0.0.0';
 }
 
 /** Runs the CLI and returns the exit code (0 ok, 1 deviations, 2 bad input/usage, 3 infrastructure). */

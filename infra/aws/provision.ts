@@ -10,6 +10,7 @@ import type { RunMetadata } from '../../core/results/results-schema.ts';
 import { REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
 import { type ProvisionContext, ProvisioningInterrupted } from '../backends/driver.ts';
 import type { RunJournal } from '../backends/journal.ts';
+import { packageVersion } from '../files/package-version.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
 import type { AwsClients } from './clients.ts';
@@ -112,7 +113,7 @@ export async function provisionRun(
     region: state.region,
     matrixName: plan.name,
     startedAt: state.startedAt,
-    toolVersion: process.env.npm_package_version ?? '0.0.0',
+    toolVersion: packageVersion(),
     amis: metadataAmis,
   };
   return { state, metadata };

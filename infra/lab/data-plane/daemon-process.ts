@@ -1,14 +1,15 @@
 import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
+import { moduleFile } from '../../files/module-file.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { cleanupLab } from './cleanup.ts';
 import type { DaemonMessage, DaemonStart } from './daemon.ts';
 import type { LabControlPlane } from './index.ts';
 
-const DAEMON = fileURLToPath(new URL('./daemon.ts', import.meta.url));
-const DAEMON_MARKER = 'data-plane/daemon.ts';
+const DAEMON = moduleFile('./daemon.ts', import.meta.url);
+const DAEMON_MARKER = `data-plane/${basename(DAEMON)}`;
 const READY_TIMEOUT_MS = 60_000;
 
 /** What `lab up` records about its data plane. */

@@ -4,11 +4,12 @@
  * image's ENV and PATH), a bin directory mounted over the task's /usr/local/bin (real clients, no-op
  * package managers, the CLI v2 endpoint wrapper) and a home directory for root. See README.md here.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { moduleFile } from '../../files/module-file.ts';
 
+/** The code's root: the repository in a clone, the package's dist/ when installed. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const IMAGES_DIR = join(PROJECT_ROOT, 'infra/lab/images');
 export const PYENV_PYTHON_ROOT = '/root/.pyenv/versions/3.11.7';
 export const DEBIAN_AWS_CLI_V2 = '/usr/bin/aws';
 
@@ -112,7 +113,7 @@ export const IMAGES: readonly ImageSpec[] = [
       node: { kind: 'link', target: nodeBinary },
       npm: {
         kind: 'script',
-        text: `#!/bin/sh\nexec "${nodeBinary}" "${join(IMAGES_DIR, 'npm-shim.ts')}" "$@"\n`,
+        text: `#!/bin/sh\nexec "${nodeBinary}" "${moduleFile('./npm-shim.ts', import.meta.url)}" "$@"\n`,
       },
     }),
   },

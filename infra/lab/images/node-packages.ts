@@ -4,8 +4,8 @@
  * clients. `npm install <spec>` in a task links the version the spec selects.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './catalog.ts';
 
 export interface LabNodePackage {
   name: string;
@@ -14,18 +14,25 @@ export interface LabNodePackage {
   source: string;
   /** aws-sdk v2 has no AWS_ENDPOINT_URL support: the image wraps it to bake the lab endpoint in. */
   endpointWrapper: boolean;
+  /** The node_modules directory it was found in (its own dependencies resolve from there). */
+  nodeModules?: string;
 }
 
-const NODE_MODULES = join(PROJECT_ROOT, 'node_modules');
+/**
+ * The node_modules directories Node looks in from here: the clone's own, or, when this is an installed
+ * package, its nested one and then the installing project's (where npm hoists its dependencies).
+ */
+const LOOKUP = createRequire(import.meta.url).resolve.paths('aws-sdk') ?? [];
 
 function installed(directory: string, name: string, endpointWrapper: boolean): LabNodePackage | undefined {
-  const source = join(NODE_MODULES, directory);
-  try {
-    const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string };
-    return { name, version, source, endpointWrapper };
-  } catch {
-    return undefined;
+  for (const nodeModules of LOOKUP) {
+    const source = join(nodeModules, directory);
+    try {
+      const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string };
+      return { name, version, source, endpointWrapper, nodeModules };
+    } catch {}
   }
+  return undefined;
 }
 
 const V3_CLIENTS = ['client-sts', 'client-ecs', 'client-iam', 'client-ec2', 'client-ssm', 'client-cloudwatch-logs'];
@@ -36,6 +43,11 @@ export const LAB_NODE_PACKAGES: readonly LabNodePackage[] = [
   ...V3_CLIENTS.map((client) => installed(`@aws-sdk/${client}`, `@aws-sdk/${client}`, false)),
   installed('@aws-sdk/credential-providers', '@aws-sdk/credential-providers', false),
 ].filter((pkg): pkg is LabNodePackage => pkg !== undefined);
+
+/** What a task must see of this machine's node_modules for the served packages to load. */
+export const LAB_NODE_MODULES: readonly string[] = [
+  ...new Set(LAB_NODE_PACKAGES.flatMap((pkg) => (pkg.nodeModules ? [pkg.nodeModules] : []))),
+];
 
 /** `name@range` or `@scope/name@range`; no range means latest. */
 export function parsePackageSpec(spec: string): { name: string; range: string } {

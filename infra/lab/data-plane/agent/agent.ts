@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PROJECT_ROOT, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { LabImages } from '../../images/image-roots.ts';
+import { LAB_NODE_MODULES } from '../../images/node-packages.ts';
 import type { AgentSetup } from './agent-setup.ts';
 import { agentAttributes } from './capabilities.ts';
 import { AuditLog } from './credentials/audit-log.ts';
@@ -105,7 +106,13 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     bridge: setup.taskBridge,
     addresses: runtime.addresses,
     workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
-    keepUnderRoot: [PYENV_PYTHON_ROOT, PROJECT_ROOT, runtime.images.dir, dirname(process.execPath)],
+    keepUnderRoot: [
+      PYENV_PYTHON_ROOT,
+      PROJECT_ROOT,
+      ...LAB_NODE_MODULES,
+      runtime.images.dir,
+      dirname(process.execPath),
+    ],
     log,
     emit: runtime.emit,
   });

@@ -6,15 +6,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { moduleFile } from '../../../files/module-file.ts';
 import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import type { AgentEvent } from './agent.ts';
 import type { AgentSetup, FleetAgentSetup } from './agent-setup.ts';
 import { RoleNotAssumableError, type TaskRoleIssuer } from './ecs-backend.ts';
 import type { ChildMessage, ParentMessage } from './ipc.ts';
 
-const AGENT_MAIN = fileURLToPath(new URL('./agent-main.ts', import.meta.url));
+const AGENT_MAIN = moduleFile('./agent-main.ts', import.meta.url);
 const STOP_TIMEOUT_MS = 20_000;
 
 export interface LabAgentLauncherOptions extends FleetAgentSetup {

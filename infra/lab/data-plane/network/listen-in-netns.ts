@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import type net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { InfrastructureError } from '../../../../core/errors.ts';
+import { moduleFile } from '../../../files/module-file.ts';
 
-const CHILD = fileURLToPath(new URL('./listen-in-netns-child.ts', import.meta.url));
+const CHILD = moduleFile('./listen-in-netns-child.ts', import.meta.url);
 
 /**
  * Opens a TCP listening socket inside a network namespace and returns its handle, so a server in this

@@ -1,14 +1,14 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { InfrastructureError } from '../../../../core/errors.ts';
+import { moduleFile } from '../../../files/module-file.ts';
 import { PROXY_PORT } from '../network/addresses.ts';
 import { ipBatch, run } from '../network/commands.ts';
 import type { LabNetwork } from '../network/lab-network.ts';
 import { createNetns, deleteNetns } from '../network/netns.ts';
 
-const PROXY_PROCESS = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
+const PROXY_PROCESS = moduleFile('./proxy-process.ts', import.meta.url);
 
 export interface LabProxy {
   /** `http://<address>:3128`: for HTTP_PROXY in ecs.config, user data and task environments. */
