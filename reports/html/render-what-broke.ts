@@ -37,7 +37,7 @@ function renderGroup(group: DiagnosisGroup, index: number): string {
   const outcomes = [...new Set(cells.map((cell) => cell.actual.outcome))].join(', ');
   const what =
     verdict === 'infra'
-      ? `without a verdict (${outcomes}): the harness or backend failed`
+      ? `without a verdict (${outcomes})`
       : diagnosis.id === 'working'
         ? 'unexpected success, the rule expected a failure'
         : diagnosis.checklist;

@@ -7,21 +7,9 @@ import { runCli } from '../../testing/run-cli.ts';
 import { FIXTURE_CELLS, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
 import { HOSTILE_LINE } from '../test-support/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';
+import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
 
-// Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.
-test.use({
-  browserName: 'chromium',
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  },
-});
+test.use(DEBIAN_CHROMIUM);
 
 let dir: string;
 /** Rendered by the real CLI (`report` with three runs of history): the path users take. */
@@ -43,23 +31,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Fails the test on any script error, dialog, console error or request leaving the file. */
-function watch(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
-  });
-  return problems;
-}
 
 const cellButton = (page: Page, id: string) => page.locator(`#matrix button.cell[data-cell="${id}"]`);
 
