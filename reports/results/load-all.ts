@@ -2,14 +2,21 @@ import { BadInputError, type InputProblem } from '../../core/errors.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import { loadResults } from './load-results.ts';
 
-/** Loads several results files; every bad file is reported, not only the first. */
+/**
+ * Loads several results files; every bad file is reported, not only the first. One at a time, so at
+ * most one file's text (up to the 64 MiB limit) is in memory besides the parsed runs.
+ */
 export async function loadAllResults(files: readonly string[]): Promise<RunResults[]> {
-  const settled = await Promise.allSettled(files.map((file) => loadResults(file)));
-  const problems: InputProblem[] = settled.flatMap((outcome) => {
-    if (outcome.status === 'fulfilled') return [];
-    if (outcome.reason instanceof BadInputError) return [...outcome.reason.problems];
-    throw outcome.reason;
-  });
+  const runs: RunResults[] = [];
+  const problems: InputProblem[] = [];
+  for (const file of files) {
+    try {
+      runs.push(await loadResults(file));
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
   if (problems.length > 0) throw new BadInputError(problems);
-  return settled.map((outcome) => (outcome as PromiseFulfilledResult<RunResults>).value);
+  return runs;
 }
