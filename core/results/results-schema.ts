@@ -87,8 +87,8 @@ export const cellDetailsSchema = z.object({
   instanceId: name.optional(),
   amiId: name.optional(),
   taskArn: name.optional(),
-  /** As registered: any JSON, nested at most maxTaskDefinitionDepth deep. */
-  taskDefinition: boundedJson(RESULTS_LIMITS.maxTaskDefinitionDepth).optional(),
+  /** As registered: any JSON, nested at most maxTaskDefinitionDepth deep, strings bounded like free text. */
+  taskDefinition: boundedJson(RESULTS_LIMITS.maxTaskDefinitionDepth, RESULTS_LIMITS.maxTextChars).optional(),
   stoppedReason: text.optional(),
   exitCode: z.number().int().min(-2_147_483_648).max(4_294_967_295).optional(),
   /** How long the task ran (ECS startedAt → stoppedAt): the client's own time, not the harness's. */

@@ -17,10 +17,11 @@ export const isoDate = z.iso
   );
 
 /**
- * Any JSON value nested at most `maxDepth` deep. The walk is iterative, so a 100,000-deep value is
- * one problem, not a stack overflow; the problem's path points at where the limit was passed.
+ * Any JSON value nested at most `maxDepth` deep, its strings (keys too) at most `maxString` long. The
+ * walk is iterative, so a 100,000-deep value is one problem, not a stack overflow; the problem's path
+ * points at where the limit was passed.
  */
-export function boundedJson(maxDepth: number) {
+export function boundedJson(maxDepth: number, maxString: number) {
   return z.unknown().superRefine((value, context) => {
     const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
     while (stack.length > 0) {
@@ -29,13 +30,23 @@ export function boundedJson(maxDepth: number) {
         context.addIssue({ code: 'custom', path: item.path, message: 'expected a finite number' });
         return;
       }
+      if (typeof item.value === 'string' && item.value.length > maxString) {
+        context.addIssue({ code: 'custom', path: item.path, message: `longer than ${maxString} characters` });
+        return;
+      }
       if (typeof item.value !== 'object' || item.value === null) continue;
       if (item.path.length >= maxDepth) {
         context.addIssue({ code: 'custom', path: item.path, message: `nested more than ${maxDepth} levels deep` });
         return;
       }
       const entries = Array.isArray(item.value) ? item.value.entries() : Object.entries(item.value);
-      for (const [key, child] of entries) stack.push({ value: child, path: [...item.path, key] });
+      for (const [key, child] of entries) {
+        if (typeof key === 'string' && key.length > maxString) {
+          context.addIssue({ code: 'custom', path: item.path, message: `a key longer than ${maxString} characters` });
+          return;
+        }
+        stack.push({ value: child, path: [...item.path, key] });
+      }
     }
   });
 }

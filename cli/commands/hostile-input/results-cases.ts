@@ -187,6 +187,13 @@ export const RESULTS_CASES: HostileCase[] = [
     expect: /cells\[0\]\.actual\.evidence\.decidedBy: longer than 262144 characters/,
   },
   {
+    id: 'a 300,000-character key in a taskDefinition',
+    setup: results('tdkey.json', (r) => {
+      cell(r).details.taskDefinition = { family: 'f', nested: { ['k'.repeat(300_000)]: 1 } };
+    }),
+    expect: /cells\[0\]\.details\.taskDefinition\.nested: a key longer than 262144 characters/,
+  },
+  {
     id: '1,000 broken cells: twenty problems and a count',
     setup: results('thousand.json', (r) => ({ ...r, cells: Array.from({ length: 1000 }, () => ({})) })),
     expect: /\n… and \d+ more problems\n$/,
