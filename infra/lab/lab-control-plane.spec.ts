@@ -119,7 +119,7 @@ function trust(service: string, condition?: Record<string, unknown>): string {
   });
 }
 
-/** A role created by the harness under its path, as the harness policy requires. */
+/** A role created by the harness under its path and name prefix, as the harness policy requires. */
 async function createRole(name: string, trustPolicy: string): Promise<string> {
   const created = await new IAMClient(harness()).send(
     new CreateRoleCommand({ RoleName: name, Path: '/ecs-taskrole/', AssumeRolePolicyDocument: trustPolicy }),
@@ -149,7 +149,7 @@ async function roleCredentials(identity: LabIdentity, roleArn: string, session: 
 
 /** An instance role (EC2 trust, only the ECS managed policy), with the credentials EC2 serves for it. */
 async function instanceRoleCredentials(): Promise<Credentials> {
-  const name = unique('instance-role');
+  const name = unique('ecs-taskrole-instance-role');
   const arn = await createRole(name, trust('ec2.amazonaws.com'));
   await new IAMClient(harness()).send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: INSTANCE_ROLE_POLICY }));
   return roleCredentials(lab.identities.ec2Service, arn, 'i-instance');
@@ -248,14 +248,14 @@ function runTaskOn(cluster: string, taskDefinition: string, instanceId: string) 
 }
 
 test('the ECS service assumes task roles whose trust names ecs-tasks (with or without aws:SourceAccount), not others', async () => {
-  const plain = await createRole(unique('task-role'), trust('ecs-tasks.amazonaws.com'));
+  const plain = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
   const sameAccount = await createRole(
-    unique('task-role-source'),
+    unique('ecs-taskrole-task-role-source'),
     trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': account } }),
   );
-  const ec2Only = await createRole(unique('ec2-role'), trust('ec2.amazonaws.com'));
+  const ec2Only = await createRole(unique('ecs-taskrole-ec2-role'), trust('ec2.amazonaws.com'));
   const otherAccount = await createRole(
-    unique('task-role-other'),
+    unique('ecs-taskrole-task-role-other'),
     trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } }),
   );
   const ecs = lab.identities.ecsService;
@@ -281,11 +281,11 @@ test('a trust statement for another principal does not apply; an explicit Deny w
   });
   const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
   const bothServices = await createRole(
-    unique('both'),
+    unique('ecs-taskrole-both'),
     policy(statement('Allow', 'ec2.amazonaws.com'), statement('Allow', 'ecs-tasks.amazonaws.com')),
   );
   const denied = await createRole(
-    unique('denied'),
+    unique('ecs-taskrole-denied'),
     policy(statement('Allow', 'ecs-tasks.amazonaws.com'), statement('Deny', 'ecs-tasks.amazonaws.com')),
   );
   const ecs = lab.identities.ecsService;
@@ -295,7 +295,7 @@ test('a trust statement for another principal does not apply; an explicit Deny w
 
 test('assumed task-role credentials carry the role policy; the instance role may not ListTasks', async () => {
   const cluster = await createCluster();
-  const taskRoleName = unique('task-role');
+  const taskRoleName = unique('ecs-taskrole-task-role');
   const taskRole = await createRole(taskRoleName, trust('ecs-tasks.amazonaws.com'));
   await new IAMClient(harness()).send(
     new PutRolePolicyCommand({
@@ -346,7 +346,7 @@ test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a tas
   const taskRoleOnlyArn = await registerContainerInstance(instanceRole, cluster, withTaskRoleOnly, imageId, [
     { name: TASK_IAM_ROLE },
   ]);
-  const taskRole = await createRole(unique('task-role'), trust('ecs-tasks.amazonaws.com'));
+  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
   const bridgeWithRole = await registerTaskDefinition('bridge', taskRole);
   const hostWithRole = await registerTaskDefinition('host', taskRole);
   const bridgeWithoutRole = await registerTaskDefinition('bridge');
@@ -440,7 +440,7 @@ test('the agent reports the task RUNNING then STOPPED (reason, exit code); Descr
   const { imageId, instanceIds } = await runInstances(1);
   const instanceId = instanceIds[0] ?? '';
   await registerContainerInstance(instanceRole, cluster, instanceId, imageId, [{ name: TASK_IAM_ROLE }]);
-  const taskRole = await createRole(unique('task-role'), trust('ecs-tasks.amazonaws.com'));
+  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
   const taskDefinition = await registerTaskDefinition('bridge', taskRole);
   const taskArn = (await runTaskOn(cluster, taskDefinition, instanceId)).tasks?.[0]?.taskArn;
   if (!taskArn) throw new Error('RunTask placed no task');

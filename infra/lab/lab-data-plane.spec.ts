@@ -71,26 +71,32 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     const iam = new IAMClient(aws);
     await iam.send(
       new CreateRoleCommand({
-        RoleName: 'lab-instance',
+        RoleName: 'ecs-taskrole-lab-instance',
         Path: '/ecs-taskrole/',
         AssumeRolePolicyDocument: trust('ec2.amazonaws.com'),
       }),
     );
     await iam.send(
-      new CreateInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile', Path: '/ecs-taskrole/' }),
+      new CreateInstanceProfileCommand({
+        InstanceProfileName: 'ecs-taskrole-lab-instance-profile',
+        Path: '/ecs-taskrole/',
+      }),
     );
     await iam.send(
       new AttachRolePolicyCommand({
-        RoleName: 'lab-instance',
+        RoleName: 'ecs-taskrole-lab-instance',
         PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
       }),
     );
     await iam.send(
-      new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'lab-instance-profile', RoleName: 'lab-instance' }),
+      new AddRoleToInstanceProfileCommand({
+        InstanceProfileName: 'ecs-taskrole-lab-instance-profile',
+        RoleName: 'ecs-taskrole-lab-instance',
+      }),
     );
     const taskRole = await iam.send(
       new CreateRoleCommand({
-        RoleName: 'ECS-task-full-access',
+        RoleName: 'ecs-taskrole-task-full-access',
         Path: '/ecs-taskrole/',
         AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com'),
       }),
@@ -98,7 +104,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     taskRoleArn = taskRole.Role?.Arn ?? '';
     await iam.send(
       new PutRolePolicyCommand({
-        RoleName: 'ECS-task-full-access',
+        RoleName: 'ecs-taskrole-task-full-access',
         PolicyName: 'list-tasks',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
@@ -116,7 +122,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         MinCount: 1,
         MaxCount: 1,
         InstanceType: 't3.micro',
-        IamInstanceProfile: { Name: 'lab-instance-profile' },
+        IamInstanceProfile: { Name: 'ecs-taskrole-lab-instance-profile' },
         UserData: Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64'),
         TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: RUN_TAG_KEY, Value: 'spec' }] }],
       }),
@@ -200,7 +206,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         }),
       );
       const text = (events.events ?? []).map((event) => event.message).join('\n');
-      expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ECS-task-full-access/${taskId}"`);
+      expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ecs-taskrole-task-full-access/${taskId}"`);
       expect(text).toContain('"taskArns"');
       expect(text).toContain(taskArn);
     });
