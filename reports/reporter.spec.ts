@@ -256,3 +256,38 @@ test('earlier results files given as history reach the report', async () => {
   expect(html).toContain('2 runs (this one and 1 before it)');
   expect(html).toContain('"h":[5,0],"flips":0');
 });
+
+test('a cell-result that fails the results schema is kept as INFRA_ERROR naming the field, not as a verdict', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onBegin({} as FullConfig, suiteOf([baseline]));
+  const broken = { ...cellWith({}), durationMs: -5 };
+  reporter.onTestEnd(baseline, testResult('passed', [json('cell-result', broken)]));
+  await reporter.onEnd(fullResult);
+  const [cell] = readResults().cells;
+  expect(cell?.verdict).toBe('infra');
+  expect(cell?.actual.outcome).toBe('INFRA_ERROR');
+  expect(cell?.actual.evidence.decidedBy).toContain('durationMs');
+});
+
+test("a crashed cell's expectation is the plan's (matrix overrides included), from plan.json beside the results", async () => {
+  const cell = cellWith({});
+  const expected = { ...cell.expected, outcome: 'NOT_PLACED' as const, rule: 'expect[0]', statement: 'our AMI' };
+  const plan = {
+    planVersion: 1,
+    name: 'm',
+    region: 'us-west-2',
+    cells: [{ id: 'baseline', dimensions: cell.dimensions, expected }],
+    runOrder: ['baseline'],
+    instanceGroups: [],
+  };
+  await writeFile(join(dir, 'plan.json'), JSON.stringify(plan));
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const baseline = testCase('t1', 'baseline');
+  reporter.onBegin({} as FullConfig, suiteOf([baseline]));
+  reporter.onTestEnd(baseline, testResult('failed', [], ['worker crashed']));
+  await reporter.onEnd(fullResult);
+  const [crashed] = readResults().cells;
+  expect(crashed?.expected).toMatchObject({ outcome: 'NOT_PLACED', rule: 'expect[0]' });
+  expect(crashed?.actual.outcome).toBe('INFRA_ERROR');
+});

@@ -12,6 +12,7 @@ import type { PlannedCell } from '../core/plan/plan.ts';
 import { planFileSchema, runPlanOf } from '../core/plan/plan-file.ts';
 import {
   type CellResult,
+  cellResultSchema,
   RESULTS_SCHEMA_VERSION,
   type RunError,
   type RunMetadata,
@@ -92,8 +93,12 @@ export default class ResultsReporter implements Reporter {
       if (metadata) this.metadata = mergeMetadata(this.metadata, redactValue(metadata) as RunMetadata);
       const cell = reportedCell(result) ?? this.unreportedCell(test, result);
       if (cell) {
-        // The one redaction pass at write time: every string of the result, whatever the field.
-        this.cells.set(test.id, fitCell(redactValue(cell) as CellResult));
+        // The one redaction pass at write time: every string of the result, whatever the field; then the
+        // schema, so a cell-result the reporter cannot vouch for becomes an infrastructure error, not a row.
+        const fitted = fitCell(redactValue(cell) as CellResult);
+        const checked = cellResultSchema.safeParse(fitted);
+        const kept = checked.success ? checked.data : this.invalidCell(test, result, checked.error.issues[0]);
+        if (kept) this.cells.set(test.id, kept);
       } else if (result.status === 'failed' || result.status === 'timedOut' || result.status === 'interrupted') {
         // A failing test that is not a cell (setup, teardown): the run's own infrastructure failure.
         const error: RunError = {
@@ -144,6 +149,19 @@ export default class ResultsReporter implements Reporter {
     const cells = [...new Map(sorted.map((cell) => [cell.id, cell])).values()];
     const errors = [...this.errors.values()];
     return { schemaVersion: RESULTS_SCHEMA_VERSION, run, cells, ...(errors.length > 0 ? { errors } : {}) };
+  }
+
+  /** A cell-result that fails the results schema: the cell is INFRA_ERROR, with the field named. */
+  private invalidCell(
+    test: TestCase,
+    result: TestResult,
+    issue: { path: PropertyKey[]; message: string } | undefined,
+  ): CellResult | undefined {
+    const where = issue?.path.map(String).join('.') || '(top level)';
+    const message = `the cell's result failed the results schema at ${where}: ${issue?.message ?? 'invalid'}`;
+    const id = cellIdOf(test);
+    const failed = { ...result, status: 'failed', errors: [{ message }] } as TestResult;
+    return id ? crashedCell(id, failed, this.planned.get(id)) : undefined;
   }
 
   private unreportedCell(test: TestCase, result: TestResult): CellResult | undefined {

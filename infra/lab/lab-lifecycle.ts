@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findMotoPython } from './control-plane/find-moto.ts';
 import { isMotoProcess, startMoto, stopMoto } from './control-plane/moto-process.ts';
@@ -10,6 +9,7 @@ import {
 } from './data-plane/daemon-process.ts';
 import { assertLabHostReady } from './data-plane/network/preflight.ts';
 import {
+  ensureLabDir,
   type LabState,
   labDir,
   labLogPath,
@@ -80,7 +80,8 @@ export async function labUp(
   }
   if (status.state === 'stale') await labDown(dir);
   const python = await findMotoPython();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Owner-only before moto writes its log and pid there (an existing 0755 directory is corrected).
+  ensureLabDir(dir);
   const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, dir, {
     log: labLogPath(dir),
     pid: labPidPath(dir, 'moto'),
