@@ -20,7 +20,7 @@ import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts
 import { driverFor } from './drivers.ts';
 import type { Interruptions } from './interruptions.ts';
 import { runFile } from './run-config.ts';
-import { type RunStateFile, writeRunState } from './run-state.ts';
+import { writeRunState } from './run-state.ts';
 import { type RunTimings, timed } from './timings.ts';
 
 export type Log = (line: string) => void;
@@ -37,7 +37,6 @@ export async function provision(
   config: RunConfig,
   plan: RunPlan,
   backend: OpenedBackend,
-  owner: RunStateFile['owner'],
   signal: AbortSignal,
   log: Log,
 ): Promise<void> {
@@ -50,7 +49,7 @@ export async function provision(
     signal,
     log,
   });
-  writeRunState(config, { runId: metadata.runId, owner, metadata: { ...metadata }, state });
+  writeRunState(config, { runId: metadata.runId, metadata, state });
 }
 
 /**
@@ -101,7 +100,7 @@ export async function executeRun(
     backend = opened;
     step = 'provisioning';
     if (!interruptions.signal.aborted) {
-      await timed(timings, 'provisionMs', () => provision(config, plan, opened, 'cli', interruptions.signal, log));
+      await timed(timings, 'provisionMs', () => provision(config, plan, opened, interruptions.signal, log));
     }
     step = 'running the cells';
     if (!interruptions.signal.aborted) outcome.cellsExitCode = await timed(timings, 'cellsMs', runCells);

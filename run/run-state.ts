@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runMetadataSchema } from '../core/results/results-schema.ts';
 import type { RunConfig } from '../core/run-config.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
 import { runFile } from './run-config.ts';
@@ -9,9 +10,8 @@ import { runFile } from './run-config.ts';
  */
 export const runStateFileSchema = z.strictObject({
   runId: z.string(),
-  /** Who tears the run down: the `run` command, or the teardown project when Playwright was started directly. */
-  owner: z.enum(['cli', 'setup']),
-  metadata: z.record(z.string(), z.unknown()),
+  /** The run's metadata for results.json (AMI ids, agent versions…). */
+  metadata: runMetadataSchema,
   state: z.unknown(),
 });
 export type RunStateFile = z.infer<typeof runStateFileSchema>;

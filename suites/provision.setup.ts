@@ -19,7 +19,7 @@ setup('provision', async () => {
     const plan = readRunPlan(config);
     const log = (line: string) => process.stdout.write(`[provision] ${line}\n`);
     const backend = await openRunBackend(config, plan, log);
-    await provision(config, plan, backend, 'setup', new AbortController().signal, log);
+    await provision(config, plan, backend, new AbortController().signal, log);
   }
   const run = readRunState(config);
   if (!run) throw new Error('no provisioned state: provisioning did not finish');
