@@ -78,12 +78,8 @@ export const IMAGES: readonly ImageSpec[] = [
       '.bash_profile': '# .bash_profile\nif [ -f ~/.bashrc ]; then\n  . ~/.bashrc\nfi\n',
     },
     cmd: ['/bin/bash'],
-    bin: () => ({
-      aws: AWS_CLI_V2_WRAPPER,
-      yum: noopInstaller('yum'),
-      dnf: noopInstaller('dnf'),
-      python3: { kind: 'link', target: '/usr/bin/python3' },
-    }),
+    // dnf and yum are in the image's /usr/bin (image-packages.ts); python3 too (image-commands.ts).
+    bin: () => ({ aws: AWS_CLI_V2_WRAPPER }),
   },
   {
     id: 'python',

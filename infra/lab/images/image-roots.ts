@@ -3,15 +3,19 @@
  * `<dir>/<image>/home` (the template copied into each task's /root). Links point at absolute paths of this
  * machine, so the roots are built at run time instead of being committed.
  */
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BinContext, IMAGES, type ImageId, type ImageSpec } from './catalog.ts';
+import { imageCommands } from './image-commands.ts';
+import { buildPackageStore, packageManagers } from './image-packages.ts';
 
 export interface ImageRoot {
   spec: ImageSpec;
   /** Mounted over {@link IMAGE_BIN_MOUNT} in the task, where the real images keep their tools. */
   binDir: string;
   homeTemplate: string;
+  /** The image's /usr/bin and /usr/sbin (its commands only); each task gets its own copy (installs land there). */
+  systemDir: string;
   /** The image's environment (its ENV and PATH) as the container sees it. */
   env: Record<string, string>;
   /** The same for running the image's tools outside a task (tests): the bin directory first on PATH. */
@@ -44,7 +48,9 @@ export async function buildImageRoots(
       }
     }
     for (const [name, text] of Object.entries(spec.home)) await writeFile(join(homeTemplate, name), text);
+    await buildSystemDir(imageRoot(dir, spec).systemDir, spec.id, join(dir, 'packages'));
   }
+  await buildPackageStore(join(dir, 'packages'));
   return loadImageRoots(dir);
 }
 
@@ -54,6 +60,7 @@ function imageRoot(dir: string, spec: ImageSpec): ImageRoot {
     spec,
     binDir,
     homeTemplate: join(dir, spec.id, 'home'),
+    systemDir: join(dir, spec.id, 'system'),
     env: { ...spec.env, PATH: spec.path },
     hostEnv: { ...spec.env, PATH: `${binDir}:${spec.path}` },
   };
@@ -70,4 +77,40 @@ export function loadImageRoots(dir: string): LabImages {
       return root;
     },
   };
+}
+
+/**
+ * `<systemDir>/bin` and `/sbin`: this machine's programs for the image's commands (image-commands.ts), as
+ * files (a link to /usr/bin would point into the directory it hides), and the image's package managers.
+ */
+async function buildSystemDir(systemDir: string, id: ImageId, packageStore: string): Promise<void> {
+  for (const sub of ['bin', 'sbin']) await mkdir(join(systemDir, sub), { recursive: true });
+  for (const command of imageCommands(id)) {
+    await placeFile(await realpath(command.source), join(systemDir, command.dir, command.name));
+  }
+  for (const [name, text] of Object.entries(packageManagers(id, packageStore))) {
+    await writeFile(join(systemDir, 'bin', name), text);
+    await chmod(join(systemDir, 'bin', name), 0o755);
+  }
+}
+
+/** A hard link where the file system allows it (no copy), else a copy. */
+async function placeFile(source: string, target: string): Promise<void> {
+  await rm(target, { force: true });
+  await link(source, target).catch(() => copyFile(source, target));
+}
+
+/**
+ * A task's own /usr/bin and /usr/sbin, made from its image's (hard links: cheap, and an install in the task
+ * writes new files, never into the image's).
+ */
+export async function taskSystemDir(root: ImageRoot, dir: string): Promise<{ bin: string; sbin: string }> {
+  const result = { bin: join(dir, 'bin'), sbin: join(dir, 'sbin') };
+  for (const sub of ['bin', 'sbin'] as const) {
+    await mkdir(result[sub], { recursive: true });
+    for (const name of await readdir(join(root.systemDir, sub))) {
+      await placeFile(join(root.systemDir, sub, name), join(result[sub], name));
+    }
+  }
+  return result;
 }

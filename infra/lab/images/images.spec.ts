@@ -96,10 +96,14 @@ test.describe('image roots', () => {
     expect(missing.stderr).toContain('npm error notarget No matching version found for aws-sdk@2.4.7');
   });
 
-  test('package managers are no-ops that say so; aws is the image’s CLI', async () => {
+  test('package managers install from the catalog (the preinstalled client says so); aws is the image’s CLI', async () => {
     const amazonlinux = images.root('amazonlinux').hostEnv;
-    const yum = await execa('yum', ['install', '-y', 'aws-cli'], { env: amazonlinux, extendEnv: false });
-    expect(yum.stderr).toContain("'yum install -y aws-cli' is a no-op");
+    const yumPath = join(images.root('amazonlinux').systemDir, 'bin', 'yum');
+    const yum = await execa(yumPath, ['install', '-y', 'aws-cli'], { env: amazonlinux, extendEnv: false });
+    expect(yum.stderr).toContain("lab image: 'aws-cli' is preinstalled");
+    const unknown = await execa(yumPath, ['install', '-y', 'no-such'], { env: amazonlinux, reject: false });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('No match for argument: no-such');
     const v2 = await execa('aws', ['--version'], { env: amazonlinux, extendEnv: false });
     expect(v2.stdout).toMatch(/^aws-cli\/2\./);
     const python = images.root('python').hostEnv;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
 import { IMAGE_HOME } from '../../images/catalog.ts';
-import { IMAGE_BIN_MOUNT, type LabImages } from '../../images/image-roots.ts';
+import { IMAGE_BIN_MOUNT, type LabImages, taskSystemDir } from '../../images/image-roots.ts';
 import { resolveImage } from '../../images/resolve-image.ts';
 import type { TaskCredentialsStore } from './credentials/credentials-store.ts';
 import { type ContainerReport, type EcsBackend, RoleNotAssumableError } from './ecs-backend.ts';
@@ -178,6 +178,7 @@ export class TaskManager {
             homeDir,
             keepUnderRoot: deps.keepUnderRoot,
             binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }],
+            system: await taskSystemDir(root, join(taskDir, container.name ?? String(index), 'system')),
             network,
             onOutput: (_stream, line) => stream?.push(line),
           });

@@ -12,9 +12,10 @@ import { execa, type ResultPromise } from 'execa';
  * PID 1 before the command: the image's binds (`--bind SRC DST`), the paths the image needs from the
  * host's /root bound into the task home (e.g. the pyenv Python), the home over /root, the hostname; then
  * "ready" on fd 3, wait for "go", close fd 3 and exec the command. Runs with the container's environment,
- * so it uses absolute paths. Exit 125 (Docker's "the daemon failed") when the set-up fails.
+ * so it uses absolute paths. Last, the image's own /usr/sbin and /usr/bin (after them this machine's commands
+ * are gone: only builtins follow). Exit 125 (Docker's "the daemon failed") when the set-up fails.
  */
-const INIT_SCRIPT = `home=$1; host=$2; shift 2
+const INIT_SCRIPT = `home=$1; host=$2; sysbin=$3; syssbin=$4; shift 4
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   if [ "$1" = "--bind" ]; then
     /bin/mount --bind "$2" "$3" || exit 125
@@ -28,6 +29,8 @@ shift
 /bin/mount --rbind "$home" /root || exit 125
 if [ -n "$host" ]; then /bin/hostname "$host" || exit 125; fi
 cd /root || exit 125
+if [ -n "$syssbin" ]; then /bin/mount --bind "$syssbin" /usr/sbin || exit 125; fi
+if [ -n "$sysbin" ]; then /bin/mount --bind "$sysbin" /usr/bin || exit 125; fi
 echo ready >&3
 read -r go <&3 || exit 125
 exec 3>&-
@@ -40,6 +43,8 @@ export interface SandboxOptions {
   homeDir: string;
   /** Host paths under /root the image's programs need (kept visible inside the task home). */
   keepUnderRoot: readonly string[];
+  /** The image's /usr/bin and /usr/sbin for this task (merged /usr: /bin and /sbin follow); unset: the machine's. */
+  system?: { bin: string; sbin: string };
   /** Directories mounted over existing paths of the task's view (the image's /usr/local/bin). */
   binds?: ReadonlyArray<{ source: string; target: string }>;
   /** Bridge: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
@@ -91,6 +96,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       'lab-init',
       options.homeDir,
       hostname,
+      options.system?.bin ?? '',
+      options.system?.sbin ?? '',
       ...binds,
       ...keep,
       '--',
