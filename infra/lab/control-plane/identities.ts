@@ -50,7 +50,8 @@ const ECS_SERVICE_POLICY = allow([
   'ecs:DescribeTaskDefinition',
   'ecs:StopTask',
 ]);
-const EC2_SERVICE_POLICY = allow(['sts:AssumeRole']);
+// Also what EC2 does when an instance shuts itself down (InstanceInitiatedShutdownBehavior).
+const EC2_SERVICE_POLICY = allow(['sts:AssumeRole', 'ec2:StopInstances', 'ec2:TerminateInstances']);
 
 /** Creates the lab's identities; must run before IAM enforcement is switched on (any key signs until then). */
 export async function bootstrapIdentities(endpoint: string, region: string): Promise<LabIdentities> {

@@ -4,7 +4,12 @@
  * it is stopped or terminated. Instances reach the control plane on the lab bridge through a TCP relay.
  */
 import { join } from 'node:path';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceAttributeCommand,
+  EC2Client,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -37,6 +42,8 @@ export interface DataPlaneControlPlane {
   reader: SdkCredentials;
   /** The lab's ECS-service identity: stands in for ACS and assumes task roles. */
   serviceIdentity: SdkCredentials;
+  /** Stands in for EC2 ending an instance that shut itself down; default: the reader. */
+  ec2Service?: SdkCredentials;
   /**
    * The control plane's `assumeRoleAs(principal, roleArn, sessionName)`: assumes a role as the AWS service
    * principal (`ecs-tasks`, `ec2`) with the trust policy enforced; a refusal rejects with an error whose
@@ -99,6 +106,7 @@ export function labControlPlane(state: LabControlPlane): DataPlaneControlPlane {
     region: state.region,
     reader: credentialsOf(dataPlane),
     serviceIdentity: credentialsOf(ecsService),
+    ec2Service: credentialsOf(ec2Service),
     assumeRoleAs: (principal, roleArn, sessionName) =>
       (principal === 'ecs-tasks' ? asEcsTasks : asEc2)(principal, roleArn, sessionName),
     stateChange: 'submit',
@@ -111,6 +119,20 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   await ensureClients(log);
   const aws = { endpoint: controlPlane.endpoint, region: controlPlane.region, maxAttempts: 2 };
   const ec2 = new EC2Client({ ...aws, credentials: controlPlane.reader });
+  const ec2AsService = new EC2Client({ ...aws, credentials: controlPlane.ec2Service ?? controlPlane.reader });
+  /** What EC2 does when an instance powers itself off: its InstanceInitiatedShutdownBehavior (default stop). */
+  const instanceShutDown = async (instanceId: string) => {
+    const attribute = await ec2.send(
+      new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'instanceInitiatedShutdownBehavior' }),
+    );
+    const terminate = attribute.InstanceInitiatedShutdownBehavior?.Value === 'terminate';
+    log(`data plane: ${instanceId} shut itself down; EC2 ${terminate ? 'terminates' : 'stops'} it`);
+    await ec2AsService.send(
+      terminate
+        ? new TerminateInstancesCommand({ InstanceIds: [instanceId] })
+        : new StopInstancesCommand({ InstanceIds: [instanceId] }),
+    );
+  };
   const iam = new IAMClient({ ...aws, credentials: controlPlane.reader });
   const ssm = new SSMClient({ ...aws, credentials: controlPlane.reader });
   const sts = new STSClient({ ...aws, credentials: controlPlane.reader });
@@ -160,6 +182,10 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
         controlPlane: { host: lab.controlPlaneAddress, port: relayPort },
         imdsCredentials: instanceRoleCredentials(assumeRoleAs, roleArn, instance.instanceId),
         launchAgent,
+        onPowerOff: () =>
+          instanceShutDown(instance.instanceId).catch((error: unknown) =>
+            log(`data plane: ending ${instance.instanceId} after its shutdown failed: ${String(error)}`),
+          ),
         accountId,
         imageId: instance.imageId,
         ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
@@ -182,7 +208,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       await fleet.stop();
       await relay?.close();
       await lab.close();
-      for (const client of [ec2, iam, ssm, sts]) client.destroy();
+      for (const client of [ec2, ec2AsService, iam, ssm, sts]) client.destroy();
     },
   };
 }

@@ -18,6 +18,7 @@ import type { HostSpec, InstanceHandle } from './host-spec.ts';
 import { createInstanceDisk, instancePaths } from './instance-files.ts';
 import { type InstanceInit, startInstanceInit } from './instance-init.ts';
 import { createInstanceNetwork } from './instance-network.ts';
+import { powerControl } from './shims/power.ts';
 import { absentCommands, shadowedCommands, shimHandlers } from './shims/registry.ts';
 import { writeShims } from './shims/shim-scripts.ts';
 import { startShimServer } from './shims/shim-server.ts';
@@ -43,7 +44,14 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
   await mkdir(paths.userDataDir, { recursive: true });
   const log = (line: string) => appendFileSync(paths.consoleLog, `${new Date().toISOString()} ${line}\n`);
 
-  const handlers = shimHandlers(profile);
+  // shutdown/poweroff/halt from inside: EC2 answers per InstanceInitiatedShutdownBehavior (onPowerOff);
+  // without a control plane to tell, the host simply goes away.
+  const power = powerControl({
+    log,
+    powerOff: () =>
+      void Promise.resolve(spec.onPowerOff ? spec.onPowerOff() : handle.shutdown()).catch(() => undefined),
+  });
+  const handlers = { ...shimHandlers(profile), ...power.handlers };
   const absent = absentCommands(profile);
   await writeShims(paths.shimDir, paths.controlSocket, Object.keys(handlers), absent);
 
@@ -144,6 +152,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
   };
 
   const powerOff = async () => {
+    power.cancel();
     await services.powerOff();
     await init?.stop();
     init = undefined;

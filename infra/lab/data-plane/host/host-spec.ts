@@ -16,6 +16,8 @@ export interface HostSpec {
   /** The instance profile role's credentials as IMDS serves them; resolve to undefined for no profile. */
   imdsCredentials: () => Promise<ImdsCredentials | undefined>;
   launchAgent: AgentLauncher;
+  /** The instance shut itself down (`shutdown`, `poweroff`): EC2 stops or terminates it. Default: the host goes away. */
+  onPowerOff?: () => void | Promise<void>;
   /** EC2 metadata options; default tokens optional, hop limit 2 (see docs/lab-differences.md). */
   imds?: Partial<ImdsOptions>;
   accountId?: string;
