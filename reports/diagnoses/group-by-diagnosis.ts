@@ -41,3 +41,15 @@ export function groupByDiagnosis(cells: readonly CellResult[]): DiagnosisGroup[]
         (a.diagnosis.id < b.diagnosis.id ? -1 : a.diagnosis.id > b.diagnosis.id ? 1 : 0),
     );
 }
+
+/** "2 deviations: <checklist item>", "1 cell without a verdict (TIMEOUT)": how every report names a group. */
+export function groupTitle(group: DiagnosisGroup): string {
+  const count = group.cells.length;
+  if (group.verdict === 'infra') {
+    const outcomes = [...new Set(group.cells.map((cell) => cell.actual.outcome))].join(', ');
+    return `${count} ${count === 1 ? 'cell' : 'cells'} without a verdict (${outcomes})`;
+  }
+  const what =
+    group.diagnosis.id === 'working' ? 'unexpected success, the rule expected a failure' : group.diagnosis.checklist;
+  return `${count} ${count === 1 ? 'deviation' : 'deviations'}: ${what}`;
+}

@@ -1,5 +1,5 @@
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
-import { type DiagnosisGroup, groupByDiagnosis } from '../diagnoses/group-by-diagnosis.ts';
+import { type DiagnosisGroup, groupByDiagnosis, groupTitle } from '../diagnoses/group-by-diagnosis.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS } from '../model/labels.ts';
 import { escapeHtml as e } from './escape.ts';
 import { renderCommands } from './render-commands.ts';
@@ -33,14 +33,6 @@ ${body}
 function renderGroup(group: DiagnosisGroup, index: number): string {
   const { diagnosis, cells, verdict } = group;
   const count = cells.length;
-  const noun = verdict === 'fail' ? (count === 1 ? 'deviation' : 'deviations') : count === 1 ? 'cell' : 'cells';
-  const outcomes = [...new Set(cells.map((cell) => cell.actual.outcome))].join(', ');
-  const what =
-    verdict === 'infra'
-      ? `without a verdict (${outcomes})`
-      : diagnosis.id === 'working'
-        ? 'unexpected success, the rule expected a failure'
-        : diagnosis.checklist;
   const shown = cells.slice(0, MAX_CELLS).map(renderCellItem).join('');
   const more = count > MAX_CELLS ? `<li>and ${count - MAX_CELLS} more (the matrix below has them all)</li>` : '';
   const fixes = group.fixes
@@ -61,7 +53,7 @@ function renderGroup(group: DiagnosisGroup, index: number): string {
     ? `<p class="source">Documented in <a href="${e(diagnosis.source.url)}" rel="noopener noreferrer" target="_blank">${e(diagnosis.source.title)}</a></p>`
     : '';
   return `<article class="group v-${verdict}" aria-labelledby="group-${index}">
-<h3 id="group-${index}"><span class="glyph v-${verdict}" aria-hidden="true">${VERDICT_LABELS[verdict].glyph}</span> ${count} ${noun}${verdict === 'infra' ? ' ' : ': '}${e(what)}</h3>
+<h3 id="group-${index}"><span class="glyph v-${verdict}" aria-hidden="true">${VERDICT_LABELS[verdict].glyph}</span> ${e(groupTitle(group))}</h3>
 <ul class="group-cells">${shown}${more}</ul>
 <dl class="group-fix"><dt>What is wrong</dt><dd>${e(diagnosis.problem)}</dd><dt>Fix</dt><dd>${e(diagnosis.fix)}</dd></dl>
 ${fixes}${moreFixes}

@@ -2,19 +2,27 @@ import type { CellResult, RunResults, Verdict } from '../../core/results/results
 import { diagnose } from '../diagnoses/diagnose.ts';
 import { formatDuration } from '../html/render-header.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
+import { formatRate, passRatesByAmi } from '../model/pass-rate.ts';
 import { byVerdictThenId, totalsOf } from '../model/totals.ts';
 import { BoundedText } from './bounded-text.ts';
+import { type GithubEnv, githubRunUrl } from './github-actions.ts';
 import { escapeMarkdownCell as md } from './markdown-escape.ts';
+import { addWhatBroke } from './what-broke-md.ts';
 
 /** GitHub rejects step summaries over 1 MiB; stay clearly below it whatever the matrix. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000;
 const NOTE_RESERVE_BYTES = 1_000;
 
 /**
- * summary.md for CI step summaries: totals, a verdict count per AMI × network mode, every deviation
- * with its fix, every cell without a verdict, run-level failures. Long tables are cut with a note.
+ * summary.md for CI step summaries: totals, the Actions run's link (when in Actions), the pass rate per
+ * AMI, what broke grouped by diagnosis with its fix, a verdict count per AMI × network mode, every
+ * deviation with its fix, every cell without a verdict, run-level failures. Long parts are cut with a note.
  */
-export function renderSummary(results: RunResults, limitBytes = SUMMARY_LIMIT_BYTES): string {
+export function renderSummary(
+  results: RunResults,
+  limitBytes = SUMMARY_LIMIT_BYTES,
+  env: GithubEnv = process.env,
+): string {
   const { run, cells } = results;
   const totals = totalsOf(cells);
   const out = new BoundedText(limitBytes, NOTE_RESERVE_BYTES);
@@ -47,6 +55,19 @@ export function renderSummary(results: RunResults, limitBytes = SUMMARY_LIMIT_BY
     `Outcomes: ${totals.byOutcome.map(([outcome, count]) => `${OUTCOME_LABELS[outcome].glyph} ${outcome} ${count}`).join(' · ')}`,
   );
   out.add('');
+  const runUrl = githubRunUrl(env);
+  if (runUrl) {
+    out.add(`[This workflow run](${runUrl}): its log, and report.html among its artifacts.`);
+    out.add('');
+  }
+  const rates = passRatesByAmi(cells);
+  if (rates.length > 0) {
+    out.add(
+      `Pass rate per AMI (as expected of the cells with a verdict): ${rates.map((rate) => `${md(rate.ami, 40)} ${formatRate(rate.rate)}`).join(' · ')}`,
+    );
+    out.add('');
+  }
+  addWhatBroke(out, results);
 
   addPivot(out, cells);
   const sorted = [...cells].sort(byVerdictThenId);
