@@ -13,6 +13,8 @@ results.cells[1] = cellWith({ network: 'host' }, 'INSTANCE_ROLE_DENIED', {
   decidedBy: HOSTILE_LINE,
   log: [HOSTILE_LINE],
 });
+// An infrastructure error's text is shown in "what broke", outside the script.
+results.cells[2] = cellWith({ ami: 'al2-ecs' }, 'INFRA_ERROR', { decidedBy: HOSTILE_LINE });
 const html = renderReportHtml(results);
 
 test('one self-contained file: no external script, style, image or link', () => {
@@ -41,6 +43,9 @@ test('hostile text never appears unescaped: not in the data block, not in the st
   expect(withoutOwnScript).not.toContain('<script>window');
   expect(withoutOwnScript).not.toContain('<img');
   expect(withoutOwnScript).toContain('setup &lt;b&gt;');
+  const whatBroke = /<section id="what-broke"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+  expect(whatBroke).toContain('&lt;/script&gt;&lt;script&gt;window.__pwned=1');
+  expect(whatBroke).not.toMatch(/<(script|img)\b/);
   const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
   expect(data).not.toMatch(/[<>]/);
   expect((JSON.parse(data) as { errors: { message: string }[] }).errors[0]?.message).toBe(HOSTILE_LINE);

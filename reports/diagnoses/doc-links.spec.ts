@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { SOURCES } from '../../core/rules/sources.ts';
+import { cellWith } from '../test-support/cell-fixture.ts';
+import { linkSources } from './doc-links.ts';
+import { groupByDiagnosis, groupTitle } from './group-by-diagnosis.ts';
+
+test("a rule's source parts link to the documents they name", () => {
+  expect(linkSources(`${SOURCES.agentCapability}; ${SOURCES.kbArticle}`)).toEqual([
+    {
+      text: 'aws/amazon-ecs-agent agent/app/agent_capability.go',
+      url: 'https://github.com/aws/amazon-ecs-agent/blob/master/agent/app/agent_capability.go',
+    },
+    {
+      text: 'agent/config/config.go',
+      url: 'https://github.com/aws/amazon-ecs-agent/blob/master/agent/config/config.go',
+    },
+    { text: 'amazon-ecs-agent#1429, #1423', url: 'https://github.com/aws/amazon-ecs-agent/issues/1429' },
+    { text: SOURCES.kbArticle, url: 'https://repost.aws/knowledge-center/ecs-iam-task-roles-config-errors' },
+  ]);
+  expect(linkSources('matrix file override')).toEqual([{ text: 'matrix file override' }]);
+});
+
+test('every link of every known source is https to a fixed host; hostile text links nowhere', () => {
+  for (const source of Object.values(SOURCES)) {
+    for (const part of linkSources(source)) {
+      if (part.url)
+        expect(part.url).toMatch(
+          /^https:\/\/(github\.com\/aws\/|docs\.aws\.amazon\.com\/|repost\.aws\/|www\.npmjs\.com\/)/,
+        );
+    }
+  }
+  const hostile = linkSources(
+    'aws/amazon-ecs-agent agent/"onmouseover=x.go; javascript:alert(1); amazon-ecs-agent#1/../../evil; agent/../../x.go',
+  );
+  expect(hostile.map((part) => part.url)).toEqual([
+    undefined,
+    undefined,
+    'https://github.com/aws/amazon-ecs-agent/issues/1',
+    undefined,
+  ]);
+});
+
+test('what broke: deviations by primary cause, larger groups first, then cells without a verdict', () => {
+  const groups = groupByDiagnosis([
+    cellWith({}),
+    cellWith({ ami: 'al1-ecs' }, 'TIMEOUT'),
+    cellWith({ taskIamRoleFlag: 'false' }, 'TASK_ROLE'),
+    cellWith({ network: 'host' }, 'INSTANCE_ROLE_DENIED'),
+    cellWith({ network: 'host', ami: 'al2-ecs' }, 'INSTANCE_ROLE_DENIED'),
+  ]);
+  expect(groups.map(groupTitle)).toEqual([
+    '2 deviations: KB article: To correctly configure IAM roles for your task, check the following',
+    '1 deviation: unexpected success, the rule expected a failure',
+    '1 cell without a verdict (TIMEOUT)',
+  ]);
+  expect(groups[0]?.fixes.map((fix) => fix.os)).toEqual(['Amazon Linux 2 (systemd)', 'Amazon Linux 2023 (systemd)']);
+  expect(groups[2]?.fixes[0]?.commands).toEqual(["npx ecs-taskrole run --grep '^ami=al1-ecs$' --cell-timeout 600"]);
+});
