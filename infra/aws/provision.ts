@@ -17,7 +17,7 @@ import type { AwsClients } from './clients.ts';
 import { launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
 import { createInstanceRole, createTaskRoles, instanceRoleName, taskRoleName, taskRoleVariants } from './roles.ts';
 import type { AwsRunState } from './run-state.ts';
-import { resourceName, runTags } from './tags.ts';
+import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
 
 export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
   const seconds = REGISTRATION_TIMEOUT_MS[state.backend.backend] / 1000;
@@ -66,7 +66,10 @@ export async function provisionRun(
       ),
     createTaskRoles(clients, plan.cells, { runId, account: state.account, region: state.region, tags }),
     settleAll(
-      policies.map(async (policy) => [policy, await createInstanceRole(clients, policy, { runId, tags })] as const),
+      policies.map(
+        async (policy) =>
+          [policy, await createInstanceRole(clients, policy, { runId, tags, account: state.account })] as const,
+      ),
     ),
     resolveAmis(
       clients,
@@ -97,7 +100,12 @@ export async function provisionRun(
       const launched = await launchInstance(clients, group, {
         amiId,
         instanceProfileName: role.instanceProfileName,
-        userData: userDataFor(group, { cluster: state.cluster, proxyUrl: context.connection.proxyUrl }),
+        userData: userDataFor(group, {
+          cluster: state.cluster,
+          proxyUrl: context.connection.proxyUrl,
+          // The instance powers itself off at the run's expiry, the same instant its tags name.
+          expiresAt: new Date(Date.parse(state.startedAt) + RUN_TTL_MS),
+        }),
         tags,
         name,
       });

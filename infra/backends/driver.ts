@@ -7,7 +7,10 @@ import type { RunJournal } from './journal.ts';
 import type { Connection } from './target.ts';
 
 /** What the task printed and ECS said about it, before classification. */
-export type TaskEvidence = Pick<CellEvidence, 'logLines' | 'exitCode' | 'failures' | 'stoppedReason'> & {
+export type TaskEvidence = Pick<
+  CellEvidence,
+  'logLines' | 'exitCode' | 'failures' | 'stoppedReason' | 'runTaskRefusal'
+> & {
   taskArn?: string;
   taskDefinition?: unknown;
   /** ECS startedAt → stoppedAt of the task. */
