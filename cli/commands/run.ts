@@ -14,6 +14,7 @@ import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
+import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
 import { loadResults } from '../../reports/results/load-results.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
 import { executeRun, type RunOutcome } from '../../run/lifecycle.ts';
@@ -145,6 +146,10 @@ async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome): Pr
   const resultsFile = runFile(config, 'results');
   const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
   if (results) process.stdout.write(formatRunSummary(results, join(config.outDir, 'report.html')));
+  // In GitHub Actions, what broke also becomes annotations on the job.
+  if (results && process.env.GITHUB_ACTIONS === 'true') {
+    for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);
+  }
   if (outcome.interrupted) {
     process.stderr.write(`interrupted by ${outcome.interrupted}; teardown ${teardown ? 'done' : 'not needed'}\n`);
     return EXIT_INTERRUPTED;
