@@ -83,7 +83,11 @@ test('plain AMI, documented rules without route_localnet: bridge tasks fail, the
 });
 
 test('plain AMI, documented rules with route_localnet: bridge tasks and the host reach the endpoint', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`);
+  const { host } = await bootTestHost(
+    lab,
+    'al2023-plain',
+    `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`,
+  );
   try {
     const result = await reach(host);
     expect(result.task.exitCode).toBe(0);
@@ -94,7 +98,11 @@ test('plain AMI, documented rules with route_localnet: bridge tasks and the host
 });
 
 test('reboot: rules user data added without saving are gone', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`);
+  const { host } = await bootTestHost(
+    lab,
+    'al2023-plain',
+    `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`,
+  );
   try {
     expect((await reach(host)).task.exitCode).toBe(0);
     await host.reboot();
