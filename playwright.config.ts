@@ -29,6 +29,8 @@ if (run.shard) reporters.push(['blob', { fileName: `report-${run.shard.index}-of
 else if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))) reporters.push(['blob']);
 
 export default defineConfig({
+  // A conformance run keeps Playwright's own artifacts beside its results (not in the package's folder).
+  ...(conformanceRun ? { outputDir: `${run.outDir}/test-results` } : {}),
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.

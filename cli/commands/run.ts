@@ -166,7 +166,13 @@ async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome): Pr
 async function runPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): Promise<number> {
   const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs(options)], {
     cwd: PROJECT_ROOT,
-    env: { [RUN_CONFIG_ENV]: runFile(config, 'config'), [LIFECYCLE_ENV]: 'cli' },
+    env: {
+      [RUN_CONFIG_ENV]: runFile(config, 'config'),
+      [LIFECYCLE_ENV]: 'cli',
+      // Playwright runs in the project's folder (inside node_modules when installed): its blob report goes
+      // where the user said (relative to where they ran `run`), else beside the results.
+      PLAYWRIGHT_BLOB_OUTPUT_DIR: resolve(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ?? join(config.outDir, 'blob-report')),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
     reject: false,
   });
