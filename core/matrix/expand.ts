@@ -5,6 +5,7 @@ import { DEFAULT_BASELINE, type Dimension, type Dimensions, type PartialDimensio
 import { groupByInstance } from './instance-groups.ts';
 import { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from './limits.ts';
 import type { MatrixFile } from './matrix-file.ts';
+import type { AmiPins } from './pins.ts';
 
 export const DEFAULT_REGION = 'us-west-2';
 
@@ -24,6 +25,10 @@ export interface Matrix {
   overrides: ExpectOverride[];
   /** Combinations a generator (vary, cross) produced that cannot exist, with the reason. */
   skipped: { id: string; reason: string }[];
+  /** The file's `amis`: AMI id per AMI profile (empty when none). `run --ami PROFILE=ID` overrides per profile. */
+  amiPins: AmiPins;
+  /** The file's `proxyUrl` (http(s), never with credentials). ECS_TASKROLE_PROXY_URL overrides it. */
+  proxyUrl?: string;
 }
 
 /**
@@ -87,6 +92,8 @@ export function expandMatrix(file: MatrixFile, fileName: string, limits: MatrixL
       because: entry.because,
     })),
     skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
+    amiPins: { ...(file.amis ?? {}) },
+    ...(file.proxyUrl !== undefined ? { proxyUrl: file.proxyUrl } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ export type { Cell } from './cell.ts';
 export type { Matrix } from './expand.ts';
 export { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from './limits.ts';
 export { DEFAULT_MATRIX_PATH } from './load.ts';
+export type { AmiPins, AmiProfile } from './pins.ts';
 
 /**
  * Loads, validates and expands a matrix file (the shipped default when no file is given). `limits` bound

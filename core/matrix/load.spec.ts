@@ -76,7 +76,7 @@ test('rejects an unknown field in an expect entry', () => {
 
 test('rejects an unknown top-level field with the accepted fields', () => {
   expect(problemsOf('varry: {}\n')).toEqual([
-    'varry: unknown field; accepted: name, region, baseline, vary, cross, cells, expect',
+    'varry: unknown field; accepted: name, region, baseline, vary, cross, cells, amis, proxyUrl, expect',
   ]);
 });
 

@@ -3,8 +3,9 @@ import { Lexer, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { BadInputError, type InputProblem } from '../errors.ts';
 import { readInputFile } from '../input/read-input-file.ts';
+import { quoteForMessage } from '../text/safe-text.ts';
 import { checkStructure } from './check-structure.ts';
-import { DIMENSION_NAMES } from './dimensions.ts';
+import { DIMENSION_NAMES, DIMENSIONS } from './dimensions.ts';
 import { formatPath } from './format-path.ts';
 import { MATRIX_STRUCTURE_LIMITS as LIMITS } from './limits.ts';
 import { type MatrixFile, matrixFileSchema, TOP_LEVEL_FIELDS } from './matrix-file.ts';
@@ -104,5 +105,8 @@ function toProblems(issue: z.core.$ZodIssue, file: string): InputProblem[] {
 function unknownKeyMessage(parentPath: readonly PropertyKey[], key: string): string {
   if (parentPath.length === 0) return `unknown field; accepted: ${TOP_LEVEL_FIELDS.join(', ')}`;
   if (parentPath.length === 2 && parentPath[0] === 'expect') return 'unknown field; accepted: when, outcome, because';
+  if (parentPath.length === 1 && parentPath[0] === 'amis') {
+    return `unknown AMI profile "${quoteForMessage(key)}"; accepted: ${DIMENSIONS.ami.values.join(', ')}`;
+  }
   return `unknown dimension "${key}"; accepted: ${DIMENSION_NAMES.join(', ')}`;
 }

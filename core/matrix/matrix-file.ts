@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { OUTCOMES } from '../outcome.ts';
 import { hasUnsafeCharacters, quoteForMessage } from '../text/safe-text.ts';
-import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, type Dimension } from './dimensions.ts';
+import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, DIMENSIONS, type Dimension } from './dimensions.ts';
+import { amiPinsSchema, proxyUrlSchema } from './pins.ts';
+
+/** Which dimension a value schema is for: the JSON Schema generator (json-schema.ts) turns it into an enum. */
+export const dimensionValueRegistry = z.registry<{ dimension: Dimension }>();
 
 /**
  * The matrix file format (README "Matrix format"). Structure is checked by zod; dimension names and
@@ -9,15 +13,23 @@ import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, type Dimension } fro
  * strings the dimensions use (`taskIamRoleFlag: false` means "false").
  */
 const dimensionValue = (dimension: Dimension) =>
-  z.preprocess(
-    (value) => (typeof value === 'boolean' || typeof value === 'number' ? String(value) : value),
-    z
-      .string({ error: `expected a ${dimension} value (${acceptedValuesText(dimension)})` })
-      .refine((value) => acceptsValue(dimension, value), {
-        error: (issue) =>
-          `"${quoteForMessage(String(issue.input))}" is not a ${dimension} value; accepted: ${acceptedValuesText(dimension)}`,
-      }),
+  withDimension(
+    dimension,
+    z.preprocess(
+      (value) => (typeof value === 'boolean' || typeof value === 'number' ? String(value) : value),
+      z
+        .string({ error: `expected a ${dimension} value (${acceptedValuesText(dimension)})` })
+        .refine((value) => acceptsValue(dimension, value), {
+          error: (issue) =>
+            `"${quoteForMessage(String(issue.input))}" is not a ${dimension} value; accepted: ${acceptedValuesText(dimension)}`,
+        }),
+    ),
   );
+
+function withDimension<T extends z.ZodType>(dimension: Dimension, schema: T): T {
+  dimensionValueRegistry.add(schema, { dimension });
+  return schema;
+}
 
 const valueList = (dimension: Dimension) =>
   z.array(dimensionValue(dimension), { error: `expected a list of ${dimension} values` }).min(1, {
@@ -26,10 +38,9 @@ const valueList = (dimension: Dimension) =>
 
 const dimensionMap = <T extends z.ZodType>(valueSchema: (d: Dimension) => T) =>
   z.strictObject(
-    Object.fromEntries(DIMENSION_NAMES.map((d) => [d, valueSchema(d).optional()])) as Record<
-      Dimension,
-      z.ZodOptional<T>
-    >,
+    Object.fromEntries(
+      DIMENSION_NAMES.map((d) => [d, valueSchema(d).optional().describe(DIMENSIONS[d].describe)]),
+    ) as Record<Dimension, z.ZodOptional<T>>,
     { error: 'expected a mapping of dimension names' },
   );
 
@@ -51,15 +62,28 @@ const sentence = z
 
 export const matrixFileSchema = z.strictObject(
   {
-    name: z.string({ error: NAME_RULE }).regex(NAME, { message: NAME_RULE }).optional(),
+    name: z
+      .string({ error: NAME_RULE })
+      .regex(NAME, { message: NAME_RULE })
+      .optional()
+      .describe('the matrix name (reports, tags, diff)'),
     region: z
       .string({ error: 'expected a region name such as us-west-2' })
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region name such as us-west-2' })
-      .optional(),
-    baseline: partialCellSchema.optional(),
-    vary: dimensionListsSchema.optional(),
-    cross: z.array(dimensionListsSchema, { error: 'expected a list of mappings dimension → values' }).optional(),
-    cells: z.array(partialCellSchema, { error: 'expected a list of partial cells' }).optional(),
+      .optional()
+      .describe('AWS region (default us-west-2; run --region overrides)'),
+    baseline: partialCellSchema.optional().describe('the known-good cell; omitted dimensions take their first value'),
+    vary: dimensionListsSchema.optional().describe('each value alone, one factor at a time from the baseline'),
+    cross: z
+      .array(dimensionListsSchema, { error: 'expected a list of mappings dimension → values' })
+      .optional()
+      .describe('cartesian product of each mapping, over the baseline'),
+    cells: z
+      .array(partialCellSchema, { error: 'expected a list of partial cells' })
+      .optional()
+      .describe('explicit partial cells, merged over the baseline'),
+    amis: amiPinsSchema.optional(),
+    proxyUrl: proxyUrlSchema.optional(),
     expect: z
       .array(
         z.strictObject({
@@ -69,9 +93,10 @@ export const matrixFileSchema = z.strictObject(
         }),
         { error: 'expected a list of { when, outcome, because }' },
       )
-      .optional(),
+      .optional()
+      .describe('overrides of the conformance rules; the first matching `when` wins'),
   },
-  { error: 'expected a mapping with name, region, baseline, vary, cross, cells, expect' },
+  { error: 'expected a mapping with name, region, baseline, vary, cross, cells, amis, proxyUrl, expect' },
 );
 
 export type MatrixFile = z.infer<typeof matrixFileSchema>;
