@@ -25,9 +25,22 @@ import { type RunTimings, timed } from './timings.ts';
 
 export type Log = (line: string) => void;
 
-/** Opens the backend and records it in `--out/backend.json` for the run's other processes. */
-export async function openRunBackend(config: RunConfig, plan: RunPlan, log: Log): Promise<OpenedBackend> {
-  const backend = await openBackend(config.backend, { region: plan.region, outDir: config.outDir, log });
+/**
+ * Opens the backend and records it in `--out/backend.json` for the run's other processes. `holderPid`: the
+ * process that lasts as long as the run (its lease on a shared lab).
+ */
+export async function openRunBackend(
+  config: RunConfig,
+  plan: RunPlan,
+  log: Log,
+  holderPid = process.pid,
+): Promise<OpenedBackend> {
+  const backend = await openBackend(config.backend, {
+    region: plan.region,
+    outDir: config.outDir,
+    log,
+    holderPid,
+  });
   writeJsonFile(runFile(config, 'backend'), backend.record);
   return backend;
 }

@@ -18,7 +18,8 @@ setup('provision', async () => {
     if (config.backend === 'localstack') refuseOutsideRun();
     const plan = readRunPlan(config);
     const log = (line: string) => process.stdout.write(`[provision] ${line}\n`);
-    const backend = await openRunBackend(config, plan, log);
+    // Setup and teardown are two workers of one Playwright runner: the runner holds the run.
+    const backend = await openRunBackend(config, plan, log, process.ppid);
     await provision(config, plan, backend, new AbortController().signal, log);
   }
   const run = readRunState(config);

@@ -1,12 +1,18 @@
 /** The embedded lab: moto with IAM enforcement plus the data plane that boots the instances a run launches. */
 import { labDir, labUp } from '../lab/index.ts';
 import { closeRecorded } from './close-recorded.ts';
+import { takeLease, withLabLock } from './lab-leases.ts';
 import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
 import { type BackendRecord, connect } from './target.ts';
 
 export async function open(options: OpenOptions): Promise<OpenedBackend> {
   const dir = labDir();
-  const { lab, reused } = await labUp(dir, { dataPlane: true });
+  const holderPid = options.holderPid ?? process.pid;
+  const { lab, reused } = await withLabLock(dir, async () => {
+    const up = await labUp(dir, { dataPlane: true });
+    takeLease(dir, holderPid, !up.reused);
+    return up;
+  });
   options.log(reused ? `using the running lab (${dir})` : `lab started (${dir})`);
   const record: BackendRecord = {
     backend: 'lab',
@@ -14,6 +20,7 @@ export async function open(options: OpenOptions): Promise<OpenedBackend> {
     endpoint: lab.endpoint,
     labDir: dir,
     startedLab: !reused,
+    leasePid: holderPid,
     ...(lab.dataPlane ? { taskEndpoint: lab.dataPlane.endpointForInstances, proxyUrl: lab.dataPlane.proxyUrl } : {}),
   };
   return { record, connection: connect(record), close: () => closeRecorded(record) };

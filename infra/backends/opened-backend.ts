@@ -5,6 +5,8 @@ export interface OpenOptions {
   /** The run's output directory (the LocalStack backend writes its data plane's log there). */
   outDir: string;
   log: (line: string) => void;
+  /** The process that holds the run for its whole length (the lab's lease is in its name). */
+  holderPid?: number;
 }
 
 /**

@@ -22,8 +22,10 @@ export const backendRecordSchema = z.strictObject({
   proxyUrl: z.string().optional(),
   /** The lab's state directory (its owner-only state file holds the harness identity's keys). */
   labDir: z.string().optional(),
-  /** This run started the lab, so closing the run stops it. */
+  /** This run started the lab. */
   startedLab: z.boolean(),
+  /** The process holding the run's lease on the lab (lab-leases.ts). */
+  leasePid: z.number().int().positive().optional(),
 });
 export type BackendRecord = z.infer<typeof backendRecordSchema>;
 

@@ -1,0 +1,54 @@
+/**
+ * Two runs on one machine, started together against the same lab directory: they do not race in `lab up`
+ * (one starts the lab, the other uses it), the one that ends first does not stop the lab under the other,
+ * and the last one to let go stops it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { labSkipReason, readLabState } from '../../infra/lab/index.ts';
+import { runCli } from '../../testing/run-cli.ts';
+
+test.describe.configure({ timeout: 300_000 });
+
+test('two concurrent runs share one lab safely; the last to finish stops it', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-concurrent-'));
+  const labDir = join(dir, 'lab');
+  const env = { ECS_TASKROLE_LAB_DIR: labDir };
+  try {
+    // The long one outlasts the short one by the plain-AMI cell's ~20 s of client retries.
+    const [long, short] = await Promise.all([
+      runCli(['run', '--grep', '^(baseline|ami=al2023-plain,hostRules=none)$', '--out', join(dir, 'long')], { env }),
+      runCli(['run', '--grep', '^network=host$', '--out', join(dir, 'short')], { env }),
+    ]);
+    expect(long.exitCode, long.stderr).toBe(0);
+    expect(short.exitCode, short.stderr).toBe(0);
+    const started = [long.stdout, short.stdout].filter((out) => out.includes('[run] lab started'));
+    const used = [long.stdout, short.stdout].filter((out) => out.includes('[run] using the running lab'));
+    expect([started.length, used.length]).toEqual([1, 1]);
+    expect(readLabState(labDir)).toBeUndefined();
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${labDir}.runs`, { recursive: true, force: true });
+  }
+});
+
+test('a run does not stop a lab that `lab up` started', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dir = await mkdtemp(join(tmpdir(), 'etr-concurrent-'));
+  const labDir = join(dir, 'lab');
+  const env = { ECS_TASKROLE_LAB_DIR: labDir };
+  try {
+    expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
+    const run = await runCli(['run', '--grep', '^baseline$', '--out', join(dir, 'out')], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readLabState(labDir)).toBeDefined();
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${labDir}.runs`, { recursive: true, force: true });
+  }
+});
