@@ -35,7 +35,10 @@ export const DIMENSIONS = {
     describe: 'task role trust policy principal (ecs-tasks.amazonaws.com, plus aws:SourceAccount, or ec2)',
   },
   taskRole: { values: ['set', 'unset'], describe: 'taskRoleArn present in the task definition' },
-  taskRolePolicy: { values: ['list-tasks', 'none'], describe: 'permission policy of the task role' },
+  taskRolePolicy: {
+    values: ['list-tasks', 'none', 'on-execution-role'],
+    describe: 'permission policy of the task role; on-execution-role: none, ecs:ListTasks on an execution role instead',
+  },
   instanceRolePolicy: {
     values: ['minimal', 'list-tasks'],
     describe: 'instance role: minimal (ECS agent permissions only) or also ecs:ListTasks',

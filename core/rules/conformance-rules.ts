@@ -103,6 +103,14 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: 'ENDPOINT_ERROR',
   },
   {
+    id: 'permission-on-execution-role',
+    statement:
+      "ecs:ListTasks on the execution role does not reach the task: the agent keeps the execution role's credentials, the task role without the permission is denied",
+    source: SOURCES.executionRole,
+    when: (c) => c.taskRolePolicy === 'on-execution-role',
+    outcome: 'TASK_ROLE_DENIED',
+  },
+  {
     id: 'task-role-lacks-permission',
     statement: 'Task-role credentials without ecs:ListTasks are denied, and the denial names the task role',
     source: SOURCES.iamSemantics,

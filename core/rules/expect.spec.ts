@@ -24,6 +24,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
   ],
   [{ rpsLimit: '1,1', load: 'burst' }, 'ENDPOINT_ERROR', ['rps-limit-throttles-burst']],
   [{ taskRolePolicy: 'none' }, 'TASK_ROLE_DENIED', ['task-role-lacks-permission']],
+  [{ taskRolePolicy: 'on-execution-role' }, 'TASK_ROLE_DENIED', ['permission-on-execution-role']],
   [{ taskRole: 'unset', imds: 'blocked' }, 'NO_CREDENTIALS', ['task-role-unset', 'imds-blocked-bridge']],
   [
     { taskRole: 'unset', taskProxy: 'without-no-proxy' },

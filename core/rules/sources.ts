@@ -14,6 +14,8 @@ export const SOURCES = {
   sdkClients:
     "each client's credential chain as measured with the real clients against a stand-in credentials endpoint and IMDS (this project's infra/lab/data-plane/agent/clients.spec.ts runs them)",
   rpsLimit: 'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
+  executionRole:
+    'Amazon ECS Developer Guide, task_execution_IAM_role.md (its credentials go to the agent, "not directly accessible by the containers in the task")',
   iamSemantics: 'IAM policy evaluation: an identity policy without the action denies it',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

@@ -104,6 +104,7 @@ export const awsDriver: Driver<AwsRunState> = {
           region: state.region,
           logGroup: state.logGroup,
           ...(target.taskRoleArn ? { taskRoleArn: target.taskRoleArn } : {}),
+          ...(state.executionRoleArn ? { executionRoleArn: state.executionRoleArn } : {}),
           ...(connection.taskEndpoint ? { endpoint: connection.taskEndpoint } : {}),
           ...(connection.proxyUrl ? { proxyUrl: connection.proxyUrl } : {}),
           tags: runTags(state.runId, new Date(state.startedAt)).map((tag) => ({ key: tag.Key, value: tag.Value })),

@@ -15,9 +15,21 @@ import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
 import type { AwsClients } from './clients.ts';
 import { launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
-import { createInstanceRole, createTaskRoles, instanceRoleName, taskRoleName, taskRoleVariants } from './roles.ts';
+import {
+  createExecutionRole,
+  createInstanceRole,
+  createTaskRoles,
+  executionRoleName,
+  instanceRoleName,
+  needsExecutionRole,
+  taskRoleName,
+  taskRoleVariants,
+} from './roles.ts';
 import type { AwsRunState } from './run-state.ts';
 import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
+
+/** The host-rule variants whose instances the harness reboots before their cells run. */
+const REBOOTED: ReadonlySet<string> = new Set(['not-saved-rebooted', 'documented-rebooted']);
 
 export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
   const seconds = REGISTRATION_TIMEOUT_MS[state.backend.backend] / 1000;
@@ -40,16 +52,18 @@ export async function provisionRun(
   const ecsTags = tags.map((tag) => ({ key: tag.Key, value: tag.Value }));
   const policies = [...new Set(plan.instanceGroups.map((group) => group.instance.instanceRolePolicy))];
   const variants = taskRoleVariants(plan.cells);
+  const withExecutionRole = needsExecutionRole(plan.cells);
 
   checkpoint();
   journal.creating('cluster', state.cluster);
   journal.creating('log-group', state.logGroup);
   for (const variant of variants) journal.creating('role', taskRoleName(runId, variant));
+  if (withExecutionRole) journal.creating('role', executionRoleName(runId));
   for (const policy of policies) {
     journal.creating('role', instanceRoleName(runId, policy));
     journal.creating('instance-profile', instanceRoleName(runId, policy));
   }
-  const [, , taskRoles, instanceRoles, amis] = await settleAll([
+  const [, , taskRoles, instanceRoles, amis, executionRoleArn] = await settleAll([
     clients.ecs
       .send(new CreateClusterCommand({ clusterName: state.cluster, tags: ecsTags }))
       .then(() => journal.created('cluster', state.cluster)),
@@ -76,6 +90,12 @@ export async function provisionRun(
       plan.instanceGroups.map((group) => group.instance.ami),
       config.amiPins,
     ),
+    withExecutionRole
+      ? createExecutionRole(clients, { runId, account: state.account, tags }).then((arn) => {
+          journal.created('role', executionRoleName(runId), arn);
+          return arn;
+        })
+      : Promise.resolve(undefined),
   ]);
   for (const [variant, arn] of Object.entries(taskRoles)) {
     journal.created('role', taskRoleName(runId, variant as keyof typeof taskRoles), arn);
@@ -86,6 +106,7 @@ export async function provisionRun(
   }
   state.taskRoles = taskRoles;
   state.instanceRoles = Object.fromEntries(instanceRoles);
+  if (executionRoleArn) state.executionRoleArn = executionRoleArn;
   log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
 
   await settleAll(
@@ -153,7 +174,7 @@ async function awaitRegistrations(
   );
   await Promise.all(
     plan.instanceGroups
-      .filter((group) => group.instance.hostRules === 'not-saved-rebooted')
+      .filter((group) => REBOOTED.has(group.instance.hostRules))
       .map(async (group) => {
         const groupState = state.groups[group.id];
         const instanceId = groupState?.instanceId;
@@ -169,7 +190,9 @@ async function awaitRegistrations(
           return;
         }
         if (signal.aborted) throw new ProvisioningInterrupted();
-        log(`rebooting ${instanceId} (${group.id}): rules added by hand are not saved`);
+        log(
+          `rebooting ${instanceId} (${group.id}): do the rules user data added come back? (${group.instance.hostRules})`,
+        );
         const back = await unlessAborted(
           signal,
           rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs }),

@@ -19,6 +19,29 @@ const LIST_TASKS_POLICY = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*' }],
 });
 
+/**
+ * What an execution role needs for the agent's own work (the ECR pull and awslogs actions of the managed
+ * AmazonECSTaskExecutionRolePolicy), inline so the harness policy need not attach another managed policy;
+ * the boundary allows these same actions.
+ */
+const EXECUTION_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: [
+        'ecr:GetAuthorizationToken',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:BatchGetImage',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ],
+      Resource: '*',
+    },
+  ],
+});
+
 export type TaskRoleVariant = `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`;
 
 export function taskRoleVariant(cell: PlannedCell): TaskRoleVariant | undefined {
@@ -88,6 +111,42 @@ export async function createTaskRoles(
     }),
   );
   return Object.fromEntries(arns);
+}
+
+/** Cells whose task definition carries an execution role (the one with the application's permission). */
+export function needsExecutionRole(cells: readonly PlannedCell[]): boolean {
+  return cells.some((cell) => cell.dimensions.taskRolePolicy === 'on-execution-role');
+}
+
+export function executionRoleName(runId: string): string {
+  return resourceName(runId, 'execution');
+}
+
+/**
+ * The execution role of `taskRolePolicy: on-execution-role`: trusts ecs-tasks, may pull and log, and
+ * also holds ecs:ListTasks — the classic mix-up. ECS gives it to the agent, never to the task.
+ */
+export async function createExecutionRole(
+  clients: AwsClients,
+  context: { runId: string; account: string; tags: Tag[] },
+): Promise<string> {
+  const name = executionRoleName(context.runId);
+  const role = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: name,
+      Path: IAM_PATH,
+      AssumeRolePolicyDocument: trustPolicy('ecs-tasks', context.account, ''),
+      PermissionsBoundary: boundaryArn(context.account),
+      Tags: context.tags,
+    }),
+  );
+  await clients.iam.send(
+    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'execution', PolicyDocument: EXECUTION_POLICY }),
+  );
+  await clients.iam.send(
+    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'list-tasks', PolicyDocument: LIST_TASKS_POLICY }),
+  );
+  return role.Role?.Arn ?? '';
 }
 
 export interface InstanceRole {

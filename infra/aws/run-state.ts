@@ -28,6 +28,8 @@ export const awsRunStateSchema = z.strictObject({
   startedAt: z.string(),
   /** Task role ARN by variant (`<trust>.<taskRolePolicy>`). */
   taskRoles: z.record(z.string(), z.string()),
+  /** The execution role of `taskRolePolicy: on-execution-role` cells, when the plan has any. */
+  executionRoleArn: z.string().optional(),
   /** Instance role by `instanceRolePolicy`. */
   instanceRoles: z.record(z.string(), instanceRoleSchema),
   groups: z.record(z.string(), groupStateSchema),

@@ -20,6 +20,8 @@ export interface TaskDefinitionContext {
   logGroup: string;
   /** The task role for this cell's trust/policy variant; omitted when the cell's taskRole is `unset`. */
   taskRoleArn?: string;
+  /** The execution role, given to `taskRolePolicy: on-execution-role` cells only. */
+  executionRoleArn?: string;
   /** The AWS endpoint tasks call (the lab's); unset on AWS. */
   endpoint?: string;
   /** The HTTP proxy for `taskProxy` cells. */
@@ -52,6 +54,7 @@ export function taskDefinitionFor(
     requiresCompatibilities: KNOWN_GOOD.requiresCompatibilities,
     networkMode: d.network,
     ...(d.taskRole === 'set' && context.taskRoleArn ? { taskRoleArn: context.taskRoleArn } : {}),
+    ...(d.taskRolePolicy === 'on-execution-role' ? { executionRoleArn: requireExecutionRole(context) } : {}),
     containerDefinitions: [
       {
         ...seed,
@@ -68,6 +71,11 @@ export function taskDefinitionFor(
     ],
     tags: context.tags,
   };
+}
+
+function requireExecutionRole(context: TaskDefinitionContext): string {
+  if (!context.executionRoleArn) throw new Error("taskRolePolicy=on-execution-role needs the run's execution role");
+  return context.executionRoleArn;
 }
 
 function proxyEnvironment(

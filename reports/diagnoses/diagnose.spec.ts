@@ -98,6 +98,12 @@ test.describe('diagnosis table: one case per entry', () => {
     expect(ids({ taskRolePolicy: 'none' })).toEqual(['task-role-lacks-permission']);
     expect(commands({ taskRolePolicy: 'none' })[0]).toContain('--role-name TASK_ROLE_NAME');
   });
+  test('permission on the execution role → move it to the task role, then the generic entry', () => {
+    expect(ids({ taskRolePolicy: 'on-execution-role' })).toEqual([
+      'permission-on-execution-role',
+      'task-role-lacks-permission',
+    ]);
+  });
 });
 
 test.describe('verdict notes', () => {

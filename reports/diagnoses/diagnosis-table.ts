@@ -254,6 +254,20 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     ],
   },
   {
+    id: 'permission-on-execution-role',
+    outcomes: ['TASK_ROLE_DENIED'],
+    dimensions: { taskRolePolicy: ['on-execution-role'] },
+    checklist: `${KB}The IAM task role must have all the permissions required by your application`,
+    source: DOCS.executionRole,
+    problem:
+      "The application's permission is on the task definition's execution role. ECS gives that role to the agent (image pull, logs), never to the task's containers.",
+    fix: 'Put the permission on the task role (taskRoleArn), not on the execution role (executionRoleArn).',
+    commands: (c) => [
+      "aws ecs describe-task-definition --task-definition FAMILY --query 'taskDefinition.[taskRoleArn,executionRoleArn]'",
+      `aws iam put-role-policy --role-name ${c.taskRoleName} --policy-name allow-ecs-list-tasks --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:ListTasks","Resource":"*"}]}'`,
+    ],
+  },
+  {
     id: 'task-role-lacks-permission',
     outcomes: ['TASK_ROLE_DENIED'],
     checklist: `${KB}The IAM task role must have all the permissions required by your application`,

@@ -17,6 +17,10 @@ export const DOCS = {
     title: 'Amazon ECS Developer Guide: Amazon ECS task IAM role',
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html',
   },
+  executionRole: {
+    title: 'Amazon ECS Developer Guide: Amazon ECS task execution IAM role',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html',
+  },
   imdsv2: {
     title: 'Amazon EC2 User Guide: Instance Metadata Service version 2',
     url: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html',
