@@ -16,7 +16,9 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     .version(packageVersion(), '-V, --version', 'print the version')
     // Before the commands are registered, so they inherit it: usage errors echo the user's arguments.
     .configureOutput({ outputError: (text, write) => write(safe(text)) })
-    .showHelpAfterError()
+    // A usage error is one line and a hint, not the whole help; a close option or command name is suggested.
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError(true)
     .exitOverride();
   await registerCommands(program, argv);
   return program;

@@ -3,6 +3,7 @@ import { DEFAULT_MATRIX_LIMITS, loadMatrix } from '../../core/matrix/index.ts';
 import { type Plan, planMatrix } from '../../core/plan/plan.ts';
 import { printPlan } from '../../core/plan/print-plan.ts';
 import { parseShard, shardOf } from '../../core/plan/shard.ts';
+import { withHelpFooter } from './help-text.ts';
 
 interface PlanOptions {
   matrix?: string;
@@ -13,7 +14,7 @@ interface PlanOptions {
 }
 
 export function registerPlan(program: Command): void {
-  program
+  const plan = program
     .command('plan')
     .description('list the cells of a matrix, their expected outcomes and the instance groups (creates nothing)')
     .option('--matrix <file>', 'matrix file (YAML or JSON); default: fixtures/matrices/default.yaml')
@@ -31,25 +32,37 @@ export function registerPlan(program: Command): void {
       new Option('--max-instances <n>', 'refuse a matrix that needs more container instances (instance groups)')
         .argParser(parseLimit)
         .default(DEFAULT_MATRIX_LIMITS.maxInstances),
-    )
-    .action(async (options: PlanOptions) => {
-      const matrix = await loadMatrix(options.matrix, {
-        maxCells: options.maxCells,
-        maxInstances: options.maxInstances,
-      });
-      const whole: Plan = planMatrix(matrix);
-      const shard = options.shard ? parseShard(options.shard) : undefined;
-      if (!shard) {
-        process.stdout.write(options.json ? `${JSON.stringify(whole.json, null, 2)}\n` : printPlan(whole));
-        return;
-      }
-      const ids = new Set(shardOf(whole, shard).cells.map((cell) => cell.id));
-      const plan = planMatrix({ ...matrix, cells: matrix.cells.filter((cell) => ids.has(cell.id)) });
-      const header = `shard ${shard.index}/${shard.total}: ${plan.instanceGroups.length} of ${whole.instanceGroups.length} instance groups, ${plan.cells.length} of ${whole.cells.length} cells`;
-      process.stdout.write(
-        options.json ? `${JSON.stringify({ shard, ...plan.json }, null, 2)}\n` : `${header}\n\n${printPlan(plan)}`,
-      );
+    );
+  withHelpFooter(plan, {
+    exitCodes: [
+      ['0', 'planned'],
+      ['2', 'bad matrix file or usage (one line per problem, naming file and field)'],
+      ['3', 'unexpected failure'],
+    ],
+    examples: [
+      'ecs-taskrole plan',
+      'ecs-taskrole plan --matrix fixtures/matrices/upgrade-gate.yaml --json',
+      'ecs-taskrole plan --shard 1/4',
+    ],
+  });
+  plan.action(async (options: PlanOptions) => {
+    const matrix = await loadMatrix(options.matrix, {
+      maxCells: options.maxCells,
+      maxInstances: options.maxInstances,
     });
+    const whole: Plan = planMatrix(matrix);
+    const shard = options.shard ? parseShard(options.shard) : undefined;
+    if (!shard) {
+      process.stdout.write(options.json ? `${JSON.stringify(whole.json, null, 2)}\n` : printPlan(whole));
+      return;
+    }
+    const ids = new Set(shardOf(whole, shard).cells.map((cell) => cell.id));
+    const plan = planMatrix({ ...matrix, cells: matrix.cells.filter((cell) => ids.has(cell.id)) });
+    const header = `shard ${shard.index}/${shard.total}: ${plan.instanceGroups.length} of ${whole.instanceGroups.length} instance groups, ${plan.cells.length} of ${whole.cells.length} cells`;
+    process.stdout.write(
+      options.json ? `${JSON.stringify({ shard, ...plan.json }, null, 2)}\n` : `${header}\n\n${printPlan(plan)}`,
+    );
+  });
 }
 
 /** A positive whole number up to 10^7 (beyond that, planning itself takes gigabytes). */

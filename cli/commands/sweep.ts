@@ -1,10 +1,12 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BadInputError, InfrastructureError } from '../../core/errors.ts';
 import type { Backend } from '../../core/results/results-schema.ts';
+import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
 import { backendTarget } from '../../infra/backends/target.ts';
 import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
+import { withHelpFooter } from './help-text.ts';
 
 interface SweepCliOptions {
   backend: Backend;
@@ -12,10 +14,11 @@ interface SweepCliOptions {
   run?: string;
   olderThan?: number;
   dryRun?: boolean;
+  json?: boolean;
 }
 
 export function registerSweep(program: Command): void {
-  program
+  const sweep = program
     .command('sweep')
     .description(
       'delete what runs left behind: one run (--run ID), or everything carrying the harness tags whose expiry passed',
@@ -32,37 +35,64 @@ export function registerSweep(program: Command): void {
       parseDuration,
     )
     .option('--dry-run', 'list what would be deleted, delete nothing')
-    .action(async (options: SweepCliOptions) => {
-      // Checked before anything is touched: below the expiry window, --older-than reaches live runs.
-      if (options.olderThan !== undefined && options.olderThan < EXPIRY_WINDOW_MS && !options.run && !options.dryRun) {
-        throw new BadInputError([
-          {
-            file: 'sweep',
-            path: '--older-than',
-            message:
-              `${formatDuration(options.olderThan)} is below the ${EXPIRY_WINDOW_MS / 3_600_000} h expiry window and would ` +
-              "delete runs that have not expired (perhaps a colleague's live run): name one run with --run ID, or list with --dry-run",
-          },
-        ]);
-      }
-      if (options.backend !== 'aws') {
-        // Hosts and namespaces of data planes whose process died go first; they need no control plane.
-        const orphans = await cleanupLab(undefined);
-        for (const prefix of orphans.prefixes) process.stdout.write(`removed orphaned lab network ${prefix}\n`);
-      }
-      if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
-        process.stdout.write('the lab is not running: no AWS resources to sweep\n');
-        return;
-      }
-      const clients = createClients(backendTarget(options.backend, options.region).target);
-      try {
-        const report = await sweepReport(clients, {
-          dryRun: options.dryRun === true,
-          ...(options.run ? { runId: options.run } : {}),
-          ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
-        });
-        const verb = options.dryRun ? 'to delete' : 'deleted';
-        const out = (line: string) => process.stdout.write(`${line}\n`);
+    .option('--json', 'print one JSON document: { dryRun, removedLabNetworks, deleted, leftAlone, failed }');
+  withHelpFooter(sweep, {
+    env: [
+      ['AWS_REGION', 'default of --region'],
+      ['AWS_PROFILE, AWS_ACCESS_KEY_ID, …', '--backend aws: the standard credential chain'],
+      ['ECS_TASKROLE_LAB_DIR', "--backend lab: the lab's state directory"],
+      ['ECS_TASKROLE_LOCALSTACK_ENDPOINT', '--backend localstack: which LocalStack'],
+    ],
+    exitCodes: [
+      ['0', 'swept (or nothing to sweep)'],
+      ['2', 'bad input or usage (e.g. --older-than below the expiry without --run or --dry-run)'],
+      ['3', 'a resource could not be deleted (named, with the sweep --run line to repeat)'],
+    ],
+    examples: [
+      'ecs-taskrole sweep --run 20261203-0412-ab12cd --backend aws',
+      'ecs-taskrole sweep --backend aws --older-than 2h --dry-run --json',
+    ],
+  });
+  sweep.action(async (options: SweepCliOptions) => {
+    // Checked before anything is touched: below the expiry window, --older-than reaches live runs.
+    if (options.olderThan !== undefined && options.olderThan < EXPIRY_WINDOW_MS && !options.run && !options.dryRun) {
+      throw new BadInputError([
+        {
+          file: 'sweep',
+          path: '--older-than',
+          message:
+            `${formatDuration(options.olderThan)} is below the ${EXPIRY_WINDOW_MS / 3_600_000} h expiry window and would ` +
+            "delete runs that have not expired (perhaps a colleague's live run): name one run with --run ID, or list with --dry-run",
+        },
+      ]);
+    }
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    const dryRun = options.dryRun === true;
+    const removedLabNetworks: string[] = [];
+    if (options.backend !== 'aws') {
+      // Hosts and namespaces of data planes whose process died go first; they need no control plane.
+      const orphans = await cleanupLab(undefined);
+      removedLabNetworks.push(...orphans.prefixes);
+      if (!options.json) for (const prefix of orphans.prefixes) out(`removed orphaned lab network ${prefix}`);
+    }
+    if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
+      if (options.json)
+        printJson({ dryRun, labRunning: false, removedLabNetworks, deleted: [], leftAlone: [], failed: [] });
+      else out('the lab is not running: no AWS resources to sweep');
+      return;
+    }
+    const clients = createClients(backendTarget(options.backend, options.region).target);
+    try {
+      const report = await sweepReport(clients, {
+        dryRun,
+        ...(options.run ? { runId: options.run } : {}),
+        ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
+      });
+      if (options.json) {
+        const { deleted, unknownExpiry: leftAlone, failed } = report;
+        printJson({ dryRun, removedLabNetworks, deleted, leftAlone, failed });
+      } else {
+        const verb = dryRun ? 'to delete' : 'deleted';
         for (const r of report.deleted) out(`${verb} ${r.kind} ${r.id} (run ${r.runId})`);
         for (const r of report.unknownExpiry) {
           out(
@@ -70,17 +100,23 @@ export function registerSweep(program: Command): void {
           );
         }
         out(`${report.deleted.length} resource(s) ${verb}`);
-        if (report.failed.length > 0) {
-          const runs = [...new Set(report.failed.map((r) => r.runId))];
-          throw new InfrastructureError(
-            `${report.failed.length} resource(s) not deleted: ${report.failed.map((r) => `${r.kind} ${r.id} (${r.error})`).join('; ')}. ` +
-              `Repeat with ${runs.map((run) => `sweep --run ${run}`).join(', ')}`,
-          );
-        }
-      } finally {
-        destroyClients(clients);
       }
-    });
+      if (report.failed.length > 0) {
+        const runs = [...new Set(report.failed.map((r) => r.runId))];
+        throw new InfrastructureError(
+          `${report.failed.length} resource(s) not deleted: ${report.failed.map((r) => `${r.kind} ${r.id} (${r.error})`).join('; ')}. ` +
+            `Repeat with ${runs.map((run) => `sweep --run ${run}`).join(', ')}`,
+        );
+      }
+    } finally {
+      destroyClients(clients);
+    }
+  });
+}
+
+/** stdout is the document alone (errors go to stderr); resource ids and tags are escaped for the terminal. */
+function printJson(document: Record<string, unknown>): void {
+  process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);
 }
 
 export function parseDuration(value: string): number {
