@@ -8,8 +8,9 @@ export const DIMENSIONS = {
     describe: 'AMI profile; al2023-plain is not ECS-optimized (agent installed by user data)',
   },
   hostRules: {
-    values: ['documented', 'none', 'no-route-localnet', 'not-saved-rebooted'],
-    describe: 'plain AMIs: which of the documented manual iptables/sysctl rules user data adds',
+    values: ['documented', 'none', 'no-route-localnet', 'not-saved-rebooted', 'documented-rebooted'],
+    describe:
+      'plain AMIs: which of the documented manual iptables/sysctl rules user data adds (the -rebooted values: then a reboot)',
   },
   network: { values: ['bridge', 'host'], describe: 'task network mode' },
   taskIamRoleFlag: { values: ['true', 'false'], describe: 'ECS_ENABLE_TASK_IAM_ROLE in ecs.config' },

@@ -80,6 +80,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: FALLBACK,
   },
   {
+    id: 'saved-rules-lose-route-localnet',
+    statement:
+      'Rules saved as the seed says come back after a reboot, route_localnet (set with sysctl -w) does not: bridge tasks cannot reach 169.254.170.2, host mode can',
+    source: `${SOURCES.kbArticle} (the save line); ${SOURCES.devGuideTaskRoles}; sysctl.d(5) (sysctl -w is not persistent)`,
+    inferred: true,
+    when: (c) => c.hostRules === 'documented-rebooted' && credentialsEndpointUnreachable(c) && c.client !== 'sdk-js-v2',
+    outcome: 'ENDPOINT_ERROR',
+  },
+  {
     id: 'endpoint-unreachable',
     statement:
       'Without the documented iptables/sysctl rules, 169.254.170.2 is unreachable; CLIs and SDK v3 fail hard with a container-credentials error',

@@ -22,6 +22,8 @@ const CASES: [PartialDimensions, string, string[]][] = [
     'INSTANCE_ROLE_DENIED',
     ['endpoint-unreachable-sdk-v2-fallback', 'instance-role-minimal'],
   ],
+  [{ ami: 'al2023-plain', hostRules: 'documented-rebooted' }, 'ENDPOINT_ERROR', ['saved-rules-lose-route-localnet']],
+  [{ ami: 'al2023-plain', hostRules: 'documented-rebooted', network: 'host' }, 'TASK_ROLE', ['known-good']],
   [{ rpsLimit: '1,1', load: 'burst' }, 'ENDPOINT_ERROR', ['rps-limit-throttles-burst']],
   [{ taskRolePolicy: 'none' }, 'TASK_ROLE_DENIED', ['task-role-lacks-permission']],
   [{ taskRolePolicy: 'on-execution-role' }, 'TASK_ROLE_DENIED', ['permission-on-execution-role']],

@@ -26,10 +26,17 @@ export function credentialsEndpointUnreachable(cell: Dimensions): boolean {
   if (isEcsOptimized(cell.ami)) return false;
   if (cell.hostRules === 'none' || cell.hostRules === 'not-saved-rebooted') return true;
   // DNAT to 127.0.0.1 from a bridge needs route_localnet; host mode uses OUTPUT REDIRECT, which does not.
-  return cell.hostRules === 'no-route-localnet' && cell.network === 'bridge';
+  return lacksRouteLocalnet(cell) && cell.network === 'bridge';
 }
 
-/** botocore-based clients: hard failure on a failing container endpoint, and proxies honoured for IMDS. */
+/**
+ * route_localnet is off: never set, or set with `sysctl -w` and lost at a reboot — the seed's save line
+ * (iptables-save to /etc/sysconfig/iptables, iptables service enabled) brings the rules back, not sysctls.
+ */
+export function lacksRouteLocalnet(cell: Dimensions): boolean {
+  return cell.hostRules === 'no-route-localnet' || cell.hostRules === 'documented-rebooted';
+}
+
 export function isBotocoreClient(cell: Dimensions): boolean {
   return cell.client === 'awscli-v1' || cell.client === 'awscli-v2';
 }

@@ -55,7 +55,7 @@ test('the expiry script shuts down in the minutes left, rounded up, or at once w
 });
 
 test('plain AL2023: docker is installed and started before the agent container; saved rules go through the iptables service', () => {
-  const plain = (hostRules: 'documented' | 'not-saved-rebooted') => {
+  const plain = (hostRules: 'documented' | 'not-saved-rebooted' | 'documented-rebooted') => {
     const [plainGroup] = groupByInstance([
       { id: 'plain', dimensions: { ...DEFAULT_BASELINE, ami: 'al2023-plain', hostRules } },
     ]);
@@ -71,6 +71,9 @@ test('plain AL2023: docker is installed and started before the agent container; 
   expect(at('iptables-save | tee /etc/sysconfig/iptables && systemctl enable --now iptables')).toBeGreaterThan(
     at('dnf install -y iptables-services'),
   );
+  // documented-rebooted: the same save line (the harness then reboots to check it).
+  const saveLines = (lines: string[]) => lines.filter((line) => /iptables|route_localnet/.test(line));
+  expect(saveLines(plain('documented-rebooted'))).toEqual(saveLines(documented));
   // Not saved on purpose (the harness reboots to show the rules are gone): no iptables service either.
   const notSaved = plain('not-saved-rebooted');
   expect(notSaved).toContain('dnf install -y docker');

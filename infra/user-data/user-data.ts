@@ -24,8 +24,8 @@ const BLOCK_IMDS =
 /**
  * The user data of one instance group, as a platform team would write it: `ecs.config` with the cluster and
  * the group's flags, agent proxy settings, the IMDS block rule and, on the plain AMI, the agent container
- * and the manual rules `hostRules` names. `not-saved-rebooted` adds the rules without saving them; the
- * harness then reboots the instance.
+ * and the manual rules `hostRules` names. `not-saved-rebooted` adds the rules without saving them and
+ * `documented-rebooted` saves them as the seed says; the harness then reboots both (the check of the save).
  */
 export function userDataFor(group: InstanceGroup, context: UserDataContext): string {
   const g = group.instance;
@@ -130,6 +130,7 @@ const SAVE_RULES = [
 function hostRuleLines(hostRules: InstanceGroup['instance']['hostRules']): string[] {
   switch (hostRules) {
     case 'documented':
+    case 'documented-rebooted':
       return [ROUTE_LOCALNET, ...CREDENTIALS_RULES, ...SAVE_RULES];
     case 'no-route-localnet':
       return [...CREDENTIALS_RULES, ...SAVE_RULES];

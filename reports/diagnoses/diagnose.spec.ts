@@ -58,6 +58,7 @@ test.describe('diagnosis table: one case per entry', () => {
   });
   test('plain AMI, rules not saved → add and save the iptables rules (systemd save command)', () => {
     expect(ids({ ami: 'al2023-plain', hostRules: 'not-saved-rebooted' })).toEqual(['iptables-rules-not-saved']);
+    expect(ids({ ami: 'al2023-plain', hostRules: 'documented-rebooted' })).toEqual(['route-localnet-lost-at-reboot']);
     expect(commands({ ami: 'al2023-plain', hostRules: 'not-saved-rebooted' })).toContain(
       'sudo iptables-save | sudo tee /etc/sysconfig/iptables && sudo systemctl enable --now iptables',
     );

@@ -142,6 +142,17 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     commands: () => [...ROUTE_LOCALNET],
   },
   {
+    id: 'route-localnet-lost-at-reboot',
+    outcomes: NO_TASK_ROLE,
+    dimensions: { ami: ['al2023-plain'], hostRules: ['documented-rebooted'] },
+    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    source: DOCS.kbArticle,
+    problem:
+      'The saved iptables rules came back after the reboot, but route_localnet (set with sysctl -w) did not: the save line keeps rules, not sysctls, so bridge tasks cannot reach 127.0.0.1:51679.',
+    fix: 'Enable route_localnet and make it permanent (a file in /etc/sysctl.d) next to the saved rules.',
+    commands: () => [...ROUTE_LOCALNET],
+  },
+  {
     id: 'iptables-rules-not-saved',
     outcomes: NO_TASK_ROLE,
     dimensions: { ami: ['al2023-plain'], hostRules: ['not-saved-rebooted'] },
