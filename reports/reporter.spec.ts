@@ -280,6 +280,7 @@ test("a crashed cell's expectation is the plan's (matrix overrides included), fr
     cells: [{ id: 'baseline', dimensions: cell.dimensions, expected }],
     runOrder: ['baseline'],
     instanceGroups: [],
+    amiPins: {},
   };
   await writeFile(join(dir, 'plan.json'), JSON.stringify(plan));
   const reporter = new ResultsReporter({ outputDir: dir });

@@ -40,6 +40,7 @@ export async function openRunBackend(
     outDir: config.outDir,
     log,
     holderPid,
+    ...(plan.proxyUrl ? { proxyUrl: plan.proxyUrl } : {}),
   });
   writeJsonFile(runFile(config, 'backend'), backend.record);
   return backend;

@@ -22,6 +22,7 @@ import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
 import { formatRunSummary } from '../../run/summary.ts';
+import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,7 +45,7 @@ interface RunOptions {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('provision, run the known-good task in every cell, classify, tear down, write the report')
     .option('--matrix <file>', 'matrix file (YAML or JSON); default: fixtures/matrices/default.yaml')
@@ -83,6 +84,28 @@ export function registerRun(program: Command): void {
     .action(async (options: RunOptions) => {
       process.exitCode = await run(options);
     });
+  withHelpFooter(command, {
+    env: [
+      ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
+      ['ECS_TASKROLE_PROXY_URL', "your HTTP proxy for proxy cells on AWS (overrides the matrix's proxyUrl)"],
+      ['ECS_TASKROLE_LOCALSTACK_ENDPOINT', 'a LocalStack that is already running (--backend localstack)'],
+      ['LOCALSTACK_AUTH_TOKEN', "LocalStack's paid tier (ECS, IAM enforcement)"],
+      ['PLAYWRIGHT_BLOB_OUTPUT_DIR', "where a shard's blob report goes (default: DIR/blob-report)"],
+    ],
+    exitCodes: [
+      ['0', 'every cell as expected'],
+      ['1', 'deviations found'],
+      ['2', 'bad input or usage; nothing was created'],
+      ['3', 'infrastructure failure (the teardown still ran)'],
+      ['130', 'interrupted (Ctrl-C, SIGTERM, SIGHUP), after the teardown'],
+    ],
+    examples: [
+      'npx ecs-taskrole run',
+      "npx ecs-taskrole run --matrix my.yaml --grep '^ami=' --out reports/out/ami",
+      'npx ecs-taskrole run --backend aws --region us-west-2 --ami al2023-ecs=ami-0123456789abcdef0',
+      'npx ecs-taskrole run --backend aws --shard 1/4',
+    ],
+  });
 }
 
 async function run(options: RunOptions): Promise<number> {

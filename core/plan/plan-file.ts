@@ -27,6 +27,9 @@ export const planFileSchema = z.strictObject({
   cells: z.array(z.strictObject({ id: z.string(), dimensions: dimensionsSchema, expected: expectationSchema })),
   /** The order the cells start in (longest expected first); `cells` keeps the matrix's order. */
   runOrder: z.array(z.string()),
+  /** The matrix's AMI pins (`--ami` overrides each) and proxy URL (ECS_TASKROLE_PROXY_URL overrides it). */
+  amiPins: z.record(z.string(), z.string()),
+  proxyUrl: z.string().optional(),
   instanceGroups: z.array(
     z.strictObject({
       id: z.string(),
@@ -45,6 +48,8 @@ export interface RunPlan {
   cells: PlannedCell[];
   instanceGroups: InstanceGroup[];
   runOrder: string[];
+  amiPins: Record<string, string>;
+  proxyUrl?: string;
 }
 
 export function planFileOf(
@@ -58,6 +63,8 @@ export function planFileOf(
     cells: plan.cells,
     runOrder: runOrder(plan.cells, options.previousDurations),
     instanceGroups: plan.instanceGroups,
+    amiPins: { ...plan.matrix.amiPins },
+    ...(plan.matrix.proxyUrl !== undefined ? { proxyUrl: plan.matrix.proxyUrl } : {}),
   };
 }
 
@@ -69,5 +76,7 @@ export function runPlanOf(file: z.infer<typeof planFileSchema>): RunPlan {
     cells: file.cells.map((cell) => ({ ...cell, dimensions: cell.dimensions as Dimensions })) as PlannedCell[],
     instanceGroups: file.instanceGroups as InstanceGroup[],
     runOrder: file.runOrder,
+    amiPins: file.amiPins,
+    ...(file.proxyUrl !== undefined ? { proxyUrl: file.proxyUrl } : {}),
   };
 }

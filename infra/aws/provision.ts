@@ -88,7 +88,8 @@ export async function provisionRun(
     resolveAmis(
       clients,
       plan.instanceGroups.map((group) => group.instance.ami),
-      config.amiPins,
+      // The flags' pins win over the matrix's.
+      { ...plan.amiPins, ...config.amiPins },
     ),
     withExecutionRole
       ? createExecutionRole(clients, { runId, account: state.account, tags }).then((arn) => {

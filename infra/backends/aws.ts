@@ -3,6 +3,12 @@ import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
 import { type BackendRecord, connect } from './target.ts';
 
 export async function open(options: OpenOptions): Promise<OpenedBackend> {
-  const record: BackendRecord = { backend: 'aws', region: options.region, startedLab: false };
+  // The matrix's proxy URL never holds credentials (its grammar refuses them), so it may be recorded.
+  const record: BackendRecord = {
+    backend: 'aws',
+    region: options.region,
+    startedLab: false,
+    ...(options.proxyUrl ? { proxyUrl: options.proxyUrl } : {}),
+  };
   return { record, connection: connect(record), close: async () => {} };
 }

@@ -5,6 +5,8 @@ export interface OpenOptions {
   /** The run's output directory (the LocalStack backend writes its data plane's log there). */
   outDir: string;
   log: (line: string) => void;
+  /** The matrix's proxy URL for proxy cells on AWS (ECS_TASKROLE_PROXY_URL overrides it). */
+  proxyUrl?: string;
   /** The process that holds the run for its whole length (the lab's lease is in its name). */
   holderPid?: number;
 }

@@ -18,7 +18,10 @@ export const backendRecordSchema = z.strictObject({
   endpoint: z.string().optional(),
   /** The AWS endpoint tasks call (the lab's or LocalStack's, as instances reach it); unset on AWS. */
   taskEndpoint: z.string().optional(),
-  /** The lab's own HTTP proxy. On AWS, ECS_TASKROLE_PROXY_URL is read from the environment (it may hold a password). */
+  /**
+   * The lab's own HTTP proxy, or on AWS the matrix's (never with credentials). ECS_TASKROLE_PROXY_URL, which
+   * may hold a password, is read from the environment and never recorded.
+   */
   proxyUrl: z.string().optional(),
   /** The lab's state directory (its owner-only state file holds the harness identity's keys). */
   labDir: z.string().optional(),
@@ -70,7 +73,7 @@ export function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.
       ...defined,
     };
   }
-  const proxyUrl = env[BACKEND_ENV.proxyUrl];
+  const proxyUrl = env[BACKEND_ENV.proxyUrl] ?? record.proxyUrl;
   return { target: { region: record.region }, ...(proxyUrl ? { proxyUrl } : {}) };
 }
 
