@@ -93,6 +93,8 @@ test('filters by verdict, outcome and dimension survive a reload', async ({ page
   const problems = watch(page);
   await page.goto(reportUrl);
   const total = await page.locator('#matrix button.cell').count();
+  // How many cells the report holds (some matrix positions hold more than one cell).
+  const cells = Number(/of (\d+) cells/.exec((await page.locator('#shown').textContent()) ?? '')?.[1]);
   await page.getByRole('checkbox', { name: /as expected/ }).uncheck();
   await expect(page.locator('#matrix button.cell')).toHaveCount(2);
   await expect(page).toHaveURL(/verdict=fail&verdict=infra/);
@@ -103,7 +105,7 @@ test('filters by verdict, outcome and dimension survive a reload', async ({ page
   await expect(page.locator('#matrix button.cell')).toHaveCount(1);
   await expect(cellButton(page, FIXTURE_CELLS.deviation)).toBeVisible();
   await expect(page.getByRole('checkbox', { name: /as expected/ })).not.toBeChecked();
-  await expect(page.locator('#shown')).toHaveText(`Showing 1 of ${total} cells`);
+  await expect(page.locator('#shown')).toHaveText(`Showing 1 of ${cells} cells`);
   await page.locator('button[data-key="reset"]').click();
   await expect(page.locator('#matrix button.cell')).toHaveCount(total);
   // An outcome filter from a shared link.
