@@ -37,10 +37,7 @@ for (const { phase, signal, labStartedByRun } of CASES) {
   const lab = labStartedByRun ? 'a lab the run started is stopped' : 'a lab it found running stays up';
   test(`${signal} during ${phase}: the run tears down by itself, exit 130; ${lab}`, async () => {
     test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-    const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
-    const labDir = join(dir, 'lab');
-    const out = join(dir, 'out');
-    const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
+    const { dir, labDir, out, env } = await runDirs();
     try {
       if (!labStartedByRun) expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
       const run = startRun(out, env);
@@ -71,10 +68,7 @@ for (const { phase, signal, labStartedByRun } of CASES) {
 
 test('after SIGKILL of the whole run, its journal names the run and sweep --run finishes the teardown', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
-  const labDir = join(dir, 'lab');
-  const out = join(dir, 'out');
-  const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
+  const { dir, labDir, out, env } = await runDirs();
   try {
     const run = startRun(out, env);
     await reached('cells', out, run.exited);
@@ -94,6 +88,14 @@ test('after SIGKILL of the whole run, its journal names the run and sweep --run 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/** A private lab and output directory for one interrupted run. */
+async function runDirs() {
+  const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
+  const labDir = join(dir, 'lab');
+  const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
+  return { dir, labDir, out: join(dir, 'out'), env };
+}
 
 function startRun(out: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [BIN, 'run', '--grep', CELLS, '--out', out], {
