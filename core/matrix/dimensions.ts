@@ -12,11 +12,18 @@ export const DIMENSIONS = {
     describe:
       'plain AMIs: which of the documented manual iptables/sysctl rules user data adds (the -rebooted values: then a reboot)',
   },
-  network: { values: ['bridge', 'host'], describe: 'task network mode' },
+  network: {
+    values: ['bridge', 'host', 'awsvpc'],
+    describe: 'task network mode; awsvpc: the task in its own ENI (networkConfiguration in RunTask)',
+  },
   taskIamRoleFlag: { values: ['true', 'false'], describe: 'ECS_ENABLE_TASK_IAM_ROLE in ecs.config' },
   networkHostFlag: {
     values: ['true', 'false'],
     describe: 'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST in ecs.config',
+  },
+  awsvpcBlockImdsFlag: {
+    values: ['false', 'true'],
+    describe: 'ECS_AWSVPC_BLOCK_IMDS in ecs.config (awsvpc tasks: a blackhole route to IMDS in the task namespace)',
   },
   rpsLimit: {
     values: ['default'],
@@ -55,6 +62,11 @@ export const DIMENSIONS = {
   imds: {
     values: ['reachable', 'blocked'],
     describe: 'IMDS for bridge tasks (the documented DOCKER-USER drop rule)',
+  },
+  imdsOptions: {
+    values: ['v2-hop2', 'v2-hop1', 'v1-hop1', 'v1-hop2'],
+    describe:
+      'instance metadata options: v2 = HttpTokens required, v1 = optional; hopN = HttpPutResponseHopLimit N (v2-hop2: the AL2023 AMI default)',
   },
   load: { values: ['single', 'burst'], describe: 'one credential fetch, or a burst of concurrent fetches' },
 } as const satisfies Record<string, { values: readonly string[]; describe: string }>;
@@ -107,4 +119,12 @@ export function acceptedValuesText(dimension: Dimension): string {
 
 export function isEcsOptimized(ami: Dimensions['ami']): boolean {
   return ami !== 'al2023-plain';
+}
+
+/** The EC2 MetadataOptions an `imdsOptions` value stands for. */
+export function metadataOptionsOf(value: Dimensions['imdsOptions']): {
+  httpTokens: 'required' | 'optional';
+  hopLimit: 1 | 2;
+} {
+  return { httpTokens: value.startsWith('v2-') ? 'required' : 'optional', hopLimit: value.endsWith('hop1') ? 1 : 2 };
 }

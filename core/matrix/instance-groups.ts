@@ -11,9 +11,11 @@ export const INSTANCE_DIMENSIONS: readonly Dimension[] = [
   'hostRules',
   'taskIamRoleFlag',
   'networkHostFlag',
+  'awsvpcBlockImdsFlag',
   'rpsLimit',
   'agentProxy',
   'imds',
+  'imdsOptions',
   'instanceRolePolicy',
 ];
 
