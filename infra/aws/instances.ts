@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RebootInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { type InstanceMetadataOptionsRequest, RebootInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   type ContainerInstance,
   DescribeContainerInstancesCommand,
   ListContainerInstancesCommand,
 } from '@aws-sdk/client-ecs';
 import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
+import { metadataOptionsOf } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
@@ -36,8 +37,8 @@ export async function launchInstance(
           UserData: Buffer.from(options.userData).toString('base64'),
           // The user data shuts the instance down at the run's expiry: that ends it, whatever became of the run.
           InstanceInitiatedShutdownBehavior: 'terminate',
-          // IMDSv2 with hop limit 2 so bridge-mode containers reach IMDS unless a rule blocks it (AWS default for ECS AMIs).
-          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' },
+          // Always explicit, so the cell's imdsOptions decides and not the AMI's ImdsSupport or an account default.
+          MetadataOptions: metadataOptions(group),
           TagSpecifications: [
             {
               ResourceType: 'instance',
@@ -61,6 +62,11 @@ export async function launchInstance(
       await sleep(2_000 * attempt);
     }
   }
+}
+
+function metadataOptions(group: InstanceGroup): InstanceMetadataOptionsRequest {
+  const { httpTokens, hopLimit } = metadataOptionsOf(group.instance.imdsOptions);
+  return { HttpTokens: httpTokens, HttpPutResponseHopLimit: hopLimit, HttpEndpoint: 'enabled' };
 }
 
 export interface Registration {
