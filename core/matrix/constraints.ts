@@ -15,6 +15,12 @@ export const CONSTRAINTS: readonly Constraint[] = [
       'hostRules other than "documented" needs ami: al2023-plain; ECS-optimized AMIs get the documented rules from ecs-init',
     violatedBy: (cell) => isEcsOptimized(cell.ami) && cell.hostRules !== 'documented',
   },
+  {
+    id: 'awsvpc-block-flag-needs-awsvpc',
+    message:
+      'awsvpcBlockImdsFlag: true (ECS_AWSVPC_BLOCK_IMDS) changes only awsvpc tasks; add network: awsvpc, or use imds: blocked for bridge tasks',
+    violatedBy: (cell) => cell.awsvpcBlockImdsFlag === 'true' && cell.network !== 'awsvpc',
+  },
 ];
 
 export function violations(cell: Dimensions): Constraint[] {

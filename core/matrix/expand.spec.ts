@@ -58,6 +58,17 @@ test('explicit cells that cannot exist are rejected with their path', () => {
   expect(() => expand('cells: [{}, { hostRules: none }]\n')).toThrow(/m\.yaml: cells\[1\]: hostRules other than/);
 });
 
+test('the awsvpc block flag without awsvpc: skipped in products, rejected in explicit cells', () => {
+  const matrix = expand('cross: [{ network: [bridge, awsvpc], awsvpcBlockImdsFlag: [false, true] }]\n');
+  expect(matrix.cells.map((cell) => cell.id)).toEqual([
+    'baseline',
+    'network=awsvpc',
+    'network=awsvpc,awsvpcBlockImdsFlag=true',
+  ]);
+  expect(matrix.skipped).toEqual([{ id: 'awsvpcBlockImdsFlag=true', reason: 'awsvpc-block-flag-needs-awsvpc' }]);
+  expect(() => expand('cells: [{ awsvpcBlockImdsFlag: true }]\n')).toThrow(/cells\[0\]: awsvpcBlockImdsFlag: true/);
+});
+
 test('a baseline that cannot exist is rejected', () => {
   expect(() => expand('baseline: { hostRules: none }\n')).toThrow(/m\.yaml: baseline: hostRules/);
 });

@@ -37,7 +37,7 @@ test('rejects an unknown dimension with its path and the accepted names', () => 
 
 test('rejects an unknown value with the accepted values', () => {
   expect(problemsOf('cells: [{}, {}, {}, { network: hots }]\n')).toEqual([
-    'cells[3].network: "hots" is not a network value; accepted: bridge, host',
+    'cells[3].network: "hots" is not a network value; accepted: bridge, host, awsvpc',
   ]);
 });
 

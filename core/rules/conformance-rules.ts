@@ -1,4 +1,4 @@
-import type { Dimensions } from '../matrix/dimensions.ts';
+import { type Dimensions, isEcsOptimized } from '../matrix/dimensions.ts';
 import type { Outcome } from '../outcome.ts';
 import { burstIsThrottled, credentialsEndpointUnreachable, isBotocoreClient } from './facts.ts';
 import { SOURCES } from './sources.ts';
@@ -29,6 +29,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
       'An agent HTTP_PROXY without NO_PROXY=169.254.169.254,169.254.170.2 keeps the agent from IMDS: the instance never registers, no task is placed',
     source: SOURCES.agentProxy,
     when: (c) => c.agentProxy === 'without-no-proxy',
+    outcome: 'NOT_PLACED',
+  },
+  {
+    id: 'awsvpc-without-task-eni',
+    statement:
+      'awsvpc tasks need the task-eni capability, which the agent registers only with ECS_ENABLE_TASK_ENI=true (ecs-init sets it; the documented docker run of the agent does not): not placed (ATTRIBUTE)',
+    source: SOURCES.awsvpcTaskEni,
+    inferred: true,
+    when: (c) => c.network === 'awsvpc' && !isEcsOptimized(c.ami),
     outcome: 'NOT_PLACED',
   },
   {
@@ -127,6 +136,14 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: 'TASK_ROLE_DENIED',
   },
   {
+    id: 'awsvpc-task-role',
+    statement:
+      "An awsvpc task reaches 169.254.170.2 through its ecs-bridge veth and the instance's DNAT, whatever ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST says: task-role credentials",
+    source: SOURCES.awsvpcCredentials,
+    when: (c) => c.network === 'awsvpc',
+    outcome: 'TASK_ROLE',
+  },
+  {
     id: 'known-good',
     statement:
       'With the flags on, the documented rules in place and a trusting role, the task gets task-role credentials',
@@ -138,6 +155,14 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
 
 /** Which instance-role outcome a client that fell back to IMDS ends with. */
 export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
+  {
+    id: 'awsvpc-imds-blocked',
+    statement:
+      'With ECS_AWSVPC_BLOCK_IMDS=true the ENI plugin adds a blackhole route to 169.254.169.254 in an awsvpc task: no credentials at all',
+    source: SOURCES.awsvpcBlockImds,
+    when: (c) => c.network === 'awsvpc' && c.awsvpcBlockImdsFlag === 'true',
+    outcome: 'NO_CREDENTIALS',
+  },
   {
     id: 'imdsv1-only-sdk',
     statement:

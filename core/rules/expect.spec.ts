@@ -12,6 +12,18 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ agentProxy: 'without-no-proxy' }, 'NOT_PLACED', ['agent-proxy-without-no-proxy']],
   [{ taskIamRoleFlag: 'false' }, 'NOT_PLACED', ['task-iam-role-flag-off']],
   [{ network: 'host', networkHostFlag: 'false' }, 'NOT_PLACED', ['network-host-flag-off']],
+  [{ network: 'awsvpc', networkHostFlag: 'false' }, 'TASK_ROLE', ['awsvpc-task-role']],
+  [{ network: 'awsvpc', ami: 'al2023-plain' }, 'NOT_PLACED', ['awsvpc-without-task-eni']],
+  [
+    { network: 'awsvpc', taskRole: 'unset', imds: 'blocked' },
+    'INSTANCE_ROLE_DENIED',
+    ['task-role-unset', 'instance-role-minimal'],
+  ],
+  [
+    { network: 'awsvpc', taskRole: 'unset', awsvpcBlockImdsFlag: 'true' },
+    'NO_CREDENTIALS',
+    ['task-role-unset', 'awsvpc-imds-blocked'],
+  ],
   [{ trust: 'ec2' }, 'ROLE_NOT_ASSUMABLE', ['trust-not-ecs-tasks']],
   [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
   [{ client: 'sdk-js-v2-2016' }, 'NO_CREDENTIALS', ['sdk-before-container-credentials', 'imdsv1-only-sdk']],

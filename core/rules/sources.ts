@@ -17,5 +17,11 @@ export const SOURCES = {
   executionRole:
     'Amazon ECS Developer Guide, task_execution_IAM_role.md (its credentials go to the agent, "not directly accessible by the containers in the task")',
   iamSemantics: 'IAM policy evaluation: an identity policy without the action denies it',
+  awsvpcTaskEni:
+    'aws/amazon-ecs-agent ecs-init/docker/docker_config.go (ecs-init sets ECS_ENABLE_TASK_ENI=true); agent/app/agent_capability.go (ecs.capability.task-eni only then); agent/app/agent_unix.go (awsvpc needs the agent under an init process)',
+  awsvpcCredentials:
+    'aws/amazon-ecs-agent agent/ecscni/netconfig_linux.go and types.go (ecs-bridge/ecs-ipam: a route to 169.254.170.2/32 in the task namespace); ecs-init/exec/iptables/iptables.go (the PREROUTING DNAT has no input interface); Amazon ECS Developer Guide, task-networking-awsvpc.md',
+  awsvpcBlockImds:
+    'aws/amazon-ecs-agent README (ECS_AWSVPC_BLOCK_IMDS), agent/config/config.go; aws/amazon-vpc-cni-plugins network/imds/imds_linux.go and aws/amazon-ecs-cni-plugins plugins/eni/engine/nsclosure.go (a blackhole route to 169.254.169.254/32 in the task namespace)',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

@@ -33,6 +33,8 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     `ECS_CLUSTER=${context.cluster}`,
     `ECS_ENABLE_TASK_IAM_ROLE=${g.taskIamRoleFlag}`,
     `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=${g.networkHostFlag}`,
+    // Written only when on (its default is false), so the known-good user data stays as it was.
+    ...(g.awsvpcBlockImdsFlag === 'true' ? ['ECS_AWSVPC_BLOCK_IMDS=true'] : []),
     ...(g.rpsLimit === 'default' ? [] : [`ECS_TASK_METADATA_RPS_LIMIT=${g.rpsLimit}`]),
     ...agentProxyLines(g.agentProxy, context.proxyUrl),
   ];
