@@ -25,6 +25,12 @@ export const RESULTS_LIMITS = {
   maxNameChars: 1_000,
   maxDurationMs: 30 * 24 * 3600 * 1000,
   maxTaskDefinitionDepth: 32,
+  /**
+   * An instance's console tail (`details.console`): every cell of the instance carries it, so it is kept
+   * short — the end of the boot is where user data and service errors land.
+   */
+  maxConsoleLines: 100,
+  maxConsoleChars: 10_000,
 } as const;
 
 /** An identifier or name: one line, no control or bidi characters (ids and names reach terminals). */
@@ -99,6 +105,17 @@ export const cellDetailsSchema = z.object({
     .optional(),
   /** The task's log lines as shipped to CloudWatch Logs (credentials never appear here). */
   log: z.array(text).max(RESULTS_LIMITS.maxLogLines, { message: `more than ${RESULTS_LIMITS.maxLogLines} log lines` }),
+  /**
+   * The tail of the cell's instance console (EC2 GetConsoleOutput; the lab's recorded boot): evidence
+   * for a reader, never read by the classifier. Absent when there was no instance or no answer.
+   */
+  console: z
+    .string()
+    .max(RESULTS_LIMITS.maxConsoleChars, { message: `longer than ${RESULTS_LIMITS.maxConsoleChars} characters` })
+    .refine((tail) => tail.split('\n').length <= RESULTS_LIMITS.maxConsoleLines, {
+      message: `more than ${RESULTS_LIMITS.maxConsoleLines} lines`,
+    })
+    .optional(),
 });
 export type CellDetails = z.infer<typeof cellDetailsSchema>;
 

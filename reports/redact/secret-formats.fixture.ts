@@ -95,6 +95,12 @@ export const TEXT_FIELDS: { field: string; put: (results: RunResults, text: stri
     },
   },
   {
+    field: 'details.console',
+    put: (r, t) => {
+      first(r).details.console = `[   12.3] cloud-init[1]: ${t}\nboot finished`;
+    },
+  },
+  {
     field: 'details.taskDefinition (nested)',
     put: (r, t) => {
       first(r).details.taskDefinition = { containerDefinitions: [{ command: ['sh', '-c', t] }] };

@@ -1,9 +1,10 @@
+import { consoleTail } from '../../core/results/console-tail.ts';
 import { type CellResult, RESULTS_LIMITS, type RunError } from '../../core/results/results-schema.ts';
 
 /**
  * What the reporter writes must be what every reader accepts (results-schema.ts): a client that prints
  * a megabyte on one line, or a million lines, must not make the run's own results.json unreadable.
- * Free text is cut at the schema's limit with a note; a log keeps its head and tail.
+ * Free text is cut at the schema's limit with a note; a log keeps its head and tail, a console its tail.
  */
 export function fitText(text: string, max: number = RESULTS_LIMITS.maxTextChars): string {
   if (text.length <= max) return text;
@@ -38,6 +39,7 @@ export function fitCell(cell: CellResult): CellResult {
             })),
           }),
       log: fitLog(cell.details.log),
+      ...(cell.details.console === undefined ? {} : { console: consoleTail(cell.details.console) }),
     },
   };
 }
