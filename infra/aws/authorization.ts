@@ -138,6 +138,8 @@ export function authorizationOf(
         })),
         created: [],
       };
+    case 'ec2:GetConsoleOutput':
+      return one(operation, `arn:aws:ec2:${region}:${ACCOUNT}:instance/${str(input.InstanceId)}`);
     case 'ecs:CreateCluster': {
       const arn = clusterArn(region, str(input.clusterName));
       const tags = tagMap(input.tags);

@@ -9,6 +9,7 @@ import type { CellTarget, Driver, TaskEvidence } from '../backends/driver.ts';
 import { RunJournal } from '../backends/journal.ts';
 import { type Connection, connect } from '../backends/target.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
+import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
 import { waitForRegistrations } from './instances.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
@@ -23,6 +24,8 @@ export type { AwsRunState } from './run-state.ts';
 let cached: { key: string; clients: AwsClients; connection: Connection } | undefined;
 /** Instances this worker already saw registered: later cells of their group need not ask ECS again. */
 const registeredInThisWorker = new Set<string>();
+/** Console tails this worker already read: one GetConsoleOutput per instance, whatever its cell count. */
+let consoles: { key: string; read: (instanceId: string) => Promise<string> } | undefined;
 function clientsOf(state: AwsRunState) {
   const key = JSON.stringify(state.backend);
   if (cached?.key !== key) {
@@ -112,6 +115,14 @@ export const awsDriver: Driver<AwsRunState> = {
       },
       signal,
     );
+  },
+
+  async instanceConsole(state, cell) {
+    const instanceId = awsDriver.targetOf(state, cell).instanceId;
+    if (!instanceId) return undefined;
+    const { key, clients } = clientsOf(state);
+    if (consoles?.key !== key) consoles = { key, read: instanceConsoleCache((id) => readInstanceConsole(clients, id)) };
+    return consoles.read(instanceId);
   },
 
   async teardown(journal, connection, log) {

@@ -175,6 +175,14 @@ const ESCALATIONS: [string, AuthorizedAction][] = [
     },
   ],
   [
+    "read another team's instance console (user data output can hold their secrets)",
+    {
+      action: 'ec2:GetConsoleOutput',
+      resource: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
+      context: {},
+    },
+  ],
+  [
     'tag an existing instance with the run tag (to make it sweepable)',
     {
       action: 'ec2:CreateTags',
@@ -277,6 +285,7 @@ test('every kind of request the harness sends is allowed (the derivation the req
       { Instances: [{ InstanceId: 'i-0123' }] },
     ],
     ['ec2', 'DescribeInstances', {}],
+    ['ec2', 'GetConsoleOutput', { InstanceId: 'i-0123', Latest: true }],
     ['ec2', 'RebootInstances', { InstanceIds: ['i-0123'] }],
     ['ec2', 'TerminateInstances', { InstanceIds: ['i-0123'] }],
     ['ecs', 'CreateCluster', { clusterName: cluster, tags: ecsTags }],

@@ -86,6 +86,7 @@ test('every AWS request of a lab run is allowed by the harness policy', async ()
       'ssm:GetParameter',
       'ec2:RunInstances',
       'ec2:RebootInstances',
+      'ec2:GetConsoleOutput',
       'ec2:TerminateInstances',
       'ecs:CreateCluster',
       'ecs:RegisterTaskDefinition',

@@ -78,6 +78,11 @@ export interface Driver<State = unknown> {
    */
   awaitInstance(state: State, cell: PlannedCell): Promise<string | undefined>;
   runCell(state: State, cell: PlannedCell, options: { signal: AbortSignal }): Promise<TaskEvidence>;
+  /**
+   * The tail of the console of the cell's instance (evidence only, never classified); undefined when no
+   * instance was launched. Read once per instance per process, never rejects.
+   */
+  instanceConsole(state: State, cell: PlannedCell): Promise<string | undefined>;
   /** Deletes what the journal says may exist, then anything else carrying the run's tag. Idempotent. */
   teardown(journal: RunJournal, connection: Connection, log: (line: string) => void): Promise<TeardownReport>;
 }
