@@ -96,7 +96,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     },
     credentials: spec.imdsCredentials,
   };
-  lab.imds.register(imdsInstance);
+  await lab.imds.register(imdsInstance);
   const parts = parseUserData(spec.userData);
 
   const runParts = async (kind: UserDataPart['kind'], dir: string) => {
@@ -199,7 +199,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
         log('shutdown: requested');
         await inTurn(powerOff);
         await shimServer.close();
-        lab.imds.unregister(slot.address);
+        await lab.imds.unregister(slot.address);
         lab.releaseInstanceSlot(slot);
         untrack();
         await rm(paths.dir, { recursive: true, force: true });

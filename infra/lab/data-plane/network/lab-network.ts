@@ -6,6 +6,7 @@ import { ipBatch, run } from './commands.ts';
 import { claimSubnet, labDir, processStartTicks, releaseSubnets, writeLabRecord } from './lab-record.ts';
 import { type LabNames, labNames, newLabPrefix } from './naming.ts';
 import { assertLabHostReady } from './preflight.ts';
+import { hopLimitsIn } from './vpc/hop-limit.ts';
 import { ImdsService } from './vpc/imds-service.ts';
 import { createVpcNamespace, type VpcNamespace } from './vpc/vpc-namespace.ts';
 
@@ -60,7 +61,7 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
   });
   await mkdir(dir, { recursive: true });
 
-  const imds = new ImdsService();
+  const imds = new ImdsService({ hopLimits: hopLimitsIn(names.vpcNetns) });
   let vpc: VpcNamespace | undefined;
   try {
     // nf_call_iptables 0: frames between lab namespaces do not pass the root namespace's iptables, so the

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HopLimits } from './hop-limit.ts';
 import { answerMetadata, type ImdsCredentials, type ImdsInstance, type MetadataAnswer } from './instance-metadata.ts';
 
 /** Refresh the instance role's credentials this long before they expire (EC2 rotates them ahead of expiry). */
@@ -23,40 +24,57 @@ interface Token {
  * every instance of the lab, which it tells apart by source address as EC2 tells them apart by ENI.
  * Bridge-mode tasks arrive masqueraded behind their instance's address, as on EC2.
  *
- * `hops` says how far the client is: the VPC namespace sends connections whose SYN came through one router
- * (TTL < 64: a task behind docker0) to a second listener, so token responses can honour the hop limit.
+ * Tokens required or optional is the service's own logic; the hop limit is not: the service answers every
+ * token PUT, and the network delivers the answer or not (hop-limit.ts), whoever asked.
  */
 export class ImdsService {
   readonly #instances = new Map<string, Registered>();
   readonly #tokens = new Map<string, Token>();
-  /** Requests waiting for a token response the hop limit keeps from reaching the client. */
-  readonly #swallowed = new Set<ServerResponse>();
+  readonly #hopLimits: HopLimits | undefined;
 
-  register(instance: ImdsInstance): void {
+  constructor(options: { hopLimits?: HopLimits } = {}) {
+    this.#hopLimits = options.hopLimits;
+  }
+
+  /** Serves the instance from now on; its token responses leave with its hop limit as TTL. */
+  async register(instance: ImdsInstance): Promise<void> {
+    await this.#hopLimits?.set(instance.privateIp, instance.options.httpPutResponseHopLimit);
     this.#instances.set(instance.privateIp, { instance, pendingTime: new Date() });
   }
 
-  unregister(privateIp: string): void {
+  async unregister(privateIp: string): Promise<void> {
     this.#instances.delete(privateIp);
     for (const [token, entry] of this.#tokens) if (entry.address === privateIp) this.#tokens.delete(token);
+    await this.#hopLimits?.remove(privateIp);
   }
 
-  /** Request handler for a listener whose clients are `hops` routers away. */
-  handler(hops: number): (req: IncomingMessage, res: ServerResponse) => void {
+  /**
+   * Another address of a registered instance (a task ENI attached to it): EC2 answers a request from any ENI
+   * of an instance with that instance's metadata and role, with its hop limit.
+   */
+  async addAddress(privateIp: string, address: string): Promise<void> {
+    const registered = this.#instances.get(privateIp);
+    if (!registered) return;
+    await this.#hopLimits?.set(address, registered.instance.options.httpPutResponseHopLimit);
+    this.#instances.set(address, registered);
+  }
+
+  async removeAddress(address: string): Promise<void> {
+    if (this.#instances.get(address)?.instance.privateIp === address) return;
+    this.#instances.delete(address);
+    for (const [token, entry] of this.#tokens) if (entry.address === address) this.#tokens.delete(token);
+    await this.#hopLimits?.remove(address);
+  }
+
+  handler(): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
-      this.#handle(req, res, hops).catch((error: unknown) => {
+      this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) send(res, { status: 500, body: `lab IMDS error: ${String(error)}` });
       });
     };
   }
 
-  /** Ends requests held back by the hop limit (on shutdown). */
-  releaseHeld(): void {
-    for (const res of this.#swallowed) res.destroy();
-    this.#swallowed.clear();
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse, hops: number): Promise<void> {
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const registered = this.#instances.get(address);
     if (!registered) return send(res, { status: 403, body: 'lab IMDS: unknown source address' });
@@ -68,12 +86,6 @@ export class ImdsService {
       if (req.headers['x-forwarded-for'] !== undefined) return send(res, { status: 403, body: '' });
       const ttl = Number(req.headers['x-aws-ec2-metadata-token-ttl-seconds']);
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECONDS) return send(res, { status: 400, body: '' });
-      if (hops >= instance.options.httpPutResponseHopLimit) {
-        // On EC2 the response leaves with IP TTL = hop limit and dies on the way: the client just waits.
-        this.#swallowed.add(res);
-        res.on('close', () => this.#swallowed.delete(res));
-        return;
-      }
       const token = randomBytes(42).toString('base64');
       this.#tokens.set(token, { address, expiresAt: Date.now() + ttl * 1000 });
       res.setHeader('X-Aws-Ec2-Metadata-Token-Ttl-Seconds', String(ttl));

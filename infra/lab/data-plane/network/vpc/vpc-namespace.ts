@@ -3,16 +3,15 @@ import { IMDS_ADDRESS } from '../addresses.ts';
 import { ipBatch, runInNetns } from '../commands.ts';
 import { listenInNetns } from '../listen-in-netns.ts';
 import { createNetns } from '../netns.ts';
+import { hopLimitTable } from './hop-limit.ts';
 import type { ImdsService } from './imds-service.ts';
-
-/** IMDS port for clients one router away (bridge tasks); the VPC namespace DNATs them here by TTL. */
-const IMDS_FORWARDED_PORT = 81;
 
 /**
  * The VPC as seen from an instance: a router namespace on the lab bridge holding 169.254.169.254 (IMDS)
  * and dropping every other link-local packet, as the VPC drops link-local traffic it does not serve.
  * It does not forward anything, so an instance cannot reach beyond the lab through it; and since it sits
- * outside the instance, nothing in the instance's user data can change what it drops.
+ * outside the instance, nothing in the instance's user data can change what it drops. Its mangle table
+ * gives token responses the TTL of their instance's hop limit (hop-limit.ts).
  */
 export interface VpcNamespace {
   netns: string;
@@ -39,51 +38,29 @@ export async function createVpcNamespace(options: {
   await runInNetns(netns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=0']);
   await runInNetns(netns, 'iptables-restore', [], { input: vpcRules() });
 
-  const servers: http.Server[] = [];
-  for (const [port, hops] of [
-    [80, 0],
-    [IMDS_FORWARDED_PORT, 1],
-  ] as const) {
-    const handle = await listenInNetns(netns, IMDS_ADDRESS, port);
-    const server = http.createServer(options.imds.handler(hops));
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => server.listen(handle, resolve));
-    servers.push(server);
-  }
+  const handle = await listenInNetns(netns, IMDS_ADDRESS, 80);
+  const server = http.createServer(options.imds.handler());
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(handle, resolve));
 
   return {
     netns,
     close: async () => {
-      options.imds.releaseHeld();
-      await Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.closeAllConnections();
-              server.close(() => resolve());
-            }),
-        ),
-      );
+      // Token responses the hop limit keeps from their client hold their connection open until closed here.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
 function vpcRules(): string {
-  return `*nat
-:PREROUTING ACCEPT [0:0]
-:INPUT ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-:POSTROUTING ACCEPT [0:0]
--A PREROUTING -d ${IMDS_ADDRESS}/32 -p tcp -m tcp --dport 80 -m ttl --ttl-lt 64 -j DNAT --to-destination ${IMDS_ADDRESS}:${IMDS_FORWARDED_PORT}
-COMMIT
-*filter
+  return `${hopLimitTable()}*filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
 :OUTPUT ACCEPT [0:0]
 -A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 -A INPUT -d ${IMDS_ADDRESS}/32 -p tcp -m tcp --dport 80 -j ACCEPT
--A INPUT -d ${IMDS_ADDRESS}/32 -p tcp -m tcp --dport ${IMDS_FORWARDED_PORT} -m conntrack --ctstate DNAT -j ACCEPT
 COMMIT
 `;
 }
