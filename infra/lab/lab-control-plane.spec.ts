@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,7 +9,7 @@ import {
   GetLogEventsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, GetConsoleOutputCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   type Attribute,
   CreateClusterCommand,
@@ -499,4 +499,24 @@ test('CloudWatch Logs: the harness creates the group, the instance role ships ev
     new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: true }),
   );
   expect(read.events?.map((event) => event.message)).toEqual(['first line', 'second line']);
+});
+
+test("GetConsoleOutput: the console the data plane keeps for the instance, base64, at most EC2's last 64 KB", async () => {
+  const { instanceIds } = await runInstances(1);
+  const instanceId = instanceIds[0] ?? '';
+  const ec2 = new EC2Client(harness());
+  // Not booted on this machine yet: no Output, as EC2 answers before an instance printed anything.
+  const before = await ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true }));
+  expect(before.InstanceId).toBe(instanceId);
+  expect(before.Output).toBeUndefined();
+
+  const consoles = join(dir, 'consoles');
+  await mkdir(consoles, { recursive: true });
+  const early = 'boot noise\n'.repeat(10_000);
+  const late = 'bash: docker: command not found\ncloud-init: script exited 127\n';
+  await writeFile(join(consoles, `${instanceId}.log`), early + late);
+  const after = await ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true }));
+  const decoded = Buffer.from(after.Output ?? '', 'base64').toString('utf8');
+  expect(decoded.length).toBe(64 * 1024);
+  expect(decoded.endsWith(late)).toBe(true);
 });

@@ -23,8 +23,17 @@ import {
 
 export const LAB_REGION = 'us-west-2';
 
+/**
+ * The instances' consoles, beside the lab state (removed with it): the data plane writes them, moto's
+ * GetConsoleOutput reads them, so both are told this one folder.
+ */
+const consolesDir = (dir: string) => join(dir, 'consoles');
 /** The data-plane daemon's output and pid, beside the lab state (removed with it). */
-const dataPlaneFiles = (dir: string) => ({ log: join(dir, 'data-plane.log'), pid: labPidPath(dir, 'data-plane') });
+const dataPlaneFiles = (dir: string) => ({
+  log: join(dir, 'data-plane.log'),
+  pid: labPidPath(dir, 'data-plane'),
+  consoles: consolesDir(dir),
+});
 
 export type LabStatus =
   | { state: 'stopped'; statePath: string }
@@ -85,6 +94,7 @@ export async function labUp(
   const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, dir, {
     log: labLogPath(dir),
     pid: labPidPath(dir, 'moto'),
+    consoles: consolesDir(dir),
   });
   let lab: LabState = {
     endpoint,

@@ -20,13 +20,14 @@ const MOTO_LAB = fileURLToPath(new URL('./moto_lab.py', import.meta.url));
  * Starts moto's server with the lab's fixes (moto_lab.py) detached on a free loopback port (it outlives the
  * CLI that started it; `lab down` stops it by pid), with AWS managed policies loaded, ECS tasks left where
  * the agent puts them, the lab's identities created and IAM enforcement switched on. Its output goes to
- * `files.log`; its pid is written to `files.pid` as soon as it exists.
+ * `files.log`; its pid is written to `files.pid` as soon as it exists; GetConsoleOutput answers from the
+ * consoles the data plane keeps in `files.consoles`.
  */
 export async function startMoto(
   python: string,
   region: string,
   labDir: string,
-  files: { log: string; pid: string },
+  files: { log: string; pid: string; consoles: string },
 ): Promise<{ endpoint: string; pid: number; identities: LabIdentities }> {
   const logFile = files.log;
   const port = await freeLoopbackPort();
@@ -39,6 +40,7 @@ export async function startMoto(
       ...process.env,
       MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
       ECS_TASKROLE_LAB_SERVICES: JSON.stringify(LAB_SERVICE_USERS),
+      ECS_TASKROLE_LAB_CONSOLE_DIR: files.consoles,
     },
   });
   closeSync(log);

@@ -9,9 +9,11 @@ moto is Python; this is the only Python in the project. Started by moto-process.
 LAB_DIR is not read: it names the lab a process belongs to in `ps`.
 
 Environment: ECS_TASKROLE_LAB_SERVICES, a JSON object {"<IAM user name>": "<service principal>"}: the
-lab's stand-ins for AWS services (the ECS service assuming task roles, EC2 serving instance profiles).
+lab's stand-ins for AWS services (the ECS service assuming task roles, EC2 serving instance profiles);
+ECS_TASKROLE_LAB_CONSOLE_DIR, where the data plane keeps the instances' consoles (GetConsoleOutput).
 """
 
+import base64
 import json
 import os
 import re
@@ -25,7 +27,10 @@ if moto.__version__.split(".")[0] != "5":
     sys.exit(f"moto {moto.__version__} is not supported by the lab; install moto 5: pip install 'moto[server]>=5,<6'")
 
 from moto.core.responses import ActionResult, BaseResponse  # noqa: E402
+from moto.core.types import Base64EncodedString  # noqa: E402
+from moto.core.utils import utcnow  # noqa: E402
 from moto.ec2.models.instances import Instance  # noqa: E402
+from moto.ec2.responses.general import General  # noqa: E402
 from moto.ecs.exceptions import EcsClientException  # noqa: E402
 from moto.ecs.models import EC2ContainerServiceBackend  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
@@ -354,6 +359,35 @@ def reboot(self):
 
 
 Instance.reboot = reboot
+
+
+# --- EC2: GetConsoleOutput answers with the console the instance printed. ----------------------------------
+# moto answers every instance with one fixed sample. The lab's data plane keeps each instance's console (its
+# boot, the user data's output, service starts) in ECS_TASKROLE_LAB_CONSOLE_DIR/<instance id>.log; EC2 returns
+# at most the last 64 KB of an instance's console, base64-encoded, and no Output while it has none.
+CONSOLE_DIR = os.environ.get("ECS_TASKROLE_LAB_CONSOLE_DIR")
+CONSOLE_OUTPUT_MAX_BYTES = 64 * 1024
+_get_console_output = General.get_console_output
+
+
+def get_console_output(self):
+    if not CONSOLE_DIR:
+        return _get_console_output(self)
+    instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+    result = {"InstanceId": instance.id, "Timestamp": utcnow()}
+    try:
+        with open(os.path.join(CONSOLE_DIR, f"{instance.id}.log"), "rb") as console:
+            size = console.seek(0, os.SEEK_END)
+            console.seek(max(0, size - CONSOLE_OUTPUT_MAX_BYTES))
+            output = console.read()
+    except FileNotFoundError:
+        output = b""  # not booted (yet) on this machine
+    if output:
+        result["Output"] = Base64EncodedString.from_encoded_bytes(base64.b64encode(output))
+    return ActionResult(result)
+
+
+General.get_console_output = get_console_output
 
 
 def _cluster_name(self) -> str:

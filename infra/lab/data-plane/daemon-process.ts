@@ -25,11 +25,12 @@ export interface DataPlaneDaemon {
 
 /**
  * Starts the data plane detached (it outlives `lab up`) on the lab's control plane; resolves once its
- * network is up. Its output goes to `files.log`; its pid is written to `files.pid` as soon as it exists.
+ * network is up. Its output goes to `files.log`; its pid is written to `files.pid` as soon as it exists;
+ * the instances' consoles go to `files.consoles` (the control plane reads them there).
  */
 export async function startDataPlaneDaemon(
   controlPlane: LabControlPlane,
-  files: { log: string; pid: string },
+  files: { log: string; pid: string; consoles: string },
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
   const log = openSync(logFile, 'a', 0o600);
@@ -43,6 +44,7 @@ export async function startDataPlaneDaemon(
   const { dataPlane, ecsService, ec2Service } = identities;
   child.send({
     controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
+    consoleDir: files.consoles,
   } satisfies DaemonStart);
   try {
     const message = await new Promise<DaemonMessage>((resolve, reject) => {

@@ -4,7 +4,7 @@
  *
  *     node daemon.ts   (forked with an IPC channel)
  *
- * Its parent sends the lab's control plane first (`{ controlPlane }`); the daemon tells it over IPC when it
+ * Its parent sends the lab's control plane first (`{ controlPlane, consoleDir }`); the daemon tells it over IPC when it
  * is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
  */
 import { startDataPlaneWithProxy } from './data-plane-with-proxy.ts';
@@ -12,6 +12,8 @@ import { type LabControlPlane, labControlPlane } from './index.ts';
 
 export interface DaemonStart {
   controlPlane: LabControlPlane;
+  /** The instances' consoles, where the control plane's GetConsoleOutput reads them. */
+  consoleDir?: string;
 }
 
 export type DaemonMessage =
@@ -23,7 +25,11 @@ const tell = (message: DaemonMessage) => process.send?.(message);
 
 try {
   const start = await new Promise<DaemonStart>((resolve) => process.once('message', (m) => resolve(m as DaemonStart)));
-  const running = await startDataPlaneWithProxy({ controlPlane: labControlPlane(start.controlPlane), log });
+  const running = await startDataPlaneWithProxy({
+    controlPlane: labControlPlane(start.controlPlane),
+    log,
+    ...(start.consoleDir ? { consoleDir: start.consoleDir } : {}),
+  });
   const { dataPlane, proxy } = running;
   let stopping = false;
   const stop = async (signal: string) => {

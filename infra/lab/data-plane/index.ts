@@ -3,6 +3,7 @@
  * `ecs-taskrole:run`), boots each on this machine (host simulator + lab ECS agent) and tears it down when
  * it is stopped or terminated. Instances reach the control plane on the lab bridge through a TCP relay.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DescribeInstanceAttributeCommand,
@@ -62,6 +63,11 @@ export interface DataPlaneOptions {
   network?: LabNetworkOptions;
   log?: (line: string) => void;
   onAgentEvent?: (instanceId: string, event: AgentEvent) => void;
+  /**
+   * Where each instance's console is kept as `<instance id>.log`, for the control plane's GetConsoleOutput
+   * (moto_lab.py reads it; `lab up` names the same folder to both). Default: in the instance's own folder.
+   */
+  consoleDir?: string;
 }
 
 export interface DataPlane {
@@ -154,6 +160,8 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   }
   const relayPort = relay.port;
   const images = await buildImageRoots(join(lab.dir, 'images'));
+  const consoleDir = options.consoleDir;
+  if (consoleDir) await mkdir(consoleDir, { recursive: true, mode: 0o700 });
   const launchAgent = createLabAgentLauncher({
     serviceIdentity: controlPlane.serviceIdentity,
     stateChange: controlPlane.stateChange,
@@ -188,6 +196,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
           ),
         accountId,
         imageId: instance.imageId,
+        ...(consoleDir ? { consoleLog: join(consoleDir, `${instance.instanceId}.log`) } : {}),
         ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
         ...(instance.availabilityZone ? { availabilityZone: instance.availabilityZone } : {}),
         imds: {

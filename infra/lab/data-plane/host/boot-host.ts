@@ -38,7 +38,10 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
   const slot = lab.allocateInstanceSlot();
   const netns = lab.names.instanceNetns(spec.instanceId);
   const rootLink = lab.names.instanceLink(slot.linkIndex);
-  const paths = instancePaths(lab.dir, spec.instanceId);
+  const paths = {
+    ...instancePaths(lab.dir, spec.instanceId),
+    ...(spec.consoleLog ? { consoleLog: spec.consoleLog } : {}),
+  };
   const hostname = `ip-${slot.address.replaceAll('.', '-')}.${spec.region === 'us-east-1' ? 'ec2.internal' : `${spec.region}.compute.internal`}`;
   await createInstanceDisk(paths, profile);
   await mkdir(paths.userDataDir, { recursive: true });
@@ -118,6 +121,8 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
       });
       const output = result.stdout.length > 0 ? `${result.stdout}\n` : '';
       appendFileSync(paths.userDataLog, output);
+      // cloud-init's default `output` tees the scripts' stdout and stderr to the console as well.
+      appendFileSync(paths.consoleLog, output);
       await writeFile(currentInit().path('/var/log/cloud-init-output.log'), output, { flag: 'a' });
       log(`cloud-init: ${kind} ${path} exited ${result.exitCode}`);
     }

@@ -24,6 +24,11 @@ export interface HostSpec {
   imageId?: string;
   instanceType?: string;
   availabilityZone?: string;
+  /**
+   * Where the instance's console is written (the control plane's GetConsoleOutput reads it there); default
+   * the instance's own folder, removed with it. Outside that folder it outlives the instance, as on EC2.
+   */
+  consoleLog?: string;
 }
 
 export interface ExecResult {
@@ -47,7 +52,7 @@ export interface InstanceHandle extends HostView {
   instancePath(path: string): string;
   /** Output of the user data scripts (cloud-init-output.log). */
   userDataOutput(): Promise<string>;
-  /** The simulator's log of what happened on the instance (boot steps, service changes, shim calls). */
+  /** The instance's console: boot steps, service changes, shim calls and the user data's output. */
   consoleOutput(): Promise<string>;
   /** Whether the `ecs` service (or a `docker run` agent) is running. */
   agentRunning(): boolean;

@@ -21,7 +21,7 @@ export interface InstancePaths {
   controlSocket: string;
   statePath: string;
   userDataDir: string;
-  /** What the simulator did at boot and on service changes (also the instance's "console"). */
+  /** The instance's console: what the simulator did at boot and on service changes, the user data's output. */
   consoleLog: string;
   userDataLog: string;
 }
