@@ -58,7 +58,9 @@ export default defineConfig({
       name: 'cells',
       testDir: 'suites',
       testMatch: 'cells.spec.[jt]s',
-      dependencies: ['setup'],
+      // Under `ecs-taskrole run` the backend is provisioned before Playwright starts: no setup worker to
+      // start and stop (about 2 s at each end of a run).
+      dependencies: lifecycleOwnedByCli() ? [] : ['setup'],
       // The cell waits for its instance, then enforces its own limit (→ TIMEOUT); this catches a hung harness.
       timeout: REGISTRATION_TIMEOUT_MS[run.backend] + (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 60_000,
     },
