@@ -1,6 +1,12 @@
 import { type Dimensions, isEcsOptimized } from '../matrix/dimensions.ts';
 import type { Outcome } from '../outcome.ts';
-import { burstIsThrottled, credentialsEndpointUnreachable, isBotocoreClient } from './facts.ts';
+import {
+  burstIsThrottled,
+  credentialsEndpointUnreachable,
+  imdsV1Allowed,
+  isBotocoreClient,
+  tokenResponseCannotReachTask,
+} from './facts.ts';
 import { SOURCES } from './sources.ts';
 
 /** The client gave up on task-role credentials and asked IMDS: the instance-role rules decide. */
@@ -166,10 +172,10 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
   {
     id: 'imdsv1-only-sdk',
     statement:
-      'aws-sdk 2.4.6 reads IMDS without a session token (IMDSv1); the harness launches instances with IMDSv2 required (HttpTokens=required, the AL2023 default): no credentials at all',
+      'aws-sdk 2.4.6 reads IMDS without a session token (IMDSv1); with HttpTokens=required (imdsOptions v2-*, the AL2023 default) IMDS answers 401: no credentials at all',
     source: `${SOURCES.imdsv2}; ${SOURCES.sdkMinimum}`,
     inferred: true,
-    when: (c) => c.client === 'sdk-js-v2-2016',
+    when: (c) => c.client === 'sdk-js-v2-2016' && !imdsV1Allowed(c),
     outcome: 'NO_CREDENTIALS',
   },
   {
@@ -177,6 +183,14 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
     statement: 'The documented DOCKER-USER rule blocks IMDS for bridge tasks: no credentials at all',
     source: SOURCES.devGuideTaskRoles,
     when: (c) => c.imds === 'blocked' && c.network === 'bridge',
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
+    id: 'hop-limit-tokens-required',
+    statement:
+      'With hop limit 1 the token PUT response never reaches a bridge task (docker0 is one routed hop more); botocore, aws-sdk v2 and SDK v3 then ask without a token, and HttpTokens=required answers 401: no credentials',
+    source: `${SOURCES.imdsHopLimit}; ${SOURCES.imdsv2}`,
+    when: (c) => tokenResponseCannotReachTask(c) && !imdsV1Allowed(c),
     outcome: 'NO_CREDENTIALS',
   },
   {

@@ -40,6 +40,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ taskRolePolicy: 'none' }, 'TASK_ROLE_DENIED', ['task-role-lacks-permission']],
   [{ taskRolePolicy: 'on-execution-role' }, 'TASK_ROLE_DENIED', ['permission-on-execution-role']],
   [{ taskRole: 'unset', imds: 'blocked' }, 'NO_CREDENTIALS', ['task-role-unset', 'imds-blocked-bridge']],
+  [{ taskRole: 'unset', imdsOptions: 'v2-hop1' }, 'NO_CREDENTIALS', ['task-role-unset', 'hop-limit-tokens-required']],
   [
     { taskRole: 'unset', taskProxy: 'without-no-proxy' },
     'NO_CREDENTIALS',
@@ -87,6 +88,28 @@ test('the IMDS block does not affect host-mode tasks', () => {
 test('a task proxy does not hide IMDS from Node SDKs (they ignore proxy variables)', () => {
   expect(expectFor({ taskRole: 'unset', taskProxy: 'without-no-proxy', client: 'sdk-js-v3' }).outcome).toBe(
     'INSTANCE_ROLE_DENIED',
+  );
+});
+
+test('IMDS options decide only where the client falls back to IMDS, and the hop limit only for bridge tasks', () => {
+  const outcome = (partial: PartialDimensions) => expectFor(partial).outcome;
+  // The task role comes through 169.254.170.2: IMDS options do not matter.
+  expect(outcome({ imdsOptions: 'v2-hop1' })).toBe('TASK_ROLE');
+  for (const client of ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2'] as const) {
+    // The PUT times out, the token-less retry succeeds with tokens optional.
+    expect(outcome({ taskRole: 'unset', imdsOptions: 'v1-hop1', client })).toBe('INSTANCE_ROLE_DENIED');
+    expect(outcome({ taskRole: 'unset', imdsOptions: 'v2-hop1', client })).toBe('NO_CREDENTIALS');
+    // Host mode gets the token at hop limit 1.
+    expect(outcome({ taskRole: 'unset', imdsOptions: 'v2-hop1', client, network: 'host' })).toBe(
+      'INSTANCE_ROLE_DENIED',
+    );
+  }
+  // aws-sdk 2.4.6 never asks for a token: only HttpTokens matters to it.
+  for (const imdsOptions of ['v1-hop1', 'v1-hop2'] as const) {
+    expect(outcome({ taskRole: 'unset', imdsOptions, client: 'sdk-js-v2-2016' })).toBe('INSTANCE_ROLE_DENIED');
+  }
+  expect(outcome({ taskRole: 'unset', imdsOptions: 'v2-hop1', client: 'sdk-js-v2-2016', network: 'host' })).toBe(
+    'NO_CREDENTIALS',
   );
 });
 

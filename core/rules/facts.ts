@@ -1,4 +1,4 @@
-import { BURST_FETCHES, type Dimensions, isEcsOptimized } from '../matrix/dimensions.ts';
+import { BURST_FETCHES, type Dimensions, isEcsOptimized, metadataOptionsOf } from '../matrix/dimensions.ts';
 
 /**
  * Derived facts the rules read, each a documented property of ECS or of a client. These are the
@@ -39,4 +39,18 @@ export function lacksRouteLocalnet(cell: Dimensions): boolean {
 
 export function isBotocoreClient(cell: Dimensions): boolean {
   return cell.client === 'awscli-v1' || cell.client === 'awscli-v2';
+}
+
+/** IMDS answers requests without a session token (HttpTokens optional); with required they get 401. */
+export function imdsV1Allowed(cell: Dimensions): boolean {
+  return metadataOptionsOf(cell.imdsOptions).httpTokens === 'optional';
+}
+
+/**
+ * The token PUT's response cannot reach the task: it leaves IMDS with TTL = the hop limit, and a bridge
+ * task sits one routed hop (the instance forwarding to docker0) past the instance. Host-mode and awsvpc
+ * tasks receive it where the instance does.
+ */
+export function tokenResponseCannotReachTask(cell: Dimensions): boolean {
+  return cell.network === 'bridge' && metadataOptionsOf(cell.imdsOptions).hopLimit < 2;
 }

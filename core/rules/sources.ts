@@ -11,6 +11,8 @@ export const SOURCES = {
     'Amazon ECS Developer Guide, task-iam-roles.md (SDK versions from 2016-07-13); npm aws-sdk 2.4.6 vs 2.4.7',
   imdsv2:
     'Amazon EC2 User Guide, "Use IMDSv2" (HttpTokens=required rejects token-less requests with 401); aws-sdk-js v2 CHANGELOG (IMDSv2 tokens added in 2019)',
+  imdsHopLimit:
+    'Amazon EC2 User Guide, "Use IMDSv2" (the PUT response hop limit; a container is one more hop; SDKs that get no token response retry, then use IMDSv1) and "Configure the instance metadata options"; the clients\' source: botocore utils.py IMDSFetcher._fetch_metadata_token (read timeout: no token), @smithy/credential-provider-imds getInstanceMetadataProvider (any token error but 400: IMDSv1), aws-sdk v2 lib/metadata_service.js loadCredentials (TimeoutError: disableFetchToken)',
   sdkClients:
     "each client's credential chain as measured with the real clients against a stand-in credentials endpoint and IMDS (this project's infra/lab/data-plane/agent/clients.spec.ts runs them)",
   rpsLimit: 'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
