@@ -13,6 +13,7 @@ import type { CellEvidence } from '../../core/classify/evidence.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import { CellTimeoutError, type TaskEvidence } from '../backends/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
+import { awsvpcConfigurationFor } from './awsvpc-configuration.ts';
 import type { AwsClients } from './clients.ts';
 
 /** Between DescribeTasks polls where the control plane does not push (AWS throttles DescribeTasks). */
@@ -50,6 +51,9 @@ export async function runCellTask(
           taskDefinition: taskDefinitionArn,
           placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${run.instanceId}` }],
           startedBy: 'ecs-taskrole',
+          ...(input.networkMode === 'awsvpc'
+            ? { networkConfiguration: await awsvpcConfigurationFor(clients, run.instanceId) }
+            : {}),
         }),
         { abortSignal: signal },
       )

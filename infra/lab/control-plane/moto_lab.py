@@ -29,10 +29,10 @@ if moto.__version__.split(".")[0] != "5":
 from moto.core.responses import ActionResult, BaseResponse  # noqa: E402
 from moto.core.types import Base64EncodedString  # noqa: E402
 from moto.core.utils import utcnow  # noqa: E402
-from moto.ec2.models.instances import Instance  # noqa: E402
+from moto.ec2.models.instances import Instance, InstanceBackend  # noqa: E402
 from moto.ec2.responses.general import General  # noqa: E402
-from moto.ecs.exceptions import EcsClientException  # noqa: E402
-from moto.ecs.models import EC2ContainerServiceBackend  # noqa: E402
+from moto.ecs.exceptions import EcsClientException, InvalidParameterException  # noqa: E402
+from moto.ecs.models import EC2ContainerServiceBackend, Task  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import access_control  # noqa: E402
 from moto.iam.exceptions import NotFoundException as IAMNotFoundException  # noqa: E402
@@ -184,13 +184,17 @@ TASK_IAM_ROLE_NETWORK_HOST = "com.amazonaws.ecs.capability.task-iam-role-network
 MEMBER_OF = re.compile(r"^\s*ec2InstanceId\s*(==|in)\s*(.+?)\s*$")
 
 
+TASK_ENI = "ecs.capability.task-eni"
+
+
 def required_attributes(task_definition) -> list[str]:
-    """What ECS requires of an instance for this task definition (the task-role part of it)."""
+    """What ECS requires of an instance for this task definition: the task-role part, and task-eni for awsvpc."""
+    network = [TASK_ENI] if task_definition.network_mode == "awsvpc" else []
     if not getattr(task_definition, "task_role_arn", None):
-        return []
+        return network
     if task_definition.network_mode == "host":
         return [TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST]
-    return [TASK_IAM_ROLE]
+    return [TASK_IAM_ROLE, *network]
 
 
 def member_of(instance, expression: str) -> bool:
@@ -230,10 +234,36 @@ def task_role_refusal(account_id: str, region: str, role_arn: str):
     return EcsClientException(UNASSUMABLE_TASK_ROLE.format(arn=role_arn))
 
 
+# --- ECS: RunTask takes networkConfiguration exactly when the task definition is awsvpc. --------------------
+# AWS's InvalidParameterException texts, as users of the real API quote them; moto's own run_task checks only
+# the first, and the lab's run_task below goes through start_task, which would drop the configuration.
+NETWORK_CONFIGURATION_MISSING = "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+NETWORK_CONFIGURATION_INVALID = "Network Configuration is not valid for the given networkMode of this task definition."
+_lab_network_configuration = threading.local()
+_task_init = Task.__init__
+
+
+def task_init(self, *args, **kwargs):
+    kwargs.setdefault("networking_configuration", getattr(_lab_network_configuration, "value", None))
+    _task_init(self, *args, **kwargs)
+
+
+Task.__init__ = task_init
+
+
+def network_configuration_of(task_definition, given):
+    if task_definition.network_mode == "awsvpc" and not given:
+        raise InvalidParameterException(NETWORK_CONFIGURATION_MISSING)
+    if task_definition.network_mode != "awsvpc" and given:
+        raise InvalidParameterException(NETWORK_CONFIGURATION_INVALID)
+    return given
+
+
 def run_task(self):
     backend = self.ecs_backend
     cluster = backend._get_cluster(self._get_param("cluster", "default"))
     task_definition = backend.describe_task_definition(self._get_param("taskDefinition"))
+    network_configuration = network_configuration_of(task_definition, self._get_param("networkConfiguration"))
     overrides = self._get_param("overrides") or {}
     role_arn = overrides.get("taskRoleArn") or getattr(task_definition, "task_role_arn", None)
     refusal = task_role_refusal(self.current_account, self.region, role_arn)
@@ -253,15 +283,19 @@ def run_task(self):
         failures = [{"arn": i.container_instance_arn, "reason": "ATTRIBUTE"} for i in candidates]
         return ActionResult({"tasks": [], "failures": failures})
     count = self._get_int_param("count", 1)
-    tasks = backend.start_task(
-        cluster.name,
-        self._get_param("taskDefinition"),
-        [i.container_instance_arn for i in placeable[:count]],
-        self._get_param("overrides"),
-        self._get_param("startedBy"),
-        self._get_param("tags"),
-        self._get_param("group"),
-    )
+    _lab_network_configuration.value = network_configuration
+    try:
+        tasks = backend.start_task(
+            cluster.name,
+            self._get_param("taskDefinition"),
+            [i.container_instance_arn for i in placeable[:count]],
+            self._get_param("overrides"),
+            self._get_param("startedBy"),
+            self._get_param("tags"),
+            self._get_param("group"),
+        )
+    finally:
+        _lab_network_configuration.value = None
     return ActionResult({"tasks": tasks, "failures": []})
 
 
@@ -344,6 +378,23 @@ def _task_poll(self):
         generation = _generation
     status, headers, body = _as_json_auth_error(self, *_call_action(self))
     return status, {**headers, GENERATION: str(generation)}, body
+
+
+# --- EC2: an instance launched without security groups gets its VPC's default group. -----------------------
+# moto leaves its SecurityGroups empty; EC2 puts the default group there, and the harness hands an awsvpc
+# task's ENI the instance's groups.
+_run_instances = InstanceBackend.run_instances
+
+
+def run_instances(self, image_id, count, user_data, security_group_names, **kwargs):
+    if not security_group_names and not kwargs.get("security_group_ids"):
+        default_group = self.get_default_security_group()
+        if default_group is not None:
+            kwargs["security_group_ids"] = [default_group.id]
+    return _run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
+
+
+InstanceBackend.run_instances = run_instances
 
 
 # --- EC2: RebootInstances reaches the lab's host. ----------------------------------------------------------

@@ -17,11 +17,28 @@ export interface HostView {
   /** Hands out a free address on the task bridge for one bridge-mode task. */
   allocateTaskAddress(): string;
   releaseTaskAddress(address: string): void;
+  /**
+   * EC2 attaching an ENI for an awsvpc task (absent: this host cannot): a device in the instance's namespace
+   * on the instance's subnet, with its own address; detach when the task is gone.
+   */
+  attachTaskEni?(): Promise<TaskEni>;
+  detachTaskEni?(id: string): Promise<void>;
   /** Control plane endpoint as reachable from inside the instance namespace (e.g. http://198.18.0.1:4566). */
   controlPlaneEndpoint: string;
   region: string;
   /** Environment the service manager gives the agent (from ecs.config proxy settings, systemd drop-ins…). */
   agentEnvironment: Record<string, string>;
+}
+
+/** An ENI attached to the instance for one awsvpc task, as the agent's CNI plugin gets it. */
+export interface TaskEni {
+  id: string;
+  /** Its device name in the instance's namespace, until the agent moves it into the task's. */
+  device: string;
+  address: string;
+  prefixLength: number;
+  /** Where the subnet sends link-local traffic (IMDS): the VPC router. */
+  vpcRouter: string;
 }
 
 export interface RunningAgent {

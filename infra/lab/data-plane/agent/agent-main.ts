@@ -17,7 +17,7 @@ let nextRequest = 0;
 let agent: LabAgent | undefined;
 let stopRequested = false;
 
-function request(message: { type: 'address-request' | 'release-address' | 'assume-role'; [key: string]: unknown }) {
+function request(message: { type: 'address-request' | 'eni-request' | 'assume-role'; [key: string]: unknown }) {
   const requestId = String(nextRequest++);
   return new Promise<ParentMessage>((resolve) => {
     pending.set(requestId, resolve);
@@ -37,6 +37,15 @@ async function start(config: AgentSetup): Promise<void> {
           return reply.address;
         },
         release: (address) => void sendMessage({ type: 'release-address', address }),
+      },
+      enis: {
+        attach: async () => {
+          const reply = await request({ type: 'eni-request' });
+          if (reply.type !== 'eni' || !reply.eni)
+            throw new Error(`no ENI from the host: ${reply.type === 'eni' ? reply.error : reply.type}`);
+          return reply.eni;
+        },
+        detach: (id) => void sendMessage({ type: 'release-eni', id }),
       },
       ...(config.taskRoleIssuer === 'launcher'
         ? {

@@ -11,6 +11,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PROJECT_ROOT, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { LabImages } from '../../images/image-roots.ts';
 import { LAB_NODE_MODULES } from '../../images/node-packages.ts';
+import type { TaskEni } from '../contracts.ts';
 import type { AgentSetup } from './agent-setup.ts';
 import { agentAttributes } from './capabilities.ts';
 import { AuditLog } from './credentials/audit-log.ts';
@@ -22,6 +23,7 @@ import { parseAgentConfig } from './ecs-config.ts';
 import { ImdsClient } from './net/imds-client.ts';
 import { instanceCredentialsProvider } from './net/instance-credentials.ts';
 import { type TaskEvent, TaskManager } from './task-manager.ts';
+import { EcsBridge } from './tasks/awsvpc-network.ts';
 
 export type AgentEvent =
   | { type: 'config-error'; errors: string[] }
@@ -33,6 +35,8 @@ export type AgentEvent =
 export interface AgentRuntime {
   images: LabImages;
   addresses: { allocate(): Promise<string>; release(address: string): void };
+  /** ENIs for awsvpc tasks, attached by the host (EC2); absent: awsvpc tasks cannot start. */
+  enis?: { attach(): Promise<TaskEni>; detach(id: string): void };
   issueTaskRoleCredentials?: TaskRoleIssuer;
   credentialsPort?: number;
   emit(event: AgentEvent): void;
@@ -105,6 +109,9 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     logs,
     bridge: setup.taskBridge,
     addresses: runtime.addresses,
+    ...(runtime.enis && config.taskEniEnabled
+      ? { awsvpc: { enis: runtime.enis, blockImds: config.awsvpcBlockImds, bridge: new EcsBridge() } }
+      : {}),
     workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
     keepUnderRoot: [
       PYENV_PYTHON_ROOT,

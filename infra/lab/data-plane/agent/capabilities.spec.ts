@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { agentAttributes, TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
+import { agentAttributes, TASK_ENI, TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
 import { ECS_INIT_DEFAULT_ENVIRONMENT, parseAgentConfig } from './ecs-config.ts';
 
 const names = (env: Record<string, string>) => agentAttributes(parseAgentConfig(env).config).map((a) => a.name);
@@ -26,6 +26,16 @@ test('agent defaults alone (plain AMI, agent run by hand): no task-role capabili
   const registered = names({});
   expect(registered).not.toContain(TASK_IAM_ROLE);
   expect(registered).not.toContain('com.amazonaws.ecs.capability.logging-driver.awslogs');
+});
+
+test('task-eni comes with ecs-init (ECS_ENABLE_TASK_ENI), the block attribute only alongside it', () => {
+  const blockAttribute = 'ecs.capability.task-eni-block-instance-metadata';
+  expect(names({ ...ECS_INIT_DEFAULT_ENVIRONMENT })).toContain(TASK_ENI);
+  expect(names({ ...ECS_INIT_DEFAULT_ENVIRONMENT })).not.toContain(blockAttribute);
+  expect(names({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_AWSVPC_BLOCK_IMDS: 'true' })).toContain(blockAttribute);
+  const byHand = names({ ECS_ENABLE_TASK_IAM_ROLE: 'true', ECS_AWSVPC_BLOCK_IMDS: 'true' });
+  expect(byHand).not.toContain(TASK_ENI);
+  expect(byHand).not.toContain(blockAttribute);
 });
 
 test('custom instance attributes are registered with their values', () => {

@@ -1,8 +1,8 @@
 /**
  * The attributes the agent registers (`agent/app/agent_capability.go`, Linux): name-only capabilities,
  * Docker remote API versions below 1.33 except 1.26, 1.27 and 1.31, one `logging-driver.<name>` per
- * available driver, and the two task-role capabilities only when their flags are on — which is all the
- * scheduler looks at when it places a task with a role.
+ * available driver, the two task-role capabilities only when their flags are on — which is all the
+ * scheduler looks at when it places a task with a role — and task-eni when ECS_ENABLE_TASK_ENI is on.
  */
 import type { Attribute } from '@aws-sdk/client-ecs';
 import type { AgentConfig } from './ecs-config.ts';
@@ -43,6 +43,8 @@ const DOCKER_REMOTE_API_VERSIONS = [
 
 export const TASK_IAM_ROLE = `${CAPABILITY}task-iam-role`;
 export const TASK_IAM_ROLE_NETWORK_HOST = `${CAPABILITY}task-iam-role-network-host`;
+/** What the scheduler requires of an instance for an awsvpc task. */
+export const TASK_ENI = `${ATTRIBUTE}task-eni`;
 
 export function agentAttributes(config: AgentConfig): Attribute[] {
   const names = NAME_ONLY.map((name) => ATTRIBUTE + name);
@@ -55,6 +57,11 @@ export function agentAttributes(config: AgentConfig): Attribute[] {
   }
   if (config.taskIamRoleEnabled) names.push(TASK_IAM_ROLE);
   if (config.taskIamRoleNetworkHostEnabled) names.push(TASK_IAM_ROLE_NETWORK_HOST);
+  // appendTaskENICapabilities: the block attribute only alongside task-eni.
+  if (config.taskEniEnabled) {
+    names.push(TASK_ENI);
+    if (config.awsvpcBlockImds) names.push(`${ATTRIBUTE}task-eni-block-instance-metadata`);
+  }
   names.push(`${ATTRIBUTE}task-cpu-mem-limit`, `${CAPABILITY}pid-ipc-namespace-sharing`);
   const attributes: Attribute[] = [...new Set(names)].map((name) => ({ name }));
   attributes.push({ name: 'ecs.os-type', value: 'linux' });

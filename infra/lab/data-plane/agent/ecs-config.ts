@@ -20,6 +20,10 @@ export interface AgentConfig {
   taskIamRoleEnabled: boolean;
   /** `ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST`: a plain bool, invalid text silently means false. */
   taskIamRoleNetworkHostEnabled: boolean;
+  /** `ECS_ENABLE_TASK_ENI` (BooleanDefaultFalse): the awsvpc network mode, set by ecs-init. */
+  taskEniEnabled: boolean;
+  /** `ECS_AWSVPC_BLOCK_IMDS` (BooleanDefaultFalse): awsvpc tasks get a blackhole route to IMDS. */
+  awsvpcBlockImds: boolean;
   taskMetadataRateLimit: RateLimit;
   availableLoggingDrivers: string[];
   instanceAttributes: Record<string, string>;
@@ -50,6 +54,9 @@ export const ECS_INIT_DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = {
   ECS_AVAILABLE_LOGGING_DRIVERS: '["json-file","syslog","awslogs","fluentd","none"]',
   ECS_ENABLE_TASK_IAM_ROLE: 'true',
   ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'true',
+  // getPlatformSpecificEnvVariables (ecs-init/docker/docker_config.go); ecs-init also runs the agent
+  // with an init process and NET_ADMIN/SYS_ADMIN, which awsvpc needs.
+  ECS_ENABLE_TASK_ENI: 'true',
 };
 
 /**
@@ -103,6 +110,8 @@ export function parseAgentConfig(env: Record<string, string>): ParsedAgentConfig
       cluster: nonEmpty(env.ECS_CLUSTER?.trim()) ?? DEFAULT_CLUSTER,
       taskIamRoleEnabled: flag('ECS_ENABLE_TASK_IAM_ROLE'),
       taskIamRoleNetworkHostEnabled: goParseBool(env.ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST) ?? false,
+      taskEniEnabled: flag('ECS_ENABLE_TASK_ENI'),
+      awsvpcBlockImds: flag('ECS_AWSVPC_BLOCK_IMDS'),
       taskMetadataRateLimit: parseRateLimit(env.ECS_TASK_METADATA_RPS_LIMIT, warnings),
       availableLoggingDrivers,
       instanceAttributes: parseInstanceAttributes(env.ECS_INSTANCE_ATTRIBUTES, errors),

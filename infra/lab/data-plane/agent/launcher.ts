@@ -1,14 +1,14 @@
 /**
  * The AgentLauncher the host simulator calls when an instance's "ecs" service starts: runs agent-main.ts
  * inside the instance's network namespace (an in-process server could not listen there), feeds it its
- * configuration over IPC, answers its address and assume-role requests, and stops it (and every task
+ * configuration over IPC, answers its address, ENI and assume-role requests, and stops it (and every task
  * process it started) on `stop()`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { moduleFile } from '../../../files/module-file.ts';
-import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
+import type { AgentLauncher, HostView, RunningAgent, TaskEni } from '../contracts.ts';
 import type { AgentEvent } from './agent.ts';
 import type { AgentSetup, FleetAgentSetup } from './agent-setup.ts';
 import { RoleNotAssumableError, type TaskRoleIssuer } from './ecs-backend.ts';
@@ -97,6 +97,11 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
       case 'release-address':
         host.releaseTaskAddress(message.address);
         return;
+      case 'eni-request':
+        return send({ type: 'eni', requestId: message.requestId, ...(await attachEni(host)) });
+      case 'release-eni':
+        await host.detachTaskEni?.(message.id).catch(() => undefined);
+        return;
       case 'assume-role':
         return send({ type: 'assumed-role', requestId: message.requestId, ...(await assume(options, message)) });
       default:
@@ -131,6 +136,15 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
       await listening;
     },
   };
+}
+
+async function attachEni(host: HostView): Promise<{ eni?: TaskEni; error?: string }> {
+  if (!host.attachTaskEni) return { error: 'this host cannot attach ENIs' };
+  try {
+    return { eni: await host.attachTaskEni() };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function assume(

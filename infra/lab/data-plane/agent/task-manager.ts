@@ -12,9 +12,11 @@ import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
 import { IMAGE_HOME } from '../../images/catalog.ts';
 import { IMAGE_BIN_MOUNT, type LabImages, taskSystemDir } from '../../images/image-roots.ts';
 import { resolveImage } from '../../images/resolve-image.ts';
+import type { TaskEni } from '../contracts.ts';
 import type { TaskCredentialsStore } from './credentials/credentials-store.ts';
 import { type ContainerReport, type EcsBackend, RoleNotAssumableError } from './ecs-backend.ts';
 import { AwsLogsStream, awsLogsOptions, LoggingDriverError } from './tasks/awslogs.ts';
+import { attachAwsvpc, type EcsBridge } from './tasks/awsvpc-network.ts';
 import { attachToBridge } from './tasks/bridge-network.ts';
 import { containerEnvironment } from './tasks/container-environment.ts';
 import { type Sandbox, SandboxStartError, startSandbox } from './tasks/sandbox.ts';
@@ -36,6 +38,12 @@ export interface TaskManagerDeps {
   logs: CloudWatchLogsClient;
   bridge: { name: string; gateway: string; prefixLength: number };
   addresses: { allocate(): Promise<string>; release(address: string): void };
+  /** awsvpc tasks (the agent runs with ECS_ENABLE_TASK_ENI): the host's ENIs, the block flag, ecs-bridge. */
+  awsvpc?: {
+    enis: { attach(): Promise<TaskEni>; detach(id: string): void };
+    blockImds: boolean;
+    bridge: EcsBridge;
+  };
   /** Per-task scratch space (homes), removed when the task is gone. */
   workDir: string;
   /** Host paths under /root the images' programs live in. */
@@ -119,6 +127,7 @@ export class TaskManager {
     const taskDir = join(deps.workDir, taskId);
     let credentialsId: string | undefined;
     const addresses: string[] = [];
+    const attached: { enis: string[]; bridgeAddresses: string[] } = { enis: [], bridgeAddresses: [] };
     const streams: AwsLogsStream[] = [];
     const reports: ContainerReport[] = [];
     try {
@@ -130,7 +139,6 @@ export class TaskManager {
         deps.store.set(credentialsId, managed.arn, await this.#taskRoleCredentials(definition.taskRoleArn, taskId));
       }
       const networkMode = definition.networkMode ?? 'bridge';
-      if (networkMode === 'awsvpc') throw new TaskStartFailure('lab: the awsvpc network mode is not simulated');
       const images = containers.map((container) => {
         const resolved = resolveImage(container.image ?? '');
         if (!resolved.ok) throw new TaskStartFailure(resolved.reason);
@@ -169,7 +177,7 @@ export class TaskManager {
         const argv = [...(container.entryPoint ?? []), ...(override?.command ?? container.command ?? [])];
         const stream =
           streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? streams[index];
-        const network = await this.#network(networkMode, hostname, addresses);
+        const network = await this.#network(networkMode, hostname, addresses, attached);
         let sandbox: Sandbox;
         try {
           sandbox = await startSandbox({
@@ -216,6 +224,9 @@ export class TaskManager {
     } finally {
       if (credentialsId) deps.store.remove(credentialsId);
       for (const address of addresses) deps.addresses.release(address);
+      // The sandboxes are gone, and with their namespaces the ENI devices: ECS detaches the ENIs now.
+      for (const id of attached.enis) deps.awsvpc?.enis.detach(id);
+      for (const address of attached.bridgeAddresses) deps.awsvpc?.bridge.release(address);
       await Promise.all(streams.map((stream) => stream.close()));
       await rm(taskDir, { recursive: true, force: true });
     }
@@ -232,10 +243,30 @@ export class TaskManager {
     }
   }
 
-  async #network(mode: string, hostname: string, addresses: string[]) {
+  async #network(
+    mode: string,
+    hostname: string,
+    addresses: string[],
+    attached: { enis: string[]; bridgeAddresses: string[] },
+  ) {
     if (mode === 'host') return { mode: 'host' as const };
     const { bridge } = this.#deps;
     if (mode === 'none') return { mode: 'bridge' as const, hostname, configureNetwork: async () => {} };
+    if (mode === 'awsvpc') {
+      // Its own network namespace like bridge mode, wired by the CNI plugins instead of Docker.
+      const awsvpc = this.#deps.awsvpc;
+      if (!awsvpc) throw new TaskStartFailure('lab: this agent runs without ECS_ENABLE_TASK_ENI (awsvpc)');
+      const eni = await awsvpc.enis.attach();
+      attached.enis.push(eni.id);
+      const bridgeAddress = awsvpc.bridge.allocate();
+      attached.bridgeAddresses.push(bridgeAddress);
+      return {
+        mode: 'bridge' as const,
+        hostname,
+        configureNetwork: (pid: number) =>
+          attachAwsvpc(pid, { eni, blockImds: awsvpc.blockImds, bridge: awsvpc.bridge, bridgeAddress }),
+      };
+    }
     const address = await this.#deps.addresses.allocate();
     addresses.push(address);
     return {

@@ -22,6 +22,7 @@ import { powerControl } from './shims/power.ts';
 import { absentCommands, shadowedCommands, shimHandlers } from './shims/registry.ts';
 import { writeShims } from './shims/shim-scripts.ts';
 import { startShimServer } from './shims/shim-server.ts';
+import { taskEniAttacher } from './task-eni.ts';
 import { parseUserData, type UserDataPart } from './user-data.ts';
 
 const USER_DATA_TIMEOUT_MS = 10 * 60_000;
@@ -59,6 +60,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
   await writeShims(paths.shimDir, paths.controlSocket, Object.keys(handlers), absent);
 
   let taskAddresses = taskAddressPool();
+  const enis = taskEniAttacher(lab, { netns, privateIp: slot.address });
   let init: InstanceInit | undefined;
   const currentInit = (): InstanceInit => {
     if (!init) throw new Error(`instance ${spec.instanceId} is not running`);
@@ -71,6 +73,8 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     taskBridge: { name: TASK_BRIDGE_NAME, gateway: TASK_BRIDGE_GATEWAY, prefixLength: TASK_BRIDGE_PREFIX_LENGTH },
     allocateTaskAddress: () => taskAddresses.allocate(),
     releaseTaskAddress: (address) => taskAddresses.release(address),
+    attachTaskEni: () => enis.attach(),
+    detachTaskEni: (id) => enis.detach(id),
     controlPlaneEndpoint: `http://${spec.controlPlane.host}:${spec.controlPlane.port}`,
     region: spec.region,
   };
@@ -161,6 +165,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     await services.powerOff();
     await init?.stop();
     init = undefined;
+    await enis.detachAll();
     await deleteNetns(netns);
     await run('ip', ['link', 'delete', rootLink], { allowFailure: true });
   };

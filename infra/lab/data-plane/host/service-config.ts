@@ -23,6 +23,10 @@ export const ECS_INIT_AGENT_DEFAULTS: Readonly<Record<string, string>> = {
   ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'true',
   ECS_AGENT_LABELS: '',
   ECS_VOLUME_PLUGIN_CAPABILITIES: '["efsAuth"]',
+  // getPlatformSpecificEnvVariables (ecs-init/docker/docker_config.go): awsvpc, with the init process
+  // and NET_ADMIN/SYS_ADMIN ecs-init gives the agent container.
+  ECS_ENABLE_TASK_ENI: 'true',
+  ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE: 'true',
 };
 
 export function ecsInitAgentEnvironment(

@@ -1,0 +1,94 @@
+/**
+ * awsvpc wiring, as the agent's CNI plugins do it for a task (aws/amazon-ecs-agent agent/ecscni,
+ * aws/amazon-vpc-cni-plugins vpc-eni, aws/amazon-ecs-cni-plugins ecs-bridge and ipam):
+ * - the ENI the host attached moves into the task's namespace as eth0 with its subnet address; the lab's
+ *   subnet has no default route, so link-local traffic (IMDS) goes to the VPC router, as EC2's subnet
+ *   delivers it. With ECS_AWSVPC_BLOCK_IMDS the plugin adds a blackhole route to 169.254.169.254/32.
+ * - ecs-bridge: a bridge on the instance holding the ipam gateway 169.254.172.1/22, a veth to the task's
+ *   ecs-eth0 with an ipam address and one route, 169.254.170.2/32 via the gateway. On the instance the
+ *   credentials endpoint's DNAT (no input interface) takes it to the agent's 127.0.0.1:51679.
+ * Runs in the instance namespace (where the agent runs); the task end lives in the namespace held by
+ * the task's PID, so the task's devices disappear with it (and a veth pair with either end).
+ */
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import type { TaskEni } from '../../contracts.ts';
+import { CREDENTIALS_ENDPOINT_ADDRESS, IMDS_ADDRESS, LINK_LOCAL_CIDR } from '../../network/addresses.ts';
+
+const ECS_BRIDGE = 'ecs-bridge';
+const ECS_BRIDGE_GATEWAY = '169.254.172.1';
+const ECS_SUBNET_PREFIX_LENGTH = 22;
+const TASK_VETH = 'ecs-eth0';
+
+/** The instance's ecs-bridge and its ipam (169.254.172.0/22; .1 is the gateway), created on first use. */
+export class EcsBridge {
+  readonly #used = new Set<number>();
+  #created: Promise<void> | undefined;
+
+  allocate(): string {
+    // 169.254.172.2 … 169.254.175.254: host numbers 2 … 1022 of the /22.
+    for (let host = 2; host < 1023; host += 1) {
+      if (this.#used.has(host)) continue;
+      this.#used.add(host);
+      return `169.254.${172 + Math.floor(host / 256)}.${host % 256}`;
+    }
+    throw new Error('ecs-ipam: no free address in 169.254.172.0/22');
+  }
+
+  release(address: string): void {
+    const [, , third, fourth] = address.split('.').map(Number);
+    this.#used.delete(((third ?? 0) - 172) * 256 + (fourth ?? 0));
+  }
+
+  /** ecs-bridge plugin's CreateBridge and ConfigureBridge: idempotent, once per agent. */
+  ensure(): Promise<void> {
+    this.#created ??= (async () => {
+      const exists = await execa('ip', ['link', 'show', ECS_BRIDGE], { reject: false });
+      if (exists.exitCode !== 0) await execa('ip', ['link', 'add', ECS_BRIDGE, 'type', 'bridge']);
+      await execa('ip', ['addr', 'replace', `${ECS_BRIDGE_GATEWAY}/${ECS_SUBNET_PREFIX_LENGTH}`, 'dev', ECS_BRIDGE]);
+      await execa('ip', ['link', 'set', ECS_BRIDGE, 'up']);
+    })();
+    this.#created.catch(() => {
+      this.#created = undefined;
+    });
+    return this.#created;
+  }
+}
+
+export interface AwsvpcAttachment {
+  eni: TaskEni;
+  blockImds: boolean;
+  bridge: EcsBridge;
+  /** The task's ecs-eth0 address (from the bridge's ipam). */
+  bridgeAddress: string;
+}
+
+export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): Promise<void> {
+  const { eni } = attachment;
+  const inTask = (commands: string[]) =>
+    execa('nsenter', [`--target=${pid}`, '--net', 'ip', '-batch', '-'], { input: `${commands.join('\n')}\n` });
+  await execa('ip', ['link', 'set', eni.device, 'netns', String(pid)]);
+  await inTask([
+    'link set lo up',
+    `link set ${eni.device} name eth0`,
+    `addr add ${eni.address}/${eni.prefixLength} dev eth0`,
+    'link set eth0 up',
+    `route add ${LINK_LOCAL_CIDR} via ${eni.vpcRouter} dev eth0`,
+    ...(attachment.blockImds ? [`route add blackhole ${IMDS_ADDRESS}/32`] : []),
+  ]);
+
+  await attachment.bridge.ensure();
+  const hostEnd = `veth${randomBytes(4).toString('hex')}`;
+  await execa('ip', ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', TASK_VETH, 'netns', String(pid)]);
+  try {
+    await execa('ip', ['link', 'set', hostEnd, 'master', ECS_BRIDGE, 'up']);
+    await inTask([
+      `addr add ${attachment.bridgeAddress}/${ECS_SUBNET_PREFIX_LENGTH} dev ${TASK_VETH}`,
+      `link set ${TASK_VETH} up`,
+      `route add ${CREDENTIALS_ENDPOINT_ADDRESS}/32 via ${ECS_BRIDGE_GATEWAY} dev ${TASK_VETH}`,
+    ]);
+  } catch (error) {
+    await execa('ip', ['link', 'del', hostEnd], { reject: false });
+    throw error;
+  }
+}
