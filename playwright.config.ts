@@ -34,7 +34,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.
-  ...(conformanceRun ? { workers: defaultWorkers() } : {}),
+  ...(conformanceRun ? { workers: defaultWorkers(run.backend) } : {}),
   reporter: reporters,
   projects: [
     {
@@ -62,7 +62,8 @@ export default defineConfig({
       // start and stop (about 2 s at each end of a run).
       dependencies: lifecycleOwnedByCli() ? [] : ['setup'],
       // The cell waits for its instance, then enforces its own limit (→ TIMEOUT); this catches a hung harness.
-      timeout: REGISTRATION_TIMEOUT_MS[run.backend] + (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS) + 60_000,
+      timeout:
+        REGISTRATION_TIMEOUT_MS[run.backend] + (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS[run.backend]) + 60_000,
     },
   ],
 });

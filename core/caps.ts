@@ -8,6 +8,20 @@ import type { Backend } from './results/results-schema.ts';
 
 /** The one instance type the harness launches (and the harness policy allows: fixtures/iam). */
 export const HARNESS_INSTANCE_TYPE = 't3.small';
+/**
+ * Memory a t3.small registers for tasks, rounded down: 2 GiB installed, less the kernel's and the platform's
+ * share (the ECS developer guide, "Reserving Amazon ECS Linux container instance memory": an m4.large's
+ * 8 GiB registers as 7,985 MiB).
+ */
+export const HARNESS_INSTANCE_TASK_MEMORY_MIB = 1_800;
+/** The known-good task's container memory (fixtures/known-good-task.json), what ECS reserves per cell. */
+export const CELL_TASK_MEMORY_MIB = 128;
+
+/** Cells' tasks one instance places at once; one more fails to place with RESOURCE:MEMORY. */
+export function tasksPerInstance(): number {
+  return Math.floor(HARNESS_INSTANCE_TASK_MEMORY_MIB / CELL_TASK_MEMORY_MIB);
+}
+
 /** A run's resources expire this long after it starts; its instances shut themselves down then. */
 export const RUN_TTL_HOURS = 6;
 

@@ -33,7 +33,11 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 
 export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
 export const DEFAULT_OUT_DIR = 'reports/out/latest';
-export const DEFAULT_CELL_TIMEOUT_MS = 60_000;
+/**
+ * A cell's default time limit. On AWS the first task on an instance pulls its image and every task installs
+ * its client (dnf, pip, npm) before the client's own retries: three minutes, where the lab needs one.
+ */
+export const DEFAULT_CELL_TIMEOUT_MS: Record<BackendName, number> = { lab: 60_000, aws: 180_000, localstack: 60_000 };
 
 /** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
 export const REGISTRATION_TIMEOUT_MS: Record<BackendName, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { tasksPerInstance } from '../core/caps.ts';
 import {
+  type BackendName,
   DEFAULT_CELL_TIMEOUT_MS,
   DEFAULT_OUT_DIR,
   RUN_CONFIG_ENV,
@@ -12,11 +14,13 @@ import {
 import { readJsonFile } from '../infra/files/json-file.ts';
 
 /**
- * Cells run in parallel: a cell mostly waits (on its task's clients, their timeouts and retries), so two per
- * core keep the machine busy (bench/default-matrix.ts). At most 8: on AWS the cells of one instance group
- * share one t3.small.
+ * Cells run in parallel. In the lab a cell mostly waits on its task's clients (their timeouts and retries),
+ * so two per core keep the machine busy, at most 8 (bench/default-matrix.ts). On AWS a cell mostly waits on
+ * AWS (image pulls, installs, state changes), so more run at once, up to what one instance holds: every
+ * worker may pick a cell of the same instance group, and one task too many fails to place (RESOURCE:MEMORY).
  */
-export function defaultWorkers(): number {
+export function defaultWorkers(backend: BackendName = 'lab'): number {
+  if (backend === 'aws') return tasksPerInstance();
   return Math.min(8, 2 * availableParallelism());
 }
 
@@ -25,7 +29,7 @@ export function defaultRunConfig(): RunConfig {
     backend: 'lab',
     outDir: resolve(process.env.ECS_TASKROLE_OUT ?? DEFAULT_OUT_DIR),
     keep: false,
-    cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS,
+    cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS.lab,
     amiPins: {},
   };
 }

@@ -38,7 +38,7 @@ interface RunOptions {
   workers?: string;
   shard?: string;
   keep?: boolean;
-  cellTimeout: number;
+  cellTimeout?: number;
   ami: Record<string, string>;
   maxCells: number;
   maxInstances: number;
@@ -57,7 +57,10 @@ export function registerRun(program: Command): void {
     .option('--region <region>', "region (default: the matrix's, else us-west-2)")
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
-    .option('--workers <n>', 'cells run in parallel (Playwright workers)', String(defaultWorkers()))
+    .option(
+      '--workers <n>',
+      `cells run in parallel (Playwright workers; default ${defaultWorkers('lab')} on the lab here, ${defaultWorkers('aws')} on AWS)`,
+    )
     .option(
       '--shard <i/n>',
       "run shard i of n: only its instance groups are provisioned (merge the shards' blob reports with `npx playwright merge-reports`)",
@@ -72,9 +75,10 @@ export function registerRun(program: Command): void {
     )
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
     .addOption(
-      new Option('--cell-timeout <seconds>', 'hard time limit per cell')
-        .argParser(parseSeconds)
-        .default(DEFAULT_CELL_TIMEOUT_MS, `${DEFAULT_CELL_TIMEOUT_MS / 1000}`),
+      new Option(
+        '--cell-timeout <seconds>',
+        `hard time limit per cell (default: ${DEFAULT_CELL_TIMEOUT_MS.lab / 1000} on the lab and LocalStack, ${DEFAULT_CELL_TIMEOUT_MS.aws / 1000} on AWS)`,
+      ).argParser(parseSeconds),
     )
     .addOption(
       new Option('--ami <profile=id>', 'pin an AMI profile to an AMI id (repeatable; upgrade validation)')
@@ -116,7 +120,7 @@ async function run(options: RunOptions): Promise<number> {
     outDir: usableOutDir(options.out),
     ...(options.grep ? { grep: options.grep } : {}),
     keep: options.keep === true,
-    cellTimeoutMs: options.cellTimeout,
+    cellTimeoutMs: options.cellTimeout ?? DEFAULT_CELL_TIMEOUT_MS[options.backend],
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
     caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },
@@ -238,7 +242,7 @@ function usableOutDir(out: string): string {
 function playwrightArgs(options: RunOptions): string[] {
   const args = ['--config', moduleFile('../../playwright.config.ts', import.meta.url), '--project=cells'];
   // No --shard here: plan.json already holds only this shard's cells.
-  if (options.workers) args.push('--workers', options.workers);
+  args.push('--workers', options.workers ?? String(defaultWorkers(options.backend)));
   return args;
 }
 
