@@ -9,7 +9,7 @@ import {
   GetLogEventsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client, GetConsoleOutputCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, GetConsoleOutputCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   type Attribute,
   CreateClusterCommand,
@@ -42,6 +42,7 @@ const ECS_OPTIMIZED_AMI = '/aws/service/ecs/optimized-ami/amazon-linux-2023/reco
 const INSTANCE_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
 const TASK_IAM_ROLE = 'com.amazonaws.ecs.capability.task-iam-role';
 const TASK_IAM_ROLE_NETWORK_HOST = 'com.amazonaws.ecs.capability.task-iam-role-network-host';
+const TASK_ENI = 'ecs.capability.task-eni';
 const OTHER_ACCOUNT = '111122223333';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -368,6 +369,46 @@ test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a tas
   expect(withoutRole.failures).toEqual([]);
   expect(withoutRole.tasks).toHaveLength(1);
   expect(withoutRole.tasks?.[0]?.containerInstanceArn).toBe(noneArn);
+});
+
+test('RunTask of an awsvpc task needs networkConfiguration and the task-eni attribute; other modes refuse one', async () => {
+  const cluster = await createCluster();
+  const instanceRole = await instanceRoleCredentials();
+  const { imageId, instanceIds } = await runInstances(2);
+  const [withEni, withoutEni] = instanceIds as [string, string];
+  await registerContainerInstance(instanceRole, cluster, withEni, imageId, [{ name: TASK_ENI }]);
+  const withoutEniArn = await registerContainerInstance(instanceRole, cluster, withoutEni, imageId, []);
+  const awsvpc = await registerTaskDefinition('awsvpc');
+  const bridge = await registerTaskDefinition('bridge');
+  const described = await new EC2Client(harness()).send(new DescribeInstancesCommand({ InstanceIds: [withEni] }));
+  const instance = described.Reservations?.[0]?.Instances?.[0];
+  // EC2 puts an instance launched without groups in its VPC's default security group.
+  const securityGroups = (instance?.SecurityGroups ?? []).map((group) => group.GroupId ?? '');
+  expect(securityGroups).toHaveLength(1);
+  const networkConfiguration = { awsvpcConfiguration: { subnets: [instance?.SubnetId ?? ''], securityGroups } };
+  const run = (taskDefinition: string, instanceId: string, withNetwork: boolean) =>
+    new ECSClient(harness()).send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition,
+        placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${instanceId}` }],
+        ...(withNetwork ? { networkConfiguration } : {}),
+      }),
+    );
+
+  const missing = (await run(awsvpc, withEni, false).catch((error: unknown) => error)) as AwsError;
+  expect(missing.name).toBe('InvalidParameterException');
+  expect(missing.message).toBe("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  const invalid = (await run(bridge, withEni, true).catch((error: unknown) => error)) as AwsError;
+  expect(invalid.name).toBe('InvalidParameterException');
+  expect(invalid.message).toBe('Network Configuration is not valid for the given networkMode of this task definition.');
+
+  const placed = await run(awsvpc, withEni, true);
+  expect(placed.failures).toEqual([]);
+  expect(placed.tasks?.[0]?.attachments?.[0]).toMatchObject({ type: 'ElasticNetworkInterface', status: 'ATTACHED' });
+  const noCapability = await run(awsvpc, withoutEni, true);
+  expect(noCapability.tasks).toEqual([]);
+  expect(noCapability.failures?.[0]).toMatchObject({ arn: withoutEniArn, reason: 'ATTRIBUTE' });
 });
 
 test("the agent's task poll waits for a task change and answers when RunTask places one (ACS's push)", async () => {
