@@ -21,6 +21,8 @@ export interface ReportData {
   /** `links`: the source split into its parts, each with a link where it names a known document. */
   rules: { rule: string; statement: string; source: string; links: SourcePart[]; inferred: boolean; chain: string[] }[];
   diagnoses: CellDiagnosis[];
+  /** Instance console tails, each once: every cell of an instance carries the same one. */
+  consoles: string[];
   cells: ReportCell[];
   errors: RunError[];
 }
@@ -52,6 +54,8 @@ export interface ReportCell {
     taskDefinition?: unknown;
     log: string[];
     logNote?: string;
+    /** Index into `consoles`. */
+    console?: number;
   };
 }
 
@@ -69,6 +73,7 @@ export function buildReportData(
   const outcomeIndex = new Map(OUTCOMES.map((outcome, index) => [outcome, index]));
   const rules = new Interner<ReportData['rules'][number]>();
   const diagnoses = new Interner<CellDiagnosis>();
+  const consoles = new Interner<string>();
 
   const cells = results.cells.map((cell): ReportCell => {
     const past = history?.cells.get(cell.id);
@@ -91,7 +96,12 @@ export function buildReportData(
       g: diagnoses.index(diagnose(cell)),
       by: cell.actual.evidence.decidedBy,
       ms: cell.durationMs,
-      x: { ...details(cell), log, ...(note ? { logNote: note } : {}) },
+      x: {
+        ...details(cell),
+        log,
+        ...(note ? { logNote: note } : {}),
+        ...(cell.details.console === undefined ? {} : { console: consoles.index(cell.details.console) }),
+      },
     };
     if (cell.actual.evidence.callerArn) compact.arn = cell.actual.evidence.callerArn;
     if (past && past.points.length > 1) {
@@ -114,6 +124,7 @@ export function buildReportData(
     verdicts: VERDICT_ORDER.map((name) => ({ name, ...VERDICT_LABELS[name] })),
     rules: rules.values,
     diagnoses: diagnoses.values,
+    consoles: consoles.values,
     cells,
     errors: results.errors ?? [],
   };
@@ -127,8 +138,8 @@ function valuesOf(name: Dimension, cells: readonly CellResult[]): string[] {
   return [...known, ...extra];
 }
 
-function details(cell: CellResult): Omit<ReportCell['x'], 'log' | 'logNote'> {
-  const { log: _log, ...rest } = cell.details;
+function details(cell: CellResult): Omit<ReportCell['x'], 'log' | 'logNote' | 'console'> {
+  const { log: _log, console: _console, ...rest } = cell.details;
   return rest;
 }
 

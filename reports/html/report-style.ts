@@ -29,6 +29,7 @@ fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .3rem .6r
 fieldset.dimensions { flex-basis: 100%; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
 .check { display: block; white-space: nowrap; }
 details summary { cursor: pointer; }
+details.console summary h3 { display: inline; }
 #controls .row { display: flex; gap: 1rem; align-items: center; }
 #shown { flex-basis: 100%; margin: 0; font-weight: 600; }
 table.matrix { border-collapse: collapse; }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { runCli } from '../../testing/run-cli.ts';
-import { FIXTURE_CELLS, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
+import { FIXTURE_CELLS, FIXTURE_CONSOLE, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
 import { HOSTILE_LINE } from '../test-support/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';
 import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
@@ -132,6 +132,12 @@ test('drill-down: evidence, rule, diagnosis with the AMI commands, log and task 
   await expect(detail).toContainText('With the flags on, the documented rules in place and a trusting role');
   await expect(detail.locator('pre.taskdef')).toContainText('"networkMode": "host"');
   await expect(detail.locator('pre.log')).toContainText('AccessDeniedException');
+  // The instance console is there, collapsed until asked for.
+  const console = detail.locator('details.console');
+  await expect(console.locator('summary')).toHaveText('Instance console (tail)');
+  await expect(console.locator('pre.console')).toBeHidden();
+  await console.locator('summary').click();
+  await expect(console.locator('pre.console')).toContainText(FIXTURE_CONSOLE.join('\n'));
   await expect(page).toHaveURL(/#cell=network%3Dhost$/);
   await page.reload();
   await expect(detail).toBeVisible();
@@ -188,6 +194,8 @@ test('a hostile log line renders as inert text: no dialog, no script, no element
   const detail = page.locator('dialog#detail');
   await expect(detail.locator('pre.log')).toContainText(HOSTILE_LINE);
   await expect(detail.locator('.evidence')).toContainText(HOSTILE_LINE);
+  await detail.locator('details.console summary').click();
+  await expect(detail.locator('pre.console')).toContainText(HOSTILE_LINE);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.locator('body img')).toHaveCount(0);
   await expect(page.locator('script')).toHaveCount(2);

@@ -2,7 +2,7 @@ import { renderReport, startReport } from './app.ts';
 import { copyText, renderCommandBlock, wireCopyButtons } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
 import { renderControls } from './render-controls.ts';
-import { renderDetail } from './render-detail.ts';
+import { renderConsole, renderDetail } from './render-detail.ts';
 import { renderHistoryStrip } from './render-history.ts';
 import { renderInfraCells } from './render-infra.ts';
 import { renderCellButton, renderMatrix, renderSlot } from './render-matrix.ts';
@@ -21,6 +21,7 @@ const CLIENT_FUNCTIONS = [
   renderCommandBlock,
   renderControls,
   renderDetail,
+  renderConsole,
   renderHistoryStrip,
   renderInfraCells,
   renderMatrix,

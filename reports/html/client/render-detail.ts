@@ -3,7 +3,7 @@ import { renderCommandBlock } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
 import type { ReportView } from './report-view.ts';
 
-/** The drill-down of one cell: verdict, diagnosis with commands, evidence, expectation, task, log. */
+/** The drill-down of one cell: verdict, diagnosis with commands, evidence, expectation, task, log, console. */
 export function renderDetail(view: ReportView, cell: ReportCell | undefined): HTMLElement {
   const { data, state } = view;
   const close = h(
@@ -180,6 +180,7 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
       x.logNote ? h('p', { class: 'note' }, x.logNote) : null,
       x.log.length > 0 ? h('pre', { class: 'log' }, x.log.join('\n')) : h('p', null, '(the task wrote no log)'),
     ),
+    renderConsole(x.console === undefined ? undefined : data.consoles[x.console]),
     x.taskDefinition === undefined
       ? null
       : h(
@@ -188,5 +189,25 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
           h('h3', null, 'Task definition'),
           h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)),
         ),
+  );
+}
+
+/**
+ * The instance's console tail, collapsed: the same for every cell of the instance, and what to read when
+ * the instance never took a task (user data or service errors). EC2 may not have it yet shortly after boot.
+ */
+export function renderConsole(text: string | undefined): HTMLElement | null {
+  if (text === undefined) return null;
+  return h(
+    'section',
+    null,
+    h(
+      'details',
+      { class: 'console' },
+      h('summary', null, h('h3', null, 'Instance console (tail)')),
+      text === ''
+        ? h('p', null, '(the console was empty when read: EC2 may show it only minutes after boot)')
+        : h('pre', { class: 'console' }, text),
+    ),
   );
 }
