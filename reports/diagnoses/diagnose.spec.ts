@@ -86,6 +86,13 @@ test.describe('diagnosis table: one case per entry', () => {
       'task-proxy-without-no-proxy',
     ]);
   });
+  test('hop limit 1 with tokens required, bridge task → the cause, then the hop limit (host mode is not it)', () => {
+    expect(ids({ taskRole: 'unset', imdsOptions: 'v2-hop1' })).toEqual(['task-role-unset', 'imds-hop-limit']);
+    expect(commands({ taskRole: 'unset', imdsOptions: 'v2-hop1' }).at(-1)).toContain('--http-put-response-hop-limit 2');
+    expect(ids({ taskRole: 'unset', imdsOptions: 'v2-hop1', network: 'host' }, 'NO_CREDENTIALS')).toEqual([
+      'task-role-unset',
+    ]);
+  });
   test('instance-role leak → the cause, then the security finding', () => {
     expect(ids({ taskRole: 'unset', instanceRolePolicy: 'list-tasks' })).toEqual([
       'task-role-unset',

@@ -240,6 +240,21 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     ],
   },
   {
+    id: 'imds-hop-limit',
+    outcomes: ['NO_CREDENTIALS'],
+    dimensions: { imdsOptions: ['v2-hop1'], network: ['bridge'] },
+    checklist: 'EC2 User Guide: the PUT response hop limit in a container environment',
+    source: DOCS.imdsv2,
+    problem:
+      "The instance's IMDS PUT response hop limit is 1: the IMDSv2 token response cannot reach a bridge-mode container (docker0 is one more hop), and the client's retry without a token is refused because the instance requires tokens.",
+    fix: 'Give the task its task role (a hop limit of 1 is often how containers are kept off the instance role); only if the container must read instance metadata, raise the hop limit to 2.',
+    commands: () => [
+      "aws ec2 describe-instances --instance-ids INSTANCE_ID --query 'Reservations[].Instances[].MetadataOptions'",
+      '# only if the container must read instance metadata:',
+      'aws ec2 modify-instance-metadata-options --instance-id INSTANCE_ID --http-put-response-hop-limit 2 --http-tokens required',
+    ],
+  },
+  {
     id: 'instance-role-leak',
     outcomes: ['INSTANCE_ROLE_LEAK'],
     checklist: `${KB}If a task can't find the IAM task role, the EC2 instance role is used instead`,
