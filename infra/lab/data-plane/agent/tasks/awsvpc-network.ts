@@ -20,10 +20,24 @@ const ECS_BRIDGE_GATEWAY = '169.254.172.1';
 const ECS_SUBNET_PREFIX_LENGTH = 22;
 const TASK_VETH = 'ecs-eth0';
 
+/** `ip` in the instance's namespace: the caller's own (the agent runs there), or a named one (specs). */
+function ip(hostNetns: string | undefined, args: string[], options: { reject?: boolean } = {}) {
+  return execa('ip', hostNetns ? ['-n', hostNetns, ...args] : args, options);
+}
+
 /** The instance's ecs-bridge and its ipam (169.254.172.0/22; .1 is the gateway), created on first use. */
 export class EcsBridge {
   readonly #used = new Set<number>();
+  readonly #hostNetns: string | undefined;
   #created: Promise<void> | undefined;
+
+  constructor(hostNetns?: string) {
+    this.#hostNetns = hostNetns;
+  }
+
+  get hostNetns(): string | undefined {
+    return this.#hostNetns;
+  }
 
   allocate(): string {
     // 169.254.172.2 … 169.254.175.254: host numbers 2 … 1022 of the /22.
@@ -43,10 +57,11 @@ export class EcsBridge {
   /** ecs-bridge plugin's CreateBridge and ConfigureBridge: idempotent, once per agent. */
   ensure(): Promise<void> {
     this.#created ??= (async () => {
-      const exists = await execa('ip', ['link', 'show', ECS_BRIDGE], { reject: false });
-      if (exists.exitCode !== 0) await execa('ip', ['link', 'add', ECS_BRIDGE, 'type', 'bridge']);
-      await execa('ip', ['addr', 'replace', `${ECS_BRIDGE_GATEWAY}/${ECS_SUBNET_PREFIX_LENGTH}`, 'dev', ECS_BRIDGE]);
-      await execa('ip', ['link', 'set', ECS_BRIDGE, 'up']);
+      const netns = this.#hostNetns;
+      const exists = await ip(netns, ['link', 'show', ECS_BRIDGE], { reject: false });
+      if (exists.exitCode !== 0) await ip(netns, ['link', 'add', ECS_BRIDGE, 'type', 'bridge']);
+      await ip(netns, ['addr', 'replace', `${ECS_BRIDGE_GATEWAY}/${ECS_SUBNET_PREFIX_LENGTH}`, 'dev', ECS_BRIDGE]);
+      await ip(netns, ['link', 'set', ECS_BRIDGE, 'up']);
     })();
     this.#created.catch(() => {
       this.#created = undefined;
@@ -65,9 +80,10 @@ export interface AwsvpcAttachment {
 
 export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): Promise<void> {
   const { eni } = attachment;
+  const netns = attachment.bridge.hostNetns;
   const inTask = (commands: string[]) =>
     execa('nsenter', [`--target=${pid}`, '--net', 'ip', '-batch', '-'], { input: `${commands.join('\n')}\n` });
-  await execa('ip', ['link', 'set', eni.device, 'netns', String(pid)]);
+  await ip(netns, ['link', 'set', eni.device, 'netns', String(pid)]);
   await inTask([
     'link set lo up',
     `link set ${eni.device} name eth0`,
@@ -79,16 +95,16 @@ export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): P
 
   await attachment.bridge.ensure();
   const hostEnd = `veth${randomBytes(4).toString('hex')}`;
-  await execa('ip', ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', TASK_VETH, 'netns', String(pid)]);
+  await ip(netns, ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', TASK_VETH, 'netns', String(pid)]);
   try {
-    await execa('ip', ['link', 'set', hostEnd, 'master', ECS_BRIDGE, 'up']);
+    await ip(netns, ['link', 'set', hostEnd, 'master', ECS_BRIDGE, 'up']);
     await inTask([
       `addr add ${attachment.bridgeAddress}/${ECS_SUBNET_PREFIX_LENGTH} dev ${TASK_VETH}`,
       `link set ${TASK_VETH} up`,
       `route add ${CREDENTIALS_ENDPOINT_ADDRESS}/32 via ${ECS_BRIDGE_GATEWAY} dev ${TASK_VETH}`,
     ]);
   } catch (error) {
-    await execa('ip', ['link', 'del', hostEnd], { reject: false });
+    await ip(netns, ['link', 'del', hostEnd], { reject: false });
     throw error;
   }
 }
