@@ -8,7 +8,7 @@
  * ids unique; identifiers shown on terminals carry no control or bidi characters.
  */
 import { z } from 'zod';
-import { acceptsValue, DIMENSION_NAMES, type Dimensions } from '../matrix/dimensions.ts';
+import { acceptsValue, DEFAULT_BASELINE, DIMENSION_NAMES, type Dimensions } from '../matrix/dimensions.ts';
 import { OUTCOMES } from '../outcome.ts';
 import { hasUnsafeCharacters } from '../text/safe-text.ts';
 import { boundedJson, isoDate } from './schema-parts.ts';
@@ -58,12 +58,20 @@ export type Verdict = z.infer<typeof verdictSchema>;
 
 const outcome = z.enum(OUTCOMES);
 
-/** Every known dimension with an accepted value (renderers pivot on them); unknown extra ones are dropped. */
+/**
+ * Every known dimension with an accepted value (renderers pivot on them); unknown extra ones are dropped.
+ * A dimension missing from an older results file takes its baseline value: a new dimension's first value
+ * is what the harness did before it existed (imdsOptions v2-hop2 was the fixed MetadataOptions), so
+ * `report` and `diff` still read a baseline run from an earlier version.
+ */
 const dimensionsSchema = z.object(
   Object.fromEntries(
     DIMENSION_NAMES.map((dimension) => [
       dimension,
-      z.string().refine((value) => acceptsValue(dimension, value), { message: `not a ${dimension} value` }),
+      z
+        .string()
+        .refine((value) => acceptsValue(dimension, value), { message: `not a ${dimension} value` })
+        .default(DEFAULT_BASELINE[dimension]),
     ]),
   ),
 ) as unknown as z.ZodType<Dimensions>;

@@ -32,6 +32,12 @@ test('a bad field names its path', () => {
   (bad.cells[3] as { actual: { outcome: string } }).actual.outcome = 'SUCCESS';
   expect(problemOf(JSON.stringify(bad))).toMatch(/^r\.json: cells\[3\]\.actual\.outcome: /);
 });
+test('a file from before a dimension existed reads with its baseline value (imdsOptions: v2-hop2)', () => {
+  const older = structuredClone(valid) as unknown as { cells: { dimensions: Record<string, string> }[] };
+  for (const cell of older.cells) delete cell.dimensions.imdsOptions;
+  const read = parseResults(JSON.stringify(older), 'r.json');
+  expect(read.cells.map((cell) => cell.dimensions.imdsOptions)).toEqual(valid.cells.map(() => 'v2-hop2'));
+});
 test('a thousand problems are listed as twenty and a count', () => {
   const bad = { ...valid, cells: Array.from({ length: 1000 }, () => ({})) };
   const message = problemOf(JSON.stringify(bad));
