@@ -191,6 +191,14 @@ const ESCALATIONS: [string, AuthorizedAction][] = [
     },
   ],
   [
+    "create another service's linked role (only ECS's, which CreateCluster makes for awsvpc ENIs)",
+    {
+      action: 'iam:CreateServiceLinkedRole',
+      resource: `arn:aws:iam::${account}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`,
+      context: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' },
+    },
+  ],
+  [
     'launch a large instance type',
     {
       action: 'ec2:RunInstances',
@@ -247,6 +255,17 @@ test('the boundary caps a harness role even if an administrator policy were atta
     ['ecs:RegisterContainerInstance', `arn:aws:ecs:${region}:${account}:cluster/ecs-taskrole-r1-cluster`],
   ] as const) {
     expect((await evaluate({ action, resource, context: {} }, asRole, role)).decision, action).toBe('Allowed');
+  }
+});
+
+test("CreateCluster may create ECS's service-linked role, which ECS attaches awsvpc tasks' ENIs with", async () => {
+  const request = {
+    action: 'iam:CreateServiceLinkedRole',
+    resource: `arn:aws:iam::${account}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
+    context: { 'iam:AWSServiceName': 'ecs.amazonaws.com' },
+  };
+  for (const policies of [scoped, wildcards]) {
+    expect((await evaluate(request, policies, harness)).decision).toBe('Allowed');
   }
 });
 
