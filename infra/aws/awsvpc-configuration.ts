@@ -8,6 +8,8 @@ import type { AwsClients } from './clients.ts';
  * of these subnets and attaches it to the instance, so the subnet is the instance's own (an ENI must be in
  * the instance's Availability Zone), and the security groups are the instance's. ECS itself creates and
  * attaches the ENI, with its service-linked role (AWSServiceRoleForECS), not the harness's permissions.
+ * The ENI has no public address: in a subnet without a NAT gateway (a default VPC) the task reaches no
+ * AWS API and no package repository (README, "Running on AWS").
  */
 export async function awsvpcConfigurationFor(clients: AwsClients, instanceId: string): Promise<NetworkConfiguration> {
   const answer = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
@@ -17,5 +19,6 @@ export async function awsvpcConfigurationFor(clients: AwsClients, instanceId: st
   if (!subnet || securityGroups.length === 0) {
     throw new InfrastructureError(`instance ${instanceId} has no subnet or security group for an awsvpc task's ENI`);
   }
-  return { awsvpcConfiguration: { subnets: [subnet], securityGroups, assignPublicIp: 'DISABLED' } };
+  // No assignPublicIp: an ENI of the EC2 launch type never gets a public address (Fargate only).
+  return { awsvpcConfiguration: { subnets: [subnet], securityGroups } };
 }
