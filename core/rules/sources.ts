@@ -20,7 +20,7 @@ export const SOURCES = {
     'Amazon ECS Developer Guide, task_execution_IAM_role.md (its credentials go to the agent, "not directly accessible by the containers in the task")',
   iamSemantics: 'IAM policy evaluation: an identity policy without the action denies it',
   awsvpcTaskEni:
-    'aws/amazon-ecs-agent ecs-init/docker/docker_config.go (ecs-init sets ECS_ENABLE_TASK_ENI=true); agent/app/agent_capability.go (ecs.capability.task-eni only then); agent/app/agent_unix.go (awsvpc needs the agent under an init process)',
+    'aws/amazon-ecs-agent ecs-init/docker/docker_config.go (ecs-init sets ECS_ENABLE_TASK_ENI=true); agent/app/agent_capability.go (ecs.capability.task-eni only then); agent/app/agent_unix.go (awsvpc needs the agent under an init process); aws/amazon-ecs-agent README (the AWS VPC networking mode: ecs-init, or docker run with --init, NET_ADMIN, SYS_ADMIN and ECS_ENABLE_TASK_ENI=true)',
   awsvpcCredentials:
     'aws/amazon-ecs-agent agent/ecscni/netconfig_linux.go and types.go (ecs-bridge/ecs-ipam: a route to 169.254.170.2/32 in the task namespace); ecs-init/exec/iptables/iptables.go (the PREROUTING DNAT has no input interface); Amazon ECS Developer Guide, task-networking-awsvpc.md',
   awsvpcBlockImds:

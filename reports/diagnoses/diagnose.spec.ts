@@ -93,6 +93,18 @@ test.describe('diagnosis table: one case per entry', () => {
       'task-role-unset',
     ]);
   });
+  test('awsvpc: the documented agent container → run it as ecs-init does; IMDS reachable → the block flag', () => {
+    expect(ids({ network: 'awsvpc', ami: 'al2023-plain' })).toEqual(['awsvpc-without-task-eni']);
+    expect(commands({ network: 'awsvpc', ami: 'al2023-plain' }).at(-1)).toContain('--env ECS_ENABLE_TASK_ENI=true');
+    expect(ids({ network: 'awsvpc', taskRole: 'unset' })).toEqual(['task-role-unset', 'awsvpc-imds-reachable']);
+    expect(commands({ network: 'awsvpc', taskRole: 'unset' })).toContain(
+      "echo 'ECS_AWSVPC_BLOCK_IMDS=true' | sudo tee -a /etc/ecs/ecs.config",
+    );
+    expect(ids({ network: 'awsvpc', taskRole: 'unset', awsvpcBlockImdsFlag: 'true' })).toEqual([
+      'task-role-unset',
+      'awsvpc-imds-blocked',
+    ]);
+  });
   test('instance-role leak → the cause, then the security finding', () => {
     expect(ids({ taskRole: 'unset', instanceRolePolicy: 'list-tasks' })).toEqual([
       'task-role-unset',

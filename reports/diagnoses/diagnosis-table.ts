@@ -99,6 +99,28 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     commands: (c) => setAgentConfig(c.ami, ['ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true']),
   },
   {
+    id: 'awsvpc-without-task-eni',
+    outcomes: ['NOT_PLACED'],
+    dimensions: { network: ['awsvpc'], ami: ['al2023-plain'] },
+    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs (here: the awsvpc network mode)`,
+    source: DOCS.ecsAgentReadme,
+    problem:
+      'The agent was started with the plain docker run, without ECS_ENABLE_TASK_ENI=true (ecs-init sets it), so it never registered ecs.capability.task-eni and ECS places no awsvpc task (ATTRIBUTE).',
+    fix: "Run the agent through ecs-init, or with the agent README's awsvpc docker run: an init process, NET_ADMIN and SYS_ADMIN, the host's /sbin, /lib, /proc and cgroups, and ECS_ENABLE_TASK_ENI=true.",
+    commands: () => [
+      'sudo docker rm -f ecs-agent',
+      [
+        'sudo docker run --name ecs-agent --detach --init --restart=on-failure:10 --net=host',
+        '--cap-add=sys_admin --cap-add=net_admin --env-file=/etc/ecs/ecs.config --env ECS_ENABLE_TASK_ENI=true',
+        '--env ECS_LOGFILE=/log/ecs-agent.log --env ECS_DATADIR=/data',
+        '--volume=/var/run:/var/run --volume=/var/log/ecs/:/log --volume=/var/lib/ecs/data:/data --volume=/etc/ecs:/etc/ecs',
+        '--volume=/sbin:/host/sbin --volume=/lib:/lib --volume=/lib64:/lib64 --volume=/usr/lib:/usr/lib',
+        '--volume=/usr/lib64:/usr/lib64 --volume=/proc:/host/proc --volume=/sys/fs/cgroup:/sys/fs/cgroup',
+        'amazon/amazon-ecs-agent:latest',
+      ].join(' \\\n  '),
+    ],
+  },
+  {
     id: 'agent-not-running',
     outcomes: ['NOT_PLACED'],
     fallback: true,
@@ -238,6 +260,32 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
       '# task definition, containerDefinitions[].environment:',
       '{ "name": "NO_PROXY", "value": "169.254.169.254,169.254.170.2" }',
     ],
+  },
+  {
+    id: 'awsvpc-imds-blocked',
+    outcomes: ['NO_CREDENTIALS'],
+    dimensions: { network: ['awsvpc'], awsvpcBlockImdsFlag: ['true'] },
+    checklist: `${KB}If a task can't find the IAM task role, the EC2 instance role is used instead (here: it cannot be)`,
+    source: DOCS.ecsAgentReadme,
+    problem:
+      'ECS_AWSVPC_BLOCK_IMDS=true gave the task a blackhole route to 169.254.169.254, so without a task role the client found no credentials at all: the block works, the task role is missing.',
+    fix: 'Keep the block and give the task its task role (taskRoleArn): awsvpc tasks reach 169.254.170.2 through ecs-bridge.',
+    commands: (c) => [
+      'sudo grep ECS_AWSVPC_BLOCK_IMDS /etc/ecs/ecs.config',
+      `# add "taskRoleArn": "arn:aws:iam::ACCOUNT:role/${c.taskRoleName}" to taskdef.json, then:`,
+      'aws ecs register-task-definition --cli-input-json file://taskdef.json',
+    ],
+  },
+  {
+    id: 'awsvpc-imds-reachable',
+    outcomes: ['INSTANCE_ROLE_DENIED', 'INSTANCE_ROLE_LEAK'],
+    dimensions: { network: ['awsvpc'], awsvpcBlockImdsFlag: ['false'] },
+    checklist: `${KB}If a task can't find the IAM task role, the EC2 instance role is used instead`,
+    source: DOCS.ecsAgentReadme,
+    problem:
+      'An awsvpc task reaches IMDS through its own ENI and gets the instance role; the DOCKER-USER rule for docker0 does not cover an ENI, nor does a PUT response hop limit of 1 (no routed hop).',
+    fix: 'Block IMDS for awsvpc tasks with ECS_AWSVPC_BLOCK_IMDS=true, restart the agent, and give the task its task role.',
+    commands: (c) => setAgentConfig(c.ami, ['ECS_AWSVPC_BLOCK_IMDS=true']),
   },
   {
     id: 'imds-hop-limit',

@@ -30,6 +30,14 @@ export const DOCS = {
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
   },
   ecsAgent: { title: 'aws/amazon-ecs-agent', url: 'https://github.com/aws/amazon-ecs-agent' },
+  ecsAgentReadme: {
+    title: 'aws/amazon-ecs-agent README: the awsvpc network mode and ECS_AWSVPC_BLOCK_IMDS',
+    url: 'https://github.com/aws/amazon-ecs-agent#readme',
+  },
+  awsvpc: {
+    title: 'Amazon ECS Developer Guide: Amazon ECS task networking options for EC2 (awsvpc)',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html',
+  },
   awsSdkNpm: { title: 'npm: aws-sdk', url: 'https://www.npmjs.com/package/aws-sdk' },
 } as const satisfies Record<string, DocLink>;
 
@@ -62,6 +70,7 @@ function urlFor(text: string): string | undefined {
   if (text.includes('Knowledge Center')) return DOCS.kbArticle.url;
   if (text.includes('troubleshoot-task-iam-roles')) return DOCS.devGuideTroubleshoot.url;
   if (text.includes('task-iam-roles.md')) return DOCS.devGuideTaskRoles.url;
+  if (text.includes('task-networking-awsvpc.md')) return DOCS.awsvpc.url;
   if (text.startsWith('aws-sdk-js v2 CHANGELOG')) return `${GITHUB}/aws/aws-sdk-js/blob/master/CHANGELOG.md`;
   if (text.includes('IMDSv2')) return DOCS.imdsv2.url;
   if (text.startsWith('IAM policy evaluation')) return DOCS.iamEvaluation.url;
