@@ -91,23 +91,35 @@ export async function labUp(
   const python = await findMotoPython();
   // Owner-only before moto writes its log and pid there (an existing 0755 directory is corrected).
   ensureLabDir(dir);
-  const { endpoint, pid, identities } = await startMoto(python, LAB_REGION, dir, {
+  const motoStarting = startMoto(python, LAB_REGION, dir, {
     log: labLogPath(dir),
     pid: labPidPath(dir, 'moto'),
     consoles: consolesDir(dir),
-  });
-  let lab: LabState = {
-    endpoint,
-    region: LAB_REGION,
-    motoPid: pid,
-    python,
-    startedAt: new Date().toISOString(),
-    identities,
-  };
+  }).then(
+    ({ endpoint, pid, identities }): LabState => ({
+      endpoint,
+      region: LAB_REGION,
+      motoPid: pid,
+      python,
+      startedAt: new Date().toISOString(),
+      identities,
+    }),
+  );
+  // The data plane loads while moto starts (about a second saved); it learns the control plane once moto is up.
+  const dataPlaneStarting = options.dataPlane ? startDataPlaneDaemon(motoStarting, dataPlaneFiles(dir)) : undefined;
+  dataPlaneStarting?.catch(() => undefined);
+  let lab: LabState;
+  try {
+    lab = await motoStarting;
+  } catch (error) {
+    await dataPlaneStarting?.catch(() => undefined);
+    await labDown(dir);
+    throw error;
+  }
   writeLabState(lab, dir);
-  if (options.dataPlane) {
+  if (dataPlaneStarting) {
     try {
-      lab = { ...lab, dataPlane: await startDataPlaneDaemon(lab, dataPlaneFiles(dir)) };
+      lab = { ...lab, dataPlane: await dataPlaneStarting };
     } catch (error) {
       await labDown(dir);
       throw error;
@@ -120,12 +132,17 @@ export async function labUp(
 /** Stops everything the lab recorded and removes its state; safe to repeat, and after a crash. */
 export async function labDown(dir: string = labDir()): Promise<{ stopped: boolean }> {
   const lab = readLabState(dir);
-  if (lab?.dataPlane) await stopDataPlaneDaemon(lab.dataPlane);
-  // Processes of a `lab up` that was killed before it wrote the state file.
-  const daemonPid = readLabPid(dir, 'data-plane');
-  if (daemonPid !== undefined) await stopUnrecordedDataPlane(daemonPid);
   const motoPid = lab?.motoPid ?? readLabPid(dir, 'moto');
-  if (motoPid !== undefined) await stopMoto(motoPid);
+  // Side by side: the data plane's hosts need nothing from the control plane to shut down.
+  await Promise.all([
+    (async () => {
+      if (lab?.dataPlane) await stopDataPlaneDaemon(lab.dataPlane);
+      // Processes of a `lab up` that was killed before it wrote the state file.
+      const daemonPid = readLabPid(dir, 'data-plane');
+      if (daemonPid !== undefined) await stopUnrecordedDataPlane(daemonPid);
+    })(),
+    motoPid === undefined ? undefined : stopMoto(motoPid),
+  ]);
   removeLabState(dir);
   return { stopped: lab !== undefined || motoPid !== undefined };
 }

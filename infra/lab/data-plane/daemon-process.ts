@@ -29,7 +29,7 @@ export interface DataPlaneDaemon {
  * the instances' consoles go to `files.consoles` (the control plane reads them there).
  */
 export async function startDataPlaneDaemon(
-  controlPlane: LabControlPlane,
+  controlPlane: LabControlPlane | Promise<LabControlPlane>,
   files: { log: string; pid: string; consoles: string },
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
@@ -39,15 +39,9 @@ export async function startDataPlaneDaemon(
   const pid = child.pid;
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
   if (pid !== undefined) writeFileSync(files.pid, String(pid), { mode: 0o600 });
-  // Over IPC, not argv: the identities' keys must not show in the process list. Only the ones it uses.
-  const { endpoint, region, identities } = controlPlane;
-  const { dataPlane, ecsService, ec2Service } = identities;
-  child.send({
-    controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
-    consoleDir: files.consoles,
-  } satisfies DaemonStart);
   try {
-    const message = await new Promise<DaemonMessage>((resolve, reject) => {
+    // Listening before anything is sent: a daemon that dies while loading is reported, not waited for.
+    const ready = new Promise<DaemonMessage>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s`)),
         READY_TIMEOUT_MS,
@@ -61,6 +55,17 @@ export async function startDataPlaneDaemon(
         reject(new Error(`exited with code ${code}: ${readFileSync(logFile, 'utf8').slice(-2_000).trim()}`));
       });
     });
+    ready.catch(() => undefined);
+    child.on('error', () => undefined); // a send to a daemon that died: its exit says why
+    // Forked first, told later: it loads its modules while the control plane starts (`lab up`).
+    // Over IPC, not argv: the identities' keys must not show in the process list. Only the ones it uses.
+    const { endpoint, region, identities } = await controlPlane;
+    const { dataPlane, ecsService, ec2Service } = identities;
+    child.send({
+      controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
+      consoleDir: files.consoles,
+    } satisfies DaemonStart);
+    const message = await ready;
     if (!message.ready) throw new Error(message.error);
     if (pid === undefined) throw new Error('no pid');
     child.disconnect();

@@ -66,12 +66,17 @@ export function startFleet({ ec2, boot, pollIntervalMs, log }: FleetOptions): Fl
         await handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
       }
     }
-    for (const [id, handle] of instances) {
-      if (wanted.has(id)) continue;
-      instances.delete(id);
-      log(`data plane: ${id} is no longer running; shutting it down`);
-      await handle.shutdown().catch((error: unknown) => log(`data plane: shutdown of ${id} failed: ${String(error)}`));
-    }
+    // Side by side, as EC2 stops them: a teardown terminates every instance of a run at once.
+    const gone = [...instances].filter(([id]) => !wanted.has(id));
+    await Promise.all(
+      gone.map(async ([id, handle]) => {
+        instances.delete(id);
+        log(`data plane: ${id} is no longer running; shutting it down`);
+        await handle
+          .shutdown()
+          .catch((error: unknown) => log(`data plane: shutdown of ${id} failed: ${String(error)}`));
+      }),
+    );
   };
 
   let stopping = false;
@@ -125,7 +130,7 @@ export function startFleet({ ec2, boot, pollIntervalMs, log }: FleetOptions): Fl
       wake();
       await loop;
       await Promise.all(booting.values());
-      for (const handle of instances.values()) await handle.shutdown().catch(() => undefined);
+      await Promise.all([...instances.values()].map((handle) => handle.shutdown().catch(() => undefined)));
       instances.clear();
     },
   };
