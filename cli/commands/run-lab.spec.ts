@@ -44,6 +44,8 @@ test('run on the lab: every selected cell as expected, results and reports writt
     expect(byId.baseline?.actual.evidence.callerArn).toMatch(
       /assumed-role\/ecs-taskrole-.*-task-ecs-tasks-list-tasks\//,
     );
+    // Every cell carries its instance's console: the boot the lab's instance went through.
+    for (const cell of results.cells) expect(cell.details.console, cell.id).toContain('ecs-init: agent started');
     expect(byId['taskIamRoleFlag=false']).toMatchObject({
       expected: { outcome: 'NOT_PLACED' },
       actual: { outcome: 'NOT_PLACED' },
@@ -72,6 +74,8 @@ test('run on the lab: every selected cell as expected, results and reports writt
     const detail = page.locator('dialog#detail');
     await expect(detail).toBeVisible();
     await expect(detail.locator('pre.log')).toContainText('assumed-role/ecs-taskrole-');
+    await detail.locator('details.console summary').click();
+    await expect(detail.locator('pre.console')).toContainText('boot: finished');
     await page.goto(`${report}#cell=taskIamRoleFlag%3Dfalse`);
     await expect(detail).toContainText('ATTRIBUTE');
     await test
