@@ -25,7 +25,7 @@ const env = () => ({ ECS_TASKROLE_LAB_DIR: join(dir, 'lab') });
 
 test('a bad matrix: exit 2, the file and field named, nothing provisioned on the control plane', async () => {
   const matrix = join(dir, 'bad.yaml');
-  await writeFile(matrix, 'name: bad\nvary:\n  network: [bridge, awsvpc]\n');
+  await writeFile(matrix, 'name: bad\nvary:\n  network: [bridge, none]\n');
   const result = await runCli(['run', '--matrix', matrix, '--out', join(dir, 'out')], { env: env() });
   expect(result.exitCode).toBe(2);
   expect(result.stderr).toContain(matrix);
