@@ -47,7 +47,7 @@ export interface SandboxOptions {
   system?: { bin: string; sbin: string };
   /** Directories mounted over existing paths of the task's view (the image's /usr/local/bin). */
   binds?: ReadonlyArray<{ source: string; target: string }>;
-  /** Bridge: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
+  /** Bridge and awsvpc: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
   network: { mode: 'host' } | { mode: 'bridge'; hostname: string; configureNetwork: (pid: number) => Promise<void> };
   onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
 }
