@@ -47,7 +47,7 @@ test('default view: metadata, totals, AMI × network matrix with glyph and text 
   await expect(overview).toContainText('3 runs (this one and 2 before it)');
   await expect(page.locator('ul.totals').first()).toContainText('≠ deviation: 1');
   await expect(page.locator('ul.totals').first()).toContainText('? no verdict: 1');
-  await expect(page.locator('#matrix thead th')).toHaveText(['ami ↓ · network →', 'bridge', 'host']);
+  await expect(page.locator('#matrix thead th')).toHaveText(['ami ↓ · network →', 'bridge', 'host', 'awsvpc']);
   await expect(page.locator('#matrix tbody th')).toHaveText(['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain']);
   // Deviations first in their slot, spelled out, never colour alone.
   const deviation = cellButton(page, FIXTURE_CELLS.deviation);
