@@ -18,7 +18,8 @@ import { type LoggedRequest, REQUEST_LOG_ENV } from './request-log.ts';
 test.describe.configure({ timeout: 300_000 });
 
 /** Cells that between them make every kind of request: task roles of each trust and policy, an instance
- * role with an inline policy, the plain AMI's parameter and a reboot, a proxy cell, an execution role. */
+ * role with an inline policy, the plain AMI's parameter and a reboot, a proxy cell, an execution role, an
+ * awsvpc task (its instance's subnet and groups read for RunTask's networkConfiguration). */
 const CELLS = [
   'baseline',
   'trust=ec2',
@@ -27,6 +28,7 @@ const CELLS = [
   'ami=al2023-plain,hostRules=not-saved-rebooted',
   'taskProxy=with-no-proxy',
   'taskRolePolicy=on-execution-role',
+  'network=awsvpc',
 ];
 
 test('every AWS request of a lab run is allowed by the harness policy', async () => {
