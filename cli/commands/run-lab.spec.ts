@@ -28,9 +28,18 @@ test('run on the lab: every selected cell as expected, results and reports writt
   const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
   const out = join(dir, 'out');
   try {
-    const run = await runCli(['run', '--grep', '^(baseline|taskIamRoleFlag=false)$', '--out', out], { env });
+    const run = await runCli(['run', '--grep', '^(baseline|taskIamRoleFlag=false)$', '--out', out, '--json'], { env });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain('2 cells: 2 as expected, 0 deviations, 0 infrastructure errors');
+    // --json: stdout is one document; the progress and the summary went to stderr.
+    expect(run.stderr).toContain('2 cells: 2 as expected, 0 deviations, 0 infrastructure errors');
+    expect(JSON.parse(run.stdout)).toEqual({
+      runId: expect.stringMatching(/^r[a-z0-9]+$/),
+      exitCode: 0,
+      cells: { total: 2, asExpected: 2, deviations: 0, infrastructureErrors: 0 },
+      notAsExpected: [],
+      files: { results: join(out, 'results.json'), report: join(out, 'report.html') },
+      teardown: { deleted: expect.any(Number), leftovers: [] },
+    });
 
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
     expect(results.run.backend).toBe('lab');

@@ -10,6 +10,7 @@ import { runExitCode } from '../../core/exit-code.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
+import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
@@ -21,7 +22,7 @@ import { executeRun, type RunOutcome } from '../../run/lifecycle.ts';
 import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
-import { formatRunSummary } from '../../run/summary.ts';
+import { formatRunSummary, runSummaryDocument } from '../../run/summary.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 
@@ -36,6 +37,7 @@ interface RunOptions {
   out: string;
   grep?: string;
   workers?: string;
+  json?: boolean;
   shard?: string;
   keep?: boolean;
   cellTimeout?: number;
@@ -74,6 +76,10 @@ export function registerRun(program: Command): void {
         .default(DEFAULT_CAPS.maxInstances),
     )
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
+    .option(
+      '--json',
+      'print one JSON document on stdout at the end ({ runId, exitCode, cells, notAsExpected, files, teardown }); progress goes to stderr',
+    )
     .addOption(
       new Option(
         '--cell-timeout <seconds>',
@@ -108,6 +114,7 @@ export function registerRun(program: Command): void {
       "npx ecs-taskrole run --matrix my.yaml --grep '^ami=' --out reports/out/ami",
       'npx ecs-taskrole run --backend aws --region us-west-2 --ami al2023-ecs=ami-0123456789abcdef0',
       'npx ecs-taskrole run --backend aws --shard 1/4',
+      'npx ecs-taskrole run --json > run.json',
     ],
   });
 }
@@ -134,7 +141,8 @@ async function run(options: RunOptions): Promise<number> {
     setAsidePreviousJournal(config);
     // The lab and LocalStack's data plane need them; installed here as the README says (as root).
     if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
-    const log = (line: string) => process.stdout.write(`[run] ${line}\n`);
+    const out = progressStream(options);
+    const log = (line: string) => out.write(`[run] ${line}\n`);
     log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
     const outcome = await executeRun(
       config,
@@ -143,7 +151,7 @@ async function run(options: RunOptions): Promise<number> {
       () => runPlaywright(options, config, interruptions),
       log,
     );
-    return await report(config, plan, outcome);
+    return await report(config, plan, outcome, options);
   } finally {
     interruptions.dispose();
   }
@@ -157,11 +165,33 @@ function estimateLine(estimate: RunEstimate): string {
   );
 }
 
-async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome): Promise<number> {
+/** Progress, the summary and Playwright's own lines: stdout, or stderr when stdout carries `--json`. */
+function progressStream(options: Pick<RunOptions, 'json'>): NodeJS.WriteStream {
+  return options.json ? process.stderr : process.stdout;
+}
+
+async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome, options: RunOptions): Promise<number> {
+  const exitCode = await reportText(config, plan, outcome, options);
+  if (options.json) {
+    const resultsFile = runFile(config, 'results');
+    const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
+    const document = runSummaryDocument(results, {
+      exitCode,
+      ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
+      files: { results: resultsFile, report: join(config.outDir, 'report.html') },
+      ...(outcome.teardown ? { teardown: outcome.teardown } : {}),
+    });
+    process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);
+  }
+  return exitCode;
+}
+
+async function reportText(config: RunConfig, plan: RunPlan, outcome: RunOutcome, options: RunOptions): Promise<number> {
+  const out = progressStream(options);
   const { teardown } = outcome;
   if (teardown) {
     const deleted = `deleted ${teardown.deleted.length} resource(s) of run ${teardown.runId}`;
-    process.stdout.write(`teardown: ${deleted}${teardown.leftovers.length > 0 ? '' : ', nothing left'}\n`);
+    out.write(`teardown: ${deleted}${teardown.leftovers.length > 0 ? '' : ', nothing left'}\n`);
     for (const leftover of teardown.leftovers) process.stderr.write(`teardown: could not delete ${leftover}\n`);
     if (teardown.leftovers.length > 0) {
       process.stderr.write(
@@ -172,10 +202,10 @@ async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome): Pr
   if (outcome.failure) throw outcome.failure;
   const resultsFile = runFile(config, 'results');
   const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
-  if (results) process.stdout.write(formatRunSummary(results, join(config.outDir, 'report.html')));
+  if (results) out.write(formatRunSummary(results, join(config.outDir, 'report.html')));
   // In GitHub Actions, what broke also becomes annotations on the job.
   if (results && process.env.GITHUB_ACTIONS === 'true') {
-    for (const line of githubAnnotations(results)) process.stdout.write(`${line}\n`);
+    for (const line of githubAnnotations(results)) out.write(`${line}\n`);
   }
   if (outcome.interrupted) {
     process.stderr.write(`interrupted by ${outcome.interrupted}; teardown ${teardown ? 'done' : 'not needed'}\n`);
@@ -200,7 +230,7 @@ async function runPlaywright(options: RunOptions, config: RunConfig, interruptio
       // where the user said (relative to where they ran `run`), else beside the results.
       PLAYWRIGHT_BLOB_OUTPUT_DIR: resolve(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ?? join(config.outDir, 'blob-report')),
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', options.json ? process.stderr : 'inherit', 'inherit'],
     reject: false,
   });
   // Ctrl-C reaches Playwright through the process group; a SIGTERM or SIGHUP sent to this process alone
