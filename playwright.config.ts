@@ -23,6 +23,8 @@ if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX ==
 
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
 if (conformanceRun) reporters.push([moduleFile('./reports/reporter.ts', import.meta.url), { outputDir: run.outDir }]);
+// Started directly, the setup project provisions only the instance groups of the cells Playwright selected.
+if (conformanceRun && !lifecycleOwnedByCli()) reporters.push([moduleFile('./run/selection.ts', import.meta.url)]);
 // A shard also writes Playwright's blob report: `npx playwright merge-reports` joins the shards (docs/ci).
 // `ecs-taskrole run --shard` plans the shard itself (Playwright sees no --shard): the file name says which.
 if (run.shard) reporters.push(['blob', { fileName: `report-${run.shard.index}-of-${run.shard.total}.zip` }]);

@@ -55,4 +55,6 @@ export const RUN_FILES = {
   results: 'results.json',
   /** How long each step of the run took. */
   timings: 'run-timings.json',
+  /** `npx playwright test` alone: the cells Playwright selected (--grep, --shard), so only their groups are provisioned. */
+  selection: 'selected-cells.json',
 } as const;

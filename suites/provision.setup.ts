@@ -1,10 +1,12 @@
 import { test as setup } from '@playwright/test';
+import { selectCells } from '../core/plan/selection.ts';
 import { refuseOutsideRun } from '../infra/backends/localstack.ts';
 import { openRunBackend, provision } from '../run/lifecycle.ts';
 import { lifecycleOwnedByCli } from '../run/lifecycle-env.ts';
 import { readRunPlan } from '../run/plan-file.ts';
 import { readRunConfig } from '../run/run-config.ts';
 import { readRunState } from '../run/run-state.ts';
+import { readSelection } from '../run/selection.ts';
 
 /**
  * Only when Playwright was started directly (`npx playwright test --project=cells`): it opens the backend
@@ -16,9 +18,10 @@ setup('provision', async () => {
   const config = readRunConfig();
   if (config.backend === 'localstack') refuseOutsideRun();
   const plan = readRunPlan(config);
+  const selected = readSelection(config);
   const log = (line: string) => process.stdout.write(`[provision] ${line}\n`);
   // Setup and teardown are two workers of one Playwright runner: the runner holds the run.
   const backend = await openRunBackend(config, plan, log, process.ppid);
-  await provision(config, plan, backend, new AbortController().signal, log);
+  await provision(config, selected ? selectCells(plan, selected) : plan, backend, new AbortController().signal, log);
   if (!readRunState(config)) throw new Error('no provisioned state: provisioning did not finish');
 });
