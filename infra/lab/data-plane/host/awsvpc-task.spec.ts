@@ -7,7 +7,7 @@ import type { TaskEni } from '../contracts.ts';
 import { type CommandResult, run } from '../network/commands.ts';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
-import { bootTestHost, INSTANCE_ROLE, namedListener, probe } from '../testing/test-host.ts';
+import { BOTOCORE_PYTHON, bootTestHost, INSTANCE_ROLE, namedListener, probe } from '../testing/test-host.ts';
 import type { InstanceHandle } from './host-spec.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
@@ -19,7 +19,7 @@ test.skip(labSkipReason() !== undefined, labSkipReason());
  */
 const IMDS = 'http://169.254.169.254';
 const ENDPOINT = 'http://169.254.170.2/v2/credentials/probe';
-const PYTHON = '/root/.pyenv/versions/3.11.7/bin/python';
+const PYTHON = BOTOCORE_PYTHON;
 
 let lab: LabNetwork;
 test.beforeAll(async () => {

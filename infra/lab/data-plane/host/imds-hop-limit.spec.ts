@@ -3,7 +3,7 @@ import { runInNetns } from '../network/commands.ts';
 import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
 import { imdsResponseTtls } from '../testing/response-ttl.ts';
-import { bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
+import { BOTOCORE_PYTHON, bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
 
 /**
@@ -13,7 +13,7 @@ import { createBridgeTaskNamespace } from './bridge-task.ts';
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
 const IMDS = 'http://169.254.169.254';
-const PYTHON = '/root/.pyenv/versions/3.11.7/bin/python';
+const PYTHON = BOTOCORE_PYTHON;
 
 let lab: LabNetwork;
 test.beforeAll(async () => {

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { AgentLauncher, HostView } from '../contracts.ts';
 import type { AmiProfileName } from '../host/ami-profiles.ts';
 import { bootHost } from '../host/boot-host.ts';
@@ -7,6 +8,9 @@ import type { LabNetwork } from '../network/lab-network.ts';
 import { listenInNetns } from '../network/listen-in-netns.ts';
 
 /** Helpers for the lab's own specs and benchmarks (fake agent, fake instance role, a boot with defaults). */
+
+/** The Python with botocore that the lab's images use: its credential chain is the real one. */
+export const BOTOCORE_PYTHON = `${PYENV_PYTHON_ROOT}/bin/python`;
 
 export const INSTANCE_ROLE: ImdsCredentials = {
   roleName: 'lab-instance-role',
