@@ -1,4 +1,4 @@
-import type { Dimension } from '../../core/matrix/dimensions.ts';
+import type { Dimension, Dimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import { AMI_COMMANDS, CREDENTIALS_NAT_RULES, ROUTE_LOCALNET, setAgentConfig } from './ami-commands.ts';
 import { DOCS, type DocLink } from './doc-links.ts';
@@ -34,6 +34,25 @@ const NO_TASK_ROLE: readonly Outcome[] = [...FELL_BACK, 'ENDPOINT_ERROR'];
 const KB = 'KB article: ';
 const GUIDE = 'Developer Guide, troubleshooting IAM roles for tasks: ';
 const NO_PROXY = 'NO_PROXY=169.254.169.254,169.254.170.2,/var/run/docker.sock';
+
+/**
+ * An entry for one `hostRules` value of the plain AMI: the task role was not reached, and the KB article's
+ * requirements for non-ECS-optimized AMIs are what is missing.
+ */
+function plainAmiHostRules(
+  id: string,
+  hostRules: Dimensions['hostRules'],
+  entry: Pick<DiagnosisEntry, 'problem' | 'fix' | 'commands'>,
+): DiagnosisEntry {
+  return {
+    id,
+    outcomes: NO_TASK_ROLE,
+    dimensions: { ami: ['al2023-plain'], hostRules: [hostRules] },
+    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
+    source: DOCS.kbArticle,
+    ...entry,
+  };
+}
 
 /**
  * The diagnosis table, keyed by actual outcome + dimensions, in the seeds' words. Every specific
@@ -152,49 +171,29 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     fix: 'Raise ECS_TASK_METADATA_RPS_LIMIT (steady,burst; default 40,60) and restart the agent; reuse one SDK client instead of creating one per call.',
     commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,150']),
   },
-  {
-    id: 'route-localnet-missing',
-    outcomes: NO_TASK_ROLE,
-    dimensions: { ami: ['al2023-plain'], hostRules: ['no-route-localnet'] },
-    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
-    source: DOCS.kbArticle,
+  plainAmiHostRules('route-localnet-missing', 'no-route-localnet', {
     problem:
       'The DNAT rule is there but net.ipv4.conf.all.route_localnet is off, so packets from bridge tasks to 127.0.0.1:51679 are dropped.',
     fix: 'Enable route_localnet and make it permanent.',
     commands: () => [...ROUTE_LOCALNET],
-  },
-  {
-    id: 'route-localnet-lost-at-reboot',
-    outcomes: NO_TASK_ROLE,
-    dimensions: { ami: ['al2023-plain'], hostRules: ['documented-rebooted'] },
-    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
-    source: DOCS.kbArticle,
+  }),
+  plainAmiHostRules('route-localnet-lost-at-reboot', 'documented-rebooted', {
     problem:
       'The saved iptables rules came back after the reboot, but route_localnet (set with sysctl -w) did not: the save line keeps rules, not sysctls, so bridge tasks cannot reach 127.0.0.1:51679.',
     fix: 'Enable route_localnet and make it permanent (a file in /etc/sysctl.d) next to the saved rules.',
     commands: () => [...ROUTE_LOCALNET],
-  },
-  {
-    id: 'iptables-rules-not-saved',
-    outcomes: NO_TASK_ROLE,
-    dimensions: { ami: ['al2023-plain'], hostRules: ['not-saved-rebooted'] },
-    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
-    source: DOCS.kbArticle,
+  }),
+  plainAmiHostRules('iptables-rules-not-saved', 'not-saved-rebooted', {
     problem: 'The iptables rules were added by hand but not saved, so the reboot reset them to the default.',
     fix: 'Add the rules again and save them so they survive a restart of the instance.',
     commands: (c) => [...ROUTE_LOCALNET, ...CREDENTIALS_NAT_RULES, ...AMI_COMMANDS[c.ami].saveIptables],
-  },
-  {
-    id: 'iptables-rules-missing',
-    outcomes: NO_TASK_ROLE,
-    dimensions: { ami: ['al2023-plain'], hostRules: ['none'] },
-    checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
-    source: DOCS.kbArticle,
+  }),
+  plainAmiHostRules('iptables-rules-missing', 'none', {
     problem:
       'This AMI is not ECS-optimized and has no iptables rules sending 169.254.170.2:80 to the agent on 127.0.0.1:51679.',
     fix: 'Add the required iptables rules (and route_localnet), then save them so they survive a reboot.',
     commands: (c) => [...ROUTE_LOCALNET, ...CREDENTIALS_NAT_RULES, ...AMI_COMMANDS[c.ami].saveIptables],
-  },
+  }),
   {
     id: 'endpoint-failed',
     outcomes: ['ENDPOINT_ERROR'],
