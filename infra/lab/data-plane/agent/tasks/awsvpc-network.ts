@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { TaskEni } from '../../contracts.ts';
-import { CREDENTIALS_ENDPOINT_ADDRESS, IMDS_ADDRESS, LINK_LOCAL_CIDR } from '../../network/addresses.ts';
+import { AddressPool, CREDENTIALS_ENDPOINT_ADDRESS, IMDS_ADDRESS, LINK_LOCAL_CIDR } from '../../network/addresses.ts';
 
 const ECS_BRIDGE = 'ecs-bridge';
 const ECS_BRIDGE_GATEWAY = '169.254.172.1';
@@ -25,9 +25,12 @@ function ip(hostNetns: string | undefined, args: string[], options: { reject?: b
   return execa('ip', hostNetns ? ['-n', hostNetns, ...args] : args, options);
 }
 
-/** The instance's ecs-bridge and its ipam (169.254.172.0/22; .1 is the gateway), created on first use. */
+/**
+ * The instance's ecs-bridge and its ipam (gateway .1 of 169.254.172.0/22; addresses from its first /24,
+ * far more than the ENIs an instance takes), created on first use.
+ */
 export class EcsBridge {
-  readonly #used = new Set<number>();
+  readonly #addresses = new AddressPool('169.254.172', 2, 254);
   readonly #hostNetns: string | undefined;
   #created: Promise<void> | undefined;
 
@@ -40,18 +43,11 @@ export class EcsBridge {
   }
 
   allocate(): string {
-    // 169.254.172.2 … 169.254.175.254: host numbers 2 … 1022 of the /22.
-    for (let host = 2; host < 1023; host += 1) {
-      if (this.#used.has(host)) continue;
-      this.#used.add(host);
-      return `169.254.${172 + Math.floor(host / 256)}.${host % 256}`;
-    }
-    throw new Error('ecs-ipam: no free address in 169.254.172.0/22');
+    return this.#addresses.allocate();
   }
 
   release(address: string): void {
-    const [, , third, fourth] = address.split('.').map(Number);
-    this.#used.delete(((third ?? 0) - 172) * 256 + (fourth ?? 0));
+    this.#addresses.release(address);
   }
 
   /** ecs-bridge plugin's CreateBridge and ConfigureBridge: idempotent, once per agent. */
