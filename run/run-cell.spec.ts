@@ -17,8 +17,8 @@ import { cellDetailsSchema } from '../core/results/results-schema.ts';
 import { createClients, destroyClients } from '../infra/aws/clients.ts';
 import { awsDriver } from '../infra/aws/driver.ts';
 import { provisionRun } from '../infra/aws/provision.ts';
-import type { AwsRunState } from '../infra/aws/run-state.ts';
-import { newRunId, resourceName } from '../infra/aws/tags.ts';
+import { initialRunState } from '../infra/aws/run-state.ts';
+import { newRunId } from '../infra/aws/tags.ts';
 import { RunJournal } from '../infra/backends/journal.ts';
 import { type BackendRecord, connect } from '../infra/backends/target.ts';
 import { labDown, labSkipReason, labUp } from '../infra/lab/index.ts';
@@ -75,19 +75,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
     );
     const runId = newRunId();
     const journal = RunJournal.start(join(dir, 'run-journal.json'), runId, record);
-    const startedAt = new Date();
-    const initial: AwsRunState = {
-      runId,
-      backend: record,
-      region: lab.region,
-      account: '',
-      cluster: resourceName(runId, 'cluster'),
-      logGroup: `/ecs-taskrole/${runId}`,
-      startedAt: startedAt.toISOString(),
-      taskRoles: {},
-      instanceRoles: {},
-      groups: {},
-    };
+    const initial = initialRunState(runId, new Date(), { backend: record, region: lab.region, account: '' });
     const config = { ...defaultRunConfig(), outDir: join(dir, 'out') };
     try {
       const { state } = await provisionRun(clients, plan, initial, journal, {

@@ -14,7 +14,7 @@ import { waitForRegistrations } from './instances.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
-import { type AwsRunState, awsRunStateSchema } from './run-state.ts';
+import { type AwsRunState, awsRunStateSchema, initialRunState } from './run-state.ts';
 import { newRunId, resourceName, runTags } from './tags.ts';
 import { teardownFromJournal } from './teardown.ts';
 
@@ -47,18 +47,11 @@ export const awsDriver: Driver<AwsRunState> = {
       const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
       const region = context.connection.target.region;
       context.log(`account ${identity.Account ?? ''} (${identity.Arn}), region ${region}, run ${runId}`);
-      const state: AwsRunState = {
-        runId,
+      const state = initialRunState(runId, startedAt, {
         backend: context.backend,
         region,
         account: identity.Account ?? '',
-        cluster: resourceName(runId, 'cluster'),
-        logGroup: `/ecs-taskrole/${runId}`,
-        startedAt: startedAt.toISOString(),
-        taskRoles: {},
-        instanceRoles: {},
-        groups: {},
-      };
+      });
       return await provisionRun(clients, plan, state, journal, context);
     } finally {
       destroyClients(clients);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { backendRecordSchema } from '../backends/target.ts';
+import { type BackendRecord, backendRecordSchema } from '../backends/target.ts';
+import { resourceName } from './tags.ts';
 
 const groupStateSchema = z.strictObject({
   instanceId: z.string().optional(),
@@ -37,3 +38,21 @@ export const awsRunStateSchema = z.strictObject({
   registrationDeadline: z.string().optional(),
 });
 export type AwsRunState = z.infer<typeof awsRunStateSchema>;
+
+/** A run's state before anything exists: its names follow from the run id. */
+export function initialRunState(
+  runId: string,
+  startedAt: Date,
+  where: { backend: BackendRecord; region: string; account: string },
+): AwsRunState {
+  return {
+    runId,
+    ...where,
+    cluster: resourceName(runId, 'cluster'),
+    logGroup: `/ecs-taskrole/${runId}`,
+    startedAt: startedAt.toISOString(),
+    taskRoles: {},
+    instanceRoles: {},
+    groups: {},
+  };
+}
