@@ -5,9 +5,9 @@ import { execa } from 'execa';
 import { attachAwsvpc, EcsBridge } from '../agent/tasks/awsvpc-network.ts';
 import type { TaskEni } from '../contracts.ts';
 import { type CommandResult, run } from '../network/commands.ts';
-import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
-import { BOTOCORE_PYTHON, bootTestHost, INSTANCE_ROLE, namedListener, probe } from '../testing/test-host.ts';
+import { useLabNetwork } from '../testing/lab-network-fixture.ts';
+import { BOTOCORE_ACCESS_KEY, bootTestHost, INSTANCE_ROLE, namedListener, probe } from '../testing/test-host.ts';
 import type { InstanceHandle } from './host-spec.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
@@ -19,15 +19,8 @@ test.skip(labSkipReason() !== undefined, labSkipReason());
  */
 const IMDS = 'http://169.254.169.254';
 const ENDPOINT = 'http://169.254.170.2/v2/credentials/probe';
-const PYTHON = BOTOCORE_PYTHON;
 
-let lab: LabNetwork;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const labNetwork = useLabNetwork();
 
 interface AwsvpcTask {
   eni: TaskEni;
@@ -59,7 +52,7 @@ async function startAwsvpcTask(host: InstanceHandle, blockImds: boolean): Promis
 }
 
 test('an awsvpc task reaches 169.254.170.2 through ecs-bridge, and IMDS from its own ENI as its instance', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
   const agent = await namedListener(host.netns, '127.0.0.1', 51679, 'agent');
   const task = await startAwsvpcTask(host, false);
   try {
@@ -72,13 +65,7 @@ test('an awsvpc task reaches 169.254.170.2 through ecs-bridge, and IMDS from its
     expect(route.stdout).toContain(`dev eth0 src ${task.eni.address}`);
     const instanceId = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
     expect(instanceId).toMatchObject({ exitCode: 0, stdout: host.instanceId });
-    const botocore = await task.exec('env', [
-      '-i',
-      'HOME=/nonexistent',
-      PYTHON,
-      '-c',
-      'import botocore.session; print(botocore.session.get_session().get_credentials().access_key)',
-    ]);
+    const botocore = await task.exec('env', BOTOCORE_ACCESS_KEY);
     expect(botocore.stdout.trim()).toBe(INSTANCE_ROLE.accessKeyId);
   } finally {
     await task.remove();
@@ -88,7 +75,7 @@ test('an awsvpc task reaches 169.254.170.2 through ecs-bridge, and IMDS from its
 });
 
 test('with ECS_AWSVPC_BLOCK_IMDS the task cannot reach IMDS (blackhole route); the endpoint and the instance still can', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
   const agent = await namedListener(host.netns, '127.0.0.1', 51679, 'agent');
   const task = await startAwsvpcTask(host, true);
   try {
@@ -96,14 +83,8 @@ test('with ECS_AWSVPC_BLOCK_IMDS the task cannot reach IMDS (blackhole route); t
     expect(route.stdout).toMatch(/^blackhole 169\.254\.169\.254/);
     const fromTask = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
     expect(fromTask.exitCode).not.toBe(0);
-    const botocore = await task.exec('env', [
-      '-i',
-      'HOME=/nonexistent',
-      PYTHON,
-      '-c',
-      'import botocore.session; print(botocore.session.get_session().get_credentials())',
-    ]);
-    expect(botocore.stdout.trim()).toBe('None');
+    const botocore = await task.exec('env', BOTOCORE_ACCESS_KEY);
+    expect(botocore.stdout.trim()).toBe('no credentials');
     expect((await task.exec('curl', probe(ENDPOINT))).exitCode).toBe(0);
     const fromHost = await host.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
     expect(fromHost).toMatchObject({ exitCode: 0, stdout: host.instanceId });
@@ -115,22 +96,22 @@ test('with ECS_AWSVPC_BLOCK_IMDS the task cannot reach IMDS (blackhole route); t
 });
 
 test('a detached ENI is no longer answered by IMDS as the instance', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
   const task = await startAwsvpcTask(host, false);
   const { address } = task.eni;
   await task.remove();
   try {
     // A namespace holding the old address on the subnet, the way the ENI's was wired, is a stranger now.
     // Named with the lab's prefix, so cleanupLab finds them should this test die half-way.
-    const stranger = `${lab.prefix}-stranger`;
-    const link = `${lab.prefix}-st`;
+    const stranger = `${labNetwork().prefix}-stranger`;
+    const link = `${labNetwork().prefix}-st`;
     await run('ip', ['netns', 'add', stranger]);
     try {
       await run('ip', ['link', 'add', link, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', stranger]);
-      await run('ip', ['link', 'set', link, 'master', lab.names.bridge, 'up']);
-      await run('ip', ['-n', stranger, 'addr', 'add', `${address}/${lab.subnet.prefixLength}`, 'dev', 'eth0']);
+      await run('ip', ['link', 'set', link, 'master', labNetwork().names.bridge, 'up']);
+      await run('ip', ['-n', stranger, 'addr', 'add', `${address}/${labNetwork().subnet.prefixLength}`, 'dev', 'eth0']);
       await run('ip', ['-n', stranger, 'link', 'set', 'eth0', 'up']);
-      await run('ip', ['-n', stranger, 'route', 'add', '169.254.0.0/16', 'via', lab.subnet.vpcRouter]);
+      await run('ip', ['-n', stranger, 'route', 'add', '169.254.0.0/16', 'via', labNetwork().subnet.vpcRouter]);
       const answer = await run(
         'ip',
         ['netns', 'exec', stranger, 'curl', ...probe(`${IMDS}/latest/meta-data/instance-id`)],

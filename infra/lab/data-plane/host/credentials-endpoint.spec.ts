@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { useLabNetwork } from '../testing/lab-network-fixture.ts';
 import { bootTestHost, CURL_TIMEOUT, namedListener, probe } from '../testing/test-host.ts';
 import type { AmiProfileName } from './ami-profiles.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
@@ -14,13 +14,7 @@ test.skip(labSkipReason() !== undefined, labSkipReason());
  */
 const ENDPOINT = 'http://169.254.170.2/v2/credentials/probe';
 
-let lab: LabNetwork;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const labNetwork = useLabNetwork();
 
 interface Reach {
   task: { exitCode: number; stdout: string };
@@ -49,7 +43,7 @@ const INSTALL_DOCKER = 'dnf install -y docker\nsystemctl enable --now docker';
 
 for (const profile of ['al2023-ecs', 'al2-ecs', 'al1-ecs'] as AmiProfileName[]) {
   test(`${profile}: ecs-init's rules bring 169.254.170.2:80 to 127.0.0.1:51679 for bridge tasks and the host`, async () => {
-    const { host } = await bootTestHost(lab, profile, '');
+    const { host } = await bootTestHost(labNetwork(), profile, '');
     try {
       const result = await reach(host);
       expect(result.task).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^agent 198\.19\.0\.\d+$/) });
@@ -61,7 +55,7 @@ for (const profile of ['al2023-ecs', 'al2-ecs', 'al1-ecs'] as AmiProfileName[]) 
 }
 
 test('plain AMI without rules: the endpoint is dropped (timeout, not refused) for bridge tasks and the host', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n`);
+  const { host } = await bootTestHost(labNetwork(), 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n`);
   try {
     const result = await reach(host);
     expect(result.task.exitCode).toBe(CURL_TIMEOUT);
@@ -72,7 +66,11 @@ test('plain AMI without rules: the endpoint is dropped (timeout, not refused) fo
 });
 
 test('plain AMI, documented rules without route_localnet: bridge tasks fail, the host works', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', `#!/bin/bash\n${INSTALL_DOCKER}\n${DOCUMENTED_RULES}\n`);
+  const { host } = await bootTestHost(
+    labNetwork(),
+    'al2023-plain',
+    `#!/bin/bash\n${INSTALL_DOCKER}\n${DOCUMENTED_RULES}\n`,
+  );
   try {
     const result = await reach(host);
     expect(result.task.exitCode).toBe(CURL_TIMEOUT);
@@ -84,7 +82,7 @@ test('plain AMI, documented rules without route_localnet: bridge tasks fail, the
 
 test('plain AMI, documented rules with route_localnet: bridge tasks and the host reach the endpoint', async () => {
   const { host } = await bootTestHost(
-    lab,
+    labNetwork(),
     'al2023-plain',
     `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`,
   );
@@ -99,7 +97,7 @@ test('plain AMI, documented rules with route_localnet: bridge tasks and the host
 
 test('reboot: rules user data added without saving are gone', async () => {
   const { host } = await bootTestHost(
-    lab,
+    labNetwork(),
     'al2023-plain',
     `#!/bin/bash\n${INSTALL_DOCKER}\n${ROUTE_LOCALNET}\n${DOCUMENTED_RULES}\n`,
   );
@@ -127,7 +125,7 @@ ${DOCUMENTED_RULES}
 iptables-save | tee /etc/sysconfig/iptables
 systemctl enable --now iptables
 `;
-  const { host } = await bootTestHost(lab, 'al2023-plain', userData);
+  const { host } = await bootTestHost(labNetwork(), 'al2023-plain', userData);
   try {
     await host.reboot();
     const nat = await host.exec('iptables', ['-t', 'nat', '-S', 'PREROUTING']);
@@ -145,7 +143,7 @@ test('AL1: `service iptables save` keeps a DOCKER-USER rule across reboot; ecs-i
 iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP
 service iptables save
 `;
-  const { host, agent } = await bootTestHost(lab, 'al1-ecs', userData);
+  const { host, agent } = await bootTestHost(labNetwork(), 'al1-ecs', userData);
   try {
     await host.reboot();
     const filter = await host.exec('iptables', ['-S', 'DOCKER-USER']);
@@ -161,7 +159,7 @@ service iptables save
 });
 
 test('stopping ecs removes its rules and restores route_localnet; starting it again re-adds them', async () => {
-  const { host, agent } = await bootTestHost(lab, 'al2023-ecs', '');
+  const { host, agent } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
   try {
     expect((await host.exec('systemctl', ['stop', 'ecs'])).exitCode).toBe(0);
     expect(agent.running()).toBe(0);

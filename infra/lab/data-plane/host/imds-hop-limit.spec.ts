@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { runInNetns } from '../network/commands.ts';
-import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { useLabNetwork } from '../testing/lab-network-fixture.ts';
 import { imdsResponseTtls } from '../testing/response-ttl.ts';
-import { BOTOCORE_PYTHON, bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
+import { BOTOCORE_ACCESS_KEY, bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
 
 /**
@@ -13,29 +13,13 @@ import { createBridgeTaskNamespace } from './bridge-task.ts';
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
 const IMDS = 'http://169.254.169.254';
-const PYTHON = BOTOCORE_PYTHON;
 
-let lab: LabNetwork;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const labNetwork = useLabNetwork();
 
 const tokenRequest = probe(`${IMDS}/latest/api/token`, ['-X', 'PUT', '-H', 'X-aws-ec2-metadata-token-ttl-seconds: 60']);
 
-/** botocore's own credential chain with an empty environment: it ends at IMDS. */
-const botocoreAccessKey = [
-  '-i',
-  'HOME=/nonexistent',
-  PYTHON,
-  '-c',
-  'import botocore.session; c = botocore.session.get_session().get_credentials(); print(c.access_key if c else "no credentials")',
-];
-
 test('hop limit 1: a bridge task waits in vain for a token while the host gets one; token-less GETs still reach it', async () => {
-  const { host } = await bootTestHost(lab, 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
+  const { host } = await bootTestHost(labNetwork(), 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
   const task = await createBridgeTaskNamespace(host);
   try {
     // The response does reach the instance, with TTL 1: its forwarding to docker0 is where it dies.
@@ -57,7 +41,7 @@ test('hop limit 1: a bridge task waits in vain for a token while the host gets o
 });
 
 test('hop limit 2: a bridge task gets its token, which leaves IMDS with TTL 2 and reaches the task with TTL 1', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '', {
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '', {
     imds: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
   });
   const task = await createBridgeTaskNamespace(host);
@@ -86,7 +70,7 @@ test('hop limit 2: a bridge task gets its token, which leaves IMDS with TTL 2 an
 });
 
 test('only token responses carry the hop limit: the other answers leave IMDS with the default TTL', async () => {
-  const { host } = await bootTestHost(lab, 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
+  const { host } = await bootTestHost(labNetwork(), 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
   try {
     const put = await imdsResponseTtls(host.netns, [1, 64], async () => {
       expect((await host.exec('curl', tokenRequest)).exitCode).toBe(0);
@@ -102,7 +86,7 @@ test('only token responses carry the hop limit: the other answers leave IMDS wit
 });
 
 test("the hop limit judges the response's path, not the request's TTL: a host process sending with TTL 32 gets its token", async () => {
-  const { host } = await bootTestHost(lab, 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
+  const { host } = await bootTestHost(labNetwork(), 'al2-ecs', '', { imds: { httpPutResponseHopLimit: 1 } });
   try {
     await runInNetns(host.netns, 'sysctl', ['-qw', 'net.ipv4.ip_default_ttl=32']);
     const fromHost = await host.exec('curl', tokenRequest);
@@ -115,12 +99,12 @@ test("the hop limit judges the response's path, not the request's TTL: a host pr
 
 test('hop limit 1, botocore in a bridge task: the token PUT times out, IMDSv1 gets the role with tokens optional and nothing with tokens required', async () => {
   const [optional, required] = await Promise.all([
-    bootTestHost(lab, 'al2-ecs', '', { imds: { httpTokens: 'optional', httpPutResponseHopLimit: 1 } }),
-    bootTestHost(lab, 'al2023-ecs', '', { imds: { httpTokens: 'required', httpPutResponseHopLimit: 1 } }),
+    bootTestHost(labNetwork(), 'al2-ecs', '', { imds: { httpTokens: 'optional', httpPutResponseHopLimit: 1 } }),
+    bootTestHost(labNetwork(), 'al2023-ecs', '', { imds: { httpTokens: 'required', httpPutResponseHopLimit: 1 } }),
   ]);
   const tasks = await Promise.all([createBridgeTaskNamespace(optional.host), createBridgeTaskNamespace(required.host)]);
   try {
-    const [withV1, withoutV1] = await Promise.all(tasks.map((task) => task.exec('env', botocoreAccessKey)));
+    const [withV1, withoutV1] = await Promise.all(tasks.map((task) => task.exec('env', BOTOCORE_ACCESS_KEY)));
     expect(withV1?.stdout.trim()).toBe(INSTANCE_ROLE.accessKeyId);
     expect(withoutV1?.stdout.trim()).toBe('no credentials');
   } finally {

@@ -1,30 +1,23 @@
 import { expect, test } from '@playwright/test';
 import { ipBatch, run } from '../network/commands.ts';
-import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
-import { BOTOCORE_PYTHON, bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
+import { useLabNetwork } from '../testing/lab-network-fixture.ts';
+import { BOTOCORE_ACCESS_KEY, bootTestHost, CURL_TIMEOUT, INSTANCE_ROLE, probe } from '../testing/test-host.ts';
 import { createBridgeTaskNamespace } from './bridge-task.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
 const IMDS = 'http://169.254.169.254';
 const CREDENTIALS_PATH = `/latest/meta-data/iam/security-credentials/${INSTANCE_ROLE.roleName}`;
-const PYTHON = BOTOCORE_PYTHON;
 
-let lab: LabNetwork;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const labNetwork = useLabNetwork();
 
 /** IMDSv2 in shell: token, then the credentials document with it. */
 const imdsV2Script = `token=$(curl -sS --max-time 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' ${IMDS}/latest/api/token) || exit $?
 curl -sS --max-time 2 -H "X-aws-ec2-metadata-token: $token" ${IMDS}${CREDENTIALS_PATH}`;
 
 test('a process on the instance gets the instance role from IMDS with v2 and v1', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
   try {
     const v2 = await host.exec('sh', ['-c', imdsV2Script]);
     expect(v2.exitCode).toBe(0);
@@ -44,7 +37,7 @@ test('a process on the instance gets the instance role from IMDS with v2 and v1'
 });
 
 test('a bridge-mode task reaches IMDS through the instance (v2, v1 and botocore)', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
   const task = await createBridgeTaskNamespace(host);
   try {
     const v2 = await task.exec('sh', ['-c', imdsV2Script]);
@@ -53,13 +46,7 @@ test('a bridge-mode task reaches IMDS through the instance (v2, v1 and botocore)
     const v1 = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
     expect(v1.stdout).toBe(host.instanceId);
     // A real credential chain with an empty environment ends at IMDS and gets the instance role.
-    const botocore = await task.exec('env', [
-      '-i',
-      'HOME=/nonexistent',
-      PYTHON,
-      '-c',
-      'import botocore.session; print(botocore.session.get_session().get_credentials().access_key)',
-    ]);
+    const botocore = await task.exec('env', BOTOCORE_ACCESS_KEY);
     expect(botocore.stdout.trim()).toBe(INSTANCE_ROLE.accessKeyId);
   } finally {
     await task.remove();
@@ -71,7 +58,7 @@ test('the DOCKER-USER drop rule blocks IMDS for bridge tasks (timeout) and not f
   const userData = `#!/bin/bash
 iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP
 `;
-  const { host } = await bootTestHost(lab, 'al2023-ecs', userData);
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', userData);
   const task = await createBridgeTaskNamespace(host);
   try {
     const fromTask = await task.exec('curl', probe(`${IMDS}/latest/meta-data/instance-id`));
@@ -86,7 +73,7 @@ iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169
 });
 
 test('IMDSv2 required: requests without a token get 401', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-plain', '', { imds: { httpTokens: 'required' } });
+  const { host } = await bootTestHost(labNetwork(), 'al2023-plain', '', { imds: { httpTokens: 'required' } });
   try {
     const v1 = await host.exec(
       'curl',
@@ -109,8 +96,8 @@ async function macOf(link: string, netns?: string): Promise<string> {
 }
 
 test('a bridge task keeps reaching IMDS after another task leaves docker0 (docker0 keeps its MAC)', async () => {
-  const { host } = await bootTestHost(lab, 'al2023-ecs', '');
-  const leaving = `${lab.prefix}-lv`;
+  const { host } = await bootTestHost(labNetwork(), 'al2023-ecs', '');
+  const leaving = `${labNetwork().prefix}-lv`;
   try {
     const bridgeMac = await macOf(host.taskBridge.name, host.netns);
     await ipBatch([
@@ -135,13 +122,13 @@ test('a bridge task keeps reaching IMDS after another task leaves docker0 (docke
 });
 
 test('the lab bridge keeps its MAC while instances come and go', async () => {
-  const before = await macOf(lab.names.bridge);
-  const port = `${lab.prefix}-lv`;
+  const before = await macOf(labNetwork().names.bridge);
+  const port = `${labNetwork().prefix}-lv`;
   await ipBatch([
     `link add ${port} address ${LOWEST_MAC} type veth peer name ${port}p`,
-    `link set ${port} master ${lab.names.bridge} up`,
+    `link set ${port} master ${labNetwork().names.bridge} up`,
   ]);
-  expect(await macOf(lab.names.bridge)).toBe(before);
+  expect(await macOf(labNetwork().names.bridge)).toBe(before);
   await run('ip', ['link', 'delete', port]);
-  expect(await macOf(lab.names.bridge)).toBe(before);
+  expect(await macOf(labNetwork().names.bridge)).toBe(before);
 });

@@ -12,6 +12,18 @@ import { listenInNetns } from '../network/listen-in-netns.ts';
 /** The Python with botocore that the lab's images use: its credential chain is the real one. */
 export const BOTOCORE_PYTHON = `${PYENV_PYTHON_ROOT}/bin/python`;
 
+/**
+ * `env` arguments: botocore's own credential chain with an empty environment, so it ends at IMDS (or the
+ * container endpoint when given); prints the access key id it got, or `no credentials`.
+ */
+export const BOTOCORE_ACCESS_KEY = [
+  '-i',
+  'HOME=/nonexistent',
+  BOTOCORE_PYTHON,
+  '-c',
+  'import botocore.session; c = botocore.session.get_session().get_credentials(); print(c.access_key if c else "no credentials")',
+];
+
 export const INSTANCE_ROLE: ImdsCredentials = {
   roleName: 'lab-instance-role',
   accessKeyId: 'AKIALABINSTANCEROLE0',
