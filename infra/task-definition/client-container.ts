@@ -28,15 +28,14 @@ const INSTALL: Record<ClientId, string> = {
 
 /**
  * The profile fix reads /proc/1/environ with `strings` (binutils), which none of the three images has:
- * installed first with the image's own package manager, as a platform team would have to on AWS.
+ * installed first with the image's own package manager (yum on Amazon Linux, apt on the Debian-based
+ * ones), as a platform team would have to on AWS.
  */
-const INSTALL_BINUTILS: Record<ClientId, string> = {
-  'awscli-v2': 'yum install -y binutils',
-  'awscli-v1': 'apt-get update -qq && apt-get install -y -qq binutils',
-  'sdk-js-v3': 'apt-get update -qq && apt-get install -y -qq binutils',
-  'sdk-js-v2': 'apt-get update -qq && apt-get install -y -qq binutils',
-  'sdk-js-v2-2016': 'apt-get update -qq && apt-get install -y -qq binutils',
-};
+function installBinutils(client: ClientId): string {
+  return IMAGE[client].startsWith('amazonlinux:')
+    ? 'yum install -y binutils'
+    : 'apt-get update -qq && apt-get install -y -qq binutils';
+}
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -133,7 +132,7 @@ export function clientContainer(options: ClientContainerOptions): Partial<Contai
       ? `eval ${encoded}`
       : options.variant === 'env-reset-child'
         ? `env -i ${kept} sh -c ${encoded}`
-        : `${INSTALL_BINUTILS[options.client]}; echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile; env -i ${kept} sh -l -c ${encoded}`;
+        : `${installBinutils(options.client)}; echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile; env -i ${kept} sh -l -c ${encoded}`;
   return {
     name: options.client,
     image: IMAGE[options.client],
