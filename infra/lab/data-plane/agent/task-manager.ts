@@ -126,8 +126,8 @@ export class TaskManager {
     const taskId = managed.arn.split('/').pop() ?? randomUUID();
     const taskDir = join(deps.workDir, taskId);
     let credentialsId: string | undefined;
-    const addresses: string[] = [];
-    const attached: { enis: string[]; bridgeAddresses: string[] } = { enis: [], bridgeAddresses: [] };
+    /** What the task's networks hold (bridge addresses, ENIs), given back once its sandboxes are gone. */
+    const releases: (() => void)[] = [];
     const streams: AwsLogsStream[] = [];
     const reports: ContainerReport[] = [];
     try {
@@ -177,7 +177,7 @@ export class TaskManager {
         const argv = [...(container.entryPoint ?? []), ...(override?.command ?? container.command ?? [])];
         const stream =
           streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? streams[index];
-        const network = await this.#network(networkMode, hostname, addresses, attached);
+        const network = await this.#network(networkMode, hostname, releases);
         let sandbox: Sandbox;
         try {
           sandbox = await startSandbox({
@@ -223,10 +223,8 @@ export class TaskManager {
       await this.#stopped(managed, reports, reason);
     } finally {
       if (credentialsId) deps.store.remove(credentialsId);
-      for (const address of addresses) deps.addresses.release(address);
       // The sandboxes are gone, and with their namespaces the ENI devices: ECS detaches the ENIs now.
-      for (const id of attached.enis) deps.awsvpc?.enis.detach(id);
-      for (const address of attached.bridgeAddresses) deps.awsvpc?.bridge.release(address);
+      for (const release of releases) release();
       await Promise.all(streams.map((stream) => stream.close()));
       await rm(taskDir, { recursive: true, force: true });
     }
@@ -243,12 +241,7 @@ export class TaskManager {
     }
   }
 
-  async #network(
-    mode: string,
-    hostname: string,
-    addresses: string[],
-    attached: { enis: string[]; bridgeAddresses: string[] },
-  ) {
+  async #network(mode: string, hostname: string, releases: (() => void)[]) {
     if (mode === 'host') return { mode: 'host' as const };
     const { bridge } = this.#deps;
     if (mode === 'none') return { mode: 'bridge' as const, hostname, configureNetwork: async () => {} };
@@ -257,9 +250,9 @@ export class TaskManager {
       const awsvpc = this.#deps.awsvpc;
       if (!awsvpc) throw new TaskStartFailure('lab: this agent runs without ECS_ENABLE_TASK_ENI (awsvpc)');
       const eni = await awsvpc.enis.attach();
-      attached.enis.push(eni.id);
+      releases.push(() => awsvpc.enis.detach(eni.id));
       const bridgeAddress = awsvpc.bridge.allocate();
-      attached.bridgeAddresses.push(bridgeAddress);
+      releases.push(() => awsvpc.bridge.release(bridgeAddress));
       return {
         mode: 'bridge' as const,
         hostname,
@@ -268,7 +261,7 @@ export class TaskManager {
       };
     }
     const address = await this.#deps.addresses.allocate();
-    addresses.push(address);
+    releases.push(() => this.#deps.addresses.release(address));
     return {
       mode: 'bridge' as const,
       hostname,
