@@ -12,12 +12,23 @@ import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 300_000 });
 
-test('two concurrent runs share one lab safely; the last to finish stops it', async () => {
-  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+/** A private lab directory for one test, and everything it left removed afterwards. */
+async function withPrivateLab(body: (dir: string, env: Record<string, string>) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'etr-concurrent-'));
   const labDir = join(dir, 'lab');
   const env = { ECS_TASKROLE_LAB_DIR: labDir };
   try {
+    await body(dir, env);
+  } finally {
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${labDir}.runs`, { recursive: true, force: true });
+  }
+}
+
+test('two concurrent runs share one lab safely; the last to finish stops it', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  await withPrivateLab(async (dir, env) => {
     // The long one outlasts the short one by the plain-AMI cell's ~20 s of client retries.
     const [long, short] = await Promise.all([
       runCli(['run', '--grep', '^(baseline|ami=al2023-plain,hostRules=none)$', '--out', join(dir, 'long')], { env }),
@@ -28,27 +39,16 @@ test('two concurrent runs share one lab safely; the last to finish stops it', as
     const started = [long.stdout, short.stdout].filter((out) => out.includes('[run] lab started'));
     const used = [long.stdout, short.stdout].filter((out) => out.includes('[run] using the running lab'));
     expect([started.length, used.length]).toEqual([1, 1]);
-    expect(readLabState(labDir)).toBeUndefined();
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-    await rm(`${labDir}.runs`, { recursive: true, force: true });
-  }
+    expect(readLabState(env.ECS_TASKROLE_LAB_DIR)).toBeUndefined();
+  });
 });
 
 test('a run does not stop a lab that `lab up` started', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-concurrent-'));
-  const labDir = join(dir, 'lab');
-  const env = { ECS_TASKROLE_LAB_DIR: labDir };
-  try {
+  await withPrivateLab(async (dir, env) => {
     expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
     const run = await runCli(['run', '--grep', '^baseline$', '--out', join(dir, 'out')], { env });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(readLabState(labDir)).toBeDefined();
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-    await rm(`${labDir}.runs`, { recursive: true, force: true });
-  }
+    expect(readLabState(env.ECS_TASKROLE_LAB_DIR)).toBeDefined();
+  });
 });
