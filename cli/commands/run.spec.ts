@@ -5,7 +5,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { credentialsOf, type LabState, labDown, labUp } from '../../infra/lab/index.ts';
+import { harnessClientConfig, type LabState, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });
@@ -32,12 +32,7 @@ test('a bad matrix: exit 2, the file and field named, nothing provisioned on the
   expect(result.stderr).toContain('vary.network');
   expect(result.stderr).toContain('bridge, host');
 
-  const aws = {
-    endpoint: lab.endpoint,
-    region: lab.region,
-    maxAttempts: 1,
-    credentials: credentialsOf(lab.identities.harness),
-  };
+  const aws = harnessClientConfig(lab);
   expect((await new ECSClient(aws).send(new ListClustersCommand({}))).clusterArns).toEqual([]);
   expect((await new IAMClient(aws).send(new ListRolesCommand({ PathPrefix: '/ecs-taskrole/' }))).Roles).toEqual([]);
   const reservations = (await new EC2Client(aws).send(new DescribeInstancesCommand({}))).Reservations ?? [];

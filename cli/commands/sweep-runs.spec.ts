@@ -6,7 +6,7 @@ import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-s
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { EXPIRES_TAG, IAM_PATH, RUN_TAG, runTags, type Tag } from '../../infra/aws/tags.ts';
-import { credentialsOf, labDown, labUp } from '../../infra/lab/index.ts';
+import { harnessClientConfig, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 120_000 });
@@ -30,12 +30,7 @@ test("two runs in one lab: sweep deletes only the expired one; a colleague's liv
   const labDir = join(dir, 'lab');
   try {
     const { lab } = await labUp(labDir);
-    const config = {
-      endpoint: lab.endpoint,
-      region: lab.region,
-      maxAttempts: 1,
-      credentials: credentialsOf(lab.identities.harness),
-    };
+    const config = harnessClientConfig(lab);
     const iam = new IAMClient(config);
     const ecs = new ECSClient(config);
     const logs = new CloudWatchLogsClient(config);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
-import { credentialsOf, labDown, labUp } from '../../infra/lab/index.ts';
+import { harnessClientConfig, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 90_000 });
@@ -15,12 +15,7 @@ test('sweep on a lab whose data plane never started (a run killed during lab up)
   try {
     const { lab } = await labUp(labDir);
     expect(lab.dataPlane).toBeUndefined();
-    const iam = new IAMClient({
-      endpoint: lab.endpoint,
-      region: lab.region,
-      maxAttempts: 1,
-      credentials: credentialsOf(lab.identities.harness),
-    });
+    const iam = new IAMClient(harnessClientConfig(lab));
     const trust = { Version: '2012-10-17', Statement: [] };
     const aDayAgo = new Date(Date.now() - 24 * 3_600_000);
     for (const [name, startedAt] of [

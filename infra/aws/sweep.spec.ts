@@ -5,7 +5,7 @@ import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { credentialsOf, labDown, labUp } from '../lab/index.ts';
+import { harnessClientConfig, labDown, labUp } from '../lab/index.ts';
 import { createClients, destroyClients } from './clients.ts';
 import { REQUEST_LOG_ENV } from './request-log.ts';
 import { sweepReport, sweepRun } from './sweep.ts';
@@ -23,12 +23,7 @@ test('every listing is paginated: with pages of 2, all 5 of each kind are found,
   try {
     const { lab } = await labUp(labDir);
     process.env[REQUEST_LOG_ENV] = log;
-    const clients = createClients({
-      region: lab.region,
-      endpoint: lab.endpoint,
-      credentials: credentialsOf(lab.identities.harness),
-      maxAttempts: 1,
-    });
+    const clients = createClients(harnessClientConfig(lab));
     const tags = runTags('rpages', new Date(Date.now() - 24 * 3_600_000));
     const ecsTags = tags.map((t) => ({ key: t.Key, value: t.Value }));
     for (let i = 0; i < COUNT; i += 1) {

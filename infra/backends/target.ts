@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InfrastructureError } from '../../core/errors.ts';
 import { type BackendName, backendSchema } from '../../core/run-config.ts';
 import type { AwsTarget } from '../aws/clients.ts';
-import { credentialsOf, labDir, readLabState } from '../lab/index.ts';
+import { harnessClientConfig, labDir, readLabState } from '../lab/index.ts';
 import { LOCALSTACK_CREDENTIALS } from '../localstack/localstack-options.ts';
 
 export const backendRecordSchema = z.strictObject({
@@ -57,12 +57,7 @@ export function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.
     const lab = readLabState(record.labDir);
     if (!lab) throw new InfrastructureError('the lab is not running; run `ecs-taskrole lab up`');
     return {
-      target: {
-        region: lab.region,
-        endpoint: lab.endpoint,
-        credentials: credentialsOf(lab.identities.harness),
-        maxAttempts: 1,
-      },
+      target: harnessClientConfig(lab),
       ...defined,
     };
   }

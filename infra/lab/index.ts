@@ -42,4 +42,4 @@ export {
   labUp,
 } from './lab-lifecycle.ts';
 // The state file `lab up` writes (endpoint, pids, identities), and where it lives.
-export { type LabState, labDir, readLabState } from './lab-state.ts';
+export { harnessClientConfig, type LabState, labDir, readLabState } from './lab-state.ts';

@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InfrastructureError } from '../../core/errors.ts';
-import type { LabIdentities } from './control-plane/identities.ts';
+import { credentialsOf, type LabIdentities } from './control-plane/identities.ts';
 import type { DataPlaneDaemon } from './data-plane/daemon-process.ts';
 
 /** What a running lab is: where its control plane listens and which processes belong to it. */
@@ -183,4 +183,14 @@ function refused(path: string, why: string): InfrastructureError {
   return new InfrastructureError(
     `the lab state ${path} ${why}; refusing to use it (it holds the lab's keys). Remove it, then run \`lab up\` again.`,
   );
+}
+
+/** SDK client settings that sign as the harness against this lab (what a run's driver uses). */
+export function harnessClientConfig(lab: Pick<LabState, 'endpoint' | 'region' | 'identities'>) {
+  return {
+    region: lab.region,
+    endpoint: lab.endpoint,
+    credentials: credentialsOf(lab.identities.harness),
+    maxAttempts: 1,
+  };
 }

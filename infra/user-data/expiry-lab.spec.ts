@@ -12,7 +12,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
-import { credentialsOf, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../lab/index.ts';
+import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../lab/index.ts';
 import { userDataFor } from './user-data.ts';
 
 test.describe.configure({ timeout: 180_000 });
@@ -25,12 +25,7 @@ test("an instance past its run's expiry terminates itself; without the behaviour
   const labDir = join(dir, 'lab');
   try {
     const { lab } = await labUp(labDir, { dataPlane: true });
-    const aws = {
-      endpoint: lab.endpoint,
-      region: lab.region,
-      maxAttempts: 1,
-      credentials: credentialsOf(lab.identities.harness),
-    };
+    const aws = harnessClientConfig(lab);
     const ec2 = new EC2Client(aws);
     const parameter = await new SSMClient(aws).send(
       new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
