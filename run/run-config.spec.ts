@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { expect, test } from '@playwright/test';
 import { CELL_TASK_MEMORY_MIB, HARNESS_INSTANCE_TASK_MEMORY_MIB } from '../core/caps.ts';
 import { defaultWorkers } from './run-config.ts';
@@ -16,9 +15,4 @@ test('on AWS the default workers fit on one instance: all of them may run cells 
   const workers = defaultWorkers('aws');
   expect(workers * CELL_TASK_MEMORY_MIB).toBeLessThanOrEqual(HARNESS_INSTANCE_TASK_MEMORY_MIB);
   expect((workers + 1) * CELL_TASK_MEMORY_MIB).toBeGreaterThan(HARNESS_INSTANCE_TASK_MEMORY_MIB);
-});
-
-test('in the lab the default is two workers per core, at most 8', () => {
-  expect(defaultWorkers('lab')).toBe(Math.min(8, 2 * availableParallelism()));
-  expect(defaultWorkers('localstack')).toBe(defaultWorkers('lab'));
 });
