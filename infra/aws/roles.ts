@@ -92,22 +92,14 @@ export async function createTaskRoles(
     variants.map(async (variant) => {
       const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy']];
       const name = taskRoleName(context.runId, variant);
-      const role = await clients.iam.send(
-        new CreateRoleCommand({
-          RoleName: name,
-          Path: IAM_PATH,
-          AssumeRolePolicyDocument: trustPolicy(trust, context.account, context.region),
-          // The harness policy lets it create roles only with this boundary: what they can ever do.
-          PermissionsBoundary: boundaryArn(context.account),
-          Tags: context.tags,
-        }),
+      const arn = await createBoundedRole(
+        clients,
+        name,
+        trustPolicy(trust, context.account, context.region),
+        context,
+        policy === 'list-tasks' ? { 'list-tasks': LIST_TASKS_POLICY } : {},
       );
-      if (policy === 'list-tasks') {
-        await clients.iam.send(
-          new PutRolePolicyCommand({ RoleName: name, PolicyName: 'list-tasks', PolicyDocument: LIST_TASKS_POLICY }),
-        );
-      }
-      return [variant, role.Role?.Arn ?? ''] as const;
+      return [variant, arn] as const;
     }),
   );
   return Object.fromEntries(arns);
@@ -130,23 +122,13 @@ export async function createExecutionRole(
   clients: AwsClients,
   context: { runId: string; account: string; tags: Tag[] },
 ): Promise<string> {
-  const name = executionRoleName(context.runId);
-  const role = await clients.iam.send(
-    new CreateRoleCommand({
-      RoleName: name,
-      Path: IAM_PATH,
-      AssumeRolePolicyDocument: trustPolicy('ecs-tasks', context.account, ''),
-      PermissionsBoundary: boundaryArn(context.account),
-      Tags: context.tags,
-    }),
+  return createBoundedRole(
+    clients,
+    executionRoleName(context.runId),
+    trustPolicy('ecs-tasks', context.account, ''),
+    context,
+    { execution: EXECUTION_POLICY, 'list-tasks': LIST_TASKS_POLICY },
   );
-  await clients.iam.send(
-    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'execution', PolicyDocument: EXECUTION_POLICY }),
-  );
-  await clients.iam.send(
-    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'list-tasks', PolicyDocument: LIST_TASKS_POLICY }),
-  );
-  return role.Role?.Arn ?? '';
 }
 
 export interface InstanceRole {
@@ -163,26 +145,47 @@ export async function createInstanceRole(
 ): Promise<InstanceRole> {
   const account = context.account ?? (await accountOf(clients));
   const roleName = instanceRoleName(context.runId, policy);
-  const role = await clients.iam.send(
-    new CreateRoleCommand({
-      RoleName: roleName,
-      Path: IAM_PATH,
-      AssumeRolePolicyDocument: trustPolicy('ec2', '', ''),
-      PermissionsBoundary: boundaryArn(account),
-      Tags: context.tags,
-    }),
+  const roleArn = await createBoundedRole(
+    clients,
+    roleName,
+    trustPolicy('ec2', '', ''),
+    { account, tags: context.tags },
+    policy === 'list-tasks' ? { 'list-tasks': LIST_TASKS_POLICY } : {},
   );
   await clients.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ECS_INSTANCE_MANAGED_POLICY }));
-  if (policy === 'list-tasks') {
-    await clients.iam.send(
-      new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'list-tasks', PolicyDocument: LIST_TASKS_POLICY }),
-    );
-  }
   await clients.iam.send(
     new CreateInstanceProfileCommand({ InstanceProfileName: roleName, Path: IAM_PATH, Tags: context.tags }),
   );
   await clients.iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: roleName, RoleName: roleName }));
-  return { roleArn: role.Role?.Arn ?? '', roleName, instanceProfileName: roleName };
+  return { roleArn, roleName, instanceProfileName: roleName };
+}
+
+/**
+ * A role of the run under the harness's path, with its inline policies (name → document); returns its ARN.
+ * The harness policy lets it create roles only with the boundary: what they can ever do.
+ */
+async function createBoundedRole(
+  clients: AwsClients,
+  name: string,
+  trust: string,
+  context: { account: string; tags: Tag[] },
+  inlinePolicies: Record<string, string>,
+): Promise<string> {
+  const role = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: name,
+      Path: IAM_PATH,
+      AssumeRolePolicyDocument: trust,
+      PermissionsBoundary: boundaryArn(context.account),
+      Tags: context.tags,
+    }),
+  );
+  for (const [policyName, document] of Object.entries(inlinePolicies)) {
+    await clients.iam.send(
+      new PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: document }),
+    );
+  }
+  return role.Role?.Arn ?? '';
 }
 
 /** The caller's account, asked once per set of clients (for callers that do not pass it). */
