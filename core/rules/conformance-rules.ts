@@ -146,6 +146,8 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     statement:
       "An awsvpc task reaches 169.254.170.2 through its ecs-bridge veth and the instance's DNAT, whatever ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST says: task-role credentials",
     source: SOURCES.awsvpcCredentials,
+    // Read from the agent's and ecs-init's source; no AWS doc states it for awsvpc tasks.
+    inferred: true,
     when: (c) => c.network === 'awsvpc',
     outcome: 'TASK_ROLE',
   },
@@ -190,6 +192,8 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
     statement:
       'With hop limit 1 the token PUT response never reaches a bridge task (docker0 is one routed hop more); botocore, aws-sdk v2 and SDK v3 then ask without a token, and HttpTokens=required answers 401: no credentials',
     source: `${SOURCES.imdsHopLimit}; ${SOURCES.imdsv2}`,
+    // Two documented behaviours joined through each client's source (its retry without a token).
+    inferred: true,
     when: (c) => tokenResponseCannotReachTask(c) && !imdsV1Allowed(c),
     outcome: 'NO_CREDENTIALS',
   },
