@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
+import { ECS_INIT_AGENT_DEFAULTS } from '../host/service-config.ts';
 import { agentAttributes, TASK_ENI, TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
-import { ECS_INIT_DEFAULT_ENVIRONMENT, parseAgentConfig } from './ecs-config.ts';
+import { parseAgentConfig } from './ecs-config.ts';
 
 const names = (env: Record<string, string>) => agentAttributes(parseAgentConfig(env).config).map((a) => a.name);
 
 test('ECS-optimized defaults register both task-role capabilities and awslogs', () => {
-  const registered = names({ ...ECS_INIT_DEFAULT_ENVIRONMENT });
+  const registered = names({ ...ECS_INIT_AGENT_DEFAULTS });
   expect(registered).toContain(TASK_IAM_ROLE);
   expect(registered).toContain(TASK_IAM_ROLE_NETWORK_HOST);
   expect(registered).toContain('com.amazonaws.ecs.capability.logging-driver.awslogs');
@@ -14,10 +15,10 @@ test('ECS-optimized defaults register both task-role capabilities and awslogs', 
 });
 
 test('each flag off removes only its own capability', () => {
-  const noTaskRole = names({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_ENABLE_TASK_IAM_ROLE: 'false' });
+  const noTaskRole = names({ ...ECS_INIT_AGENT_DEFAULTS, ECS_ENABLE_TASK_IAM_ROLE: 'false' });
   expect(noTaskRole).not.toContain(TASK_IAM_ROLE);
   expect(noTaskRole).toContain(TASK_IAM_ROLE_NETWORK_HOST);
-  const noHost = names({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'false' });
+  const noHost = names({ ...ECS_INIT_AGENT_DEFAULTS, ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'false' });
   expect(noHost).toContain(TASK_IAM_ROLE);
   expect(noHost).not.toContain(TASK_IAM_ROLE_NETWORK_HOST);
 });
@@ -30,9 +31,9 @@ test('agent defaults alone (plain AMI, agent run by hand): no task-role capabili
 
 test('task-eni comes with ecs-init (ECS_ENABLE_TASK_ENI), the block attribute only alongside it', () => {
   const blockAttribute = 'ecs.capability.task-eni-block-instance-metadata';
-  expect(names({ ...ECS_INIT_DEFAULT_ENVIRONMENT })).toContain(TASK_ENI);
-  expect(names({ ...ECS_INIT_DEFAULT_ENVIRONMENT })).not.toContain(blockAttribute);
-  expect(names({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_AWSVPC_BLOCK_IMDS: 'true' })).toContain(blockAttribute);
+  expect(names({ ...ECS_INIT_AGENT_DEFAULTS })).toContain(TASK_ENI);
+  expect(names({ ...ECS_INIT_AGENT_DEFAULTS })).not.toContain(blockAttribute);
+  expect(names({ ...ECS_INIT_AGENT_DEFAULTS, ECS_AWSVPC_BLOCK_IMDS: 'true' })).toContain(blockAttribute);
   const byHand = names({ ECS_ENABLE_TASK_IAM_ROLE: 'true', ECS_AWSVPC_BLOCK_IMDS: 'true' });
   expect(byHand).not.toContain(TASK_ENI);
   expect(byHand).not.toContain(blockAttribute);

@@ -1,12 +1,6 @@
 import { expect, test } from '@playwright/test';
-import {
-  DEFAULT_CLUSTER,
-  ECS_INIT_DEFAULT_ENVIRONMENT,
-  goParseBool,
-  parseAgentConfig,
-  parseRateLimit,
-  readEcsConfigFile,
-} from './ecs-config.ts';
+import { ECS_INIT_AGENT_DEFAULTS } from '../host/service-config.ts';
+import { DEFAULT_CLUSTER, goParseBool, parseAgentConfig, parseRateLimit, readEcsConfigFile } from './ecs-config.ts';
 
 test.describe('ecs.config file (ecs-init reader)', () => {
   test('splits on the first "=", keeps quotes and skips lines without "="', () => {
@@ -33,7 +27,7 @@ test.describe('agent config parsing', () => {
   });
 
   test('ecs-init defaults enable both task-role flags and awslogs', () => {
-    const { config } = parseAgentConfig({ ...ECS_INIT_DEFAULT_ENVIRONMENT, ECS_CLUSTER: ' prod ' });
+    const { config } = parseAgentConfig({ ...ECS_INIT_AGENT_DEFAULTS, ECS_CLUSTER: ' prod ' });
     expect(config.cluster).toBe('prod');
     expect(config.taskIamRoleEnabled).toBe(true);
     expect(config.taskIamRoleNetworkHostEnabled).toBe(true);

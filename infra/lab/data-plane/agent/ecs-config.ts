@@ -46,20 +46,6 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { steady: 40, burst: 60 };
 export const DEFAULT_LOGGING_DRIVERS = ['json-file', 'none'];
 
 /**
- * What ecs-init puts in the agent container's environment before ecs.config (getContainerConfig) on
- * ECS-optimized AMIs. A plain AMI running the agent container by hand gets none of these.
- */
-export const ECS_INIT_DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = {
-  ECS_UPDATES_ENABLED: 'true',
-  ECS_AVAILABLE_LOGGING_DRIVERS: '["json-file","syslog","awslogs","fluentd","none"]',
-  ECS_ENABLE_TASK_IAM_ROLE: 'true',
-  ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'true',
-  // getPlatformSpecificEnvVariables (ecs-init/docker/docker_config.go); ecs-init also runs the agent
-  // with an init process and NET_ADMIN/SYS_ADMIN, which awsvpc needs.
-  ECS_ENABLE_TASK_ENI: 'true',
-};
-
-/**
  * ecs-init's reader: trim the file, split lines, trim each, split on the first `=`; lines without `=`
  * are skipped. No comment or quote handling: `ECS_CLUSTER="x"` names the cluster `"x"` with quotes.
  */

@@ -14,9 +14,10 @@ import {
 import { buildImageRoots } from '../../images/image-roots.ts';
 import type { AgentEvent } from '../agent/agent.ts';
 import type { TaskRoleIssuer } from '../agent/ecs-backend.ts';
-import { ECS_INIT_DEFAULT_ENVIRONMENT, readEcsConfigFile } from '../agent/ecs-config.ts';
+import { readEcsConfigFile } from '../agent/ecs-config.ts';
 import { type LabRunningAgent, launchLabAgent } from '../agent/launcher.ts';
 import type { TaskEvent } from '../agent/task-manager.ts';
+import { ECS_INIT_AGENT_DEFAULTS } from '../host/service-config.ts';
 import { createMiniHost, type MiniHost, type MiniHostOptions, REGION } from './mini-host.ts';
 
 export const LOG_GROUP = 'ecs-tasks';
@@ -61,7 +62,7 @@ export async function startAgentLab(options: AgentLabOptions = {}): Promise<Agen
   const mini = await createMiniHost(options);
   // What ecs-init hands the agent on an ECS-optimized AMI: its defaults, then /etc/ecs/ecs.config.
   const ecsConfig = options.ecsConfig ?? `ECS_CLUSTER=${mini.clusterName}\n${options.ecsConfigExtra ?? ''}`;
-  mini.host.agentEnvironment = { ...ECS_INIT_DEFAULT_ENVIRONMENT, ...readEcsConfigFile(ecsConfig) };
+  mini.host.agentEnvironment = { ...ECS_INIT_AGENT_DEFAULTS, ...readEcsConfigFile(ecsConfig) };
   const aws = {
     endpoint: mini.moto.endpoint,
     region: REGION,
