@@ -4,31 +4,24 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
-import { DEFAULT_CAPS, estimateRun, type RunEstimate } from '../../core/caps.ts';
+import { DEFAULT_CAPS, estimateRun } from '../../core/caps.ts';
 import { BadInputError, EXIT } from '../../core/errors.ts';
-import { runExitCode } from '../../core/exit-code.ts';
-import type { RunPlan } from '../../core/plan/plan-file.ts';
 import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
-import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
-import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
-import { loadResults } from '../../reports/results/load-results.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
-import { executeRun, type RunOutcome } from '../../run/lifecycle.ts';
+import { executeRun } from '../../run/lifecycle.ts';
 import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
-import { formatRunSummary, runSummaryDocument } from '../../run/summary.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
+import { estimateLine, progressStream, report } from './run-report.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** What a shell reports for a process ended by Ctrl-C; `run` exits with it after its teardown. */
-const EXIT_INTERRUPTED = 130;
 
 interface RunOptions {
   matrix?: string;
@@ -155,69 +148,6 @@ async function run(options: RunOptions): Promise<number> {
   } finally {
     interruptions.dispose();
   }
-}
-
-/** What the run will cost, before anything is created (on AWS: EC2 instance-hours). */
-function estimateLine(estimate: RunEstimate): string {
-  return (
-    `plan: ${estimate.cells} cells on ${estimate.instances} instance(s) (${estimate.instanceType}); ` +
-    `about ${estimate.estimatedInstanceHours} instance-hours, at most ${estimate.maxInstanceHours} (every instance stops at the run's expiry)`
-  );
-}
-
-/** Progress, the summary and Playwright's own lines: stdout, or stderr when stdout carries `--json`. */
-function progressStream(options: Pick<RunOptions, 'json'>): NodeJS.WriteStream {
-  return options.json ? process.stderr : process.stdout;
-}
-
-async function report(config: RunConfig, plan: RunPlan, outcome: RunOutcome, options: RunOptions): Promise<number> {
-  const exitCode = await reportText(config, plan, outcome, options);
-  if (options.json) {
-    const resultsFile = runFile(config, 'results');
-    const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
-    const document = runSummaryDocument(results, {
-      exitCode,
-      ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
-      files: { results: resultsFile, report: join(config.outDir, 'report.html') },
-      ...(outcome.teardown ? { teardown: outcome.teardown } : {}),
-    });
-    process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);
-  }
-  return exitCode;
-}
-
-async function reportText(config: RunConfig, plan: RunPlan, outcome: RunOutcome, options: RunOptions): Promise<number> {
-  const out = progressStream(options);
-  const { teardown } = outcome;
-  if (teardown) {
-    const deleted = `deleted ${teardown.deleted.length} resource(s) of run ${teardown.runId}`;
-    out.write(`teardown: ${deleted}${teardown.leftovers.length > 0 ? '' : ', nothing left'}\n`);
-    for (const leftover of teardown.leftovers) process.stderr.write(`teardown: could not delete ${leftover}\n`);
-    if (teardown.leftovers.length > 0) {
-      process.stderr.write(
-        `finish it with: npx ecs-taskrole sweep --backend ${config.backend} --run ${teardown.runId}\n`,
-      );
-    }
-  }
-  if (outcome.failure) throw outcome.failure;
-  const resultsFile = runFile(config, 'results');
-  const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
-  if (results) out.write(formatRunSummary(results, join(config.outDir, 'report.html')));
-  // In GitHub Actions, what broke also becomes annotations on the job.
-  if (results && process.env.GITHUB_ACTIONS === 'true') {
-    for (const line of githubAnnotations(results)) out.write(`${line}\n`);
-  }
-  if (outcome.interrupted) {
-    process.stderr.write(`interrupted by ${outcome.interrupted}; teardown ${teardown ? 'done' : 'not needed'}\n`);
-    return EXIT_INTERRUPTED;
-  }
-  if (!results) {
-    process.stderr.write(`error: the run produced no results (Playwright exit ${outcome.cellsExitCode})\n`);
-    return EXIT.infrastructure;
-  }
-  if (teardown && teardown.leftovers.length > 0) return EXIT.infrastructure;
-  // Every planned cell (of this shard) must have reported.
-  return runExitCode(results.cells, plan.cells.length);
 }
 
 async function runPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): Promise<number> {

@@ -1,0 +1,90 @@
+/** What `run` prints at its start and end: the estimate, the teardown, the summary (or `--json`), the exit code. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEstimate } from '../../core/caps.ts';
+import { EXIT } from '../../core/errors.ts';
+import { runExitCode } from '../../core/exit-code.ts';
+import type { RunPlan } from '../../core/plan/plan-file.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
+import type { RunConfig } from '../../core/run-config.ts';
+import { jsonForTerminal } from '../../core/text/safe-text.ts';
+import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
+import { loadResults } from '../../reports/results/load-results.ts';
+import type { RunOutcome } from '../../run/lifecycle.ts';
+import { runFile } from '../../run/run-config.ts';
+import { formatRunSummary, runSummaryDocument } from '../../run/summary.ts';
+
+/** What a shell reports for a process ended by Ctrl-C; `run` exits with it after its teardown. */
+const EXIT_INTERRUPTED = 130;
+
+/** What the run will cost, before anything is created (on AWS: EC2 instance-hours). */
+export function estimateLine(estimate: RunEstimate): string {
+  return (
+    `plan: ${estimate.cells} cells on ${estimate.instances} instance(s) (${estimate.instanceType}); ` +
+    `about ${estimate.estimatedInstanceHours} instance-hours, at most ${estimate.maxInstanceHours} (every instance stops at the run's expiry)`
+  );
+}
+
+/** Progress, the summary and Playwright's own lines: stdout, or stderr when stdout carries `--json`. */
+export function progressStream(options: { json?: boolean }): NodeJS.WriteStream {
+  return options.json ? process.stderr : process.stdout;
+}
+
+export async function report(
+  config: RunConfig,
+  plan: RunPlan,
+  outcome: RunOutcome,
+  options: { json?: boolean },
+): Promise<number> {
+  const { exitCode, results } = await reportText(config, plan, outcome, options);
+  if (options.json) {
+    const document = runSummaryDocument(results, {
+      exitCode,
+      ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
+      files: { results: runFile(config, 'results'), report: join(config.outDir, 'report.html') },
+      ...(outcome.teardown ? { teardown: outcome.teardown } : {}),
+    });
+    process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);
+  }
+  return exitCode;
+}
+
+/** The teardown, the summary and the annotations as text; the exit code, with the results it was read from. */
+async function reportText(
+  config: RunConfig,
+  plan: RunPlan,
+  outcome: RunOutcome,
+  options: { json?: boolean },
+): Promise<{ exitCode: number; results?: RunResults }> {
+  const out = progressStream(options);
+  const { teardown } = outcome;
+  if (teardown) {
+    const deleted = `deleted ${teardown.deleted.length} resource(s) of run ${teardown.runId}`;
+    out.write(`teardown: ${deleted}${teardown.leftovers.length > 0 ? '' : ', nothing left'}\n`);
+    for (const leftover of teardown.leftovers) process.stderr.write(`teardown: could not delete ${leftover}\n`);
+    if (teardown.leftovers.length > 0) {
+      process.stderr.write(
+        `finish it with: npx ecs-taskrole sweep --backend ${config.backend} --run ${teardown.runId}\n`,
+      );
+    }
+  }
+  if (outcome.failure) throw outcome.failure;
+  const resultsFile = runFile(config, 'results');
+  const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
+  if (results) out.write(formatRunSummary(results, join(config.outDir, 'report.html')));
+  // In GitHub Actions, what broke also becomes annotations on the job.
+  if (results && process.env.GITHUB_ACTIONS === 'true') {
+    for (const line of githubAnnotations(results)) out.write(`${line}\n`);
+  }
+  if (outcome.interrupted) {
+    process.stderr.write(`interrupted by ${outcome.interrupted}; teardown ${teardown ? 'done' : 'not needed'}\n`);
+    return { exitCode: EXIT_INTERRUPTED, ...(results ? { results } : {}) };
+  }
+  if (!results) {
+    process.stderr.write(`error: the run produced no results (Playwright exit ${outcome.cellsExitCode})\n`);
+    return { exitCode: EXIT.infrastructure };
+  }
+  if (teardown && teardown.leftovers.length > 0) return { exitCode: EXIT.infrastructure, results };
+  // Every planned cell (of this shard) must have reported.
+  return { exitCode: runExitCode(results.cells, plan.cells.length), results };
+}
