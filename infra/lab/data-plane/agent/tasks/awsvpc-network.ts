@@ -10,10 +10,10 @@
  * Runs in the instance namespace (where the agent runs); the task end lives in the namespace held by
  * the task's PID, so the task's devices disappear with it (and a veth pair with either end).
  */
-import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { TaskEni } from '../../contracts.ts';
 import { AddressPool, CREDENTIALS_ENDPOINT_ADDRESS, IMDS_ADDRESS, LINK_LOCAL_CIDR } from '../../network/addresses.ts';
+import { ipInTask, vethToBridge } from './bridge-network.ts';
 
 const ECS_BRIDGE = 'ecs-bridge';
 const ECS_BRIDGE_GATEWAY = '169.254.172.1';
@@ -77,10 +77,8 @@ export interface AwsvpcAttachment {
 export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): Promise<void> {
   const { eni } = attachment;
   const netns = attachment.bridge.hostNetns;
-  const inTask = (commands: string[]) =>
-    execa('nsenter', [`--target=${pid}`, '--net', 'ip', '-batch', '-'], { input: `${commands.join('\n')}\n` });
   await ip(netns, ['link', 'set', eni.device, 'netns', String(pid)]);
-  await inTask([
+  await ipInTask(pid, [
     'link set lo up',
     `link set ${eni.device} name eth0`,
     `addr add ${eni.address}/${eni.prefixLength} dev eth0`,
@@ -90,17 +88,12 @@ export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): P
   ]);
 
   await attachment.bridge.ensure();
-  const hostEnd = `veth${randomBytes(4).toString('hex')}`;
-  await ip(netns, ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', TASK_VETH, 'netns', String(pid)]);
-  try {
-    await ip(netns, ['link', 'set', hostEnd, 'master', ECS_BRIDGE, 'up']);
-    await inTask([
-      `addr add ${attachment.bridgeAddress}/${ECS_SUBNET_PREFIX_LENGTH} dev ${TASK_VETH}`,
-      `link set ${TASK_VETH} up`,
-      `route add ${CREDENTIALS_ENDPOINT_ADDRESS}/32 via ${ECS_BRIDGE_GATEWAY} dev ${TASK_VETH}`,
-    ]);
-  } catch (error) {
-    await ip(netns, ['link', 'del', hostEnd], { reject: false });
-    throw error;
-  }
+  await vethToBridge(pid, {
+    ...(netns ? { hostNetns: netns } : {}),
+    bridge: ECS_BRIDGE,
+    device: TASK_VETH,
+    address: attachment.bridgeAddress,
+    prefixLength: ECS_SUBNET_PREFIX_LENGTH,
+    routes: [`${CREDENTIALS_ENDPOINT_ADDRESS}/32 via ${ECS_BRIDGE_GATEWAY} dev ${TASK_VETH}`],
+  });
 }

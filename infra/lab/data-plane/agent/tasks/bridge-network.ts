@@ -15,19 +15,42 @@ export interface BridgeAttachment {
 }
 
 export async function attachToBridge(pid: number, attachment: BridgeAttachment): Promise<string> {
+  return vethToBridge(pid, {
+    bridge: attachment.bridge,
+    device: 'eth0',
+    address: attachment.address,
+    prefixLength: attachment.prefixLength,
+    routes: [`default via ${attachment.gateway}`],
+  });
+}
+
+/** `ip -batch` in the network namespace of the task whose PID 1 is `pid`. */
+export async function ipInTask(pid: number, commands: readonly string[]): Promise<void> {
+  await execa('nsenter', [`--target=${pid}`, '--net', 'ip', '-batch', '-'], { input: `${commands.join('\n')}\n` });
+}
+
+/**
+ * A veth pair from `bridge` (in the instance's namespace: the caller's own, or `hostNetns`) into the task's
+ * namespace as `device`, up, with `address` and `routes` (`ip route add` arguments); its host end's name.
+ */
+export async function vethToBridge(
+  pid: number,
+  veth: { hostNetns?: string; bridge: string; device: string; address: string; prefixLength: number; routes: string[] },
+): Promise<string> {
+  const ip = (args: string[], options: { reject?: boolean } = {}) =>
+    execa('ip', veth.hostNetns ? ['-n', veth.hostNetns, ...args] : args, options);
   const hostEnd = `veth${randomBytes(4).toString('hex')}`;
-  await execa('ip', ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(pid)]);
+  await ip(['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', veth.device, 'netns', String(pid)]);
   try {
-    await execa('ip', ['link', 'set', hostEnd, 'master', attachment.bridge, 'up']);
-    const commands = [
+    await ip(['link', 'set', hostEnd, 'master', veth.bridge, 'up']);
+    await ipInTask(pid, [
       'link set lo up',
-      `addr add ${attachment.address}/${attachment.prefixLength} dev eth0`,
-      'link set eth0 up',
-      `route add default via ${attachment.gateway}`,
-    ];
-    await execa('nsenter', [`--target=${pid}`, '--net', 'ip', '-batch', '-'], { input: `${commands.join('\n')}\n` });
+      `addr add ${veth.address}/${veth.prefixLength} dev ${veth.device}`,
+      `link set ${veth.device} up`,
+      ...veth.routes.map((route) => `route add ${route}`),
+    ]);
   } catch (error) {
-    await execa('ip', ['link', 'del', hostEnd], { reject: false });
+    await ip(['link', 'del', hostEnd], { reject: false });
     throw error;
   }
   return hostEnd;
