@@ -4,7 +4,7 @@
  * race in `lab up`. A lab a run started (marked in the lab's own folder, so the mark dies with the lab) is
  * stopped by whichever run lets go of it last; a lab someone started with `lab up` is never stopped by a run.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfrastructureError } from '../../core/errors.ts';
@@ -31,8 +31,8 @@ export async function withLabLock<T>(labDir: string, action: () => Promise<T>): 
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
   for (;;) {
     try {
-      closeSync(openSync(lock, 'wx', 0o600));
-      writeFileSync(lock, String(process.pid));
+      // Created with its holder in one call: no one reads an empty lock.
+      writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
