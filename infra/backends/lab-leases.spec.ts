@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, test } from '@playwright/test';
+import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
+
+let labDir: string;
+test.beforeEach(() => {
+  labDir = join(mkdtempSync(join(tmpdir(), 'lab-leases-')), 'lab');
+  mkdirSync(labDir);
+});
+test.afterEach(() => rmSync(join(labDir, '..'), { recursive: true, force: true }));
+
+/** The id of a process that has exited. */
+function deadPid(): number {
+  const { pid } = spawnSync('true');
+  if (!(pid > 0)) throw new Error('no child pid');
+  return pid;
+}
+
+test('a lab a run started stops when the last live run lets go; one started by lab up never does', async () => {
+  await withLabLock(labDir, async () => takeLease(labDir, process.pid, true));
+  await withLabLock(labDir, async () => takeLease(labDir, process.ppid, false));
+  expect(releaseLease(labDir, process.pid)).toBe(false);
+  expect(releaseLease(labDir, process.ppid)).toBe(true);
+
+  rmSync(join(labDir, 'started-by-run'));
+  await withLabLock(labDir, async () => takeLease(labDir, process.pid, false));
+  expect(releaseLease(labDir, process.pid)).toBe(false);
+});
+
+test("a dead run's lease does not keep the lab up", async () => {
+  const dead = deadPid();
+  await withLabLock(labDir, async () => {
+    takeLease(labDir, process.pid, true);
+    takeLease(labDir, dead, false);
+  });
+  expect(releaseLease(labDir, process.pid)).toBe(true);
+});
+
+test('the lock lets one holder in at a time, and a dead holder’s lock is taken over', async () => {
+  const order: string[] = [];
+  const holder = (name: string) =>
+    withLabLock(labDir, async () => {
+      order.push(`${name} in`);
+      await sleep(50);
+      order.push(`${name} out`);
+    });
+  await Promise.all([holder('a'), holder('b')]);
+  expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
+
+  writeFileSync(join(`${labDir}.runs`, 'lock'), String(deadPid()));
+  expect(await withLabLock(labDir, async () => 'taken over')).toBe('taken over');
+});
