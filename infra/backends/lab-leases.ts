@@ -31,7 +31,7 @@ export async function withLabLock<T>(labDir: string, action: () => Promise<T>): 
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
   for (;;) {
     try {
-      // Created with its holder in one call: no one reads an empty lock.
+      // Created and written in one call; a waiter that reads it still empty waits (holder 0), never takes it.
       writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
       break;
     } catch (error) {
