@@ -42,16 +42,8 @@ export async function startDataPlaneDaemon(
   try {
     // Listening before anything is sent: a daemon that dies while loading is reported, not waited for.
     const ready = new Promise<DaemonMessage>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s`)),
-        READY_TIMEOUT_MS,
-      );
-      child.once('message', (value) => {
-        clearTimeout(timer);
-        resolve(value as DaemonMessage);
-      });
+      child.once('message', (value) => resolve(value as DaemonMessage));
       child.once('exit', (code) => {
-        clearTimeout(timer);
         reject(new Error(`exited with code ${code}: ${readFileSync(logFile, 'utf8').slice(-2_000).trim()}`));
       });
     });
@@ -65,7 +57,12 @@ export async function startDataPlaneDaemon(
       controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
       consoleDir: files.consoles,
     } satisfies DaemonStart);
-    const message = await ready;
+    // Its own start is timed from here: the control plane's start (awaited above) is not part of it.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    });
+    const message = await Promise.race([ready, timedOut]).finally(() => clearTimeout(timer));
     if (!message.ready) throw new Error(message.error);
     if (pid === undefined) throw new Error('no pid');
     child.disconnect();
