@@ -12,6 +12,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
+import { AMI_PARAMETERS } from '../aws/amis.ts';
 import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../lab/index.ts';
 import { userDataFor } from './user-data.ts';
 
@@ -27,9 +28,7 @@ test("an instance past its run's expiry terminates itself; without the behaviour
     const { lab } = await labUp(labDir, { dataPlane: true });
     const aws = harnessClientConfig(lab);
     const ec2 = new EC2Client(aws);
-    const parameter = await new SSMClient(aws).send(
-      new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
-    );
+    const parameter = await new SSMClient(aws).send(new GetParameterCommand({ Name: AMI_PARAMETERS['al2023-ecs'] }));
     const launch = async (userData: string, behaviour?: 'terminate') => {
       const launched = await ec2.send(
         new RunInstancesCommand({
