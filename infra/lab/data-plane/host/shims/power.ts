@@ -1,3 +1,4 @@
+import { refuseReboot } from './registry.ts';
 import { fail, ok, type ShimHandler } from './shim-call.ts';
 
 /**
@@ -25,10 +26,10 @@ export function powerControl(options: { powerOff: () => void; log: (line: string
     setImmediate(options.powerOff);
     return ok();
   };
-  const shutdown: ShimHandler = async (call) => {
+  const shutdown: ShimHandler = async (call, services) => {
     const flags = call.argv.filter((arg) => arg.startsWith('-'));
     const words = call.argv.filter((arg) => !arg.startsWith('-'));
-    if (flags.some((flag) => flag === '-r' || flag === '--reboot')) return refuseReboot(call.name);
+    if (flags.some((flag) => flag === '-r' || flag === '--reboot')) return refuseReboot(call, services);
     if (flags.includes('-c')) {
       cancel();
       options.log('shutdown: scheduled shutdown cancelled');
@@ -48,11 +49,4 @@ export function powerControl(options: { powerOff: () => void; log: (line: string
   };
   const immediate: ShimHandler = async () => now();
   return { handlers: { shutdown, poweroff: immediate, halt: immediate }, cancel };
-}
-
-function refuseReboot(name: string) {
-  return fail(
-    1,
-    `${name} (lab): rebooting from inside an instance is not simulated; use the instance handle's reboot()`,
-  );
 }

@@ -7,11 +7,9 @@ import { systemctl } from './systemctl.ts';
 import { chkconfig, service } from './sysv.ts';
 import { upstartJob } from './upstart.ts';
 
-const refusePowerChange: ShimHandler = async (call) =>
-  fail(
-    1,
-    `${call.name} (lab): rebooting or powering off from inside an instance is not simulated; use the instance handle's reboot()`,
-  );
+/** Rebooting from inside an instance (`reboot`, `telinit`, `shutdown -r`) is not simulated. */
+export const refuseReboot: ShimHandler = async (call) =>
+  fail(1, `${call.name} (lab): rebooting from inside an instance is not simulated; use the instance handle's reboot()`);
 
 /** Every command name a profile forwards to the host simulator. */
 export function shimHandlers(profile: AmiProfile): Record<string, ShimHandler> {
@@ -19,11 +17,13 @@ export function shimHandlers(profile: AmiProfile): Record<string, ShimHandler> {
     docker,
     service,
     sysctl,
-    reboot: refusePowerChange,
-    shutdown: refusePowerChange,
-    halt: refusePowerChange,
-    poweroff: refusePowerChange,
-    telinit: refusePowerChange,
+    reboot: refuseReboot,
+    // Placeholders that reserve the names (shadowedCommands): each instance's power control
+    // (power.ts, bound in boot-host.ts) answers them.
+    shutdown: refuseReboot,
+    halt: refuseReboot,
+    poweroff: refuseReboot,
+    telinit: refuseReboot,
   };
   for (const manager of profile.packageManagers) {
     handlers[manager] = manager === 'amazon-linux-extras' ? amazonLinuxExtras : packageManager;
