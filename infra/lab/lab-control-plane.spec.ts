@@ -442,6 +442,36 @@ test("the agent's task poll waits for a task change and answers when RunTask pla
   expect(tasks.map((task) => task.taskArn)).toEqual([placed.tasks?.[0]?.taskArn]);
 });
 
+test('a task change wakes only the polls it concerns: a task placed on another instance does not answer this agent', async () => {
+  const cluster = await createCluster();
+  const { imageId, instanceIds } = await runInstances(2);
+  const [mine, other] = instanceIds as [string, string];
+  const instanceRole = await instanceRoleCredentials();
+  const containerInstance = await registerContainerInstance(instanceRole, cluster, mine, imageId, []);
+  await registerContainerInstance(instanceRole, cluster, other, imageId, []);
+  const taskDefinition = await registerTaskDefinition('bridge');
+  const agent = new EcsBackend({
+    endpoint: lab.endpoint,
+    region: lab.region,
+    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
+    instanceCredentials: async () => credentialsOf(lab.identities.ecsService),
+    serviceIdentity: credentialsOf(lab.identities.ecsService),
+    stateChange: 'submit',
+  });
+  expect(await agent.tasksFor(cluster, containerInstance, [])).toEqual([]);
+
+  // Woken by the other instance's task, the poll would answer with no task of its own.
+  const { answer: tasks, changed: placed } = await answersOnlyAfter(
+    () => agent.tasksFor(cluster, containerInstance, []),
+    async () => {
+      await runTaskOn(cluster, taskDefinition, other);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return runTaskOn(cluster, taskDefinition, mine);
+    },
+  );
+  expect(tasks.map((task) => task.taskArn)).toEqual([placed.tasks?.[0]?.taskArn]);
+});
+
 test("the harness's DescribeTasks waits until its task stops, then shows when it stopped (no polling)", async () => {
   const cluster = await createCluster();
   const instanceRole = await instanceRoleCredentials();

@@ -336,27 +336,35 @@ EC2ContainerServiceResponse.submit_task_state_change = submit_task_state_change
 # --- ECS: task polls wait for a change, as ACS pushes to the real agent. -----------------------------------
 # The real agent hears of new tasks and of StopTask over ACS's websocket at once. The lab agent's ListTasks
 # stands in for ACS, and the harness's DescribeTasks waits for its task to stop the same way (task-push.ts):
-# with the header KNOWN_GENERATION (the generation last seen) the call waits until a task was started or
-# stopped since, or TASK_POLL_WAIT_SECONDS passed, then answers as usual. Callers without the header get
-# plain answers, plus the GENERATION header.
+# with the header KNOWN_GENERATION (the generation last seen) the call waits until one of the tasks it asks
+# about (DescribeTasks), or a task of the container instance it lists (ListTasks), was started or stopped
+# since, or TASK_POLL_WAIT_SECONDS passed, then answers as usual. A change wakes only the polls it concerns:
+# twenty agents do not all ask again for every task of the run. Callers without the header get plain
+# answers, plus the GENERATION header.
 KNOWN_GENERATION = "x-ecs-taskrole-lab-known-generation"
 GENERATION = "x-ecs-taskrole-lab-generation"
 TASK_POLL_WAIT_SECONDS = 5.0
 _task_changes = threading.Condition()
 _generation = 0
+# Task id or container instance id -> the generation of its last change.
+_changed_at: dict[str, int] = {}
 
 
-def _task_changed() -> None:
+def _task_changed(tasks) -> None:
     global _generation
     with _task_changes:
         _generation += 1
+        for task in tasks:
+            for arn in (task.task_arn, task.container_instance_arn):
+                if arn:
+                    _changed_at[_last_segment(arn)] = _generation
         _task_changes.notify_all()
 
 
 def _after_task_change(method):
     def changed(self, *args, **kwargs):
         result = method(self, *args, **kwargs)
-        _task_changed()
+        _task_changed(result if isinstance(result, list) else [result])
         return result
 
     return changed
@@ -370,11 +378,34 @@ def _is_task_poll(self) -> bool:
     return str(self.headers.get("X-Amz-Target", "")).endswith((".ListTasks", ".DescribeTasks"))
 
 
+def _polled_ids(self) -> list[str] | None:
+    """What a task poll asks about (task or container instance ids); None: any task of the region."""
+    try:
+        params = json.loads(self.body or "{}")
+    except ValueError:
+        return None
+    target = str(self.headers.get("X-Amz-Target", ""))
+    if target.endswith(".DescribeTasks") and isinstance(params.get("tasks"), list):
+        return [_last_segment(str(task)) for task in params["tasks"]]
+    if target.endswith(".ListTasks") and params.get("containerInstance"):
+        return [_last_segment(str(params["containerInstance"]))]
+    return None
+
+
+def _changed_since(known: str, ids: list[str] | None) -> bool:
+    if not known.isdigit():
+        return True
+    if ids is None:
+        return _generation > int(known)
+    return any(_changed_at.get(key, 0) > int(known) for key in ids)
+
+
 def _task_poll(self):
     known = self.headers.get(KNOWN_GENERATION)
     with _task_changes:
         if known is not None:
-            _task_changes.wait_for(lambda: str(_generation) != known, timeout=TASK_POLL_WAIT_SECONDS)
+            ids = _polled_ids(self)
+            _task_changes.wait_for(lambda: _changed_since(known, ids), timeout=TASK_POLL_WAIT_SECONDS)
         generation = _generation
     status, headers, body = _as_json_auth_error(self, *_call_action(self))
     return status, {**headers, GENERATION: str(generation)}, body
