@@ -1,10 +1,11 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import { DEFAULT_CELL_TIMEOUT_MS, REGISTRATION_TIMEOUT_MS, RUN_CONFIG_ENV } from './core/run-config.ts';
+import { RUN_CONFIG_ENV } from './core/run-config.ts';
 import { writeJsonFile } from './infra/files/json-file.ts';
 import { moduleFile } from './infra/files/module-file.ts';
 import { lifecycleOwnedByCli } from './run/lifecycle-env.ts';
 import { writeRunPlan } from './run/plan-file.ts';
-import { defaultWorkers, readRunConfig, runFile } from './run/run-config.ts';
+import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runFile, runStateWaitMs } from './run/run-config.ts';
+import { clearRunState } from './run/run-state.ts';
 
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
@@ -19,6 +20,7 @@ const run = readRunConfig();
 if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX === undefined) {
   await writeRunPlan(run);
   writeJsonFile(runFile(run, 'config'), run);
+  clearRunState(run);
 }
 
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
@@ -63,9 +65,9 @@ export default defineConfig({
       // Under `ecs-taskrole run` the backend is provisioned before Playwright starts: no setup worker to
       // start and stop (about 2 s at each end of a run).
       dependencies: lifecycleOwnedByCli() ? [] : ['setup'],
-      // The cell waits for its instance, then enforces its own limit (→ TIMEOUT); this catches a hung harness.
-      timeout:
-        REGISTRATION_TIMEOUT_MS[run.backend] + (run.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS[run.backend]) + 60_000,
+      // A cell waits for provisioning to reach its group, then sets its own limit (cellTestTimeoutMs: its
+      // instance, its task's limit → TIMEOUT, a margin); this catches a hung harness.
+      timeout: runStateWaitMs(run) + cellTestTimeoutMs(run),
     },
   ],
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
   FullConfig,
@@ -89,6 +90,7 @@ export default class ResultsReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.guard(() => {
+      if (this.stoppedBeforeProvisioned(test, result)) return;
       const metadata = runMetadataOf(result);
       if (metadata) this.metadata = mergeMetadata(this.metadata, redactValue(metadata) as RunMetadata);
       const cell = reportedCell(result) ?? this.unreportedCell(test, result);
@@ -127,6 +129,8 @@ export default class ResultsReporter implements Reporter {
   async onEnd(result: FullResult): Promise<void> {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
+    // `run` stopped the cells because its backend or provisioning failed: no cell ran, there is no result.
+    if (this.cells.size === 0 && this.errors.size === 0 && !this.provisioned()) return;
     await this.guardAsync(async () => {
       const results = this.results(result);
       writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(results));
@@ -162,6 +166,17 @@ export default class ResultsReporter implements Reporter {
     const id = cellIdOf(test);
     const failed = { ...result, status: 'failed', errors: [{ message }] } as TestResult;
     return id ? crashedCell(id, failed, this.planned.get(id)) : undefined;
+  }
+
+  /** Cells start with `run`: one interrupted while it waited for provisioning never ran (not a result). */
+  private stoppedBeforeProvisioned(test: TestCase, result: TestResult): boolean {
+    return (
+      result.status === 'interrupted' && cellIdOf(test) !== undefined && !reportedCell(result) && !this.provisioned()
+    );
+  }
+
+  private provisioned(): boolean {
+    return existsSync(join(this.outputDir, RUN_FILES.state));
   }
 
   private unreportedCell(test: TestCase, result: TestResult): CellResult | undefined {

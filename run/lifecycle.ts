@@ -20,7 +20,7 @@ import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts
 import { driverFor } from './drivers.ts';
 import type { Interruptions } from './interruptions.ts';
 import { runFile } from './run-config.ts';
-import { writeRunState } from './run-state.ts';
+import { clearRunState, writeRunState } from './run-state.ts';
 import { type RunTimings, timed } from './timings.ts';
 
 export type Log = (line: string) => void;
@@ -62,8 +62,9 @@ export async function provision(
     backend: backend.record,
     signal,
     log,
+    publish: (progress) => writeRunState(config, { runId: progress.metadata.runId, ...progress }),
   });
-  writeRunState(config, { runId: metadata.runId, metadata, state });
+  writeRunState(config, { runId: metadata.runId, metadata, state, settling: [] });
 }
 
 /**
@@ -91,16 +92,25 @@ export interface RunOutcome {
   failure?: unknown;
 }
 
+/** The cells' runner (Playwright), started by `executeRun`. */
+export interface CellsRun {
+  /** Its exit code. */
+  exited: Promise<number>;
+  /** Asks it to stop (provisioning failed: the cells waiting for the run state never get it). */
+  stop(): void;
+}
+
 /**
- * The whole run in this process. `runCells` starts the cells (Playwright) and resolves with its exit code.
- * Whatever happens — a failure, a signal at any step — the teardown runs and the backend is closed
- * before this returns (unless `--keep`); a failure is returned with what the teardown did.
+ * The whole run in this process. `startCells` starts the cells (Playwright) at once: its start-up overlaps
+ * opening the backend and provisioning, and each cell waits until run-state.json lets its group start.
+ * Whatever happens — a failure, a signal at any step — the cells are stopped, the teardown runs and the
+ * backend is closed before this returns (unless `--keep`); a failure is returned with what the teardown did.
  */
 export async function executeRun(
   config: RunConfig,
   plan: RunPlan,
   interruptions: Interruptions,
-  runCells: () => Promise<number>,
+  startCells: () => CellsRun,
   log: Log,
 ): Promise<RunOutcome> {
   const outcome: RunOutcome = {};
@@ -108,19 +118,25 @@ export async function executeRun(
   let backend: OpenedBackend | undefined;
   let failure: unknown;
   let step = 'opening the backend';
+  if (interruptions.signal.aborted) return { interrupted: interruptions.received() ?? 'SIGINT' };
+  clearRunState(config);
+  const cellsStarted = performance.now();
+  const cells = startCells();
   try {
-    if (interruptions.signal.aborted) return { interrupted: interruptions.received() ?? 'SIGINT' };
     const opened = await timed(timings, 'openMs', () => openRunBackend(config, plan, log));
     backend = opened;
     step = 'provisioning';
     if (!interruptions.signal.aborted) {
       await timed(timings, 'provisionMs', () => provision(config, plan, opened, interruptions.signal, log));
     }
-    step = 'running the cells';
-    if (!interruptions.signal.aborted) outcome.cellsExitCode = await timed(timings, 'cellsMs', runCells);
   } catch (error) {
     if (!(error instanceof ProvisioningInterrupted)) failure = asInfrastructureError(step, error);
   }
+  // Interrupted, the cells stop by themselves (the signal reached Playwright, or was passed on to it).
+  if (failure) cells.stop();
+  const cellsExitCode = await cells.exited;
+  timings.cellsMs = Math.round(performance.now() - cellsStarted);
+  if (!failure) outcome.cellsExitCode = cellsExitCode;
   if (config.keep) {
     const runId = RunJournal.read(runFile(config, 'journal'))?.runId ?? '<run id>';
     log(

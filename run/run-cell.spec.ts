@@ -85,6 +85,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
         backend: record,
         signal: new AbortController().signal,
         log: () => {},
+        publish: () => {},
       });
       expect(altered, 'the harness user data no longer installs docker this way').toBe(true);
 

@@ -3,7 +3,7 @@ import { type Classification, classify } from '../core/classify/classify.ts';
 import type { CellEvidence } from '../core/classify/evidence.ts';
 import type { PlannedCell } from '../core/plan/plan.ts';
 import type { CellResult } from '../core/results/results-schema.ts';
-import { CellTimeoutError, type Driver, type TaskEvidence } from '../infra/backends/driver.ts';
+import { CellTimeoutError, type Driver, type InstanceReadiness, type TaskEvidence } from '../infra/backends/driver.ts';
 
 /**
  * One cell, as its test in suites/cells.spec.ts runs it (specs drive it the same way): wait for the
@@ -15,15 +15,15 @@ export async function runOneCell<State>(
   state: State,
   cell: PlannedCell,
   options: { cellTimeoutMs: number },
-): Promise<{ result: CellResult; classification: Classification }> {
+): Promise<{ result: CellResult; classification: Classification; instance: InstanceReadiness }> {
   const started = Date.now();
   const target = driver.targetOf(state, cell);
   const base = { taskRoleArn: target.taskRoleArn, instanceRoleArn: target.instanceRoleArn };
 
-  const notRegistered = await driver.awaitInstance(state, cell);
+  const instance = await driver.awaitInstance(state, cell);
   const signal = AbortSignal.timeout(options.cellTimeoutMs);
-  const evidence: CellEvidence & Partial<TaskEvidence> = notRegistered
-    ? { ...base, logLines: [], failures: [], instanceNotRegistered: notRegistered }
+  const evidence: CellEvidence & Partial<TaskEvidence> = instance.notRegistered
+    ? { ...base, logLines: [], failures: [], instanceNotRegistered: instance.notRegistered }
     : await driver.runCell(state, cell, { signal }).then(
         (task) => ({ ...base, ...task }),
         (error: unknown) =>
@@ -55,5 +55,5 @@ export async function runOneCell<State>(
     },
     Date.now() - started,
   );
-  return { result, classification };
+  return { result, classification, instance };
 }

@@ -6,6 +6,7 @@ import {
   type BackendName,
   DEFAULT_CELL_TIMEOUT_MS,
   DEFAULT_OUT_DIR,
+  REGISTRATION_TIMEOUT_MS,
   RUN_CONFIG_ENV,
   RUN_FILES,
   type RunConfig,
@@ -44,4 +45,18 @@ export function readRunConfig(): RunConfig {
 /** Where one of the run's files lives. */
 export function runFile(config: Pick<RunConfig, 'outDir'>, name: keyof typeof RUN_FILES): string {
   return resolve(config.outDir, RUN_FILES[name]);
+}
+
+/** A cell's own test limit once it may start: its instance's registration, its task's limit, a margin. */
+export function cellTestTimeoutMs(config: Pick<RunConfig, 'backend' | 'cellTimeoutMs'>): number {
+  return REGISTRATION_TIMEOUT_MS[config.backend] + config.cellTimeoutMs + 60_000;
+}
+
+/**
+ * How long a cell may wait for provisioning to reach its group (cells start with the run): the backend
+ * opening, an instance registering and, for a rebooted group, registering again. `run` stops the cells
+ * sooner when provisioning fails.
+ */
+export function runStateWaitMs(config: Pick<RunConfig, 'backend'>): number {
+  return 2 * REGISTRATION_TIMEOUT_MS[config.backend] + 5 * 60_000;
 }

@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
+import { instanceGroupId } from '../core/matrix/instance-groups.ts';
 import { RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
 import { driverFor } from '../run/drivers.ts';
 import { readRunPlan } from '../run/plan-file.ts';
 import { runOneCell } from '../run/run-cell.ts';
-import { readRunConfig } from '../run/run-config.ts';
-import { readRunState } from '../run/run-state.ts';
+import { cellTestTimeoutMs, readRunConfig } from '../run/run-config.ts';
+import { awaitRunState } from '../run/run-state.ts';
 
 // The plan was made once (by `ecs-taskrole run`, or the Playwright config): every process lists the same titles.
 const config = readRunConfig();
@@ -12,26 +13,35 @@ const plan = readRunPlan(config);
 
 test.describe.configure({ mode: 'parallel' });
 
-/** The run's metadata reaches the reporter once per worker, from its first cell (no setup worker needed). */
-let metadataAttached = false;
+/** The run's metadata reaches the reporter from the cells, once per AMI profile and agent version a worker saw. */
+const attachedMetadata = new Set<string>();
 
-// Declared longest first (plan.json's runOrder): Playwright hands tests to free workers in this order.
+// Declared in plan.json's runOrder: Playwright hands tests to free workers in this order.
 const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
 for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
   test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async () => {
     const testInfo = test.info();
-    const run = readRunState(config);
-    if (!run) throw new Error('no provisioned state: provisioning did not run or failed');
-    if (!metadataAttached) {
-      metadataAttached = true;
+    const began = Date.now();
+    // Under `ecs-taskrole run` the cells start with the run: this waits for provisioning to reach the group.
+    const run = await awaitRunState(config, instanceGroupId(cell));
+    // From here on, the cell's own limits (its instance's registration, its task's time limit).
+    testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config));
+    const driver = driverFor(config.backend);
+    const state = driver.readState(run.state);
+    const { result, classification, instance } = await runOneCell(driver, state, cell, {
+      cellTimeoutMs: config.cellTimeoutMs,
+    });
+    const ami = cell.dimensions.ami;
+    const { agentVersion } = instance;
+    if (!attachedMetadata.has(`${ami}@${agentVersion ?? ''}`)) {
+      attachedMetadata.add(`${ami}@${agentVersion ?? ''}`);
+      const own = { imageId: run.metadata.amis[ami]?.imageId ?? '', ...(agentVersion ? { agentVersion } : {}) };
+      const metadata = { ...run.metadata, amis: { ...run.metadata.amis, [ami]: own } };
       await testInfo.attach(RUN_METADATA_ATTACHMENT, {
-        body: JSON.stringify(run.metadata),
+        body: JSON.stringify(metadata),
         contentType: 'application/json',
       });
     }
-    const driver = driverFor(config.backend);
-    const state = driver.readState(run.state);
-    const { result, classification } = await runOneCell(driver, state, cell, { cellTimeoutMs: config.cellTimeoutMs });
     await testInfo.attach('cell-result', { body: JSON.stringify(result), contentType: 'application/json' });
     expect(
       result.verdict,

@@ -13,7 +13,7 @@ import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
-import { executeRun } from '../../run/lifecycle.ts';
+import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
 import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
@@ -141,7 +141,7 @@ async function run(options: RunOptions): Promise<number> {
       config,
       plan,
       interruptions,
-      () => runPlaywright(options, config, interruptions),
+      () => startPlaywright(options, config, interruptions),
       log,
     );
     return await report(config, plan, outcome, options);
@@ -150,29 +150,25 @@ async function run(options: RunOptions): Promise<number> {
   }
 }
 
-async function runPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): Promise<number> {
+function startPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): CellsRun {
   const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs(options)], {
     cwd: PROJECT_ROOT,
     env: {
       [RUN_CONFIG_ENV]: runFile(config, 'config'),
       [LIFECYCLE_ENV]: 'cli',
-      // Playwright runs in the project's folder (inside node_modules when installed): its blob report goes
-      // where the user said (relative to where they ran `run`), else beside the results.
       PLAYWRIGHT_BLOB_OUTPUT_DIR: resolve(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ?? join(config.outDir, 'blob-report')),
     },
     stdio: ['ignore', options.json ? process.stderr : 'inherit', 'inherit'],
     reject: false,
   });
-  // Ctrl-C reaches Playwright through the process group; a SIGTERM or SIGHUP sent to this process alone
-  // is passed on as the SIGINT Playwright stops on (its cells end, its reporter writes results.json).
+  // Ctrl-C reaches Playwright with its process group; SIGTERM and SIGHUP are passed on as SIGINT.
   const forward = interruptions.onSignal((signal) => {
     if (signal !== 'SIGINT') playwright.kill('SIGINT');
   });
-  try {
-    return (await playwright).exitCode ?? EXIT.infrastructure;
-  } finally {
-    forward();
-  }
+  return {
+    exited: playwright.then((result) => result.exitCode ?? EXIT.infrastructure).finally(forward),
+    stop: () => playwright.kill('SIGINT'),
+  };
 }
 
 /** A journal left by an earlier run in this directory is kept beside (its resources may still exist). */

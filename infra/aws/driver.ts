@@ -10,7 +10,7 @@ import { RunJournal } from '../backends/journal.ts';
 import { type Connection, connect } from '../backends/target.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
-import { waitForRegistrations } from './instances.ts';
+import { type Registration, waitForRegistrations } from './instances.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
@@ -23,7 +23,7 @@ export type { AwsRunState } from './run-state.ts';
 /** Clients per process: the Playwright workers each open their own. */
 let cached: { key: string; clients: AwsClients; connection: Connection } | undefined;
 /** Instances this worker already saw registered: later cells of their group need not ask ECS again. */
-const registeredInThisWorker = new Set<string>();
+const registeredInThisWorker = new Map<string, Registration>();
 /** Console tails this worker already read: one GetConsoleOutput per instance, whatever its cell count. */
 let consoles: { key: string; read: (instanceId: string) => Promise<string> } | undefined;
 function clientsOf(state: AwsRunState) {
@@ -74,15 +74,18 @@ export const awsDriver: Driver<AwsRunState> = {
   async awaitInstance(state, cell) {
     const groupId = instanceGroupId(cell);
     const group = state.groups[groupId];
-    if (!group?.instanceId) return `no instance was launched for group ${groupId}`;
-    if (group.notRegistered) return group.notRegistered;
-    if (group.containerInstanceArn || registeredInThisWorker.has(group.instanceId)) return undefined;
+    if (!group?.instanceId) return { notRegistered: `no instance was launched for group ${groupId}` };
+    if (group.notRegistered) return { notRegistered: group.notRegistered };
+    if (group.containerInstanceArn) return group.agentVersion ? { agentVersion: group.agentVersion } : {};
+    const known = registeredInThisWorker.get(group.instanceId);
+    if (known) return known.agentVersion ? { agentVersion: known.agentVersion } : {};
     const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
     const { clients } = clientsOf(state);
     const registered = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline });
-    if (!registered.has(group.instanceId)) return notRegisteredReason(group.instanceId, state);
-    registeredInThisWorker.add(group.instanceId);
-    return undefined;
+    const registration = registered.get(group.instanceId);
+    if (!registration) return { notRegistered: notRegisteredReason(group.instanceId, state) };
+    registeredInThisWorker.set(group.instanceId, registration);
+    return registration.agentVersion ? { agentVersion: registration.agentVersion } : {};
   },
 
   async runCell(state, cell, { signal }): Promise<TaskEvidence> {

@@ -100,29 +100,27 @@ export async function waitForRegistrations(
 
 /**
  * Reboots an instance (hostRules=not-saved-rebooted: rules added by hand do not survive it) and waits for
- * its agent to be back: a new registration (an agent without saved state), or the same container instance
- * seen disconnected and connected again (an agent with saved state, as on ECS AMIs).
+ * its agent to be back after `before` (its registration before the reboot): a new registration (an agent
+ * without saved state), or the same container instance seen disconnected and connected again (an agent
+ * with saved state, as on ECS AMIs). No clock is compared: a registration a moment old is not "back".
  */
 export async function rebootAndWaitForAgent(
   clients: AwsClients,
   cluster: string,
   instanceId: string,
+  before: Registration,
   options: { timeoutMs: number },
 ): Promise<Registration | undefined> {
-  const rebootedAt = Date.now();
+  const deadline = Date.now() + options.timeoutMs;
   await clients.ec2.send(new RebootInstancesCommand({ InstanceIds: [instanceId] }));
-  const deadline = rebootedAt + options.timeoutMs;
   let sawDisconnected = false;
   while (Date.now() < deadline) {
     const mine = (await containerInstances(clients, cluster)).filter(
       (instance) => instance.ec2InstanceId === instanceId && instance.status === 'ACTIVE',
     );
-    if (mine.some((instance) => instance.agentConnected === false)) sawDisconnected = true;
-    const back = mine.find(
-      (instance) =>
-        instance.agentConnected !== false &&
-        (sawDisconnected || (instance.registeredAt?.getTime() ?? 0) >= rebootedAt - CLOCK_SKEW_MS),
-    );
+    const same = (instance: ContainerInstance) => instance.containerInstanceArn === before.containerInstanceArn;
+    if (mine.some((instance) => same(instance) && instance.agentConnected === false)) sawDisconnected = true;
+    const back = mine.find((instance) => instance.agentConnected !== false && (!same(instance) || sawDisconnected));
     if (back) return registrationOf(back);
     await sleep(POLL_MS);
   }
@@ -130,7 +128,6 @@ export async function rebootAndWaitForAgent(
 }
 
 const POLL_MS = 500;
-const CLOCK_SKEW_MS = 1_000;
 
 function registrationOf(instance: ContainerInstance): Registration {
   return {

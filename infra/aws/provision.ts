@@ -110,8 +110,16 @@ export async function provisionRun(
   if (executionRoleArn) state.executionRoleArn = executionRoleArn;
   log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
 
+  // Launched in the order their cells start (a lab boots a few at a time, in launch order); names keep the
+  // plan's index.
+  const firstCell = new Map(plan.runOrder.map((id, position) => [id, position] as const));
+  const startsAt = (group: (typeof plan.instanceGroups)[number]) =>
+    Math.min(...group.cells.map((id) => firstCell.get(id) ?? Number.MAX_SAFE_INTEGER));
+  const launchOrder = plan.instanceGroups
+    .map((group, index) => ({ group, index }))
+    .sort((a, b) => startsAt(a.group) - startsAt(b.group));
   await settleAll(
-    plan.instanceGroups.map(async (group, index) => {
+    launchOrder.map(async ({ group, index }) => {
       const role = state.instanceRoles[group.instance.instanceRolePolicy];
       const amiId = amis[group.instance.ami] ?? '';
       if (!role) throw new Error(`no instance role for ${group.instance.instanceRolePolicy}`);
@@ -136,7 +144,13 @@ export async function provisionRun(
     }),
   );
   checkpoint();
-  const metadataAmis = await awaitRegistrations(clients, plan, state, context);
+  const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
+  state.registrationDeadline = new Date(Date.now() + timeoutMs).toISOString();
+  // Agent versions come with each cell's own registration (InstanceReadiness); the image ids are known now.
+  const imageIds: RunMetadata['amis'] = {};
+  for (const group of plan.instanceGroups) {
+    imageIds[group.instance.ami] ??= { imageId: state.groups[group.id]?.amiId ?? '' };
+  }
   const metadata: RunMetadata = {
     runId,
     backend: config.backend,
@@ -144,84 +158,63 @@ export async function provisionRun(
     matrixName: plan.name,
     startedAt: state.startedAt,
     toolVersion: packageVersion(),
-    amis: metadataAmis,
+    amis: imageIds,
   };
+  const rebooted = plan.instanceGroups.filter(
+    (group) => REBOOTED.has(group.instance.hostRules) && state.groups[group.id]?.instanceId,
+  );
+  const settling = new Set(rebooted.map((group) => group.id));
+  const publish = () => context.publish({ state, metadata, settling: [...settling] });
+  log(
+    `${plan.instanceGroups.length} instances launched; each cell starts once its own agent registered ` +
+      `(until ${state.registrationDeadline})${settling.size > 0 ? `, after ${settling.size} reboot(s)` : ''}`,
+  );
+  publish();
+  await Promise.all(
+    rebooted.map(async (group) => {
+      await rebootOnceRegistered(clients, group.id, state, context);
+      settling.delete(group.id);
+      publish();
+    }),
+  );
   return { state, metadata };
 }
 
 /**
- * Provisioning waits for what it needs (one agent per AMI for the run's metadata, the instances it must
- * reboot); each cell waits for its own instance, so one that never registers holds up only its cells.
+ * A `-rebooted` group's instance: wait for its agent, reboot it, wait for the agent to be back. Its cells
+ * wait for this (the group is `settling` until it is done): they must run after the reboot.
  */
-async function awaitRegistrations(
+async function rebootOnceRegistered(
   clients: AwsClients,
-  plan: RunPlan,
+  groupId: string,
   state: AwsRunState,
   { config, signal, log }: ProvisionContext,
-): Promise<RunMetadata['amis']> {
-  const instanceIds = Object.values(state.groups).flatMap((group) => (group.instanceId ? [group.instanceId] : []));
-  log(`${instanceIds.length} instances launched; waiting for their agents to register`);
-  const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
-  const deadline = Date.now() + timeoutMs;
-  state.registrationDeadline = new Date(deadline).toISOString();
-  const amiOf = new Map(Object.values(state.groups).map((group) => [group.instanceId, group.amiId]));
-  const amiIds = new Set(amiOf.values());
-  const registrations = await unlessAborted(
+): Promise<void> {
+  const groupState = state.groups[groupId];
+  const instanceId = groupState?.instanceId;
+  if (!groupState || !instanceId) return;
+  const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
+  const registered = (
+    await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }))
+  ).get(instanceId);
+  // Without a registration there is nothing to reboot.
+  if (!registered) {
+    groupState.notRegistered = notRegisteredReason(instanceId, state);
+    return;
+  }
+  if (signal.aborted) throw new ProvisioningInterrupted();
+  log(`rebooting ${instanceId} (${groupId}): do the rules its user data added come back?`);
+  const back = await unlessAborted(
     signal,
-    waitForRegistrations(clients, state.cluster, instanceIds, {
-      deadline,
-      enough: (registered) => new Set([...registered.keys()].map((id) => amiOf.get(id))).size === amiIds.size,
+    rebootAndWaitForAgent(clients, state.cluster, instanceId, registered, {
+      timeoutMs: REGISTRATION_TIMEOUT_MS[config.backend],
     }),
   );
-  await Promise.all(
-    plan.instanceGroups
-      .filter((group) => REBOOTED.has(group.instance.hostRules))
-      .map(async (group) => {
-        const groupState = state.groups[group.id];
-        const instanceId = groupState?.instanceId;
-        if (!groupState || !instanceId) return;
-        const registered =
-          registrations.get(instanceId) ??
-          (await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }))).get(
-            instanceId,
-          );
-        // Its cells must run after the reboot: without a registration there is nothing to reboot.
-        if (!registered) {
-          groupState.notRegistered = notRegisteredReason(instanceId, state);
-          return;
-        }
-        if (signal.aborted) throw new ProvisioningInterrupted();
-        log(
-          `rebooting ${instanceId} (${group.id}): do the rules user data added come back? (${group.instance.hostRules})`,
-        );
-        const back = await unlessAborted(
-          signal,
-          rebootAndWaitForAgent(clients, state.cluster, instanceId, { timeoutMs }),
-        );
-        if (back) registrations.set(instanceId, back);
-        else groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
-      }),
-  );
-  const metadataAmis: RunMetadata['amis'] = {};
-  for (const group of plan.instanceGroups) {
-    const groupState = state.groups[group.id];
-    if (!groupState?.instanceId) continue;
-    const registration = registrations.get(groupState.instanceId);
-    if (registration) {
-      groupState.containerInstanceArn = registration.containerInstanceArn;
-      metadataAmis[group.instance.ami] = {
-        imageId: groupState.amiId ?? '',
-        ...(registration.agentVersion ? { agentVersion: registration.agentVersion } : {}),
-      };
-    } else {
-      metadataAmis[group.instance.ami] ??= { imageId: groupState.amiId ?? '' };
-    }
+  if (!back) groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
+  else {
+    groupState.containerInstanceArn = back.containerInstanceArn;
+    if (back.agentVersion) groupState.agentVersion = back.agentVersion;
   }
-  log(
-    `${registrations.size}/${instanceIds.length} container instances registered so far; ` +
-      `each cell waits for its own until ${state.registrationDeadline}`,
-  );
-  return metadataAmis;
 }
 
 /** A wait that ends at once when the run is interrupted (the polling it abandons ends with its deadline). */

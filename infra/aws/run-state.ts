@@ -7,6 +7,8 @@ const groupStateSchema = z.strictObject({
   amiId: z.string().optional(),
   instanceRoleArn: z.string(),
   containerInstanceArn: z.string().optional(),
+  /** The agent version it registered with, once provisioning saw it (a rebooted group's). */
+  agentVersion: z.string().optional(),
   notRegistered: z.string().optional(),
 });
 export type GroupState = z.infer<typeof groupStateSchema>;

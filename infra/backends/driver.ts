@@ -53,6 +53,24 @@ export interface ProvisionContext {
   /** Aborted when the run is interrupted: no new create starts, waits end. */
   signal: AbortSignal;
   log: (line: string) => void;
+  /**
+   * Hands the cells what exists so far: called once the instances are launched (cells start as their own
+   * instance registers), then each time a group in `settling` (an instance still being rebooted) is done.
+   */
+  publish(progress: ProvisionProgress<unknown>): void;
+}
+
+/** Provisioned state as far as it goes: the cells of a group in `settling` must not start yet. */
+export interface ProvisionProgress<State> {
+  state: State;
+  metadata: RunMetadata;
+  settling: string[];
+}
+
+/** Whether a cell's instance can take tasks: why not, or the agent version it registered with. */
+export interface InstanceReadiness {
+  notRegistered?: string;
+  agentVersion?: string;
 }
 
 export interface TeardownReport {
@@ -74,9 +92,9 @@ export interface Driver<State = unknown> {
   /**
    * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
    * why it cannot (none launched, its agent never registered: the cell is NOT_PLACED without a RunTask),
-   * or undefined.
+   * or with the agent version it registered (the run's metadata).
    */
-  awaitInstance(state: State, cell: PlannedCell): Promise<string | undefined>;
+  awaitInstance(state: State, cell: PlannedCell): Promise<InstanceReadiness>;
   runCell(state: State, cell: PlannedCell, options: { signal: AbortSignal }): Promise<TaskEvidence>;
   /**
    * The tail of the console of the cell's instance (evidence only, never classified); undefined when no

@@ -26,12 +26,15 @@ export function toolVersion(): string {
   }
 }
 
-/** Several shards each attach their setup's metadata: keep the first, widen the time span, merge AMIs. */
+/**
+ * Cells (and shards) each attach the metadata they saw: keep the first, widen the time span, merge AMIs,
+ * an entry that knows its agent version winning over one that does not.
+ */
 export function mergeMetadata(current: RunMetadata | undefined, next: RunMetadata): RunMetadata {
   if (!current) return next;
-  return {
-    ...current,
-    startedAt: [current.startedAt, next.startedAt].sort()[0] as string,
-    amis: { ...next.amis, ...current.amis },
-  };
+  const amis = { ...next.amis, ...current.amis };
+  for (const [profile, entry] of Object.entries(next.amis)) {
+    if (entry.agentVersion && !amis[profile]?.agentVersion) amis[profile] = entry;
+  }
+  return { ...current, startedAt: [current.startedAt, next.startedAt].sort()[0] as string, amis };
 }

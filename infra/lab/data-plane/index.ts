@@ -4,6 +4,7 @@
  * it is stopped or terminated. Instances reach the control plane on the lab bridge through a TCP relay.
  */
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   DescribeInstanceAttributeCommand,
@@ -174,6 +175,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const fleet = startFleet({
     ec2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
+    maxConcurrentBoots: 2 * availableParallelism(),
     log,
     boot: async (instance) => {
       const [userData, roleArn, ami] = await Promise.all([
