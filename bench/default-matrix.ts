@@ -3,7 +3,7 @@
  * workers (each run starts and stops its own lab). Prints, per setting: wall time and its ratio to the
  * floor (the tasks' own run times, ECS startedAt → stoppedAt, summed and divided by the workers), the
  * per-cell harness overhead (cell wall time minus its task's run time: p50/p90/max), and the run's steps
- * (lab up, provisioning, cells, teardown). Targets on 2 cores: wall/floor ≤ 1.3 and overhead median
+ * (lab up, provisioning, cells, teardown; the cells start with the run, so the first three overlap). Targets on 2 cores: wall/floor ≤ 1.3 and overhead median
  * ≤ 300 ms at the default workers. `npm run bench -- default-matrix --workers 2` runs one setting.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -47,8 +47,9 @@ for (const workers of settings) {
         `${passed}/${results.cells.length} cells as expected\n` +
         `  per-cell overhead over ${overheads.length} cells: p50 ${overhead.p50} ms (target ≤ 300), ` +
         `p90 ${overhead.p90} ms, max ${overhead.max} ms\n` +
-        `  steps: lab up ${seconds(steps.openMs)}, provisioning ${seconds(steps.provisionMs)}, ` +
-        `cells ${seconds(steps.cellsMs)}, teardown ${seconds(steps.teardownMs)}, lab down ${seconds(steps.closeMs)}\n`,
+        `  steps: lab up ${seconds(steps.openMs)}, provisioning ${seconds(steps.provisionMs)} (with the reboots), ` +
+        `cells ${seconds(steps.cellsMs)} (from the run's start: they overlap the two before), ` +
+        `teardown ${seconds(steps.teardownMs)}, lab down ${seconds(steps.closeMs)}\n`,
     );
   } finally {
     await execa(process.execPath, [BIN, 'lab', 'down'], { env, reject: false });

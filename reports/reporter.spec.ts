@@ -229,6 +229,40 @@ test('a huge evidence line and a huge log are cut to what results.json accepts, 
   expect(cell?.details.log).toContain('… 12 lines cut by the reporter (results.json keeps at most 100000)');
 });
 
+test('a cell interrupted while it waited for provisioning never ran: no result, and with no other nothing is written', async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const waiting = testCase('t1', 'baseline');
+  reporter.onBegin({} as FullConfig, suiteOf([waiting]));
+  reporter.onTestEnd(waiting, testResult('interrupted'));
+  await reporter.onEnd(fullResult);
+  expect(existsSync(join(dir, 'results.json'))).toBe(false);
+
+  // Once provisioning published the run state, an interrupted cell is a result (INFRA_ERROR).
+  await writeFile(join(dir, 'run-state.json'), '{}');
+  const later = new ResultsReporter({ outputDir: dir });
+  later.onBegin({} as FullConfig, suiteOf([waiting]));
+  later.onTestEnd(waiting, testResult('interrupted'));
+  await later.onEnd(fullResult);
+  expect(readResults().cells.map((cell) => cell.actual.outcome)).toEqual(['INFRA_ERROR']);
+});
+
+test("the cells' metadata merge: the first run fields, every AMI, an agent version wherever a cell saw one", async () => {
+  const reporter = new ResultsReporter({ outputDir: dir });
+  const [first, second] = [testCase('t1', 'baseline'), testCase('t2', 'network=host')];
+  reporter.onBegin({} as FullConfig, suiteOf([first, second]));
+  const amis = { 'al2023-ecs': { imageId: 'ami-0aaa' }, 'al2-ecs': { imageId: 'ami-0bbb' } };
+  const seen = { ...amis, 'al2-ecs': { imageId: 'ami-0bbb', agentVersion: '1.90.0' } };
+  reporter.onTestEnd(first, testResult('passed', [json('run-metadata', { ...metadata, amis })]));
+  reporter.onTestEnd(second, testResult('passed', [json('run-metadata', { ...metadata, runId: 'other', amis: seen })]));
+  await reporter.onEnd(fullResult);
+  const { run } = readResults();
+  expect(run.runId).toBe(metadata.runId);
+  expect(run.amis).toEqual({
+    'al2023-ecs': { imageId: 'ami-0aaa' },
+    'al2-ecs': { imageId: 'ami-0bbb', agentVersion: '1.90.0' },
+  });
+});
+
 test('the output directory defaults to $ECS_TASKROLE_OUT', async () => {
   const previous = process.env.ECS_TASKROLE_OUT;
   process.env.ECS_TASKROLE_OUT = dir;

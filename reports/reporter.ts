@@ -58,6 +58,8 @@ export default class ResultsReporter implements Reporter {
   /** The run's plan (plan.json beside the results), for the expectation of a cell that reported nothing. */
   private planned = new Map<string, PlannedCell>();
   private lastWrite = 0;
+  /** Cells interrupted while they waited for provisioning (they never ran). */
+  private stoppedWaiting = 0;
   private pending: NodeJS.Timeout | undefined;
 
   constructor(options: ResultsReporterOptions = {}) {
@@ -90,7 +92,10 @@ export default class ResultsReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.guard(() => {
-      if (this.stoppedBeforeProvisioned(test, result)) return;
+      if (this.stoppedBeforeProvisioned(test, result)) {
+        this.stoppedWaiting += 1;
+        return;
+      }
       const metadata = runMetadataOf(result);
       if (metadata) this.metadata = mergeMetadata(this.metadata, redactValue(metadata) as RunMetadata);
       const cell = reportedCell(result) ?? this.unreportedCell(test, result);
@@ -130,7 +135,7 @@ export default class ResultsReporter implements Reporter {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
     // `run` stopped the cells because its backend or provisioning failed: no cell ran, there is no result.
-    if (this.cells.size === 0 && this.errors.size === 0 && !this.provisioned()) return;
+    if (this.stoppedWaiting > 0 && this.cells.size === 0 && this.errors.size === 0) return;
     await this.guardAsync(async () => {
       const results = this.results(result);
       writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(results));

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** How long each step of the run took (`--out/run-timings.json`; the benchmark reads it). */
+/**
+ * How long each step of the run took (`--out/run-timings.json`; the benchmark reads it). `cellsMs` runs
+ * from the run's start: the cells' runner starts with it, so open, provision and cells overlap.
+ */
 export const runTimingsSchema = z.strictObject({
   openMs: z.number().optional(),
   provisionMs: z.number().optional(),

@@ -42,6 +42,9 @@ export async function runCellTask(
   const input = taskDefinitionFor(cell, run.definition);
   const registered = await clients.ecs.send(new RegisterTaskDefinitionCommand(input), { abortSignal: signal });
   const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn ?? '';
+  const deregister = () =>
+    clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn })).catch(() => undefined);
+  let deregistered: Promise<unknown> | undefined;
   let taskArn: string | undefined;
   try {
     const started = await clients.ecs
@@ -75,6 +78,8 @@ export async function runCellTask(
     }));
     if (!taskArn) return { logLines: [], failures, taskDefinition: input };
     const task = await waitForStopped(clients, run.cluster, taskArn, signal);
+    // The definition is done with once its task stopped: deregistered while the log is read.
+    deregistered = deregister();
     const logLines = await readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn));
     const exitCode = task.containers?.[0]?.exitCode;
     const ran = task.startedAt && task.stoppedAt ? task.stoppedAt.getTime() - task.startedAt.getTime() : undefined;
@@ -96,9 +101,7 @@ export async function runCellTask(
     const logLines = await withTimeout(readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn)));
     throw new CellTimeoutError({ taskArn, logLines: logLines ?? [], failures: [], taskDefinition: input });
   } finally {
-    await clients.ecs
-      .send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
-      .catch(() => undefined);
+    await (deregistered ?? deregister());
   }
 }
 

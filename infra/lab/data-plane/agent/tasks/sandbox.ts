@@ -4,13 +4,16 @@
  * where /root is the image's home, and for bridge mode its own network and UTS namespaces (the caller
  * wires the network before the command starts). Killing the sandbox kills the whole PID namespace.
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
 /**
  * PID 1 before the command: the image's binds (`--bind SRC DST`), the paths the image needs from the
- * host's /root bound into the task home (e.g. the pyenv Python), the home over /root, the hostname; then
+ * host's /root bound into the task home (e.g. the pyenv Python; their mount points made beforehand, without
+ * a process each), the home over /root, the hostname; then
  * "ready" on fd 3, wait for "go", close fd 3 and exec the command. Runs with the container's environment,
  * so it uses absolute paths. Last, the image's own /usr/sbin and /usr/bin (after them this machine's commands
  * are gone: only builtins follow). Exit 125 (Docker's "the daemon failed") when the set-up fails.
@@ -21,7 +24,7 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
     /bin/mount --bind "$2" "$3" || exit 125
     shift 3
   else
-    /bin/mkdir -p "$home\${1#/root}" && /bin/mount --rbind "$1" "$home\${1#/root}" || exit 125
+    /bin/mount --rbind "$1" "$home\${1#/root}" || exit 125
     shift
   fi
 done
@@ -80,6 +83,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (bridge) namespaces.push('--net', '--uts');
   const hostname = options.network.mode === 'bridge' ? options.network.hostname : '';
   const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
+  await Promise.all(keep.map((path) => mkdir(join(options.homeDir, path.slice('/root'.length)), { recursive: true })));
   const binds = (options.binds ?? []).flatMap(({ source, target }) => ['--bind', source, target]);
   // setpriv: unshare dies with the agent (parent-death signal), and --kill-child takes the task along,
   // so no task outlives a crashed agent.
