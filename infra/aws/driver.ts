@@ -81,7 +81,9 @@ export const awsDriver: Driver<AwsRunState> = {
     if (known) return known.agentVersion ? { agentVersion: known.agentVersion } : {};
     const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
     const { clients } = clientsOf(state);
-    const registered = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline });
+    // Every worker's waiting cell asks ECS: seconds apart on AWS, where a registration takes minutes.
+    const pollMs = state.backend.backend === 'aws' ? 5_000 : 500;
+    const registered = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs });
     const registration = registered.get(group.instanceId);
     if (!registration) return { notRegistered: notRegisteredReason(group.instanceId, state) };
     registeredInThisWorker.set(group.instanceId, registration);

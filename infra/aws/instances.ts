@@ -75,26 +75,25 @@ export interface Registration {
 }
 
 /**
- * Waits until each instance's agent registered in the cluster (ACTIVE, agent connected), until `enough`
- * says the caller has what it needs, or until the deadline (epoch ms). Instances still missing are absent
- * from the result.
+ * Waits until each instance's agent registered in the cluster (ACTIVE, agent connected), or until the
+ * deadline (epoch ms). Instances still missing are absent from the result. `pollMs`: between two looks
+ * (every waiting cell of every worker asks: on AWS, seconds apart keep ECS from throttling the account).
  */
 export async function waitForRegistrations(
   clients: AwsClients,
   cluster: string,
   instanceIds: readonly string[],
-  options: { deadline: number; enough?: (registered: ReadonlyMap<string, Registration>) => boolean },
+  options: { deadline: number; pollMs?: number },
 ): Promise<Map<string, Registration>> {
   const registered = new Map<string, Registration>();
-  const done = () => registered.size === instanceIds.length || options.enough?.(registered) === true;
   for (;;) {
     for (const instance of await containerInstances(clients, cluster)) {
       if (!instance.ec2InstanceId || !instanceIds.includes(instance.ec2InstanceId)) continue;
       if (instance.status !== 'ACTIVE' || instance.agentConnected === false) continue;
       registered.set(instance.ec2InstanceId, registrationOf(instance));
     }
-    if (done() || Date.now() >= options.deadline) return registered;
-    await sleep(POLL_MS);
+    if (registered.size === instanceIds.length || Date.now() >= options.deadline) return registered;
+    await sleep(options.pollMs ?? POLL_MS);
   }
 }
 
