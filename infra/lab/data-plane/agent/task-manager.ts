@@ -11,15 +11,15 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
 import { IMAGE_HOME } from '../../images/catalog.ts';
 import { IMAGE_BIN_MOUNT, type LabImages, taskSystemDir } from '../../images/image-roots.ts';
-import { resolveImage } from '../../images/resolve-image.ts';
 import type { TaskEni } from '../contracts.ts';
 import type { TaskCredentialsStore } from './credentials/credentials-store.ts';
 import { type ContainerReport, type EcsBackend, RoleNotAssumableError } from './ecs-backend.ts';
-import { AwsLogsStream, awsLogsOptions, LoggingDriverError } from './tasks/awslogs.ts';
+import type { AwsLogsStream } from './tasks/awslogs.ts';
 import { attachAwsvpc, type EcsBridge } from './tasks/awsvpc-network.ts';
 import { attachToBridge } from './tasks/bridge-network.ts';
 import { containerEnvironment } from './tasks/container-environment.ts';
 import { type Sandbox, SandboxStartError, startSandbox } from './tasks/sandbox.ts';
+import { daemonError, prepareContainers, settle, TaskStartFailure } from './tasks/task-start.ts';
 
 export interface TaskEvent {
   type: 'task';
@@ -51,9 +51,6 @@ export interface TaskManagerDeps {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   emit(event: TaskEvent): void;
 }
-
-/** A task that cannot start: the reason becomes its stoppedReason. */
-class TaskStartFailure extends Error {}
 
 interface ManagedTask {
   arn: string;
@@ -133,28 +130,24 @@ export class TaskManager {
     try {
       const definition = await deps.backend.taskDefinition(task.taskDefinitionArn ?? '');
       const containers = definition.containerDefinitions ?? [];
-      if (definition.taskRoleArn) {
+      // The role's credentials come while the images resolve and the log streams open; a role that cannot
+      // be assumed still names the task's stop reason first.
+      const credentials = definition.taskRoleArn
+        ? settle(this.#taskRoleCredentials(definition.taskRoleArn, taskId))
+        : undefined;
+      if (credentials) {
         credentialsId = randomUUID();
         deps.store.markPending(credentialsId);
-        deps.store.set(credentialsId, managed.arn, await this.#taskRoleCredentials(definition.taskRoleArn, taskId));
       }
+      const prepared = settle(
+        prepareContainers(containers, { taskId, region: deps.region, logs: deps.logs, log: deps.log }, streams),
+      );
+      const [role, ready] = await Promise.all([credentials, prepared]);
+      if (role && 'error' in role) throw role.error;
+      if (role && credentialsId) deps.store.set(credentialsId, managed.arn, role.value);
+      if ('error' in ready) throw ready.error;
+      const images = ready.value;
       const networkMode = definition.networkMode ?? 'bridge';
-      const images = containers.map((container) => {
-        const resolved = resolveImage(container.image ?? '');
-        if (!resolved.ok) throw new TaskStartFailure(resolved.reason);
-        return resolved.image;
-      });
-      for (const container of containers) {
-        const logging = awsLogsOptions(container.logConfiguration, container.name ?? '', taskId, deps.region);
-        if (logging && 'error' in logging) throw new TaskStartFailure(daemonError(logging.error));
-        if (!logging) continue;
-        try {
-          streams.push(await AwsLogsStream.open(deps.logs, logging, (message) => deps.log('warn', message)));
-        } catch (error) {
-          if (error instanceof LoggingDriverError) throw new TaskStartFailure(daemonError(error.message));
-          throw error;
-        }
-      }
 
       const exits: Array<Promise<{ container: ContainerDefinition; exitCode: number }>> = [];
       for (const [index, container] of containers.entries()) {
@@ -294,9 +287,4 @@ export class TaskManager {
       .reportStopped(deps.cluster, managed.arn, containers, reason)
       .catch((error: unknown) => deps.log('warn', `task ${managed.arn}: STOPPED report failed: ${String(error)}`));
   }
-}
-
-/** How ECS shows a Docker daemon error when a container cannot start. */
-function daemonError(message: string): string {
-  return `CannotStartContainerError: Error response from daemon: ${message}`;
 }
