@@ -106,11 +106,18 @@ async function placeFile(source: string, target: string): Promise<void> {
  */
 export async function taskSystemDir(root: ImageRoot, dir: string): Promise<{ bin: string; sbin: string }> {
   const result = { bin: join(dir, 'bin'), sbin: join(dir, 'sbin') };
-  for (const sub of ['bin', 'sbin'] as const) {
-    await mkdir(result[sub], { recursive: true });
-    for (const name of await readdir(join(root.systemDir, sub))) {
-      await placeFile(join(root.systemDir, sub, name), join(result[sub], name));
-    }
-  }
+  // A new directory per task: its links are made side by side (hundreds of commands, on every task's start).
+  await Promise.all(
+    (['bin', 'sbin'] as const).map(async (sub) => {
+      await mkdir(result[sub], { recursive: true });
+      const names = await readdir(join(root.systemDir, sub));
+      await Promise.all(
+        names.map((name) => {
+          const [source, target] = [join(root.systemDir, sub, name), join(result[sub], name)];
+          return link(source, target).catch(() => copyFile(source, target));
+        }),
+      );
+    }),
+  );
   return result;
 }
