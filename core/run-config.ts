@@ -20,6 +20,8 @@ export const runConfigSchema = z.strictObject({
   grep: z.string().optional(),
   /** Leave provisioned resources in place (and print how to sweep them). */
   keep: z.boolean(),
+  /** Cells run at once (Playwright workers); unset: the backend's default. The run order is made for it. */
+  workers: z.number().int().positive().optional(),
   /** Hard limit per cell; past it the cell is TIMEOUT and the run goes on. */
   cellTimeoutMs: z.number().positive(),
   /** Upgrade validation: AMI id per AMI profile instead of the SSM-recommended one. */

@@ -8,7 +8,7 @@ import { shardOf } from '../core/plan/shard.ts';
 import type { RunConfig } from '../core/run-config.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
 import { loadResults } from '../reports/results/load-results.ts';
-import { runFile } from './run-config.ts';
+import { defaultWorkers, runFile } from './run-config.ts';
 
 /**
  * Plans the run once: the matrix, its region override, `--grep` (filtering before planning also drops
@@ -34,6 +34,7 @@ export async function writeRunPlan(config: RunConfig): Promise<RunPlan> {
   const file = planFileOf(plan, {
     ...(config.region ? { region: config.region } : {}),
     previousDurations: await previousDurations(config),
+    workers: config.workers ?? defaultWorkers(config.backend),
   });
   writeJsonFile(runFile(config, 'plan'), file);
   return runPlanOf(file);
@@ -48,14 +49,15 @@ export function readRunPlan(config: RunConfig): RunPlan {
 
 /**
  * Each cell's duration in the results this directory holds from the last run (read before this run
- * replaces them), for the longest-first order. Unreadable or absent results: no durations, estimates only.
+ * replaces them), for the longest-first order: its task's run time where it ran (a wait for its instance
+ * is not the cell's length), else its whole time. Unreadable or absent results: estimates only.
  */
 async function previousDurations(config: RunConfig): Promise<Map<string, number>> {
   const file = runFile(config, 'results');
   if (!existsSync(file)) return new Map();
   try {
     const results = await loadResults(file);
-    return new Map(results.cells.map((cell) => [cell.id, cell.durationMs]));
+    return new Map(results.cells.map((cell) => [cell.id, cell.details.taskRunMs ?? cell.durationMs]));
   } catch {
     return new Map();
   }

@@ -120,6 +120,7 @@ async function run(options: RunOptions): Promise<number> {
     outDir: usableOutDir(options.out),
     ...(options.grep ? { grep: options.grep } : {}),
     keep: options.keep === true,
+    ...(options.workers && /^[1-9]\d{0,3}$/.test(options.workers) ? { workers: Number(options.workers) } : {}),
     cellTimeoutMs: options.cellTimeout ?? DEFAULT_CELL_TIMEOUT_MS[options.backend],
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),

@@ -54,14 +54,14 @@ export interface RunPlan {
 
 export function planFileOf(
   plan: Plan,
-  options: { region?: string; previousDurations?: ReadonlyMap<string, number> } = {},
+  options: { region?: string; previousDurations?: ReadonlyMap<string, number>; workers?: number } = {},
 ): z.infer<typeof planFileSchema> {
   return {
     planVersion: 1,
     name: plan.matrix.name,
     region: options.region ?? plan.matrix.region,
     cells: plan.cells,
-    runOrder: runOrder(plan.cells, options.previousDurations),
+    runOrder: runOrder(plan.cells, options.previousDurations, options.workers),
     instanceGroups: plan.instanceGroups,
     amiPins: { ...plan.matrix.amiPins },
     ...(plan.matrix.proxyUrl !== undefined ? { proxyUrl: plan.matrix.proxyUrl } : {}),

@@ -1,8 +1,10 @@
 /**
  * The order cells start in: longest first, so the long ones do not start last and leave workers idle at
- * the end of the run. A cell's expected duration is its duration in the previous results file when there
- * is one; otherwise an estimate from its expected outcome and client (an unreachable credentials endpoint
- * costs a retrying client its retries). Ties keep the plan's order, so the order is stable.
+ * the end of the run; but a cell whose instance is ready late (a rebooted group's) does not take a worker
+ * at the start only to wait. A cell's expected duration is its task's run time in the previous results
+ * file when there is one; otherwise an estimate from its expected outcome and client (an unreachable
+ * credentials endpoint costs a retrying client its retries). The order is a simulation of the workers
+ * taking cells (list scheduling, longest ready cell first); ties keep the plan's order, so it is stable.
  */
 import type { PlannedCell } from './plan.ts';
 
@@ -15,9 +17,15 @@ const ESTIMATE_MS = {
   /** The task never starts. */
   notPlaced: 1_000,
   default: 5_000,
+  /** When a rebooted group's instance takes tasks, after the others: its reboot and second registration. */
+  rebootedReady: 10_000,
 } as const;
 
+/** The workers the order is simulated for when the caller does not say (the lab's default on 2 cores). */
+const DEFAULT_WORKERS = 4;
+
 const RETRYING_CLIENTS = new Set(['awscli-v1', 'awscli-v2', 'sdk-js-v2']);
+const REBOOTED_HOST_RULES = new Set(['not-saved-rebooted', 'documented-rebooted']);
 
 export function estimatedDurationMs(cell: PlannedCell): number {
   switch (cell.expected.outcome) {
@@ -35,11 +43,40 @@ export function estimatedDurationMs(cell: PlannedCell): number {
   }
 }
 
-/** Cell ids, longest expected first. `previous`: cell id → duration (ms) in the last results file. */
-export function runOrder(cells: readonly PlannedCell[], previous: ReadonlyMap<string, number> = new Map()): string[] {
-  const expected = (cell: PlannedCell) => previous.get(cell.id) ?? estimatedDurationMs(cell);
-  return cells
-    .map((cell, index) => ({ id: cell.id, ms: expected(cell), index }))
-    .sort((a, b) => b.ms - a.ms || a.index - b.index)
-    .map((entry) => entry.id);
+/** How long after the run's start the cell's instance is expected to take tasks. */
+export function estimatedReadyMs(cell: PlannedCell): number {
+  return REBOOTED_HOST_RULES.has(cell.dimensions.hostRules) ? ESTIMATE_MS.rebootedReady : 0;
+}
+
+/**
+ * Cell ids in the order they should start. `previous`: cell id → duration (ms) in the last results file;
+ * `workers`: how many cells run at once.
+ */
+export function runOrder(
+  cells: readonly PlannedCell[],
+  previous: ReadonlyMap<string, number> = new Map(),
+  workers: number = DEFAULT_WORKERS,
+): string[] {
+  const pending = cells
+    .map((cell, index) => ({
+      id: cell.id,
+      ms: previous.get(cell.id) ?? estimatedDurationMs(cell),
+      readyMs: estimatedReadyMs(cell),
+      index,
+    }))
+    .sort((a, b) => b.ms - a.ms || a.index - b.index);
+  const freeAt = Array.from({ length: Math.max(1, Math.floor(workers)) }, () => 0);
+  const order: string[] = [];
+  while (pending.length > 0) {
+    const now = Math.min(...freeAt);
+    // The longest cell that can start now; else the one whose instance is ready first.
+    let pick = pending.findIndex((entry) => entry.readyMs <= now);
+    if (pick < 0)
+      pick = pending.reduce((best, entry, i) => (entry.readyMs < (pending[best]?.readyMs ?? 0) ? i : best), 0);
+    const [next] = pending.splice(pick, 1);
+    if (!next) break;
+    freeAt[freeAt.indexOf(now)] = Math.max(now, next.readyMs) + next.ms;
+    order.push(next.id);
+  }
+  return order;
 }

@@ -114,8 +114,9 @@ export function isMotoProcess(pid: number): boolean {
   return isLabProcess(pid, MOTO_MARKER);
 }
 
+/** moto keeps everything in memory and writes nothing: a short grace, not the 3 s its server may take. */
 export function stopMoto(pid: number): Promise<void> {
-  return stopLabProcess(pid, MOTO_MARKER);
+  return stopLabProcess(pid, MOTO_MARKER, 200);
 }
 
 async function freeLoopbackPort(): Promise<number> {

@@ -71,7 +71,8 @@ export function startFleet({ ec2, boot, pollIntervalMs, maxConcurrentBoots = Inf
       if (handle && wanted.has(id) && instance.reboots > (rebootsSeen.get(id) ?? 0)) {
         rebootsSeen.set(id, instance.reboots);
         log(`data plane: ${id} rebooted (RebootInstances)`);
-        await handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
+        // Not awaited: other instances boot meanwhile (the host's own queue puts a shutdown after it).
+        void handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
       }
     }
     // Side by side, as EC2 stops them: a teardown terminates every instance of a run at once.
