@@ -1,10 +1,11 @@
 /**
  * The main job on the lab: `ecs-taskrole run` on the default matrix with 1, 2 and the default number of
- * workers (each run starts and stops its own lab). Prints, per setting: wall time and its ratio to the
- * floor (the tasks' own run times, ECS startedAt → stoppedAt, summed and divided by the workers), the
- * per-cell harness overhead (cell wall time minus its task's run time: p50/p90/max), and the run's steps
- * (lab up, provisioning, cells, teardown; the cells start with the run, so the first three overlap). Targets on 2 cores: wall/floor ≤ 1.3 and overhead median
- * ≤ 300 ms at the default workers. `npm run bench -- default-matrix --workers 2` runs one setting.
+ * workers (each run starts and stops its own lab). Prints, per run: wall time and its ratio to the floor
+ * (the tasks' own run times, ECS startedAt → stoppedAt, summed and divided by the workers), the per-cell
+ * harness overhead (cell wall time minus its task's run time: p50/p90/max), and the run's steps (lab up,
+ * provisioning, cells, teardown; the cells start with the run, so the first three overlap); with
+ * `--repeat N`, each setting N times and the medians. Targets on 2 cores: wall/floor ≤ 1.3 and overhead
+ * median ≤ 300 ms at the default workers. `npm run bench -- default-matrix --workers 4 --repeat 3`.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,12 +18,17 @@ import { runTimingsSchema } from '../run/timings.ts';
 import { median, percentile, recordFigures } from './record.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ecs-taskrole.js', import.meta.url));
-const workersArg = process.argv.indexOf('--workers');
-const settings = workersArg > 0 ? [Number(process.argv[workersArg + 1])] : [...new Set([1, 2, defaultWorkers()])];
+const option = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const workersOption = option('--workers');
+const settings = workersOption ? [workersOption] : [...new Set([1, 2, defaultWorkers()])];
+const repeat = Math.max(1, option('--repeat') ?? 1);
 const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
 
-const figures: Record<string, unknown> = {};
-for (const workers of settings) {
+/** One `ecs-taskrole run` of the default matrix with its own lab, and what its files say. */
+async function measure(workers: number) {
   const dir = await mkdtemp(join(tmpdir(), 'etr-bench-run-'));
   const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
   try {
@@ -32,18 +38,18 @@ for (const workers of settings) {
       env,
       reject: false,
     });
-    const wall = performance.now() - started;
+    const wallMs = Math.round(performance.now() - started);
     const results = runResultsSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));
     const steps = runTimingsSchema.parse(JSON.parse(await readFile(join(out, 'run-timings.json'), 'utf8')));
     const ran = results.cells.filter((cell) => cell.details.taskRunMs !== undefined);
     const overheads = ran.map((cell) => cell.durationMs - (cell.details.taskRunMs ?? 0));
-    const floor = ran.reduce((total, cell) => total + (cell.details.taskRunMs ?? 0), 0) / workers;
+    const floorMs = Math.round(ran.reduce((total, cell) => total + (cell.details.taskRunMs ?? 0), 0) / workers);
     const passed = results.cells.filter((cell) => cell.verdict === 'pass').length;
     const overhead = { p50: median(overheads), p90: percentile(overheads, 0.9), max: Math.max(0, ...overheads) };
-    figures[`workers=${workers}`] = { wallMs: Math.round(wall), floorMs: Math.round(floor), overhead, steps, passed };
+    const ratio = Number((wallMs / floorMs).toFixed(2));
     process.stdout.write(
-      `${workers} worker(s)${workers === defaultWorkers() ? ' (the default)' : ''}: ${seconds(wall)} wall, ` +
-        `floor ${seconds(floor)}, wall/floor ${(wall / floor).toFixed(2)} (target ≤ 1.3), exit ${run.exitCode}, ` +
+      `${workers} worker(s)${workers === defaultWorkers() ? ' (the default)' : ''}: ${seconds(wallMs)} wall, ` +
+        `floor ${seconds(floorMs)}, wall/floor ${ratio.toFixed(2)} (target ≤ 1.3), exit ${run.exitCode}, ` +
         `${passed}/${results.cells.length} cells as expected\n` +
         `  per-cell overhead over ${overheads.length} cells: p50 ${overhead.p50} ms (target ≤ 300), ` +
         `p90 ${overhead.p90} ms, max ${overhead.max} ms\n` +
@@ -51,9 +57,28 @@ for (const workers of settings) {
         `cells ${seconds(steps.cellsMs)} (from the run's start: they overlap the two before), ` +
         `teardown ${seconds(steps.teardownMs)}, lab down ${seconds(steps.closeMs)}\n`,
     );
+    return { wallMs, floorMs, ratio, overhead, steps, passed, cells: results.cells.length };
   } finally {
     await execa(process.execPath, [BIN, 'lab', 'down'], { env, reject: false });
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const figures: Record<string, unknown> = {};
+for (const workers of settings) {
+  const runs = [];
+  for (let round = 0; round < repeat; round += 1) runs.push(await measure(workers));
+  const medians = {
+    ratio: median(runs.map((run) => run.ratio)),
+    wallMs: median(runs.map((run) => run.wallMs)),
+    overheadP50: median(runs.map((run) => run.overhead.p50)),
+  };
+  if (repeat > 1) {
+    process.stdout.write(
+      `${workers} worker(s), median of ${repeat}: wall/floor ${medians.ratio.toFixed(2)}, wall ${seconds(medians.wallMs)}, ` +
+        `per-cell overhead p50 ${medians.overheadP50} ms\n`,
+    );
+  }
+  figures[`workers=${workers}`] = { medians, runs };
 }
 recordFigures('default-matrix', figures);
