@@ -18,7 +18,7 @@ const ESTIMATE_MS = {
   notPlaced: 1_000,
   default: 5_000,
   /** When a rebooted group's instance takes tasks, after the others: its reboot and second registration. */
-  rebootedReady: 10_000,
+  rebootedReady: 20_000,
 } as const;
 
 /** The workers the order is simulated for when the caller does not say (the lab's default on 2 cores). */
