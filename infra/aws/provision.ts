@@ -110,13 +110,11 @@ export async function provisionRun(
   if (executionRoleArn) state.executionRoleArn = executionRoleArn;
   log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
 
-  // Launched in the order their cells start, the ones to reboot first (their cells wait for two
-  // registrations): a lab boots a few at a time, in launch order. Names keep the plan's index.
+  // Launched in the order their cells start (the run order already expects a rebooted group's cells
+  // late): a lab boots a few at a time, in launch order. Names keep the plan's index.
   const firstCell = new Map(plan.runOrder.map((id, position) => [id, position] as const));
   const startsAt = (group: (typeof plan.instanceGroups)[number]) =>
-    REBOOTED.has(group.instance.hostRules)
-      ? -1
-      : Math.min(...group.cells.map((id) => firstCell.get(id) ?? Number.MAX_SAFE_INTEGER));
+    Math.min(...group.cells.map((id) => firstCell.get(id) ?? Number.MAX_SAFE_INTEGER));
   const launchOrder = plan.instanceGroups
     .map((group, index) => ({ group, index }))
     .sort((a, b) => startsAt(a.group) - startsAt(b.group));
