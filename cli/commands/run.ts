@@ -157,12 +157,15 @@ function startPlaywright(options: RunOptions, config: RunConfig, interruptions: 
     env: {
       [RUN_CONFIG_ENV]: runFile(config, 'config'),
       [LIFECYCLE_ENV]: 'cli',
+      // Playwright runs in the project's folder (inside node_modules when installed): its blob report goes
+      // where the user said (relative to where they ran `run`), else beside the results.
       PLAYWRIGHT_BLOB_OUTPUT_DIR: resolve(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ?? join(config.outDir, 'blob-report')),
     },
     stdio: ['ignore', options.json ? process.stderr : 'inherit', 'inherit'],
     reject: false,
   });
-  // Ctrl-C reaches Playwright with its process group; SIGTERM and SIGHUP are passed on as SIGINT.
+  // Ctrl-C reaches Playwright through the process group; a SIGTERM or SIGHUP sent to this process alone
+  // is passed on as the SIGINT Playwright stops on (its cells end, its reporter writes results.json).
   const forward = interruptions.onSignal((signal) => {
     if (signal !== 'SIGINT') playwright.kill('SIGINT');
   });
