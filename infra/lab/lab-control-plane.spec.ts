@@ -96,6 +96,18 @@ async function answersOnlyAfter<A, C>(
   return { answer, changed };
 }
 
+/** The lab agent's own ECS client, as the ECS-service identity. */
+function labAgentBackend(): EcsBackend {
+  return new EcsBackend({
+    endpoint: lab.endpoint,
+    region: lab.region,
+    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
+    instanceCredentials: async () => credentialsOf(lab.identities.ecsService),
+    serviceIdentity: credentialsOf(lab.identities.ecsService),
+    stateChange: 'submit',
+  });
+}
+
 /** The rejection of `promise`, which must reject. */
 async function rejectionOf(promise: Promise<unknown>): Promise<AwsError> {
   try {
@@ -423,15 +435,7 @@ test("the agent's task poll waits for a task change and answers when RunTask pla
     [],
   );
   const taskDefinition = await registerTaskDefinition('bridge');
-  // The lab agent's own ECS client, as the ECS-service identity.
-  const agent = new EcsBackend({
-    endpoint: lab.endpoint,
-    region: lab.region,
-    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
-    instanceCredentials: async () => credentialsOf(lab.identities.ecsService),
-    serviceIdentity: credentialsOf(lab.identities.ecsService),
-    stateChange: 'submit',
-  });
+  const agent = labAgentBackend();
 
   expect(await agent.tasksFor(cluster, containerInstance, [])).toEqual([]);
   expect(agent.pushesTasks).toBe(true);
@@ -450,14 +454,7 @@ test('a task change wakes only the polls it concerns: a task placed on another i
   const containerInstance = await registerContainerInstance(instanceRole, cluster, mine, imageId, []);
   await registerContainerInstance(instanceRole, cluster, other, imageId, []);
   const taskDefinition = await registerTaskDefinition('bridge');
-  const agent = new EcsBackend({
-    endpoint: lab.endpoint,
-    region: lab.region,
-    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
-    instanceCredentials: async () => credentialsOf(lab.identities.ecsService),
-    serviceIdentity: credentialsOf(lab.identities.ecsService),
-    stateChange: 'submit',
-  });
+  const agent = labAgentBackend();
   expect(await agent.tasksFor(cluster, containerInstance, [])).toEqual([]);
 
   // Woken by the other instance's task, the poll would answer with no task of its own.
