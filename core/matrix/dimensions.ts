@@ -121,6 +121,13 @@ export function isEcsOptimized(ami: Dimensions['ami']): boolean {
   return ami !== 'al2023-plain';
 }
 
+/** The `hostRules` values whose instance the harness reboots after its user data, before any of its cells. */
+const REBOOTED_HOST_RULES: ReadonlySet<string> = new Set(['not-saved-rebooted', 'documented-rebooted']);
+
+export function rebootedBeforeCells(hostRules: Dimensions['hostRules']): boolean {
+  return REBOOTED_HOST_RULES.has(hostRules);
+}
+
 /** The EC2 MetadataOptions an `imdsOptions` value stands for. */
 export function metadataOptionsOf(value: Dimensions['imdsOptions']): {
   httpTokens: 'required' | 'optional';

@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
+import { rebootedBeforeCells } from '../matrix/dimensions.ts';
 import { loadMatrix } from '../matrix/index.ts';
 import { planMatrix } from './plan.ts';
 import { estimatedDurationMs, estimatedReadyMs, runOrder } from './run-order.ts';
 
-const rebooted = (hostRules: string) => hostRules.endsWith('-rebooted');
+const rebooted = rebootedBeforeCells;
 
 test('without earlier results, retrying clients facing a failing endpoint start first, never-placed cells last', async () => {
   const plan = planMatrix(await loadMatrix());
@@ -25,7 +26,7 @@ test('without earlier results, retrying clients facing a failing endpoint start 
 test("a rebooted group's cells do not take a worker at the start to wait for the reboot", async () => {
   const plan = planMatrix(await loadMatrix());
   const byId = new Map(plan.cells.map((cell) => [cell.id, cell]));
-  const isRebooted = (id: string) => rebooted(byId.get(id)?.dimensions.hostRules ?? '');
+  const isRebooted = (id: string) => rebooted(byId.get(id)?.dimensions.hostRules ?? 'none');
   expect(plan.cells.some((cell) => rebooted(cell.dimensions.hostRules))).toBe(true);
   for (const workers of [1, 4, 14]) {
     const order = runOrder(plan.cells, new Map(), workers);

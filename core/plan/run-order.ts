@@ -6,6 +6,7 @@
  * credentials endpoint costs a retrying client its retries). The order is a simulation of the workers
  * taking cells (list scheduling, longest ready cell first); ties keep the plan's order, so it is stable.
  */
+import { rebootedBeforeCells } from '../matrix/dimensions.ts';
 import type { PlannedCell } from './plan.ts';
 
 /** Rough figures (ms) from lab runs of the default matrix; only their ranking matters. */
@@ -25,7 +26,6 @@ const ESTIMATE_MS = {
 const DEFAULT_WORKERS = 4;
 
 const RETRYING_CLIENTS = new Set(['awscli-v1', 'awscli-v2', 'sdk-js-v2']);
-const REBOOTED_HOST_RULES = new Set(['not-saved-rebooted', 'documented-rebooted']);
 
 export function estimatedDurationMs(cell: PlannedCell): number {
   switch (cell.expected.outcome) {
@@ -45,7 +45,7 @@ export function estimatedDurationMs(cell: PlannedCell): number {
 
 /** How long after the run's start the cell's instance is expected to take tasks. */
 export function estimatedReadyMs(cell: PlannedCell): number {
-  return REBOOTED_HOST_RULES.has(cell.dimensions.hostRules) ? ESTIMATE_MS.rebootedReady : 0;
+  return rebootedBeforeCells(cell.dimensions.hostRules) ? ESTIMATE_MS.rebootedReady : 0;
 }
 
 /**
@@ -69,13 +69,14 @@ export function runOrder(
   const order: string[] = [];
   while (pending.length > 0) {
     const now = Math.min(...freeAt);
-    // The longest cell that can start now; else the one whose instance is ready first.
-    let pick = pending.findIndex((entry) => entry.readyMs <= now);
-    if (pick < 0)
-      pick = pending.reduce((best, entry, i) => (entry.readyMs < (pending[best]?.readyMs ?? 0) ? i : best), 0);
-    const [next] = pending.splice(pick, 1);
+    // The longest cell that can start when the next worker is free (or, if none can, once one can).
+    const startAt = Math.max(now, Math.min(...pending.map((entry) => entry.readyMs)));
+    const [next] = pending.splice(
+      pending.findIndex((entry) => entry.readyMs <= startAt),
+      1,
+    );
     if (!next) break;
-    freeAt[freeAt.indexOf(now)] = Math.max(now, next.readyMs) + next.ms;
+    freeAt[freeAt.indexOf(now)] = startAt + next.ms;
     order.push(next.id);
   }
   return order;

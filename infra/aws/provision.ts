@@ -5,6 +5,7 @@
  */
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { rebootedBeforeCells } from '../../core/matrix/dimensions.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 import { REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
@@ -27,9 +28,6 @@ import {
 } from './roles.ts';
 import type { AwsRunState } from './run-state.ts';
 import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
-
-/** The host-rule variants whose instances the harness reboots before their cells run. */
-const REBOOTED: ReadonlySet<string> = new Set(['not-saved-rebooted', 'documented-rebooted']);
 
 export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
   const seconds = REGISTRATION_TIMEOUT_MS[state.backend.backend] / 1000;
@@ -161,7 +159,7 @@ export async function provisionRun(
     amis: imageIds,
   };
   const rebooted = plan.instanceGroups.filter(
-    (group) => REBOOTED.has(group.instance.hostRules) && state.groups[group.id]?.instanceId,
+    (group) => rebootedBeforeCells(group.instance.hostRules) && state.groups[group.id]?.instanceId,
   );
   const settling = new Set(rebooted.map((group) => group.id));
   const publish = () => context.publish({ state, metadata, settling: [...settling] });
