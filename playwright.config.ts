@@ -38,7 +38,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.
-  ...(conformanceRun ? { workers: defaultWorkers(run.backend) } : {}),
+  ...(conformanceRun ? { workers: run.workers ?? defaultWorkers(run.backend) } : {}),
   reporter: reporters,
   projects: [
     {

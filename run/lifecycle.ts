@@ -55,7 +55,7 @@ export async function provision(
   log: Log,
 ): Promise<void> {
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
-  const { state, metadata } = await driverFor(config.backend).provision(plan, {
+  await driverFor(config.backend).provision(plan, {
     config,
     connection: backend.connection,
     journalFile: runFile(config, 'journal'),
@@ -64,7 +64,6 @@ export async function provision(
     log,
     publish: (progress) => writeRunState(config, { runId: progress.metadata.runId, ...progress }),
   });
-  writeRunState(config, { runId: metadata.runId, metadata, state, settling: [] });
 }
 
 /**

@@ -44,3 +44,11 @@ test('a --grep that is not a regular expression: exit 2 before anything starts',
   expect(result.exitCode).toBe(2);
   expect(result.stderr).toContain('not a regular expression');
 });
+
+test('--workers that is not a whole number from 1 to 100: exit 2 naming what is accepted', async () => {
+  for (const workers of ['0', '50%', '101']) {
+    const result = await runCli(['run', '--workers', workers, '--out', join(dir, 'out')], { env: env() });
+    expect(result.exitCode, workers).toBe(2);
+    expect(result.stderr).toContain('expected a whole number of workers from 1 to 100');
+  }
+});

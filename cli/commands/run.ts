@@ -29,7 +29,7 @@ interface RunOptions {
   region?: string;
   out: string;
   grep?: string;
-  workers?: string;
+  workers?: number;
   json?: boolean;
   shard?: string;
   keep?: boolean;
@@ -55,6 +55,7 @@ export function registerRun(program: Command): void {
     .option(
       '--workers <n>',
       `cells run in parallel (Playwright workers; default ${defaultWorkers('lab')} on the lab here, ${defaultWorkers('aws')} on AWS)`,
+      parseWorkers,
     )
     .option(
       '--shard <i/n>',
@@ -120,7 +121,8 @@ async function run(options: RunOptions): Promise<number> {
     outDir: usableOutDir(options.out),
     ...(options.grep ? { grep: options.grep } : {}),
     keep: options.keep === true,
-    ...(options.workers && /^[1-9]\d{0,3}$/.test(options.workers) ? { workers: Number(options.workers) } : {}),
+    // Recorded for the run order (plan.json) and Playwright (playwright.config.ts reads it).
+    workers: options.workers ?? defaultWorkers(options.backend),
     cellTimeoutMs: options.cellTimeout ?? DEFAULT_CELL_TIMEOUT_MS[options.backend],
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
@@ -152,7 +154,7 @@ async function run(options: RunOptions): Promise<number> {
 }
 
 function startPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): CellsRun {
-  const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs(options)], {
+  const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs()], {
     cwd: PROJECT_ROOT,
     env: {
       [RUN_CONFIG_ENV]: runFile(config, 'config'),
@@ -199,11 +201,9 @@ function usableOutDir(out: string): string {
   return dir;
 }
 
-function playwrightArgs(options: RunOptions): string[] {
-  const args = ['--config', moduleFile('../../playwright.config.ts', import.meta.url), '--project=cells'];
-  // No --shard here: plan.json already holds only this shard's cells.
-  args.push('--workers', options.workers ?? String(defaultWorkers(options.backend)));
-  return args;
+/** No --shard or --workers: plan.json holds only this shard's cells, run-config.json the workers. */
+function playwrightArgs(): string[] {
+  return ['--config', moduleFile('../../playwright.config.ts', import.meta.url), '--project=cells'];
 }
 
 function playwrightCli(): string {
@@ -218,6 +218,14 @@ function parseRegExp(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError(`not a regular expression: ${(error as Error).message}`);
   }
+}
+
+function parseWorkers(value: string): number {
+  const workers = Number(value);
+  if (!/^\d{1,3}$/.test(value) || workers < 1 || workers > 100) {
+    throw new InvalidArgumentError('expected a whole number of workers from 1 to 100');
+  }
+  return workers;
 }
 
 function parseSeconds(value: string): number {

@@ -5,12 +5,12 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import type { CellTarget, Driver, TaskEvidence } from '../backends/driver.ts';
+import type { CellTarget, Driver, InstanceReadiness, TaskEvidence } from '../backends/driver.ts';
 import { RunJournal } from '../backends/journal.ts';
 import { type Connection, connect } from '../backends/target.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
-import { type Registration, waitForRegistrations } from './instances.ts';
+import { waitForRegistrations } from './instances.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
@@ -23,7 +23,8 @@ export type { AwsRunState } from './run-state.ts';
 /** Clients per process: the Playwright workers each open their own. */
 let cached: { key: string; clients: AwsClients; connection: Connection } | undefined;
 /** Instances this worker already saw registered: later cells of their group need not ask ECS again. */
-const registeredInThisWorker = new Map<string, Registration>();
+const registeredInThisWorker = new Map<string, InstanceReadiness>();
+const registered = (agentVersion: string | undefined): InstanceReadiness => (agentVersion ? { agentVersion } : {});
 /** Console tails this worker already read: one GetConsoleOutput per instance, whatever its cell count. */
 let consoles: { key: string; read: (instanceId: string) => Promise<string> } | undefined;
 function clientsOf(state: AwsRunState) {
@@ -52,7 +53,7 @@ export const awsDriver: Driver<AwsRunState> = {
         region,
         account: identity.Account ?? '',
       });
-      return await provisionRun(clients, plan, state, journal, context);
+      await provisionRun(clients, plan, state, journal, context);
     } finally {
       destroyClients(clients);
     }
@@ -76,18 +77,20 @@ export const awsDriver: Driver<AwsRunState> = {
     const group = state.groups[groupId];
     if (!group?.instanceId) return { notRegistered: `no instance was launched for group ${groupId}` };
     if (group.notRegistered) return { notRegistered: group.notRegistered };
-    if (group.containerInstanceArn) return group.agentVersion ? { agentVersion: group.agentVersion } : {};
+    if (group.containerInstanceArn) return registered(group.agentVersion);
     const known = registeredInThisWorker.get(group.instanceId);
-    if (known) return known.agentVersion ? { agentVersion: known.agentVersion } : {};
+    if (known) return known;
     const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
     const { clients } = clientsOf(state);
     // Every worker's waiting cell asks ECS: seconds apart on AWS, where a registration takes minutes.
     const pollMs = state.backend.backend === 'aws' ? 5_000 : 500;
-    const registered = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs });
-    const registration = registered.get(group.instanceId);
+    const registration = (
+      await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs })
+    ).get(group.instanceId);
     if (!registration) return { notRegistered: notRegisteredReason(group.instanceId, state) };
-    registeredInThisWorker.set(group.instanceId, registration);
-    return registration.agentVersion ? { agentVersion: registration.agentVersion } : {};
+    const readiness = registered(registration.agentVersion);
+    registeredInThisWorker.set(group.instanceId, readiness);
+    return readiness;
   },
 
   async runCell(state, cell, { signal }): Promise<TaskEvidence> {

@@ -55,7 +55,8 @@ export interface ProvisionContext {
   log: (line: string) => void;
   /**
    * Hands the cells what exists so far: called once the instances are launched (cells start as their own
-   * instance registers), then each time a group in `settling` (an instance still being rebooted) is done.
+   * instance registers), then each time a group in `settling` (an instance still being rebooted) is done;
+   * the last call of a provisioning that succeeded has nothing settling.
    */
   publish(progress: ProvisionProgress<unknown>): void;
 }
@@ -87,7 +88,8 @@ export interface TeardownReport {
 export interface Driver<State = unknown> {
   /** Validates provisioned state read back from `--out/run-state.json`. */
   readState(value: unknown): State;
-  provision(plan: RunPlan, context: ProvisionContext): Promise<{ state: State; metadata: RunMetadata }>;
+  /** Creates what the plan needs; what the cells need reaches them through `context.publish` (last: nothing settling). */
+  provision(plan: RunPlan, context: ProvisionContext): Promise<void>;
   targetOf(state: State, cell: PlannedCell): CellTarget;
   /**
    * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
