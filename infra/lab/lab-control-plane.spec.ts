@@ -462,7 +462,8 @@ test('a task change wakes only the polls it concerns: a task placed on another i
     () => agent.tasksFor(cluster, containerInstance, []),
     async () => {
       await runTaskOn(cluster, taskDefinition, other);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Long enough for a wrongly woken poll to answer; short beside the poll's 5 s wait on a busy machine.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       return runTaskOn(cluster, taskDefinition, mine);
     },
   );

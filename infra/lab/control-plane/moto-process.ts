@@ -114,7 +114,10 @@ export function isMotoProcess(pid: number): boolean {
   return isLabProcess(pid, MOTO_MARKER);
 }
 
-/** moto keeps everything in memory and writes nothing: a short grace, not the 3 s its server may take. */
+/**
+ * moto holds its state in memory and nothing reads its log after start-up: a short grace, not the second
+ * its server takes to wind down on SIGTERM.
+ */
 export function stopMoto(pid: number): Promise<void> {
   return stopLabProcess(pid, MOTO_MARKER, 200);
 }

@@ -12,11 +12,11 @@ import { execa, type ResultPromise } from 'execa';
 
 /**
  * PID 1 before the command: the image's binds (`--bind SRC DST`), the paths the image needs from the
- * host's /root bound into the task home (e.g. the pyenv Python; their mount points made beforehand, without
- * a process each), the home over /root, the hostname; then
- * "ready" on fd 3, wait for "go", close fd 3 and exec the command. Runs with the container's environment,
- * so it uses absolute paths. Last, the image's own /usr/sbin and /usr/bin (after them this machine's commands
- * are gone: only builtins follow). Exit 125 (Docker's "the daemon failed") when the set-up fails.
+ * host's /root bound into the task home (e.g. the pyenv Python; startSandbox makes their mount points
+ * first, without a process each), the home over /root, the hostname; then "ready" on fd 3, wait for "go",
+ * close fd 3 and exec the command. Runs with the container's environment, so it uses absolute paths. Last,
+ * the image's own /usr/sbin and /usr/bin (after them this machine's commands are gone: only builtins
+ * follow). Exit 125 (Docker's "the daemon failed") when the set-up fails.
  */
 const INIT_SCRIPT = `home=$1; host=$2; sysbin=$3; syssbin=$4; shift 4
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
