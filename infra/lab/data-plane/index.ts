@@ -19,6 +19,7 @@ import { credentialsOf, type LabIdentities } from '../control-plane/identities.t
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';
 import type { AgentEvent } from './agent/agent.ts';
+import { buildAgentBundle } from './agent/agent-bundle.ts';
 import type { StateChangeMode } from './agent/ecs-backend.ts';
 import { createLabAgentLauncher } from './agent/launcher.ts';
 import type { SdkCredentials } from './agent/net/instance-credentials.ts';
@@ -160,7 +161,10 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     throw error;
   }
   const relayPort = relay.port;
-  const images = await buildImageRoots(join(lab.dir, 'images'));
+  const [images, agentProgram] = await Promise.all([
+    buildImageRoots(join(lab.dir, 'images')),
+    buildAgentBundle(join(lab.dir, 'agent')),
+  ]);
   const consoleDir = options.consoleDir;
   if (consoleDir) await mkdir(consoleDir, { recursive: true, mode: 0o700 });
   const launchAgent = createLabAgentLauncher({
@@ -168,6 +172,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     stateChange: controlPlane.stateChange,
     imagesDir: images.dir,
     pollIntervalMs: 250,
+    program: agentProgram,
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });

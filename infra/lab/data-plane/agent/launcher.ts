@@ -20,6 +20,8 @@ const STOP_TIMEOUT_MS = 20_000;
 export interface LabAgentLauncherOptions extends FleetAgentSetup {
   /** The control plane's `assumeRoleAs('ecs-tasks', …)`; without it the agent calls STS AssumeRole itself. */
   issueTaskRoleCredentials?: TaskRoleIssuer;
+  /** The agent's program: buildAgentBundle()'s file. Default: agent-main.ts itself. */
+  program?: string;
   onEvent?: (host: HostView, event: AgentEvent) => void;
 }
 
@@ -39,7 +41,7 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
   const logDir = join(host.rootDir, 'var/log/ecs');
   mkdirSync(logDir, { recursive: true });
   const output = { file: join(logDir, 'ecs-agent.output.log'), append: true } as const;
-  const subprocess = execa('ip', ['netns', 'exec', host.netns, process.execPath, AGENT_MAIN], {
+  const subprocess = execa('ip', ['netns', 'exec', host.netns, process.execPath, options.program ?? AGENT_MAIN], {
     ipc: true,
     detached: true, // own process group: stop() can take every task process along
     reject: false,
