@@ -12,6 +12,7 @@ import { REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
 import { type ProvisionContext, ProvisioningInterrupted } from '../backends/driver.ts';
 import type { RunJournal } from '../backends/journal.ts';
 import { packageVersion } from '../files/package-version.ts';
+import { settleAll } from '../promises/settle-all.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
 import type { AwsClients } from './clients.ts';
@@ -223,19 +224,4 @@ function unlessAborted<T>(signal: AbortSignal, wait: Promise<T>): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     wait.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/**
- * Promise.all that waits for every create to answer before it fails: teardown must not start while a
- * create it cannot see yet is still in flight.
- */
-async function settleAll<T extends readonly unknown[]>(
-  promises: T,
-): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
 }

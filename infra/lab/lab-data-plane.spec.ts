@@ -5,6 +5,7 @@
  * removed when terminated.
  */
 
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
 import { credentialsOf } from './control-plane/identities.ts';
 import { type DataPlane, labControlPlane, RUN_TAG_KEY, startDataPlane } from './data-plane/index.ts';
+import type { LabNetwork } from './data-plane/network/lab-network.ts';
+import { linkExists } from './data-plane/network/netns.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -216,4 +219,25 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     await new EC2Client(aws).send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
     await expect.poll(() => dataPlane?.instances.has(instanceId), { timeout: 30_000 }).toBe(false);
   });
+});
+
+test('the network is made while the control plane starts, and removed when it never does (needs root)', async () => {
+  let network: LabNetwork | undefined;
+  let refuse: (error: Error) => void = () => {};
+  const starting = startDataPlane({
+    controlPlane: new Promise((_, reject) => {
+      refuse = reject;
+    }),
+    onNetwork: (lab) => {
+      network = lab;
+    },
+  });
+  starting.catch(() => undefined);
+  await expect.poll(() => network !== undefined, { timeout: 30_000 }).toBe(true);
+  const bridge = network?.names.bridge ?? '';
+  expect(await linkExists(bridge)).toBe(true);
+  refuse(new Error('the control plane did not start'));
+  await expect(starting).rejects.toThrow('the control plane did not start');
+  expect(await linkExists(bridge)).toBe(false);
+  expect(existsSync(network?.dir ?? '')).toBe(false);
 });

@@ -34,7 +34,7 @@ export async function startDataPlaneDaemon(
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
   const log = openSync(logFile, 'a', 0o600);
-  const child = fork(DAEMON, [], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
+  const child = fork(DAEMON, [files.consoles], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
   closeSync(log);
   const pid = child.pid;
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
@@ -49,13 +49,13 @@ export async function startDataPlaneDaemon(
     });
     ready.catch(() => undefined);
     child.on('error', () => undefined); // a send to a daemon that died: its exit says why
-    // Forked first, told later: it loads its modules while the control plane starts (`lab up`).
+    // Forked first, told later: it loads its modules, makes its network, image roots and agents' program
+    // while the control plane starts (`lab up`).
     // Over IPC, not argv: the identities' keys must not show in the process list. Only the ones it uses.
     const { endpoint, region, identities } = await controlPlane;
     const { dataPlane, ecsService, ec2Service } = identities;
     child.send({
       controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
-      consoleDir: files.consoles,
     } satisfies DaemonStart);
     // Its own start is timed from here: the control plane's start (awaited above) is not part of it.
     let timer: NodeJS.Timeout | undefined;

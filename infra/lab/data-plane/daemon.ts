@@ -2,18 +2,18 @@
  * The data plane as a background process of the lab (`lab up` starts it, `lab down` stops it): boots a
  * simulated host for every instance the harness launches on the control plane until SIGTERM/SIGINT.
  *
- *     node daemon.ts   (forked with an IPC channel)
+ *     node daemon.ts CONSOLE_DIR   (forked with an IPC channel)
  *
- * Its parent sends the lab's control plane first (`{ controlPlane, consoleDir }`); the daemon tells it over IPC when it
- * is ready (`{ ready, prefix, endpointForInstances }`) or why it failed.
+ * It makes its network, image roots and agents' program at once; its parent sends the lab's control plane
+ * (`{ controlPlane }`) once that is up. The daemon tells it over IPC when it is ready
+ * (`{ ready, prefix, endpointForInstances, proxyUrl }`) or why it failed. CONSOLE_DIR is where it keeps
+ * the instances' consoles, for the control plane's GetConsoleOutput.
  */
 import { startDataPlaneWithProxy } from './data-plane-with-proxy.ts';
 import { type LabControlPlane, labControlPlane } from './index.ts';
 
 export interface DaemonStart {
   controlPlane: LabControlPlane;
-  /** The instances' consoles, where the control plane's GetConsoleOutput reads them. */
-  consoleDir?: string;
 }
 
 export type DaemonMessage =
@@ -21,14 +21,21 @@ export type DaemonMessage =
   | { ready: false; error: string };
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-const tell = (message: DaemonMessage) => process.send?.(message);
+const tell = (message: DaemonMessage) => {
+  if (process.connected) process.send?.(message);
+};
 
 try {
-  const start = await new Promise<DaemonStart>((resolve) => process.once('message', (m) => resolve(m as DaemonStart)));
+  const start = new Promise<DaemonStart>((resolve, reject) => {
+    process.once('message', (message) => resolve(message as DaemonStart));
+    // `lab up` gone before its control plane was: remove the network made meanwhile and exit.
+    process.once('disconnect', () => reject(new Error('lab up went away before its control plane started')));
+  });
+  const consoleDir = process.argv[2];
   const running = await startDataPlaneWithProxy({
-    controlPlane: labControlPlane(start.controlPlane),
+    controlPlane: start.then((message) => labControlPlane(message.controlPlane)),
     log,
-    ...(start.consoleDir ? { consoleDir: start.consoleDir } : {}),
+    ...(consoleDir ? { consoleDir } : {}),
   });
   const { dataPlane, proxy } = running;
   let stopping = false;

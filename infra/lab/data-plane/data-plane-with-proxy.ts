@@ -18,8 +18,20 @@ export interface DataPlaneWithProxy {
 }
 
 export async function startDataPlaneWithProxy(options: DataPlaneOptions): Promise<DataPlaneWithProxy> {
-  const dataPlane = await startDataPlane(options);
-  const proxy = await startLabProxy(dataPlane.lab).catch(async (error: unknown) => {
+  // The proxy needs only the lab network: it starts while the rest does (the network's close stops it).
+  let proxyStarting: Promise<LabProxy> | undefined;
+  const dataPlane = await startDataPlane({
+    ...options,
+    onNetwork: (lab) => {
+      proxyStarting = startLabProxy(lab);
+      proxyStarting.catch(() => undefined);
+    },
+  }).catch(async (error: unknown) => {
+    // A proxy still starting when the network went: it is stopped once it is up.
+    await proxyStarting?.then((proxy) => proxy.stop()).catch(() => undefined);
+    throw error;
+  });
+  const proxy = await (proxyStarting ?? Promise.reject(new Error('no lab network'))).catch(async (error: unknown) => {
     await dataPlane.stop();
     throw error;
   });

@@ -15,6 +15,7 @@ import {
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { settleAll } from '../../promises/settle-all.ts';
 import { credentialsOf, type LabIdentities } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots } from '../images/image-roots.ts';
@@ -58,8 +59,13 @@ export interface DataPlaneControlPlane {
 }
 
 export interface DataPlaneOptions {
-  /** The control plane's pieces (`labControlPlane` for the lab's own). */
-  controlPlane: DataPlaneControlPlane;
+  /**
+   * The control plane's pieces (`labControlPlane` for the lab's own). While it is still starting, the
+   * network, the image roots and the agents' program are made meanwhile.
+   */
+  controlPlane: DataPlaneControlPlane | Promise<DataPlaneControlPlane>;
+  /** Called once the lab network exists (before the control plane is awaited): members that need only it start here. */
+  onNetwork?: (lab: LabNetwork) => void;
   /** How often the instance list is read (ms). */
   pollIntervalMs?: number;
   network?: LabNetworkOptions;
@@ -122,9 +128,42 @@ export function labControlPlane(state: LabControlPlane): DataPlaneControlPlane {
 }
 
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
-  const controlPlane = options.controlPlane;
   const log = options.log ?? (() => {});
   await ensureClients(log);
+  // What needs no control plane comes first: a control plane still starting is awaited beside it.
+  const lab = await createLabNetwork(options.network);
+  options.onNetwork?.(lab);
+  let relay: TcpForwarder | undefined;
+  try {
+    // Settled, not raced: nothing may still be writing into the lab's folder when a failure removes it.
+    const [controlPlane, images, agentProgram] = await settleAll([
+      options.controlPlane,
+      buildImageRoots(join(lab.dir, 'images')),
+      buildAgentBundle(join(lab.dir, 'agent')),
+    ] as const);
+    const target = new URL(controlPlane.endpoint);
+    relay = await forwardTcp(
+      { host: lab.controlPlaneAddress, port: Number(target.port || 80) },
+      { host: target.hostname, port: Number(target.port || 80) },
+    );
+    return await startFleetOn(lab, relay, { ...options, controlPlane }, images.dir, agentProgram);
+  } catch (error) {
+    await relay?.close();
+    await lab.close();
+    throw error;
+  }
+}
+
+/** The clients, the agents' launcher and the fleet, once the network and the control plane are there. */
+async function startFleetOn(
+  lab: LabNetwork,
+  relay: TcpForwarder,
+  options: DataPlaneOptions & { controlPlane: DataPlaneControlPlane },
+  imagesDir: string,
+  agentProgram: string,
+): Promise<DataPlane> {
+  const { controlPlane } = options;
+  const log = options.log ?? (() => {});
   const aws = { endpoint: controlPlane.endpoint, region: controlPlane.region, maxAttempts: 2 };
   const ec2 = new EC2Client({ ...aws, credentials: controlPlane.reader });
   const ec2AsService = new EC2Client({ ...aws, credentials: controlPlane.ec2Service ?? controlPlane.reader });
@@ -147,30 +186,13 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const assumeRoleAs = controlPlane.assumeRoleAs ?? stsAssumeRole(sts);
   const accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '123456789012';
   const amiProfiles = new AmiProfileResolver(ssm, ec2);
-
-  const lab = await createLabNetwork(options.network);
-  let relay: TcpForwarder | undefined;
-  try {
-    const target = new URL(controlPlane.endpoint);
-    relay = await forwardTcp(
-      { host: lab.controlPlaneAddress, port: Number(target.port || 80) },
-      { host: target.hostname, port: Number(target.port || 80) },
-    );
-  } catch (error) {
-    await lab.close();
-    throw error;
-  }
   const relayPort = relay.port;
-  const [images, agentProgram] = await Promise.all([
-    buildImageRoots(join(lab.dir, 'images')),
-    buildAgentBundle(join(lab.dir, 'agent')),
-  ]);
   const consoleDir = options.consoleDir;
   if (consoleDir) await mkdir(consoleDir, { recursive: true, mode: 0o700 });
   const launchAgent = createLabAgentLauncher({
     serviceIdentity: controlPlane.serviceIdentity,
     stateChange: controlPlane.stateChange,
-    imagesDir: images.dir,
+    imagesDir,
     pollIntervalMs: 250,
     program: agentProgram,
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
@@ -222,7 +244,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     waitForInstance: (instanceId, timeoutMs) => fleet.waitForInstance(instanceId, timeoutMs),
     async stop() {
       await fleet.stop();
-      await relay?.close();
+      await relay.close();
       await lab.close();
       for (const client of [ec2, ec2AsService, iam, ssm, sts]) client.destroy();
     },
