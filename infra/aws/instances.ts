@@ -8,6 +8,7 @@ import {
 import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
 import { metadataOptionsOf } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
+import { LAUNCH_ORDER_TAG_KEY } from '../lab/index.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
 
@@ -22,7 +23,15 @@ const PROFILE_PROPAGATION_RETRIES = 10;
 export async function launchInstance(
   clients: AwsClients,
   group: InstanceGroup,
-  options: { amiId: string; instanceProfileName: string; userData: string; tags: Tag[]; name: string },
+  options: {
+    amiId: string;
+    instanceProfileName: string;
+    userData: string;
+    tags: Tag[];
+    name: string;
+    /** Its place in the run's launch order (LAUNCH_ORDER_TAG_KEY). */
+    launchOrder: number;
+  },
 ): Promise<LaunchedGroup> {
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -46,6 +55,7 @@ export async function launchInstance(
                 ...options.tags,
                 { Key: 'Name', Value: options.name },
                 { Key: 'ecs-taskrole:group', Value: group.id },
+                { Key: LAUNCH_ORDER_TAG_KEY, Value: String(options.launchOrder) },
               ],
             },
             // Tagged at creation too: the harness policy launches only volumes that carry the run tags.

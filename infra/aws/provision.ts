@@ -110,7 +110,8 @@ export async function provisionRun(
   log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
 
   // Launched in the order their cells start (the run order already expects a rebooted group's cells
-  // late): a lab boots a few at a time, in launch order. Names keep the plan's index.
+  // late): a lab boots a few at a time, in that order, which each instance's tag carries (calls sent side
+  // by side arrive in any order). Names keep the plan's index.
   const firstCell = new Map(plan.runOrder.map((id, position) => [id, position] as const));
   const startsAt = (group: (typeof plan.instanceGroups)[number]) =>
     Math.min(...group.cells.map((id) => firstCell.get(id) ?? Number.MAX_SAFE_INTEGER));
@@ -118,7 +119,7 @@ export async function provisionRun(
     .map((group, index) => ({ group, index }))
     .sort((a, b) => startsAt(a.group) - startsAt(b.group));
   await settleAll(
-    launchOrder.map(async ({ group, index }) => {
+    launchOrder.map(async ({ group, index }, position) => {
       const role = state.instanceRoles[group.instance.instanceRolePolicy];
       const amiId = amis[group.instance.ami] ?? '';
       if (!role) throw new Error(`no instance role for ${group.instance.instanceRolePolicy}`);
@@ -137,6 +138,7 @@ export async function provisionRun(
         }),
         tags,
         name,
+        launchOrder: position,
       });
       journal.created('instance', name, launched.instanceId);
       state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };

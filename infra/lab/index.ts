@@ -19,8 +19,9 @@ export { type CleanupReport, cleanupLab } from './data-plane/cleanup.ts';
 export { isDataPlaneRunning } from './data-plane/daemon-process.ts';
 // The data plane as a run hosts it on another control plane (LocalStack): hosts, proxy, stall watch.
 export { type DataPlaneWithProxy, startDataPlaneWithProxy } from './data-plane/data-plane-with-proxy.ts';
-// The tag that marks a run's instances: the data plane boots only instances that carry it.
-export { RUN_TAG_KEY } from './data-plane/fleet/launched-instances.ts';
+// The tag that marks a run's instances (the data plane boots only instances that carry it), and the one
+// that gives their boot order.
+export { LAUNCH_ORDER_TAG_KEY, RUN_TAG_KEY } from './data-plane/fleet/launched-instances.ts';
 // The data plane on its own, and what it needs from a control plane.
 export { type DataPlane, type DataPlaneControlPlane, startDataPlane } from './data-plane/index.ts';
 // For benchmarks: a lab network (bridge, subnet, records) without a data plane.

@@ -31,6 +31,12 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
+/** Stable: instances without a launch order keep their listed order, after those with one. */
+function byLaunchOrder(instances: LaunchedInstance[]): LaunchedInstance[] {
+  const order = (instance: LaunchedInstance) => instance.launchOrder ?? Number.MAX_SAFE_INTEGER;
+  return [...instances].sort((a, b) => order(a) - order(b));
+}
+
 export function startFleet({ ec2, boot, pollIntervalMs, maxConcurrentBoots = Infinity, log }: FleetOptions): Fleet {
   const instances = new Map<string, InstanceHandle>();
   const booting = new Map<string, Promise<void>>();
@@ -58,7 +64,9 @@ export function startFleet({ ec2, boot, pollIntervalMs, maxConcurrentBoots = Inf
   };
 
   const reconcile = async () => {
-    const launched = await launchedInstances(ec2);
+    // In launch order (the tag's), not the order the control plane lists them: boot slots go first to the
+    // instances whose cells start first.
+    const launched = byLaunchOrder(await launchedInstances(ec2));
     const wanted = new Set(launched.filter((i) => RUNNING_STATES.has(i.state)).map((i) => i.instanceId));
     for (const instance of launched) {
       const id = instance.instanceId;

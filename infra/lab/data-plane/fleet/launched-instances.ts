@@ -6,6 +6,11 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Cli
 import { GetInstanceProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
 
 export const RUN_TAG_KEY = 'ecs-taskrole:run';
+/**
+ * The instance's place in its run's launch order (0 first), which is the order its cells start: the lab
+ * boots a few instances at a time, in this order. RunInstances calls sent side by side do not arrive in it.
+ */
+export const LAUNCH_ORDER_TAG_KEY = 'ecs-taskrole:launch-order';
 /** moto_lab.py counts RebootInstances calls in this tag. */
 export const REBOOTS_TAG_KEY = 'ecs-taskrole-lab:reboots';
 
@@ -20,6 +25,8 @@ export interface LaunchedInstance {
   httpPutResponseHopLimit: number | undefined;
   /** RebootInstances calls so far. */
   reboots: number;
+  /** Its LAUNCH_ORDER_TAG_KEY; undefined for an instance launched without one. */
+  launchOrder: number | undefined;
 }
 
 /** States in which an instance runs (or is about to). */
@@ -45,13 +52,22 @@ export async function launchedInstances(ec2: EC2Client): Promise<LaunchedInstanc
           instanceProfileArn: instance.IamInstanceProfile?.Arn,
           httpTokens: tokens === 'required' || tokens === 'optional' ? tokens : undefined,
           httpPutResponseHopLimit: instance.MetadataOptions?.HttpPutResponseHopLimit,
-          reboots: Number(instance.Tags?.find((tag) => tag.Key === REBOOTS_TAG_KEY)?.Value ?? 0),
+          reboots: Number(tagValue(instance.Tags, REBOOTS_TAG_KEY) ?? 0),
+          launchOrder: orderOf(tagValue(instance.Tags, LAUNCH_ORDER_TAG_KEY)),
         });
       }
     }
     NextToken = page.NextToken;
   } while (NextToken);
   return instances;
+}
+
+const tagValue = (tags: { Key?: string; Value?: string }[] | undefined, key: string) =>
+  tags?.find((tag) => tag.Key === key)?.Value;
+
+function orderOf(value: string | undefined): number | undefined {
+  const order = Number(value);
+  return value !== undefined && Number.isSafeInteger(order) && order >= 0 ? order : undefined;
 }
 
 export async function userDataOf(ec2: EC2Client, instanceId: string): Promise<string> {
