@@ -1,9 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { instanceGroupId } from '../core/matrix/instance-groups.ts';
 import { RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
-import { driverFor } from '../run/drivers.ts';
 import { readRunPlan } from '../run/plan-file.ts';
-import { runOneCell } from '../run/run-cell.ts';
 import { cellTestTimeoutMs, readRunConfig } from '../run/run-config.ts';
 import { awaitRunState } from '../run/run-state.ts';
 
@@ -12,6 +10,18 @@ const config = readRunConfig();
 const plan = readRunPlan(config);
 
 test.describe.configure({ mode: 'parallel' });
+
+/**
+ * What runs a cell (the drivers, the AWS SDK): loaded by the first cell of each worker while it waits for
+ * the run's state, not when Playwright lists the tests in its runner, before any worker starts.
+ */
+const cellRunner = async () => {
+  const [{ driverFor }, { runOneCell }] = await Promise.all([
+    import('../run/drivers.ts'),
+    import('../run/run-cell.ts'),
+  ]);
+  return { driverFor, runOneCell };
+};
 
 /** The run's metadata reaches the reporter from the cells, once per AMI profile and agent version a worker saw. */
 const attachedMetadata = new Set<string>();
@@ -22,8 +32,10 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
   test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async () => {
     const testInfo = test.info();
     const began = Date.now();
+    const loading = cellRunner();
     // Under `ecs-taskrole run` the cells start with the run: this waits for provisioning to reach the group.
     const run = await awaitRunState(config, instanceGroupId(cell));
+    const { driverFor, runOneCell } = await loading;
     // From here on, the cell's own limits (its instance's registration, its task's time limit).
     testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config));
     const driver = driverFor(config.backend);
