@@ -4,8 +4,8 @@
  *
  *     node daemon.ts CONSOLE_DIR   (forked with an IPC channel)
  *
- * It makes its network, image roots and agents' program at once; its parent sends the lab's control plane
- * (`{ controlPlane }`) once that is up. The daemon tells it over IPC when it is ready
+ * It makes its network, proxy, image roots and agents' program at once; its parent sends the lab's
+ * control plane (`{ controlPlane }`) once that is up. The daemon tells it over IPC when it is ready
  * (`{ ready, prefix, endpointForInstances, proxyUrl }`) or why it failed. CONSOLE_DIR is where it keeps
  * the instances' consoles, for the control plane's GetConsoleOutput.
  */

@@ -1,8 +1,8 @@
 /**
  * The lab agent as one JavaScript file. Each instance runs its own agent process; from the sources, each
- * would strip and load some 700 modules (about 0.35 s of CPU), twenty of them at once at a run's start,
- * when the machine is busiest. The bundle loads in about 0.05 s. The data plane builds it once when it
- * starts; a launcher without one runs the sources.
+ * would resolve and load some 680 modules and strip the TypeScript of 29 (about 0.4 s of CPU), twenty of
+ * them at once at a run's start, when the machine is busiest. The bundle loads in about 0.13 s. The data
+ * plane builds it once when it starts (about 0.3 s); a launcher without one runs the sources.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
