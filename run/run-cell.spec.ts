@@ -19,6 +19,7 @@ import { awsDriver } from '../infra/aws/driver.ts';
 import { provisionRun } from '../infra/aws/provision.ts';
 import { initialRunState } from '../infra/aws/run-state.ts';
 import { newRunId } from '../infra/aws/tags.ts';
+import type { ProvisionProgress } from '../infra/backends/driver.ts';
 import { RunJournal } from '../infra/backends/journal.ts';
 import { type BackendRecord, connect } from '../infra/backends/target.ts';
 import { labDown, labSkipReason, labUp } from '../infra/lab/index.ts';
@@ -78,15 +79,21 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
     const initial = initialRunState(runId, new Date(), { backend: record, region: lab.region, account: '' });
     const config = { ...defaultRunConfig(), outDir: join(dir, 'out') };
     try {
-      const { state } = await provisionRun(clients, plan, initial, journal, {
+      // What the cells get: the state provisioning publishes (its last publish has nothing settling).
+      let published: ProvisionProgress<unknown> | undefined;
+      await provisionRun(clients, plan, initial, journal, {
         config,
         connection,
         journalFile: journal.file,
         backend: record,
         signal: new AbortController().signal,
         log: () => {},
-        publish: () => {},
+        publish: (progress) => {
+          published = progress;
+        },
       });
+      expect(published?.settling).toEqual([]);
+      const state = awsDriver.readState(published?.state);
       expect(altered, 'the harness user data no longer installs docker this way').toBe(true);
 
       const { result } = await runOneCell(awsDriver, state, cell, { cellTimeoutMs: config.cellTimeoutMs });

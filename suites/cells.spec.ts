@@ -45,8 +45,9 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     });
     const ami = cell.dimensions.ami;
     const { agentVersion } = instance;
-    if (!attachedMetadata.has(`${ami}@${agentVersion ?? ''}`)) {
-      attachedMetadata.add(`${ami}@${agentVersion ?? ''}`);
+    const seen = `${ami}@${agentVersion ?? ''}`;
+    if (!attachedMetadata.has(seen)) {
+      attachedMetadata.add(seen);
       const own = { imageId: run.metadata.amis[ami]?.imageId ?? '', ...(agentVersion ? { agentVersion } : {}) };
       const metadata = { ...run.metadata, amis: { ...run.metadata.amis, [ami]: own } };
       await testInfo.attach(RUN_METADATA_ATTACHMENT, {

@@ -54,7 +54,7 @@ export interface RunPlan {
 
 export function planFileOf(
   plan: Plan,
-  options: { region?: string; previousDurations?: ReadonlyMap<string, number>; workers?: number } = {},
+  options: { region?: string; previousDurations: ReadonlyMap<string, number>; workers: number },
 ): z.infer<typeof planFileSchema> {
   return {
     planVersion: 1,

@@ -22,9 +22,6 @@ const ESTIMATE_MS = {
   rebootedReady: 20_000,
 } as const;
 
-/** The workers the order is simulated for when the caller does not say (the lab's default on 2 cores). */
-const DEFAULT_WORKERS = 4;
-
 const RETRYING_CLIENTS = new Set(['awscli-v1', 'awscli-v2', 'sdk-js-v2']);
 
 export function estimatedDurationMs(cell: PlannedCell): number {
@@ -54,8 +51,8 @@ export function estimatedReadyMs(cell: PlannedCell): number {
  */
 export function runOrder(
   cells: readonly PlannedCell[],
-  previous: ReadonlyMap<string, number> = new Map(),
-  workers: number = DEFAULT_WORKERS,
+  previous: ReadonlyMap<string, number>,
+  workers: number,
 ): string[] {
   const pending = cells
     .map((cell, index) => ({

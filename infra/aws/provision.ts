@@ -41,7 +41,7 @@ export async function provisionRun(
   state: AwsRunState,
   journal: RunJournal,
   context: ProvisionContext,
-): Promise<{ state: AwsRunState; metadata: RunMetadata }> {
+): Promise<void> {
   const { runId } = state;
   const { signal, log, config } = context;
   const checkpoint = () => {
@@ -178,7 +178,6 @@ export async function provisionRun(
       publish();
     }),
   );
-  return { state, metadata };
 }
 
 /**

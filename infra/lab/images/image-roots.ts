@@ -94,10 +94,15 @@ async function buildSystemDir(systemDir: string, id: ImageId, packageStore: stri
   }
 }
 
-/** A hard link where the file system allows it (no copy), else a copy. */
+/** `target` replaced by `source` (an image root is rebuilt over the one before). */
 async function placeFile(source: string, target: string): Promise<void> {
   await rm(target, { force: true });
-  await link(source, target).catch(() => copyFile(source, target));
+  await linkOrCopy(source, target);
+}
+
+/** A hard link where the file system allows it (no copy), else a copy. */
+function linkOrCopy(source: string, target: string): Promise<void> {
+  return link(source, target).catch(() => copyFile(source, target));
 }
 
 /**
@@ -111,12 +116,7 @@ export async function taskSystemDir(root: ImageRoot, dir: string): Promise<{ bin
     (['bin', 'sbin'] as const).map(async (sub) => {
       await mkdir(result[sub], { recursive: true });
       const names = await readdir(join(root.systemDir, sub));
-      await Promise.all(
-        names.map((name) => {
-          const [source, target] = [join(root.systemDir, sub, name), join(result[sub], name)];
-          return link(source, target).catch(() => copyFile(source, target));
-        }),
-      );
+      await Promise.all(names.map((name) => linkOrCopy(join(root.systemDir, sub, name), join(result[sub], name))));
     }),
   );
   return result;
