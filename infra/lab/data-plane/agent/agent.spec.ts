@@ -240,7 +240,8 @@ test('a killed agent takes its running tasks along (no orphan task processes)', 
         timeout: 30_000,
       })
       .toBe(true);
-    expect(await processesMatching(marker)).toBe(1);
+    // RUNNING is reported once the sandbox is up; its shell may exec the command a moment later.
+    await expect.poll(() => processesMatching(marker), { timeout: 10_000 }).toBe(1);
     process.kill(lab.agent.pid ?? 0, 'SIGKILL');
     await expect.poll(() => processesMatching(marker), { timeout: 10_000 }).toBe(0);
   } finally {
