@@ -2,7 +2,8 @@ import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { RUN_CONFIG_ENV } from './core/run-config.ts';
 import { writeJsonFile } from './infra/files/json-file.ts';
 import { moduleFile } from './infra/files/module-file.ts';
-import { lifecycleOwnedByCli } from './run/lifecycle-env.ts';
+import { lifecycleOwnedByCli, lifecycleOwnerPid } from './run/lifecycle-env.ts';
+import { watchOwner } from './run/owner-watch.ts';
 import { writeRunPlan } from './run/plan-file.ts';
 import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runFile, runStateWaitMs } from './run/run-config.ts';
 import { clearRunState } from './run/run-state.ts';
@@ -21,6 +22,12 @@ if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX ==
   await writeRunPlan(run);
   writeJsonFile(runFile(run, 'config'), run);
   clearRunState(run);
+}
+
+// Started by `ecs-taskrole run`: the runner stops its cells, as on Ctrl-C, if that run dies without asking.
+const ownerPid = lifecycleOwnerPid();
+if (ownerPid !== undefined && process.env.TEST_WORKER_INDEX === undefined) {
+  watchOwner({ ownerPid, onGone: () => process.kill(process.pid, 'SIGINT') });
 }
 
 const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];

@@ -4,7 +4,7 @@
  * process group (Ctrl-C) or SIGTERM to the `run` process alone. The run tears down by itself: exit 130,
  * a line saying what it deleted, no tagged resource left; a lab it started is stopped (no process, no
  * namespace), a lab it found running stays up. SIGKILL cannot be handled: the journal it leaves lets
- * `sweep --run ID` finish the job.
+ * `sweep --run ID` finish the job, and the Playwright runner of a killed run stops by itself.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { labSkipReason, readLabState } from '../../infra/lab/index.ts';
+import { readRunState } from '../../run/run-state.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));
@@ -89,6 +90,31 @@ test('after SIGKILL of the whole run, its journal names the run and sweep --run 
   }
 });
 
+test('after SIGKILL of the run process alone, before its cells could start, its Playwright runner stops by itself', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const { dir, out, env } = await runDirs();
+  let cellProcesses: number[] = [];
+  try {
+    const run = startRun(out, env);
+    // The run starts its runner first, then the lab; the cells wait for the run's state.
+    const runnerOf = async () =>
+      (await processTable()).find((row) => row.ppid === run.child.pid && row.args.includes(' test '));
+    await expect.poll(async () => (await runnerOf()) !== undefined, { timeout: 60_000, intervals: [20] }).toBe(true);
+    const runner = await runnerOf();
+    cellProcesses = [runner?.pid ?? 0, ...(await descendantsOf(runner?.pid ?? 0))];
+    run.child.kill('SIGKILL');
+    // Not `run.exited`: that waits for the output pipes, which the runner holds as long as it lives.
+    await expect.poll(async () => alive([run.child.pid ?? 0]), { timeout: 10_000 }).toEqual([]);
+    expect(readRunState({ outDir: out }), 'killed before provisioning published the run state').toBeUndefined();
+    // Left alone, the cells would wait out their run-state limit for a run that is gone.
+    await expect.poll(async () => alive(cellProcesses), { timeout: 30_000 }).toEqual([]);
+  } finally {
+    for (const pid of await alive(cellProcesses)) process.kill(pid, 'SIGKILL');
+    await runCli(['lab', 'down'], { env });
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 /** A private lab and output directory for one interrupted run. */
 async function runDirs() {
   const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
@@ -147,4 +173,27 @@ async function processesOf(labDir: string): Promise<string[]> {
 async function namespaces(prefix: string): Promise<string[]> {
   const { stdout } = await execa('ip', ['netns', 'list']);
   return stdout.split('\n').filter((line) => line.startsWith(prefix));
+}
+
+async function processTable(): Promise<{ pid: number; ppid: number; args: string }[]> {
+  const { stdout } = await execa('ps', ['-eo', 'pid=,ppid=,args=']);
+  return stdout.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : [];
+  });
+}
+
+async function descendantsOf(pid: number): Promise<number[]> {
+  const table = await processTable();
+  const found: number[] = [];
+  for (let parents = [pid]; parents.length > 0; ) {
+    parents = table.filter((row) => parents.includes(row.ppid)).map((row) => row.pid);
+    found.push(...parents);
+  }
+  return found;
+}
+
+async function alive(pids: number[]): Promise<number[]> {
+  const table = new Set((await processTable()).map((row) => row.pid));
+  return pids.filter((pid) => table.has(pid));
 }

@@ -14,7 +14,7 @@ import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
 import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
-import { LIFECYCLE_ENV } from '../../run/lifecycle-env.ts';
+import { LIFECYCLE_ENV, LIFECYCLE_OWNER_PID_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
 import { withHelpFooter } from './help-text.ts';
@@ -159,6 +159,11 @@ function startPlaywright(options: RunOptions, config: RunConfig, interruptions: 
     env: {
       [RUN_CONFIG_ENV]: runFile(config, 'config'),
       [LIFECYCLE_ENV]: 'cli',
+      [LIFECYCLE_OWNER_PID_ENV]: String(process.pid),
+      // A run started from inside a Playwright test: its runner must not take itself for one of that test's
+      // workers (the config starts the owner watch in the runner only).
+      TEST_WORKER_INDEX: undefined,
+      TEST_PARALLEL_INDEX: undefined,
       // Playwright runs in the project's folder (inside node_modules when installed): its blob report goes
       // where the user said (relative to where they ran `run`), else beside the results.
       PLAYWRIGHT_BLOB_OUTPUT_DIR: resolve(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ?? join(config.outDir, 'blob-report')),
