@@ -91,6 +91,7 @@ test('the tarball holds the compiled code with declarations and its runtime file
         'dist/fixtures/matrices/default.yaml',
         'dist/fixtures/iam/harness-policy.json',
         'dist/infra/lab/control-plane/moto_lab.py',
+        'dist/infra/lab/control-plane/moto_pass_role.py',
         'docs/architecture.md',
       ]),
     );

@@ -2,7 +2,8 @@
 
 Each fix closes one measured gap (docs/lab-differences.md). They live here,
 at the spot where moto decides, so every client in a task (SDK v3, AWS CLI v1/v2, aws-sdk v2) sees them.
-moto is Python; this is the only Python in the project. Started by moto-process.ts:
+moto is Python; this file and moto_pass_role.py beside it are the only Python in the project. Started by
+moto-process.ts:
 
     python moto_lab.py HOST PORT [LAB_DIR]
 
@@ -43,6 +44,10 @@ from moto.utilities.utils import get_partition  # noqa: E402
 from moto.server import main  # noqa: E402
 from moto import backends as moto_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication  # noqa: E402
+
+import moto_pass_role  # noqa: E402  (beside this file: iam:PassRole where AWS checks it)
+
+moto_pass_role.install()
 
 SERVICES: dict[str, str] = json.loads(os.environ.get("ECS_TASKROLE_LAB_SERVICES", "{}"))
 
@@ -269,6 +274,11 @@ def run_task(self):
     network_configuration = network_configuration_of(task_definition, self._get_param("networkConfiguration"))
     overrides = self._get_param("overrides") or {}
     role_arn = overrides.get("taskRoleArn") or getattr(task_definition, "task_role_arn", None)
+    execution_role_arn = overrides.get("executionRoleArn") or getattr(task_definition, "execution_role_arn", None)
+    for passed in (role_arn, execution_role_arn):
+        denial = moto_pass_role.pass_role_denial(self, passed, "ecs-tasks.amazonaws.com")
+        if denial:
+            raise denial
     refusal = task_role_refusal(self.current_account, self.region, role_arn)
     if refusal:
         raise refusal
