@@ -359,18 +359,26 @@ GENERATION = "x-ecs-taskrole-lab-generation"
 TASK_POLL_WAIT_SECONDS = 5.0
 _task_changes = threading.Condition()
 _generation = 0
-# Task id or container instance id -> the generation of its last change.
+# Task id or container instance id -> the generation of its last change, oldest change first. A lab left up
+# for weeks keeps only the newest CHANGES_KEPT; an id forgotten may have changed up to _forgotten_up_to, so a
+# poll that knows less than that is answered at once (never a missed change, at worst an early answer).
+CHANGES_KEPT = 10_000
 _changed_at: dict[str, int] = {}
+_forgotten_up_to = 0
 
 
 def _task_changed(tasks) -> None:
-    global _generation
+    global _generation, _forgotten_up_to
     with _task_changes:
         _generation += 1
         for task in tasks:
             for arn in (task.task_arn, task.container_instance_arn):
                 if arn:
-                    _changed_at[_last_segment(arn)] = _generation
+                    key = _last_segment(arn)
+                    _changed_at.pop(key, None)
+                    _changed_at[key] = _generation
+        while len(_changed_at) > CHANGES_KEPT:
+            _forgotten_up_to = _changed_at.pop(next(iter(_changed_at)))
         _task_changes.notify_all()
 
 
@@ -410,7 +418,7 @@ def _changed_since(known: str, ids: list[str] | None) -> bool:
         return True
     if ids is None:
         return _generation > int(known)
-    return any(_changed_at.get(key, 0) > int(known) for key in ids)
+    return any(_changed_at.get(key, _forgotten_up_to) > int(known) for key in ids)
 
 
 def _task_poll(self):
