@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,28 @@ test('after a crash (moto killed) status says stale and down clears it', async (
   expect(JSON.parse((await runCli(['lab', 'status', '--json'], { env })).stdout)).toMatchObject({ state: 'stale' });
   expect((await runCli(['lab', 'down'], { env })).exitCode).toBe(0);
   expect(existsSync(dir)).toBe(false);
+});
+
+test('a data plane stuck at lab down is killed after its grace; its log is kept and named', async () => {
+  test.setTimeout(120_000);
+  const env = { ECS_TASKROLE_LAB_DIR: dir };
+  expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
+  const dataPlane = readLabState(dir)?.dataPlane;
+  if (!dataPlane) throw new Error('lab up started no data plane');
+  process.kill(dataPlane.pid, 'SIGSTOP'); // SIGTERM stays pending: only SIGKILL ends it
+  const down = await runCli(['lab', 'down'], { env });
+  expect(down.exitCode).toBe(0);
+  const kept = /its log: (\S+\.log)$/m.exec(down.stderr)?.[1];
+  expect(kept, down.stderr).toBeDefined();
+  try {
+    expect(statSync(kept ?? '').mode & 0o777).toBe(0o600);
+    expect(readFileSync(kept ?? '', 'utf8')).toContain(`data plane: ready (network ${dataPlane.prefix}`);
+    expect(isDataPlaneRunning(dataPlane)).toBe(false);
+    expect(await labNamespaces(dataPlane.prefix)).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+  } finally {
+    await rm(kept ?? '', { force: true });
+  }
 });
 
 test('without moto the error says exactly what to install', async () => {

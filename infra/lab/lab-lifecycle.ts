@@ -136,7 +136,7 @@ export async function labDown(dir: string = labDir()): Promise<{ stopped: boolea
   // Side by side: the data plane's hosts need nothing from the control plane to shut down.
   await Promise.all([
     (async () => {
-      if (lab?.dataPlane) await stopDataPlaneDaemon(lab.dataPlane);
+      if (lab?.dataPlane) await stopDataPlaneDaemon(lab.dataPlane, dataPlaneFiles(dir).log);
       // Processes of a `lab up` that was killed before it wrote the state file.
       const daemonPid = readLabPid(dir, 'data-plane');
       if (daemonPid !== undefined) await stopUnrecordedDataPlane(daemonPid);

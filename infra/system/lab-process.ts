@@ -10,11 +10,13 @@ export function isLabProcess(pid: number, marker: string): boolean {
   }
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
-export async function stopLabProcess(pid: number, marker: string, graceMs = 3_000): Promise<void> {
-  if (!isLabProcess(pid, marker)) return;
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone, saying whether it was killed. */
+export async function stopLabProcess(pid: number, marker: string, graceMs = 3_000): Promise<{ killed: boolean }> {
+  if (!isLabProcess(pid, marker)) return { killed: false };
   process.kill(pid, 'SIGTERM');
   for (let waited = 0; waited < graceMs && isLabProcess(pid, marker); waited += 50) await sleep(50);
-  if (isLabProcess(pid, marker)) process.kill(pid, 'SIGKILL');
+  const killed = isLabProcess(pid, marker);
+  if (killed) process.kill(pid, 'SIGKILL');
   for (let waited = 0; waited < 2_000 && isLabProcess(pid, marker); waited += 50) await sleep(50);
+  return { killed };
 }

@@ -118,8 +118,8 @@ export function isMotoProcess(pid: number): boolean {
  * moto holds its state in memory and nothing reads its log after start-up: a short grace, not the second
  * its server takes to wind down on SIGTERM.
  */
-export function stopMoto(pid: number): Promise<void> {
-  return stopLabProcess(pid, MOTO_MARKER, 200);
+export async function stopMoto(pid: number): Promise<void> {
+  await stopLabProcess(pid, MOTO_MARKER, 200);
 }
 
 async function freeLoopbackPort(): Promise<number> {

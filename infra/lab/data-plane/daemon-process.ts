@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { moduleFile } from '../../files/module-file.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
@@ -11,6 +12,8 @@ import type { LabControlPlane } from './index.ts';
 const DAEMON = moduleFile('./daemon.ts', import.meta.url);
 const DAEMON_MARKER = `data-plane/${basename(DAEMON)}`;
 const READY_TIMEOUT_MS = 60_000;
+/** Its hosts shut down side by side in about a second; past this it is stuck. */
+const STOP_GRACE_MS = 15_000;
 
 /** What `lab up` records about its data plane. */
 export interface DataPlaneDaemon {
@@ -89,12 +92,29 @@ export function isDataPlaneRunning(daemon: Pick<DataPlaneDaemon, 'pid'>): boolea
  * unknown: the labs whose owner process is gone are removed instead.
  */
 export async function stopUnrecordedDataPlane(pid: number): Promise<void> {
-  await stopLabProcess(pid, DAEMON_MARKER, 15_000);
+  await stopLabProcess(pid, DAEMON_MARKER, STOP_GRACE_MS);
   await cleanupLab(undefined);
 }
 
-/** Stops the data plane (it shuts its hosts down), then removes whatever its network left (after a crash). */
-export async function stopDataPlaneDaemon(daemon: DataPlaneDaemon): Promise<void> {
-  await stopLabProcess(daemon.pid, DAEMON_MARKER, 15_000);
+/**
+ * Stops the data plane (it shuts its hosts down), then removes whatever its network left (after a crash).
+ * A daemon that had to be killed leaves its log where `lab down` (which removes the lab's folder) does not
+ * reach: the one way to learn what it was stuck on.
+ */
+export async function stopDataPlaneDaemon(daemon: DataPlaneDaemon, logFile: string): Promise<void> {
+  const { killed } = await stopLabProcess(daemon.pid, DAEMON_MARKER, STOP_GRACE_MS);
+  if (killed) keepLogOfKilled(logFile);
   await cleanupLab(daemon.prefix);
+}
+
+function keepLogOfKilled(logFile: string): void {
+  const kept = join(tmpdir(), `ecs-taskrole-data-plane-killed-${new Date().toISOString().replaceAll(':', '')}.log`);
+  try {
+    writeFileSync(kept, readFileSync(logFile), { mode: 0o600, flag: 'wx' });
+    process.stderr.write(
+      `lab: the data plane did not stop within ${STOP_GRACE_MS / 1000} s and was killed (the lab is still removed); its log: ${kept}\n`,
+    );
+  } catch {
+    process.stderr.write(`lab: the data plane did not stop within ${STOP_GRACE_MS / 1000} s and was killed\n`);
+  }
 }

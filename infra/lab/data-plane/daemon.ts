@@ -48,6 +48,7 @@ try {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  log(`data plane: ready (network ${dataPlane.lab.prefix}, proxy ${proxy.url})`);
   tell({
     ready: true,
     prefix: dataPlane.lab.prefix,
