@@ -4,6 +4,7 @@
  * (20 min on AWS each) against a backend that no longer exists. It stops itself instead, as if the run had
  * asked (SIGINT: the cells end, the reporter writes what it has).
  */
+import { processAlive } from '../infra/system/process-alive.ts';
 
 /** How often the runner looks for its run: a cheap syscall. */
 const OWNER_POLL_MS = 1_000;
@@ -19,7 +20,7 @@ export function watchOwner({ ownerPid, onGone, intervalMs = OWNER_POLL_MS }: Own
   // Spawned by the owner: reparenting says it died, even while it is an unreaped zombie and a reused pid
   // cannot fool the check. Otherwise (a process further down) the pid's existence is all there is.
   const spawnedByOwner = process.ppid === ownerPid;
-  const gone = () => (spawnedByOwner ? process.ppid !== ownerPid : !processExists(ownerPid));
+  const gone = () => (spawnedByOwner ? process.ppid !== ownerPid : !processAlive(ownerPid));
   const timer = setInterval(() => {
     if (!gone()) return;
     clearInterval(timer);
@@ -27,14 +28,4 @@ export function watchOwner({ ownerPid, onGone, intervalMs = OWNER_POLL_MS }: Own
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

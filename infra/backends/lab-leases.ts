@@ -8,20 +8,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfrastructureError } from '../../core/errors.ts';
+import { processAlive } from '../system/process-alive.ts';
 
 const LOCK_TIMEOUT_MS = 120_000;
 const STARTED_BY_RUN = 'started-by-run';
 
 const runsDir = (labDir: string) => `${labDir}.runs`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Runs `action` holding the machine-wide lock of this lab; a lock whose holder died is taken over. */
 export async function withLabLock<T>(labDir: string, action: () => Promise<T>): Promise<T> {
@@ -37,7 +29,7 @@ export async function withLabLock<T>(labDir: string, action: () => Promise<T>): 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lock, 'utf8') || 0);
-      if (holder > 0 && !alive(holder)) rmSync(lock, { force: true });
+      if (holder > 0 && !processAlive(holder)) rmSync(lock, { force: true });
       else if (Date.now() > deadline) {
         throw new InfrastructureError(`the lab at ${labDir} stayed locked by process ${holder}; is another run stuck?`);
       } else await sleep(100);
@@ -64,7 +56,7 @@ export function releaseLease(labDir: string, holderPid: number): boolean {
         .filter((name) => name.startsWith('lease-'))
         .filter((name) => {
           const pid = Number(name.slice('lease-'.length));
-          if (alive(pid)) return true;
+          if (processAlive(pid)) return true;
           rmSync(join(dir, name), { force: true });
           return false;
         })

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
@@ -29,8 +27,8 @@ import { expect, test } from '@playwright/test';
 import { createClients, destroyClients } from '../aws/clients.ts';
 import { credentialsOf, type LabIdentity } from './control-plane/identities.ts';
 import { EcsBackend } from './data-plane/agent/ecs-backend.ts';
-import { labDown, labUp } from './lab-lifecycle.ts';
 import type { LabState } from './lab-state.ts';
+import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
 /**
  * The lab's control plane (moto + moto_lab.py) driven as the harness, the ECS service, EC2 and the ECS agent
@@ -45,17 +43,15 @@ const TASK_IAM_ROLE_NETWORK_HOST = 'com.amazonaws.ecs.capability.task-iam-role-n
 const TASK_ENI = 'ecs.capability.task-eni';
 const OTHER_ACCOUNT = '111122223333';
 
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
 
-let dir: string;
+const spec = controlPlaneLab('etr-control-plane-');
 let lab: LabState;
 let account: string;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  dir = await mkdtemp(join(tmpdir(), 'etr-control-plane-'));
-  ({ lab } = await labUp(dir));
+  lab = spec.state;
   const identity = await new STSClient(config(credentialsOf(lab.identities.harness))).send(
     new GetCallerIdentityCommand({}),
   );
@@ -63,20 +59,9 @@ test.beforeAll(async () => {
   account = identity.Account;
 });
 
-test.afterAll(async () => {
-  if (dir) {
-    await labDown(dir);
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-function config(credentials: Credentials) {
-  return { endpoint: lab.endpoint, region: lab.region, maxAttempts: 1, credentials };
-}
-
+const config = (credentials: Credentials) => spec.client(credentials);
 const as = (identity: LabIdentity) => config(credentialsOf(identity));
 const harness = () => as(lab.identities.harness);
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /**
  * Starts `call`, lets it wait a moment, then makes `change`: the call must answer only after the change
@@ -579,7 +564,7 @@ test("GetConsoleOutput: the console the data plane keeps for the instance, base6
   expect(before.InstanceId).toBe(instanceId);
   expect(before.Output).toBeUndefined();
 
-  const consoles = join(dir, 'consoles');
+  const consoles = join(spec.dir, 'consoles');
   await mkdir(consoles, { recursive: true });
   const early = 'boot noise\n'.repeat(10_000);
   const late = 'bash: docker: command not found\ncloud-init: script exited 127\n';

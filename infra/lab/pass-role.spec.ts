@@ -4,10 +4,6 @@
  * evaluates the caller's own identity policies against the role's ARN and the service, so the specs vary
  * the policies and the roles, never an expected answer.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
@@ -25,11 +21,9 @@ import {
   IAMClient,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { expect, test } from '@playwright/test';
-import { credentialsOf } from './control-plane/identities.ts';
-import { labDown, labUp } from './lab-lifecycle.ts';
-import type { LabState } from './lab-state.ts';
+import type { LabIdentity } from './control-plane/identities.ts';
+import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 60_000 });
 
@@ -43,35 +37,19 @@ const ECS_TASKS_TRUST = JSON.stringify({
 });
 const NO_ALLOW = 'because no identity-based policy allows the iam:PassRole action';
 
-let dir: string;
-let lab: LabState;
-let harness: AwsCredentialIdentity;
+const lab = controlPlaneLab('etr-pass-role-');
+let harness: LabIdentity;
 let cluster: string;
 
 test.beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'etr-pass-role-'));
-  ({ lab } = await labUp(dir));
-  harness = credentialsOf(lab.identities.harness);
+  harness = lab.state.identities.harness;
   cluster = unique('ecs-taskrole-cluster');
   await ecs(harness).send(new CreateClusterCommand({ clusterName: cluster, tags: TAGS }));
 });
 
-test.afterAll(async () => {
-  if (dir) {
-    await labDown(dir);
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const client = (credentials: AwsCredentialIdentity) => ({
-  endpoint: lab.endpoint,
-  region: lab.region,
-  maxAttempts: 1,
-  credentials,
-});
-const ecs = (credentials: AwsCredentialIdentity) => new ECSClient(client(credentials));
-const iam = (credentials: AwsCredentialIdentity) => new IAMClient(client(credentials));
+type Signer = LabIdentity | Credentials;
+const ecs = (signer: Signer) => new ECSClient(lab.client(signer));
+const iam = (signer: Signer) => new IAMClient(lab.client(signer));
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -86,7 +64,7 @@ const denied = (callerArn: string, roleArn: string, why = NO_ALLOW) =>
  */
 async function unenforced<T>(make: () => Promise<T>): Promise<T> {
   const resetAuth = (count: string) =>
-    fetch(`${lab.endpoint}/moto-api/reset-auth`, { method: 'POST', body: count }).then((answer) =>
+    fetch(`${lab.state.endpoint}/moto-api/reset-auth`, { method: 'POST', body: count }).then((answer) =>
       expect(answer.status).toBe(200),
     );
   await resetAuth('inf');
@@ -107,7 +85,7 @@ async function role(path: string): Promise<string> {
 }
 
 /** A user holding exactly `statements`, and its credentials. */
-async function caller(statements: object[]): Promise<{ arn: string; credentials: AwsCredentialIdentity }> {
+async function caller(statements: object[]): Promise<{ arn: string; credentials: Credentials }> {
   const userName = unique('caller');
   const user = await iam(anyKey).send(new CreateUserCommand({ UserName: userName }));
   const policy = JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -131,19 +109,18 @@ async function taskDefinition(roles: { taskRoleArn: string; executionRoleArn?: s
   return registered.taskDefinition?.taskDefinitionArn ?? '';
 }
 
-const runTask = (credentials: AwsCredentialIdentity, taskDefinitionArn: string) =>
-  ecs(credentials).send(new RunTaskCommand({ cluster, taskDefinition: taskDefinitionArn }));
+const runTask = (signer: Signer, taskDefinitionArn: string) =>
+  ecs(signer).send(new RunTaskCommand({ cluster, taskDefinition: taskDefinitionArn }));
 
 async function tasksInCluster(): Promise<string[]> {
-  const ecsService = credentialsOf(lab.identities.ecsService);
-  return (await ecs(ecsService).send(new ListTasksCommand({ cluster }))).taskArns ?? [];
+  return (await ecs(lab.state.identities.ecsService).send(new ListTasksCommand({ cluster }))).taskArns ?? [];
 }
 
 test('RunTask: a task role outside the harness policy’s PassRole scope is AccessDeniedException; no task', async () => {
   const outside = await unenforced(() => role('/elsewhere/'));
   const error = await refusal(runTask(harness, await taskDefinition({ taskRoleArn: outside })));
   expect(error?.name).toBe('AccessDeniedException');
-  expect(error?.message).toBe(denied(lab.identities.harness.arn, outside));
+  expect(error?.message).toBe(denied(harness.arn, outside));
   expect(await tasksInCluster()).toEqual([]);
 });
 
@@ -151,7 +128,7 @@ test('RunTask: the execution role is passed too', async () => {
   const [inside, outside] = await unenforced(() => Promise.all([role('/ecs-taskrole/'), role('/elsewhere/')]));
   const definition = await taskDefinition({ taskRoleArn: inside, executionRoleArn: outside });
   const error = await refusal(runTask(harness, definition));
-  expect(error?.message).toBe(denied(lab.identities.harness.arn, outside));
+  expect(error?.message).toBe(denied(harness.arn, outside));
   // The same definition without the execution role passes the check: placement is next (no instances).
   const answer = await runTask(harness, await taskDefinition({ taskRoleArn: inside }));
   expect(answer.failures?.[0]?.reason).toBe('No Container Instances were found in your cluster.');
@@ -206,7 +183,7 @@ test('RunInstances: an instance profile whose role the caller may not pass is Un
     );
     return arn;
   });
-  const ec2 = new EC2Client(client(harness));
+  const ec2 = new EC2Client(lab.client(harness));
   const error = await refusal(
     ec2.send(
       new RunInstancesCommand({
@@ -219,9 +196,7 @@ test('RunInstances: an instance profile whose role the caller may not pass is Un
     ),
   );
   expect(error?.name).toBe('UnauthorizedOperation');
-  expect(error?.message).toBe(
-    `You are not authorized to perform this operation. ${denied(lab.identities.harness.arn, outside)}`,
-  );
+  expect(error?.message).toBe(`You are not authorized to perform this operation. ${denied(harness.arn, outside)}`);
 });
 
 test('AddRoleToInstanceProfile: the caller needs PassRole on the role', async () => {

@@ -3,10 +3,6 @@
  * role, and no task. The lab decides by evaluating the role's trust policy as its ECS-service user (the
  * same evaluation the data plane's AssumeRole gets), so the specs vary the trust policy, not an expectation.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateClusterCommand,
   ECSClient,
@@ -16,9 +12,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { credentialsOf, type LabIdentity } from './control-plane/identities.ts';
-import { labDown, labUp } from './lab-lifecycle.ts';
-import type { LabState } from './lab-state.ts';
+import type { LabIdentity } from './control-plane/identities.ts';
+import { controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 60_000 });
 
@@ -27,32 +22,15 @@ const RUN_TAGS = [
   { key: 'ecs-taskrole:expires', value: '2099-01-01T00:00:00Z' },
 ];
 
-let dir: string;
-let lab: LabState;
+const lab = controlPlaneLab('etr-run-task-role-');
 let cluster: string;
 
 test.beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'etr-run-task-role-'));
-  ({ lab } = await labUp(dir));
   cluster = unique('ecs-taskrole-cluster');
-  await ecs(lab.identities.harness).send(new CreateClusterCommand({ clusterName: cluster, tags: RUN_TAGS }));
+  await ecs(lab.state.identities.harness).send(new CreateClusterCommand({ clusterName: cluster, tags: RUN_TAGS }));
 });
 
-test.afterAll(async () => {
-  if (dir) {
-    await labDown(dir);
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const aws = (identity: LabIdentity) => ({
-  endpoint: lab.endpoint,
-  region: lab.region,
-  maxAttempts: 1,
-  credentials: credentialsOf(identity),
-});
-const ecs = (identity: LabIdentity) => new ECSClient(aws(identity));
+const ecs = (identity: LabIdentity) => new ECSClient(lab.client(identity));
 
 function trust(service: string, condition?: Record<string, unknown>): string {
   const statement = { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' };
@@ -63,7 +41,7 @@ function trust(service: string, condition?: Record<string, unknown>): string {
 }
 
 async function role(trustPolicy: string): Promise<string> {
-  const created = await new IAMClient(aws(lab.identities.harness)).send(
+  const created = await new IAMClient(lab.client(lab.state.identities.harness)).send(
     new CreateRoleCommand({
       RoleName: unique('ecs-taskrole'),
       Path: '/ecs-taskrole/',
@@ -74,7 +52,7 @@ async function role(trustPolicy: string): Promise<string> {
 }
 
 async function taskDefinition(taskRoleArn: string): Promise<string> {
-  const registered = await ecs(lab.identities.harness).send(
+  const registered = await ecs(lab.state.identities.harness).send(
     new RegisterTaskDefinitionCommand({
       family: unique('ecs-taskrole-cell'),
       taskRoleArn,
@@ -87,7 +65,7 @@ async function taskDefinition(taskRoleArn: string): Promise<string> {
 
 /** RunTask as the harness: the answer, or the error it was refused with. */
 function runTask(definition: string, overrideRole?: string) {
-  return ecs(lab.identities.harness)
+  return ecs(lab.state.identities.harness)
     .send(
       new RunTaskCommand({
         cluster,
@@ -105,7 +83,7 @@ const refusalText = (roleArn: string) =>
   `ECS was unable to assume the role '${roleArn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`;
 
 async function tasksInCluster(): Promise<string[]> {
-  const listed = await ecs(lab.identities.ecsService).send(new ListTasksCommand({ cluster }));
+  const listed = await ecs(lab.state.identities.ecsService).send(new ListTasksCommand({ cluster }));
   return listed.taskArns ?? [];
 }
 
@@ -119,7 +97,7 @@ test('a task role that trusts only ec2 is refused by RunTask itself: ClientExcep
 });
 
 test('aws:SourceAccount of another account is refused; of this account it is not', async () => {
-  const account = lab.identities.harness.arn.split(':')[4];
+  const account = lab.state.identities.harness.arn.split(':')[4];
   const otherAccount = await role(
     trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': '111122223333' } }),
   );

@@ -46,6 +46,7 @@ from moto import backends as moto_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication  # noqa: E402
 
 import moto_pass_role  # noqa: E402  (beside this file: iam:PassRole where AWS checks it)
+from moto_pass_role import as_list  # noqa: E402
 
 moto_pass_role.install()
 
@@ -88,12 +89,6 @@ BaseResponse.call_action = call_action
 # moto only understands AWS principals (a Service statement crashes it with a 500) and denies `:root`.
 # The lab's service users act as their service principal; an AWS principal `arn:…:root` or an account id
 # admits every identity of that account, as in AWS.
-def _as_list(value):
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _caller_service(principal_arn: str):
     return SERVICES.get(principal_arn.rsplit("/", 1)[-1]) if ":user/" in principal_arn else None
 
@@ -104,9 +99,9 @@ def check_principal(self, principal: str) -> bool:
         return True
     service = _caller_service(principal)
     if service:
-        return service in _as_list(expected.get("Service"))
+        return service in as_list(expected.get("Service"))
     account = principal.split(":")[4]
-    allowed = _as_list(expected.get("AWS"))
+    allowed = as_list(expected.get("AWS"))
     return "*" in allowed or principal in allowed or account in allowed or f"arn:aws:iam::{account}:root" in allowed
 
 
@@ -128,7 +123,7 @@ def trust_allows(policy_document: str, caller: str, action: str, values: dict) -
     another principal does not apply (moto treats it as a Deny, and lets a Deny without Resource allow)."""
     document = access_control.IAMPolicy(policy_document)._policy_json
     allowed = False
-    for raw in _as_list(document.get("Statement")):
+    for raw in as_list(document.get("Statement")):
         statement = access_control.IAMPolicyStatement(raw)
         applies = (
             "Action" in raw

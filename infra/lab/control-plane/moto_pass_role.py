@@ -38,7 +38,8 @@ class PassRoleDenied(AccessDeniedError):
         super(AccessDeniedError, self).__init__(code, message)
 
 
-def _as_list(value):
+def as_list(value):
+    """A policy element that may be one value or a list, as a list."""
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -50,7 +51,7 @@ def _enforcing() -> bool:
 
 
 def _matches(patterns, value: str) -> bool:
-    return any(fnmatchcase(value, pattern) for pattern in _as_list(patterns))
+    return any(fnmatchcase(value, pattern) for pattern in as_list(patterns))
 
 
 def _conditions_hold(conditions, context: dict) -> bool:
@@ -66,7 +67,7 @@ def _conditions_hold(conditions, context: dict) -> bool:
                 if if_exists:
                     continue
                 return False
-            if not any(test(candidate, value) for candidate in _as_list(wanted)):
+            if not any(test(candidate, value) for candidate in as_list(wanted)):
                 return False
     return True
 
@@ -100,7 +101,7 @@ def pass_role_denial(response, role_arn: str, service: str | None, code: str = "
     context = {PASSED_TO_SERVICE: service} if service else {}
     allowed = False
     for policy in caller.collect_policies():
-        for statement in _as_list(access_control.IAMPolicy(policy)._policy_json.get("Statement")):
+        for statement in as_list(access_control.IAMPolicy(policy)._policy_json.get("Statement")):
             if not _applies(statement, role_arn, context):
                 continue
             if statement.get("Effect") == "Deny":

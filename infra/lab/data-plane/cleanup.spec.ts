@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import { processAlive } from '../../system/process-alive.ts';
 import { cleanupLab } from './cleanup.ts';
 import { createBridgeTaskNamespace } from './host/bridge-task.ts';
 import { createLabNetwork } from './network/lab-network.ts';
@@ -14,15 +15,6 @@ import { bootTestHost, namedListener } from './testing/test-host.ts';
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
 const CRASH_LAB = fileURLToPath(new URL('./testing/crash-lab.ts', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function leftovers(prefix: string) {
   const own = (name: string) => name.startsWith(prefix);
@@ -57,7 +49,7 @@ test('shutdown() and lab close leave no namespace, link, process or folder behin
     await lab.close();
   }
   expect(await leftovers(prefix)).toEqual({ namespaces: [], links: [] });
-  expect(pids.filter(alive)).toEqual([]);
+  expect(pids.filter(processAlive)).toEqual([]);
   expect(existsSync(dir)).toBe(false);
   // Idempotent.
   expect((await cleanupLab(prefix)).namespaces).toEqual([]);
@@ -93,7 +85,7 @@ test("a crashed owner's lab is left alone while it runs and removed by cleanupLa
     const report = await cleanupLab();
     expect(report.prefixes).toContain(made.prefix);
     expect(await leftovers(made.prefix)).toEqual({ namespaces: [], links: [] });
-    expect(made.pids.filter(alive)).toEqual([]);
+    expect(made.pids.filter(processAlive)).toEqual([]);
     expect(existsSync(made.dir)).toBe(false);
   } finally {
     child.kill('SIGKILL');

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processAlive } from '../../../system/process-alive.ts';
 import { run } from './commands.ts';
 
 /** Creates a network namespace with loopback up and IPv6 off (the lab is IPv4 only). */
@@ -28,14 +29,6 @@ export async function netnsPids(name: string): Promise<number[]> {
 
 /** Kills these processes (TERM, then KILL after graceMs) and waits until they are gone. */
 export async function killProcesses(pids: readonly number[], graceMs = 1500): Promise<void> {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const signal = (pid: number, sig: NodeJS.Signals) => {
     try {
       process.kill(pid, sig);
@@ -45,15 +38,15 @@ export async function killProcesses(pids: readonly number[], graceMs = 1500): Pr
   };
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  let remaining = pids.filter(alive);
+  let remaining = pids.filter(processAlive);
   while (remaining.length > 0 && Date.now() < deadline) {
     await sleep(25);
-    remaining = remaining.filter(alive);
+    remaining = remaining.filter(processAlive);
   }
   for (const pid of remaining) signal(pid, 'SIGKILL');
   while (remaining.length > 0) {
     await sleep(10);
-    remaining = remaining.filter(alive);
+    remaining = remaining.filter(processAlive);
   }
 }
 
