@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { labSkipReason, startPlainMoto } from '../../infra/lab/index.ts';
+import { labSkipReason } from '../../infra/lab/index.ts';
+import { startPlainMoto } from '../../infra/lab/testing/index.ts';
 import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
 import { runCli } from '../../testing/run-cli.ts';
 

@@ -29,10 +29,7 @@ export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
 export { assertLabHostReady, labSkipReason } from './data-plane/network/preflight.ts';
 export type { LabProxy } from './data-plane/proxy/lab-proxy.ts';
-// For specs and benchmarks: a plain moto (no IAM enforcement) on a free port.
-export { type PlainMoto, startPlainMoto } from './data-plane/testing/plain-moto.ts';
-// For benchmarks: one simulated host booted on a lab network.
-export { bootTestHost } from './data-plane/testing/test-host.ts';
+// Helpers for specs and benchmarks (a plain moto, a test host): infra/lab/testing/index.ts, not the package.
 // Lifecycle: `lab up`, `lab down`, `lab status`.
 export {
   LAB_REGION,

@@ -1,0 +1,11 @@
+/**
+ * The lab's helpers for specs and benchmarks outside `infra/lab`, apart from its public API (index.ts) so
+ * that none of them reaches the package.
+ */
+
+// A plain moto (no IAM enforcement) on a free port.
+export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto.ts';
+// One simulated host booted on a lab network.
+export { bootTestHost } from '../data-plane/testing/test-host.ts';
+// A control-plane lab of one spec file's own, and names no other spec uses.
+export { type ControlPlaneLab, controlPlaneLab, unique } from './control-plane-lab.ts';
