@@ -3,6 +3,8 @@
  * Teardown and sweep share them, and call them in dependency order: instances, container instances,
  * cluster, task definitions, log group, instance profiles, roles.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import {
@@ -43,18 +45,35 @@ export async function terminateInstances(clients: AwsClients, instanceIds: reado
   await ignoringGone(() => clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: [...instanceIds] })));
 }
 
-/** Deregisters every container instance (forced), then deletes the cluster (AWS refuses it otherwise). */
+/**
+ * ECS refuses DeleteCluster while a container instance is registered or a task is active: an agent that
+ * registered after the listing (an instance still booting at Ctrl-C), a task still stopping. Both pass.
+ */
+const CLUSTER_BUSY = /ClusterContainsContainerInstances|ClusterContainsTasks/;
+const CLUSTER_RETRY_MS = 5_000;
+const CLUSTER_ATTEMPTS = 36;
+
+/** Deregisters every container instance (forced), then deletes the cluster; again while ECS says it is busy. */
 export async function deleteCluster(clients: AwsClients, cluster: string): Promise<void> {
-  await ignoringGone(async () => {
-    for await (const page of paginateListContainerInstances({ client: clients.ecs }, { cluster })) {
-      for (const containerInstance of page.containerInstanceArns ?? []) {
-        await ignoringGone(() =>
-          clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance, force: true })),
-        );
-      }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await ignoringGone(async () => {
+        for await (const page of paginateListContainerInstances({ client: clients.ecs }, { cluster })) {
+          for (const containerInstance of page.containerInstanceArns ?? []) {
+            await ignoringGone(() =>
+              clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance, force: true })),
+            );
+          }
+        }
+        await clients.ecs.send(new DeleteClusterCommand({ cluster }));
+      });
+      return;
+    } catch (error) {
+      const busy = error instanceof Error && CLUSTER_BUSY.test(error.name);
+      if (!busy || attempt >= CLUSTER_ATTEMPTS) throw error;
+      await sleep(CLUSTER_RETRY_MS);
     }
-    await clients.ecs.send(new DeleteClusterCommand({ cluster }));
-  });
+  }
 }
 
 export async function deregisterTaskDefinition(clients: AwsClients, arn: string): Promise<void> {

@@ -11,6 +11,8 @@ import { DescribeInstancesCommand, EC2Client, GetConsoleOutputCommand, RunInstan
 import {
   type Attribute,
   CreateClusterCommand,
+  DeleteClusterCommand,
+  DescribeClustersCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
@@ -25,6 +27,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
 import { createClients, destroyClients } from '../aws/clients.ts';
+import { deleteCluster } from '../aws/delete.ts';
 import { credentialsOf, type LabIdentity } from './control-plane/identities.ts';
 import { EcsBackend } from './data-plane/agent/ecs-backend.ts';
 import type { LabState } from './lab-state.ts';
@@ -486,6 +489,39 @@ test("the harness's DescribeTasks waits until its task stops, then shows when it
   } finally {
     destroyClients(clients);
   }
+});
+
+test('DeleteCluster is refused while an instance is registered; the teardown deregisters, also one that registers meanwhile', async () => {
+  const cluster = await createCluster();
+  const instanceRole = await instanceRoleCredentials();
+  const { imageId, instanceIds } = await runInstances(2);
+  const [first, late] = instanceIds as [string, string];
+  await registerContainerInstance(instanceRole, cluster, first, imageId, []);
+  const refused = await rejectionOf(new ECSClient(harness()).send(new DeleteClusterCommand({ cluster })));
+  expect(refused.name).toBe('ClusterContainsContainerInstancesException');
+  expect(refused.message).toBe('The Cluster cannot be deleted while Container Instances are active or draining.');
+
+  const clients = createClients(harness());
+  try {
+    // An agent that registers after the teardown listed the instances, just before its first DeleteCluster.
+    let lateRegistered = false;
+    clients.ecs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteClusterCommand' && !lateRegistered) {
+          lateRegistered = true;
+          await registerContainerInstance(instanceRole, cluster, late, imageId, []);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'lateRegistration' },
+    );
+    await deleteCluster(clients, cluster);
+    expect(lateRegistered).toBe(true);
+  } finally {
+    destroyClients(clients);
+  }
+  const described = await new ECSClient(harness()).send(new DescribeClustersCommand({ clusters: [cluster] }));
+  expect(described.clusters?.[0]?.status).toBe('INACTIVE');
 });
 
 test('the agent reports the task RUNNING then STOPPED (reason, exit code); DescribeTasks shows it', async () => {

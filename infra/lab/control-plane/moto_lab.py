@@ -33,7 +33,7 @@ from moto.core.types import Base64EncodedString  # noqa: E402
 from moto.core.utils import utcnow  # noqa: E402
 from moto.ec2.models.instances import Instance, InstanceBackend  # noqa: E402
 from moto.ec2.responses.general import General  # noqa: E402
-from moto.ecs.exceptions import EcsClientException, InvalidParameterException  # noqa: E402
+from moto.ecs.exceptions import ECSException, EcsClientException, InvalidParameterException  # noqa: E402
 from moto.ecs.models import EC2ContainerServiceBackend, Task  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 from moto.iam import access_control  # noqa: E402
@@ -308,6 +308,24 @@ def run_task(self):
 
 
 EC2ContainerServiceResponse.run_task = run_task
+
+
+# --- ECS: DeleteCluster refuses a cluster with container instances. ---------------------------------------
+# moto deletes any cluster; ECS refuses while a container instance is ACTIVE or DRAINING in it, so a teardown
+# must deregister them first (and again, should an agent register meanwhile).
+CLUSTER_HAS_INSTANCES = "The Cluster cannot be deleted while Container Instances are active or draining."
+_delete_cluster = EC2ContainerServiceBackend.delete_cluster
+
+
+def delete_cluster(self, cluster_str: str):
+    cluster = self._get_cluster(cluster_str)
+    registered = self.container_instances.get(cluster.name, {}).values()
+    if any(instance.status in ("ACTIVE", "DRAINING") for instance in registered):
+        raise ECSException("ClusterContainsContainerInstancesException", CLUSTER_HAS_INSTANCES)
+    return _delete_cluster(self, cluster_str)
+
+
+EC2ContainerServiceBackend.delete_cluster = delete_cluster
 
 
 # --- ECS: the agent reports task state (SubmitTaskStateChange), DescribeTasks shows it. ---------------------
