@@ -90,8 +90,8 @@ test('the tarball holds the compiled code with declarations and its runtime file
         'dist/reports/reporter.js',
         'dist/fixtures/matrices/default.yaml',
         'dist/fixtures/iam/harness-policy.json',
-        'dist/infra/lab/control-plane/moto_lab.py',
-        'dist/infra/lab/control-plane/moto_pass_role.py',
+        'dist/infra/lab/control-plane/moto-lab/moto_lab.py',
+        'dist/infra/lab/control-plane/moto-lab/lab_ecs.py',
         'docs/architecture.md',
       ]),
     );

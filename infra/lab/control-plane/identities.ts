@@ -21,7 +21,7 @@ export interface LabIdentities {
 }
 
 /**
- * IAM user name → the service principal it acts as. moto_lab.py reads this map (ECS_TASKROLE_LAB_SERVICES)
+ * IAM user name → the service principal it acts as. moto-lab/lab_policy.py reads this map (ECS_TASKROLE_LAB_SERVICES)
  * and evaluates `Principal: {Service: …}` trust statements for these users as AWS does for the service.
  */
 export const LAB_SERVICE_USERS = {

@@ -14,10 +14,10 @@ import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
 const READY_TIMEOUT_MS = 20_000;
-const MOTO_LAB = fileURLToPath(new URL('./moto_lab.py', import.meta.url));
+const MOTO_LAB = fileURLToPath(new URL('./moto-lab/moto_lab.py', import.meta.url));
 
 /**
- * Starts moto's server with the lab's fixes (moto_lab.py) detached on a free loopback port (it outlives the
+ * Starts moto's server with the lab's fixes (moto-lab/) detached on a free loopback port (it outlives the
  * CLI that started it; `lab down` stops it by pid), with AWS managed policies loaded, ECS tasks left where
  * the agent puts them, the lab's identities created and IAM enforcement switched on. Its output goes to
  * `files.log`; its pid is written to `files.pid` as soon as it exists; GetConsoleOutput answers from the
@@ -41,6 +41,8 @@ export async function startMoto(
       MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
       ECS_TASKROLE_LAB_SERVICES: JSON.stringify(LAB_SERVICE_USERS),
       ECS_TASKROLE_LAB_CONSOLE_DIR: files.consoles,
+      // No __pycache__ beside the fixes: a clone stays clean, an installed package may be read-only.
+      PYTHONDONTWRITEBYTECODE: '1',
     },
   });
   closeSync(log);

@@ -1,7 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 
 /**
- * The client half of the lab control plane's task push (moto_lab.py). The real agent hears of task changes
+ * The client half of the lab control plane's task push (moto-lab/lab_task_push.py). The real agent hears of task changes
  * over ACS at once; the lab agent's ListTasks and the harness's DescribeTasks stand in for that: sent with
  * the task generation last seen, the call waits (up to 5 s) until a task was started or stopped since.
  * Other control planes never answer with a generation, so the header is never sent to them and callers

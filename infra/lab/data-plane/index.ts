@@ -73,7 +73,7 @@ export interface DataPlaneOptions {
   onAgentEvent?: (instanceId: string, event: AgentEvent) => void;
   /**
    * Where each instance's console is kept as `<instance id>.log`, for the control plane's GetConsoleOutput
-   * (moto_lab.py reads it; `lab up` names the same folder to both). Default: in the instance's own folder.
+   * (moto-lab/lab_ec2.py reads it; `lab up` names the same folder to both). Default: in the instance's own folder.
    */
   consoleDir?: string;
 }
@@ -100,7 +100,7 @@ export interface LabControlPlane {
 
 /**
  * The control plane `lab up` started: its endpoint and the lab's identities. Task and instance roles are
- * assumed by the lab's service users, so moto_lab.py enforces their trust policies.
+ * assumed by the lab's service users, so the lab's moto (moto-lab/lab_policy.py) enforces their trust policies.
  */
 export function labControlPlane(state: LabControlPlane): DataPlaneControlPlane {
   const { dataPlane, ecsService, ec2Service } = state.identities;

@@ -11,7 +11,7 @@ export const RUN_TAG_KEY = 'ecs-taskrole:run';
  * boots a few instances at a time, in this order. RunInstances calls sent side by side do not arrive in it.
  */
 export const LAUNCH_ORDER_TAG_KEY = 'ecs-taskrole:launch-order';
-/** moto_lab.py counts RebootInstances calls in this tag. */
+/** moto-lab/lab_ec2.py counts RebootInstances calls in this tag. */
 export const REBOOTS_TAG_KEY = 'ecs-taskrole-lab:reboots';
 
 export interface LaunchedInstance {

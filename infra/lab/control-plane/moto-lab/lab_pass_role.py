@@ -1,8 +1,8 @@
-"""iam:PassRole for moto_lab.py: AWS checks that the caller may pass a role wherever one is handed to a
+"""iam:PassRole: AWS checks that the caller may pass a role wherever one is handed to a
 service; moto never does.
 
 Checked where AWS checks it: RunTask (the task role and the execution role, passed to
-ecs-tasks.amazonaws.com; moto_lab.py's run_task asks `pass_role_denial`), RunInstances (the instance
+ecs-tasks.amazonaws.com; lab_ecs.py's run_task asks `pass_role_denial`), RunInstances (the instance
 profile's role, passed to ec2.amazonaws.com) and AddRoleToInstanceProfile (no iam:PassedToService; the API
 reference requires PassRole there). The caller's identity policies are evaluated against the role's ARN,
 so a policy that scopes PassRole to other roles or services is refused in the lab as on AWS.
@@ -20,6 +20,8 @@ from moto.iam.models import iam_backends
 from moto.iam.responses import IamResponse
 from moto.utilities.utils import get_partition
 
+from lab_policy import as_list
+
 NO_ALLOW = "because no identity-based policy allows the iam:PassRole action"
 EXPLICIT_DENY = "with an explicit deny in an identity-based policy"
 
@@ -32,17 +34,10 @@ STRING_TESTS = {
 
 
 class PassRoleDenied(AccessDeniedError):
-    """AccessDenied (403) with AWS's text; ECS's JSON form comes from moto_lab.py's auth-error rewrite."""
+    """AccessDenied (403) with AWS's text; ECS's JSON form comes from lab_responses.py's auth-error rewrite."""
 
     def __init__(self, code: str, message: str):
         super(AccessDeniedError, self).__init__(code, message)
-
-
-def as_list(value):
-    """A policy element that may be one value or a list, as a list."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _enforcing() -> bool:
@@ -144,6 +139,9 @@ def run_instances(self):
     return _run_instances(self)
 
 
+InstanceResponse.run_instances = run_instances
+
+
 # --- AddRoleToInstanceProfile: the caller needs PassRole on the role. --------------------------------------
 _add_role_to_instance_profile = IamResponse.add_role_to_instance_profile
 
@@ -160,6 +158,4 @@ def add_role_to_instance_profile(self):
     return _add_role_to_instance_profile(self)
 
 
-def install() -> None:
-    InstanceResponse.run_instances = run_instances
-    IamResponse.add_role_to_instance_profile = add_role_to_instance_profile
+IamResponse.add_role_to_instance_profile = add_role_to_instance_profile
