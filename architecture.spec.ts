@@ -114,7 +114,9 @@ test('the cycle finder finds a ring and its edges, and nothing in a chain', () =
 });
 
 test("no import cycle between infra/lab's parts (root files, control-plane, data-plane, images)", () => {
-  const rings = cycles(partEdges(importGraph(sourceFiles('infra/lab')), labPartOf));
+  // Specs are leaves (nothing imports one): a root spec using infra/lab/testing is no edge of the root.
+  const files = sourceFiles('infra/lab').filter((file) => !file.endsWith('.spec.ts'));
+  const rings = cycles(partEdges(importGraph(files), labPartOf));
   expect(describeRings(rings)).toEqual([]);
 });
 
