@@ -7,7 +7,7 @@
  * `--repeat N`, each setting N times and the medians. Targets on 2 cores: wall/floor ≤ 1.3 and overhead
  * median ≤ 300 ms at the default workers. `npm run bench -- default-matrix --workers 4 --repeat 3`.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { execa } from 'execa';
 import { runResultsSchema } from '../core/results/results-schema.ts';
 import { defaultWorkers } from '../run/run-config.ts';
 import { runTimingsSchema } from '../run/timings.ts';
-import { median, percentile, recordFigures } from './record.ts';
+import { BENCH_OUT, median, percentile, recordFigures } from './record.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ecs-taskrole.js', import.meta.url));
 const option = (name: string) => {
@@ -57,6 +57,18 @@ async function measure(workers: number) {
         `cells ${seconds(steps.cellsMs)} (from the run's start: they overlap the two before), ` +
         `teardown ${seconds(steps.teardownMs)}, lab down ${seconds(steps.closeMs)}\n`,
     );
+    // A figure from a run that was not all as expected needs its why: which cells, and what decided them.
+    for (const cell of results.cells.filter((candidate) => candidate.verdict !== 'pass')) {
+      process.stdout.write(
+        `  not as expected: ${cell.id}: ${cell.verdict}, ${JSON.stringify(cell.actual).slice(0, 600)}\n`,
+      );
+    }
+    if (passed < results.cells.length) {
+      const kept = join(BENCH_OUT, `default-matrix-results-${new Date().toISOString().replaceAll(':', '')}.json`);
+      await mkdir(BENCH_OUT, { recursive: true });
+      await copyFile(join(out, 'results.json'), kept);
+      process.stdout.write(`  its results.json: ${kept}\n`);
+    }
     return { wallMs, floorMs, ratio, overhead, steps, passed, cells: results.cells.length };
   } finally {
     await execa(process.execPath, [BIN, 'lab', 'down'], { env, reject: false });

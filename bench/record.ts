@@ -6,15 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const OUT = fileURLToPath(new URL('./out/', import.meta.url));
+/** Where benchmarks keep what they write (git ignores it). */
+export const BENCH_OUT = fileURLToPath(new URL('./out/', import.meta.url));
 
 export function recordFigures(bench: string, figures: Record<string, unknown>): void {
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(BENCH_OUT, { recursive: true });
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   } catch {}
-  const file = `${OUT}${bench}.json`;
+  const file = `${BENCH_OUT}${bench}.json`;
   writeFileSync(file, `${JSON.stringify({ bench, commit, at: new Date().toISOString(), figures }, null, 2)}\n`);
   process.stdout.write(`figures recorded in ${file}\n`);
 }
