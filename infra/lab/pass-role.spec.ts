@@ -171,6 +171,17 @@ test('RunTask: an explicit Deny wins over an Allow', async () => {
   expect(error?.message).toBe(denied(denying.arn, inside, 'with an explicit deny in an identity-based policy'));
 });
 
+test('RunTask: action names are case-insensitive, as in IAM (`IAM:passrole` grants it)', async () => {
+  const [inside, lowerCase] = await unenforced(() =>
+    Promise.all([
+      role('/ecs-taskrole/'),
+      caller([{ Effect: 'Allow', Action: ['ecs:RunTask', 'IAM:passrole'], Resource: '*' }]),
+    ]),
+  );
+  const answer = await runTask(lowerCase.credentials, await taskDefinition({ taskRoleArn: inside }));
+  expect(answer.failures?.[0]?.reason).toBe('No Container Instances were found in your cluster.');
+});
+
 test('RunInstances: an instance profile whose role the caller may not pass is UnauthorizedOperation', async () => {
   const profileName = unique('ecs-taskrole-profile');
   const outside = await unenforced(async () => {

@@ -20,7 +20,7 @@ from moto.iam.models import iam_backends
 from moto.iam.responses import IamResponse
 from moto.utilities.utils import get_partition
 
-from lab_policy import as_list
+from lab_policy import as_list, decision, statements_of
 
 NO_ALLOW = "because no identity-based policy allows the iam:PassRole action"
 EXPLICIT_DENY = "with an explicit deny in an identity-based policy"
@@ -49,6 +49,11 @@ def _matches(patterns, value: str) -> bool:
     return any(fnmatchcase(value, pattern) for pattern in as_list(patterns))
 
 
+def _names_pass_role(patterns) -> bool:
+    """Action names are case-insensitive in IAM ("iam:passrole" grants it too); ARNs are not."""
+    return any(fnmatchcase("iam:passrole", str(pattern).lower()) for pattern in as_list(patterns))
+
+
 def _conditions_hold(conditions, context: dict) -> bool:
     """String operators on iam:PassedToService, with IfExists; a missing key fails a plain operator, as in AWS."""
     for operator, keys in (conditions or {}).items():
@@ -69,9 +74,9 @@ def _conditions_hold(conditions, context: dict) -> bool:
 
 def _applies(statement: dict, role_arn: str, context: dict) -> bool:
     if "Action" in statement:
-        concerned = _matches(statement["Action"], "iam:PassRole")
+        concerned = _names_pass_role(statement["Action"])
     else:
-        concerned = not _matches(statement.get("NotAction"), "iam:PassRole")
+        concerned = not _names_pass_role(statement.get("NotAction"))
     if "Resource" in statement:
         in_scope = _matches(statement["Resource"], role_arn)
     else:
@@ -94,15 +99,11 @@ def pass_role_denial(response, role_arn: str, service: str | None, code: str = "
     )
     caller = request._access_key
     context = {PASSED_TO_SERVICE: service} if service else {}
-    allowed = False
-    for policy in caller.collect_policies():
-        for statement in as_list(access_control.IAMPolicy(policy)._policy_json.get("Statement")):
-            if not _applies(statement, role_arn, context):
-                continue
-            if statement.get("Effect") == "Deny":
-                return _denied(code, _arn_of(caller), role_arn, EXPLICIT_DENY)
-            allowed = True
-    return None if allowed else _denied(code, _arn_of(caller), role_arn, NO_ALLOW)
+    statements = [statement for policy in caller.collect_policies() for statement in statements_of(policy)]
+    verdict = decision(statements, lambda statement: _applies(statement, role_arn, context))
+    if verdict == "Allow":
+        return None
+    return _denied(code, _arn_of(caller), role_arn, EXPLICIT_DENY if verdict == "Deny" else NO_ALLOW)
 
 
 def _arn_of(caller) -> str:

@@ -51,25 +51,38 @@ def check_role_trust_relationship(self, role_arn: str) -> bool:
     return trust_allows(role.assume_role_policy_document, caller, self._action, values)
 
 
-def trust_allows(policy_document: str, caller: str, action: str, values: dict) -> bool:
-    """AWS's evaluation of a trust policy: an explicit Deny wins, else any matching Allow; a statement for
-    another principal does not apply (moto treats it as a Deny, and lets a Deny without Resource allow)."""
-    document = access_control.IAMPolicy(policy_document)._policy_json
+def decision(statements, applies) -> str | None:
+    """AWS's combination of policy statements: "Deny" if one that applies denies (an explicit Deny wins),
+    else "Allow" if one that applies allows, else None (an implicit deny)."""
     allowed = False
-    for raw in as_list(document.get("Statement")):
+    for statement in statements:
+        if not applies(statement):
+            continue
+        if statement.get("Effect") == "Deny":
+            return "Deny"
+        allowed = True
+    return "Allow" if allowed else None
+
+
+def statements_of(policy) -> list:
+    """A policy's statements, from a document (JSON text) or one of moto's policy objects."""
+    return as_list(access_control.IAMPolicy(policy)._policy_json.get("Statement"))
+
+
+def trust_allows(policy_document: str, caller: str, action: str, values: dict) -> bool:
+    """A trust policy admits `caller`; a statement for another principal does not apply (moto treats it as a
+    Deny, and lets a Deny without Resource allow)."""
+
+    def applies(raw: dict) -> bool:
         statement = access_control.IAMPolicyStatement(raw)
-        applies = (
+        return (
             "Action" in raw
             and statement._check_element_matches("Action", action)
             and statement._check_principal(caller)
             and statement._check_conditions(values)
         )
-        if not applies:
-            continue
-        if raw.get("Effect") == "Deny":
-            return False
-        allowed = True
-    return allowed
+
+    return decision(statements_of(policy_document), applies) == "Allow"
 
 
 access_control.IAMRequestBase._check_role_trust_relationship = check_role_trust_relationship
