@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,11 +92,14 @@ test('after SIGKILL of the whole run, its journal names the run and sweep --run 
 
 test('after SIGKILL of the run process alone, before its cells could start, its Playwright runner stops by itself', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const { dir, out, env } = await runDirs();
+  const { dir, labDir, out, env } = await runDirs();
   let cellProcesses: number[] = [];
   try {
+    // This test holds the lab's lock: the run waits for it to open the lab, so its cells can never start.
+    await mkdir(`${labDir}.runs`, { recursive: true });
+    await writeFile(`${labDir}.runs/lock`, String(process.pid));
     const run = startRun(out, env);
-    // The run starts its runner first, then the lab; the cells wait for the run's state.
+    // The run starts its runner while it opens the lab; the cells wait for the run's state.
     const runnerOf = async () =>
       (await processTable()).find((row) => row.ppid === run.child.pid && row.args.includes(' test '));
     await expect.poll(async () => (await runnerOf()) !== undefined, { timeout: 60_000, intervals: [20] }).toBe(true);
@@ -105,7 +108,7 @@ test('after SIGKILL of the run process alone, before its cells could start, its 
     run.child.kill('SIGKILL');
     // Not `run.exited`: that waits for the output pipes, which the runner holds as long as it lives.
     await expect.poll(async () => alive([run.child.pid ?? 0]), { timeout: 10_000 }).toEqual([]);
-    expect(readRunState({ outDir: out }), 'killed before provisioning published the run state').toBeUndefined();
+    expect(readRunState({ outDir: out })).toBeUndefined();
     // Left alone, the cells would wait out their run-state limit for a run that is gone.
     await expect.poll(async () => alive(cellProcesses), { timeout: 30_000 }).toEqual([]);
   } finally {

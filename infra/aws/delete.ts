@@ -58,13 +58,7 @@ export async function deleteCluster(clients: AwsClients, cluster: string): Promi
   for (let attempt = 1; ; attempt += 1) {
     try {
       await ignoringGone(async () => {
-        for await (const page of paginateListContainerInstances({ client: clients.ecs }, { cluster })) {
-          for (const containerInstance of page.containerInstanceArns ?? []) {
-            await ignoringGone(() =>
-              clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance, force: true })),
-            );
-          }
-        }
+        await deregisterContainerInstances(clients, cluster);
         await clients.ecs.send(new DeleteClusterCommand({ cluster }));
       });
       return;
@@ -72,6 +66,16 @@ export async function deleteCluster(clients: AwsClients, cluster: string): Promi
       const busy = error instanceof Error && CLUSTER_BUSY.test(error.name);
       if (!busy || attempt >= CLUSTER_ATTEMPTS) throw error;
       await sleep(CLUSTER_RETRY_MS);
+    }
+  }
+}
+
+async function deregisterContainerInstances(clients: AwsClients, cluster: string): Promise<void> {
+  for await (const page of paginateListContainerInstances({ client: clients.ecs }, { cluster })) {
+    for (const containerInstance of page.containerInstanceArns ?? []) {
+      await ignoringGone(() =>
+        clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance, force: true })),
+      );
     }
   }
 }

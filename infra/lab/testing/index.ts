@@ -7,5 +7,3 @@
 export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto.ts';
 // One simulated host booted on a lab network.
 export { bootTestHost } from '../data-plane/testing/test-host.ts';
-// A control-plane lab of one spec file's own, and names no other spec uses.
-export { type ControlPlaneLab, controlPlaneLab, unique } from './control-plane-lab.ts';
