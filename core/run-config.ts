@@ -18,6 +18,8 @@ export const runConfigSchema = z.strictObject({
   outDir: z.string(),
   /** Only the cells whose id matches this regular expression (applied once, when the plan is made). */
   grep: z.string().optional(),
+  /** A `--grep` or `--shard` that selects no cell ends the run at once with exit 0 (else exit 2). */
+  passWithNoTests: z.boolean().optional(),
   /** Leave provisioned resources in place (and print how to sweep them). */
   keep: z.boolean(),
   /** Cells run at once (Playwright workers); unset: the backend's default. The run order is made for it. */

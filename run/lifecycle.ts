@@ -73,6 +73,11 @@ export async function provision(
 export async function tearDown(config: RunConfig, log: Log): Promise<TeardownReport | undefined> {
   const journal = RunJournal.read(runFile(config, 'journal'));
   if (!journal) return undefined;
+  // Failed before its first create (no credentials, say): no tag to sweep, no call that could fail again.
+  if (!journal.recordedAnything()) {
+    log(`run ${journal.runId}: nothing was created, nothing to delete`);
+    return { runId: journal.runId, deleted: [], leftovers: [], nothingCreated: true };
+  }
   return driverFor(config.backend).teardown(journal, connect(journal.backend), log);
 }
 

@@ -4,6 +4,7 @@ import { InfrastructureError } from '../core/errors.ts';
 import { DEFAULT_MATRIX_LIMITS, DEFAULT_MATRIX_PATH, loadMatrix } from '../core/matrix/index.ts';
 import { planMatrix } from '../core/plan/plan.ts';
 import { planFileOf, planFileSchema, type RunPlan, runPlanOf } from '../core/plan/plan-file.ts';
+import { refuseEmptySelection } from '../core/plan/selection.ts';
 import { shardOf } from '../core/plan/shard.ts';
 import type { RunConfig } from '../core/run-config.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
@@ -30,7 +31,15 @@ export async function writeRunPlan(config: RunConfig): Promise<RunPlan> {
   });
   // A shard provisions only its own instance groups: no instance is shared by two shards.
   const plan = config.shard ? shardOf(whole, config.shard) : whole;
-  checkRunCaps(plan, caps, config.matrixFile ?? DEFAULT_MATRIX_PATH);
+  const matrixFile = config.matrixFile ?? DEFAULT_MATRIX_PATH;
+  if (!config.passWithNoTests) {
+    refuseEmptySelection(
+      plan,
+      { file: matrixFile, name: matrix.name, cells: matrix.cells, instanceGroups: whole.instanceGroups.length },
+      { ...(config.grep !== undefined ? { grep: config.grep } : {}), ...(config.shard ? { shard: config.shard } : {}) },
+    );
+  }
+  checkRunCaps(plan, caps, matrixFile);
   const file = planFileOf(plan, {
     ...(config.region ? { region: config.region } : {}),
     previousDurations: await previousDurations(config),

@@ -22,6 +22,8 @@ export interface RunSummaryDocument {
   runId?: string;
   exitCode: number;
   interrupted?: string;
+  /** Why the run failed before it could report its cells (exit 2 or 3). */
+  error?: { kind: 'bad-input' | 'infrastructure' | 'unexpected'; message: string };
   cells: { total: number; asExpected: number; deviations: number; infrastructureErrors: number };
   /** Every cell that was not as expected: what was expected, what happened, and the line that decided it. */
   notAsExpected: Array<{
@@ -32,26 +34,31 @@ export interface RunSummaryDocument {
     actual: string;
     decidedBy: string;
   }>;
-  files: { results: string; report: string };
-  teardown?: { deleted: number; leftovers: string[] };
+  /** Absent when the run wrote none (it stopped before its cells, or selected none). */
+  files?: { results: string; report: string };
+  /** What the teardown did, when it ran; `nothingCreated`: the run's journal never recorded a create. */
+  teardown?: { deleted: number; leftovers: string[]; nothingCreated: boolean };
 }
 
 export function runSummaryDocument(
   results: RunResults | undefined,
   context: {
     exitCode: number;
+    runId?: string;
     interrupted?: string;
-    files: RunSummaryDocument['files'];
-    teardown?: { runId: string; deleted: readonly string[]; leftovers: readonly string[] };
+    error?: RunSummaryDocument['error'];
+    files?: RunSummaryDocument['files'];
+    teardown?: { runId: string; deleted: readonly string[]; leftovers: readonly string[]; nothingCreated?: boolean };
   },
 ): RunSummaryDocument {
   const cells = results?.cells ?? [];
   const count = (verdict: string) => cells.filter((cell) => cell.verdict === verdict).length;
-  const runId = results?.run.runId ?? context.teardown?.runId;
+  const runId = results?.run.runId ?? context.teardown?.runId ?? context.runId;
   return {
     ...(runId ? { runId } : {}),
     exitCode: context.exitCode,
     ...(context.interrupted ? { interrupted: context.interrupted } : {}),
+    ...(context.error ? { error: context.error } : {}),
     cells: {
       total: cells.length,
       asExpected: count('pass'),
@@ -72,9 +79,15 @@ export function runSummaryDocument(
             },
           ],
     ),
-    files: context.files,
+    ...(context.files ? { files: context.files } : {}),
     ...(context.teardown
-      ? { teardown: { deleted: context.teardown.deleted.length, leftovers: [...context.teardown.leftovers] } }
+      ? {
+          teardown: {
+            deleted: context.teardown.deleted.length,
+            leftovers: [...context.teardown.leftovers],
+            nothingCreated: context.teardown.nothingCreated === true,
+          },
+        }
       : {}),
   };
 }

@@ -2,20 +2,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEstimate } from '../../core/caps.ts';
-import { EXIT } from '../../core/errors.ts';
+import { BadInputError, EXIT, InfrastructureError } from '../../core/errors.ts';
 import { runExitCode } from '../../core/exit-code.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
-import { jsonForTerminal } from '../../core/text/safe-text.ts';
+import { capText, jsonForTerminal } from '../../core/text/safe-text.ts';
+import { RunJournal } from '../../infra/backends/journal.ts';
 import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
 import { loadResults } from '../../reports/results/load-results.ts';
 import type { RunOutcome } from '../../run/lifecycle.ts';
 import { runFile } from '../../run/run-config.ts';
-import { formatRunSummary, runSummaryDocument } from '../../run/summary.ts';
+import { formatRunSummary, type RunSummaryDocument, runSummaryDocument } from '../../run/summary.ts';
 
 /** What a shell reports for a process ended by Ctrl-C; `run` exits with it after its teardown. */
 const EXIT_INTERRUPTED = 130;
+/** As cli/main.ts caps what it prints: a message can carry a hostile file's content. */
+const MAX_ERROR_MESSAGE_CHARS = 4_000;
 
 /** What the run will cost, before anything is created (on AWS: EC2 instance-hours). */
 export function estimateLine(estimate: RunEstimate): string {
@@ -41,12 +44,60 @@ export async function report(
     const document = runSummaryDocument(results, {
       exitCode,
       ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
-      files: { results: runFile(config, 'results'), report: join(config.outDir, 'report.html') },
+      files: filesOf(config),
       ...(outcome.teardown ? { teardown: outcome.teardown } : {}),
     });
-    process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);
+    printRunDocument(document);
   }
   return exitCode;
+}
+
+/** How far a run got, for the document a failure prints: its config once valid, its outcome once it ran. */
+export interface RunProgress {
+  config?: RunConfig;
+  /** The journal in --out is this run's (an earlier run's was set aside). */
+  started?: boolean;
+  outcome?: RunOutcome;
+}
+
+/** `run --json` when the run failed (bad input, an infrastructure failure): the error, the teardown if it ran. */
+export function failureDocument(error: unknown, progress: RunProgress): RunSummaryDocument {
+  const { config, outcome } = progress;
+  const journal = config && progress.started ? RunJournal.read(runFile(config, 'journal')) : undefined;
+  const teardown = outcome?.teardown;
+  return runSummaryDocument(undefined, {
+    exitCode: exitCodeOf(error),
+    error: errorOf(error),
+    ...(journal ? { runId: journal.runId } : {}),
+    // Only files the run wrote: a results.json there may be an earlier run's.
+    ...(config && outcome && existsSync(runFile(config, 'results')) ? { files: filesOf(config) } : {}),
+    ...(teardown ? { teardown } : {}),
+  });
+}
+
+/** stdout is the document alone; text from results or errors is escaped for the terminal. */
+export function printRunDocument(document: RunSummaryDocument): void {
+  process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);
+}
+
+function filesOf(config: RunConfig): RunSummaryDocument['files'] {
+  return { results: runFile(config, 'results'), report: join(config.outDir, 'report.html') };
+}
+
+/** The exit code cli/main.ts gives the error (2 bad input, else 3). */
+function exitCodeOf(error: unknown): number {
+  return error instanceof BadInputError ? EXIT.badInput : EXIT.infrastructure;
+}
+
+function errorOf(error: unknown): NonNullable<RunSummaryDocument['error']> {
+  const kind =
+    error instanceof BadInputError
+      ? 'bad-input'
+      : error instanceof InfrastructureError
+        ? 'infrastructure'
+        : 'unexpected';
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind, message: capText(message, MAX_ERROR_MESSAGE_CHARS) };
 }
 
 /** The teardown, the summary and the annotations as text; the exit code, with the results it was read from. */
@@ -58,7 +109,9 @@ async function reportText(
 ): Promise<{ exitCode: number; results?: RunResults }> {
   const out = progressStream(options);
   const { teardown } = outcome;
-  if (teardown) {
+  if (teardown?.nothingCreated) {
+    out.write(`teardown: run ${teardown.runId} created nothing, nothing to delete\n`);
+  } else if (teardown) {
     const deleted = `deleted ${teardown.deleted.length} resource(s) of run ${teardown.runId}`;
     out.write(`teardown: ${deleted}${teardown.leftovers.length > 0 ? '' : ', nothing left'}\n`);
     for (const leftover of teardown.leftovers) process.stderr.write(`teardown: could not delete ${leftover}\n`);

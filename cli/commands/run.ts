@@ -17,9 +17,17 @@ import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
 import { LIFECYCLE_ENV, LIFECYCLE_OWNER_PID_ENV } from '../../run/lifecycle-env.ts';
 import { writeRunPlan } from '../../run/plan-file.ts';
 import { defaultWorkers, runFile } from '../../run/run-config.ts';
+import { runSummaryDocument } from '../../run/summary.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
-import { estimateLine, progressStream, report } from './run-report.ts';
+import {
+  estimateLine,
+  failureDocument,
+  printRunDocument,
+  progressStream,
+  type RunProgress,
+  report,
+} from './run-report.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,6 +41,7 @@ interface RunOptions {
   json?: boolean;
   shard?: string;
   keep?: boolean;
+  passWithNoTests?: boolean;
   cellTimeout?: number;
   ami: Record<string, string>;
   maxCells: number;
@@ -69,10 +78,14 @@ export function registerRun(program: Command): void {
         .argParser(parseLimit)
         .default(DEFAULT_CAPS.maxInstances),
     )
+    .option(
+      '--pass-with-no-tests',
+      'a --grep or --shard that selects no cell exits 0 at once, nothing created (else: exit 2, as Playwright does)',
+    )
     .option('--keep', 'leave provisioned resources for debugging (sweep them later)')
     .option(
       '--json',
-      'print one JSON document on stdout at the end ({ runId, exitCode, cells, notAsExpected, files, teardown }); progress goes to stderr',
+      'print one JSON document on stdout at every exit ({ runId, exitCode, error, cells, notAsExpected, files, teardown }); progress goes to stderr',
     )
     .addOption(
       new Option(
@@ -99,8 +112,8 @@ export function registerRun(program: Command): void {
     exitCodes: [
       ['0', 'every cell as expected'],
       ['1', 'deviations found'],
-      ['2', 'bad input or usage; nothing was created'],
-      ['3', 'infrastructure failure (the teardown still ran)'],
+      ['2', 'bad input or usage (a --grep or --shard selecting no cell included); nothing was created'],
+      ['3', 'infrastructure failure, e.g. no AWS credentials found (the teardown still ran)'],
       ['130', 'interrupted (Ctrl-C, SIGTERM, SIGHUP), after the teardown'],
     ],
     examples: [
@@ -114,12 +127,54 @@ export function registerRun(program: Command): void {
 }
 
 async function run(options: RunOptions): Promise<number> {
-  const config: RunConfig = {
+  const progress: RunProgress = {};
+  try {
+    return await runToEnd(options, progress);
+  } catch (error) {
+    // `--json`: a document on every exit, a failure's too (main.ts prints the message on stderr).
+    if (options.json) printRunDocument(failureDocument(error, progress));
+    throw error;
+  }
+}
+
+async function runToEnd(options: RunOptions, progress: RunProgress): Promise<number> {
+  const config = runConfigOf(options);
+  progress.config = config;
+  // From here on a signal is an interruption (exit 130), also before anything exists.
+  const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
+  try {
+    // Bad input stops here, before a single resource exists: the plan is made once, for every process.
+    const plan = await writeRunPlan(config);
+    const out = progressStream(options);
+    const log = (line: string) => out.write(`[run] ${line}\n`);
+    if (plan.cells.length === 0) return emptyRun(config, options, log);
+    writeJsonFile(runFile(config, 'config'), config);
+    setAsidePreviousJournal(config);
+    // The lab and LocalStack's data plane need them; installed here as the README says (as root).
+    if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
+    log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
+    progress.started = true;
+    progress.outcome = await executeRun(
+      config,
+      plan,
+      interruptions,
+      () => startPlaywright(options, config, interruptions),
+      log,
+    );
+    return await report(config, plan, progress.outcome, options);
+  } finally {
+    interruptions.dispose();
+  }
+}
+
+function runConfigOf(options: RunOptions): RunConfig {
+  return {
     ...(options.matrix ? { matrixFile: resolve(options.matrix) } : {}),
     backend: options.backend,
     ...(options.region ? { region: options.region } : {}),
     outDir: usableOutDir(options.out),
     ...(options.grep ? { grep: options.grep } : {}),
+    ...(options.passWithNoTests ? { passWithNoTests: true } : {}),
     keep: options.keep === true,
     // Recorded for the run order (plan.json) and Playwright (playwright.config.ts reads it).
     workers: options.workers ?? defaultWorkers(options.backend),
@@ -128,29 +183,19 @@ async function run(options: RunOptions): Promise<number> {
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
     caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },
   };
-  // From here on a signal is an interruption (exit 130), also before anything exists.
-  const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
-  try {
-    // Bad input stops here, before a single resource exists: the plan is made once, for every process.
-    const plan = await writeRunPlan(config);
-    writeJsonFile(runFile(config, 'config'), config);
-    setAsidePreviousJournal(config);
-    // The lab and LocalStack's data plane need them; installed here as the README says (as root).
-    if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
-    const out = progressStream(options);
-    const log = (line: string) => out.write(`[run] ${line}\n`);
-    log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
-    const outcome = await executeRun(
-      config,
-      plan,
-      interruptions,
-      () => startPlaywright(options, config, interruptions),
-      log,
-    );
-    return await report(config, plan, outcome, options);
-  } finally {
-    interruptions.dispose();
-  }
+}
+
+/** `--pass-with-no-tests` and no cell selected: nothing to start, nothing created, exit 0. */
+function emptyRun(config: RunConfig, options: RunOptions, log: (line: string) => void): number {
+  const selection = [
+    config.grep ? `--grep ${JSON.stringify(config.grep)}` : '',
+    config.shard ? `--shard ${options.shard}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  log(`no cell selected (${selection}): nothing run, nothing created (--pass-with-no-tests)`);
+  if (options.json) printRunDocument(runSummaryDocument(undefined, { exitCode: EXIT.ok }));
+  return EXIT.ok;
 }
 
 function startPlaywright(options: RunOptions, config: RunConfig, interruptions: Interruptions): CellsRun {

@@ -3,6 +3,7 @@ import { BadInputError, InfrastructureError } from '../../core/errors.ts';
 import type { Backend } from '../../core/results/results-schema.ts';
 import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
+import { explainCredentialsFailure } from '../../infra/aws/credentials-error.ts';
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
 import { backendTarget } from '../../infra/backends/target.ts';
 import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
@@ -87,6 +88,8 @@ export function registerSweep(program: Command): void {
         dryRun,
         ...(options.run ? { runId: options.run } : {}),
         ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
+      }).catch((error: unknown) => {
+        throw sweepFailure(error);
       });
       if (options.json) {
         const { deleted, unknownExpiry: leftAlone, failed } = report;
@@ -112,6 +115,15 @@ export function registerSweep(program: Command): void {
       destroyClients(clients);
     }
   });
+}
+
+/** A failure to list or delete, said as an infrastructure failure (exit 3), never as a bug. */
+function sweepFailure(error: unknown): unknown {
+  const explained = explainCredentialsFailure(error, 'nothing was looked up or deleted');
+  if (explained instanceof InfrastructureError || explained instanceof BadInputError) return explained;
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  const message = error instanceof Error ? error.message : String(error);
+  return new InfrastructureError(`sweeping failed: ${name}${message}`, { cause: error });
 }
 
 /** stdout is the document alone (errors go to stderr); resource ids and tags are escaped for the terminal. */

@@ -9,6 +9,7 @@ import type { CellTarget, Driver, InstanceReadiness, TaskEvidence } from '../bac
 import { RunJournal } from '../backends/journal.ts';
 import { type Connection, connect } from '../backends/target.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
+import { explainCredentialsFailure } from './credentials-error.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
 import { waitForRegistrations } from './instances.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
@@ -45,7 +46,10 @@ export const awsDriver: Driver<AwsRunState> = {
       const startedAt = new Date();
       const runId = newRunId(startedAt);
       const journal = RunJournal.start(context.journalFile, runId, context.backend);
-      const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+      // The first call: where missing or refused credentials show, before anything exists.
+      const identity = await clients.sts.send(new GetCallerIdentityCommand({})).catch((error: unknown) => {
+        throw explainCredentialsFailure(error, 'nothing was created');
+      });
       const region = context.connection.target.region;
       context.log(`account ${identity.Account ?? ''} (${identity.Arn}), region ${region}, run ${runId}`);
       const state = initialRunState(runId, startedAt, {

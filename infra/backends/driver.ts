@@ -79,6 +79,8 @@ export interface TeardownReport {
   deleted: string[];
   /** What could not be deleted, with why (sweep --run finds them later). */
   leftovers: string[];
+  /** The run's journal never recorded a create (it failed first): nothing was looked for or deleted. */
+  nothingCreated?: boolean;
 }
 
 /**

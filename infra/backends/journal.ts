@@ -58,6 +58,14 @@ export class RunJournal {
     return this.data.backend;
   }
 
+  /**
+   * Whether provisioning ever got to a create: every create is recorded before it is sent (and the cells'
+   * own task definitions need instances), so a journal without entries means the run created nothing.
+   */
+  recordedAnything(): boolean {
+    return this.data.entries.length > 0;
+  }
+
   /** Resources that may still exist, in deletion order. */
   pending(): JournalEntry[] {
     const rank = (entry: JournalEntry) => RESOURCE_KINDS.indexOf(entry.kind);
