@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
 import type { ResultsDiff } from '../../reports/diff/diff-results.ts';
-import { cellWith } from '../../reports/test-support/cell-fixture.ts';
+import { cellWith, withOverride } from '../../reports/test-support/cell-fixture.ts';
 import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
@@ -17,11 +17,17 @@ test.afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function save(name: string, runId: string, imageId: string, cells: CellResult[]): Promise<string> {
+async function save(
+  name: string,
+  runId: string,
+  imageId: string,
+  cells: CellResult[],
+  matrixName = 'default',
+): Promise<string> {
   const base = syntheticResults({ cells: 1, runId });
   const results: RunResults = {
     ...base,
-    run: { ...base.run, amis: { 'al2023-ecs': { imageId, agentVersion: '1.0' } } },
+    run: { ...base.run, matrixName, amis: { 'al2023-ecs': { imageId, agentVersion: '1.0' } } },
     cells,
   };
   const file = join(dir, name);
@@ -29,56 +35,149 @@ async function save(name: string, runId: string, imageId: string, cells: CellRes
   return file;
 }
 
-test('a regression prints the cell and exits 1', async () => {
+test('a behaviour change prints the cell and exits 1', async () => {
   const baseline = await save('base.json', 'base', 'ami-old', [
     cellWith({}),
     cellWith({ network: 'host' }, 'ENDPOINT_ERROR'),
   ]);
   const candidate = await save('cand.json', 'cand', 'ami-new', [
     cellWith({}, 'INSTANCE_ROLE_DENIED'),
-    cellWith({ network: 'host' }),
+    cellWith({ network: 'host' }, 'ENDPOINT_ERROR'),
   ]);
   const { exitCode, stdout } = await runCli(['diff', baseline, candidate]);
   expect(exitCode).toBe(1);
   expect(stdout).toContain('  AMI al2023-ecs: ami-old (agent 1.0) → ami-new (agent 1.0)');
-  expect(stdout).toContain('1 regressions, 0 unjudged, 1 fixes, 0 changed, 0 new, 0 removed, 0 unchanged');
+  expect(stdout).toContain('1 behaviour changes, 0 unjudged, 0 expectation changes, 0 new, 0 removed, 1 unchanged');
   expect(stdout).toContain(
-    'Regressions (was as expected, now deviates):\n  ✗ baseline: TASK_ROLE → INSTANCE_ROLE_DENIED (expected TASK_ROLE, rule known-good)',
+    'Behaviour changes (same configuration, another outcome):\n  ✗ baseline: TASK_ROLE → INSTANCE_ROLE_DENIED (expected TASK_ROLE (rule known-good); as expected → deviation)',
   );
-  expect(stdout).toContain('Fixes (deviated, now as expected):\n  ✓ network=host: ENDPOINT_ERROR → TASK_ROLE');
-  expect(stdout).toContain('FAIL: the candidate does not pass the gate (1 reasons):\n  - 1 regressions');
+  expect(stdout).toContain('FAIL: the candidate does not pass the gate (1 reasons):\n  - 1 behaviour changes');
 });
 
-test('fixes and new cells alone exit 0', async () => {
-  const baseline = await save('base.json', 'base', 'ami-1', [cellWith({}, 'ENDPOINT_ERROR')]);
-  const candidate = await save('cand.json', 'cand', 'ami-1', [
-    cellWith({}),
-    cellWith({ client: 'sdk-js-v3' }, 'INFRA_ERROR'),
-  ]);
-  const { exitCode, stdout } = await runCli(['diff', baseline, candidate]);
-  expect(exitCode).toBe(0);
-  expect(stdout).toContain('0 regressions, 0 unjudged, 1 fixes, 0 changed, 1 new, 0 removed, 0 unchanged');
-  expect(stdout).toContain('OK: no regressions, no cell lost, every cell judged');
+/**
+ * The gate's table: each case reported as what it is, with its exit code. The baseline is two cells as
+ * expected; each candidate changes one thing.
+ */
+test.describe('diff reports each kind of change as what it is, with its exit code', () => {
+  const host = { network: 'host', networkHostFlag: 'true' } as const;
+  const cases: {
+    name: string;
+    candidate: () => CellResult[];
+    flags?: string[];
+    sameFile?: boolean;
+    matrixName?: string;
+    exitCode: number;
+    says: string[];
+  }[] = [
+    {
+      name: 'an expectation-only change (the team moved its expect): reported, not a regression',
+      candidate: () => [cellWith({}), withOverride(cellWith(host), 'NOT_PLACED', 'site policy')],
+      exitCode: 0,
+      says: [
+        'Expectation changes (same outcome, another expected outcome; not a regression):',
+        '~ network=host: TASK_ROLE in both (expected TASK_ROLE → NOT_PLACED (rule known-good → expect[0]); as expected → deviation)',
+        'note: 1 expectation changes',
+        'OK: every configuration behaves as in the baseline',
+      ],
+    },
+    {
+      name: 'a behaviour change with a moved expectation: still a behaviour change',
+      candidate: () => [
+        cellWith({}),
+        withOverride(cellWith(host, 'INSTANCE_ROLE_LEAK'), 'INSTANCE_ROLE_LEAK', 'new AMI'),
+      ],
+      exitCode: 1,
+      says: [
+        '✗ network=host: TASK_ROLE → INSTANCE_ROLE_LEAK',
+        'the expectation moved with it: its own verdict hides the change',
+        '(accept with --accept-behaviour-change ID, or --accept-behaviour-change all)',
+      ],
+    },
+    {
+      name: 'the same change, accepted by id and outcome',
+      candidate: () => [
+        cellWith({}),
+        withOverride(cellWith(host, 'INSTANCE_ROLE_LEAK'), 'INSTANCE_ROLE_LEAK', 'new AMI'),
+      ],
+      flags: ['--accept-behaviour-change', 'network=host:INSTANCE_ROLE_LEAK'],
+      exitCode: 0,
+      says: [
+        '✓ network=host: TASK_ROLE → INSTANCE_ROLE_LEAK',
+        'OK: no behaviour change beyond what the flags accepted',
+      ],
+    },
+    {
+      name: 'the same run twice',
+      candidate: () => [],
+      sameFile: true,
+      exitCode: 1,
+      says: [
+        'same run on both sides (base): nothing to compare',
+        'the baseline and the candidate are the same run (base)',
+      ],
+    },
+    {
+      name: 'different matrices with the same name',
+      candidate: () => [cellWith({}), cellWith({ load: 'burst' })],
+      exitCode: 1,
+      says: [
+        'different matrices, though both are named "default": 1 configurations in both, 1 only in the baseline, 1 only in the candidate',
+        '+ load=burst: TASK_ROLE (expected TASK_ROLE, as expected)',
+        '- network=host: TASK_ROLE (expected TASK_ROLE, as expected)',
+        '(accept with --allow-matrix-change)',
+      ],
+    },
+    {
+      name: 'the same configurations under another name: the same matrix',
+      candidate: () => [cellWith({}), cellWith(host)],
+      matrixName: 'renamed',
+      exitCode: 0,
+      says: ['same matrix: the same 2 configurations in both runs (renamed "default" → "renamed")'],
+    },
+    {
+      name: 'a cell added',
+      candidate: () => [cellWith({}), cellWith(host), cellWith({ load: 'burst' })],
+      exitCode: 1,
+      says: [
+        'New cells (configuration only in the candidate):\n  + load=burst',
+        '1 only in the candidate (accept with --allow-matrix-change)',
+      ],
+    },
+    {
+      name: 'a cell removed',
+      candidate: () => [cellWith({})],
+      exitCode: 1,
+      says: [
+        'Removed cells (configuration only in the baseline):\n  - network=host',
+        '(accept with --allow-removed or --allow-matrix-change)',
+      ],
+    },
+    {
+      name: 'a cell removed, accepted',
+      candidate: () => [cellWith({})],
+      flags: ['--allow-removed'],
+      exitCode: 0,
+      says: ['(accepted with --allow-removed)'],
+    },
+  ];
+  for (const entry of cases) {
+    test(`${entry.name}: exit ${entry.exitCode}`, async () => {
+      const baseline = await save('base.json', 'base', 'ami-1', [cellWith({}), cellWith(host)]);
+      const candidate = entry.sameFile
+        ? baseline
+        : await save('cand.json', 'cand', 'ami-2', entry.candidate(), entry.matrixName);
+      const { exitCode, stdout } = await runCli(['diff', baseline, candidate, ...(entry.flags ?? [])]);
+      for (const line of entry.says) expect(stdout).toContain(line);
+      expect(exitCode).toBe(entry.exitCode);
+    });
+  }
 });
 
-test('the gate fails closed: a removed cell exits 1 and says so; --allow-removed accepts it', async () => {
-  const baseline = await save('base.json', 'base', 'ami-1', [cellWith({}), cellWith({ imds: 'blocked' })]);
-  const candidate = await save('cand.json', 'cand', 'ami-1', [cellWith({})]);
-  const run = await runCli(['diff', baseline, candidate]);
-  expect(run.exitCode).toBe(1);
-  expect(run.stdout).toContain('FAIL: the candidate does not pass the gate (1 reasons):');
-  expect(run.stdout).toContain('  - 1 cells of the baseline are missing (accept with --allow-removed)');
-  const allowed = await runCli(['diff', baseline, candidate, '--allow-removed']);
-  expect(allowed.exitCode).toBe(0);
-  expect(allowed.stdout).toContain('(accepted with --allow-removed)');
-});
-
-test('the gate fails closed: a candidate with zero cells exits 1', async () => {
+test('a malformed --accept-behaviour-change exits 2 naming what is accepted', async () => {
   const baseline = await save('base.json', 'base', 'ami-1', [cellWith({})]);
-  const candidate = await save('cand.json', 'cand', 'ami-1', []);
-  const run = await runCli(['diff', baseline, candidate, '--allow-removed']);
-  expect(run.exitCode).toBe(1);
-  expect(run.stdout).toContain('the candidate has no cells');
+  const run = await runCli(['diff', baseline, baseline, '--accept-behaviour-change', 'baseline:SUCCESS']);
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain('--accept-behaviour-change: "baseline:SUCCESS": expected all, a cell id');
 });
 
 for (const outcome of ['TIMEOUT', 'INFRA_ERROR'] as const) {
@@ -88,9 +187,9 @@ for (const outcome of ['TIMEOUT', 'INFRA_ERROR'] as const) {
     const run = await runCli(['diff', baseline, candidate]);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
-      `Unjudged (was as expected, now INFRA_ERROR or TIMEOUT):\n  ? baseline: TASK_ROLE → ${outcome}`,
+      `Unjudged (no outcome in the candidate: INFRA_ERROR or TIMEOUT):\n  ? baseline: TASK_ROLE → ${outcome}`,
     );
-    expect(run.stdout).toContain('1 cells were as expected and are now INFRA_ERROR or TIMEOUT (no verdict)');
+    expect(run.stdout).toContain('1 cells have no outcome in the candidate (INFRA_ERROR or TIMEOUT)');
     expect((await runCli(['diff', baseline, candidate, '--allow-unjudged'])).exitCode).toBe(0);
   });
 }
@@ -115,10 +214,10 @@ test('--json prints one document; --out writes diff.json, diff.md, diff.html', a
   const { exitCode, stdout, stderr } = await runCli(['diff', baseline, candidate, '--json', '--out', out]);
   expect(exitCode).toBe(1);
   const diff = JSON.parse(stdout) as ResultsDiff;
-  expect(diff.counts.regression).toBe(1);
+  expect(diff.counts.behaviour).toBe(1);
   expect(diff.changes[0]).toMatchObject({
     id: 'baseline',
-    kind: 'regression',
+    kind: 'behaviour',
     candidate: { outcome: 'NO_CREDENTIALS' },
   });
   expect(stderr).toContain('diff written:');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.ts';
 import { jsonForTerminal, terminalText } from '../../core/text/safe-text.ts';
-import type { GateOptions } from '../../reports/diff/diff-gate.ts';
+import { type GateOptions, parseAccepts } from '../../reports/diff/diff-gate.ts';
 import { diffResults } from '../../reports/diff/diff-results.ts';
 import { formatDiffText } from '../../reports/diff/format-diff-text.ts';
 import { writeDiff } from '../../reports/diff/write-diff.ts';
@@ -19,28 +19,50 @@ export function registerDiff(program: Command): void {
   const diff = program
     .command('diff')
     .description(
-      'compare two runs cell by cell: regressions, unjudged cells, fixes, changed outcomes, new and removed cells; exit 1 unless the candidate passes the gate (no regression, no cell removed, every cell that was as expected judged, same matrix, cells in both runs)',
+      'compare two runs configuration by configuration: behaviour changes (the same configuration gave another outcome, ' +
+        'whatever either run expected), unjudged cells, expectation changes (same outcome, another expected outcome: ' +
+        'reported, never a failure), new and removed cells. Exit 1 unless the candidate passes the gate: no behaviour ' +
+        'change it was not told to accept, every cell judged, the same matrix (same configurations, whatever the name), ' +
+        'two different runs with cells',
     )
     .argument('<baseline>', 'results.json of the baseline run (e.g. the current AMI)')
     .argument('<candidate>', 'results.json of the candidate run (e.g. the new AMI or agent)')
     .option('--out <dir>', 'also write diff.json, diff.md and diff.html into this directory')
     .option('--json', 'print the diff as one JSON document')
+    .option(
+      '--accept-behaviour-change <cell>',
+      'pass the gate although this cell changed behaviour: a cell id, ID:OUTCOME (only if it now gives OUTCOME), or all (repeatable)',
+      collect,
+      [],
+    )
     .option('--allow-removed', 'pass the gate although cells of the baseline are missing from the candidate')
-    .option('--allow-unjudged', 'pass the gate although cells that were as expected are now INFRA_ERROR/TIMEOUT')
-    .option('--allow-matrix-change', 'pass the gate although the runs are of differently named matrices');
+    .option('--allow-unjudged', 'pass the gate although cells have no outcome (INFRA_ERROR/TIMEOUT) in the candidate')
+    .option(
+      '--allow-matrix-change',
+      'pass the gate although the runs cover different configurations (cells in one run only are listed, not compared)',
+    );
   withHelpFooter(diff, {
     exitCodes: [
-      ['0', 'the candidate passes the gate'],
-      ['1', 'it does not (a regression, an empty run, a removed or unjudged cell, another matrix)'],
-      ['2', 'bad input or usage: a results file missing, unreadable or failing the results schema'],
+      ['0', 'the candidate passes the gate (expectation changes are listed, never a failure)'],
+      [
+        '1',
+        'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run',
+      ],
+      [
+        '2',
+        'bad input or usage: a results file missing, unreadable or failing the results schema; a malformed flag value',
+      ],
       ['3', 'unexpected failure'],
     ],
     examples: [
       'ecs-taskrole diff current/results.json candidate/results.json',
       'ecs-taskrole diff current/results.json candidate/results.json --out gate/ --json',
+      "ecs-taskrole diff current/results.json candidate/results.json --accept-behaviour-change 'ami=al1-ecs:INSTANCE_ROLE'",
     ],
   });
   diff.action(async (baselineFile: string, candidateFile: string, options: DiffOptions) => {
+    // A malformed accept value is bad input before anything is read or written.
+    parseAccepts(options.acceptBehaviourChange ?? []);
     const [baseline, candidate] = await loadAllResults([baselineFile, candidateFile]);
     if (!baseline || !candidate) return;
     const outDir = options.out ? resolve(options.out) : undefined;
@@ -56,4 +78,8 @@ export function registerDiff(program: Command): void {
     }
     process.exitCode = result.gate.passed ? EXIT.ok : EXIT.deviations;
   });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

@@ -2,35 +2,39 @@ import { expect, test } from '@playwright/test';
 import type { PartialDimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
+import { cellWith, withOverride } from '../test-support/cell-fixture.ts';
 import { syntheticResults } from '../test-support/synthetic-results.ts';
 import { diffResults, kindOf } from './diff-results.ts';
 
-const baseline = (outcome: Outcome) => cellWith({}, outcome);
+const cell = (outcome?: Outcome) => cellWith({}, outcome);
 
-test.describe('each cell is classified', () => {
-  test('was as expected, now deviates → regression', () =>
-    expect(kindOf(baseline('TASK_ROLE'), baseline('INSTANCE_ROLE_DENIED'))).toBe('regression'));
-  test('deviated, now as expected → fix', () =>
-    expect(kindOf(baseline('ENDPOINT_ERROR'), baseline('TASK_ROLE'))).toBe('fix'));
-  test('deviated differently → changed', () =>
-    expect(kindOf(baseline('ENDPOINT_ERROR'), baseline('NO_CREDENTIALS'))).toBe('changed'));
-  test('as expected, now an infrastructure error → unjudged', () =>
-    expect(kindOf(baseline('TASK_ROLE'), baseline('INFRA_ERROR'))).toBe('unjudged'));
-  test('as expected, now TIMEOUT → unjudged', () =>
-    expect(kindOf(baseline('TASK_ROLE'), baseline('TIMEOUT'))).toBe('unjudged'));
-  test('a deviation, now an infrastructure error → changed', () =>
-    expect(kindOf(baseline('ENDPOINT_ERROR'), baseline('INFRA_ERROR'))).toBe('changed'));
-  test('INFRA_ERROR then TIMEOUT → changed', () =>
-    expect(kindOf(baseline('INFRA_ERROR'), baseline('TIMEOUT'))).toBe('changed'));
-  test('same outcome and verdict → unchanged', () =>
-    expect(kindOf(baseline('TASK_ROLE'), baseline('TASK_ROLE'))).toBe('unchanged'));
-  test('only in the candidate → new', () => expect(kindOf(undefined, baseline('TASK_ROLE'))).toBe('new'));
-  test('only in the baseline → removed', () => expect(kindOf(baseline('TASK_ROLE'), undefined)).toBe('removed'));
+test.describe('each cell is classified by behaviour first, then expectation', () => {
+  const table: [string, CellResult | undefined, CellResult | undefined, string][] = [
+    ['as expected, now deviates', cell('TASK_ROLE'), cell('INSTANCE_ROLE_DENIED'), 'behaviour'],
+    ['deviated, now as expected', cell('ENDPOINT_ERROR'), cell('TASK_ROLE'), 'behaviour'],
+    ['deviated differently', cell('ENDPOINT_ERROR'), cell('NO_CREDENTIALS'), 'behaviour'],
+    [
+      'another outcome, the expectation moved with it',
+      cell(),
+      withOverride(cell('INSTANCE_ROLE_LEAK'), 'INSTANCE_ROLE_LEAK', 'x'),
+      'behaviour',
+    ],
+    ['no outcome in the baseline, one now', cell('INFRA_ERROR'), cell('TASK_ROLE'), 'behaviour'],
+    ['same outcome, another expected outcome', cell(), withOverride(cell(), 'NOT_PLACED', 'x'), 'expectation'],
+    ['as expected, now INFRA_ERROR', cell(), cell('INFRA_ERROR'), 'unjudged'],
+    ['as expected, now TIMEOUT', cell(), cell('TIMEOUT'), 'unjudged'],
+    ['INFRA_ERROR in both', cell('INFRA_ERROR'), cell('INFRA_ERROR'), 'unjudged'],
+    ['same outcome, same expectation', cell(), cell(), 'unchanged'],
+    ['the same deviation in both', cell('ENDPOINT_ERROR'), cell('ENDPOINT_ERROR'), 'unchanged'],
+    ['only in the candidate', undefined, cell(), 'new'],
+    ['only in the baseline', cell(), undefined, 'removed'],
+  ];
+  for (const [what, before, after, kind] of table)
+    test(`${what} → ${kind}`, () => expect(kindOf(before, after)).toBe(kind));
 });
 
-function runOf(cells: CellResult[]): RunResults {
-  return { ...syntheticResults({ cells: 1 }), cells };
+function runOf(cells: CellResult[], runId = 'run-synthetic-1'): RunResults {
+  return { ...syntheticResults({ cells: 1, runId }), cells };
 }
 const at = (partial: PartialDimensions, outcome?: Outcome) => cellWith(partial, outcome);
 
@@ -41,17 +45,15 @@ test('diffResults counts every kind and lists changes grouped by kind, unchanged
     at({ client: 'awscli-v1' }),
     at({ imds: 'blocked' }),
   ]);
-  const after = runOf([
-    at({ imds: 'blocked' }),
-    at({}, 'INSTANCE_ROLE_DENIED'),
-    at({ network: 'host' }),
-    at({ client: 'sdk-js-v3' }),
-  ]);
+  const after = runOf(
+    [at({ imds: 'blocked' }), at({}, 'INSTANCE_ROLE_DENIED'), at({ network: 'host' }), at({ client: 'sdk-js-v3' })],
+    'run-2',
+  );
   const diff = diffResults(before, after);
-  expect(diff.counts).toEqual({ regression: 1, unjudged: 0, fix: 1, changed: 0, new: 1, removed: 1, unchanged: 1 });
+  expect(diff.counts).toEqual({ behaviour: 2, unjudged: 0, expectation: 0, new: 1, removed: 1, unchanged: 1 });
   expect(diff.changes.map((change) => [change.kind, change.id])).toEqual([
-    ['regression', 'baseline'],
-    ['fix', 'network=host'],
+    ['behaviour', 'baseline'],
+    ['behaviour', 'network=host'],
     ['new', 'client=sdk-js-v3'],
     ['removed', 'client=awscli-v1'],
   ]);
@@ -61,4 +63,11 @@ test('diffResults counts every kind and lists changes grouped by kind, unchanged
   });
   expect(diff.changes[2]?.baseline).toBeUndefined();
   expect(diff.changes[3]?.candidate).toBeUndefined();
+});
+
+test('cells are matched by configuration, not by id', () => {
+  const renamed = { ...at({ network: 'host' }), id: 'an-old-id-for-network-host' };
+  const diff = diffResults(runOf([renamed]), runOf([at({ network: 'host' })], 'run-2'));
+  expect(diff.counts).toMatchObject({ unchanged: 1, new: 0, removed: 0 });
+  expect(diff.matrix.same).toBe(true);
 });

@@ -29,3 +29,13 @@ export function cellWith(
     },
   };
 }
+
+/**
+ * The same cell as if its matrix had `expect: [{ when: <this cell>, outcome, because }]`: the expectation
+ * and the verdict a run of that matrix gives, the actual outcome kept.
+ */
+export function withOverride(result: CellResult, outcome: Outcome, because: string): CellResult {
+  const cell = makeCell(result.dimensions);
+  const expected = expectationFor(cell, [{ id: 'expect[0]', when: result.dimensions, outcome, because }]);
+  return { ...result, expected, verdict: verdictOf(expected.outcome, result.actual.outcome) };
+}
