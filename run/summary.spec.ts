@@ -40,7 +40,7 @@ test('--json document: counts per verdict and every cell that was not as expecte
       },
     ],
     files,
-    teardown: { deleted: 2, leftovers: [] },
+    teardown: { deleted: 2, leftovers: [], nothingCreated: false },
   });
 });
 
@@ -58,6 +58,6 @@ test('--json document of a run interrupted before any cell reported: the run id 
     cells: { total: 0, asExpected: 0, deviations: 0, infrastructureErrors: 0 },
     notAsExpected: [],
     files,
-    teardown: { deleted: 1, leftovers: [] },
+    teardown: { deleted: 1, leftovers: [], nothingCreated: false },
   });
 });

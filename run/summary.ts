@@ -1,4 +1,5 @@
 import type { RunResults } from '../core/results/results-schema.ts';
+import { ruleText } from '../reports/diagnoses/override-diagnosis.ts';
 
 /** The end-of-run summary: totals, every deviation and infrastructure error, and where the report is. */
 export function formatRunSummary(results: RunResults, reportPath: string): string {
@@ -10,7 +11,7 @@ export function formatRunSummary(results: RunResults, reportPath: string): strin
   for (const cell of results.cells.filter((c) => c.verdict !== 'pass')) {
     const mark = cell.verdict === 'fail' ? '✗ deviation' : '! infra';
     lines.push(
-      `  ${mark}  ${cell.id}: expected ${cell.expected.outcome} (${cell.expected.rule}), got ${cell.actual.outcome} — ${cell.actual.evidence.decidedBy}`,
+      `  ${mark}  ${cell.id}: expected ${cell.expected.outcome} (${ruleText(cell)}), got ${cell.actual.outcome} — ${cell.actual.evidence.decidedBy}`,
     );
   }
   lines.push(`report: ${reportPath}`, '');

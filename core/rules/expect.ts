@@ -5,6 +5,14 @@ import type { Outcome } from '../outcome.ts';
 import type { Expectation } from '../results/results-schema.ts';
 import { CREDENTIAL_RULES, FALLBACK, INSTANCE_ROLE_RULES, type Rule } from './conformance-rules.ts';
 
+/** `expected.source` of an expectation a matrix's `expect` entry set (its `because` is the statement). */
+export const OVERRIDE_SOURCE = 'matrix file override';
+
+/** Whether the team's own matrix (`expect` with `because`), not a documented rule, set this expectation. */
+export function isOverride(expected: Pick<Expectation, 'source'>): boolean {
+  return expected.source === OVERRIDE_SOURCE;
+}
+
 /**
  * The expected outcome of a cell: the first matrix override whose `when` matches, else the rule chain.
  * Used by `plan`, the run's verdicts and reports — never by the lab.
@@ -16,7 +24,7 @@ export function expectationFor(cell: Cell, overrides: readonly ExpectOverride[] 
       outcome: override.outcome,
       rule: override.id,
       statement: override.because,
-      source: 'matrix file override',
+      source: OVERRIDE_SOURCE,
       inferred: false,
       chain: [override.id],
     };

@@ -1,6 +1,8 @@
 import { DIMENSION_NAMES } from '../../core/matrix/dimensions.ts';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
+import { isOverride } from '../../core/rules/expect.ts';
 import { diagnose } from '../diagnoses/diagnose.ts';
+import { overrideName } from '../diagnoses/override-diagnosis.ts';
 import { truncateLog } from '../html/truncate-log.ts';
 import { escapeXml as x } from './xml-escape.ts';
 
@@ -77,9 +79,10 @@ function testcase(cell: CellResult): string {
       ...diagnosis.items.map((item) => `diagnosis: ${item.problem} Fix: ${item.fix}`),
     ].join('\n');
     const tag = cell.verdict === 'fail' ? 'failure' : 'error';
+    const by = isOverride(expected) ? ` by ${overrideName(cell)}` : '';
     const message =
       cell.verdict === 'fail'
-        ? `expected ${expected.outcome}, got ${actual.outcome}: ${firstLine(actual.evidence.decidedBy)}`
+        ? `expected ${expected.outcome}${by}, got ${actual.outcome}: ${firstLine(actual.evidence.decidedBy)}`
         : `${actual.outcome} (no verdict): ${firstLine(actual.evidence.decidedBy)}`;
     out.push(`      <${tag} message="${x(message)}" type="${actual.outcome}">${x(body)}</${tag}>`);
   }

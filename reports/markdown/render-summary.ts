@@ -1,5 +1,6 @@
 import type { CellResult, RunResults, Verdict } from '../../core/results/results-schema.ts';
 import { diagnose } from '../diagnoses/diagnose.ts';
+import { ruleText } from '../diagnoses/override-diagnosis.ts';
 import { formatDuration } from '../html/render-header.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { formatRate, passRatesByAmi } from '../model/pass-rate.ts';
@@ -79,7 +80,7 @@ export function renderSummary(
     out.add('|---|---|---|---|---|');
     for (const cell of deviations) {
       const fix = diagnose(cell).items[0];
-      const row = `| ${md(cell.id, 200)} | ${label(cell.expected.outcome)} (${md(cell.expected.rule, 80)}) | ${label(cell.actual.outcome)} | ${md(cell.actual.evidence.decidedBy)} | ${md(fix ? fix.fix : '', 200)} |`;
+      const row = `| ${md(cell.id, 200)} | ${label(cell.expected.outcome)} (${md(ruleText(cell), 400)}) | ${label(cell.actual.outcome)} | ${md(cell.actual.evidence.decidedBy)} | ${md(fix ? fix.fix : '', 200)} |`;
       if (!out.add(row)) break;
     }
     out.add('');
