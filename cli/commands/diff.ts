@@ -23,7 +23,7 @@ export function registerDiff(program: Command): void {
         'whatever either run expected), unjudged cells, expectation changes (same outcome, another expected outcome: ' +
         'reported, never a failure), new and removed cells. Exit 1 unless the candidate passes the gate: no behaviour ' +
         'change it was not told to accept, every cell judged, the same matrix (same configurations, whatever the name), ' +
-        'two different runs with cells',
+        'two different runs, each with cells',
     )
     .argument('<baseline>', 'results.json of the baseline run (e.g. the current AMI)')
     .argument('<candidate>', 'results.json of the candidate run (e.g. the new AMI or agent)')
@@ -33,7 +33,6 @@ export function registerDiff(program: Command): void {
       '--accept-behaviour-change <cell>',
       'pass the gate although this cell changed behaviour: a cell id, ID:OUTCOME (only if it now gives OUTCOME), or all (repeatable)',
       collect,
-      [],
     )
     .option('--allow-removed', 'pass the gate although cells of the baseline are missing from the candidate')
     .option('--allow-unjudged', 'pass the gate although cells have no outcome (INFRA_ERROR/TIMEOUT) in the candidate')
@@ -57,7 +56,7 @@ export function registerDiff(program: Command): void {
     examples: [
       'ecs-taskrole diff current/results.json candidate/results.json',
       'ecs-taskrole diff current/results.json candidate/results.json --out gate/ --json',
-      "ecs-taskrole diff current/results.json candidate/results.json --accept-behaviour-change 'ami=al1-ecs:INSTANCE_ROLE'",
+      "ecs-taskrole diff current/results.json candidate/results.json --accept-behaviour-change 'ami=al1-ecs:INSTANCE_ROLE_DENIED'",
     ],
   });
   diff.action(async (baselineFile: string, candidateFile: string, options: DiffOptions) => {
@@ -80,6 +79,6 @@ export function registerDiff(program: Command): void {
   });
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }

@@ -38,7 +38,7 @@ test('run on the lab: every selected cell as expected, results and reports writt
       cells: { total: 2, asExpected: 2, deviations: 0, infrastructureErrors: 0 },
       notAsExpected: [],
       files: { results: join(out, 'results.json'), report: join(out, 'report.html') },
-      teardown: { deleted: expect.any(Number), leftovers: [] },
+      teardown: { deleted: expect.any(Number), leftovers: [], nothingCreated: false },
     });
 
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
