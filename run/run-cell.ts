@@ -22,19 +22,21 @@ export async function runOneCell<State>(
 
   const instance = await driver.awaitInstance(state, cell);
   const signal = AbortSignal.timeout(options.cellTimeoutMs);
-  const evidence: CellEvidence & Partial<TaskEvidence> = instance.notRegistered
-    ? { ...base, logLines: [], failures: [], instanceNotRegistered: instance.notRegistered }
-    : await driver.runCell(state, cell, { signal }).then(
-        (task) => ({ ...base, ...task }),
-        (error: unknown) =>
-          signal.aborted
-            ? {
-                ...base,
-                ...(error instanceof CellTimeoutError ? error.evidence : { logLines: [], failures: [] }),
-                timedOut: true,
-              }
-            : { ...base, logLines: [], failures: [], harnessError: String(error) },
-      );
+  const evidence: CellEvidence & Partial<TaskEvidence> = instance.notLaunched
+    ? { ...base, logLines: [], failures: [], harnessError: instance.notLaunched }
+    : instance.notRegistered
+      ? { ...base, logLines: [], failures: [], instanceNotRegistered: instance.notRegistered }
+      : await driver.runCell(state, cell, { signal }).then(
+          (task) => ({ ...base, ...task }),
+          (error: unknown) =>
+            signal.aborted
+              ? {
+                  ...base,
+                  ...(error instanceof CellTimeoutError ? error.evidence : { logLines: [], failures: [] }),
+                  timedOut: true,
+                }
+              : { ...base, logLines: [], failures: [], harnessError: String(error) },
+        );
   const classification = classify(evidence);
   const console = await driver.instanceConsole(state, cell);
   const result = cellResult(

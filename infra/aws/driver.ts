@@ -79,6 +79,7 @@ export const awsDriver: Driver<AwsRunState> = {
   async awaitInstance(state, cell) {
     const groupId = instanceGroupId(cell);
     const group = state.groups[groupId];
+    if (group?.notLaunched) return { notLaunched: group.notLaunched };
     if (!group?.instanceId) return { notRegistered: `no instance was launched for group ${groupId}` };
     if (group.notRegistered) return { notRegistered: group.notRegistered };
     if (group.containerInstanceArn) return registered(group.agentVersion);

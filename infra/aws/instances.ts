@@ -74,6 +74,25 @@ export async function launchInstance(
   }
 }
 
+/**
+ * Why RunInstances refused a `v1-*` group's launch, when the account is the cause: an account IMDS default
+ * with `HttpTokensEnforced` (EC2 API Reference, InstanceMetadataDefaultsResponse: "the instance can't launch
+ * unless IMDSv2 (HttpTokens) is set to required"), a declarative policy that manages it, or an SCP on
+ * `ec2:MetadataHttpTokens` (UnauthorizedOperation). Its cells are then an infrastructure error with this
+ * cause, not a crash of the run; any other failure is undefined (it stops provisioning as before).
+ */
+export function imdsLaunchRefusal(group: InstanceGroup, error: unknown): string | undefined {
+  if (metadataOptionsOf(group.instance.imdsOptions).httpTokens !== 'optional') return undefined;
+  const { name, message, $fault } = (error ?? {}) as { name?: string; message?: string; $fault?: string };
+  if ($fault !== 'client' || !name) return undefined;
+  const aboutImds = /metadata|IMDS|HttpTokens|declarative/i.test(message ?? '');
+  if (!aboutImds && name !== 'UnauthorizedOperation') return undefined;
+  return (
+    `the account refused a launch with HttpTokens=optional (${group.instance.imdsOptions}): ${name}: ${message ?? ''} ` +
+    '— an IMDS default with enforcement, a declarative policy or an SCP on ec2:MetadataHttpTokens refuses IMDSv1 instances in this account and Region'
+  );
+}
+
 function metadataOptions(group: InstanceGroup): InstanceMetadataOptionsRequest {
   const { httpTokens, hopLimit } = metadataOptionsOf(group.instance.imdsOptions);
   return { HttpTokens: httpTokens, HttpPutResponseHopLimit: hopLimit, HttpEndpoint: 'enabled' };

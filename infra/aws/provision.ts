@@ -16,7 +16,7 @@ import { settleAll } from '../promises/settle-all.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
 import type { AwsClients } from './clients.ts';
-import { launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
+import { imdsLaunchRefusal, launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
 import {
   createExecutionRole,
   createInstanceRole,
@@ -127,7 +127,7 @@ export async function provisionRun(
       const name = resourceName(runId, group.id === 'default' ? 'default' : `g${index}`);
       checkpoint();
       journal.creating('instance', name);
-      const launched = await launchInstance(clients, group, {
+      const launching = launchInstance(clients, group, {
         amiId,
         instanceProfileName: role.instanceProfileName,
         userData: userDataFor(group, {
@@ -140,6 +140,16 @@ export async function provisionRun(
         name,
         launchOrder: position,
       });
+      const launched = await launching.catch((error: unknown) => {
+        const refusal = imdsLaunchRefusal(group, error);
+        if (refusal === undefined) throw error;
+        return refusal;
+      });
+      if (typeof launched === 'string') {
+        log(`group ${group.id} not launched: ${launched}`);
+        state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, notLaunched: launched };
+        return;
+      }
       journal.created('instance', name, launched.instanceId);
       state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };
     }),

@@ -89,7 +89,7 @@ export async function runCellTask(
       logLines,
       failures,
       ...(exitCode !== undefined ? { exitCode } : {}),
-      ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+      ...stoppedReasonOf(task),
       taskDefinition: input,
     };
   } catch (error) {
@@ -103,6 +103,17 @@ export async function runCellTask(
   } finally {
     await (deregistered ?? deregister());
   }
+}
+
+/**
+ * The task's stoppedReason, with its container's own reason when ECS gives one: an OOM kill is "Essential
+ * container in task exited" on the task and "OutOfMemoryError: Container killed due to memory usage" on the
+ * container (the agent's OutOfMemoryError), and the reader needs the second.
+ */
+function stoppedReasonOf(task: Task): { stoppedReason?: string } {
+  const containerReason = task.containers?.find((container) => container.reason)?.reason;
+  const reasons = [task.stoppedReason, containerReason && `container: ${containerReason}`].filter(Boolean);
+  return reasons.length > 0 ? { stoppedReason: reasons.join('; ') } : {};
 }
 
 /**

@@ -10,6 +10,8 @@ const groupStateSchema = z.strictObject({
   /** The agent version it registered with, once provisioning saw it (a rebooted group's). */
   agentVersion: z.string().optional(),
   notRegistered: z.string().optional(),
+  /** RunInstances refused the group for a reason of the account (imdsLaunchRefusal): its cells are INFRA_ERROR. */
+  notLaunched: z.string().optional(),
 });
 export type GroupState = z.infer<typeof groupStateSchema>;
 

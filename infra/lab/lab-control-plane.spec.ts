@@ -13,6 +13,7 @@ import {
   CreateClusterCommand,
   DeleteClusterCommand,
   DescribeClustersCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
@@ -29,7 +30,10 @@ import { expect, test } from '@playwright/test';
 import { createClients, destroyClients } from '../aws/clients.ts';
 import { deleteCluster } from '../aws/delete.ts';
 import { credentialsOf, type LabIdentity } from './control-plane/identities.ts';
+import { agentAttributes } from './data-plane/agent/capabilities.ts';
 import { EcsBackend } from './data-plane/agent/ecs-backend.ts';
+import { parseAgentConfig } from './data-plane/agent/ecs-config.ts';
+import { ECS_INIT_AGENT_DEFAULTS } from './data-plane/host/service-config.ts';
 import type { LabState } from './lab-state.ts';
 import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
@@ -190,7 +194,15 @@ async function runInstances(count: number): Promise<{ imageId: string; instanceI
   return { imageId, instanceIds };
 }
 
-/** RegisterContainerInstance as the agent on `instanceId` does it, with the instance role's credentials. */
+/** What every agent on a current Docker registers, whatever its configuration (agent_capability.go). */
+const DOCKER_REMOTE_API = ['1.18', '1.19'].map((v) => ({
+  name: `com.amazonaws.ecs.capability.docker-remote-api.${v}`,
+}));
+
+/**
+ * RegisterContainerInstance as the agent on `instanceId` does it, with the instance role's credentials:
+ * `attributes` beside the Docker Remote API versions.
+ */
 async function registerContainerInstance(
   instanceRole: Credentials,
   cluster: string,
@@ -212,7 +224,7 @@ async function registerContainerInstance(
     new RegisterContainerInstanceCommand({
       cluster,
       instanceIdentityDocument: JSON.stringify(document),
-      attributes,
+      attributes: [...DOCKER_REMOTE_API, ...attributes],
       versionInfo: { agentVersion: '1.89.0', agentHash: 'lab', dockerVersion: 'DockerVersion: 25.0.8' },
     }),
   );
@@ -222,14 +234,28 @@ async function registerContainerInstance(
   return arn;
 }
 
-async function registerTaskDefinition(networkMode: NetworkMode, taskRoleArn?: string): Promise<string> {
+/** The harness's log configuration: the awslogs driver with its options. */
+const AWSLOGS = { logDriver: 'awslogs' as const, options: { 'awslogs-group': 'g', 'awslogs-region': 'us-east-1' } };
+
+async function registerTaskDefinition(
+  networkMode: NetworkMode | undefined,
+  taskRoleArn?: string,
+  more: { awslogs?: boolean; executionRoleArn?: string } = {},
+): Promise<string> {
   const registered = await new ECSClient(harness()).send(
     new RegisterTaskDefinitionCommand({
       family: unique('family'),
-      networkMode,
+      ...(networkMode ? { networkMode } : {}),
       ...(taskRoleArn ? { taskRoleArn } : {}),
+      ...(more.executionRoleArn ? { executionRoleArn: more.executionRoleArn } : {}),
       containerDefinitions: [
-        { name: 'app', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 128, essential: true },
+        {
+          name: 'app',
+          image: 'public.ecr.aws/docker/library/busybox:latest',
+          memory: 128,
+          essential: true,
+          ...(more.awslogs ? { logConfiguration: AWSLOGS } : {}),
+        },
       ],
     }),
   );
@@ -409,6 +435,69 @@ test('RunTask of an awsvpc task needs networkConfiguration and the task-eni attr
   const noCapability = await run(awsvpc, withoutEni, true);
   expect(noCapability.tasks).toEqual([]);
   expect(noCapability.failures?.[0]).toMatchObject({ arn: withoutEniArn, reason: 'ATTRIBUTE' });
+});
+
+/** What an agent with this environment registers (the lab agent's own rules, agent_capability.go). */
+const registeredBy = (env: Record<string, string>) => agentAttributes(parseAgentConfig(env).config);
+
+test('RunTask requires what the log driver and execution role need: an agent run by hand lacks awslogs', async () => {
+  const cluster = await createCluster();
+  const instanceRole = await instanceRoleCredentials();
+  const { imageId, instanceIds } = await runInstances(3);
+  const [byHand, documented, ecsInit] = instanceIds as [string, string, string];
+  const plainFlags = { ECS_ENABLE_TASK_IAM_ROLE: 'true', ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'true' };
+  const byHandArn = await registerContainerInstance(instanceRole, cluster, byHand, imageId, registeredBy(plainFlags));
+  const documentedArn = await registerContainerInstance(
+    instanceRole,
+    cluster,
+    documented,
+    imageId,
+    registeredBy({ ...plainFlags, ECS_AVAILABLE_LOGGING_DRIVERS: '["json-file","awslogs"]' }),
+  );
+  await registerContainerInstance(instanceRole, cluster, ecsInit, imageId, registeredBy(ECS_INIT_AGENT_DEFAULTS));
+  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const executionRole = await createRole(unique('ecs-taskrole-execution-role'), trust('ecs-tasks.amazonaws.com'));
+  const withLogs = await registerTaskDefinition('bridge', taskRole, { awslogs: true });
+  const withExecutionRole = await registerTaskDefinition('bridge', taskRole, {
+    awslogs: true,
+    executionRoleArn: executionRole,
+  });
+
+  const described = await new ECSClient(harness()).send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: withLogs }),
+  );
+  expect((described.taskDefinition?.requiresAttributes ?? []).map((a) => a.name).sort()).toEqual([
+    'com.amazonaws.ecs.capability.docker-remote-api.1.18',
+    'com.amazonaws.ecs.capability.docker-remote-api.1.19',
+    'com.amazonaws.ecs.capability.logging-driver.awslogs',
+    TASK_IAM_ROLE,
+  ]);
+
+  const refused = await runTaskOn(cluster, withLogs, byHand);
+  expect(refused.tasks).toEqual([]);
+  expect(refused.failures).toEqual([{ arn: byHandArn, reason: 'ATTRIBUTE' }]);
+  expect((await runTaskOn(cluster, withLogs, documented)).tasks).toHaveLength(1);
+  expect((await runTaskOn(cluster, withLogs, ecsInit)).tasks).toHaveLength(1);
+
+  // An execution role with awslogs needs execution-role-awslogs: ecs-init sets its flag, the manual install does not.
+  const noOverride = await runTaskOn(cluster, withExecutionRole, documented);
+  expect(noOverride.failures).toEqual([{ arn: documentedArn, reason: 'ATTRIBUTE' }]);
+  expect((await runTaskOn(cluster, withExecutionRole, ecsInit)).tasks).toHaveLength(1);
+});
+
+test('RunTask refuses an execution role ECS cannot assume, as it refuses such a task role', async () => {
+  const cluster = await createCluster();
+  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const executionRole = await createRole(unique('ecs-taskrole-execution-role'), trust('ec2.amazonaws.com'));
+  const definition = await registerTaskDefinition('bridge', taskRole, {
+    awslogs: true,
+    executionRoleArn: executionRole,
+  });
+  const refusal = await rejectionOf(
+    new ECSClient(harness()).send(new RunTaskCommand({ cluster, taskDefinition: definition })),
+  );
+  expect(refusal.name).toBe('ClientException');
+  expect(refusal.message).toContain(`ECS was unable to assume the role '${executionRole}'`);
 });
 
 test("the agent's task poll waits for a task change and answers when RunTask places one (ACS's push)", async () => {

@@ -19,7 +19,7 @@ const IMAGE: Record<ClientId, string> = {
 };
 
 const INSTALL: Record<ClientId, string> = {
-  'awscli-v2': 'yum install -y aws-cli',
+  'awscli-v2': 'dnf install -y awscli-2',
   'awscli-v1': "pip install -q 'awscli<2'",
   'sdk-js-v3': 'npm install -s @aws-sdk/client-sts @aws-sdk/client-ecs',
   'sdk-js-v2': 'npm install -s aws-sdk@2',

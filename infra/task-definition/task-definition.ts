@@ -12,6 +12,15 @@ const KNOWN_GOOD: RegisterTaskDefinitionCommandInput & { containerDefinitions: C
 /** The addresses the documented NO_PROXY keeps off the proxy (IMDS and the credentials endpoint). */
 export const DOCUMENTED_NO_PROXY = '169.254.169.254,169.254.170.2';
 
+/**
+ * The hard memory limit (MiB) of the harness's client container. The seed's 128 MiB holds the seed's own
+ * command, but the harness's installs are bigger: dnf loading AL2023's repository metadata, `npm install` of
+ * the SDKs and the node or Python process of the client itself (peaks in docs/task-images.md). A container
+ * past its limit is OOM-killed (exit 137, "OutOfMemoryError: Container killed due to memory usage"), which
+ * would hide the credential outcome the cell is about.
+ */
+export const CLIENT_MEMORY_MIB = 512;
+
 export interface TaskDefinitionContext {
   /** Family prefix unique to the run: `<prefix>-<n>`. */
   family: string;
@@ -59,6 +68,7 @@ export function taskDefinitionFor(
       {
         ...seed,
         ...client,
+        memory: CLIENT_MEMORY_MIB,
         logConfiguration: {
           logDriver: 'awslogs',
           options: {

@@ -81,3 +81,16 @@ test('plain AL2023: docker is installed and started before the agent container; 
   // ECS-optimized AMIs have both already.
   expect(userDataFor(group, { cluster: 'c' })).not.toContain('dnf install');
 });
+
+test("the agent run by hand registers awslogs only if ecs.config says so: the plain AMI's does, as the manual install", async () => {
+  const ecsConfigOf = (ami: 'al2023-plain' | 'al2023-ecs') => {
+    const [amiGroup] = groupByInstance([{ id: ami, dimensions: { ...DEFAULT_BASELINE, ami } }]);
+    if (!amiGroup) throw new Error('no instance group');
+    const userData = userDataFor(amiGroup, { cluster: 'c' });
+    return /<<'ECS_CONFIG'\n([\s\S]*?)\nECS_CONFIG\n/.exec(userData)?.[1] ?? '';
+  };
+  // docker --env-file and the agent read the JSON as written (the heredoc is quoted: no shell expansion).
+  expect(ecsConfigOf('al2023-plain').split('\n')).toContain('ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]');
+  // ecs-init's default already has awslogs: the ECS-optimized AMI's ecs.config leaves it alone.
+  expect(ecsConfigOf('al2023-ecs')).not.toContain('ECS_AVAILABLE_LOGGING_DRIVERS');
+});

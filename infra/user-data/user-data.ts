@@ -36,6 +36,7 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     // Written only when on (its default is false), so the known-good user data stays as it was.
     ...(g.awsvpcBlockImdsFlag === 'true' ? ['ECS_AWSVPC_BLOCK_IMDS=true'] : []),
     ...(g.rpsLimit === 'default' ? [] : [`ECS_TASK_METADATA_RPS_LIMIT=${g.rpsLimit}`]),
+    ...(isEcsOptimized(g.ami) ? [] : ['ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]']), // manual install: awslogs is not an agent default
     ...agentProxyLines(g.agentProxy, context.proxyUrl),
   ];
   const expiresAt = context.expiresAt ?? new Date(Date.now() + RUN_TTL_HOURS * 3_600_000);

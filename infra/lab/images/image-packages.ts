@@ -16,8 +16,14 @@ const IMAGE_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   binutils: ['strings', 'readelf', 'objdump', 'nm', 'size', 'addr2line'],
 };
 
-/** Packages that are already in the lab's image (the client): their install succeeds without changes. */
-const PREINSTALLED = ['aws-cli', 'awscli', 'awscli-2'];
+/**
+ * Client packages already in the lab's image: their install succeeds without changes. Only names the real
+ * repository resolves: `awscli-2` is AL2023's AWS CLI v2 package (AL2023 User Guide, "AWS CLI v2";
+ * amazonlinux/amazon-linux-2023#272, #625). Whether `aws-cli` or `awscli` resolve on AL2023 (through a
+ * provide or an obsolete) is not established, so here they fail as any unknown name does
+ * (docs/lab-differences.md).
+ */
+const PREINSTALLED = ['awscli-2'];
 
 /** Copies each catalog package's commands into `<dir>/<package>/` (the store the installers copy from). */
 export async function buildPackageStore(dir: string): Promise<void> {

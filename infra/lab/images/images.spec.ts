@@ -99,8 +99,12 @@ test.describe('image roots', () => {
   test('package managers install from the catalog (the preinstalled client says so); aws is the image’s CLI', async () => {
     const amazonlinux = images.root('amazonlinux').hostEnv;
     const yumPath = join(images.root('amazonlinux').systemDir, 'bin', 'yum');
-    const yum = await execa(yumPath, ['install', '-y', 'aws-cli'], { env: amazonlinux, extendEnv: false });
-    expect(yum.stderr).toContain("lab image: 'aws-cli' is preinstalled");
+    const yum = await execa(yumPath, ['install', '-y', 'awscli-2'], { env: amazonlinux, extendEnv: false });
+    expect(yum.stderr).toContain("lab image: 'awscli-2' is preinstalled");
+    // The seed's literal name: not established to resolve on AL2023, so it fails as an unknown name.
+    const seed = await execa(yumPath, ['install', '-y', 'aws-cli'], { env: amazonlinux, reject: false });
+    expect(seed.exitCode).toBe(1);
+    expect(seed.stderr).toContain('No match for argument: aws-cli');
     const unknown = await execa(yumPath, ['install', '-y', 'no-such'], { env: amazonlinux, reject: false });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('No match for argument: no-such');

@@ -46,22 +46,72 @@ EC2ContainerServiceResponse.register_container_instance = register_container_ins
 
 
 # --- ECS: RunTask honours placement constraints and the attributes a task definition requires. -------------
-TASK_IAM_ROLE = "com.amazonaws.ecs.capability.task-iam-role"
-TASK_IAM_ROLE_NETWORK_HOST = "com.amazonaws.ecs.capability.task-iam-role-network-host"
+# ECS derives a task definition's requiresAttributes when it is registered (DescribeTaskDefinition shows
+# them) and places a task only on a container instance that registered every one; any other instance is a
+# RunTask failure {arn: <container instance>, reason: "ATTRIBUTE"} (Developer Guide, "API failure reasons";
+# aws/amazon-ecs-agent#1423, #1429). What each parameter requires:
+# - logConfiguration.logDriver D: com.amazonaws.ecs.capability.logging-driver.D and Docker Remote API 1.18,
+#   its options 1.19 (ContainerDefinition.logConfiguration / LogConfiguration.options in the API Reference;
+#   an awslogs definition's requiresAttributes list logging-driver.awslogs with docker-remote-api.1.19).
+# - executionRoleArn with an awslogs container: ecs.capability.execution-role-awslogs (the attribute the
+#   agent registers only with ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE, agent/app/agent_capability.go).
+# - taskRoleArn: com.amazonaws.ecs.capability.task-iam-role; in host mode also task-iam-role-network-host
+#   (Developer Guide, task-iam-roles.md: the agent flags ECS_ENABLE_TASK_IAM_ROLE[_NETWORK_HOST]).
+# - awsvpc: ecs.capability.task-eni; a given networkMode: Docker Remote API 1.18 (an awsvpc definition's
+#   requiresAttributes list docker-remote-api.1.18 beside task-eni).
+CAPABILITY = "com.amazonaws.ecs.capability."
+TASK_IAM_ROLE = CAPABILITY + "task-iam-role"
+TASK_IAM_ROLE_NETWORK_HOST = CAPABILITY + "task-iam-role-network-host"
+TASK_ENI = "ecs.capability.task-eni"
+EXECUTION_ROLE_AWSLOGS = "ecs.capability.execution-role-awslogs"
 MEMBER_OF = re.compile(r"^\s*ec2InstanceId\s*(==|in)\s*(.+?)\s*$")
 
 
-TASK_ENI = "ecs.capability.task-eni"
+def docker_remote_api(version: str) -> str:
+    return f"{CAPABILITY}docker-remote-api.{version}"
+
+
+def _log_driver_attributes(container: dict) -> list[str]:
+    log_configuration = container.get("logConfiguration") or {}
+    driver = log_configuration.get("logDriver")
+    if not driver:
+        return []
+    versions = ["1.18", *(["1.19"] if log_configuration.get("options") else [])]
+    return [f"{CAPABILITY}logging-driver.{driver}", *map(docker_remote_api, versions)]
 
 
 def required_attributes(task_definition) -> list[str]:
-    """What ECS requires of an instance for this task definition: the task-role part, and task-eni for awsvpc."""
-    network = [TASK_ENI] if task_definition.network_mode == "awsvpc" else []
-    if not getattr(task_definition, "task_role_arn", None):
-        return network
-    if task_definition.network_mode == "host":
-        return [TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST]
-    return [TASK_IAM_ROLE, *network]
+    """The attributes ECS requires of an instance for this task definition (see above), each once."""
+    containers = task_definition.container_definitions or []
+    required = [name for container in containers for name in _log_driver_attributes(container)]
+    awslogs = any((c.get("logConfiguration") or {}).get("logDriver") == "awslogs" for c in containers)
+    if getattr(task_definition, "execution_role_arn", None) and awslogs:
+        required.append(EXECUTION_ROLE_AWSLOGS)
+    if getattr(task_definition, "task_role_arn", None):
+        required.append(TASK_IAM_ROLE)
+        if task_definition.network_mode == "host":
+            required.append(TASK_IAM_ROLE_NETWORK_HOST)
+    if getattr(task_definition, "lab_network_mode_given", True):
+        required.append(docker_remote_api("1.18"))
+    if task_definition.network_mode == "awsvpc":
+        required.append(TASK_ENI)
+    return list(dict.fromkeys(required))
+
+
+# Registration records them, as ECS does (DescribeTaskDefinition's requiresAttributes); moto keeps none.
+_register_task_definition = EC2ContainerServiceResponse.register_task_definition
+
+
+def register_task_definition(self):
+    result = _register_task_definition(self)
+    task_definition = result.result["taskDefinition"]
+    # moto fills in "bridge" for a definition without networkMode; ECS requires no API version then.
+    task_definition.lab_network_mode_given = bool(self._get_param("networkMode"))
+    task_definition.requires_attributes = [{"name": name} for name in required_attributes(task_definition)]
+    return result
+
+
+EC2ContainerServiceResponse.register_task_definition = register_task_definition
 
 
 def member_of(instance, expression: str) -> bool:
@@ -138,16 +188,18 @@ def run_task(self):
         denial = pass_role_denial(self, passed, "ecs-tasks.amazonaws.com")
         if denial:
             raise denial
-    refusal = task_role_refusal(self.current_account, self.region, role_arn)
-    if refusal:
-        raise refusal
+    # ECS assumes both roles it is given; either one it cannot assume is the same ClientException, no task.
+    for assumed in (role_arn, execution_role_arn):
+        refusal = task_role_refusal(self.current_account, self.region, assumed)
+        if refusal:
+            raise refusal
     candidates = [
         i for i in backend.container_instances.get(cluster.name, {}).values() if i.status == "ACTIVE" and i.agent_connected
     ]
     for constraint in self._get_param("placementConstraints") or []:
         if constraint.get("type") == "memberOf":
             candidates = [i for i in candidates if member_of(i, constraint.get("expression", ""))]
-    required = required_attributes(task_definition)
+    required = [attribute["name"] for attribute in getattr(task_definition, "requires_attributes", [])]
     placeable = [i for i in candidates if all(name in i.attributes for name in required)]
     if not candidates:
         return ActionResult({"tasks": [], "failures": [{"reason": "No Container Instances were found in your cluster."}]})

@@ -91,6 +91,22 @@ test.describe('lab agent with ECS-optimized defaults (needs root: namespaces)', 
     );
   });
 
+  test("a container past its memory limit is OOM-killed: exit 137, ECS's OutOfMemoryError reason", async () => {
+    const run = await lab.runTask({
+      container: {
+        ...seedContainer(lab),
+        memory: 32,
+        command: ['echo allocating; /usr/bin/python3 -c "b = bytearray(256 * 1024 * 1024); print(len(b))"'],
+      },
+    });
+    expect(run.lines).toContain('allocating');
+    expect(run.lines).not.toContain(String(256 * 1024 * 1024));
+    expect(run.stopped).toMatchObject({
+      reason: 'Essential container in task exited',
+      containers: [{ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+    });
+  });
+
   test('StopTask kills the task (exit 137) and its credentials are gone afterwards', async () => {
     const fetchStatus = `/usr/bin/python3 -c "import os,urllib.request,urllib.error
 try: print('fetch', urllib.request.urlopen('http://169.254.170.2'+os.environ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']).status)

@@ -24,6 +24,7 @@ import { ImdsClient } from './net/imds-client.ts';
 import { instanceCredentialsProvider } from './net/instance-credentials.ts';
 import { type TaskEvent, TaskManager } from './task-manager.ts';
 import { EcsBridge } from './tasks/awsvpc-network.ts';
+import { memoryCgroupsAt } from './tasks/memory-cgroup.ts';
 
 export type AgentEvent =
   | { type: 'config-error'; errors: string[] }
@@ -113,6 +114,7 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
       ? { awsvpc: { enis: runtime.enis, blockImds: config.awsvpcBlockImds, bridge: new EcsBridge() } }
       : {}),
     workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
+    memory: memoryCgroupsAt(join(setup.rootDir, 'sys/fs/cgroup/memory')),
     keepUnderRoot: [
       PYENV_PYTHON_ROOT,
       PROJECT_ROOT,

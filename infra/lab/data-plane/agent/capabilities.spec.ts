@@ -1,6 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { ECS_INIT_AGENT_DEFAULTS } from '../host/service-config.ts';
-import { agentAttributes, TASK_ENI, TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
+import {
+  agentAttributes,
+  EXECUTION_ROLE_AWSLOGS,
+  TASK_ENI,
+  TASK_IAM_ROLE,
+  TASK_IAM_ROLE_NETWORK_HOST,
+} from './capabilities.ts';
 import { parseAgentConfig } from './ecs-config.ts';
 
 const names = (env: Record<string, string>) => agentAttributes(parseAgentConfig(env).config).map((a) => a.name);
@@ -37,6 +43,20 @@ test('task-eni comes with ecs-init (ECS_ENABLE_TASK_ENI), the block attribute on
   const byHand = names({ ECS_ENABLE_TASK_IAM_ROLE: 'true', ECS_AWSVPC_BLOCK_IMDS: 'true' });
   expect(byHand).not.toContain(TASK_ENI);
   expect(byHand).not.toContain(blockAttribute);
+});
+
+test('logging drivers and execution-role-awslogs exactly as configured: ecs-init defaults, the agent by hand, ecs.config', () => {
+  const awslogs = 'com.amazonaws.ecs.capability.logging-driver.awslogs';
+  expect(names({ ...ECS_INIT_AGENT_DEFAULTS })).toEqual(expect.arrayContaining([awslogs, EXECUTION_ROLE_AWSLOGS]));
+  const byHand = names({ ECS_ENABLE_TASK_IAM_ROLE: 'true' });
+  expect(byHand).not.toContain(awslogs);
+  expect(byHand).not.toContain(EXECUTION_ROLE_AWSLOGS);
+  expect(byHand).toContain('com.amazonaws.ecs.capability.logging-driver.json-file');
+  const documented = names({ ECS_AVAILABLE_LOGGING_DRIVERS: '["json-file","awslogs"]' });
+  expect(documented).toContain(awslogs);
+  expect(documented).not.toContain('com.amazonaws.ecs.capability.logging-driver.none');
+  expect(documented).not.toContain(EXECUTION_ROLE_AWSLOGS);
+  expect(names({ ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE: 'true' })).toContain(EXECUTION_ROLE_AWSLOGS);
 });
 
 test('custom instance attributes are registered with their values', () => {

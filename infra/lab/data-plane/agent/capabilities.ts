@@ -2,7 +2,9 @@
  * The attributes the agent registers (`agent/app/agent_capability.go`, Linux): name-only capabilities,
  * Docker remote API versions below 1.33 except 1.26, 1.27 and 1.31, one `logging-driver.<name>` per
  * available driver, the two task-role capabilities only when their flags are on — which is all the
- * scheduler looks at when it places a task with a role — and task-eni when ECS_ENABLE_TASK_ENI is on.
+ * scheduler looks at when it places a task with a role — task-eni when ECS_ENABLE_TASK_ENI is on, and
+ * execution-role-awslogs only with ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE (an execution role with the
+ * awslogs driver requires it).
  */
 import type { Attribute } from '@aws-sdk/client-ecs';
 import type { AgentConfig } from './ecs-config.ts';
@@ -45,6 +47,7 @@ export const TASK_IAM_ROLE = `${CAPABILITY}task-iam-role`;
 export const TASK_IAM_ROLE_NETWORK_HOST = `${CAPABILITY}task-iam-role-network-host`;
 /** What the scheduler requires of an instance for an awsvpc task. */
 export const TASK_ENI = `${ATTRIBUTE}task-eni`;
+export const EXECUTION_ROLE_AWSLOGS = `${ATTRIBUTE}execution-role-awslogs`;
 
 export function agentAttributes(config: AgentConfig): Attribute[] {
   const names = NAME_ONLY.map((name) => ATTRIBUTE + name);
@@ -62,6 +65,7 @@ export function agentAttributes(config: AgentConfig): Attribute[] {
     names.push(TASK_ENI);
     if (config.awsvpcBlockImds) names.push(`${ATTRIBUTE}task-eni-block-instance-metadata`);
   }
+  if (config.awslogsExecutionRoleOverride) names.push(EXECUTION_ROLE_AWSLOGS);
   names.push(`${ATTRIBUTE}task-cpu-mem-limit`, `${CAPABILITY}pid-ipc-namespace-sharing`);
   const attributes: Attribute[] = [...new Set(names)].map((name) => ({ name }));
   attributes.push({ name: 'ecs.os-type', value: 'linux' });

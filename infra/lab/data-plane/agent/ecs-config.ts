@@ -25,7 +25,10 @@ export interface AgentConfig {
   /** `ECS_AWSVPC_BLOCK_IMDS` (BooleanDefaultFalse): awsvpc tasks get a blackhole route to IMDS. */
   awsvpcBlockImds: boolean;
   taskMetadataRateLimit: RateLimit;
+  /** `ECS_AVAILABLE_LOGGING_DRIVERS`: one `logging-driver.<name>` attribute each; Linux default json-file, none. */
   availableLoggingDrivers: string[];
+  /** `ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE` (BooleanDefaultFalse): registers execution-role-awslogs. */
+  awslogsExecutionRoleOverride: boolean;
   instanceAttributes: Record<string, string>;
   privilegedDisabled: boolean;
   auditLogDisabled: boolean;
@@ -100,6 +103,7 @@ export function parseAgentConfig(env: Record<string, string>): ParsedAgentConfig
       awsvpcBlockImds: flag('ECS_AWSVPC_BLOCK_IMDS'),
       taskMetadataRateLimit: parseRateLimit(env.ECS_TASK_METADATA_RPS_LIMIT, warnings),
       availableLoggingDrivers,
+      awslogsExecutionRoleOverride: flag('ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE'),
       instanceAttributes: parseInstanceAttributes(env.ECS_INSTANCE_ATTRIBUTES, errors),
       privilegedDisabled: flag('ECS_DISABLE_PRIVILEGED'),
       auditLogDisabled: goParseBool(env.ECS_AUDIT_LOGFILE_DISABLED) ?? false,

@@ -18,6 +18,7 @@ import type { AwsLogsStream } from './tasks/awslogs.ts';
 import { attachAwsvpc, type EcsBridge } from './tasks/awsvpc-network.ts';
 import { attachToBridge } from './tasks/bridge-network.ts';
 import { containerEnvironment } from './tasks/container-environment.ts';
+import type { ContainerMemory, MemoryCgroups } from './tasks/memory-cgroup.ts';
 import { type Sandbox, SandboxStartError, startSandbox } from './tasks/sandbox.ts';
 import { daemonError, prepareContainers, settle, TaskStartFailure } from './tasks/task-start.ts';
 
@@ -48,6 +49,8 @@ export interface TaskManagerDeps {
   workDir: string;
   /** Host paths under /root the images' programs live in. */
   keepUnderRoot: readonly string[];
+  /** The memory cgroups that enforce containers' hard limits; unset: limits not enforced (specs only). */
+  memory?: () => Promise<MemoryCgroups>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   emit(event: TaskEvent): void;
 }
@@ -60,6 +63,14 @@ interface ManagedTask {
 }
 
 const ESSENTIAL_EXITED = 'Essential container in task exited';
+/** The container's reason when Docker reports State.OOMKilled (agent/dockerclient/dockerapi/errors.go). */
+export const OUT_OF_MEMORY = 'OutOfMemoryError: Container killed due to memory usage';
+
+interface ContainerExit {
+  container: ContainerDefinition;
+  exitCode: number;
+  oomKilled: boolean;
+}
 
 export class TaskManager {
   readonly #deps: TaskManagerDeps;
@@ -149,7 +160,7 @@ export class TaskManager {
       const images = ready.value;
       const networkMode = definition.networkMode ?? 'bridge';
 
-      const exits: Array<Promise<{ container: ContainerDefinition; exitCode: number }>> = [];
+      const exits: Array<Promise<ContainerExit>> = [];
       for (const [index, container] of containers.entries()) {
         const image = images[index];
         if (!image) continue;
@@ -171,6 +182,7 @@ export class TaskManager {
         const stream =
           streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? streams[index];
         const network = await this.#network(networkMode, hostname, releases);
+        const memory = await this.#containerMemory(taskId, container, releases);
         let sandbox: Sandbox;
         try {
           sandbox = await startSandbox({
@@ -181,6 +193,7 @@ export class TaskManager {
             binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }],
             system: await taskSystemDir(root, join(taskDir, container.name ?? String(index), 'system')),
             network,
+            ...(memory ? { memoryCgroupProcs: memory.procsFile } : {}),
             onOutput: (_stream, line) => stream?.push(line),
           });
         } catch (error) {
@@ -190,7 +203,7 @@ export class TaskManager {
         managed.sandboxes.push(sandbox);
         if (managed.stopRequested) sandbox.kill();
         reports.push({ containerName: container.name ?? '', runtimeId: hostname, status: 'RUNNING' });
-        exits.push(sandbox.exited.then(({ exitCode }) => ({ container, exitCode })));
+        exits.push(sandbox.exited.then(({ exitCode }) => this.#exitOf(managed.arn, container, exitCode, memory)));
       }
       deps.emit({ type: 'task', taskArn: managed.arn, status: 'RUNNING', containers: reports.map((r) => ({ ...r })) });
       await deps.backend
@@ -198,9 +211,10 @@ export class TaskManager {
         .catch((error: unknown) => deps.log('warn', `task ${managed.arn}: RUNNING report failed: ${String(error)}`));
 
       await this.#waitForEssentialExit(containers, exits, managed);
-      for (const { container, exitCode } of await Promise.all(exits)) {
+      for (const { container, exitCode, oomKilled } of await Promise.all(exits)) {
         const report = reports.find((candidate) => candidate.containerName === container.name);
-        if (report) Object.assign(report, { status: 'STOPPED', exitCode });
+        if (report)
+          Object.assign(report, { status: 'STOPPED', exitCode, ...(oomKilled ? { reason: OUT_OF_MEMORY } : {}) });
       }
       // Docker flushes the awslogs stream when the container stops, before ECS hears of it.
       await Promise.all(streams.map((stream) => stream.close()));
@@ -221,6 +235,47 @@ export class TaskManager {
       await Promise.all(streams.map((stream) => stream.close()));
       await rm(taskDir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A container with a hard limit (`memory`, MiB) runs in a memory cgroup of that size, as Docker's --memory;
+   * `memoryReservation` alone sets no limit. The cgroup goes with the task's other releases.
+   */
+  async #containerMemory(
+    taskId: string,
+    container: ContainerDefinition,
+    releases: (() => void)[],
+  ): Promise<ContainerMemory | undefined> {
+    if (!container.memory || !this.#deps.memory) return undefined;
+    let memory: ContainerMemory;
+    try {
+      memory = await (await this.#deps.memory()).create(`${taskId}-${container.name ?? 'container'}`, container.memory);
+    } catch (error) {
+      throw new TaskStartFailure(
+        `lab: cannot enforce the container's memory limit: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+    releases.push(() => {
+      memory.remove().catch((error: unknown) => this.#deps.log('warn', `memory cgroup not removed: ${String(error)}`));
+    });
+    return memory;
+  }
+
+  /** The container's exit as Docker reports it: the OOM kill from the cgroup, the peak for the agent's log. */
+  async #exitOf(
+    taskArn: string,
+    container: ContainerDefinition,
+    exitCode: number,
+    memory: ContainerMemory | undefined,
+  ): Promise<ContainerExit> {
+    if (!memory) return { container, exitCode, oomKilled: false };
+    const { oomKilled, peakBytes } = await memory.outcome();
+    const peak = peakBytes === undefined ? 'unknown' : `${(peakBytes / 1048576).toFixed(1)} MiB`;
+    this.#deps.log(
+      oomKilled ? 'warn' : 'info',
+      `task ${taskArn}: container ${container.name} exited ${exitCode}, memory peak ${peak} of ${container.memory} MiB${oomKilled ? ', OOM-killed' : ''}`,
+    );
+    return { container, exitCode, oomKilled };
   }
 
   async #taskRoleCredentials(roleArn: string, taskId: string) {
@@ -272,7 +327,7 @@ export class TaskManager {
   /** When an essential container exits, ECS stops the task: the other containers are killed. */
   async #waitForEssentialExit(
     containers: readonly ContainerDefinition[],
-    exits: ReadonlyArray<Promise<{ container: ContainerDefinition; exitCode: number }>>,
+    exits: ReadonlyArray<Promise<ContainerExit>>,
     managed: ManagedTask,
   ): Promise<void> {
     const essential = exits.filter((_, index) => containers[index]?.essential !== false);

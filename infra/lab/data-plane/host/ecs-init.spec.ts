@@ -18,7 +18,8 @@ const DNAT =
   'iptables -t nat -A PREROUTING -p tcp -d 169.254.170.2 --dport 80 -j DNAT --to-destination 127.0.0.1:51679';
 const LOCALHOST_FILTER =
   'iptables -t filter -I INPUT --dst 127.0.0.0/8 ! --src 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP';
-const INTROSPECTION = 'iptables -t filter -I INPUT -p tcp -i eth0 --dport 51678 -j DROP';
+const INTROSPECTION = 'iptables -t filter -I INPUT -p tcp --dport 51678 ! -i lo -j DROP';
+const INTROSPECTION_DOCKER = 'iptables -t filter -I INPUT -p tcp --dport 51678 -i docker0 -j ACCEPT';
 const REDIRECT = 'iptables -t nat -A OUTPUT -p tcp -d 169.254.170.2 --dport 80 -j REDIRECT --to-ports 51679';
 
 test('pre-start: route_localnet, then the rules in ecs-init order', async () => {
@@ -29,6 +30,7 @@ test('pre-start: route_localnet, then the rules in ecs-init order', async () => 
     DNAT,
     LOCALHOST_FILTER,
     INTROSPECTION,
+    INTROSPECTION_DOCKER,
     REDIRECT,
   ]);
 });
@@ -41,18 +43,15 @@ test('pre-start honours ECS_SKIP_LOCALHOST_TRAFFIC_FILTER, ECS_ALLOW_OFFHOST_INT
   });
   expect(skipped.calls).toEqual(['sysctl -w net.ipv4.conf.all.route_localnet=1', DNAT, REDIRECT]);
   const unparsable = recorder();
-  await ecsInitPreStart(unparsable.exec, {
-    ECS_SKIP_LOCALHOST_TRAFFIC_FILTER: 'yes',
-    ECS_OFFHOST_INTROSPECTION_INTERFACE_NAME: 'ens5',
-  });
+  await ecsInitPreStart(unparsable.exec, { ECS_SKIP_LOCALHOST_TRAFFIC_FILTER: 'yes' });
   expect(unparsable.calls).toContain(LOCALHOST_FILTER);
-  expect(unparsable.calls).toContain(INTROSPECTION.replace('eth0', 'ens5'));
+  expect(unparsable.calls).toContain(INTROSPECTION);
 });
 
-test('pre-start fails when a required rule fails, tolerates the introspection rule failing', async () => {
+test('pre-start fails when any rule fails, the introspection rules included (current ecs-init)', async () => {
   await expect(ecsInitPreStart(recorder('PREROUTING').exec, {})).rejects.toThrow('could not create route');
-  const log = await ecsInitPreStart(recorder('51678').exec, {});
-  expect(log.join('\n')).toContain('offhost introspection');
+  await expect(ecsInitPreStart(recorder('! -i lo').exec, {})).rejects.toThrow('block offhost introspection access');
+  await expect(ecsInitPreStart(recorder('-i docker0').exec, {})).rejects.toThrow('allow docker0 access');
 });
 
 test('post-stop: route_localnet 0 and every rule deleted, failures ignored', async () => {
@@ -63,6 +62,7 @@ test('post-stop: route_localnet 0 and every rule deleted, failures ignored', asy
     DNAT.replace(' -A ', ' -D '),
     LOCALHOST_FILTER.replace(' -I ', ' -D '),
     INTROSPECTION.replace(' -I ', ' -D '),
+    INTROSPECTION_DOCKER.replace(' -I ', ' -D '),
     REDIRECT.replace(' -A ', ' -D '),
   ]);
 });

@@ -10,15 +10,18 @@ type Exec = (file: string, args: readonly string[]) => Promise<CommandResult>;
 
 const CREDENTIALS_PORT = '51679';
 const INTROSPECTION_PORT = '51678';
-/** ecs-init's fallback when there is no default route (the lab has none). */
-const FALLBACK_INTROSPECTION_INTERFACE = 'eth0';
+/** The loopback interface and Docker's bridge, as ecs-init resolves them (NewNetfilterRoute). */
+const LOOPBACK = 'lo';
+const DOCKER_BRIDGE = 'docker0';
 
 interface Rule {
   table: 'nat' | 'filter';
   add: '-A' | '-I';
   spec: string[];
-  /** A failure to add it fails PreStart (only the introspection block is best effort). */
+  /** A failure to add it fails PreStart (every rule of the current ecs-init; a failure message names it). */
   required: boolean;
+  /** What ecs-init's error says when adding it fails. */
+  failure?: string;
 }
 
 function rules(env: Record<string, string>): Rule[] {
@@ -48,13 +51,24 @@ function rules(env: Record<string, string>): Rule[] {
     });
   }
   if (!goBool(env.ECS_ALLOW_OFFHOST_INTROSPECTION_ACCESS)) {
-    const iface = env.ECS_OFFHOST_INTROSPECTION_INTERFACE_NAME || FALLBACK_INTROSPECTION_INTERFACE;
-    list.push({
-      table: 'filter',
-      add: '-I',
-      spec: ['INPUT', '-p', 'tcp', '-i', iface, '--dport', INTROSPECTION_PORT, '-j', 'DROP'],
-      required: false,
-    });
+    // Every connection to the introspection server but loopback's is dropped; Docker's bridge is then
+    // accepted, inserted after so it sits above the drop (iptables.go Create).
+    list.push(
+      {
+        table: 'filter',
+        add: '-I',
+        spec: ['INPUT', '-p', 'tcp', '--dport', INTROSPECTION_PORT, '!', '-i', LOOPBACK, '-j', 'DROP'],
+        required: true,
+        failure: 'error adding input chain entry to block offhost introspection access',
+      },
+      {
+        table: 'filter',
+        add: '-I',
+        spec: ['INPUT', '-p', 'tcp', '--dport', INTROSPECTION_PORT, '-i', DOCKER_BRIDGE, '-j', 'ACCEPT'],
+        required: true,
+        failure: `error adding input chain entry to allow ${DOCKER_BRIDGE} access to introspection server`,
+      },
+    );
   }
   list.push({
     table: 'nat',
@@ -83,11 +97,7 @@ export async function ecsInitPreStart(exec: Exec, env: Record<string, string>): 
     const args = ['-t', rule.table, rule.add, ...rule.spec];
     const result = await exec('iptables', args);
     if (result.exitCode !== 0) {
-      if (rule.required) throw new Error(`could not create route to the credentials proxy: ${result.stderr.trim()}`);
-      log.push(
-        `ecs-init: error adding input chain entry to block offhost introspection access: ${result.stderr.trim()}`,
-      );
-      continue;
+      throw new Error(`${rule.failure ?? 'could not create route to the credentials proxy'}: ${result.stderr.trim()}`);
     }
     log.push(`ecs-init: iptables ${args.join(' ')}`);
   }

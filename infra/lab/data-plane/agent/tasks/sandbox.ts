@@ -11,14 +11,16 @@ import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
 /**
- * PID 1 before the command: the image's binds (`--bind SRC DST`), the paths the image needs from the
+ * PID 1 before the command: into the container's memory cgroup (writing "0" to its cgroup.procs moves the
+ * writer, and everything it starts stays there), the image's binds (`--bind SRC DST`), the paths the image needs from the
  * host's /root bound into the task home (e.g. the pyenv Python; startSandbox makes their mount points
  * first, without a process each), the home over /root, the hostname; then "ready" on fd 3, wait for "go",
  * close fd 3 and exec the command. Runs with the container's environment, so it uses absolute paths. Last,
  * the image's own /usr/sbin and /usr/bin (after them this machine's commands are gone: only builtins
  * follow). Exit 125 (Docker's "the daemon failed") when the set-up fails.
  */
-const INIT_SCRIPT = `home=$1; host=$2; sysbin=$3; syssbin=$4; shift 4
+const INIT_SCRIPT = `home=$1; host=$2; sysbin=$3; syssbin=$4; procs=$5; shift 5
+if [ -n "$procs" ]; then echo 0 > "$procs" || exit 125; fi
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   if [ "$1" = "--bind" ]; then
     /bin/mount --bind "$2" "$3" || exit 125
@@ -50,6 +52,8 @@ export interface SandboxOptions {
   system?: { bin: string; sbin: string };
   /** Directories mounted over existing paths of the task's view (the image's /usr/local/bin). */
   binds?: ReadonlyArray<{ source: string; target: string }>;
+  /** The container's memory cgroup (its `cgroup.procs`): the command and its children run limited. */
+  memoryCgroupProcs?: string;
   /** Bridge and awsvpc: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
   network: { mode: 'host' } | { mode: 'bridge'; hostname: string; configureNetwork: (pid: number) => Promise<void> };
   onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
@@ -76,6 +80,12 @@ export class SandboxStartError extends Error {
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+/**
+ * unshare (util-linux 2.38) passes on its child's death by a signal by raising the same signal; where that
+ * fails for SIGKILL (this machine's kernel) it prints this and exits 1. The child was killed (the OOM killer,
+ * or a kill from outside the task): Docker reports 137, and the line is unshare's, not the container's.
+ */
+const UNSHARE_RERAISE_FAILED = /^unshare: sigprocmask unblock failed/;
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const bridge = options.network.mode === 'bridge';
@@ -102,6 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       hostname,
       options.system?.bin ?? '',
       options.system?.sbin ?? '',
+      options.memoryCgroupProcs ?? '',
       ...binds,
       ...keep,
       '--',
@@ -116,11 +127,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
   );
   const collected: string[] = [];
+  let killedBySignal = false;
   const forward = (stream: 'stdout' | 'stderr', readable: Readable | null) =>
     new Promise<void>((resolve) => {
       if (!readable) return resolve();
       const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY });
       lines.on('line', (line) => {
+        if (stream === 'stderr' && UNSHARE_RERAISE_FAILED.test(line)) {
+          killedBySignal = true;
+          return;
+        }
         if (collected.length < 20) collected.push(line);
         options.onOutput(stream, line);
       });
@@ -130,7 +146,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Resolves once the process is gone and every output line was delivered.
   const exited = exitOf(subprocess).then(async (exit) => {
     await outputDone;
-    return exit;
+    return killedBySignal && exit.exitCode === 1 ? { exitCode: 128 + 9 } : exit;
   });
   const control = subprocess.stdio[3] as unknown as NodeJS.ReadWriteStream | undefined;
   const pid = subprocess.pid;
