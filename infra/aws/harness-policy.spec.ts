@@ -115,6 +115,17 @@ test('what the roles are for stays allowed under the boundary: the known-good ca
   }
 });
 
+test('an instance role goes into an instance profile whether or not IAM names the service there', async () => {
+  const role = `arn:aws:iam::${account}:role/ecs-taskrole/ecs-taskrole-r1-instance-minimal`;
+  const association = { 'iam:AssociatedResourceArn': `arn:aws:ec2:*:${account}:instance/*` };
+  for (const context of [{ ...association, 'iam:PassedToService': 'ec2.amazonaws.com' }, association]) {
+    for (const policies of [scoped, wildcards]) {
+      const evaluation = await evaluate({ action: 'iam:PassRole', resource: role, context }, policies, harness);
+      expect(evaluation.decision, JSON.stringify(context)).toBe('Allowed');
+    }
+  }
+});
+
 test("CreateCluster may create ECS's service-linked role, which ECS attaches awsvpc tasks' ENIs with", async () => {
   const request = {
     action: 'iam:CreateServiceLinkedRole',
