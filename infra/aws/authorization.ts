@@ -1,9 +1,10 @@
 /**
  * What IAM authorizes for one SDK request of the harness: the actions (the operation's own and the ones AWS
  * adds, such as tagging on creation or passing a role), each with its resource ARN and the request's
- * condition keys. What a request creates is noted too, so an evaluator can supply the resource's tags and
- * boundary (`aws:ResourceTag/…`, `iam:PermissionsBoundary`) for later requests on it. Pure; it sees only
- * names, ARNs, tags and instance types, never credentials, user data or policy documents.
+ * condition keys. What a request creates (or learns: the AMI an AWS public parameter names) is noted too, so
+ * an evaluator can supply what AWS knows of the resource (`aws:ResourceTag/…`, `iam:PermissionsBoundary`,
+ * `ec2:InstanceProfile`, `ec2:Owner`) for later requests on it. Pure; it sees only names, ARNs, tags and
+ * instance types, never credentials, user data or policy documents.
  */
 import { IAM_PATH } from './tags.ts';
 
@@ -20,6 +21,8 @@ export interface CreatedResource {
   arn: string;
   tags: Record<string, string>;
   permissionsBoundary?: string;
+  /** Other condition keys AWS takes from the resource itself (an instance's profile, an image's owner). */
+  context?: Record<string, string>;
 }
 
 export interface Authorization {
@@ -115,7 +118,11 @@ export function authorizationOf(
           {
             action: 'iam:PassRole',
             resource: roleArn(str(input.RoleName)),
-            context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+            // The API reference: the role is associated with EC2 instances, `arn:aws:ec2:*:<account>:instance/*`.
+            context: {
+              'iam:PassedToService': 'ec2.amazonaws.com',
+              'iam:AssociatedResourceArn': `arn:aws:ec2:*:${ACCOUNT}:instance/*`,
+            },
           },
         ],
         created: [],
@@ -125,7 +132,7 @@ export function authorizationOf(
     case 'iam:DeleteInstanceProfile':
       return one(operation, profileArn(str(input.InstanceProfileName)));
     case 'ssm:GetParameter':
-      return one(operation, `arn:aws:ssm:${region}:${ACCOUNT}:parameter${str(input.Name)}`);
+      return amiParameter(input, output, region);
     case 'ec2:RunInstances':
       return runInstances(input, output, region);
     case 'ec2:TerminateInstances':
@@ -223,6 +230,35 @@ export function authorizationOf(
   }
 }
 
+/**
+ * The AMI parameters live under `/aws/service/`, which only AWS publishes: the image a parameter names is
+ * Amazon's (`ec2:Owner` = `amazon`, the alias EC2 gives the owner of Amazon's public AMIs).
+ */
+function amiParameter(input: Input, output: Input | undefined, region: string): Authorization {
+  const name = str(input.Name);
+  const value = str((output?.Parameter as { Value?: unknown } | undefined)?.Value);
+  const image = value.startsWith('{') ? imageIdOf(value) : value;
+  const learnt =
+    name.startsWith('/aws/service/') && /^ami-[0-9a-f]+$/.test(image)
+      ? [{ arn: `arn:aws:ec2:${region}::image/${image}`, tags: {}, context: { 'ec2:Owner': 'amazon' } }]
+      : [];
+  return {
+    actions: [
+      { action: 'ssm:GetParameter', resource: `arn:aws:ssm:${region}:${ACCOUNT}:parameter${name}`, context: {} },
+    ],
+    created: learnt,
+  };
+}
+
+/** The `image_id` of a JSON parameter value (the `recommended` parameters); '' if it has none. */
+function imageIdOf(json: string): string {
+  try {
+    return str((JSON.parse(json) as { image_id?: unknown }).image_id);
+  } catch {
+    return '';
+  }
+}
+
 /** `family`, `family:revision` or an ARN → the task definition ARN IAM sees. */
 function taskDefinitionArn(region: string, value: string): string {
   if (value.startsWith('arn:')) return value;
@@ -275,10 +311,13 @@ function runInstances(input: Input, output: Input | undefined, region: string): 
       context: {
         ...requestTags(instanceTags),
         'ec2:InstanceType': str(input.InstanceType),
+        // Without Placement.Tenancy an instance takes its VPC's tenancy: `default` in a default VPC.
+        'ec2:Tenancy': str((input.Placement as { Tenancy?: string } | undefined)?.Tenancy) || 'default',
         ...(profile ? { 'ec2:InstanceProfile': profileArn(profile) } : {}),
       },
     },
     { action: 'ec2:RunInstances', resource: ec2('volume'), context: requestTags(volumeTags) },
+    // Its owner (ec2:Owner) is the image's own: the evaluator supplies it from what the harness learnt of it.
     { action: 'ec2:RunInstances', resource: ec2('image', str(input.ImageId), ''), context: {} },
     { action: 'ec2:RunInstances', resource: ec2('subnet'), context: {} },
     { action: 'ec2:RunInstances', resource: ec2('network-interface'), context: {} },
@@ -301,11 +340,13 @@ function runInstances(input: Input, output: Input | undefined, region: string): 
     actions.push({
       action: 'iam:PassRole',
       resource: roleArn(profile),
-      context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      context: { 'iam:PassedToService': 'ec2.amazonaws.com', 'iam:AssociatedResourceArn': ec2('instance') },
     });
   }
+  // What later requests on an instance are conditioned on: its tags and its instance profile.
+  const profileContext = profile ? { context: { 'ec2:InstanceProfile': profileArn(profile) } } : {};
   const launched = ((output?.Instances as { InstanceId?: string }[] | undefined) ?? []).flatMap((i) =>
-    i.InstanceId ? [{ arn: ec2('instance', i.InstanceId), tags: instanceTags }] : [],
+    i.InstanceId ? [{ arn: ec2('instance', i.InstanceId), tags: instanceTags, ...profileContext }] : [],
   );
   return { actions, created: launched };
 }

@@ -1,7 +1,7 @@
 /**
  * The harness policy is sufficient: a real run on the lab records every AWS request the harness makes
  * (ECS_TASKROLE_REQUEST_LOG, every process of the run), and each is allowed by a real IAM evaluator
- * (iam-evaluator.ts) under the policy with account and region filled in, given the tags and boundary each
+ * (testing/iam-evaluator.ts) under the policy with account and region filled in, given the tags and boundary each
  * resource was created with. The lab itself enforces the policy's actions too (IAM enforcement on).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { runCli } from '../../testing/run-cli.ts';
 import { labSkipReason } from '../lab/index.ts';
-import { ACCOUNT } from './authorization.ts';
+import { ACCOUNT, type CreatedResource } from './authorization.ts';
 import { harnessPolicy } from './harness-policy.ts';
-import { evaluate, forAccount, type KnownResources, withResourceContext } from './iam-evaluator.ts';
 import { type LoggedRequest, REQUEST_LOG_ENV } from './request-log.ts';
+import { evaluate, forAccount, withResourceContext } from './testing/iam-evaluator.ts';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -55,13 +55,14 @@ test('every AWS request of a lab run is allowed by the harness policy', async ()
     const policies = { identity: harnessPolicy({ account, region }) };
     const principal = { arn: `arn:aws:iam::${account}:user/ecs-taskrole-harness`, account };
 
-    const known = new Map<string, { tags: Record<string, string>; permissionsBoundary?: string }>();
+    const known = new Map<string, CreatedResource>();
     const denied: string[] = [];
     let evaluated = 0;
     for (const request of requests) {
-      for (const created of request.created) known.set(created.arn.replaceAll(ACCOUNT, account), created);
+      for (const created of request.created)
+        known.set(created.arn.replaceAll(ACCOUNT, account), forAccount(created, account));
       for (const action of request.actions) {
-        const filled = withResourceContext(forAccount(action, account), known as KnownResources);
+        const filled = withResourceContext(forAccount(action, account), known);
         const evaluation = await evaluate(filled, policies, principal);
         evaluated += 1;
         if (evaluation.decision !== 'Allowed' || evaluation.error) {

@@ -20,26 +20,13 @@ const LIST_TASKS_POLICY = JSON.stringify({
 });
 
 /**
- * What an execution role needs for the agent's own work (the ECR pull and awslogs actions of the managed
- * AmazonECSTaskExecutionRolePolicy), inline so the harness policy need not attach another managed policy;
- * the boundary allows these same actions.
+ * What an execution role needs for the agent's own work: the awslogs actions of the managed
+ * AmazonECSTaskExecutionRolePolicy, inline so the harness policy need not attach another managed policy.
+ * No ECR pull: the cells' images are public, and the boundary allows no ECR action.
  */
 const EXECUTION_POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Action: [
-        'ecr:GetAuthorizationToken',
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:GetDownloadUrlForLayer',
-        'ecr:BatchGetImage',
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-      ],
-      Resource: '*',
-    },
-  ],
+  Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
 });
 
 export type TaskRoleVariant = `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`;
@@ -115,7 +102,7 @@ export function executionRoleName(runId: string): string {
 }
 
 /**
- * The execution role of `taskRolePolicy: on-execution-role`: trusts ecs-tasks, may pull and log, and
+ * The execution role of `taskRolePolicy: on-execution-role`: trusts ecs-tasks, may log, and
  * also holds ecs:ListTasks — the classic mix-up. ECS gives it to the agent, never to the task.
  */
 export async function createExecutionRole(

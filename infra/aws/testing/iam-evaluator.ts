@@ -6,8 +6,8 @@
  * condition that AWS could never satisfy denies here too.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { ACCOUNT, type AuthorizedAction } from './authorization.ts';
-import type { PolicyDocument } from './harness-policy.ts';
+import { ACCOUNT, type AuthorizedAction } from '../authorization.ts';
+import type { PolicyDocument } from '../harness-policy.ts';
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
@@ -45,20 +45,24 @@ export async function evaluate(
   return { decision: result.overallResult as Decision, ignoredContextKeys: ignored };
 }
 
-/** A request as recorded (the account a placeholder where only a name was known) for one account. */
-export function forAccount<T extends AuthorizedAction>(request: T, account: string): T {
-  return JSON.parse(JSON.stringify(request).replaceAll(ACCOUNT, account)) as T;
+/** A request or resource as recorded (the account a placeholder where only a name was known) for one account. */
+export function forAccount<T>(recorded: T, account: string): T {
+  return JSON.parse(JSON.stringify(recorded).replaceAll(ACCOUNT, account)) as T;
 }
 
 /** A resource as AWS knows it: the tags and boundary it was created with. */
-export type KnownResources = ReadonlyMap<string, { tags: Record<string, string>; permissionsBoundary?: string }>;
+export type KnownResources = ReadonlyMap<
+  string,
+  { tags: Record<string, string>; permissionsBoundary?: string; context?: Record<string, string> }
+>;
 
-/** Adds `aws:ResourceTag/…` and `iam:PermissionsBoundary` of the resource as created (the evaluator drops the keys an action does not have). */
+/** Adds `aws:ResourceTag/…`, `iam:PermissionsBoundary` and the other keys of the resource as created (the evaluator drops the keys an action does not have). */
 export function withResourceContext(request: AuthorizedAction, known: KnownResources): AuthorizedAction {
   const resource = known.get(request.resource);
   if (!resource) return request;
   const context = { ...request.context };
   for (const [key, value] of Object.entries(resource.tags)) context[`aws:ResourceTag/${key}`] ??= value;
   if (resource.permissionsBoundary) context['iam:PermissionsBoundary'] ??= resource.permissionsBoundary;
+  for (const [key, value] of Object.entries(resource.context ?? {})) context[key] ??= value;
   return { ...request, context };
 }
