@@ -35,7 +35,7 @@ export function registerSweep(program: Command): void {
       parseDuration,
     )
     .option('--dry-run', 'list what would be deleted, delete nothing')
-    .option('--json', 'print one JSON document: { dryRun, removedLabNetworks, deleted, leftAlone, failed }');
+    .option('--json', 'print one JSON document: { dryRun, removedLabNetworks, deleted, leftAlone, notOurs, failed }');
   withHelpFooter(sweep, {
     env: [
       ['AWS_REGION', 'default of --region'],
@@ -77,7 +77,15 @@ export function registerSweep(program: Command): void {
     }
     if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
       if (options.json)
-        printJson({ dryRun, labRunning: false, removedLabNetworks, deleted: [], leftAlone: [], failed: [] });
+        printJson({
+          dryRun,
+          labRunning: false,
+          removedLabNetworks,
+          deleted: [],
+          leftAlone: [],
+          notOurs: [],
+          failed: [],
+        });
       else out('the lab is not running: no AWS resources to sweep');
       return;
     }
@@ -89,8 +97,8 @@ export function registerSweep(program: Command): void {
         ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
       });
       if (options.json) {
-        const { deleted, unknownExpiry: leftAlone, failed } = report;
-        printJson({ dryRun, removedLabNetworks, deleted, leftAlone, failed });
+        const { deleted, unknownExpiry: leftAlone, notOurs, failed } = report;
+        printJson({ dryRun, removedLabNetworks, deleted, leftAlone, notOurs, failed });
       } else {
         const verb = dryRun ? 'to delete' : 'deleted';
         for (const r of report.deleted) out(`${verb} ${r.kind} ${r.id} (run ${r.runId})`);
@@ -98,6 +106,9 @@ export function registerSweep(program: Command): void {
           out(
             `left alone ${r.kind} ${r.id} (run ${r.runId}): its expiry tag is ${r.problem}; sweep --run ${r.runId} deletes it`,
           );
+        }
+        for (const r of report.notOurs) {
+          out(`tagged but not ours: ${r.kind} ${r.id} (run ${r.runId}): ${r.reason}; left untouched`);
         }
         out(`${report.deleted.length} resource(s) ${verb}`);
       }

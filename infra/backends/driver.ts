@@ -79,6 +79,8 @@ export interface TeardownReport {
   deleted: string[];
   /** What could not be deleted, with why (sweep --run finds them later). */
   leftovers: string[];
+  /** Carry the run's tag but are not the run's (another name, not its instance profile): left untouched. */
+  notOurs?: string[];
 }
 
 /**
