@@ -70,10 +70,15 @@ export function registerSweep(program: Command): void {
     const dryRun = options.dryRun === true;
     const removedLabNetworks: string[] = [];
     if (options.backend !== 'aws') {
-      // Hosts and namespaces of data planes whose process died go first; they need no control plane.
-      const orphans = await cleanupLab(undefined);
+      // Hosts and namespaces of data planes whose process died go first; they need no control plane. A dry
+      // run only names them.
+      const orphans = await cleanupLab(undefined, { dryRun });
       removedLabNetworks.push(...orphans.prefixes);
-      if (!options.json) for (const prefix of orphans.prefixes) out(`removed orphaned lab network ${prefix}`);
+      if (!options.json) {
+        for (const prefix of orphans.prefixes)
+          out(`${dryRun ? 'to remove' : 'removed'} orphaned lab network ${prefix}`);
+        for (const kept of orphans.skippedUnrecorded) out(`left lab network ${kept.prefix} alone: ${kept.reason}`);
+      }
     }
     if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
       if (options.json)
