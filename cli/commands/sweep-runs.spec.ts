@@ -37,7 +37,7 @@ test("two runs in one lab: sweep deletes only the expired one; a colleague's liv
     const create = async (run: string, tags: Tag[]) => {
       await iam.send(
         new CreateRoleCommand({
-          RoleName: `ecs-taskrole-${run}-task`,
+          RoleName: `ecs-taskrole-${run}-execution`,
           Path: IAM_PATH,
           AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
           Tags: tags,
@@ -63,24 +63,57 @@ test("two runs in one lab: sweep deletes only the expired one; a colleague's liv
       { Key: RUN_TAG, Value: 'rgarbled' },
       { Key: EXPIRES_TAG, Value: 'tomorrow' },
     ]);
+    // Another team's resources with the expired run's tags copied, under names that run never gives.
+    const copied = runTags('rexpired', new Date(Date.now() - 24 * 3_600_000));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'ecs-taskrole-rexpired-admin',
+        Path: IAM_PATH,
+        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+        Tags: copied,
+      }),
+    );
+    await ecs.send(
+      new CreateClusterCommand({
+        clusterName: 'ecs-taskrole-rexpired-prod',
+        tags: copied.map((t) => ({ key: t.Key, value: t.Value })),
+      }),
+    );
+    await logs.send(
+      new CreateLogGroupCommand({
+        logGroupName: '/ecs-taskrole/rexpired-prod',
+        tags: Object.fromEntries(copied.map((t) => [t.Key, t.Value])),
+      }),
+    );
     const env = { ECS_TASKROLE_LAB_DIR: labDir };
 
     const sweep = await runCli(['sweep'], { env });
     expect(sweep.exitCode, sweep.stderr).toBe(0);
-    expect(sweep.stdout).toContain('deleted role ecs-taskrole-rexpired-task (run rexpired)');
+    expect(sweep.stdout).toContain('deleted role ecs-taskrole-rexpired-execution (run rexpired)');
     expect(sweep.stdout).toContain('deleted cluster ecs-taskrole-rexpired-cluster (run rexpired)');
     expect(sweep.stdout).toContain('deleted log-group /ecs-taskrole/rexpired (run rexpired)');
     expect(sweep.stdout).toContain('3 resource(s) deleted');
     expect(sweep.stdout).not.toContain('run rlive');
+    for (const line of [
+      'role ecs-taskrole-rexpired-admin (run rexpired): its name is none that run rexpired gives a role',
+      'cluster ecs-taskrole-rexpired-prod (run rexpired): its name is not ecs-taskrole-rexpired-cluster',
+      'log-group /ecs-taskrole/rexpired-prod (run rexpired): its name is not /ecs-taskrole/rexpired',
+    ])
+      expect(sweep.stdout).toContain(`tagged but not ours: ${line}; left untouched`);
+    await iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-rexpired-admin' }));
+    const { clusters: prod } = await ecs.send(
+      new DescribeClustersCommand({ clusters: ['ecs-taskrole-rexpired-prod'] }),
+    );
+    expect(prod?.[0]?.status).toBe('ACTIVE');
     expect(sweep.stdout).toContain(
-      'left alone role ecs-taskrole-rnoexpiry-task (run rnoexpiry): its expiry tag is missing',
+      'left alone role ecs-taskrole-rnoexpiry-execution (run rnoexpiry): its expiry tag is missing',
     );
     expect(sweep.stdout).toContain(
-      'left alone role ecs-taskrole-rgarbled-task (run rgarbled): its expiry tag is unparsable',
+      'left alone role ecs-taskrole-rgarbled-execution (run rgarbled): its expiry tag is unparsable',
     );
 
     const exists = async (run: string) => {
-      const role = await iam.send(new GetRoleCommand({ RoleName: `ecs-taskrole-${run}-task` })).then(
+      const role = await iam.send(new GetRoleCommand({ RoleName: `ecs-taskrole-${run}-execution` })).then(
         () => true,
         () => false,
       );
@@ -89,7 +122,7 @@ test("two runs in one lab: sweep deletes only the expired one; a colleague's liv
       const { logGroups } = await logs.send(
         new DescribeLogGroupsCommand({ logGroupNamePrefix: `/ecs-taskrole/${run}` }),
       );
-      return { role, cluster, logGroup: (logGroups ?? []).length > 0 };
+      return { role, cluster, logGroup: (logGroups ?? []).some((g) => g.logGroupName === `/ecs-taskrole/${run}`) };
     };
     expect(await exists('rexpired')).toEqual({ role: false, cluster: false, logGroup: false });
     for (const run of ['rlive', 'rnoexpiry', 'rgarbled'])

@@ -18,26 +18,26 @@ test('sweep on a lab whose data plane never started (a run killed during lab up)
     const iam = new IAMClient(harnessClientConfig(lab));
     const trust = { Version: '2012-10-17', Statement: [] };
     const aDayAgo = new Date(Date.now() - 24 * 3_600_000);
-    for (const [name, startedAt] of [
-      ['ecs-taskrole-old-task', aDayAgo],
-      ['ecs-taskrole-new-task', new Date()],
+    for (const [run, startedAt] of [
+      ['rold', aDayAgo],
+      ['rnew', new Date()],
     ] as const) {
       await iam.send(
         new CreateRoleCommand({
-          RoleName: name,
+          RoleName: `ecs-taskrole-${run}-execution`,
           Path: IAM_PATH,
           AssumeRolePolicyDocument: JSON.stringify(trust),
-          Tags: runTags(name, startedAt),
+          Tags: runTags(run, startedAt),
         }),
       );
     }
 
     const sweep = await runCli(['sweep'], { env: { ECS_TASKROLE_LAB_DIR: labDir } });
     expect(sweep.exitCode, sweep.stderr).toBe(0);
-    expect(sweep.stdout).toContain('deleted role ecs-taskrole-old-task');
+    expect(sweep.stdout).toContain('deleted role ecs-taskrole-rold-execution');
     expect(sweep.stdout).toContain('1 resource(s) deleted');
-    await expect(iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-old-task' }))).rejects.toThrow();
-    await iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-new-task' }));
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-rold-execution' }))).rejects.toThrow();
+    await iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-rnew-execution' }));
     iam.destroy();
   } finally {
     await labDown(labDir);

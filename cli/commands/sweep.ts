@@ -36,7 +36,7 @@ export function registerSweep(program: Command): void {
       parseDuration,
     )
     .option('--dry-run', 'list what would be deleted, delete nothing')
-    .option('--json', 'print one JSON document: { dryRun, removedLabNetworks, deleted, leftAlone, failed }');
+    .option('--json', 'print one JSON document: { dryRun, removedLabNetworks, deleted, leftAlone, notOurs, failed }');
   withHelpFooter(sweep, {
     env: [
       ['AWS_REGION', 'default of --region'],
@@ -71,14 +71,27 @@ export function registerSweep(program: Command): void {
     const dryRun = options.dryRun === true;
     const removedLabNetworks: string[] = [];
     if (options.backend !== 'aws') {
-      // Hosts and namespaces of data planes whose process died go first; they need no control plane.
-      const orphans = await cleanupLab(undefined);
+      // Hosts and namespaces of data planes whose process died go first; they need no control plane. A dry
+      // run only names them.
+      const orphans = await cleanupLab(undefined, { dryRun });
       removedLabNetworks.push(...orphans.prefixes);
-      if (!options.json) for (const prefix of orphans.prefixes) out(`removed orphaned lab network ${prefix}`);
+      if (!options.json) {
+        for (const prefix of orphans.prefixes)
+          out(`${dryRun ? 'to remove' : 'removed'} orphaned lab network ${prefix}`);
+        for (const kept of orphans.skippedUnrecorded) out(`left lab network ${kept.prefix} alone: ${kept.reason}`);
+      }
     }
     if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
       if (options.json)
-        printJson({ dryRun, labRunning: false, removedLabNetworks, deleted: [], leftAlone: [], failed: [] });
+        printJson({
+          dryRun,
+          labRunning: false,
+          removedLabNetworks,
+          deleted: [],
+          leftAlone: [],
+          notOurs: [],
+          failed: [],
+        });
       else out('the lab is not running: no AWS resources to sweep');
       return;
     }
@@ -92,8 +105,8 @@ export function registerSweep(program: Command): void {
         throw sweepFailure(error);
       });
       if (options.json) {
-        const { deleted, unknownExpiry: leftAlone, failed } = report;
-        printJson({ dryRun, removedLabNetworks, deleted, leftAlone, failed });
+        const { deleted, unknownExpiry: leftAlone, notOurs, failed } = report;
+        printJson({ dryRun, removedLabNetworks, deleted, leftAlone, notOurs, failed });
       } else {
         const verb = dryRun ? 'to delete' : 'deleted';
         for (const r of report.deleted) out(`${verb} ${r.kind} ${r.id} (run ${r.runId})`);
@@ -101,6 +114,9 @@ export function registerSweep(program: Command): void {
           out(
             `left alone ${r.kind} ${r.id} (run ${r.runId}): its expiry tag is ${r.problem}; sweep --run ${r.runId} deletes it`,
           );
+        }
+        for (const r of report.notOurs) {
+          out(`tagged but not ours: ${r.kind} ${r.id} (run ${r.runId}): ${r.reason}; left untouched`);
         }
         out(`${report.deleted.length} resource(s) ${verb}`);
       }

@@ -10,13 +10,14 @@ import { RunJournal } from '../backends/journal.ts';
 import { type Connection, connect } from '../backends/target.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { explainCredentialsFailure } from './credentials-error.ts';
+import { taskDefinitionFamily } from './harness-names.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
 import { waitForRegistrations } from './instances.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
 import { type AwsRunState, awsRunStateSchema, initialRunState } from './run-state.ts';
-import { newRunId, resourceName, runTags } from './tags.ts';
+import { newRunId, runTags } from './tags.ts';
 import { teardownFromJournal } from './teardown.ts';
 
 export type { AwsRunState } from './run-state.ts';
@@ -108,7 +109,7 @@ export const awsDriver: Driver<AwsRunState> = {
         cluster: state.cluster,
         instanceId: target.instanceId ?? '',
         definition: {
-          family: resourceName(state.runId, 'cell'),
+          family: taskDefinitionFamily(state.runId),
           cluster: state.cluster,
           region: state.region,
           logGroup: state.logGroup,
@@ -134,9 +135,10 @@ export const awsDriver: Driver<AwsRunState> = {
   async teardown(journal, connection, log) {
     const clients = createClients(connection.target);
     try {
-      const { deleted, leftovers } = await teardownFromJournal(clients, journal);
+      const { deleted, leftovers, notOurs } = await teardownFromJournal(clients, journal);
       log(`run ${journal.runId}: ${leftovers.length === 0 ? 'all resources deleted' : `${leftovers.length} left`}`);
-      return { runId: journal.runId, deleted, leftovers };
+      for (const resource of notOurs) log(`run ${journal.runId}: tagged but not ours, left untouched: ${resource}`);
+      return { runId: journal.runId, deleted, leftovers, ...(notOurs.length > 0 ? { notOurs } : {}) };
     } finally {
       destroyClients(clients);
     }

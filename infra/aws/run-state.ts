@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type BackendRecord, backendRecordSchema } from '../backends/target.ts';
-import { resourceName } from './tags.ts';
+import { clusterName, logGroupName } from './harness-names.ts';
 
 const groupStateSchema = z.strictObject({
   instanceId: z.string().optional(),
@@ -52,8 +52,8 @@ export function initialRunState(
   return {
     runId,
     ...where,
-    cluster: resourceName(runId, 'cluster'),
-    logGroup: `/ecs-taskrole/${runId}`,
+    cluster: clusterName(runId),
+    logGroup: logGroupName(runId),
     startedAt: startedAt.toISOString(),
     taskRoles: {},
     instanceRoles: {},

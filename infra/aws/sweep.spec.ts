@@ -7,7 +7,9 @@ import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRo
 import { expect, test } from '@playwright/test';
 import { harnessClientConfig, labDown, labUp } from '../lab/index.ts';
 import { createClients, destroyClients } from './clients.ts';
+import { clusterName, logGroupName, taskDefinitionFamily } from './harness-names.ts';
 import { REQUEST_LOG_ENV } from './request-log.ts';
+import { instanceRoleName } from './roles.ts';
 import { sweepReport, sweepRun } from './sweep.ts';
 import { IAM_PATH, runTags } from './tags.ts';
 
@@ -24,10 +26,12 @@ test('every listing is paginated: with pages of 2, all 5 of each kind are found,
     const { lab } = await labUp(labDir);
     process.env[REQUEST_LOG_ENV] = log;
     const clients = createClients(harnessClientConfig(lab));
-    const tags = runTags('rpages', new Date(Date.now() - 24 * 3_600_000));
-    const ecsTags = tags.map((t) => ({ key: t.Key, value: t.Value }));
     for (let i = 0; i < COUNT; i += 1) {
-      const name = `ecs-taskrole-rpages-${i}`;
+      // One run per index: a run has one cluster, one log group and one task definition family.
+      const run = `rpages${i}`;
+      const tags = runTags(run, new Date(Date.now() - 24 * 3_600_000));
+      const ecsTags = tags.map((t) => ({ key: t.Key, value: t.Value }));
+      const name = instanceRoleName(run, 'minimal');
       await clients.iam.send(
         new CreateRoleCommand({
           RoleName: name,
@@ -40,17 +44,17 @@ test('every listing is paginated: with pages of 2, all 5 of each kind are found,
         new CreateInstanceProfileCommand({ InstanceProfileName: name, Path: IAM_PATH, Tags: tags }),
       );
       await clients.iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: name }));
-      await clients.ecs.send(new CreateClusterCommand({ clusterName: name, tags: ecsTags }));
+      await clients.ecs.send(new CreateClusterCommand({ clusterName: clusterName(run), tags: ecsTags }));
       await clients.ecs.send(
         new RegisterTaskDefinitionCommand({
-          family: name,
+          family: taskDefinitionFamily(run),
           containerDefinitions: [{ name: 'c', image: 'amazonlinux', memory: 128 }],
           tags: ecsTags,
         }),
       );
       await clients.logs.send(
         new CreateLogGroupCommand({
-          logGroupName: `/ecs-taskrole/rpages-${i}`,
+          logGroupName: logGroupName(run),
           tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
         }),
       );
@@ -77,7 +81,9 @@ test('every listing is paginated: with pages of 2, all 5 of each kind are found,
     }
 
     // Idempotent: the run is gone, a rerun by id finds nothing and fails nothing.
-    expect(await sweepRun(clients, 'rpages', { pageSize: 2 })).toEqual({ deleted: [], unknownExpiry: [], failed: [] });
+    const empty = { deleted: [], unknownExpiry: [], notOurs: [], failed: [] };
+    expect(await sweepRun(clients, 'rpages0', { pageSize: 2 })).toEqual(empty);
+    expect(await sweepReport(clients, { dryRun: false, pageSize: 2 })).toEqual(empty);
     destroyClients(clients);
   } finally {
     if (previous === undefined) delete process.env[REQUEST_LOG_ENV];

@@ -1,6 +1,8 @@
 /**
  * Finds what runs left behind (a crash, SIGKILL, `--keep`) by the harness's tags and deletes whatever is
- * due, in dependency order. Only resources carrying the run tag are ever touched; without a run id, only
+ * due, in dependency order. Only resources carrying the run tag *and* the names the run gives its resources
+ * (instances: the run's instance profile; harness-names.ts) are ever touched, the rest reported as tagged
+ * but not ours; without a run id, only
  * those whose expiry passed (another team's live run is never due); a resource whose expiry tag is missing
  * or unparsable is reported, never deleted. Every listing is paginated, and a deletion is reported only
  * once a read-back shows it gone, so a second sweep finishes what an interrupted one began.
@@ -34,6 +36,14 @@ import {
   isGone,
   terminateInstances,
 } from './delete.ts';
+import {
+  clusterNotOurs,
+  iamNotOurs,
+  instanceNotOurs,
+  logGroupNotOurs,
+  type NotOurs,
+  taskDefinitionNotOurs,
+} from './harness-names.ts';
 import { IAM_PATH, type Ownership, ownership, RUN_TAG, RUN_TTL_MS } from './tags.ts';
 
 export interface SweepOptions {
@@ -60,6 +70,11 @@ export interface SweepReport {
   deleted: SweptResource[];
   /** Carry the run tag but no usable expiry: left alone, for a person to look at. */
   unknownExpiry: (SweptResource & { problem: 'missing' | 'unparsable' })[];
+  /**
+   * Tagged but not ours: they carry the run tag (of an expired run, a live one, the run swept) but not a
+   * name, path or instance profile that run gives its resources. Someone copied the tags: never touched.
+   */
+  notOurs: (SweptResource & { reason: string })[];
   /** Due, but the deletion failed or the resource is still there. */
   failed: (SweptResource & { error: string })[];
 }
@@ -103,69 +118,121 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
   if (olderThanMs !== undefined && olderThanMs < EXPIRY_WINDOW_MS && runId === undefined && !dryRun) {
     throw new UnsafeSweepError(olderThanMs);
   }
-  const now = (options.now ?? new Date()).getTime();
-  const report: SweepReport = { deleted: [], unknownExpiry: [], failed: [] };
-  const pages = { client: undefined as never, ...(options.pageSize ? { pageSize: options.pageSize } : {}) };
+  const sweeper = new Sweeper(clients, options);
+  // In dependency order. Instances first: their container instances and instance profiles go next.
+  for (const kind of [
+    sweepInstances,
+    sweepClusters,
+    sweepTaskDefinitions,
+    sweepLogGroups,
+    sweepInstanceProfiles,
+    sweepRoles,
+  ]) {
+    await kind(sweeper);
+    await sweeper.flush();
+  }
+  return sweeper.report;
+}
 
-  /** The run id when the resource is due, else undefined (unknown expiries are noted in the report). */
-  const due = (owner: Ownership | undefined, kind: ResourceKind, id: string): string | undefined => {
-    if (!owner) return undefined;
-    if (runId !== undefined) return owner.runId === runId ? owner.runId : undefined;
+/** One sweep's decisions and its pending deletions. */
+class Sweeper {
+  readonly report: SweepReport = { deleted: [], unknownExpiry: [], notOurs: [], failed: [] };
+  private pending: { resource: SweptResource; remove: () => Promise<void>; gone: () => Promise<boolean> }[] = [];
+  private readonly now: number;
+  readonly clients: AwsClients;
+  readonly options: SweepOptions;
+
+  constructor(clients: AwsClients, options: SweepOptions) {
+    this.clients = clients;
+    this.options = options;
+    this.now = (options.now ?? new Date()).getTime();
+  }
+
+  /** Pagination options of every listing. */
+  pages<Client>(client: Client, minimum = 0): { client: Client; pageSize?: number } {
+    const size = this.options.pageSize;
+    return { client, ...(size ? { pageSize: Math.max(minimum, size) } : {}) };
+  }
+
+  /**
+   * The run id when the resource is due, else undefined. Only the run's own resources are ever due: a
+   * resource with the run tag whose name (or instance profile) is not the run's is reported as not ours
+   * and left; one without a usable expiry is reported and left.
+   */
+  due(
+    owner: Ownership | undefined,
+    kind: ResourceKind,
+    id: string,
+    notOurs: (runId: string) => NotOurs,
+  ): string | undefined {
+    const { runId, olderThanMs } = this.options;
+    if (!owner || (runId !== undefined && owner.runId !== runId)) return undefined;
+    const reason = notOurs(owner.runId);
+    if (reason !== undefined) {
+      this.report.notOurs.push({ kind, id, runId: owner.runId, reason });
+      return undefined;
+    }
+    if (runId !== undefined) return owner.runId;
     if (!owner.expiresAt) {
-      report.unknownExpiry.push({ kind, id, runId: owner.runId, problem: owner.expiryProblem ?? 'missing' });
+      this.report.unknownExpiry.push({ kind, id, runId: owner.runId, problem: owner.expiryProblem ?? 'missing' });
       return undefined;
     }
     const expires = owner.expiresAt.getTime();
     const startedAt = expires - RUN_TTL_MS;
-    return expires <= now || (olderThanMs !== undefined && now - startedAt >= olderThanMs) ? owner.runId : undefined;
-  };
-  // Deletions wait until a listing is complete: deleting while paging shifts the pages (items are skipped).
-  let pending: { resource: SweptResource; remove: () => Promise<void>; gone: () => Promise<boolean> }[] = [];
-  const act = async (resource: SweptResource, remove: () => Promise<void>, gone: () => Promise<boolean>) => {
-    pending.push({ resource, remove, gone });
-  };
-  const flush = async () => {
-    for (const { resource, remove, gone } of pending) {
-      if (dryRun) {
-        report.deleted.push(resource);
+    const old = olderThanMs !== undefined && this.now - startedAt >= olderThanMs;
+    return expires <= this.now || old ? owner.runId : undefined;
+  }
+
+  /** Deletions wait until a listing is complete: deleting while paging shifts the pages (items are skipped). */
+  act(resource: SweptResource, remove: () => Promise<void>, gone: () => Promise<boolean>): void {
+    this.pending.push({ resource, remove, gone });
+  }
+
+  async flush(): Promise<void> {
+    for (const { resource, remove, gone } of this.pending) {
+      if (this.options.dryRun) {
+        this.report.deleted.push(resource);
         continue;
       }
       try {
         await remove();
-        if (await gone()) report.deleted.push(resource);
-        else report.failed.push({ ...resource, error: 'still there after its deletion' });
+        if (await gone()) this.report.deleted.push(resource);
+        else this.report.failed.push({ ...resource, error: 'still there after its deletion' });
       } catch (error) {
-        report.failed.push({ ...resource, error: error instanceof Error ? error.message : String(error) });
+        this.report.failed.push({ ...resource, error: error instanceof Error ? error.message : String(error) });
       }
     }
-    pending = [];
-  };
+    this.pending = [];
+  }
+}
 
-  // Instances first: their container instances and instance profiles go next.
-  const instances = paginateDescribeInstances(
-    { ...pages, client: clients.ec2, ...(options.pageSize ? { pageSize: Math.max(5, options.pageSize) } : {}) },
-    { Filters: [{ Name: 'tag-key', Values: [RUN_TAG] }] },
-  );
-  for await (const page of instances) {
-    for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-      const id = instance.InstanceId;
-      const state = instance.State?.Name;
-      if (!id || state === 'terminated' || state === 'shutting-down') continue;
-      const owner = due(ownership(instance.Tags), 'instance', id);
-      if (owner)
-        await act(
-          { kind: 'instance', id, runId: owner },
-          () => terminateInstances(clients, [id]),
-          () => instanceGone(clients, id),
-        );
+async function sweepInstances(sweeper: Sweeper): Promise<void> {
+  const { clients } = sweeper;
+  const filter = { Filters: [{ Name: 'tag-key', Values: [RUN_TAG] }] };
+  for await (const page of paginateDescribeInstances(sweeper.pages(clients.ec2, 5), filter)) {
+    for (const reservation of page.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) {
+        const id = instance.InstanceId;
+        const state = instance.State?.Name;
+        if (!id || state === 'terminated' || state === 'shutting-down') continue;
+        const notOurs = (run: string) => instanceNotOurs(instance, reservation.OwnerId, run);
+        const owner = sweeper.due(ownership(instance.Tags), 'instance', id, notOurs);
+        if (owner)
+          sweeper.act(
+            { kind: 'instance', id, runId: owner },
+            () => terminateInstances(clients, [id]),
+            () => instanceGone(clients, id),
+          );
+      }
     }
   }
+}
 
-  await flush();
-
-  // The harness names its clusters ecs-taskrole-…: other teams' clusters are not even described.
+/** The harness names its clusters ecs-taskrole-…: other teams' clusters are not even described. */
+async function sweepClusters(sweeper: Sweeper): Promise<void> {
+  const { clients } = sweeper;
   const clusterArns: string[] = [];
-  for await (const page of paginateListClusters({ ...pages, client: clients.ecs }, {})) {
+  for await (const page of paginateListClusters(sweeper.pages(clients.ecs), {})) {
     clusterArns.push(...(page.clusterArns ?? []).filter((arn) => arn.split('/').pop()?.startsWith('ecs-taskrole-')));
   }
   for (let start = 0; start < clusterArns.length; start += 100) {
@@ -175,96 +242,96 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
     for (const cluster of clusters ?? []) {
       const name = cluster.clusterName;
       if (!name || cluster.status === 'INACTIVE') continue;
-      const owner = due(ownership(cluster.tags), 'cluster', name);
+      const owner = sweeper.due(ownership(cluster.tags), 'cluster', name, (run) => clusterNotOurs(name, run));
       if (owner)
-        await act(
+        sweeper.act(
           { kind: 'cluster', id: name, runId: owner },
           () => deleteCluster(clients, name),
           () => clusterGone(clients, name),
         );
     }
   }
+}
 
-  await flush();
-
-  // familyPrefix is a whole family name (ECS API reference), not a prefix: the harness's families
-  // (ecs-taskrole-<run>-…) are picked out here instead.
-  const definitions = paginateListTaskDefinitions({ ...pages, client: clients.ecs }, { status: 'ACTIVE' });
-  for await (const page of definitions) {
+/**
+ * familyPrefix is a whole family name (ECS API reference), not a prefix: the harness's families
+ * (ecs-taskrole-<run>-cell) are picked out here instead.
+ */
+async function sweepTaskDefinitions(sweeper: Sweeper): Promise<void> {
+  const { clients } = sweeper;
+  for await (const page of paginateListTaskDefinitions(sweeper.pages(clients.ecs), { status: 'ACTIVE' })) {
     for (const arn of page.taskDefinitionArns ?? []) {
       if (!arn.split('/').pop()?.startsWith('ecs-taskrole-')) continue;
       const { tags } = await clients.ecs.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
       );
-      const owner = due(ownership(tags), 'task-definition', arn);
-      if (owner) {
-        await act(
+      const owner = sweeper.due(ownership(tags), 'task-definition', arn, (run) => taskDefinitionNotOurs(arn, run));
+      if (owner)
+        sweeper.act(
           { kind: 'task-definition', id: arn, runId: owner },
           () => deregisterTaskDefinition(clients, arn),
           () => taskDefinitionGone(clients, arn),
         );
-      }
     }
   }
+}
 
-  await flush();
-
-  for await (const page of paginateDescribeLogGroups(
-    { ...pages, client: clients.logs },
-    { logGroupNamePrefix: '/ecs-taskrole/' },
-  )) {
+async function sweepLogGroups(sweeper: Sweeper): Promise<void> {
+  const { clients } = sweeper;
+  const listing = paginateDescribeLogGroups(sweeper.pages(clients.logs), { logGroupNamePrefix: '/ecs-taskrole/' });
+  for await (const page of listing) {
     for (const group of page.logGroups ?? []) {
       const name = group.logGroupName;
       if (!name || !group.arn) continue;
       const { tags } = await clients.logs.send(new ListLogTagsCommand({ resourceArn: group.arn.replace(/:\*$/, '') }));
-      const owner = due(ownership(tags), 'log-group', name);
+      const owner = sweeper.due(ownership(tags), 'log-group', name, (run) => logGroupNotOurs(name, run));
       if (owner)
-        await act(
+        sweeper.act(
           { kind: 'log-group', id: name, runId: owner },
           () => deleteLogGroup(clients, name),
           () => logGroupGone(clients, name),
         );
     }
   }
+}
 
-  await flush();
-
-  for await (const page of paginateListInstanceProfiles({ ...pages, client: clients.iam }, { PathPrefix: IAM_PATH })) {
+async function sweepInstanceProfiles(sweeper: Sweeper): Promise<void> {
+  const { clients } = sweeper;
+  for await (const page of paginateListInstanceProfiles(sweeper.pages(clients.iam), { PathPrefix: IAM_PATH })) {
     for (const profile of page.InstanceProfiles ?? []) {
       const name = profile.InstanceProfileName;
       if (!name) continue;
       // GetInstanceProfile carries the tags (moto has no ListInstanceProfileTags).
       const { InstanceProfile } = await clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
-      const owner = due(ownership(InstanceProfile?.Tags), 'instance-profile', name);
-      if (owner) {
-        await act(
+      const notOurs = (run: string) => iamNotOurs('instance-profile', { name, path: profile.Path }, run);
+      const owner = sweeper.due(ownership(InstanceProfile?.Tags), 'instance-profile', name, notOurs);
+      if (owner)
+        sweeper.act(
           { kind: 'instance-profile', id: name, runId: owner },
           () => deleteInstanceProfile(clients, name),
           () => gone(() => clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }))),
         );
-      }
     }
   }
+}
 
-  await flush();
-
-  for await (const page of paginateListRoles({ ...pages, client: clients.iam }, { PathPrefix: IAM_PATH })) {
+async function sweepRoles(sweeper: Sweeper): Promise<void> {
+  const { clients } = sweeper;
+  for await (const page of paginateListRoles(sweeper.pages(clients.iam), { PathPrefix: IAM_PATH })) {
     for (const role of page.Roles ?? []) {
       const name = role.RoleName;
       if (!name) continue;
       const { Tags } = await clients.iam.send(new ListRoleTagsCommand({ RoleName: name }));
-      const owner = due(ownership(Tags), 'role', name);
-      if (owner) {
-        await act(
+      const notOurs = (run: string) => iamNotOurs('role', { name, path: role.Path }, run);
+      const owner = sweeper.due(ownership(Tags), 'role', name, notOurs);
+      if (owner)
+        sweeper.act(
           { kind: 'role', id: name, runId: owner },
           () => deleteRole(clients, name),
           () => gone(() => clients.iam.send(new GetRoleCommand({ RoleName: name }))),
         );
-      }
     }
   }
-  await flush();
-  return report;
 }
 
 /** True when the read fails with "not found". */

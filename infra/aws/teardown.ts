@@ -1,20 +1,23 @@
 /**
  * Teardown from the run journal: every resource the journal says may exist, in dependency order, each
- * deletion marked as it succeeds; then everything else carrying the run's tag (task definitions the
- * cells registered, an instance whose launch was cut off before it answered). Idempotent: a resource
+ * deletion marked as it succeeds; then everything else of the run found by its tag and its names (task
+ * definitions the cells registered, an instance whose launch was cut off before it answered, found by the
+ * run's instance profile); what carries the tag without being the run's is reported and left untouched. Idempotent: a resource
  * already gone counts as deleted, so a second run (a second Ctrl-C, `sweep --run ID`) finishes the job.
  */
 import type { ResourceKind, RunJournal } from '../backends/journal.ts';
 import type { AwsClients } from './clients.ts';
 import { deleteCluster, deleteInstanceProfile, deleteLogGroup, deleteRole, terminateInstances } from './delete.ts';
-import { sweep } from './sweep.ts';
+import { sweepReport } from './sweep.ts';
 
 export async function teardownFromJournal(
   clients: AwsClients,
   journal: RunJournal,
-): Promise<{ deleted: string[]; leftovers: string[] }> {
+): Promise<{ deleted: string[]; leftovers: string[]; notOurs: string[] }> {
   const deleted: string[] = [];
   const leftovers: string[] = [];
+  /** Tagged with the run but not the run's (no instance profile of it, another name): left untouched. */
+  const notOurs: string[] = [];
   const attempt = async (what: string, action: () => Promise<void>, done: () => void) => {
     try {
       await action();
@@ -52,19 +55,22 @@ export async function teardownFromJournal(
     const remove = () => removers[entry.kind as Exclude<ResourceKind, 'instance'>](entry.name);
     await attempt(`${entry.kind} ${entry.name}`, remove, () => journal.deleted(entry.kind, entry.name));
   }
-  // The safety net: anything else with this run's tag.
+  // The safety net: anything else of this run (its tag and its names; its instance profile for instances).
   try {
-    const swept = await sweep(clients, { runId: journal.runId, dryRun: false });
+    const report = await sweepReport(clients, { runId: journal.runId, dryRun: false });
     const terminated = new Set(withIds.map((entry) => entry.id));
     // An instance terminated above may still be shutting down: the sweep sees it again.
-    for (const resource of swept.filter((r) => !(r.kind === 'instance' && terminated.has(r.id)))) {
+    for (const resource of report.deleted.filter((r) => !(r.kind === 'instance' && terminated.has(r.id)))) {
       deleted.push(`${resource.kind} ${resource.id}`);
     }
-    for (const entry of instances.filter((e) => !e.id)) journal.deleted('instance', entry.name);
+    for (const resource of report.failed) leftovers.push(`${resource.kind} ${resource.id} (${resource.error})`);
+    for (const resource of report.notOurs) notOurs.push(`${resource.kind} ${resource.id} (${resource.reason})`);
+    if (report.failed.length === 0)
+      for (const entry of instances.filter((e) => !e.id)) journal.deleted('instance', entry.name);
   } catch (error) {
     leftovers.push(
       `tagged leftovers of run ${journal.runId} (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  return { deleted, leftovers };
+  return { deleted, leftovers, notOurs };
 }

@@ -83,6 +83,8 @@ export interface TeardownReport {
   leftovers: string[];
   /** The run's journal never recorded a create (it failed first): nothing was looked for or deleted. */
   nothingCreated?: boolean;
+  /** Carry the run's tag but are not the run's (another name, not its instance profile): left untouched. */
+  notOurs?: string[];
 }
 
 /**

@@ -18,11 +18,17 @@ const IMAGE: Record<ClientId, string> = {
   'sdk-js-v2-2016': 'public.ecr.aws/docker/library/node:22-slim',
 };
 
-const INSTALL: Record<ClientId, string> = {
+/**
+ * Exact versions from the public registries (npm, PyPI): a task holds a role while it installs, so a
+ * release published tomorrow never runs in it. They are the versions the lab's images serve
+ * (infra/lab/images, images.spec.ts checks each). awscli-2 comes from the image's own Amazon Linux
+ * repository, fixed by the image (docs/task-images.md: pin the images by digest where that matters).
+ */
+export const INSTALL: Record<ClientId, string> = {
   'awscli-v2': 'dnf install -y awscli-2',
-  'awscli-v1': "pip install -q 'awscli<2'",
-  'sdk-js-v3': 'npm install -s @aws-sdk/client-sts @aws-sdk/client-ecs',
-  'sdk-js-v2': 'npm install -s aws-sdk@2',
+  'awscli-v1': "pip install -q 'awscli==1.45.11'",
+  'sdk-js-v3': 'npm install -s @aws-sdk/client-sts@3.1162.0 @aws-sdk/client-ecs@3.1162.0',
+  'sdk-js-v2': 'npm install -s aws-sdk@2.1693.0',
   'sdk-js-v2-2016': 'npm install -s aws-sdk@2.4.6',
 };
 

@@ -10,6 +10,7 @@ import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InfrastructureError } from '../../../core/errors.ts';
+import { daemonEnvironment } from '../../system/daemon-environment.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
@@ -36,14 +37,14 @@ export async function startMoto(
   const child = spawn(python, [MOTO_LAB, '127.0.0.1', String(port), labDir], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
+    // An allow-list: the caller's AWS_* keys and other secrets never reach the daemon.
+    env: daemonEnvironment({
       MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
       ECS_TASKROLE_LAB_SERVICES: JSON.stringify(LAB_SERVICE_USERS),
       ECS_TASKROLE_LAB_CONSOLE_DIR: files.consoles,
       // No __pycache__ beside the fixes: a clone stays clean, an installed package may be read-only.
       PYTHONDONTWRITEBYTECODE: '1',
-    },
+    }),
   });
   closeSync(log);
   child.on('error', () => {}); // a failed spawn shows as "exited during start-up" below

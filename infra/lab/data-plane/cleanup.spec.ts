@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import { runCli } from '../../../testing/run-cli.ts';
 import { processAlive } from '../../system/process-alive.ts';
 import { cleanupLab } from './cleanup.ts';
 import { createBridgeTaskNamespace } from './host/bridge-task.ts';
 import { createLabNetwork } from './network/lab-network.ts';
 import { labStatus } from './network/lab-status.ts';
+import { newLabPrefix } from './network/naming.ts';
 import { listNetns, listRootLinks, netnsPids } from './network/netns.ts';
 import { labSkipReason } from './network/preflight.ts';
 import { startLabProxy } from './proxy/lab-proxy.ts';
@@ -70,8 +75,10 @@ test("a crashed owner's lab is left alone while it runs and removed by cleanupLa
     if (!made) throw new Error('no lab');
     expect(made.pids.length).toBeGreaterThanOrEqual(4);
 
-    // A lab whose owner runs belongs to someone else's session: a prefix-less cleanup skips it.
-    const whileAlive = await cleanupLab();
+    // A lab whose owner runs belongs to someone else's session: a prefix-less cleanup skips it. (Only ever
+    // among this spec's own labs: other labs on this machine are not this spec's to remove.)
+    const mine = { among: [made.prefix] };
+    const whileAlive = await cleanupLab(undefined, mine);
     expect(whileAlive.skippedLive).toContain(made.prefix);
     expect((await leftovers(made.prefix)).namespaces).toHaveLength(4);
 
@@ -82,7 +89,19 @@ test("a crashed owner's lab is left alone while it runs and removed by cleanupLa
     child.kill('SIGKILL');
     await child;
     expect((await statusOf())?.ownerAlive).toBe(false);
-    const report = await cleanupLab();
+    // A dry run names it and removes nothing, from the CLI too.
+    expect((await cleanupLab(undefined, { ...mine, dryRun: true })).prefixes).toEqual([made.prefix]);
+    const labDir = await mkdtemp(join(tmpdir(), 'etr-cleanup-dry-'));
+    try {
+      const dry = await runCli(['sweep', '--dry-run', '--json'], { env: { ECS_TASKROLE_LAB_DIR: labDir } });
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      expect((JSON.parse(dry.stdout) as { removedLabNetworks: string[] }).removedLabNetworks).toContain(made.prefix);
+    } finally {
+      await rm(labDir, { recursive: true, force: true });
+    }
+    expect((await leftovers(made.prefix)).namespaces).toHaveLength(4);
+    expect(made.pids.filter(processAlive).length).toBeGreaterThan(0);
+    const report = await cleanupLab(undefined, mine);
     expect(report.prefixes).toContain(made.prefix);
     expect(await leftovers(made.prefix)).toEqual({ namespaces: [], links: [] });
     expect(made.pids.filter(processAlive)).toEqual([]);
@@ -90,5 +109,37 @@ test("a crashed owner's lab is left alone while it runs and removed by cleanupLa
   } finally {
     child.kill('SIGKILL');
     if (made) await cleanupLab(made.prefix);
+  }
+});
+
+test('an unrecorded lab network goes only once no process is left in its namespaces and after the grace period', async () => {
+  let prefix = newLabPrefix();
+  while ((await listNetns()).some((name) => name.startsWith(prefix))) prefix = newLabPrefix();
+  const netns = `${prefix}-vpc`;
+  await execa('ip', ['netns', 'add', netns]);
+  const sleeper = execa('ip', ['netns', 'exec', netns, 'sleep', '1000'], { reject: false });
+  try {
+    const mine = { among: [prefix] };
+    await expect.poll(async () => (await netnsPids(netns)).length).toBeGreaterThan(0);
+    const busy = await cleanupLab(undefined, { ...mine, unrecordedGraceMs: 0 });
+    expect(busy.prefixes).toEqual([]);
+    expect(busy.skippedUnrecorded).toEqual([{ prefix, reason: expect.stringContaining(`still in ${netns}`) }]);
+
+    sleeper.kill('SIGKILL');
+    await sleeper;
+    const young = await cleanupLab(undefined, mine);
+    expect(young.prefixes).toEqual([]);
+    expect(young.skippedUnrecorded[0]?.reason).toContain('grace');
+
+    const dry = await cleanupLab(undefined, { ...mine, unrecordedGraceMs: 0, dryRun: true });
+    expect(dry.prefixes).toEqual([prefix]);
+    expect(await listNetns()).toContain(netns);
+
+    const removed = await cleanupLab(undefined, { ...mine, unrecordedGraceMs: 0 });
+    expect(removed.prefixes).toEqual([prefix]);
+    expect(await listNetns()).not.toContain(netns);
+  } finally {
+    sleeper.kill('SIGKILL');
+    await cleanupLab(prefix);
   }
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { moduleFile } from '../../files/module-file.ts';
+import { daemonEnvironment } from '../../system/daemon-environment.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { cleanupLab } from './cleanup.ts';
 import type { DaemonMessage, DaemonStart } from './daemon.ts';
@@ -37,7 +38,12 @@ export async function startDataPlaneDaemon(
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
   const log = openSync(logFile, 'a', 0o600);
-  const child = fork(DAEMON, [files.consoles], { detached: true, stdio: ['ignore', log, log, 'ipc'] });
+  // An allow-list environment: the caller's AWS_* keys and other secrets never reach the daemon.
+  const child = fork(DAEMON, [files.consoles], {
+    detached: true,
+    stdio: ['ignore', log, log, 'ipc'],
+    env: daemonEnvironment(),
+  });
   closeSync(log);
   const pid = child.pid;
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import { INSTALL } from '../../task-definition/client-container.ts';
 import { buildImageRoots, type LabImages } from './image-roots.ts';
-import { choosePackage, satisfies } from './node-packages.ts';
+import { choosePackage, parsePackageSpec, satisfies } from './node-packages.ts';
 import { resolveImage } from './resolve-image.ts';
 
 test.describe('image names', () => {
@@ -63,6 +64,25 @@ test.describe('npm version selection', () => {
     expect(pick('aws-sdk@2.4.7')).toBe('ETARGET');
     expect(pick('left-pad')).toBe('E404');
     expect(pick('@aws-sdk/client-sts')).toMatch(/^3\./);
+  });
+
+  test('every npm package a task installs is pinned to an exact version, the one the lab serves', () => {
+    const specs = Object.values(INSTALL).flatMap((command) =>
+      command.startsWith('npm install')
+        ? command
+            .split(' ')
+            .slice(2)
+            .filter((word) => !word.startsWith('-'))
+        : [],
+    );
+    expect(specs.length).toBeGreaterThanOrEqual(4);
+    for (const spec of specs) {
+      const { range } = parsePackageSpec(spec);
+      expect(range, spec).toMatch(/^\d+\.\d+\.\d+$/);
+      const choice = choosePackage(spec);
+      expect(choice.ok && choice.pkg.version, spec).toBe(range);
+    }
+    expect(INSTALL['awscli-v1']).toMatch(/awscli==\d+\.\d+\.\d+/);
   });
 });
 

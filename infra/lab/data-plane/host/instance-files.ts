@@ -42,15 +42,11 @@ export function instancePaths(labDir: string, instanceId: string): InstancePaths
   };
   // sockaddr_un holds 108 bytes.
   if (Buffer.byteLength(paths.controlSocket) > 107) {
-    throw new InfrastructureError(
-      `lab: path too long for a unix socket: ${paths.controlSocket}; set ECS_TASKROLE_LAB_NET_DIR shorter`,
-    );
+    throw new InfrastructureError(`lab: path too long for a unix socket: ${paths.controlSocket}`);
   }
   for (const overlaid of OVERLAID_DIRS) {
     if (dir === overlaid || dir.startsWith(`${overlaid}/`)) {
-      throw new InfrastructureError(
-        `lab: the lab folder ${dir} lies under ${overlaid}, which instances overlay; set ECS_TASKROLE_LAB_NET_DIR elsewhere (e.g. /tmp)`,
-      );
+      throw new InfrastructureError(`lab: the lab folder ${dir} lies under ${overlaid}, which instances overlay`);
     }
   }
   return paths;

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { InfrastructureError } from '../../../../core/errors.ts';
 import { cleanupLab } from '../cleanup.ts';
 import { type AddressPool, bridgeMac, instanceAddressPool, type LabSubnet, labSubnet } from './addresses.ts';
@@ -59,7 +58,6 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
     subnetIndex,
     dir,
   });
-  await mkdir(dir, { recursive: true });
 
   const imds = new ImdsService({ hopLimits: hopLimitsIn(names.vpcNetns) });
   let vpc: VpcNamespace | undefined;

@@ -1,5 +1,6 @@
 import { InfrastructureError } from '../../../../core/errors.ts';
 import { missingPackages, type SystemPackage } from '../../../system/system-packages.ts';
+import { checkedLabRoot } from './lab-record.ts';
 
 /** What the lab's hosts need on this machine besides Node. */
 const HOST_PACKAGES: readonly SystemPackage[] = [
@@ -10,7 +11,10 @@ const HOST_PACKAGES: readonly SystemPackage[] = [
   { name: 'curl', command: '/usr/bin/curl', why: 'the instance shims and user data' },
 ];
 
-/** Fails early, with the fix, when the lab cannot work here (not root, or a system package missing). */
+/**
+ * Fails early, with the fix, when the lab cannot work here: not root, a system package missing, or the
+ * machine's lab folder (LAB_ROOT) not root's own.
+ */
 export async function assertLabHostReady(): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new InfrastructureError('the lab needs root (network namespaces, iptables); run as root or use sudo');
@@ -21,6 +25,8 @@ export async function assertLabHostReady(): Promise<void> {
     const reasons = missing.map((pkg) => `${pkg.name} (${pkg.why})`).join(', ');
     throw new InfrastructureError(`the lab needs ${reasons}; install with: apt-get install -y ${names}`);
   }
+  // Before anything starts: root executes the agent bundle and the instance shims from under it.
+  await checkedLabRoot({ create: true });
 }
 
 /** For specs: the reason to skip lab specs on this machine, or undefined when they can run. */
