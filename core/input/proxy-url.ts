@@ -21,8 +21,7 @@ export const PROXY_CREDENTIALS_REFUSED =
   'group) and give its URL without credentials';
 
 /** The shape as a JSON-schema pattern (editors): the host and port checks below are stricter. */
-export const PROXY_URL_PATTERN =
-  '^https?://([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?/?$';
+export const PROXY_URL_PATTERN = '^https?://([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?/?$';
 
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

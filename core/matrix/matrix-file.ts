@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { REGION_PATTERN, REGION_RULE } from '../input/region.ts';
 import { OUTCOMES } from '../outcome.ts';
 import { hasUnsafeCharacters, quoteForMessage } from '../text/safe-text.ts';
 import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, DIMENSIONS, type Dimension } from './dimensions.ts';
-import { REGION_PATTERN, REGION_RULE } from '../input/region.ts';
 import { amiPinsSchema, proxyUrlSchema } from './pins.ts';
 
 /** Which dimension a value schema is for: the JSON Schema generator (json-schema.ts) turns it into an enum. */

@@ -48,8 +48,6 @@ test('a proxy URL with credentials is refused without echoing the password, sayi
 
 test('a proxy URL must be http(s) with a host', () => {
   for (const url of ['socks5://proxy:1080', 'proxy:3128', 'http://proxy:3128/?x=1', 'ftp://proxy']) {
-    expect(problemsOf(`proxyUrl: "${url}"`), url).toEqual([
-      `m.yaml: proxyUrl: ${PROXY_URL_RULE}`,
-    ]);
+    expect(problemsOf(`proxyUrl: "${url}"`), url).toEqual([`m.yaml: proxyUrl: ${PROXY_URL_RULE}`]);
   }
 });

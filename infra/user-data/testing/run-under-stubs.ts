@@ -10,8 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
-const ACTING = ['mkdir', 'base64', 'chmod', 'tee', 'seq', 'date', 'cat', 'nohup'];
-const RECORDING = ['systemctl', 'dnf', 'yum', 'docker', 'iptables', 'iptables-save', 'sysctl', 'shutdown', 'sleep'];
+const ACTING = ['mkdir', 'base64', 'chmod', 'tee', 'seq', 'cat', 'nohup'];
+/** The instance's clock: `date` prints this (a fixed epoch, so two runs call `shutdown` alike). */
+const NOW = 1_800_000_000;
+const RECORDING = [
+  'date',
+  'systemctl',
+  'dnf',
+  'yum',
+  'docker',
+  'iptables',
+  'iptables-save',
+  'sysctl',
+  'shutdown',
+  'sleep',
+];
 
 export interface StubbedRun {
   /** Every stubbed command's argv, in order, as `name arg1 arg2…` (the stubs' own log). */
@@ -30,7 +43,7 @@ export async function runUnderStubs(userData: string, options: { systemd: boolea
     const log = join(dir, 'calls.log');
     await execa('mkdir', ['-p', bin]);
     for (const name of [...ACTING, ...RECORDING]) {
-      const real = ACTING.includes(name) ? `exec /usr/bin/${name} "$@"` : 'exit 0';
+      const real = ACTING.includes(name) ? `exec /usr/bin/${name} "$@"` : name === 'date' ? `echo ${NOW}` : 'exit 0';
       // One line per call: the name and each argument as printf %q would quote it.
       const stub = `#!/bin/bash\nprintf '%q ' ${name} "$@" >> ${log}\necho >> ${log}\n${real}\n`;
       await writeFile(join(bin, name), stub);
@@ -38,14 +51,21 @@ export async function runUnderStubs(userData: string, options: { systemd: boolea
     }
     await writeFile(join(dir, 'user-data'), userData);
     const dump = join(dir, 'files.json');
-    const result = await execa('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', sandbox(dir, dump)], {
-      reject: false,
-      env: { PATH: bin, SYSTEMD: options.systemd ? '1' : '' },
-      extendEnv: false,
-      all: true,
-      timeout: 60_000,
-    });
-    const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => line.trim());
+    const result = await execa(
+      '/usr/bin/unshare',
+      ['--mount', '--propagation', 'private', '/usr/bin/bash', '--norc', '--noprofile', '-c', sandbox(dir, dump)],
+      {
+        reject: false,
+        env: { PATH: bin, HOME: '/nonexistent', SYSTEMD: options.systemd ? '1' : '' },
+        extendEnv: false,
+        all: true,
+        timeout: 60_000,
+      },
+    );
+    const calls = (await readFile(log, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.trim());
     const files = JSON.parse(await readFile(dump, 'utf8').catch(() => '{}')) as Record<string, string>;
     const notFound = String(result.all ?? '')
       .split('\n')
@@ -61,10 +81,10 @@ function sandbox(dir: string, dump: string): string {
   return [
     'set -e',
     'for d in /etc /var /run; do /usr/bin/mount -t tmpfs tmpfs "$d"; done',
-    '/usr/bin/mkdir -p /etc/rc.d /etc/init /etc/systemd/system',
+    '/usr/bin/mkdir -p /etc/rc.d /etc/init /etc/systemd/system /etc/sysconfig',
     'if [ -n "$SYSTEMD" ]; then /usr/bin/mkdir -p /run/systemd/system; fi',
     'set +e',
-    `/usr/bin/bash ${dir}/user-data`,
+    `/usr/bin/bash --norc --noprofile ${dir}/user-data`,
     'code=$?',
     `/usr/bin/python3 -c 'import json,os,sys
 out={}
@@ -72,7 +92,7 @@ for top in ("/etc","/var","/run"):
     for root,_,names in os.walk(top):
         for n in names:
             p=os.path.join(root,n)
-            out[p]=open(p,errors="replace").read()
+            out[p]=open(p,errors="replace",newline="").read()
 json.dump(out,open(sys.argv[1],"w"))' ${dump}`,
     'exit $code',
   ].join('\n');
