@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { regionSchema } from '../input/region.ts';
 import { DIMENSIONS, type Dimension, type Dimensions } from '../matrix/dimensions.ts';
-import { proxyUrlSchema } from '../matrix/pins.ts';
 import { INSTANCE_DIMENSIONS, type InstanceGroup } from '../matrix/instance-groups.ts';
+import { proxyUrlSchema } from '../matrix/pins.ts';
 import { expectationSchema } from '../results/results-schema.ts';
 import type { Plan, PlannedCell } from './plan.ts';
 import { runOrder } from './run-order.ts';
