@@ -9,7 +9,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { HOSTILE_PROXY_URLS } from '../../testing/hostile-proxy-urls.ts';
+import { HOSTILE_PROXY_URLS } from '../../core/input/testing/hostile-proxy-urls.ts';
 import { runInProcess } from './hostile-input/run-in-process.ts';
 
 let dir: string;

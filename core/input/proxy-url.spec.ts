@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { EDGE_PROXY_URLS, HOSTILE_PROXY_URLS } from '../../testing/hostile-proxy-urls.ts';
+import { EDGE_PROXY_URLS, HOSTILE_PROXY_URLS } from './testing/hostile-proxy-urls.ts';
 import { PROXY_CREDENTIALS_REFUSED, PROXY_URL_RULE, proxyOrigin, proxyUrlProblem } from './proxy-url.ts';
 
 test('every hostile proxy URL is refused, credentials with their own message', () => {
