@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { EDGE_PROXY_URLS, HOSTILE_PROXY_URLS } from './testing/hostile-proxy-urls.ts';
 import { PROXY_CREDENTIALS_REFUSED, PROXY_URL_RULE, proxyOrigin, proxyUrlProblem } from './proxy-url.ts';
+import { EDGE_PROXY_URLS, HOSTILE_PROXY_URLS } from './testing/hostile-proxy-urls.ts';
 
 test('every hostile proxy URL is refused, credentials with their own message', () => {
   for (const hostile of HOSTILE_PROXY_URLS) {

@@ -6,9 +6,9 @@
  */
 import { expect, test } from '@playwright/test';
 import { BadInputError } from '../../core/errors.ts';
+import { EDGE_PROXY_URLS, HOSTILE_PROXY_URLS } from '../../core/input/testing/hostile-proxy-urls.ts';
 import { DEFAULT_BASELINE, type Dimensions } from '../../core/matrix/dimensions.ts';
 import { groupByInstance, type InstanceGroup } from '../../core/matrix/instance-groups.ts';
-import { EDGE_PROXY_URLS, HOSTILE_PROXY_URLS } from '../../core/input/testing/hostile-proxy-urls.ts';
 import { shellQuote, systemdEnvironmentLine, upstartEnvLine, writeFileLines } from './script-text.ts';
 import { runUnderStubs } from './testing/run-under-stubs.ts';
 import { userDataFor } from './user-data.ts';
