@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionSchema } from './input/region.ts';
 import { backendSchema } from './results/results-schema.ts';
 
 /** Where the AWS APIs live (`aws` is never implied); the results schema names them. */
@@ -14,7 +15,7 @@ export const runConfigSchema = z.strictObject({
   matrixFile: z.string().optional(),
   backend: backendSchema,
   /** Overrides the matrix's region. */
-  region: z.string().optional(),
+  region: regionSchema.optional(),
   outDir: z.string(),
   /** Only the cells whose id matches this regular expression (applied once, when the plan is made). */
   grep: z.string().optional(),

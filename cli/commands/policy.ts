@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { BOUNDARY_POLICY_NAME, harnessPolicy, permissionsBoundary } from '../../infra/aws/harness-policy.ts';
 import { IAM_PATH } from '../../infra/aws/tags.ts';
 import { withHelpFooter } from './help-text.ts';
+import { parseRegion } from './region-option.ts';
 
 export function registerPolicy(program: Command): void {
   const policy = program
@@ -35,10 +36,5 @@ export function registerPolicy(program: Command): void {
 
 function parseAccount(value: string): string {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('expected a 12-digit AWS account id');
-  return value;
-}
-
-function parseRegion(value: string): string {
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) throw new InvalidArgumentError('expected a region such as us-west-2');
   return value;
 }

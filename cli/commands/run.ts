@@ -9,6 +9,7 @@ import { BadInputError, EXIT } from '../../core/errors.ts';
 import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
+import { proxyUrlFromEnvironment } from '../../infra/backends/target.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
@@ -20,6 +21,7 @@ import { defaultWorkers, runFile } from '../../run/run-config.ts';
 import { runSummaryDocument } from '../../run/summary.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
+import { parseRegion } from './region-option.ts';
 import {
   estimateLine,
   failureDocument,
@@ -58,7 +60,7 @@ export function registerRun(program: Command): void {
         .choices(['lab', 'aws', 'localstack'])
         .default('lab'),
     )
-    .option('--region <region>', "region (default: the matrix's, else us-west-2)")
+    .option('--region <region>', "region (default: the matrix's, else us-west-2)", parseRegion)
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option(
@@ -104,7 +106,10 @@ export function registerRun(program: Command): void {
   withHelpFooter(command, {
     env: [
       ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
-      ['ECS_TASKROLE_PROXY_URL', "your HTTP proxy for proxy cells on AWS (overrides the matrix's proxyUrl)"],
+      [
+        'ECS_TASKROLE_PROXY_URL',
+        "your HTTP proxy for proxy cells on AWS, http(s)://HOST[:PORT] without credentials (overrides the matrix's proxyUrl)",
+      ],
       ['ECS_TASKROLE_LOCALSTACK_ENDPOINT', 'a LocalStack that is already running (--backend localstack)'],
       ['LOCALSTACK_AUTH_TOKEN', "LocalStack's paid tier (ECS, IAM enforcement)"],
       ['PLAYWRIGHT_BLOB_OUTPUT_DIR', "where a shard's blob report goes (default: DIR/blob-report)"],
@@ -143,7 +148,9 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
   // From here on a signal is an interruption (exit 130), also before anything exists.
   const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
   try {
-    // Bad input stops here, before a single resource exists: the plan is made once, for every process.
+    // Bad input stops here, before a single resource exists: the proxy URL of the environment (AWS reads it)
+    // is checked, then the plan is made once, for every process.
+    if (config.backend === 'aws') proxyUrlFromEnvironment();
     const plan = await writeRunPlan(config);
     const out = progressStream(options);
     const log = (line: string) => out.write(`[run] ${line}\n`);

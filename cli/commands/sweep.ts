@@ -8,10 +8,11 @@ import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
 import { backendTarget } from '../../infra/backends/target.ts';
 import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
 import { withHelpFooter } from './help-text.ts';
+import { checkedRegion, parseRegion } from './region-option.ts';
 
 interface SweepCliOptions {
   backend: Backend;
-  region: string;
+  region?: string;
   run?: string;
   olderThan?: number;
   dryRun?: boolean;
@@ -25,7 +26,7 @@ export function registerSweep(program: Command): void {
       'delete what runs left behind: one run (--run ID), or everything carrying the harness tags whose expiry passed',
     )
     .addOption(new Option('--backend <backend>', 'where to look').choices(['lab', 'aws', 'localstack']).default('lab'))
-    .option('--region <region>', 'region', process.env.AWS_REGION ?? 'us-west-2')
+    .option('--region <region>', 'region (default: AWS_REGION, else us-west-2)', parseRegion)
     .option(
       '--run <id>',
       "only this run's resources, expired or not (safe to repeat: finishes an interrupted teardown)",
@@ -67,6 +68,7 @@ export function registerSweep(program: Command): void {
         },
       ]);
     }
+    options.region ??= process.env.AWS_REGION ? checkedRegion(process.env.AWS_REGION, 'AWS_REGION') : 'us-west-2';
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const dryRun = options.dryRun === true;
     const removedLabNetworks: string[] = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REGION_PATTERN, REGION_RULE } from '../input/region.ts';
 import { OUTCOMES } from '../outcome.ts';
 import { hasUnsafeCharacters, quoteForMessage } from '../text/safe-text.ts';
 import { acceptedValuesText, acceptsValue, DIMENSION_NAMES, DIMENSIONS, type Dimension } from './dimensions.ts';
@@ -68,8 +69,8 @@ export const matrixFileSchema = z.strictObject(
       .optional()
       .describe('the matrix name (reports, tags, diff)'),
     region: z
-      .string({ error: 'expected a region name such as us-west-2' })
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region name such as us-west-2' })
+      .string({ error: REGION_RULE })
+      .regex(REGION_PATTERN, { message: REGION_RULE })
       .optional()
       .describe('AWS region (default us-west-2; run --region overrides)'),
     baseline: partialCellSchema.optional().describe('the known-good cell; omitted dimensions take their first value'),

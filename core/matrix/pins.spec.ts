@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { BadInputError } from '../errors.ts';
+import { PROXY_URL_RULE } from '../input/proxy-url.ts';
 import { expandMatrix } from './expand.ts';
 import { parseMatrixText } from './load.ts';
 
@@ -34,21 +35,19 @@ test('an AMI id outside ami-[0-9a-f]{8,17} and an unknown AMI profile are refuse
   ]);
 });
 
-test('a proxy URL with credentials is refused without echoing the password, saying why and where it belongs', () => {
+test('a proxy URL with credentials is refused without echoing the password, saying why and what to do instead', () => {
   for (const url of ['http://alice:s3cr3t-pw@proxy:3128', 'http://s3cr3t-pw@proxy:3128']) {
     const problems = problemsOf(`proxyUrl: ${url}`);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('m.yaml: proxyUrl: a proxy URL with a user or password');
-    expect(problems[0]).toContain('matrix files get committed');
-    expect(problems[0]).toContain('ECS_TASKROLE_PROXY_URL');
+    expect(problems[0]).toContain('written into EC2 user data and ECS task definitions');
+    expect(problems[0]).toContain('without credentials');
     expect(problems[0]).not.toContain('s3cr3t-pw');
   }
 });
 
 test('a proxy URL must be http(s) with a host', () => {
   for (const url of ['socks5://proxy:1080', 'proxy:3128', 'http://proxy:3128/?x=1', 'ftp://proxy']) {
-    expect(problemsOf(`proxyUrl: "${url}"`), url).toEqual([
-      'm.yaml: proxyUrl: expected an http:// or https:// URL such as http://proxy.example.internal:3128',
-    ]);
+    expect(problemsOf(`proxyUrl: "${url}"`), url).toEqual([`m.yaml: proxyUrl: ${PROXY_URL_RULE}`]);
   }
 });

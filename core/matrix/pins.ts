@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROXY_URL_PATTERN, PROXY_URL_RULE, proxyUrlProblem } from '../input/proxy-url.ts';
 import { DIMENSIONS } from './dimensions.ts';
 
 /**
@@ -24,27 +25,6 @@ export const amiPinsSchema = z
   )
   .describe('the AMI id each AMI profile runs on (default: the SSM-recommended AMI); run --ami PROFILE=ID overrides');
 
-/** Scheme, host and optional port (and path): the shape an editor can check. Credentials are refused below. */
-const PROXY_URL_SHAPE = '^https?://[^\\s/?#@]+(/[^\\s?#@]*)?$';
-const PROXY_URL_RULE = 'expected an http:// or https:// URL such as http://proxy.example.internal:3128';
-export const PROXY_CREDENTIALS_REFUSED =
-  'a proxy URL with a user or password (user:password@) is not accepted in a matrix file: matrix files get committed. ' +
-  'Write the URL without credentials, or set ECS_TASKROLE_PROXY_URL in the environment (it overrides the file)';
-
-/** Why a proxy URL is refused, or undefined. Never echoes the URL: it may hold a password. */
-export function proxyUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return PROXY_URL_RULE;
-  }
-  if (url.username !== '' || url.password !== '' || value.includes('@')) return PROXY_CREDENTIALS_REFUSED;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return PROXY_URL_RULE;
-  if (!new RegExp(PROXY_URL_SHAPE).test(value) || url.search !== '' || url.hash !== '') return PROXY_URL_RULE;
-  return undefined;
-}
-
 export const proxyUrlSchema = z
   .string({ error: PROXY_URL_RULE })
   .check((ctx) => {
@@ -54,7 +34,7 @@ export const proxyUrlSchema = z
   })
   .meta({
     description:
-      'HTTP proxy for the proxy cells (agentProxy, taskProxy) on AWS, without credentials; ECS_TASKROLE_PROXY_URL overrides',
-    pattern: PROXY_URL_SHAPE,
+      'HTTP proxy for the proxy cells (agentProxy, taskProxy) on AWS: http(s)://HOST[:PORT], without credentials; ECS_TASKROLE_PROXY_URL overrides',
+    pattern: PROXY_URL_PATTERN,
     format: 'uri',
   });

@@ -4,8 +4,10 @@
  * of them agree on the cells, their titles and their expectations (matrix overrides included).
  */
 import { z } from 'zod';
+import { regionSchema } from '../input/region.ts';
 import { DIMENSIONS, type Dimension, type Dimensions } from '../matrix/dimensions.ts';
 import { INSTANCE_DIMENSIONS, type InstanceGroup } from '../matrix/instance-groups.ts';
+import { proxyUrlSchema } from '../matrix/pins.ts';
 import { expectationSchema } from '../results/results-schema.ts';
 import type { Plan, PlannedCell } from './plan.ts';
 import { runOrder } from './run-order.ts';
@@ -23,13 +25,13 @@ const dimensionsSchema = z.strictObject(
 export const planFileSchema = z.strictObject({
   planVersion: z.literal(1),
   name: z.string(),
-  region: z.string(),
+  region: regionSchema,
   cells: z.array(z.strictObject({ id: z.string(), dimensions: dimensionsSchema, expected: expectationSchema })),
   /** The order the cells start in (longest expected first); `cells` keeps the matrix's order. */
   runOrder: z.array(z.string()),
   /** The matrix's AMI pins (`--ami` overrides each) and proxy URL (ECS_TASKROLE_PROXY_URL overrides it). */
   amiPins: z.record(z.string(), z.string()),
-  proxyUrl: z.string().optional(),
+  proxyUrl: proxyUrlSchema.optional(),
   instanceGroups: z.array(
     z.strictObject({
       id: z.string(),

@@ -188,6 +188,15 @@ export function authorizationOf(
       };
     case 'ecs:RegisterTaskDefinition':
       return registerTaskDefinition(input, region);
+    case 'ecs:DeleteTaskDefinitions':
+      return {
+        actions: ((input.taskDefinitions as string[] | undefined) ?? []).map((value) => ({
+          action: key,
+          resource: taskDefinitionArn(region, value),
+          context: {},
+        })),
+        created: [],
+      };
     case 'ecs:RunTask':
       return one(operation, taskDefinitionArn(region, str(input.taskDefinition)), {
         'ecs:cluster': clusterArn(region, str(input.cluster)),

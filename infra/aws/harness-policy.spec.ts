@@ -227,6 +227,11 @@ test('every kind of request the harness sends is allowed (the derivation the req
       'DeregisterTaskDefinition',
       { taskDefinition: `arn:aws:ecs:${region}:${account}:task-definition/ecs-taskrole-r1-cell:1` },
     ],
+    [
+      'ecs',
+      'DeleteTaskDefinitions',
+      { taskDefinitions: [`arn:aws:ecs:${region}:${account}:task-definition/ecs-taskrole-r1-cell:1`] },
+    ],
     ['ecs', 'DeregisterContainerInstance', { cluster }],
     ['ecs', 'DeleteCluster', { cluster }],
     [

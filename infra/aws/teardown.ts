@@ -1,13 +1,15 @@
 /**
  * Teardown from the run journal: every resource the journal says may exist, in dependency order, each
- * deletion marked as it succeeds; then everything else of the run found by its tag and its names (task
- * definitions the cells registered, an instance whose launch was cut off before it answered, found by the
- * run's instance profile); what carries the tag without being the run's is reported and left untouched. Idempotent: a resource
+ * deletion marked as it succeeds; the run's task definitions, deregistered by their cells, are deleted
+ * (delete-task-definitions.ts); then everything else of the run found by its tag and its names (an instance
+ * whose launch was cut off before it answered, found by the run's instance profile); what carries the tag
+ * without being the run's is reported and left untouched. Idempotent: a resource
  * already gone counts as deleted, so a second run (a second Ctrl-C, `sweep --run ID`) finishes the job.
  */
 import type { ResourceKind, RunJournal } from '../backends/journal.ts';
 import type { AwsClients } from './clients.ts';
 import { deleteCluster, deleteInstanceProfile, deleteLogGroup, deleteRole, terminateInstances } from './delete.ts';
+import { deleteRunTaskDefinitions } from './delete-task-definitions.ts';
 import { sweepReport } from './sweep.ts';
 
 export async function teardownFromJournal(
@@ -54,6 +56,14 @@ export async function teardownFromJournal(
     if (entry.kind === 'instance') continue;
     const remove = () => removers[entry.kind as Exclude<ResourceKind, 'instance'>](entry.name);
     await attempt(`${entry.kind} ${entry.name}`, remove, () => journal.deleted(entry.kind, entry.name));
+  }
+  // Deregistered task definitions stay readable (their environment too) until deleted.
+  try {
+    for (const arn of await deleteRunTaskDefinitions(clients, journal.runId)) deleted.push(`task-definition ${arn}`);
+  } catch (error) {
+    leftovers.push(
+      `task definitions of run ${journal.runId} (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   // The safety net: anything else of this run (its tag and its names; its instance profile for instances).
   try {

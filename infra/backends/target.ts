@@ -5,7 +5,10 @@
  * standard chain on AWS.
  */
 import { z } from 'zod';
-import { InfrastructureError } from '../../core/errors.ts';
+import { BadInputError, InfrastructureError } from '../../core/errors.ts';
+import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
+import { regionSchema } from '../../core/input/region.ts';
+import { proxyUrlSchema } from '../../core/matrix/pins.ts';
 import { type BackendName, backendSchema } from '../../core/run-config.ts';
 import type { AwsTarget } from '../aws/clients.ts';
 import { harnessClientConfig, labDir, readLabState } from '../lab/index.ts';
@@ -13,16 +16,16 @@ import { LOCALSTACK_CREDENTIALS } from '../localstack/localstack-options.ts';
 
 export const backendRecordSchema = z.strictObject({
   backend: backendSchema,
-  region: z.string(),
+  region: regionSchema,
   /** Unset on AWS. */
   endpoint: z.string().optional(),
   /** The AWS endpoint tasks call (the lab's or LocalStack's, as instances reach it); unset on AWS. */
   taskEndpoint: z.string().optional(),
   /**
-   * The lab's own HTTP proxy, or on AWS the matrix's (never with credentials). ECS_TASKROLE_PROXY_URL, which
-   * may hold a password, is read from the environment and never recorded.
+   * The lab's own HTTP proxy, or on AWS the matrix's. ECS_TASKROLE_PROXY_URL is read from the environment
+   * and never recorded; neither may hold credentials (core/input/proxy-url.ts).
    */
-  proxyUrl: z.string().optional(),
+  proxyUrl: proxyUrlSchema.optional(),
   /** The lab's state directory (its owner-only state file holds the harness identity's keys). */
   labDir: z.string().optional(),
   /** This run started the lab. */
@@ -47,6 +50,19 @@ export const BACKEND_ENV = {
   proxyUrl: 'ECS_TASKROLE_PROXY_URL',
 } as const;
 
+/**
+ * ECS_TASKROLE_PROXY_URL, held to the matrix's grammar (core/input/proxy-url.ts): it reaches root's user data
+ * and every task definition, so a value outside it — credentials included — is bad input (exit 2), refused
+ * before anything is created. The message never repeats the value.
+ */
+export function proxyUrlFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[BACKEND_ENV.proxyUrl];
+  if (value === undefined || value === '') return undefined;
+  const problem = proxyUrlProblem(value);
+  if (problem) throw new BadInputError([{ file: 'environment', path: BACKEND_ENV.proxyUrl, message: problem }]);
+  return value;
+}
+
 /** LocalStack's standard edge port, for `sweep --backend localstack` outside a run. */
 export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://localhost:4566';
 
@@ -68,7 +84,7 @@ export function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.
       ...defined,
     };
   }
-  const proxyUrl = env[BACKEND_ENV.proxyUrl] ?? record.proxyUrl;
+  const proxyUrl = proxyUrlFromEnvironment(env) ?? record.proxyUrl;
   return { target: { region: record.region }, ...(proxyUrl ? { proxyUrl } : {}) };
 }
 

@@ -102,7 +102,14 @@ async function taskDefinition(roles: { taskRoleArn: string; executionRoleArn?: s
     new RegisterTaskDefinitionCommand({
       family: unique('ecs-taskrole-cell'),
       ...roles,
-      containerDefinitions: [{ name: 'client', image: 'amazonlinux:2023', memory: 128, essential: true }],
+      containerDefinitions: [
+        {
+          name: 'client',
+          image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
+          memory: 128,
+          essential: true,
+        },
+      ],
       tags: TAGS,
     }),
   );

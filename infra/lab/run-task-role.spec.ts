@@ -56,7 +56,14 @@ async function taskDefinition(taskRoleArn: string): Promise<string> {
     new RegisterTaskDefinitionCommand({
       family: unique('ecs-taskrole-cell'),
       taskRoleArn,
-      containerDefinitions: [{ name: 'client', image: 'amazonlinux:2023', memory: 128, essential: true }],
+      containerDefinitions: [
+        {
+          name: 'client',
+          image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
+          memory: 128,
+          essential: true,
+        },
+      ],
       tags: RUN_TAGS,
     }),
   );

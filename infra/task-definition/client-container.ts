@@ -10,8 +10,15 @@ export type ProcessVariant = 'pid1' | 'env-reset-child' | 'env-reset-child-profi
 
 export const CLIENTS: readonly ClientId[] = ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016'];
 
+/**
+ * Amazon Linux from Amazon ECR Public, pinned to one AL2023 release (Docker Hub's copy is pulled
+ * anonymously, with per-IP limits on a busy night; `2023` moves every week). Tags:
+ * gallery.ecr.aws/amazonlinux/amazonlinux.
+ */
+export const AMAZON_LINUX_IMAGE = 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0';
+
 const IMAGE: Record<ClientId, string> = {
-  'awscli-v2': 'amazonlinux:2023',
+  'awscli-v2': AMAZON_LINUX_IMAGE,
   'awscli-v1': 'public.ecr.aws/docker/library/python:3.11-slim',
   'sdk-js-v3': 'public.ecr.aws/docker/library/node:22-slim',
   'sdk-js-v2': 'public.ecr.aws/docker/library/node:22-slim',
@@ -38,47 +45,51 @@ export const INSTALL: Record<ClientId, string> = {
  * ones), as a platform team would have to on AWS.
  */
 function installBinutils(client: ClientId): string {
-  return IMAGE[client].startsWith('amazonlinux:')
+  return IMAGE[client] === AMAZON_LINUX_IMAGE
     ? 'yum install -y binutils'
     : 'apt-get update -qq && apt-get install -y -qq binutils';
 }
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-function nodeV3(cluster: string, region: string): string {
-  return `const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
+/**
+ * The cluster and region reach the scripts as environment variables of the task definition, never as text
+ * inside them: the scripts are constants.
+ */
+export const CLUSTER_VARIABLE = 'ECS_TASKROLE_CLUSTER';
+export const REGION_VARIABLE = 'ECS_TASKROLE_REGION';
+
+const NODE_V3 = `const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
 const { ECSClient, ListTasksCommand } = require('@aws-sdk/client-ecs');
 console.log('container-credentials-variable: ' + (process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? 'set' : 'unset'));
 (async () => {
-  try { const id = await new STSClient({ region: '${region}' }).send(new GetCallerIdentityCommand({}));
+  try { const id = await new STSClient({ region: process.env.${REGION_VARIABLE} }).send(new GetCallerIdentityCommand({}));
     console.log(JSON.stringify({ UserId: id.UserId, Account: id.Account, Arn: id.Arn })); }
   catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
-  try { const r = await new ECSClient({ region: '${region}' }).send(new ListTasksCommand({ cluster: '${cluster}' }));
+  try { const r = await new ECSClient({ region: process.env.${REGION_VARIABLE} }).send(new ListTasksCommand({ cluster: process.env.${CLUSTER_VARIABLE} }));
     console.log(JSON.stringify({ taskArns: r.taskArns })); }
   catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
 })();`;
-}
 
-function nodeV2(cluster: string, region: string): string {
-  return `const AWS = require('aws-sdk');
-AWS.config.update({ region: '${region}' });
+const NODE_V2 = `const AWS = require('aws-sdk');
+AWS.config.update({ region: process.env.${REGION_VARIABLE} });
 console.log('container-credentials-variable: ' + (process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? 'set' : 'unset'));
 (async () => {
   try { const id = await new AWS.STS().getCallerIdentity({}).promise();
     console.log(JSON.stringify({ UserId: id.UserId, Account: id.Account, Arn: id.Arn })); }
   catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
-  try { const r = await new AWS.ECS().listTasks({ cluster: '${cluster}' }).promise();
+  try { const r = await new AWS.ECS().listTasks({ cluster: process.env.${CLUSTER_VARIABLE} }).promise();
     console.log(JSON.stringify({ taskArns: r.taskArns })); }
   catch (e) { console.log(e.name + ': ' + e.message); process.exitCode = 1; }
 })();`;
-}
 
 /** Steps 2–4 of docs/task-images.md for one client, as shell. */
-export function clientScript(client: ClientId, cluster: string, region: string): string {
+export function clientScript(client: ClientId): string {
   if (client === 'awscli-v1' || client === 'awscli-v2') {
-    return `aws sts get-caller-identity --region ${region}; aws ecs list-tasks --cluster ${cluster} --region ${region}`;
+    const region = `--region "$${REGION_VARIABLE}"`;
+    return `aws sts get-caller-identity ${region}; aws ecs list-tasks --cluster "$${CLUSTER_VARIABLE}" ${region}`;
   }
-  const script = client === 'sdk-js-v3' ? nodeV3(cluster, region) : nodeV2(cluster, region);
+  const script = client === 'sdk-js-v3' ? NODE_V3 : NODE_V2;
   return `node -e "$(echo ${b64(script)} | base64 -d)"`;
 }
 
@@ -118,13 +129,12 @@ export interface ClientContainerOptions {
 
 /** The container definition fields (image, entryPoint, command, environment) for one client cell. */
 export function clientContainer(options: ClientContainerOptions): Partial<ContainerDefinition> {
-  const steps = [
-    options.burst ? burstScript(options.client, options.burst) : '',
-    clientScript(options.client, options.cluster, options.region),
-  ]
+  const steps = [options.burst ? burstScript(options.client, options.burst) : '', clientScript(options.client)]
     .filter(Boolean)
     .join('; ');
   const environment = [
+    { name: CLUSTER_VARIABLE, value: options.cluster },
+    { name: REGION_VARIABLE, value: options.region },
     ...(options.endpoint ? [{ name: 'AWS_ENDPOINT_URL', value: options.endpoint }] : []),
     ...(options.extraEnvironment ?? []),
   ];

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { BadInputError } from '../../core/errors.ts';
+import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { BURST_FETCHES } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import { clientContainer } from './client-container.ts';
@@ -93,7 +95,10 @@ function proxyEnvironment(
   proxyUrl: string | undefined,
 ): { name: string; value: string }[] {
   if (taskProxy === 'none') return [];
-  if (!proxyUrl) throw new Error(`taskProxy=${taskProxy} needs a proxy URL (the lab's, or --proxy-url on AWS)`);
+  const problem = proxyUrl ? proxyUrlProblem(proxyUrl) : `taskProxy=${taskProxy} needs a proxy URL`;
+  // The grammar again before a task definition carries it (ecs:DescribeTaskDefinition shows it to anyone).
+  if (problem || !proxyUrl)
+    throw new BadInputError([{ file: 'task definition', path: 'proxy URL', message: problem ?? '' }]);
   const proxy = [
     { name: 'HTTP_PROXY', value: proxyUrl },
     { name: 'HTTPS_PROXY', value: proxyUrl },

@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
+import { expiryScript } from './expiry.ts';
 import { userDataFor } from './user-data.ts';
 
 const [group] = groupByInstance([{ id: 'baseline', dimensions: DEFAULT_BASELINE }]);
@@ -16,8 +17,11 @@ const NOW = 1_800_000_000;
 /** The expiry script the user data writes, run with a `shutdown` that only records its arguments. */
 async function runExpiryScript(expiresAt: Date): Promise<string> {
   const userData = userDataFor(group as NonNullable<typeof group>, { cluster: 'c', expiresAt });
-  const script = /<<'EXPIRE'\n([\s\S]*?)\nEXPIRE\n/.exec(userData)?.[1];
-  if (!script) throw new Error('no expiry script in the user data');
+  // The script travels as the first base64 blob of the user data.
+  const blob = /<<'BASE64'\n([\s\S]*?)\nBASE64\n/.exec(userData)?.[1];
+  if (!blob) throw new Error('no expiry script in the user data');
+  const script = Buffer.from(blob, 'base64').toString('utf8');
+  expect(script).toBe(expiryScript(expiresAt));
   // The stand-ins below are found on PATH only if the script names the commands bare.
   expect(script).not.toMatch(/\/(shutdown|date)\b/);
   const dir = await mkdtemp(join(tmpdir(), 'etr-expire-'));
@@ -65,8 +69,11 @@ test('plain AL2023: docker is installed and started before the agent container; 
   const documented = plain('documented');
   const at = (line: string) => documented.indexOf(line);
   expect(at('dnf install -y docker')).toBeGreaterThan(0);
-  expect(at('systemctl enable --now docker')).toBeGreaterThan(at('dnf install -y docker'));
-  expect(at('docker run --name ecs-agent \\')).toBeGreaterThan(at('systemctl enable --now docker'));
+  // Not a blocking start from cloud-final: queued, then the script waits for dockerd to answer.
+  expect(at('systemctl enable --now --no-block docker')).toBeGreaterThan(at('dnf install -y docker'));
+  const wait = documented.findIndex((line) => line.includes('docker info'));
+  expect(wait).toBeGreaterThan(at('systemctl enable --now --no-block docker'));
+  expect(at('docker run --name ecs-agent \\')).toBeGreaterThan(wait);
   expect(at('dnf install -y iptables-services')).toBeGreaterThan(0);
   expect(at('iptables-save | tee /etc/sysconfig/iptables && systemctl enable --now iptables')).toBeGreaterThan(
     at('dnf install -y iptables-services'),

@@ -1,7 +1,12 @@
 import { RUN_TTL_HOURS } from '../../core/caps.ts';
+import { BadInputError } from '../../core/errors.ts';
+import { proxyOrigin, proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { isEcsOptimized } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
+import { AGENT_IMAGE } from './agent-image.ts';
+import { expiryLines } from './expiry.ts';
+import { systemdEnvironmentLine, upstartEnvLine, writeFileLines } from './script-text.ts';
 
 export interface UserDataContext {
   cluster: string;
@@ -20,15 +25,21 @@ const CREDENTIALS_RULES = [
 /** Documented: keep bridge-mode tasks off IMDS (Developer Guide, task-iam-roles.md). */
 const BLOCK_IMDS =
   'iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP';
+/** The documented NO_PROXY of ecs-init and the agent (http_proxy_config.md): IMDS, credentials, docker. */
+const AGENT_NO_PROXY = `${DOCUMENTED_NO_PROXY},/var/run/docker.sock`;
+/** Harness-made names only (resourceName): checked anyway, since it lands in ecs.config. */
+const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /**
  * The user data of one instance group, as a platform team would write it: `ecs.config` with the cluster and
  * the group's flags, agent proxy settings, the IMDS block rule and, on the plain AMI, the agent container
  * and the manual rules `hostRules` names. `not-saved-rebooted` adds the rules without saving them and
  * `documented-rebooted` saves them as the seed says; the harness then reboots both (the check of the save).
+ * Every file is written from a base64 blob (script-text.ts): no value is shell text.
  */
 export function userDataFor(group: InstanceGroup, context: UserDataContext): string {
   const g = group.instance;
+  checkValues(g, context);
   const config = [
     `ECS_CLUSTER=${context.cluster}`,
     `ECS_ENABLE_TASK_IAM_ROLE=${g.taskIamRoleFlag}`,
@@ -46,84 +57,78 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     // First, so nothing later in the script can keep the instance from expiring.
     ...expiryLines(expiresAt),
     'mkdir -p /etc/ecs /var/log/ecs /var/lib/ecs/data',
-    "cat > /etc/ecs/ecs.config <<'ECS_CONFIG'",
-    ...config,
-    'ECS_CONFIG',
+    ...writeFileLines('/etc/ecs/ecs.config', `${config.join('\n')}\n`, { what: "the agent's configuration" }),
   ];
-  if (g.agentProxy !== 'none' && isEcsOptimized(g.ami)) lines.push(...ecsInitProxyDropIn(g.ami, context.proxyUrl));
+  if (g.agentProxy !== 'none' && isEcsOptimized(g.ami)) lines.push(...ecsInitProxyLines(g.ami, context.proxyUrl ?? ''));
   if (!isEcsOptimized(g.ami)) lines.push(...INSTALL_DOCKER, ...hostRuleLines(g.hostRules), ...agentContainer());
   if (g.imds === 'blocked') lines.push(BLOCK_IMDS);
   return `${lines.join('\n')}\n`;
 }
 
-const EXPIRE_SCRIPT = '/var/lib/ecs-taskrole/expire';
-
-/**
- * Shuts the instance down at the run's expiry (it was launched with shutdown behaviour `terminate`, so that
- * ends it), at this boot and after every reboot (a `shutdown +N` does not survive one): a systemd unit on
- * AL2 and AL2023, rc.local on AL1 (upstart). systemd's `shutdown +N` schedules and returns; sysvinit's
- * waits, so it goes to the background there.
- */
-function expiryLines(expiresAt: Date): string[] {
-  const epoch = Math.floor(expiresAt.getTime() / 1000);
-  return [
-    `mkdir -p ${EXPIRE_SCRIPT.slice(0, EXPIRE_SCRIPT.lastIndexOf('/'))}`,
-    `cat > ${EXPIRE_SCRIPT} <<'EXPIRE'`,
-    '#!/bin/sh',
-    `# ecs-taskrole: this instance's run expires at ${expiresAt.toISOString()}`,
-    `left=$(( (${epoch} - $(date +%s) + 59) / 60 ))`,
-    '[ "$left" -gt 0 ] || left=now',
-    '[ "$left" = now ] || left="+$left"',
-    'if [ -d /run/systemd/system ]; then shutdown -h "$left"; else nohup shutdown -h "$left" >/dev/null 2>&1 & fi',
-    'EXPIRE',
-    `chmod 755 ${EXPIRE_SCRIPT}`,
-    'if [ -d /run/systemd/system ]; then',
-    "  cat > /etc/systemd/system/ecs-taskrole-expire.service <<'UNIT'",
-    '[Unit]',
-    "Description=Shut down at the ecs-taskrole run's expiry",
-    '[Service]',
-    'Type=oneshot',
-    `ExecStart=${EXPIRE_SCRIPT}`,
-    '[Install]',
-    'WantedBy=multi-user.target',
-    'UNIT',
-    '  systemctl enable ecs-taskrole-expire.service',
-    'else',
-    `  echo ${EXPIRE_SCRIPT} >> /etc/rc.d/rc.local`,
-    'fi',
-    EXPIRE_SCRIPT,
-  ];
+/** The grammar again at the last step before root's script: a caller that skipped it is refused here. */
+function checkValues(g: InstanceGroup['instance'], context: UserDataContext): void {
+  const problems = [];
+  if (!CLUSTER_NAME.test(context.cluster)) {
+    problems.push({ file: 'user data', path: 'cluster', message: 'expected a cluster name: letters, digits, - and _' });
+  }
+  if (g.agentProxy !== 'none') {
+    const problem = context.proxyUrl ? proxyUrlProblem(context.proxyUrl) : 'agentProxy needs a proxy URL';
+    if (problem) problems.push({ file: 'user data', path: 'proxy URL', message: problem });
+  }
+  if (problems.length > 0) throw new BadInputError(problems);
 }
 
 function agentProxyLines(agentProxy: InstanceGroup['instance']['agentProxy'], proxyUrl: string | undefined): string[] {
-  if (agentProxy === 'none') return [];
-  if (!proxyUrl) throw new Error(`agentProxy=${agentProxy} needs a proxy URL (the lab's, or --proxy-url on AWS)`);
+  if (agentProxy === 'none' || !proxyUrl) return [];
   const proxy = [`HTTP_PROXY=${proxyUrl}`];
-  return agentProxy === 'with-no-proxy' ? [...proxy, `NO_PROXY=${DOCUMENTED_NO_PROXY},/var/run/docker.sock`] : proxy;
+  return agentProxy === 'with-no-proxy' ? [...proxy, `NO_PROXY=${AGENT_NO_PROXY}`] : proxy;
 }
 
-/** ecs-init itself (pulling the agent image) goes through the proxy too: documented systemd/upstart config. */
-function ecsInitProxyDropIn(ami: InstanceGroup['instance']['ami'], proxyUrl: string | undefined): string[] {
-  if (ami === 'al1-ecs') return [`echo 'env HTTP_PROXY=${proxyUrl}' >> /etc/init/ecs.override`];
+/**
+ * ecs-init itself (pulling the agent image) goes through the proxy too: the documented upstart override
+ * (AL1) or systemd drop-in. systemd loaded ecs.service at boot, before this script: the drop-in counts only
+ * after `systemctl daemon-reload` (ecs.service starts after cloud-final, so after this).
+ */
+function ecsInitProxyLines(ami: InstanceGroup['instance']['ami'], proxyUrl: string): string[] {
+  const proxy = `${proxyOrigin(proxyUrl)}/`;
+  if (ami === 'al1-ecs') {
+    return writeFileLines('/etc/init/ecs.override', `${upstartEnvLine('HTTP_PROXY', proxy)}\n`, {
+      append: true,
+      what: "ecs-init's proxy (upstart env stanza)",
+    });
+  }
+  const dropIn = [
+    '[Service]',
+    systemdEnvironmentLine('HTTP_PROXY', proxy),
+    systemdEnvironmentLine('NO_PROXY', AGENT_NO_PROXY),
+    '',
+  ].join('\n');
   return [
     'mkdir -p /etc/systemd/system/ecs.service.d',
-    "cat > /etc/systemd/system/ecs.service.d/http-proxy.conf <<'DROPIN'",
-    '[Service]',
-    `Environment="HTTP_PROXY=${proxyUrl}/"`,
-    `Environment="NO_PROXY=${DOCUMENTED_NO_PROXY},/var/run/docker.sock"`,
-    'DROPIN',
+    ...writeFileLines('/etc/systemd/system/ecs.service.d/http-proxy.conf', dropIn, {
+      what: "ecs-init's proxy (systemd drop-in)",
+    }),
+    'systemctl daemon-reload',
   ];
 }
 
 /**
- * Plain AL2023 has no Docker: its `docker` package installed and started first, enabled so dockerd (and
- * the --restart=always agent container) comes back after a reboot.
+ * Plain AL2023 has no Docker: its `docker` package installed, enabled (dockerd and the --restart=always agent
+ * container come back after a reboot) and started without waiting: a `systemctl start` from cloud-final
+ * blocks on its job, and one queued behind a unit ordered after cloud-final never ends. The script then
+ * waits for dockerd to answer (5 minutes at most) before it runs the agent container.
  */
-const INSTALL_DOCKER = ['dnf install -y docker', 'systemctl enable --now docker'];
+const INSTALL_DOCKER = [
+  'dnf install -y docker',
+  'systemctl enable --now --no-block docker',
+  'for _ in $(seq 1 150); do docker info >/dev/null 2>&1 && break; sleep 2; done',
+];
 
 /**
  * Rules saved to /etc/sysconfig/iptables come back at boot only through the iptables service, which plain
- * AL2023 does not have: installed, then the seed's own line (save, enable and start the service).
+ * AL2023 does not have: installed, then the seed's own line (save, enable and start the service). Its
+ * blocking start is safe from cloud-final: iptables.service is ordered before network-pre.target, long
+ * done by then (iptables-services' unit file).
  */
 const SAVE_RULES = [
   'dnf install -y iptables-services',
@@ -153,6 +158,6 @@ function agentContainer(): string[] {
     '  --volume=/etc/ecs:/etc/ecs --net=host \\',
     '  --env-file=/etc/ecs/ecs.config \\',
     '  --env=ECS_LOGFILE=/log/ecs-agent.log --env=ECS_DATADIR=/data/ \\',
-    '  amazon/amazon-ecs-agent:latest',
+    `  ${AGENT_IMAGE}`,
   ];
 }

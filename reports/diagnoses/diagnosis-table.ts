@@ -135,7 +135,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
         '--volume=/var/run:/var/run --volume=/var/log/ecs/:/log --volume=/var/lib/ecs/data:/data --volume=/etc/ecs:/etc/ecs',
         '--volume=/sbin:/host/sbin --volume=/lib:/lib --volume=/lib64:/lib64 --volume=/usr/lib:/usr/lib',
         '--volume=/usr/lib64:/usr/lib64 --volume=/proc:/host/proc --volume=/sys/fs/cgroup:/sys/fs/cgroup',
-        'amazon/amazon-ecs-agent:latest',
+        'public.ecr.aws/ecs/amazon-ecs-agent:v1.101.2',
       ].join(' \\\n  '),
     ],
   },

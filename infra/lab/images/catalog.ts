@@ -69,8 +69,10 @@ const AWS_CLI_V2_WRAPPER: BinEntry = {
 export const IMAGES: readonly ImageSpec[] = [
   {
     id: 'amazonlinux',
-    repositories: ['amazonlinux', 'library/amazonlinux', 'public.ecr.aws/amazonlinux/amazonlinux'],
-    tags: ['latest', '2023', '2'],
+    // Exactly the pinned ECR Public name the harness uses (infra/task-definition/client-container.ts): a
+    // Docker Hub name or a moving tag would pass here and then meet pull limits or a new release on AWS.
+    repositories: ['public.ecr.aws/amazonlinux/amazonlinux'],
+    tags: ['2023.9.20251208.0'],
     env: {},
     path: STANDARD_PATH,
     home: {

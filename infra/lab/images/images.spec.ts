@@ -10,9 +10,7 @@ import { resolveImage } from './resolve-image.ts';
 
 test.describe('image names', () => {
   const served: Array<[string, string]> = [
-    ['amazonlinux', 'amazonlinux'],
-    ['amazonlinux:2023', 'amazonlinux'],
-    ['public.ecr.aws/amazonlinux/amazonlinux:2023', 'amazonlinux'],
+    ['public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0', 'amazonlinux'],
     ['public.ecr.aws/docker/library/python:3.11-slim', 'python'],
     ['docker.io/library/python:3.11-slim', 'python'],
     ['public.ecr.aws/docker/library/node:22-slim', 'node'],
@@ -33,10 +31,16 @@ test.describe('image names', () => {
   });
 
   test('an unknown tag fails like a missing manifest', () => {
-    const resolved = resolveImage('amazonlinux:1');
+    const resolved = resolveImage('public.ecr.aws/amazonlinux/amazonlinux:1');
     expect(resolved.ok ? '' : resolved.reason).toBe(
-      'CannotPullContainerError: Error response from daemon: manifest for amazonlinux:1 not found: manifest unknown: manifest unknown',
+      'CannotPullContainerError: Error response from daemon: manifest for public.ecr.aws/amazonlinux/amazonlinux:1 not found: manifest unknown: manifest unknown',
     );
+  });
+
+  test('Amazon Linux only as the pinned ECR Public image the harness uses: no Docker Hub name, no moving tag', () => {
+    for (const reference of ['amazonlinux:2023', 'amazonlinux', 'public.ecr.aws/amazonlinux/amazonlinux:2023']) {
+      expect(resolveImage(reference).ok, reference).toBe(false);
+    }
   });
 });
 

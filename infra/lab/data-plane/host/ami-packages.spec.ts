@@ -20,7 +20,7 @@ test.afterAll(async () => {
 
 const AGENT_CONTAINER = [
   'mkdir -p /etc/ecs && echo ECS_CLUSTER=plain > /etc/ecs/ecs.config',
-  'docker run --name ecs-agent --detach=true --restart=always --env-file=/etc/ecs/ecs.config --net=host amazon/amazon-ecs-agent:latest',
+  'docker run --name ecs-agent --detach=true --restart=always --env-file=/etc/ecs/ecs.config --net=host public.ecr.aws/ecs/amazon-ecs-agent:v1.101.2',
   'echo "docker run: $?"',
 ];
 

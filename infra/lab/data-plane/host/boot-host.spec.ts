@@ -47,6 +47,29 @@ test("user data writing /etc/ecs/ecs.config changes the instance's own file; the
   }
 });
 
+test('a drop-in written by user data without `systemctl daemon-reload` does not reach ecs-init', async () => {
+  const userData = [
+    '#!/bin/bash',
+    'mkdir -p /etc/systemd/system/ecs.service.d',
+    "printf '[Service]\\nEnvironment=DROPIN_ONLY=yes\\n' > /etc/systemd/system/ecs.service.d/late.conf",
+    // sd_booted(3): the AMI's systemd is PID 1.
+    '[ -d /run/systemd/system ] && echo systemd-booted',
+  ].join('\n');
+  const { host } = await bootTestHost(lab, 'al2023-ecs', userData);
+  try {
+    expect(host.ecsInitEnvironment.DROPIN_ONLY).toBeUndefined();
+    expect(await host.consoleOutput()).toContain('systemd-booted');
+  } finally {
+    await host.shutdown();
+  }
+  const al1 = await bootTestHost(lab, 'al1-ecs', '#!/bin/bash\n[ -d /run/systemd/system ] || echo not-systemd\n');
+  try {
+    expect(await al1.host.consoleOutput()).toContain('not-systemd');
+  } finally {
+    await al1.host.shutdown();
+  }
+});
+
 test('proxy settings: the systemd drop-in reaches ecs-init, ecs.config reaches the agent', async () => {
   const userData = [
     '#!/bin/bash',
@@ -61,6 +84,7 @@ test('proxy settings: the systemd drop-in reaches ecs-init, ecs.config reaches t
     '[Service]',
     'Environment="HTTP_PROXY=http://198.18.0.3:3128/" "DROPIN_ONLY=yes"',
     'DROPIN',
+    'systemctl daemon-reload',
   ].join('\n');
   const { host, agent } = await bootTestHost(lab, 'al2-ecs', userData);
   try {
@@ -104,7 +128,7 @@ test('AL1: ecs.override env reaches ecs-init; `stop ecs; start ecs` in user data
 });
 
 /** Plain AL2023 has no Docker: the documented install first (ECS developer guide). */
-const INSTALL_DOCKER = 'dnf install -y docker\nsystemctl enable --now docker';
+const INSTALL_DOCKER = 'dnf install -y docker\nsystemctl enable --now --no-block docker';
 
 function dockerRunAgent(restart: string): string {
   return [
@@ -115,7 +139,7 @@ function dockerRunAgent(restart: string): string {
     '  --env-file=/etc/ecs/ecs.config \\',
     '  --env=ECS_LOGFILE=/log/ecs-agent.log --env=ECS_DATADIR=/data/ \\',
     '  --env=ECS_ENABLE_TASK_IAM_ROLE=true --env=ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true \\',
-    '  amazon/amazon-ecs-agent:latest',
+    '  public.ecr.aws/ecs/amazon-ecs-agent:v1.101.2',
   ].join('\n');
 }
 

@@ -142,10 +142,18 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
       prefixLength: lab.subnet.prefixLength,
       vpcRouter: lab.subnet.vpcRouter,
     });
-    init = await startInstanceInit({ netns, paths, hostname, shadowedCommands: shadowedCommands(profile) });
+    init = await startInstanceInit({
+      netns,
+      paths,
+      hostname,
+      shadowedCommands: shadowedCommands(profile),
+      initSystem: profile.initSystem,
+    });
     log(`boot: ${firstBoot ? 'first boot' : 'reboot'} of ${spec.instanceId} (${profile.name}), init pid ${init.pid}`);
     await services.bootSysctl();
+    await services.loadUnits();
     await services.bootIptables();
+    await services.bootCustomUnits();
     services.beginUserData();
     await runParts('boothook', '/var/lib/cloud/instance/boothooks');
     await services.bootDocker();

@@ -20,6 +20,8 @@ interface PersistentState {
   packages: string[];
   enabledUnits: string[];
   containers: AgentContainer[];
+  /** Units user data wrote to /etc/systemd/system and enabled (started at every later boot). */
+  customUnits?: string[];
 }
 
 export interface HostServicesOptions {
@@ -198,7 +200,48 @@ export class HostServices {
     return this.#iptables.save();
   }
 
+  /** `systemctl daemon-reload` (and the reload `systemctl enable` does): units are read again. */
+  async daemonReload(): Promise<void> {
+    await this.#ecs.loadUnit();
+  }
+
+  /** A unit file user data wrote under /etc/systemd/system (systemd AMIs only). */
+  async customUnitExists(unit: string): Promise<boolean> {
+    if (this.profile.initSystem !== 'systemd' || !/^[A-Za-z0-9@_.-]+$/.test(unit)) return false;
+    return (await this.#instance.readFile(`/etc/systemd/system/${unit}.service`)) !== undefined;
+  }
+
+  async enableCustomUnit(unit: string): Promise<ServiceResult> {
+    const units = new Set(this.#state.customUnits ?? []);
+    units.add(unit);
+    this.#state.customUnits = [...units];
+    await this.#save();
+    this.#options.log(`service: enabled ${unit}`);
+    await this.daemonReload();
+    const link = `/etc/systemd/system/multi-user.target.wants/${unit}.service`;
+    return { exitCode: 0, stdout: '', stderr: `Created symlink ${link} → /etc/systemd/system/${unit}.service.\n` };
+  }
+
+  /**
+   * At boot, systemd starts the enabled units of multi-user.target: the custom oneshot units user data
+   * enabled run their ExecStart= (with the instance's commands, shims included).
+   */
+  async bootCustomUnits(): Promise<void> {
+    for (const unit of this.#state.customUnits ?? []) {
+      const text = (await this.#instance.readFile(`/etc/systemd/system/${unit}.service`)) ?? '';
+      const command = /^ExecStart=(\S+)\s*$/m.exec(text)?.[1];
+      if (!command) continue;
+      const result = await this.#options.init().exec(command, [], { allowFailure: true, shims: true });
+      this.#options.log(`boot: ${unit}.service exited ${result.exitCode}`);
+    }
+  }
+
   // --- boot ---
+
+  /** systemd loads its units at boot, before cloud-init's user data runs. */
+  loadUnits(): Promise<void> {
+    return this.#ecs.loadUnit();
+  }
 
   beginUserData(): void {
     this.#deferring = true;

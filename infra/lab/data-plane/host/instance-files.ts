@@ -52,6 +52,12 @@ export function instancePaths(labDir: string, instanceId: string): InstancePaths
   return paths;
 }
 
+/** AL1's /etc/rc.d/rc.local as the AMI ships it (initscripts). */
+const RC_LOCAL =
+  '#!/bin/sh\n#\n# This script will be executed *after* all the other init scripts.\n' +
+  "# You can put your own initialization stuff in here if you don't\n# want to do the full Sys V style init stuff.\n\n" +
+  'touch /var/lock/subsys/local\n';
+
 /**
  * Lays out a new instance's disk: the AMI's files under rootDir (upper layers), overlay work dirs and the
  * simulator's folder. Only on first boot: a reboot keeps the disk.
@@ -67,7 +73,12 @@ export async function createInstanceDisk(paths: InstancePaths, profile: AmiProfi
   await mkdir(root('etc/sysconfig'), { recursive: true });
   await mkdir(root('var/log'), { recursive: true });
   if (profile.initSystem === 'systemd') await mkdir(root('etc/systemd/system'), { recursive: true });
-  else await mkdir(root('etc/init'), { recursive: true });
+  else {
+    await mkdir(root('etc/init'), { recursive: true });
+    // AL1 (SysV rc under upstart) runs /etc/rc.d/rc.local last at every boot; the AMI ships it.
+    await mkdir(root('etc/rc.d'), { recursive: true });
+    await writeFile(root('etc/rc.d/rc.local'), RC_LOCAL, { mode: 0o755 });
+  }
   if (profile.ecsOptimized) {
     // The ECS-optimized AMIs ship an empty /etc/ecs/ecs.config and the agent's log and data folders.
     await mkdir(root('etc/ecs'), { recursive: true });

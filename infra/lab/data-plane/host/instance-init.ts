@@ -44,8 +44,10 @@ export async function startInstanceInit(options: {
   hostname: string;
   /** Shim names to bind over the machine's own binaries of that name (e.g. /usr/bin/systemctl). */
   shadowedCommands: readonly string[];
+  /** What the instance's /run/systemd shows (initSystemLines). */
+  initSystem: 'systemd' | 'upstart';
 }): Promise<InstanceInit> {
-  const script = initScript(options.paths, options.hostname, options.shadowedCommands);
+  const script = initScript(options.paths, options.hostname, options.shadowedCommands, options.initSystem);
   const subprocess: ResultPromise = execa(
     'ip',
     ['netns', 'exec', options.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', script],
@@ -115,7 +117,29 @@ function quote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-function initScript(paths: InstancePaths, hostname: string, shadowed: readonly string[]): string {
+/**
+ * `/run/systemd/system` exists exactly when systemd is PID 1 (sd_booted(3)), and scripts test it to choose
+ * systemd or SysV/upstart. The instance sees it on systemd AMIs and not on AL1, whatever this machine runs:
+ * a tmpfs over /run/systemd in the instance's mount namespace (its mount point is made on this machine
+ * when missing: an empty folder).
+ */
+function initSystemLines(initSystem: 'systemd' | 'upstart'): string[] {
+  if (initSystem === 'systemd') {
+    return [
+      'if [ ! -d /run/systemd/system ]; then',
+      '  mkdir -p /run/systemd && mount -t tmpfs -o mode=0755 tmpfs /run/systemd && mkdir /run/systemd/system',
+      'fi',
+    ];
+  }
+  return ['if [ -d /run/systemd ]; then mount -t tmpfs -o mode=0755 tmpfs /run/systemd; fi'];
+}
+
+function initScript(
+  paths: InstancePaths,
+  hostname: string,
+  shadowed: readonly string[],
+  initSystem: 'systemd' | 'upstart',
+): string {
   const lines = ['set -e'];
   for (const dir of OVERLAID_DIRS) {
     const upper = quote(join(paths.rootDir, dir));
@@ -125,6 +149,7 @@ function initScript(paths: InstancePaths, hostname: string, shadowed: readonly s
     );
   }
   for (const dir of READ_ONLY_DIRS) lines.push(`mount --bind ${dir} ${dir}`, `mount -o remount,bind,ro ${dir}`);
+  lines.push(...initSystemLines(initSystem));
   for (const name of shadowed) {
     const shim = quote(join(paths.shimDir, name));
     for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin']) {

@@ -6,6 +6,7 @@ import {
   parseDropIn,
   parseSystemdEnvironmentFile,
   parseUpstartOverride,
+  type UnitDropIn,
 } from '../service-config.ts';
 import type { InstanceAccess } from './instance-access.ts';
 import { fail, ok, type ServiceResult } from './service-result.ts';
@@ -27,6 +28,8 @@ export class EcsService {
   readonly #agents: AgentLaunch;
   #running: { agent: RunningAgent; ecsInitEnv: Record<string, string> } | undefined;
   #lastEcsInitEnv: Record<string, string> = {};
+  /** ecs.service's drop-ins as systemd last loaded them (at boot, at `daemon-reload`); upstart has none. */
+  #loadedDropIns: UnitDropIn[] = [];
 
   constructor(instance: InstanceAccess, initSystem: AmiProfile['initSystem'], agents: AgentLaunch) {
     this.#instance = instance;
@@ -94,6 +97,20 @@ export class EcsService {
     await agent.stop().catch((error: unknown) => this.#instance.log(`ecs: agent stop failed: ${String(error)}`));
   }
 
+  /**
+   * systemd reads a unit's drop-ins when it loads the unit (boot, `systemctl daemon-reload`), not when it
+   * starts it: one written later counts only after a reload (systemd.unit(5)). EnvironmentFile= files, by
+   * contrast, are read at every start (systemd.exec(5)).
+   */
+  async loadUnit(): Promise<void> {
+    if (this.#initSystem === 'upstart') return;
+    const dropInDir = '/etc/systemd/system/ecs.service.d';
+    const names = (await this.#instance.listDir(dropInDir)).filter((file) => file.endsWith('.conf')).sort();
+    const dropIns: UnitDropIn[] = [];
+    for (const name of names) dropIns.push(parseDropIn((await this.#instance.readFile(`${dropInDir}/${name}`)) ?? ''));
+    this.#loadedDropIns = dropIns;
+  }
+
   async #ecsInitEnvironment(): Promise<Record<string, string>> {
     if (this.#initSystem === 'upstart') {
       return parseUpstartOverride((await this.#instance.readFile('/etc/init/ecs.override')) ?? '');
@@ -101,10 +118,7 @@ export class EcsService {
     // systemd: Environment= lines first; EnvironmentFile= (the unit's ecs.config, then drop-ins') override them.
     const environment: Record<string, string> = {};
     const files = ['-/etc/ecs/ecs.config'];
-    const dropInDir = '/etc/systemd/system/ecs.service.d';
-    const names = await this.#instance.listDir(dropInDir);
-    for (const name of names.filter((file) => file.endsWith('.conf')).sort()) {
-      const dropIn = parseDropIn((await this.#instance.readFile(`${dropInDir}/${name}`)) ?? '');
+    for (const dropIn of this.#loadedDropIns) {
       Object.assign(environment, dropIn.environment);
       files.push(...dropIn.environmentFiles);
     }

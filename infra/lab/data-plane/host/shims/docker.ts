@@ -16,7 +16,8 @@ const VALUE_OPTIONS = new Set(
     .split(' '),
 );
 
-const AGENT_IMAGE = /(^|\/)amazon-ecs-agent(:[^/]*)?$/;
+/** The agent image the lab's agent plays: the pinned ECR Public release plain-AMI user data runs. */
+const AGENT_IMAGE = /^public\.ecr\.aws\/ecs\/amazon-ecs-agent:v1\.101\.2$/;
 
 interface RunOptions {
   name?: string;

@@ -7,14 +7,21 @@ const UNIT_DESCRIPTIONS: Record<string, string> = {
   docker: 'Docker Application Container Engine',
 };
 
-/** systemctl for the verbs user data uses on ecs, iptables and docker (`--now`, `--no-block` included). */
+/**
+ * systemctl for the verbs user data uses on ecs, iptables and docker (`--now`, `--no-block` included: the
+ * lab's start completes before it answers), `daemon-reload`, and `enable` of a unit file user data wrote.
+ */
 export const systemctl: ShimHandler = async (call, services) => {
   const flags = call.argv.filter((arg) => arg.startsWith('-'));
   const [verb, ...rawUnits] = call.argv.filter((arg) => !arg.startsWith('-'));
   const now = flags.includes('--now');
   const units = rawUnits.map(unitName);
   if (!verb) return fail(1, 'systemctl (lab): no verb given');
-  if (['daemon-reload', 'daemon-reexec', 'reset-failed'].includes(verb)) return ok();
+  if (verb === 'daemon-reload' || verb === 'daemon-reexec') {
+    await services.daemonReload();
+    return ok();
+  }
+  if (verb === 'reset-failed') return ok();
   if (units.length === 0) return fail(1, `Too few arguments.`);
 
   const results: ServiceResult[] = [];
@@ -24,7 +31,8 @@ export const systemctl: ShimHandler = async (call, services) => {
       continue;
     }
     if (!services.unitExists(unit)) {
-      results.push(missingUnit(verb, unit));
+      const custom = verb === 'enable' && (await services.customUnitExists(unit));
+      results.push(custom ? await services.enableCustomUnit(unit) : missingUnit(verb, unit));
       continue;
     }
     switch (verb) {
@@ -46,7 +54,9 @@ export const systemctl: ShimHandler = async (call, services) => {
         results.push(ok());
         break;
       case 'enable': {
+        // systemctl enable reloads systemd's units (unless --no-reload).
         const enabled = await services.enable(unit);
+        if (!flags.includes('--no-reload')) await services.daemonReload();
         results.push(now && enabled.exitCode === 0 ? await services.start(unit) : enabled);
         break;
       }
