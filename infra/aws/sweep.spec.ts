@@ -11,7 +11,7 @@ import { REQUEST_LOG_ENV } from './request-log.ts';
 import { sweepReport, sweepRun } from './sweep.ts';
 import { IAM_PATH, runTags } from './tags.ts';
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 360_000 });
 
 const COUNT = 5;
 
