@@ -4,10 +4,10 @@
  * run goes on to its teardown; later ones only say that the teardown is under way. The process never dies
  * half-way through its own cleanup.
  */
+import { INTERRUPT_SIGNALS, type InterruptSignal, launcherPid, takeHeldSignals } from './early-signals.ts';
 import { watchOwner } from './owner-watch.ts';
 
-export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
+export { INTERRUPT_SIGNALS, type InterruptSignal };
 /**
  * `launcher gone`: the run was reparented. Whatever started it (npx's `sh -c`, `npm run`, a script) died,
  * usually of a signal meant for the run that it did not pass on: a wrapper killed by SIGTERM leaves its
@@ -42,10 +42,13 @@ export function watchInterruptions(say: (line: string) => void): Interruptions {
     for (const listener of listeners) listener(cause);
   };
   for (const signal of INTERRUPT_SIGNALS) process.on(signal, handle);
+  // Those that came while the command loaded (the bin held them: early-signals.ts).
+  for (const signal of takeHeldSignals()) handle(signal);
   // A run started by init (a service manager, `setsid -f`) has no launcher to lose.
+  const launcher = launcherPid();
   const stopLauncherWatch =
-    process.ppid > 1
-      ? watchOwner({ ownerPid: process.ppid, onGone: () => handle('launcher gone'), intervalMs: LAUNCHER_POLL_MS })
+    launcher > 1
+      ? watchOwner({ ownerPid: launcher, onGone: () => handle('launcher gone'), intervalMs: LAUNCHER_POLL_MS })
       : () => {};
   return {
     signal: controller.signal,

@@ -1,9 +1,9 @@
 /**
  * Randomized interruption check (by hand, not in `npm test`: about 20 lab runs, the better part of an hour
- * on a loaded 2-core machine): `node tools/interruption-check.ts [--runs 20] [--max-delay 100] [--seed N]`.
+ * on a loaded 2-core machine): `npx node tools/interruption-check.ts [--runs 20] [--max-delay 100] [--seed N]`.
  * Each run is the README's `npx ecs-taskrole run` on a two-cell matrix in a private lab the run starts,
  * interrupted on a random path (Ctrl-C to the group; SIGTERM to npx; SIGINT, SIGTERM or SIGHUP to the run's
- * pid) at a random moment, and is clean when npx exits 130, no process the run's tree ever had is left,
+ * pid) at a random moment from the run process's start (its module loading included), and is clean when npx exits 130, no process the run's tree ever had is left,
  * and the lab is gone (no state, process or namespace). Prints one line per run and the tally; exits 1 on
  * any run that was not clean.
  */
@@ -75,12 +75,16 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
       const known = labPrefix(dirs.labDir);
       if (known !== 'no-data-plane') prefix = known;
     }, 300);
-    const started = Date.now();
-    let target: number | undefined = path.to === 'group' ? -npx : path.to === 'npx' ? npx : undefined;
-    while (!ended && (Date.now() - started < delayMs || target === undefined)) {
-      if (target === undefined) target = await runProcessOf(npx);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    // The moment counts from the run process's start (npx takes seconds to start it on a loaded machine;
+    // a signal before that interrupts npx, not a run).
+    let runPid: number | undefined;
+    while (!ended && runPid === undefined) {
+      runPid = await runProcessOf(npx);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const started = Date.now();
+    while (!ended && Date.now() - started < delayMs) await new Promise((resolve) => setTimeout(resolve, 20));
+    const target = path.to === 'group' ? -npx : path.to === 'npx' ? npx : runPid;
     if (ended || target === undefined) {
       clearInterval(watch);
       await run.exited;
@@ -115,7 +119,7 @@ let endedFirst = 0;
 process.stdout.write(`interruption check: ${wanted} runs, moments 0–${maxDelayMs / 1000} s, seed ${values.seed}\n`);
 while (outcomes.length < wanted && endedFirst < wanted) {
   const path = PATHS[Math.floor(random() * PATHS.length)] as Path;
-  const delayMs = Math.round(500 + random() * (maxDelayMs - 500));
+  const delayMs = Math.round(random() * maxDelayMs);
   const outcome = await oneRun(path, delayMs);
   if (outcome === 'ended first') {
     endedFirst += 1;
