@@ -56,6 +56,8 @@ interface Outcome {
   signal: string | null;
   stopMs: number;
   leftovers: string[];
+  /** The last lines the run printed on stderr (why a run was not clean). */
+  stderrTail: string;
 }
 
 async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended first'> {
@@ -93,11 +95,12 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
     const phase = phaseOf(dirs.out);
     const signalled = Date.now();
     process.kill(target, path.signal);
-    const { code, signal } = await run.exited;
+    const { code, signal, stderr } = await run.exited;
     const stopMs = Date.now() - signalled;
     clearInterval(watch);
     const found = await leftoversAfter({ pids: [...pids], labDir: dirs.labDir, prefix, labStartedByRun: true }, 20_000);
-    return { path: path.name, delayMs: signalled - started, phase, code, signal, stopMs, leftovers: found };
+    const stderrTail = stderr.trim().split('\n').slice(-4).join(' | ');
+    return { path: path.name, delayMs: signalled - started, phase, code, signal, stopMs, leftovers: found, stderrTail };
   } finally {
     await runCli(['lab', 'down'], { env: dirs.env });
     await rm(dirs.dir, { recursive: true, force: true });
@@ -131,7 +134,8 @@ while (outcomes.length < wanted && endedFirst < wanted) {
   process.stdout.write(
     `${String(outcomes.length).padStart(2)} ${clean ? 'clean' : 'NOT CLEAN'}  ${outcome.path} at ${(outcome.delayMs / 1000).toFixed(1)} s (${outcome.phase}): ` +
       `npx exit ${outcome.code ?? outcome.signal}, stopped and torn down in ${(outcome.stopMs / 1000).toFixed(1)} s` +
-      `${outcome.leftovers.length > 0 ? `; left: ${outcome.leftovers.join('; ')}` : ''}\n`,
+      `${outcome.leftovers.length > 0 ? `; left: ${outcome.leftovers.join('; ')}` : ''}` +
+      `${clean ? '' : `\n     its stderr ended: ${outcome.stderrTail}`}\n`,
   );
 }
 const clean = outcomes.filter((outcome) => outcome.code === 130 && outcome.leftovers.length === 0).length;
