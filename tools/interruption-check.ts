@@ -18,7 +18,7 @@ import {
   runDirs,
   runProcessOf,
   startRun,
-} from '../testing/interrupted-run.ts';
+} from '../cli/commands/testing/interrupted-run.ts';
 import { runCli } from '../testing/run-cli.ts';
 
 const PATHS = [

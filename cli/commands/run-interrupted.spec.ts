@@ -14,6 +14,7 @@ import { expect, test } from '@playwright/test';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { labSkipReason } from '../../infra/lab/index.ts';
 import { readRunState } from '../../run/run-state.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import {
   alive,
   descendantsOf,
@@ -25,8 +26,7 @@ import {
   runProcessOf,
   startRun,
   waitForPhase,
-} from '../../testing/interrupted-run.ts';
-import { runCli } from '../../testing/run-cli.ts';
+} from './testing/interrupted-run.ts';
 
 type Target = 'group' | 'npx' | 'run';
 interface Case {

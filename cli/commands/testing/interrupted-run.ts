@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { RunJournal } from '../infra/backends/journal.ts';
-import { readLabState } from '../infra/lab/index.ts';
+import { RunJournal } from '../../../infra/backends/journal.ts';
+import { readLabState } from '../../../infra/lab/index.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(PROJECT_ROOT, 'bin/ecs-taskrole.js');
 /** Two cells, two instances. The plain-AMI cell's client retries an unreachable endpoint for ~19 s. */
 export const SMALL_MATRIX_GREP = '^(baseline|ami=al2023-plain,hostRules=none)$';
