@@ -53,7 +53,12 @@ export default defineConfig({
       testDir: '.',
       testMatch: '**/*.spec.ts',
       testIgnore: ['**/node_modules/**', 'suites/**', 'dist/**'],
-      timeout: 60_000,
+      // Also every beforeAll/afterAll hook's limit (a describe's timeout does not reach hooks): a lab's start
+      // or a mini host takes seconds on a quiet 2-core machine and a minute or more beside other work.
+      // Lab-heavy files raise it further with `test.describe.configure({ timeout })`.
+      timeout: 180_000,
+      // Retrying assertions (expect.poll, toBeVisible) wait on processes of a loaded machine too.
+      expect: { timeout: 15_000 },
     },
     // Provisioning lives outside the workers: a failed cell restarts its worker, never the infrastructure.
     // `.[jt]s`: the sources in a clone, the compiled files in the installed package (dist/).

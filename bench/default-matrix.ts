@@ -4,7 +4,8 @@
  * (the tasks' own run times, ECS startedAt → stoppedAt, summed and divided by the workers), the per-cell
  * harness overhead (cell wall time minus its task's run time: p50/p90/max), and the run's steps (lab up,
  * provisioning, cells, teardown; the cells start with the run, so the first three overlap); with
- * `--repeat N`, each setting N times and the medians. Targets on 2 cores: wall/floor ≤ 1.3 and overhead
+ * `--repeat N`, each setting N times and the medians; and the run's CPU time by part (harness, lab, clients:
+ * cpu-sample.ts), which says what a machine's wall time was spent on. Targets on 2 cores: wall/floor ≤ 1.3 and overhead
  * median ≤ 300 ms at the default workers. `npm run bench -- default-matrix --workers 4 --repeat 3`.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { execa } from 'execa';
 import { runResultsSchema } from '../core/results/results-schema.ts';
 import { defaultWorkers } from '../run/run-config.ts';
 import { runTimingsSchema } from '../run/timings.ts';
+import { sampleCpu } from './cpu-sample.ts';
 import { BENCH_OUT, median, percentile, recordFigures } from './record.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ecs-taskrole.js', import.meta.url));
@@ -34,10 +36,13 @@ async function measure(workers: number) {
   try {
     const started = performance.now();
     const out = join(dir, 'out');
-    const run = await execa(process.execPath, [BIN, 'run', '--workers', String(workers), '--out', out], {
+    const running = execa(process.execPath, [BIN, 'run', '--workers', String(workers), '--out', out], {
       env,
       reject: false,
     });
+    const sampler = sampleCpu(running.pid ?? 0);
+    const run = await running;
+    const cpu = sampler.stop();
     const wallMs = Math.round(performance.now() - started);
     const results = runResultsSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));
     const steps = runTimingsSchema.parse(JSON.parse(await readFile(join(out, 'run-timings.json'), 'utf8')));
@@ -55,7 +60,10 @@ async function measure(workers: number) {
         `p90 ${overhead.p90} ms, max ${overhead.max} ms\n` +
         `  steps: lab up ${seconds(steps.openMs)}, provisioning ${seconds(steps.provisionMs)} (with the reboots), ` +
         `cells ${seconds(steps.cellsMs)} (from the run's start: they overlap the two before), ` +
-        `teardown ${seconds(steps.teardownMs)}, lab down ${seconds(steps.closeMs)}\n`,
+        `teardown ${seconds(steps.teardownMs)}, lab down ${seconds(steps.closeMs)}\n` +
+        `  CPU time: harness ${seconds(cpu.harness)}, lab ${seconds(cpu.lab)}, clients ${seconds(cpu.clients)}, ` +
+        `unattributed ${seconds(cpu.unattributed)} (short-lived processes); total ${seconds(cpu.total)} = ` +
+        `${(cpu.total / wallMs).toFixed(2)} cores busy on average over the wall time\n`,
     );
     // A figure from a run that was not all as expected needs its why: which cells, and what decided them.
     for (const cell of results.cells.filter((candidate) => candidate.verdict !== 'pass')) {
@@ -69,7 +77,7 @@ async function measure(workers: number) {
       await copyFile(join(out, 'results.json'), kept);
       process.stdout.write(`  its results.json: ${kept}\n`);
     }
-    return { wallMs, floorMs, ratio, overhead, steps, passed, cells: results.cells.length };
+    return { wallMs, floorMs, ratio, overhead, steps, cpu, passed, cells: results.cells.length };
   } finally {
     await execa(process.execPath, [BIN, 'lab', 'down'], { env, reject: false });
     await rm(dir, { recursive: true, force: true });

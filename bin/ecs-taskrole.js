@@ -13,7 +13,10 @@ if (major < 22 || (major === 22 && minor < 22)) {
 }
 // A clone runs the TypeScript sources; the package ships them compiled (dist/, `npm run build`): Node
 // strips no types under node_modules.
-const sources = new URL('../cli/main.ts', import.meta.url);
-const { main } = await import(existsSync(sources) ? sources.href : '../dist/cli/main.js');
+const fromSources = existsSync(new URL('../cli/main.ts', import.meta.url));
+const module = (path) => (fromSources ? new URL(`../${path}.ts`, import.meta.url).href : `../dist/${path}.js`);
+// `run` owns a teardown: a signal that comes while its modules load (seconds) is held for it, not fatal.
+if (process.argv[2] === 'run') (await import(module('run/early-signals'))).holdSignals();
+const { main } = await import(module('cli/main'));
 // Exit at once: a wait an interrupted run abandoned (a registration poll) must not hold the process open.
 process.exit(await main(process.argv));

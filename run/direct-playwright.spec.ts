@@ -17,7 +17,7 @@ import { runCli } from '../testing/run-cli.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PLAYWRIGHT = join(dirname(createRequire(import.meta.url).resolve('@playwright/test/package.json')), 'cli.js');
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 540_000 });
 
 test('playwright test --project=cells --grep: provisions only the selected cell’s instance, runs it, tears down, stops the lab', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');

@@ -1,35 +1,55 @@
 /**
- * SIGINT, SIGTERM and SIGHUP during a run: the first aborts what is in progress (provisioning stops at its
- * next step, Playwright is asked to stop its cells) and the run goes on to its teardown; later ones only
- * say that the teardown is under way. The process never dies half-way through its own cleanup.
+ * SIGINT, SIGTERM and SIGHUP during a run, and the death of the process that started it: the first aborts
+ * what is in progress (provisioning stops at its next step, Playwright is asked to stop its cells) and the
+ * run goes on to its teardown; later ones only say that the teardown is under way. The process never dies
+ * half-way through its own cleanup.
  */
-export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
+import { INTERRUPT_SIGNALS, type InterruptSignal, launcherPid, takeHeldSignals } from './early-signals.ts';
+import { watchOwner } from './owner-watch.ts';
+
+export { INTERRUPT_SIGNALS, type InterruptSignal };
+/**
+ * `launcher gone`: the run was reparented. Whatever started it (npx's `sh -c`, `npm run`, a script) died,
+ * usually of a signal meant for the run that it did not pass on: a wrapper killed by SIGTERM leaves its
+ * child running, so that signal would otherwise never reach the run.
+ */
+export type InterruptCause = InterruptSignal | 'launcher gone';
+
+/** How often the run looks at its parent: a cheap syscall, and a CI runner kills the tree 10 s after asking. */
+const LAUNCHER_POLL_MS = 250;
 
 export interface Interruptions {
   readonly signal: AbortSignal;
-  /** The first signal received, if any. */
-  received(): InterruptSignal | undefined;
-  /** Called with each signal (the cells' runner forwards the ones its process group did not get). */
-  onSignal(listener: (signal: InterruptSignal) => void): () => void;
+  /** The first interruption, if any. */
+  received(): InterruptCause | undefined;
+  /** Called with each interruption (the run passes the first on to the cells' runner). */
+  onSignal(listener: (cause: InterruptCause) => void): () => void;
   dispose(): void;
 }
 
 export function watchInterruptions(say: (line: string) => void): Interruptions {
   const controller = new AbortController();
-  const listeners = new Set<(signal: InterruptSignal) => void>();
-  let first: InterruptSignal | undefined;
-  const handle = (signal: InterruptSignal) => {
+  const listeners = new Set<(cause: InterruptCause) => void>();
+  let first: InterruptCause | undefined;
+  const handle = (cause: InterruptCause) => {
     if (first) {
-      say(`${signal}: still tearing down; it finishes by itself (or \`ecs-taskrole sweep --run ID\` later)`);
+      say(`${cause}: still tearing down; it finishes by itself (or \`ecs-taskrole sweep --run ID\` later)`);
     } else {
-      first = signal;
-      say(`interrupted (${signal}): stopping, then tearing down what this run created…`);
+      first = cause;
+      say(`interrupted (${cause}): stopping, then tearing down what this run created…`);
       controller.abort();
     }
-    for (const listener of listeners) listener(signal);
+    for (const listener of listeners) listener(cause);
   };
   for (const signal of INTERRUPT_SIGNALS) process.on(signal, handle);
+  // Those that came while the command loaded (the bin held them: early-signals.ts).
+  for (const signal of takeHeldSignals()) handle(signal);
+  // A run started by init (a service manager, `setsid -f`) has no launcher to lose.
+  const launcher = launcherPid();
+  const stopLauncherWatch =
+    launcher > 1
+      ? watchOwner({ ownerPid: launcher, onGone: () => handle('launcher gone'), intervalMs: LAUNCHER_POLL_MS })
+      : () => {};
   return {
     signal: controller.signal,
     received: () => first,
@@ -39,6 +59,7 @@ export function watchInterruptions(say: (line: string) => void): Interruptions {
     },
     dispose() {
       for (const signal of INTERRUPT_SIGNALS) process.off(signal, handle);
+      stopLauncherWatch();
     },
   };
 }

@@ -26,7 +26,7 @@ import { labDown, labSkipReason, labUp } from '../infra/lab/index.ts';
 import { runOneCell } from './run-cell.ts';
 import { defaultRunConfig } from './run-config.ts';
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 540_000 });
 
 /** The harness's plain-AMI docker install (infra/user-data): without it, `docker run` of the agent fails. */
 const DOCKER_INSTALL = 'dnf install -y docker\nsystemctl enable --now docker\n';

@@ -37,9 +37,12 @@ const userEnv = {
 const inProject = (command: string, args: string[], env: Record<string, string> = {}) =>
   execa(command, args, { cwd: project, env: { ...userEnv, ...env }, extendEnv: false, reject: false, stdin: 'ignore' });
 
-test.describe.configure({ mode: 'serial', timeout: 300_000 });
+test.describe.configure({ mode: 'serial', timeout: 1_800_000 });
 
 test.beforeAll(async () => {
+  // npm pack (the build: 3m50s beside 7 other helpers' work on 2 cores) and the install (6m50s); a hook does not get
+  // the describe's limit.
+  test.setTimeout(1_800_000);
   dir = await mkdtemp(join(tmpdir(), 'etr-package-'));
   project = join(dir, 'project');
   // prepack builds dist/; --json lists what the tarball holds.

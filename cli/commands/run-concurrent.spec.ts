@@ -10,7 +10,7 @@ import { expect, test } from '@playwright/test';
 import { labSkipReason, readLabState } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
-test.describe.configure({ timeout: 300_000 });
+test.describe.configure({ timeout: 900_000 });
 
 /** A private lab directory for one test, and everything it left removed afterwards. */
 async function withPrivateLab(body: (dir: string, env: Record<string, string>) => Promise<void>): Promise<void> {
@@ -49,7 +49,7 @@ test('the run that started the lab finishes first: the lab stays up for the othe
     // Deterministic order: the short run alone starts the lab, the long one joins once the lab is up.
     const short = runCli(['run', '--grep', '^network=host$', '--out', join(dir, 'short')], { env });
     await expect
-      .poll(() => readLabState(env.ECS_TASKROLE_LAB_DIR) !== undefined, { timeout: 120_000, intervals: [100] })
+      .poll(() => readLabState(env.ECS_TASKROLE_LAB_DIR) !== undefined, { timeout: 360_000, intervals: [100] })
       .toBe(true);
     const long = runCli(['run', '--grep', '^(baseline|ami=al2023-plain,hostRules=none)$', '--out', join(dir, 'long')], {
       env,

@@ -1,80 +1,124 @@
 /**
- * A lab run interrupted at deterministic points of its lifecycle — while provisioning waits for its
- * instance (an instance is in the journal) and while the cells run (results.json exists) — by SIGINT to its
- * process group (Ctrl-C) or SIGTERM to the `run` process alone. The run tears down by itself: exit 130,
- * a line saying what it deleted, no tagged resource left; a lab it started is stopped (no process, no
- * namespace), a lab it found running stays up. SIGKILL cannot be handled: the journal it leaves lets
- * `sweep --run ID` finish the job, and the Playwright runner of a killed run stops by itself.
+ * A lab run started with the README's command line (`npx ecs-taskrole run …`), interrupted on every path a
+ * signal takes — Ctrl-C to its process group, SIGTERM to npx (a cancelled CI job, `timeout`), SIGINT, SIGTERM
+ * or SIGHUP to the run's own pid, and npx's shell dying under it — at deterministic points of its lifecycle:
+ * while provisioning waits for its instance (an instance is in the journal) and while the cells run
+ * (results.json exists). The run tears down by itself: exit 130, a line saying what it deleted, none of its
+ * processes left, no tagged resource left; a lab it started is stopped (no process, no namespace), a lab it
+ * found running stays up. SIGKILL cannot be handled: the journal it leaves lets `sweep --run ID` finish the
+ * job, and the Playwright runner of a killed run stops by itself.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { execa } from 'execa';
 import { RunJournal } from '../../infra/backends/journal.ts';
-import { labSkipReason, readLabState } from '../../infra/lab/index.ts';
+import { labSkipReason } from '../../infra/lab/index.ts';
 import { readRunState } from '../../run/run-state.ts';
 import { runCli } from '../../testing/run-cli.ts';
+import {
+  alive,
+  descendantsOf,
+  labPrefix,
+  leftoversAfter,
+  type Phase,
+  processTable,
+  runDirs,
+  runProcessOf,
+  startRun,
+  waitForPhase,
+} from './testing/interrupted-run.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));
-// The plain-AMI cell's client retries an unreachable endpoint for ~19 s: the cells are still running when
-// the signal arrives.
-const CELLS = '^(baseline|ami=al2023-plain,hostRules=none)$';
-
-type Phase = 'provisioning' | 'cells';
-const CASES: { phase: Phase; signal: 'SIGINT' | 'SIGTERM'; labStartedByRun: boolean }[] = [
-  { phase: 'provisioning', signal: 'SIGINT', labStartedByRun: true },
-  { phase: 'cells', signal: 'SIGTERM', labStartedByRun: true },
-  { phase: 'provisioning', signal: 'SIGTERM', labStartedByRun: false },
-  { phase: 'cells', signal: 'SIGINT', labStartedByRun: false },
+type Target = 'group' | 'npx' | 'run';
+interface Case {
+  signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+  to: Target;
+  phase: Phase;
+  labStartedByRun: boolean;
+}
+const CASES: Case[] = [
+  { signal: 'SIGINT', to: 'group', phase: 'cells', labStartedByRun: true },
+  { signal: 'SIGTERM', to: 'npx', phase: 'provisioning', labStartedByRun: true },
+  { signal: 'SIGINT', to: 'run', phase: 'cells', labStartedByRun: false },
+  { signal: 'SIGTERM', to: 'run', phase: 'provisioning', labStartedByRun: false },
+  { signal: 'SIGHUP', to: 'run', phase: 'cells', labStartedByRun: true },
 ];
 
-test.describe.configure({ mode: 'serial', timeout: 240_000 });
+// A lab's start, two instances' boot, two cells and the teardown: about a minute on a quiet 2-core machine,
+// several on a loaded one.
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
-for (const { phase, signal, labStartedByRun } of CASES) {
+for (const { signal, to, phase, labStartedByRun } of CASES) {
   const lab = labStartedByRun ? 'a lab the run started is stopped' : 'a lab it found running stays up';
-  test(`${signal} during ${phase}: the run tears down by itself, exit 130; ${lab}`, async () => {
+  test(`${signal} to the ${to === 'group' ? "npx's process group" : to} during ${phase}: exit 130, nothing left; ${lab}`, async () => {
     test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-    const { dir, labDir, out, env } = await runDirs();
+    const dirs = await runDirs();
     try {
-      if (!labStartedByRun) expect((await runCli(['lab', 'up'], { env })).exitCode).toBe(0);
-      const run = startRun(out, env);
-      await reached(phase, out, run.exited);
-      const prefix = readLabState(labDir)?.dataPlane?.prefix ?? 'no-data-plane';
-      if (signal === 'SIGINT' && run.child.pid) process.kill(-run.child.pid, 'SIGINT');
-      else run.child.kill('SIGTERM');
+      if (!labStartedByRun) expect((await runCli(['lab', 'up'], { env: dirs.env })).exitCode).toBe(0);
+      const run = startRun(dirs, { via: 'npx' });
+      expect(await waitForPhase(phase, dirs.out, run.exited, 300_000)).toBe('reached');
+      const npx = run.child.pid ?? 0;
+      const runPid = await runProcessOf(npx);
+      // bash (the project's .npmrc) execs the command: the run is npx's own child, nothing in between.
+      expect(runPid, 'the run process').toBeDefined();
+      const pids = [npx, ...(await descendantsOf(npx))];
+      const prefix = labPrefix(dirs.labDir);
+      process.kill(to === 'group' ? -npx : to === 'npx' ? npx : (runPid ?? 0), signal);
       const { code, stdout, stderr } = await run.exited;
 
       expect(code, stderr).toBe(130);
       expect(stdout).toMatch(/teardown: deleted [1-9]\d* resource\(s\) of run \S+, nothing left/);
+      // SIGTERM to npx reaches the run as npx passes it on.
       expect(stderr).toContain(`interrupted (${signal})`);
-      if (labStartedByRun) {
-        await expectNothingLeft(labDir, prefix);
-      } else {
-        const status = await runCli(['lab', 'status', '--json'], { env });
+      expect(await leftoversAfter({ pids, labDir: dirs.labDir, prefix, labStartedByRun }, 20_000)).toEqual([]);
+      if (!labStartedByRun) {
+        const status = await runCli(['lab', 'status', '--json'], { env: dirs.env });
         expect(JSON.parse(status.stdout).state).toBe('running');
-        const sweep = await runCli(['sweep', '--dry-run', '--older-than', '0s'], { env });
+        const sweep = await runCli(['sweep', '--dry-run', '--older-than', '0s'], { env: dirs.env });
         expect(sweep.stdout).toContain('0 resource(s) to delete');
-        await expect.poll(() => namespaces(`${prefix}-i-`), { timeout: 20_000 }).toEqual([]);
       }
     } finally {
-      await runCli(['lab', 'down'], { env });
-      await rm(dir, { recursive: true, force: true });
+      await runCli(['lab', 'down'], { env: dirs.env });
+      await rm(dirs.dir, { recursive: true, force: true });
     }
   });
 }
 
+test('npx through sh, SIGTERM to npx: its shell dies and npx with it, the reparented run tears down by itself', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  const dirs = await runDirs();
+  try {
+    // npm's default script shell: `sh -c` stays between npx and the run, and dies of the SIGTERM npx passes on.
+    const run = startRun(dirs, { via: 'npx', shell: 'sh' });
+    expect(await waitForPhase('cells', dirs.out, run.exited, 300_000)).toBe('reached');
+    const npx = run.child.pid ?? 0;
+    const pids = [npx, ...(await descendantsOf(npx))];
+    const prefix = labPrefix(dirs.labDir);
+    process.kill(npx, 'SIGTERM');
+    // `exited` waits for the output pipes, which the run holds until its teardown is done.
+    const { signal, stdout, stderr } = await run.exited;
+
+    expect(signal, 'npm re-raises the signal its shell died of').toBe('SIGTERM');
+    expect(stderr).toContain('interrupted (launcher gone)');
+    expect(stderr).toContain('interrupted by launcher gone; teardown done');
+    expect(stdout).toMatch(/teardown: deleted [1-9]\d* resource\(s\) of run \S+, nothing left/);
+    expect(await leftoversAfter({ pids, labDir: dirs.labDir, prefix, labStartedByRun: true }, 20_000)).toEqual([]);
+  } finally {
+    await runCli(['lab', 'down'], { env: dirs.env });
+    await rm(dirs.dir, { recursive: true, force: true });
+  }
+});
+
 test('after SIGKILL of the whole run, its journal names the run and sweep --run finishes the teardown', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const { dir, labDir, out, env } = await runDirs();
+  const dirs = await runDirs();
+  const { dir, labDir, out, env } = dirs;
   try {
-    const run = startRun(out, env);
-    await reached('cells', out, run.exited);
-    const prefix = readLabState(labDir)?.dataPlane?.prefix ?? 'no-data-plane';
+    const run = startRun(dirs, { via: 'bin' });
+    expect(await waitForPhase('cells', out, run.exited, 300_000)).toBe('reached');
+    const pids = [run.child.pid ?? 0, ...(await descendantsOf(run.child.pid ?? 0))];
+    const prefix = labPrefix(labDir);
     if (run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
+    // The run's Playwright runner (its own process group) stops by itself: it holds the output pipes till then.
     await run.exited;
     const journal = RunJournal.read(join(out, 'run-journal.json'));
     expect(journal?.pending().map((entry) => entry.kind)).toContain('instance');
@@ -83,7 +127,7 @@ test('after SIGKILL of the whole run, its journal names the run and sweep --run 
     const again = await runCli(['sweep', '--dry-run', '--run', journal?.runId ?? ''], { env });
     expect(again.stdout).toContain('0 resource(s) to delete');
     expect((await runCli(['lab', 'down'], { env })).exitCode).toBe(0);
-    await expectNothingLeft(labDir, prefix);
+    expect(await leftoversAfter({ pids, labDir, prefix, labStartedByRun: true }, 20_000)).toEqual([]);
   } finally {
     await runCli(['lab', 'down'], { env });
     await rm(dir, { recursive: true, force: true });
@@ -92,13 +136,14 @@ test('after SIGKILL of the whole run, its journal names the run and sweep --run 
 
 test('after SIGKILL of the run process alone, before its cells could start, its Playwright runner stops by itself', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const { dir, labDir, out, env } = await runDirs();
+  const dirs = await runDirs();
+  const { dir, labDir, out, env } = dirs;
   let cellProcesses: number[] = [];
   try {
     // This test holds the lab's lock: the run waits for it to open the lab, so its cells can never start.
     await mkdir(`${labDir}.runs`, { recursive: true });
     await writeFile(`${labDir}.runs/lock`, String(process.pid));
-    const run = startRun(out, env);
+    const run = startRun(dirs, { via: 'bin' });
     // The run starts its runner while it opens the lab; the cells wait for the run's state.
     const runnerOf = async () =>
       (await processTable()).find((row) => row.ppid === run.child.pid && row.args.includes(' test '));
@@ -117,86 +162,3 @@ test('after SIGKILL of the run process alone, before its cells could start, its 
     await rm(dir, { recursive: true, force: true });
   }
 });
-
-/** A private lab and output directory for one interrupted run. */
-async function runDirs() {
-  const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
-  const labDir = join(dir, 'lab');
-  const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
-  return { dir, labDir, out: join(dir, 'out'), env };
-}
-
-function startRun(out: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'run', '--grep', CELLS, '--out', out], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, exited };
-}
-
-/** Provisioning: an instance is journaled (the run waits for its agent). Cells: the reporter wrote results.json. */
-async function reached(phase: Phase, out: string, exited: Promise<{ stderr: string }>): Promise<void> {
-  let ended = false;
-  void exited.then(() => {
-    ended = true;
-  });
-  const isThere = () => {
-    if (phase === 'cells') return existsSync(join(out, 'results.json'));
-    const journal = existsSync(join(out, 'run-journal.json')) && RunJournal.read(join(out, 'run-journal.json'));
-    return !!journal && journal.pending().some((entry) => entry.kind === 'instance' && entry.id);
-  };
-  await expect.poll(() => (ended ? 'ended' : isThere()), { timeout: 120_000, intervals: [20] }).toBe(true);
-}
-
-/** No state, no process naming the lab's directory, no namespace of its network (other specs' labs may run). */
-async function expectNothingLeft(labDir: string, prefix: string): Promise<void> {
-  expect(readLabState(labDir)).toBeUndefined();
-  await expect.poll(() => processesOf(labDir), { timeout: 10_000 }).toEqual([]);
-  expect(await namespaces(prefix)).toEqual([]);
-}
-
-/** Lab processes name their lab directory on their command line. */
-async function processesOf(labDir: string): Promise<string[]> {
-  const { stdout } = await execa('ps', ['-eo', 'pid=,args=']);
-  return stdout.split('\n').filter((line) => line.includes(labDir));
-}
-
-async function namespaces(prefix: string): Promise<string[]> {
-  const { stdout } = await execa('ip', ['netns', 'list']);
-  return stdout.split('\n').filter((line) => line.startsWith(prefix));
-}
-
-async function processTable(): Promise<{ pid: number; ppid: number; args: string }[]> {
-  const { stdout } = await execa('ps', ['-eo', 'pid=,ppid=,args=']);
-  return stdout.split('\n').flatMap((line) => {
-    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }] : [];
-  });
-}
-
-async function descendantsOf(pid: number): Promise<number[]> {
-  const table = await processTable();
-  const found: number[] = [];
-  for (let parents = [pid]; parents.length > 0; ) {
-    parents = table.filter((row) => parents.includes(row.ppid)).map((row) => row.pid);
-    found.push(...parents);
-  }
-  return found;
-}
-
-async function alive(pids: number[]): Promise<number[]> {
-  const table = new Set((await processTable()).map((row) => row.pid));
-  return pids.filter((pid) => table.has(pid));
-}

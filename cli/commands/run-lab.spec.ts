@@ -13,7 +13,7 @@ import type { RunResults } from '../../core/results/results-schema.ts';
 import { labSkipReason } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 540_000 });
 // Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.
 test.use({
   browserName: 'chromium',

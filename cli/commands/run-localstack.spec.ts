@@ -16,7 +16,7 @@ import { startPlainMoto } from '../../infra/lab/testing/index.ts';
 import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
-test.describe.configure({ timeout: 300_000 });
+test.describe.configure({ timeout: 900_000 });
 
 test('run --backend localstack: the baseline cell gets its task role, or the run names the missing runtime', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'etr-run-localstack-'));

@@ -24,7 +24,7 @@ vary:
   client: [sdk-js-v3]
 `;
 
-test.describe.configure({ timeout: 300_000 });
+test.describe.configure({ timeout: 900_000 });
 
 test('two shards provision two of four instances each; merged, they give the verdicts of one run', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');

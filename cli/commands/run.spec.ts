@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { harnessClientConfig, type LabState, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
-test.describe.configure({ mode: 'serial', timeout: 90_000 });
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 let dir = '';
 let lab: LabState;

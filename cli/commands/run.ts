@@ -221,12 +221,19 @@ function startPlaywright(options: RunOptions, config: RunConfig, interruptions: 
       PLAYWRIGHT_BLOB_OUTPUT_DIR: resolve(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ?? join(config.outDir, 'blob-report')),
     },
     stdio: ['ignore', options.json ? process.stderr : 'inherit', 'inherit'],
+    // Its own process group: a Ctrl-C to the terminal's group reaches this process only, which passes it
+    // on below. One path for every interruption (a signal to the group, to this process alone, a launcher
+    // that died), and Playwright gets exactly one SIGINT (a second one would not be a graceful stop).
+    detached: true,
     reject: false,
   });
-  // Ctrl-C reaches Playwright through the process group; a SIGTERM or SIGHUP sent to this process alone
-  // is passed on as the SIGINT Playwright stops on (its cells end, its reporter writes results.json).
-  const forward = interruptions.onSignal((signal) => {
-    if (signal !== 'SIGINT') playwright.kill('SIGINT');
+  // The first interruption of any kind becomes the SIGINT Playwright stops on (its workers end their cells
+  // when it tells them; its reporter writes results.json). Later ones are only reported (interruptions.ts).
+  let forwarded = false;
+  const forward = interruptions.onSignal(() => {
+    if (forwarded) return;
+    forwarded = true;
+    playwright.kill('SIGINT');
   });
   return {
     exited: playwright.then((result) => result.exitCode ?? EXIT.infrastructure).finally(forward),

@@ -9,7 +9,7 @@ import { EXPIRES_TAG, IAM_PATH, RUN_TAG, runTags, type Tag } from '../../infra/a
 import { harnessClientConfig, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 360_000 });
 
 test('--older-than below the expiry window without --run or --dry-run exits 2 naming both, before touching anything', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'etr-sweep-unsafe-'));

@@ -7,7 +7,7 @@ import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
 import { harnessClientConfig, labDown, labUp } from '../../infra/lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
-test.describe.configure({ timeout: 90_000 });
+test.describe.configure({ timeout: 300_000 });
 
 test('sweep on a lab whose data plane never started (a run killed during lab up) deletes what expired', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'etr-sweep-'));

@@ -15,7 +15,7 @@ import { harnessPolicy } from './harness-policy.ts';
 import { type LoggedRequest, REQUEST_LOG_ENV } from './request-log.ts';
 import { evaluate, forAccount, withResourceContext } from './testing/iam-evaluator.ts';
 
-test.describe.configure({ timeout: 300_000 });
+test.describe.configure({ timeout: 900_000 });
 
 /** Cells that between them make every kind of request: task roles of each trust and policy, an instance
  * role with an inline policy, the plain AMI's parameter and a reboot, a proxy cell, an execution role, an

@@ -18,7 +18,7 @@ import { credentialsOf, harnessClientConfig, type LabState, labDown, labUp } fro
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { runCellTask } from './run-cell.ts';
 
-test.describe.configure({ timeout: 60_000 });
+test.describe.configure({ timeout: 180_000 });
 
 const TAGS = [
   { key: 'ecs-taskrole:run', value: 'run-cell-spec' },
@@ -77,7 +77,7 @@ test('trust=ec2: RunTask refuses, no task is started, the cell is ROLE_NOT_ASSUM
         tags: TAGS,
       },
     },
-    AbortSignal.timeout(30_000),
+    AbortSignal.timeout(90_000),
   );
 
   const refusal = `ClientException: ECS was unable to assume the role '${taskRoleArn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`;

@@ -13,7 +13,7 @@ import { instanceRoleName } from './roles.ts';
 import { sweepReport, sweepRun } from './sweep.ts';
 import { IAM_PATH, runTags } from './tags.ts';
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 360_000 });
 
 const COUNT = 5;
 

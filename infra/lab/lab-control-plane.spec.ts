@@ -41,7 +41,7 @@ import { type Credentials, controlPlaneLab, unique } from './testing/control-pla
  * The lab's control plane (moto + moto_lab.py) driven as the harness, the ECS service, EC2 and the ECS agent
  * would drive AWS: only SDK v3 clients, IAM enforcement on, each identity holding only its own policy.
  */
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ mode: 'serial', timeout: 360_000 });
 
 const ECS_OPTIMIZED_AMI = '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id';
 const INSTANCE_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
@@ -57,7 +57,7 @@ let lab: LabState;
 let account: string;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(360_000);
   lab = spec.state;
   const identity = await new STSClient(config(credentialsOf(lab.identities.harness))).send(
     new GetCallerIdentityCommand({}),

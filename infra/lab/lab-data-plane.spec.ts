@@ -35,7 +35,7 @@ import type { LabNetwork } from './data-plane/network/lab-network.ts';
 import { linkExists } from './data-plane/network/netns.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';
 
-test.describe.configure({ mode: 'serial', timeout: 180_000 });
+test.describe.configure({ mode: 'serial', timeout: 540_000 });
 
 const CLUSTER = 'lab-data-plane-spec';
 const trust = (service: string) =>
@@ -150,7 +150,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         async () =>
           (await new ECSClient(aws).send(new ListContainerInstancesCommand({ cluster: CLUSTER }))).containerInstanceArns
             ?.length,
-        { timeout: 60_000 },
+        { timeout: 180_000 },
       )
       .toBe(1);
   });
@@ -196,7 +196,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
           async () =>
             (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))).tasks?.[0]?.lastStatus,
           {
-            timeout: 60_000,
+            timeout: 180_000,
           },
         )
         .toBe('STOPPED');
@@ -217,7 +217,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
 
   test('a terminated instance is shut down and removed', async () => {
     await new EC2Client(aws).send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
-    await expect.poll(() => dataPlane?.instances.has(instanceId), { timeout: 30_000 }).toBe(false);
+    await expect.poll(() => dataPlane?.instances.has(instanceId), { timeout: 90_000 }).toBe(false);
   });
 });
 
@@ -233,7 +233,7 @@ test('the network is made while the control plane starts, and removed when it ne
     },
   });
   starting.catch(() => undefined);
-  await expect.poll(() => network !== undefined, { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => network !== undefined, { timeout: 90_000 }).toBe(true);
   const bridge = network?.names.bridge ?? '';
   expect(await linkExists(bridge)).toBe(true);
   refuse(new Error('the control plane did not start'));

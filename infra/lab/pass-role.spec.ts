@@ -25,7 +25,7 @@ import { expect, test } from '@playwright/test';
 import type { LabIdentity } from './control-plane/identities.ts';
 import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
-test.describe.configure({ mode: 'serial', timeout: 60_000 });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 const TAGS = [
   { key: 'ecs-taskrole:run', value: 'pass-role-spec' },

@@ -15,7 +15,7 @@ import { expect, test } from '@playwright/test';
 import type { LabIdentity } from './control-plane/identities.ts';
 import { controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
-test.describe.configure({ mode: 'serial', timeout: 60_000 });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 const RUN_TAGS = [
   { key: 'ecs-taskrole:run', value: 'run-task-role-spec' },

@@ -16,7 +16,7 @@ import { AMI_PARAMETERS } from '../aws/amis.ts';
 import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../lab/index.ts';
 import { userDataFor } from './user-data.ts';
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 540_000 });
 
 test("an instance past its run's expiry terminates itself; without the behaviour it only stops", async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
@@ -50,8 +50,8 @@ test("an instance past its run's expiry terminates itself; without the behaviour
     const expired = userDataFor(group, { cluster: 'expiry-spec', expiresAt: new Date(Date.now() - 60_000) });
     const terminating = await launch(expired, 'terminate');
     const stopping = await launch('#!/bin/bash\nshutdown -h now\n');
-    await expect.poll(() => stateOf(terminating), { timeout: 90_000 }).toBe('terminated');
-    await expect.poll(() => stateOf(stopping), { timeout: 90_000 }).toBe('stopped');
+    await expect.poll(() => stateOf(terminating), { timeout: 240_000 }).toBe('terminated');
+    await expect.poll(() => stateOf(stopping), { timeout: 240_000 }).toBe('stopped');
     ec2.destroy();
   } finally {
     await labDown(labDir);

@@ -33,7 +33,7 @@ async function runExpiryScript(expiresAt: Date): Promise<string> {
     await writeFile(join(dir, 'expire'), script);
     await execa('sh', [join(dir, 'expire')], { env: { PATH: `${dir}:/usr/bin:/bin` } });
     // sysvinit's shutdown goes to the background: wait for its record.
-    for (let i = 0; i < 50; i += 1) {
+    for (let i = 0; i < 300; i += 1) {
       const calls = await readFile(join(dir, 'calls'), 'utf8').catch(() => '');
       if (calls) return calls.trim();
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -44,7 +44,7 @@ test.afterAll(async () => {
 });
 
 test('a real run, and the same run sharded in two and merged, give the same results', async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(360_000);
   const direct = join(dir, 'direct');
   const run = await playwright(['test', '--config', CONFIG], { ECS_TASKROLE_OUT: direct });
   expect(run.exitCode, run.stdout).toBe(1); // the simulated crash fails the run

@@ -14,7 +14,7 @@ import {
 import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
 import { REGION } from '../testing/mini-host.ts';
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ mode: 'serial', timeout: 360_000 });
 
 const VARIANTS: readonly ProcessVariant[] = ['pid1', 'env-reset-child', 'env-reset-child-profile-fix'];
 

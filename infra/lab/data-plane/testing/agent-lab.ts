@@ -141,7 +141,7 @@ export async function startAgentLab(options: AgentLabOptions = {}): Promise<Agen
               );
             }, run.stopAfterMs);
           }
-          const deadline = Date.now() + (run.timeoutMs ?? 60_000);
+          const deadline = Date.now() + (run.timeoutMs ?? 180_000);
           while (!stoppedEvents.has(taskArn)) {
             if (Date.now() > deadline) throw new Error(`task ${taskArn} did not stop in time`);
             await new Promise<void>((resolve) => {

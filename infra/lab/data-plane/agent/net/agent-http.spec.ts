@@ -25,14 +25,14 @@ test('a proxied request reaches the target through the proxy with the absolute U
     // the request line still carries the URL we asked for.
     const response = await agentHttp(
       { httpProxy: `127.0.0.2:${proxyPort}`, httpsProxy: undefined, noProxy: undefined },
-      { method: 'GET', url: new URL(`http://lab-target.test:${targetPort}/latest/meta-data`), timeoutMs: 5000 },
+      { method: 'GET', url: new URL(`http://lab-target.test:${targetPort}/latest/meta-data`), timeoutMs: 30_000 },
     ).catch((error: Error) => ({ status: 0, headers: {}, body: error.message }));
     // The proxy tried to resolve lab-target.test (no DNS here) and answered with an error status (404).
     expect(seen).toContain(`proxy http://lab-target.test:${targetPort}/latest/meta-data`);
     expect(response.status).toBeGreaterThanOrEqual(400);
     const direct = await agentHttp(
       { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
-      { method: 'GET', url, timeoutMs: 5000 },
+      { method: 'GET', url, timeoutMs: 30_000 },
     );
     expect(direct).toMatchObject({ status: 200, body: 'hello' });
   } finally {
@@ -48,7 +48,7 @@ test('an unreachable proxy fails the request with a proxyconnect error', async (
   await expect(
     agentHttp(
       { httpProxy: `http://127.0.0.2:${port}`, httpsProxy: undefined, noProxy: undefined },
-      { method: 'GET', url: new URL('http://169.254.169.254/latest/api/token'), timeoutMs: 2000 },
+      { method: 'GET', url: new URL('http://169.254.169.254/latest/api/token'), timeoutMs: 20_000 },
     ),
   ).rejects.toThrow(/proxyconnect/);
 });
