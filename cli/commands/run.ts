@@ -10,6 +10,7 @@ import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
+import { findMotoPython } from '../../infra/lab/index.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
@@ -139,6 +140,8 @@ async function run(options: RunOptions): Promise<number> {
     if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
     const out = progressStream(options);
     const log = (line: string) => out.write(`[run] ${line}\n`);
+    // The lab's moto, before anything starts: found, or its private environment filled, or the commands.
+    if (config.backend === 'lab') await findMotoPython(process.env, log);
     log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
     const outcome = await executeRun(
       config,
