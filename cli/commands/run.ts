@@ -10,8 +10,8 @@ import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
-import { findMotoPython } from '../../infra/lab/index.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
+import { findMotoPython } from '../../infra/lab/index.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
 import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
@@ -92,6 +92,7 @@ export function registerRun(program: Command): void {
   withHelpFooter(command, {
     env: [
       ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
+      ['ECS_TASKROLE_MOTO_PYTHON', "the lab's Python with moto 5.2.1 (default: the tool's venv, made from PyPI)"],
       ['ECS_TASKROLE_PROXY_URL', "your HTTP proxy for proxy cells on AWS (overrides the matrix's proxyUrl)"],
       ['ECS_TASKROLE_LOCALSTACK_ENDPOINT', 'a LocalStack that is already running (--backend localstack)'],
       ['LOCALSTACK_AUTH_TOKEN', "LocalStack's paid tier (ECS, IAM enforcement)"],
