@@ -1,13 +1,13 @@
 /**
  * The harness policy is minimal: escalations and reaching other teams' resources are denied, evaluated
- * with a real IAM policy evaluator (iam-evaluator.ts). Its sufficiency (every request of a real run
+ * with a real IAM policy evaluator (testing/iam-evaluator.ts). Its sufficiency (every request of a real run
  * allowed) is request-log.spec.ts; the requests of each kind below keep the two in step without a lab.
  */
 import { expect, test } from '@playwright/test';
 import { ACCOUNT, type AuthorizedAction, authorizationOf } from './authorization.ts';
 import { boundaryArn, harnessPolicy, permissionsBoundary } from './harness-policy.ts';
-import { evaluate, forAccount, withResourceContext } from './iam-evaluator.ts';
 import { runTags } from './tags.ts';
+import { evaluate, forAccount, withResourceContext } from './testing/iam-evaluator.ts';
 
 const account = '111122223333';
 const region = 'us-west-2';

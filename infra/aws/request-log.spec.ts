@@ -1,7 +1,7 @@
 /**
  * The harness policy is sufficient: a real run on the lab records every AWS request the harness makes
  * (ECS_TASKROLE_REQUEST_LOG, every process of the run), and each is allowed by a real IAM evaluator
- * (iam-evaluator.ts) under the policy with account and region filled in, given the tags and boundary each
+ * (testing/iam-evaluator.ts) under the policy with account and region filled in, given the tags and boundary each
  * resource was created with. The lab itself enforces the policy's actions too (IAM enforcement on).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,8 +12,8 @@ import { runCli } from '../../testing/run-cli.ts';
 import { labSkipReason } from '../lab/index.ts';
 import { ACCOUNT } from './authorization.ts';
 import { harnessPolicy } from './harness-policy.ts';
-import { evaluate, forAccount, type KnownResources, withResourceContext } from './iam-evaluator.ts';
 import { type LoggedRequest, REQUEST_LOG_ENV } from './request-log.ts';
+import { evaluate, forAccount, type KnownResources, withResourceContext } from './testing/iam-evaluator.ts';
 
 test.describe.configure({ timeout: 300_000 });
 
