@@ -59,7 +59,8 @@ test('ECS_TASKROLE_MOTO_PYTHON is used alone: the wrong version there is an erro
 
 test('the private environment comes before python3 on PATH; python3 with moto 5.2.1 is taken', async () => {
   const env = await noMotoEnv(dir, python ?? '', '5.2.1');
-  expect(await findMotoPython(env, log)).toBe('python3');
+  // The interpreter's own path, not the name on PATH (a pyenv shim would cost a bash start per use).
+  expect(await findMotoPython(env, log)).toBe(join(dir, 'bin', 'python3'));
   const venvBin = join(dir, 'cache', 'ecs-taskrole', 'moto-5.2.1', 'bin');
   await mkdir(venvBin, { recursive: true });
   await symlink(python ?? '', join(venvBin, 'python'));

@@ -17,7 +17,7 @@ export async function findMotoPython(
   const chosen = env.ECS_TASKROLE_MOTO_PYTHON;
   if (chosen) {
     const probe = await probeMoto(chosen, env);
-    if (probe.found === 'ok') return chosen;
+    if (probe.found === 'ok') return probe.python;
     throw new InfrastructureError(
       `ECS_TASKROLE_MOTO_PYTHON=${chosen}: ${describeProbe(probe)}; the lab needs moto ${MOTO_VERSION} with its server extra ` +
         `(${chosen} -m pip install 'moto[server]==${MOTO_VERSION}'), or unset the variable.`,
@@ -32,7 +32,7 @@ export async function findMotoPython(
     .map((probe) => `${probe.python}: ${describeProbe(probe)}`);
   await fillMotoVenv(venv, env, log, seen);
   const filled = await probeMoto(venv.python, env);
-  if (filled.found === 'ok') return venv.python;
+  if (filled.found === 'ok') return filled.python;
   throw new InfrastructureError(
     `${venv.python} was filled but holds ${describeProbe(filled)}; remove ${venv.dir} and try again, or run:\n` +
       motoVenvCommands(venv),
