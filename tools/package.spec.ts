@@ -3,8 +3,9 @@
  * `npx ecs-taskrole --version`, `plan` and a one-cell lab `run` with a matrix file of that project — the
  * compiled code (dist/) running from node_modules, where Node strips no types.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +15,15 @@ import type { RunResults } from '../core/results/results-schema.ts';
 import { labSkipReason } from '../infra/lab/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
+const { name, version } = manifest;
 const MATRIX = 'name: from-a-package\nbaseline: {}\nvary:\n  network: [host]\n';
 
 let dir = '';
@@ -106,6 +112,66 @@ test('the tarball holds the compiled code with declarations and its runtime file
     .soft(packed.filter((path) => /^(dist\/)?(bench|tools)\/|(^|\/)testing\/|test-support\//.test(path)))
     .toEqual([]);
   expect.soft(packed.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+});
+
+test('the dependencies a consumer installs: caret ranges, testcontainers an optional peer, no aws-sdk v2', async () => {
+  for (const [dependency, range] of Object.entries(manifest.dependencies)) {
+    expect.soft(range, dependency).toMatch(/^\^\d+\.\d+\.\d+$/);
+  }
+  expect(manifest.dependencies['@smithy/signature-v4'], 'never imported: the SDK brings its own').toBeUndefined();
+  expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@testcontainers/localstack', 'testcontainers']);
+  for (const peer of Object.keys(manifest.peerDependencies))
+    expect(manifest.peerDependenciesMeta[peer]?.optional).toBe(true);
+  // The message that names them when --backend localstack runs without them installs these ranges.
+  const { LOCALSTACK_PACKAGES } = await import('../infra/localstack/optional-modules.ts');
+  expect(LOCALSTACK_PACKAGES.split(' ').sort()).toEqual(
+    Object.entries(manifest.peerDependencies)
+      .map(([peer, range]) => `${peer}@${range}`)
+      .sort(),
+  );
+  // The runtime tree of the installing project: no aws-sdk v2 release (2.4.6: CVE-2020-28472), no testcontainers.
+  const tree = await inProject('npm', ['ls', '--omit=dev', '--all', '--parseable']);
+  const modules = tree.stdout.split('\n').map((line) => line.slice(line.lastIndexOf('node_modules/') + 13));
+  expect(modules.filter((module) => /^(aws-sdk|testcontainers|@testcontainers\/)/.test(module))).toEqual([]);
+});
+
+test('the compiled code imports only runtime dependencies, optional peers and Node built-ins (nothing test-only)', () => {
+  const allowed = new Set([
+    ...Object.keys(manifest.dependencies),
+    ...Object.keys(manifest.peerDependencies),
+    ...builtinModules,
+  ]);
+  const dist = join(project, 'node_modules', name, 'dist');
+  const imported = new Set<string>();
+  for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join(dist, file), 'utf8');
+    for (const match of code.matchAll(
+      /(?:^(?:import|export)\b[^'";]*?\bfrom\s*|^import\s*|\bimport\(\s*)['"]([^'"./][^'"]*)['"]/gm,
+    )) {
+      const specifier = (match[1] ?? '').replace(/^node:/, '');
+      imported.add(
+        specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? ''),
+      );
+    }
+  }
+  expect([...imported].filter((module) => !allowed.has(module))).toEqual([]);
+  expect(imported.has('@playwright/test')).toBe(true); // the scan sees imports
+});
+
+test('npm audit of the installing project: no advisory among the runtime dependencies', async () => {
+  const audit = await inProject('npm', ['audit', '--omit=dev', '--json']);
+  const report = JSON.parse(audit.stdout || '{}') as { vulnerabilities?: Record<string, unknown>; message?: string };
+  test.skip(
+    !report.vulnerabilities,
+    `the registry's audit endpoint did not answer: ${report.message ?? audit.stderr.slice(0, 200)}`,
+  );
+  expect(Object.keys(report.vulnerabilities ?? {})).toEqual([]);
+});
+
+test('npx in the installing project prints no EBADENGINE, whatever Node runs npm (the package brings Node 22)', async () => {
+  const help = await inProject('npx', ['ecs-taskrole', '--help']);
+  expect(help.exitCode, help.stderr).toBe(0);
+  expect(help.stderr).not.toContain('EBADENGINE');
 });
 
 test('--version and plan run the compiled CLI from node_modules, with a matrix file of the installing project', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { nounFor } from '../../core/text/plural.ts';
 
 /** What `--help` of a command lists after its options: environment variables, exit codes, examples. */
 export interface HelpFooter {
@@ -30,7 +31,7 @@ export function helpFooterText(footer: HelpFooter): string {
   const blocks = [
     block('Environment variables', [...(footer.env ?? []), ...COMMON_ENV]),
     block('Exit codes', footer.exitCodes ?? EXIT_CODES),
-    `Example${footer.examples.length > 1 ? 's' : ''}:\n${footer.examples.map((line) => `  $ ${line}`).join('\n')}`,
+    `${nounFor(footer.examples.length, 'Example', 'Examples')}:\n${footer.examples.map((line) => `  $ ${line}`).join('\n')}`,
   ];
   return `\n${blocks.join('\n\n')}\n`;
 }

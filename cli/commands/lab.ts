@@ -4,7 +4,10 @@ import { withHelpFooter } from './help-text.ts';
 
 const LAB_ENV: [string, string][] = [
   ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
-  ['ECS_TASKROLE_MOTO_PYTHON', 'the Python that has moto 5.2.1'],
+  [
+    'ECS_TASKROLE_MOTO_PYTHON',
+    "the Python that has moto 5.2.1 (default: the tool's venv in ~/.cache/ecs-taskrole, made from PyPI)",
+  ],
 ];
 const LAB_EXIT: [string, string][] = [
   ['0', 'ok'],

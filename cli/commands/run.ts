@@ -12,6 +12,7 @@ import { RunJournal } from '../../infra/backends/journal.ts';
 import { proxyUrlFromEnvironment } from '../../infra/backends/target.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
+import { findMotoPython } from '../../infra/lab/index.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
 import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
@@ -106,6 +107,7 @@ export function registerRun(program: Command): void {
   withHelpFooter(command, {
     env: [
       ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
+      ['ECS_TASKROLE_MOTO_PYTHON', "the lab's Python with moto 5.2.1 (default: the tool's venv, made from PyPI)"],
       [
         'ECS_TASKROLE_PROXY_URL',
         "your HTTP proxy for proxy cells on AWS, http(s)://HOST[:PORT] without credentials (overrides the matrix's proxyUrl)",
@@ -159,6 +161,8 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
     setAsidePreviousJournal(config);
     // The lab and LocalStack's data plane need them; installed here as the README says (as root).
     if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
+    // The lab's moto, before anything starts: found, or its private environment filled, or the commands.
+    if (config.backend === 'lab') await findMotoPython(process.env, log);
     log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
     progress.started = true;
     progress.outcome = await executeRun(

@@ -25,11 +25,30 @@ import {
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from './clients.ts';
 
-const GONE = /NotFound|NoSuchEntity|ClusterNotFound|InvalidInstanceID|does not exist|InvalidParameter/i;
+/**
+ * "Does not exist (any more)" as AWS says it: the SDK's modeled exceptions (IAM NoSuchEntityException,
+ * ECS ClusterNotFoundException, CloudWatch Logs ResourceNotFoundException) and EC2's error code (EC2 models
+ * none), by the error's name. Anything else — a throttle, a denial, a dependency — is a real failure.
+ */
+const GONE_ERRORS = new Set([
+  'NoSuchEntityException',
+  'ClusterNotFoundException',
+  'ResourceNotFoundException',
+  'InvalidInstanceID.NotFound',
+]);
+/**
+ * ECS answers an unknown or deregistered task definition or container instance with its generic
+ * ClientException (no modeled "not found"): only those messages count as gone.
+ */
+const ECS_CLIENT_GONE =
+  /task definition .*(inactive|not found)|unable to describe task definition|revision is missing|container instance .*not found/i;
 
 /** The error a call on a resource that does not exist (any more) fails with. */
 export function isGone(error: unknown): boolean {
-  return GONE.test(`${(error as { name?: string }).name ?? ''} ${error instanceof Error ? error.message : ''}`);
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string') return false;
+  if (GONE_ERRORS.has(name)) return true;
+  return name === 'ClientException' && error instanceof Error && ECS_CLIENT_GONE.test(error.message);
 }
 
 async function ignoringGone(action: () => Promise<unknown>): Promise<void> {

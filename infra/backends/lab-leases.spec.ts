@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +51,10 @@ test('the lock lets one holder in at a time, and a dead holder’s lock is taken
   await Promise.all([holder('a'), holder('b')]);
   expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
 
-  writeFileSync(join(`${labDir}.runs`, 'lock'), String(deadPid()));
+  // A holder killed while holding it: its lock is no longer refreshed.
+  const lock = join(`${labDir}.runs`, 'lock');
+  mkdirSync(lock);
+  const longAgo = new Date(Date.now() - 60_000);
+  utimesSync(lock, longAgo, longAgo);
   expect(await withLabLock(labDir, async () => 'taken over')).toBe('taken over');
 });

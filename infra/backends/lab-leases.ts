@@ -4,41 +4,43 @@
  * race in `lab up`. A lab a run started (marked in the lab's own folder, so the mark dies with the lab) is
  * stopped by whichever run lets go of it last; a lab someone started with `lab up` is never stopped by a run.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
 import { processAlive } from '../system/process-alive.ts';
 
 const LOCK_TIMEOUT_MS = 120_000;
+/** Refreshed every half of it while held: only a dead holder's lock gets this old. */
+const LOCK_STALE_MS = 15_000;
 const STARTED_BY_RUN = 'started-by-run';
 
 const runsDir = (labDir: string) => `${labDir}.runs`;
 
-/** Runs `action` holding the machine-wide lock of this lab; a lock whose holder died is taken over. */
+/**
+ * Runs `action` holding the machine-wide lock of this lab (proper-lockfile: a directory kept fresh while
+ * held); a lock whose holder died is taken over once it is LOCK_STALE_MS old.
+ */
 export async function withLabLock<T>(labDir: string, action: () => Promise<T>): Promise<T> {
   const dir = runsDir(labDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const lock = join(dir, 'lock');
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
-    try {
-      // Created and written in one call; a waiter that reads it still empty waits (holder 0), never takes it.
-      writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8') || 0);
-      if (holder > 0 && !processAlive(holder)) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) {
-        throw new InfrastructureError(`the lab at ${labDir} stayed locked by process ${holder}; is another run stuck?`);
-      } else await sleep(100);
-    }
-  }
+  const release = await lockfile
+    .lock(dir, {
+      lockfilePath: join(dir, 'lock'),
+      stale: LOCK_STALE_MS,
+      retries: { retries: Math.ceil(LOCK_TIMEOUT_MS / 500), minTimeout: 100, maxTimeout: 500, factor: 1.5 },
+      // A loaded machine can starve the refresh; the holder keeps going (the action is idempotent under
+      // the leases), where the default would throw from a timer.
+      onCompromised: () => undefined,
+    })
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+      throw new InfrastructureError(`the lab at ${labDir} stayed locked by another run; is it stuck?`);
+    });
   try {
     return await action();
   } finally {
-    rmSync(lock, { force: true });
+    await release().catch(() => undefined);
   }
 }
 

@@ -5,7 +5,7 @@
  * implementation and may move; what is exported here is what the rest of the product may rely on.
  */
 
-// For benchmarks: the Python that has the lab's moto.
+// The Python that has the lab's moto (`run` checks it before anything starts; made from PyPI if need be).
 export { findMotoPython } from './control-plane/find-moto.ts';
 // The lab's identities (IAM users with access keys) and how an SDK client signs as one.
 export { credentialsOf, type LabIdentities, type LabIdentity } from './control-plane/identities.ts';

@@ -1,4 +1,5 @@
 import { InfrastructureError } from '../../core/errors.ts';
+import { importTestcontainers } from './optional-modules.ts';
 
 /**
  * Fails fast, before anything else starts, when testcontainers finds no Docker/Podman: the lab backend
@@ -11,7 +12,7 @@ export async function assertContainerRuntime(): Promise<void> {
 
 /** undefined when a runtime answers, else the actionable reason. */
 export async function containerRuntimeUnavailable(): Promise<string | undefined> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await importTestcontainers();
   try {
     await getContainerRuntimeClient();
     return undefined;

@@ -2,6 +2,7 @@ import { InfrastructureError } from '../../core/errors.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { type LocalStackHealth, missingServices, missingServicesMessage } from './health.ts';
 import { containerSpec, LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
+import { importLocalstackModule } from './optional-modules.ts';
 
 export interface RunningLocalStack {
   endpoint: string;
@@ -13,7 +14,7 @@ export interface RunningLocalStack {
 /** Starts LocalStack as the control plane; refuses clearly when the runtime or a needed service is missing. */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
   await assertContainerRuntime();
-  const { LocalstackContainer } = await import('@testcontainers/localstack');
+  const { LocalstackContainer } = await importLocalstackModule();
   const spec = containerSpec(options);
   const container = await new LocalstackContainer(spec.image)
     .withEnvironment(spec.environment)

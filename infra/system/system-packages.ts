@@ -6,6 +6,8 @@ export interface SystemPackage {
   name: string;
   command: string;
   why: string;
+  /** When a command on PATH does not prove it (a Python module): argv that exits 0 when it is there. */
+  probe?: readonly string[];
 }
 
 export const LAB_PACKAGES: readonly SystemPackage[] = [
@@ -13,6 +15,12 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
   { name: 'conntrack', command: 'conntrack', why: 'flushing stale NAT entries after rule changes' },
   { name: 'awscli', command: '/usr/bin/aws', why: "AWS CLI v2, the seed's client in amazonlinux tasks" },
   { name: 'binutils', command: 'strings', why: "the seed's .profile fix uses strings" },
+  {
+    name: 'python3-venv',
+    command: 'python3',
+    probe: ['python3', '-c', 'import ensurepip, venv'],
+    why: "the private Python environment the lab's moto is installed into",
+  },
 ];
 
 export const REPORT_TEST_PACKAGES: readonly SystemPackage[] = [
@@ -22,7 +30,8 @@ export const REPORT_TEST_PACKAGES: readonly SystemPackage[] = [
 export async function missingPackages(packages: readonly SystemPackage[]): Promise<SystemPackage[]> {
   const checks = await Promise.all(
     packages.map(async (pkg) => {
-      const found = await execa('sh', ['-c', `command -v ${pkg.command}`], { reject: false });
+      const [command = 'sh', ...args] = pkg.probe ?? ['sh', '-c', `command -v ${pkg.command}`];
+      const found = await execa(command, args, { reject: false });
       return found.exitCode === 0 ? undefined : pkg;
     }),
   );

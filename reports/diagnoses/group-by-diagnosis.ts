@@ -1,4 +1,5 @@
 import type { CellResult } from '../../core/results/results-schema.ts';
+import { countOf } from '../../core/text/plural.ts';
 import { byVerdictThenId } from '../model/totals.ts';
 import { type Diagnosis, diagnose, type SharedFix, sharedFixes } from './diagnose.ts';
 
@@ -47,9 +48,9 @@ export function groupTitle(group: DiagnosisGroup): string {
   const count = group.cells.length;
   if (group.verdict === 'infra') {
     const outcomes = [...new Set(group.cells.map((cell) => cell.actual.outcome))].join(', ');
-    return `${count} ${count === 1 ? 'cell' : 'cells'} without a verdict (${outcomes})`;
+    return `${countOf(count, 'cell', 'cells')} without a verdict (${outcomes})`;
   }
   const what =
     group.diagnosis.id === 'working' ? 'unexpected success, the rule expected a failure' : group.diagnosis.checklist;
-  return `${count} ${count === 1 ? 'deviation' : 'deviations'}: ${what}`;
+  return `${countOf(count, 'deviation', 'deviations')}: ${what}`;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import { makeCell } from '../../core/matrix/cell.ts';
 import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
@@ -86,7 +87,5 @@ function recomputed(expected: Expectation): Expectation {
 /** The test's errors as plain text (no ANSI colours; the reporter redacts them with the rest). */
 export function errorText(result: TestResult): string[] {
   const texts = result.errors.length > 0 ? result.errors : result.error ? [result.error] : [];
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
-  const ansi = /\u001b\[[0-9;]*m/g;
-  return texts.map((error) => (error.message ?? error.value ?? 'unknown error').replace(ansi, ''));
+  return texts.map((error) => stripVTControlCharacters(error.message ?? error.value ?? 'unknown error'));
 }

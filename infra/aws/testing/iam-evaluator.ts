@@ -1,5 +1,5 @@
 /**
- * Test support, imported only by specs: evaluates a request against the harness policy (and, for the
+ * Test support, imported only by specs (in testing/: never in the package): evaluates a request against the harness policy (and, for the
  * harness's roles, the permissions boundary) with a real IAM policy evaluator, @cloud-copilot/iam-simulate
  * (AGPL-3.0: a devDependency used by tests only, never shipped or imported by the product). It drops the
  * condition keys AWS does not supply for the action and resource (its service reference data), so a

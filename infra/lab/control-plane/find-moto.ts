@@ -1,42 +1,40 @@
-import { readdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
 import { InfrastructureError } from '../../../core/errors.ts';
+import { describeProbe, MOTO_VERSION, probeMoto } from './moto-probe.ts';
+import { fillMotoVenv, motoVenv, motoVenvCommands } from './moto-venv.ts';
 
-export const MOTO_VERSION = '5.2.1';
-
-/**
- * Whether moto and its server extra are installed, without importing them (an import costs 0.4 s; moto's
- * own start-up reports a broken install).
- */
-const HAS_MOTO_SERVER =
-  "import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ('moto', 'flask', 'flask_cors')) else 1)";
+export { MOTO_VERSION } from './moto-probe.ts';
 
 /**
- * A Python that can run moto's server: $ECS_TASKROLE_MOTO_PYTHON, else the pyenv versions (newest
- * first), else `python3` on PATH. moto comes from PyPI, which the project cannot install for you.
+ * The Python that runs the lab's moto, exactly MOTO_VERSION: $ECS_TASKROLE_MOTO_PYTHON (no fallback: the
+ * user chose it), else the tool's private virtual environment, else `python3` on PATH. With none, the
+ * private environment is made and filled from PyPI (`log` says so; about a minute, once); where PyPI is not
+ * reachable it fails at once with the exact commands.
  */
-export async function findMotoPython(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const candidates = [
-    ...(env.ECS_TASKROLE_MOTO_PYTHON ? [env.ECS_TASKROLE_MOTO_PYTHON] : []),
-    ...(await pyenvPythons(env)),
-    'python3',
-  ];
-  for (const python of candidates) {
-    const probe = await execa(python, ['-c', HAS_MOTO_SERVER], { reject: false, env, extendEnv: false });
-    if (probe.exitCode === 0) return python;
+export async function findMotoPython(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
+  const chosen = env.ECS_TASKROLE_MOTO_PYTHON;
+  if (chosen) {
+    const probe = await probeMoto(chosen, env);
+    if (probe.found === 'ok') return probe.python;
+    throw new InfrastructureError(
+      `ECS_TASKROLE_MOTO_PYTHON=${chosen}: ${describeProbe(probe)}; the lab needs moto ${MOTO_VERSION} with its server extra ` +
+        `(${chosen} -m pip install 'moto[server]==${MOTO_VERSION}'), or unset the variable.`,
+    );
   }
+  const venv = motoVenv(env);
+  const tried = [await probeMoto(venv.python, env), await probeMoto('python3', env)];
+  const found = tried.find((probe) => probe.found === 'ok');
+  if (found) return found.python;
+  const seen = tried
+    .filter((probe) => probe.found !== 'no python')
+    .map((probe) => `${probe.python}: ${describeProbe(probe)}`);
+  await fillMotoVenv(venv, env, log, seen);
+  const filled = await probeMoto(venv.python, env);
+  if (filled.found === 'ok') return filled.python;
   throw new InfrastructureError(
-    `moto server not found (tried ${candidates.join(', ')}). The lab's control plane is moto ${MOTO_VERSION}: ` +
-      `install it with \`pip install 'moto[server]==${MOTO_VERSION}'\`, or name its Python in ECS_TASKROLE_MOTO_PYTHON.`,
+    `${venv.python} was filled but holds ${describeProbe(filled)}; remove ${venv.dir} and try again, or run:\n` +
+      motoVenvCommands(venv),
   );
-}
-
-async function pyenvPythons(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const root = join(env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
-  const versions = await readdir(root).catch(() => [] as string[]);
-  return versions
-    .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))
-    .map((version) => join(root, version, 'bin', 'python'));
 }

@@ -1,7 +1,7 @@
 /**
- * npm packages the lab's node image serves from the project's own dependencies: the real aws-sdk v2
- * releases (current and 2.4.6, the last without container credentials) and the AWS SDK for JavaScript v3
- * clients. `npm install <spec>` in a task links the version the spec selects.
+ * npm packages the lab's node image serves: the real aws-sdk v2 releases (current and 2.4.6, the last
+ * without container credentials; the clone's devDependencies, else installed by the lab, task-clients.ts)
+ * and the project's own AWS SDK for JavaScript v3 clients. `npm install <spec>` in a task links the version the spec selects.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,10 +19,20 @@ export interface LabNodePackage {
 }
 
 /**
- * The node_modules directories Node looks in from here: the clone's own, or, when this is an installed
- * package, its nested one and then the installing project's (where npm hoists its dependencies).
+ * Where the lab installs the node image's aws-sdk v2 releases when the project does not bring them (an
+ * installed package: they are its devDependencies, so no consumer installs them). A fixed path, not one
+ * from HOME: the npm shim reads it inside a task, whose HOME is the image's. Root's: the lab runs as root.
  */
-const LOOKUP = createRequire(import.meta.url).resolve.paths('aws-sdk') ?? [];
+export const TASK_CLIENTS_PREFIX = '/var/cache/ecs-taskrole/task-clients';
+
+/**
+ * The node_modules directories Node looks in from here (the clone's own, or, when this is an installed
+ * package, its nested one and then the installing project's), then the lab's own install.
+ */
+const LOOKUP = [
+  ...(createRequire(import.meta.url).resolve.paths('aws-sdk') ?? []),
+  join(TASK_CLIENTS_PREFIX, 'node_modules'),
+];
 
 function installed(directory: string, name: string, endpointWrapper: boolean): LabNodePackage | undefined {
   for (const nodeModules of LOOKUP) {
@@ -37,17 +47,20 @@ function installed(directory: string, name: string, endpointWrapper: boolean): L
 
 const V3_CLIENTS = ['client-sts', 'client-ecs', 'client-iam', 'client-ec2', 'client-ssm', 'client-cloudwatch-logs'];
 
-export const LAB_NODE_PACKAGES: readonly LabNodePackage[] = [
-  installed('aws-sdk-v2', 'aws-sdk', true),
-  installed('aws-sdk-2016', 'aws-sdk', true),
-  ...V3_CLIENTS.map((client) => installed(`@aws-sdk/${client}`, `@aws-sdk/${client}`, false)),
-  installed('@aws-sdk/credential-providers', '@aws-sdk/credential-providers', false),
-].filter((pkg): pkg is LabNodePackage => pkg !== undefined);
+/** The packages served, read from disk at each call: the lab may have just installed the v2 releases. */
+export function labNodePackages(): LabNodePackage[] {
+  return [
+    installed('aws-sdk-v2', 'aws-sdk', true),
+    installed('aws-sdk-2016', 'aws-sdk', true),
+    ...V3_CLIENTS.map((client) => installed(`@aws-sdk/${client}`, `@aws-sdk/${client}`, false)),
+    installed('@aws-sdk/credential-providers', '@aws-sdk/credential-providers', false),
+  ].filter((pkg): pkg is LabNodePackage => pkg !== undefined);
+}
 
 /** What a task must see of this machine's node_modules for the served packages to load. */
-export const LAB_NODE_MODULES: readonly string[] = [
-  ...new Set(LAB_NODE_PACKAGES.flatMap((pkg) => (pkg.nodeModules ? [pkg.nodeModules] : []))),
-];
+export function labNodeModules(): string[] {
+  return [...new Set(labNodePackages().flatMap((pkg) => (pkg.nodeModules ? [pkg.nodeModules] : [])))];
+}
 
 /** `name@range` or `@scope/name@range`; no range means latest. */
 export function parsePackageSpec(spec: string): { name: string; range: string } {
@@ -93,7 +106,7 @@ export function satisfies(versionText: string, rangeText: string): boolean {
 export type PackageChoice = { ok: true; pkg: LabNodePackage } | { ok: false; code: 'E404' | 'ETARGET' };
 
 /** The highest served version the spec accepts, or npm's error code. */
-export function choosePackage(spec: string, packages: readonly LabNodePackage[] = LAB_NODE_PACKAGES): PackageChoice {
+export function choosePackage(spec: string, packages: readonly LabNodePackage[] = labNodePackages()): PackageChoice {
   const { name, range } = parsePackageSpec(spec);
   const candidates = packages.filter((pkg) => pkg.name === name);
   if (candidates.length === 0) return { ok: false, code: 'E404' };

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PROJECT_ROOT, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { LabImages } from '../../images/image-roots.ts';
-import { LAB_NODE_MODULES } from '../../images/node-packages.ts';
+import { labNodeModules } from '../../images/node-packages.ts';
 import type { TaskEni } from '../contracts.ts';
 import type { AgentSetup } from './agent-setup.ts';
 import { agentAttributes } from './capabilities.ts';
@@ -118,7 +118,7 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     keepUnderRoot: [
       PYENV_PYTHON_ROOT,
       PROJECT_ROOT,
-      ...LAB_NODE_MODULES,
+      ...labNodeModules(),
       runtime.images.dir,
       dirname(process.execPath),
     ],
