@@ -16,7 +16,16 @@ export interface CellHistory {
   /** Comparisons made: consecutive judged runs of the same configuration. */
   comparisons: number;
   flaky: boolean;
+  /** Against the last run that judged the cell (TestGrid's groups); undefined: nothing to say. */
+  change?: HistoryChange;
 }
+
+/**
+ * `new`: a deviation now, as expected (or not judged) before; `still`: a deviation now and before;
+ * `fixed`: as expected now, a deviation before; `flaky`: the outcome changed on the same configuration
+ * (whatever the verdict now: a flaky cell is not worth chasing as new or fixed).
+ */
+export type HistoryChange = 'new' | 'still' | 'fixed' | 'flaky';
 
 /**
  * The recent outcomes of every cell of the newest run across runs (oldest first, newest last), and
@@ -33,7 +42,9 @@ export function buildHistory(runs: readonly RunResults[]): Map<string, CellHisto
       const past = indexes[index]?.get(cell.id);
       return past ? pointOf(run, past) : undefined;
     });
-    history.set(cell.id, { points, ...flakiness(points) });
+    const flakes = flakiness(points);
+    const change = flakes.flaky ? 'flaky' : changeOf(points);
+    history.set(cell.id, { points, ...flakes, ...(change ? { change } : {}) });
   }
   return history;
 }
@@ -62,4 +73,16 @@ function flakiness(points: readonly (HistoryPoint | undefined)[]) {
     lastByConfiguration.set(point.configuration, point.outcome);
   }
   return { flips, comparisons, flaky: flips > 0 };
+}
+
+/** The newest point against the last earlier point with a verdict (INFRA_ERROR and TIMEOUT have none). */
+function changeOf(points: readonly (HistoryPoint | undefined)[]): HistoryChange | undefined {
+  const now = points.at(-1)?.verdict;
+  const before = points
+    .slice(0, -1)
+    .reverse()
+    .find((point) => point && point.verdict !== 'infra')?.verdict;
+  if (now === 'fail') return before === 'fail' ? 'still' : 'new';
+  if (now === 'pass' && before === 'fail') return 'fixed';
+  return undefined;
 }
