@@ -15,6 +15,8 @@ import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CI_DIR = join(ROOT, 'docs', 'ci');
+/** How a GitHub Actions expression starts (`${{ … }}`). */
+const EXPRESSION_START = '$' + '{{';
 const WORKFLOWS = readdirSync(CI_DIR).filter((file) => file.endsWith('.yml'));
 
 /** The first major of each action that runs on Node 24 (the earlier ones run on Node 20, being retired). */
@@ -53,9 +55,9 @@ for (const file of WORKFLOWS) {
       expect(valid, JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
     });
 
-    test('no ${{ }} expression inside a run: script (workflow values reach scripts through env:)', () => {
+    test('no expression inside a run: script (workflow values reach scripts through env:)', () => {
       const offending = steps(load(file))
-        .filter(({ step }) => step.run?.includes('${{'))
+        .filter(({ step }) => step.run?.includes(EXPRESSION_START))
         .map(({ job, step }) => `${job} › ${step.name ?? step.run}`);
       expect(offending).toEqual([]);
     });
@@ -102,7 +104,9 @@ for (const file of WORKFLOWS) {
 
 test('nightly: the shard list comes from the plan (a job output), not kept in step by hand', () => {
   const nightly = load('nightly.yml');
-  expect(nightly.jobs.cells?.strategy?.matrix?.shard).toBe('${{ fromJSON(needs.plan.outputs.shards) }}');
+  expect(nightly.jobs.cells?.strategy?.matrix?.shard).toBe(
+    `${EXPRESSION_START} fromJSON(needs.plan.outputs.shards) }}`,
+  );
   const planScript = nightly.jobs.plan?.steps.find((step) => step.run?.includes('ecs-taskrole plan'))?.run ?? '';
   // The plan step's own arithmetic, run: 20 instance groups and at most 4 shards → [1,2,3,4]; 2 groups → [1,2].
   for (const [groups, expected] of [
