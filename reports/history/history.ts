@@ -21,9 +21,10 @@ export interface CellHistory {
 }
 
 /**
- * `new`: a deviation now, as expected (or not judged) before; `still`: a deviation now and before;
- * `fixed`: as expected now, a deviation before; `flaky`: the outcome changed on the same configuration
- * (whatever the verdict now: a flaky cell is not worth chasing as new or fixed).
+ * Against the last earlier run that judged the cell: `new`, a deviation now, as expected (or not judged)
+ * before; `fixed`, as expected now, a deviation before — what changed since the last run comes first.
+ * Otherwise `flaky` when the outcome ever changed on the same configuration, and `still` for a deviation
+ * now and before.
  */
 export type HistoryChange = 'new' | 'still' | 'fixed' | 'flaky';
 
@@ -43,7 +44,8 @@ export function buildHistory(runs: readonly RunResults[]): Map<string, CellHisto
       return past ? pointOf(run, past) : undefined;
     });
     const flakes = flakiness(points);
-    const change = flakes.flaky ? 'flaky' : changeOf(points);
+    const since = changeOf(points);
+    const change = since === 'new' || since === 'fixed' ? since : flakes.flaky ? 'flaky' : since;
     history.set(cell.id, { points, ...flakes, ...(change ? { change } : {}) });
   }
   return history;
