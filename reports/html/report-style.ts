@@ -27,7 +27,9 @@ pre { background: var(--code-bg); color: var(--fg); border: 1px solid var(--line
 #controls { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-start; margin: 1rem 0; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .3rem .6rem; }
 fieldset.dimensions { flex-basis: 100%; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
-.check { display: block; white-space: nowrap; }
+.check { display: inline-block; white-space: nowrap; margin-right: .7rem; }
+#controls > fieldset:not(.dimensions) { flex: 1 1 20rem; }
+details[data-key^="group:"] .check { display: block; }
 details summary { cursor: pointer; }
 details.console summary h3 { display: inline; }
 #controls .row { display: flex; gap: 1rem; align-items: center; }
@@ -38,7 +40,7 @@ table.matrix th, table.matrix td { border: 1px solid var(--line); padding: .3rem
 table.matrix thead th { background: var(--head-bg); position: sticky; top: 0; }
 table.matrix tbody th { background: var(--row-bg); text-align: left; }
 table.matrix { width: 100%; }
-ul.slot { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .2rem; min-width: 9.5rem; }
+ul.slot { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: .2rem; min-width: 8.5rem; }
 button.cell { display: flex; flex-direction: column; align-items: flex-start; width: 100%; height: 100%; text-align: left; font: inherit;
   font-size: .78rem; line-height: 1.25; border: 1px solid var(--line); border-radius: 4px; padding: .15rem .3rem; cursor: pointer; background: var(--surface); color: var(--fg); }
 button.cell:hover, button.cell:focus { outline: 2px solid var(--link); }
