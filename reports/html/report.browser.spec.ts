@@ -63,6 +63,7 @@ test('AMI × network view: metadata, totals, verdict glyph and words in every ce
   // Every card says its verdict in words; the only glyph on a card is its verdict's (no ✔ on a red card).
   for (const text of await page.locator('#matrix button.cell .verdict-word').allInnerTexts())
     expect(text).toMatch(/^(≠ deviation|= as expected|\? no verdict)$/);
+  // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees (the data block's JSON is not shown).
   expect((await page.locator('#matrix').innerText()).match(/[✔⊘⇩⚑∅↯◌⊗⚠◷]/g)).toBeNull();
   await testInfo.attach('default-view', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   expect(problems).toEqual([]);
