@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { RUN_CONFIG_ENV } from './core/run-config.ts';
 import { writeJsonFile } from './infra/files/json-file.ts';
@@ -7,6 +10,11 @@ import { watchOwner } from './run/owner-watch.ts';
 import { writeRunPlan } from './run/plan-file.ts';
 import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runFile, runStateWaitMs } from './run/run-config.ts';
 import { clearRunState } from './run/run-state.ts';
+
+/** Playwright's output folder of a conformance run: outside --out, the same for every process of the run. */
+function conformanceOutputDir(outDir: string): string {
+  return join(tmpdir(), `ecs-taskrole-test-results-${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}`);
+}
 
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
@@ -30,8 +38,15 @@ if (ownerPid !== undefined && process.env.TEST_WORKER_INDEX === undefined) {
   watchOwner({ ownerPid, onGone: () => process.kill(process.pid, 'SIGINT') });
 }
 
-const reporters: ReporterDescription[] = process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']];
-if (conformanceRun) reporters.push([moduleFile('./reports/reporter.ts', import.meta.url), { outputDir: run.outDir }]);
+// The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
+const reporters: ReporterDescription[] = conformanceRun
+  ? [
+      [moduleFile('./reports/reporter/cell-lines-reporter.ts', import.meta.url)],
+      [moduleFile('./reports/reporter.ts', import.meta.url), { outputDir: run.outDir }],
+    ]
+  : process.env.CI
+    ? [['list'], ['html', { open: 'never' }]]
+    : [['list']];
 // Started directly, the setup project provisions only the instance groups of the cells Playwright selected.
 if (conformanceRun && !lifecycleOwnedByCli()) reporters.push([moduleFile('./run/selection.ts', import.meta.url)]);
 // A shard also writes Playwright's blob report: `npx playwright merge-reports` joins the shards (docs/ci).
@@ -40,8 +55,9 @@ if (run.shard) reporters.push(['blob', { fileName: `report-${run.shard.index}-of
 else if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))) reporters.push(['blob']);
 
 export default defineConfig({
-  // A conformance run keeps Playwright's own artifacts beside its results (not in the package's folder).
-  ...(conformanceRun ? { outputDir: `${run.outDir}/test-results` } : {}),
+  // A conformance run's cells write no artifact of their own (their results travel as attachments): Playwright's
+  // per-test folders go to the system's temporary directory, one per --out, and are removed as each cell ends.
+  ...(conformanceRun ? { outputDir: conformanceOutputDir(run.outDir), preserveOutput: 'never' as const } : {}),
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.

@@ -288,7 +288,7 @@ test('earlier results files given as history reach the report', async () => {
   await reporter.onEnd(fullResult);
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   expect(html).toContain('2 runs (this one and 1 before it)');
-  expect(html).toContain('"h":[5,0],"flips":0');
+  expect(html).toContain('"h":[5,0],"hv":[0,2],"flips":0');
 });
 
 test('a cell-result that fails the results schema is kept as INFRA_ERROR naming the field, not as a verdict', async () => {

@@ -21,6 +21,7 @@ import {
 } from '../core/results/results-schema.ts';
 import { DEFAULT_OUT_DIR, RUN_FILES } from '../core/run-config.ts';
 import { readJsonFileIfExists } from '../infra/files/json-file.ts';
+import { selectHistory } from './history/select-history.ts';
 import { redactValue } from './redact/redact-results.ts';
 import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
 import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
@@ -139,8 +140,10 @@ export default class ResultsReporter implements Reporter {
     await this.guardAsync(async () => {
       const results = this.results(result);
       writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(results));
-      const history = await Promise.all(this.history.map((file) => loadResults(file)));
-      writeRenderedReports(this.outputDir, results, [...history, results]);
+      const given = await Promise.all(this.history.map(async (file) => ({ file, results: await loadResults(file) })));
+      const { runs, leftOut } = selectHistory([...given, { file: REPORT_FILES.results, results }]);
+      // This run is the one to report, whatever an earlier file's start time says.
+      writeRenderedReports(this.outputDir, results, [...runs.filter((run) => run !== results), results], leftOut);
     });
   }
 

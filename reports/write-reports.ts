@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { RunResults } from '../core/results/results-schema.ts';
+import type { LeftOutRun } from './history/select-history.ts';
 import { renderReportHtml } from './html/render-report-html.ts';
 import { renderJunit } from './junit/render-junit.ts';
 import { renderSummary } from './markdown/render-summary.ts';
@@ -20,18 +21,20 @@ export function serializeResults(results: RunResults): string {
 /**
  * Renders report.html, junit.xml and summary.md for `results` into `outDir` (each atomically).
  * `history` holds earlier runs, oldest first; the newest (`results`) may be its last element or absent.
+ * `leftOut`: runs given but not in the history (the report says which, and why).
  */
 export function writeRenderedReports(
   outDir: string,
   results: RunResults,
   history: readonly RunResults[] = [],
+  leftOut: readonly LeftOutRun[] = [],
 ): { html: string; junit: string; summary: string } {
   const paths = {
     html: join(outDir, REPORT_FILES.html),
     junit: join(outDir, REPORT_FILES.junit),
     summary: join(outDir, REPORT_FILES.summary),
   };
-  writeFileAtomicSync(paths.html, renderReportHtml(results, history.length > 0 ? history : [results]));
+  writeFileAtomicSync(paths.html, renderReportHtml(results, history.length > 0 ? history : [results], leftOut));
   writeFileAtomicSync(paths.junit, renderJunit(results));
   writeFileAtomicSync(paths.summary, renderSummary(results));
   return paths;

@@ -20,4 +20,11 @@ rmSync(DIST, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const compile = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (compile.status !== 0) process.exit(compile.status ?? 1);
-for (const asset of RUNTIME_ASSETS) cpSync(join(ROOT, asset), join(DIST, asset), { recursive: true });
+/** Data only the project's own specs read (fixtures/ci: the workflow schema the CI examples are checked with). */
+const TEST_ONLY_ASSETS = [join(ROOT, 'fixtures', 'ci')];
+for (const asset of RUNTIME_ASSETS) {
+  cpSync(join(ROOT, asset), join(DIST, asset), {
+    recursive: true,
+    filter: (source) => !TEST_ONLY_ASSETS.includes(source),
+  });
+}

@@ -45,7 +45,7 @@ test('report with several files (oldest first) embeds the history and marks flak
   expect(exitCode).toBe(0);
   expect(stdout).toContain('(history of 3 runs)');
   const html = await readFile(join(out, 'report.html'), 'utf8');
-  expect(html).toContain('"h":[0,5,0],"flips":2');
+  expect(html).toContain('"h":[0,5,0],"hv":[2,0,2],"flips":2');
   expect(html).toContain('3 runs (this one and 2 before it)');
 });
 

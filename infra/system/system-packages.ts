@@ -25,6 +25,7 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
 
 export const REPORT_TEST_PACKAGES: readonly SystemPackage[] = [
   { name: 'chromium', command: '/usr/bin/chromium', why: 'browser tests of report.html' },
+  { name: 'shellcheck', command: 'shellcheck', why: 'checks the run: scripts of the docs/ci workflows' },
 ];
 
 export async function missingPackages(packages: readonly SystemPackage[]): Promise<SystemPackage[]> {

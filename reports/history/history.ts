@@ -16,7 +16,17 @@ export interface CellHistory {
   /** Comparisons made: consecutive judged runs of the same configuration. */
   comparisons: number;
   flaky: boolean;
+  /** Against the last run that judged the cell (TestGrid's groups); undefined: nothing to say. */
+  change?: HistoryChange;
 }
+
+/**
+ * Against the last earlier run that judged the cell: `new`, a deviation now, as expected (or not judged)
+ * before; `fixed`, as expected now, a deviation before — what changed since the last run comes first.
+ * Otherwise `flaky` when the outcome ever changed on the same configuration, and `still` for a deviation
+ * now and before.
+ */
+export type HistoryChange = 'new' | 'still' | 'fixed' | 'flaky';
 
 /**
  * The recent outcomes of every cell of the newest run across runs (oldest first, newest last), and
@@ -33,7 +43,10 @@ export function buildHistory(runs: readonly RunResults[]): Map<string, CellHisto
       const past = indexes[index]?.get(cell.id);
       return past ? pointOf(run, past) : undefined;
     });
-    history.set(cell.id, { points, ...flakiness(points) });
+    const flakes = flakiness(points);
+    const since = changeOf(points);
+    const change = since === 'new' || since === 'fixed' ? since : flakes.flaky ? 'flaky' : since;
+    history.set(cell.id, { points, ...flakes, ...(change ? { change } : {}) });
   }
   return history;
 }
@@ -62,4 +75,16 @@ function flakiness(points: readonly (HistoryPoint | undefined)[]) {
     lastByConfiguration.set(point.configuration, point.outcome);
   }
   return { flips, comparisons, flaky: flips > 0 };
+}
+
+/** The newest point against the last earlier point with a verdict (INFRA_ERROR and TIMEOUT have none). */
+function changeOf(points: readonly (HistoryPoint | undefined)[]): HistoryChange | undefined {
+  const now = points.at(-1)?.verdict;
+  const before = points
+    .slice(0, -1)
+    .reverse()
+    .find((point) => point && point.verdict !== 'infra')?.verdict;
+  if (now === 'fail') return before === 'fail' ? 'still' : 'new';
+  if (now === 'pass' && before === 'fail') return 'fixed';
+  return undefined;
 }

@@ -13,7 +13,7 @@ export function renderHeader(results: RunResults): string {
   ).join(' · ');
   return `<header>
 <h1>ECS task-role conformance: ${e(run.matrixName)} on ${e(run.backend)}</h1>
-<p class="status">${totals.cells} cells: ${verdicts} — run <code>${e(run.runId)}</code>, started ${e(run.startedAt)}. <a href="#run-heading">Run details</a> · <a href="#matrix-heading">Matrix</a></p>
+<p class="status">${totals.cells} cells: ${verdicts} — run <code>${e(run.runId)}</code>, started ${timeElement(run.startedAt)}. <a href="#run-heading">Run details</a> · <a href="#matrix-heading">Matrix</a></p>
 </header>`;
 }
 
@@ -23,4 +23,17 @@ export function formatDuration(ms: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
   return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/**
+ * A moment as `<time>`: the page's script rewrites it in the reader's locale and time zone; without the
+ * script it reads in UTC, said so ("7 Dec 2026, 16:13 UTC"), never as a raw ISO string.
+ */
+export function timeElement(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return e(iso);
+  const utc = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
+    date,
+  );
+  return `<time datetime="${e(date.toISOString())}">${e(utc)} UTC</time>`;
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import { buildHistory } from '../history/history.ts';
+import type { LeftOutRun } from '../history/select-history.ts';
 import { clientScript } from './client/client-bundle.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
+import { renderChanges } from './render-changes.ts';
 import { renderHeader } from './render-header.ts';
 import { renderLegend } from './render-legend.ts';
 import { renderRunOverview } from './render-run-overview.ts';
@@ -17,9 +19,14 @@ const DATA_ID = 'report-data';
  * script renders them with textContent only. A Content-Security-Policy allows exactly the page's own
  * script (by hash) and inline style, and no network at all.
  */
-export function renderReportHtml(results: RunResults, history: readonly RunResults[] = [results]): string {
+export function renderReportHtml(
+  results: RunResults,
+  history: readonly RunResults[] = [results],
+  leftOut: readonly LeftOutRun[] = [],
+): string {
   const runs = history.at(-1) === results ? history : [...history, results];
-  const data = buildReportData(results, runs.length > 1 ? { runs, cells: buildHistory(runs) } : undefined);
+  const cellHistory = runs.length > 1 ? buildHistory(runs) : undefined;
+  const data = buildReportData(results, cellHistory ? { runs, cells: cellHistory } : undefined);
   const script = clientScript(DATA_ID);
   const scriptHash = createHash('sha256').update(script).digest('base64');
   const csp = `default-src 'none'; script-src 'sha256-${scriptHash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
@@ -38,8 +45,9 @@ export function renderReportHtml(results: RunResults, history: readonly RunResul
 <body>
 ${renderHeader(results)}
 <main>
+${renderChanges(results, cellHistory, runs.length)}
 ${renderWhatBroke(results)}
-${renderRunOverview(results, runs.length)}
+${renderRunOverview(results, runs.length, leftOut)}
 ${renderLegend()}
 <section aria-labelledby="matrix-heading">
 <h2 id="matrix-heading">Matrix</h2>

@@ -1,24 +1,36 @@
 import type { RunResults } from '../../core/results/results-schema.ts';
+import type { LeftOutRun } from '../history/select-history.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { formatRate, passRatesByAmi } from '../model/pass-rate.ts';
 import { totalsOf } from '../model/totals.ts';
 import { escapeHtml as e } from './escape.ts';
-import { formatDuration } from './render-header.ts';
+import { formatDuration, timeElement } from './render-header.ts';
 
 /** Run metadata, the pass rate per AMI with its image and agent version, totals per verdict and outcome. */
-export function renderRunOverview(results: RunResults, historyRuns: number): string {
+export function renderRunOverview(
+  results: RunResults,
+  historyRuns: number,
+  leftOut: readonly LeftOutRun[] = [],
+): string {
   const { run } = results;
   const totals = totalsOf(results.cells);
+  // Values are escaped here; `Started` is markup (a <time> the script shows in the reader's time zone).
   const meta: [string, string | undefined][] = [
-    ['Matrix', run.matrixName],
-    ['Backend', run.backend],
-    ['Region', run.region],
-    ['Run id', run.runId],
-    ['Started', run.startedAt],
-    ['Duration', run.durationMs === undefined ? undefined : formatDuration(run.durationMs)],
-    ['Commit', run.commit],
-    ['Tool version', run.toolVersion],
+    ['Matrix', e(run.matrixName)],
+    ['Backend', e(run.backend)],
+    ['Region', e(run.region)],
+    ['Run id', e(run.runId)],
+    ['Started', timeElement(run.startedAt)],
+    ['Duration', run.durationMs === undefined ? undefined : e(formatDuration(run.durationMs))],
+    ['Commit', run.commit && e(run.commit)],
+    ['Tool version', e(run.toolVersion)],
     ['History', historyRuns > 1 ? `${historyRuns} runs (this one and ${historyRuns - 1} before it)` : undefined],
+    [
+      'Left out of the history',
+      leftOut.length > 0
+        ? `<ul class="left-out">${leftOut.map((item) => `<li><code>${e(item.file)}</code>: ${e(item.reason)}</li>`).join('')}</ul>`
+        : undefined,
+    ],
   ];
   const verdictItems = VERDICT_ORDER.map((verdict) => {
     const label = VERDICT_LABELS[verdict];
@@ -35,7 +47,7 @@ export function renderRunOverview(results: RunResults, historyRuns: number): str
 <div class="meta">
 <dl>${meta
     .filter(([, value]) => value !== undefined && value !== '')
-    .map(([label, value]) => `<dt>${e(label)}</dt><dd>${e(value as string)}</dd>`)
+    .map(([label, value]) => `<dt>${e(label)}</dt><dd>${value}</dd>`)
     .join('')}</dl>
 ${renderAmiTable(results)}
 </div>

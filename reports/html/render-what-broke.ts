@@ -67,8 +67,9 @@ function renderCellItem(cell: CellResult): string {
   const detail =
     cell.verdict === 'infra'
       ? `: <span class="error-text">${e(truncate(actual.evidence.decidedBy, 200))}</span>`
-      : `, expected <span class="glyph" aria-hidden="true">${OUTCOME_LABELS[expected.outcome].glyph}</span> ${expected.outcome} (rule ${e(expected.rule)})`;
-  return `<li><a class="cell-link" href="${e(href)}" data-cell="${e(cell.id)}">${e(cell.id)}</a> <span class="glyph o-${actual.outcome}" aria-hidden="true">${OUTCOME_LABELS[actual.outcome].glyph}</span> ${actual.outcome}${detail}</li>`;
+      : `, expected ${e(OUTCOME_LABELS[expected.outcome].short)} (${expected.outcome}, rule ${e(expected.rule)})`;
+  // Outcomes in words: the group's glyph and colour are its verdict's (no outcome's ✔ in a deviation).
+  return `<li><a class="cell-link" href="${e(href)}" data-cell="${e(cell.id)}">${e(cell.id)}</a>: got ${e(OUTCOME_LABELS[actual.outcome].short)} (${actual.outcome})${detail}</li>`;
 }
 
 function truncate(text: string, max: number): string {

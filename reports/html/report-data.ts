@@ -3,7 +3,7 @@ import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../
 import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
 import { type CellDiagnosis, diagnose } from '../diagnoses/diagnose.ts';
 import { linkSources, type SourcePart } from '../diagnoses/doc-links.ts';
-import type { CellHistory } from '../history/history.ts';
+import type { CellHistory, HistoryChange } from '../history/history.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { truncateLog } from './truncate-log.ts';
 
@@ -15,7 +15,10 @@ export interface ReportData {
   run: RunMetadata;
   /** Oldest first; the last is this run. One entry when there is no history. */
   runs: { runId: string; startedAt: string }[];
-  dimensions: { name: Dimension; describe: string; values: string[]; baseline: string }[];
+  /** `varies`: more than one value occurs among the cells (only those get a filter or an axis). */
+  dimensions: { name: Dimension; describe: string; values: string[]; baseline: string; varies: boolean }[];
+  /** The default layout: the two varying dimensions with the most values (rows, then columns). */
+  pivot: { rows: string; cols: string };
   outcomes: { name: Outcome; glyph: string; short: string; meaning: string; infra: boolean }[];
   verdicts: { name: Verdict; glyph: string; text: string; meaning: string }[];
   /** `links`: the source split into its parts, each with a link where it names a known document. */
@@ -40,9 +43,12 @@ export interface ReportCell {
   by: string;
   arn?: string;
   ms: number;
-  /** History: outcome index per run (-1: the run lacked the cell), flips between same-configuration runs. */
+  /** History: outcome and verdict index per run (-1: the run lacked the cell), flips between same-configuration runs. */
   h?: number[];
+  hv?: number[];
   flips?: number;
+  /** Against the run before: new deviation, still deviating, fixed, flaky. */
+  c?: HistoryChange;
   x: {
     instanceGroup: string;
     instanceId?: string;
@@ -63,12 +69,16 @@ export function buildReportData(
   results: RunResults,
   history?: { runs: readonly RunResults[]; cells: Map<string, CellHistory> },
 ): ReportData {
-  const dimensions = DIMENSION_NAMES.map((name) => ({
-    name,
-    describe: DIMENSIONS[name].describe,
-    values: valuesOf(name, results.cells),
-    baseline: DIMENSIONS[name].values[0] as string,
-  }));
+  const dimensions = DIMENSION_NAMES.map((name) => {
+    const values = valuesOf(name, results.cells);
+    return {
+      name,
+      describe: DIMENSIONS[name].describe,
+      values,
+      baseline: DIMENSIONS[name].values[0] as string,
+      varies: values.length > 1,
+    };
+  });
   const valueIndex = dimensions.map((dimension) => new Map(dimension.values.map((value, index) => [value, index])));
   const outcomeIndex = new Map(OUTCOMES.map((outcome, index) => [outcome, index]));
   const rules = new Interner<ReportData['rules'][number]>();
@@ -106,7 +116,9 @@ export function buildReportData(
     if (cell.actual.evidence.callerArn) compact.arn = cell.actual.evidence.callerArn;
     if (past && past.points.length > 1) {
       compact.h = past.points.map((point) => (point ? (outcomeIndex.get(point.outcome) ?? -1) : -1));
+      compact.hv = past.points.map((point) => (point ? VERDICT_ORDER.indexOf(point.verdict) : -1));
       compact.flips = past.flips;
+      if (past.change) compact.c = past.change;
     }
     return compact;
   });
@@ -115,6 +127,7 @@ export function buildReportData(
     run: results.run,
     runs: (history?.runs ?? [results]).map(({ run }) => ({ runId: run.runId, startedAt: run.startedAt })),
     dimensions,
+    pivot: defaultPivot(dimensions),
     outcomes: OUTCOMES.map((name) => ({
       name,
       ...OUTCOME_LABELS[name],
@@ -128,6 +141,16 @@ export function buildReportData(
     cells,
     errors: results.errors ?? [],
   };
+}
+
+/** The two varying dimensions with the most values (the matrix's order breaks ties); '' where fewer vary. */
+export function defaultPivot(dimensions: ReportData['dimensions']): ReportData['pivot'] {
+  const [rows, cols] = dimensions
+    .filter((dimension) => dimension.varies)
+    .map((dimension, order) => ({ dimension, order }))
+    .sort((a, b) => b.dimension.values.length - a.dimension.values.length || a.order - b.order)
+    .map(({ dimension }) => dimension.name);
+  return { rows: rows ?? '', cols: cols ?? '' };
 }
 
 /** The dimension's known values that occur (canonical order), then values the tool does not know. */

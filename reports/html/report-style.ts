@@ -9,7 +9,7 @@ const BASE_CSS = `
 body { margin: 0 1.5rem 3rem; line-height: 1.4; color: var(--fg); background: var(--bg); }
 a, button.link { color: var(--link); }
 h1 { font-size: 1.5rem; margin: 1rem 0 .25rem; }
-h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
+h2 { font-size: 1.15rem; margin: 1.2rem 0 .4rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
 dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
@@ -27,7 +27,9 @@ pre { background: var(--code-bg); color: var(--fg); border: 1px solid var(--line
 #controls { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-start; margin: 1rem 0; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .3rem .6rem; }
 fieldset.dimensions { flex-basis: 100%; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
-.check { display: block; white-space: nowrap; }
+.check { display: inline-block; white-space: nowrap; margin-right: .7rem; }
+#controls > fieldset:not(.dimensions) { flex: 1 1 20rem; }
+details[data-key^="group:"] .check { display: block; }
 details summary { cursor: pointer; }
 details.console summary h3 { display: inline; }
 #controls .row { display: flex; gap: 1rem; align-items: center; }
@@ -37,19 +39,22 @@ table.matrix caption { text-align: left; padding: .3rem 0; color: var(--muted); 
 table.matrix th, table.matrix td { border: 1px solid var(--line); padding: .3rem; vertical-align: top; }
 table.matrix thead th { background: var(--head-bg); position: sticky; top: 0; }
 table.matrix tbody th { background: var(--row-bg); text-align: left; }
-ul.slot { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .25rem; min-width: 14rem; }
-button.cell { display: flex; flex-direction: column; align-items: flex-start; width: 100%; text-align: left; font: inherit;
-  font-size: .85rem; border: 1px solid var(--line); border-radius: 4px; padding: .25rem .4rem; cursor: pointer; background: var(--surface); color: var(--fg); }
+table.matrix { width: 100%; }
+ul.slot { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: .2rem; min-width: 8.5rem; }
+button.cell { display: flex; flex-direction: column; align-items: flex-start; width: 100%; height: 100%; text-align: left; font: inherit;
+  font-size: .78rem; line-height: 1.25; border: 1px solid var(--line); border-radius: 4px; padding: .15rem .3rem; cursor: pointer; background: var(--surface); color: var(--fg); }
 button.cell:hover, button.cell:focus { outline: 2px solid var(--link); }
-button.cell .outcome { font-weight: 700; }
-button.cell .cell-id { color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
+button.cell .cell-id { font-weight: 600; overflow-wrap: anywhere; }
+button.cell .verdict-word { font-weight: 700; }
+button.cell .verdict-word.v-fail { color: var(--fail); }
+button.cell .verdict-word.v-pass { color: var(--pass); }
 .v-fail { border-color: var(--fail) !important; }
 button.cell.v-fail { border-width: 3px; background: var(--fail-bg); }
 button.cell.v-pass { background: var(--pass-bg); }
 button.cell.v-infra { border-style: dashed; border-width: 2px; background: var(--infra-bg); color: var(--infra); }
-.comparison { font-size: .8rem; }
-.history { font-size: .8rem; letter-spacing: .1em; }
-.history .tick.infra { color: var(--infra); }
+.comparison { font-size: .75rem; }
+.history { font-size: .75rem; letter-spacing: .1em; }
+.history .tick.v-fail { color: var(--fail); } .history .tick.v-pass { color: var(--pass); } .history .tick.v-infra { color: var(--infra); }
 .flaky { font-weight: 700; }
 table.list { border-collapse: collapse; width: 100%; }
 table.list th, table.list td { border-bottom: 1px solid var(--line); padding: .25rem .4rem; text-align: left; vertical-align: top; }
@@ -68,6 +73,18 @@ tr.differs th, tr.differs td { font-weight: 700; }
 section.infra-section { border-top: 3px dashed var(--infra); margin-top: 2rem; }
 .legend td:first-child { white-space: nowrap; }
 .note { color: var(--muted); font-style: italic; }
+`;
+
+/** "Since the last run": TestGrid's four groups side by side. */
+const CHANGES_CSS = `
+.changes { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .5rem; }
+.change { border: 1px solid var(--line); border-radius: 4px; padding: .1rem .6rem .3rem; font-size: .85rem; }
+.change h3 { margin: .3rem 0; font-size: .95rem; }
+.change ul { margin: 0; padding-left: 1.1rem; } .change li { overflow-wrap: anywhere; }
+.change p.none { margin: 0; color: var(--muted); }
+.change-new { border-left: 6px solid var(--fail); } .change-still { border-left: 6px double var(--fail); }
+.change-fixed { border-left: 6px solid var(--pass); } .change-flaky { border-left: 6px dashed var(--infra); }
+ul.left-out { margin: 0; padding-left: 1.1rem; }
 `;
 
 /** The "what broke" groups at the top, command blocks with their copy button, the pass-rate column. */
@@ -96,4 +113,4 @@ td.rate meter { width: 5rem; vertical-align: middle; }
  * The page's CSS, inlined. Colour only reinforces what glyphs and words already say (WCAG 1.4.1);
  * deviations also get a thick border, cells without a verdict a dashed one.
  */
-export const REPORT_CSS = `${BASE_CSS}${WHAT_BROKE_CSS}${THEME_CSS}`;
+export const REPORT_CSS = `${BASE_CSS}${CHANGES_CSS}${WHAT_BROKE_CSS}${THEME_CSS}`;

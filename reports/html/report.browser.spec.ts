@@ -9,7 +9,8 @@ import { HOSTILE_LINE } from '../test-support/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';
 import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
 
-test.use(DEBIAN_CHROMIUM);
+// A reader in Berlin: the page shows times in the browser's locale and time zone.
+test.use({ ...DEBIAN_CHROMIUM, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
 
 let dir: string;
 /** Rendered by the real CLI (`report` with three runs of history): the path users take. */
@@ -34,12 +35,10 @@ test.afterAll(async () => {
 
 const cellButton = (page: Page, id: string) => page.locator(`#matrix button.cell[data-cell="${id}"]`);
 
-test('default view: metadata, totals, AMI × network matrix with glyph and text in every cell', async ({
-  page,
-}, testInfo) => {
+test('AMI × network view: metadata, totals, verdict glyph and words in every cell', async ({ page }, testInfo) => {
   const problems = watch(page);
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(reportUrl);
+  await page.goto(`${reportUrl}#rows=ami&cols=network`);
   await expect(page.locator('h1')).toHaveText('ECS task-role conformance: default on lab');
   const overview = page.locator('section.run-overview');
   await expect(overview).toContainText('ami-0a2023ecs0000001');
@@ -51,13 +50,21 @@ test('default view: metadata, totals, AMI × network matrix with glyph and text 
   await expect(page.locator('#matrix tbody th')).toHaveText(['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain']);
   // Deviations first in their slot, spelled out, never colour alone.
   const deviation = cellButton(page, FIXTURE_CELLS.deviation);
-  await expect(deviation).toContainText('⇩ INSTANCE_ROLE_DENIED');
-  await expect(deviation).toContainText('≠ deviation: expected TASK_ROLE');
+  await expect(deviation).toContainText(
+    '≠ deviation · got instance role, denied (INSTANCE_ROLE_DENIED), expected task role (TASK_ROLE)',
+  );
+  await expect(deviation).toHaveAttribute(
+    'aria-label',
+    'network=host: deviation, got instance role, denied (INSTANCE_ROLE_DENIED), expected task role (TASK_ROLE)',
+  );
   await expect(
     page.locator('#matrix tbody tr').first().locator('td').nth(1).locator('button.cell').first(),
   ).toHaveAttribute('data-cell', FIXTURE_CELLS.deviation);
-  for (const text of await page.locator('#matrix button.cell .outcome').allInnerTexts())
-    expect(text).toMatch(/^\S+ [A-Z_]+$/);
+  // Every card says its verdict in words; the only glyph on a card is its verdict's (no ✔ on a red card).
+  for (const text of await page.locator('#matrix button.cell .verdict-word').allInnerTexts())
+    expect(text).toMatch(/^(≠ deviation|= as expected|\? no verdict)$/);
+  // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees (the data block's JSON is not shown).
+  expect((await page.locator('#matrix').innerText()).match(/[✔⊘⇩⚑∅↯◌⊗⚠◷]/g)).toBeNull();
   await testInfo.attach('default-view', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   expect(problems).toEqual([]);
 });
@@ -157,7 +164,9 @@ test('drill-down: evidence, rule, diagnosis with the AMI commands, log and task 
 test('infrastructure errors are listed apart and marked as no verdict', async ({ page }) => {
   const problems = watch(page);
   await page.goto(reportUrl);
-  await expect(cellButton(page, FIXTURE_CELLS.infra)).toContainText('? no verdict (expected TASK_ROLE)');
+  await expect(cellButton(page, FIXTURE_CELLS.infra)).toContainText(
+    '? no verdict · got infrastructure error (INFRA_ERROR), expected task role (TASK_ROLE)',
+  );
   const infra = page.locator('#infra-cells');
   await expect(infra.locator('tbody tr')).toHaveCount(1);
   await expect(infra).toContainText('RunTask: ThrottlingException: Rate exceeded');
@@ -172,15 +181,15 @@ test('history strip and flaky mark', async ({ page }) => {
   const flaky = cellButton(page, FIXTURE_CELLS.flaky);
   await expect(flaky.locator('.history')).toHaveAttribute(
     'aria-label',
-    'history, oldest first: TASK_ROLE, ENDPOINT_ERROR, TASK_ROLE',
+    'history, oldest first: as expected (TASK_ROLE), deviation (ENDPOINT_ERROR), as expected (TASK_ROLE)',
   );
   await expect(flaky).toContainText('≈ flaky (2 changes)');
   await expect(cellButton(page, 'baseline')).not.toContainText('flaky');
   await flaky.click();
   await expect(page.locator('dialog#detail ol.history-list li')).toHaveText([
-    '2026-11-18T02:00:00.000Z run-2026-11-18: ✔ TASK_ROLE',
-    '2026-11-19T02:00:00.000Z run-2026-11-19: ↯ ENDPOINT_ERROR',
-    '2026-11-20T02:00:00.000Z run-2026-11-20: ✔ TASK_ROLE',
+    '18 Nov 2026, 03:00 CET run-2026-11-18: = as expected: TASK_ROLE',
+    '19 Nov 2026, 03:00 CET run-2026-11-19: ≠ deviation: ENDPOINT_ERROR',
+    '20 Nov 2026, 03:00 CET run-2026-11-20: = as expected: TASK_ROLE',
   ]);
   expect(problems).toEqual([]);
 });

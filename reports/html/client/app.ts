@@ -1,5 +1,6 @@
 import type { ReportData } from '../report-data.ts';
 import { wireCopyButtons } from './copy-buttons.ts';
+import { localizeTimes } from './local-time.ts';
 import { renderControls } from './render-controls.ts';
 import { renderDetail } from './render-detail.ts';
 import { renderInfraCells } from './render-infra.ts';
@@ -9,21 +10,21 @@ import { formatViewState, parseViewState, type ViewState } from './view-state.ts
 
 /** Entry point: reads the view from the URL hash, renders, and keeps the hash in step with the view. */
 export function startReport(data: ReportData): void {
-  const names = data.dimensions.map((dimension) => dimension.name);
+  const names = data.dimensions.filter((dimension) => dimension.varies).map((dimension) => dimension.name);
   const view: ReportView = {
     data,
-    state: parseViewState(window.location.hash, names),
+    state: parseViewState(window.location.hash, names, data.pivot),
     expandedSlots: new Set(),
     openGroups: new Set(),
     setState(next: ViewState) {
       view.state = next;
-      const hash = formatViewState(next);
+      const hash = formatViewState(next, data.pivot);
       window.history.replaceState(null, '', hash || `${window.location.pathname}${window.location.search}`);
       renderReport(view);
     },
   };
   window.addEventListener('hashchange', () => {
-    view.state = parseViewState(window.location.hash, names);
+    view.state = parseViewState(window.location.hash, names, data.pivot);
     renderReport(view);
   });
   const dialog = document.getElementById('detail') as HTMLDialogElement;
@@ -31,6 +32,7 @@ export function startReport(data: ReportData): void {
     if (view.state.cell) view.setState({ ...view.state, cell: '' });
   });
   wireCopyButtons();
+  localizeTimes(document);
   renderReport(view);
 }
 

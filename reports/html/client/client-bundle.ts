@@ -1,6 +1,7 @@
 import { renderReport, startReport } from './app.ts';
 import { copyText, renderCommandBlock, wireCopyButtons } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
+import { formatLocalTime, localizeTimes, zoneOf } from './local-time.ts';
 import { renderControls } from './render-controls.ts';
 import { renderConsole, renderDetail } from './render-detail.ts';
 import { renderHistoryStrip } from './render-history.ts';
@@ -31,6 +32,9 @@ const CLIENT_FUNCTIONS = [
   pivotCells,
   formatViewState,
   parseViewState,
+  formatLocalTime,
+  zoneOf,
+  localizeTimes,
 ];
 
 /** The page script: the functions' source, then the call that starts the report from the embedded data. */

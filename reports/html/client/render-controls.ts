@@ -5,7 +5,9 @@ import { cellVisible } from './select-cells.ts';
 /** Layout (pivot), filters by verdict, outcome and dimension, id search, and the count shown. */
 export function renderControls(view: ReportView): HTMLElement {
   const { data, state } = view;
-  const names = data.dimensions.map((dimension) => dimension.name);
+  // Only what varies in this run can be an axis or a filter: a dimension with one value sorts nothing.
+  const varying = data.dimensions.filter((dimension) => dimension.varies);
+  const names = varying.map((dimension) => dimension.name);
   const pivotSelect = (key: 'rows' | 'cols', label: string) =>
     h(
       'label',
@@ -85,7 +87,8 @@ export function renderControls(view: ReportView): HTMLElement {
     ),
   );
 
-  const groups = data.dimensions.map((dimension, index) => {
+  const groups = varying.map((dimension) => {
+    const index = data.dimensions.indexOf(dimension);
     const allowed = state.filters[dimension.name];
     const setValues = (values: string[]) => {
       const filters = { ...state.filters };
@@ -119,7 +122,12 @@ export function renderControls(view: ReportView): HTMLElement {
     );
     return details;
   });
-  const dimensions = h('fieldset', { class: 'dimensions' }, h('legend', null, 'Dimensions'), ...groups);
+  const dimensions = h(
+    'fieldset',
+    { class: 'dimensions' },
+    h('legend', null, `Dimensions that vary (${varying.length} of ${data.dimensions.length})`),
+    ...groups,
+  );
 
   const search = h(
     'label',

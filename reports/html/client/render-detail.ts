@@ -1,6 +1,7 @@
 import type { ReportCell } from '../report-data.ts';
 import { renderCommandBlock } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
+import { formatLocalTime } from './local-time.ts';
 import type { ReportView } from './report-view.ts';
 
 /** The drill-down of one cell: verdict, diagnosis with commands, evidence, expectation, task, log, console. */
@@ -62,12 +63,13 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
           { class: 'history-list' },
           ...cell.h.map((index, run) => {
             const outcome = index < 0 ? undefined : data.outcomes[index];
+            const verdict = data.verdicts[cell.hv?.[run] ?? -1];
             const when = data.runs[run];
             return h(
               'li',
               null,
-              `${when?.startedAt ?? ''} ${when?.runId ?? ''}: `,
-              outcome ? `${outcome.glyph} ${outcome.name}` : '· not in this run',
+              `${when ? formatLocalTime(when.startedAt) : ''} ${when?.runId ?? ''}: `,
+              outcome ? `${verdict?.glyph ?? ''} ${verdict?.text ?? ''}: ${outcome.name}` : '· not in this run',
             );
           }),
         ),

@@ -1,24 +1,32 @@
 import type { ReportCell } from '../report-data.ts';
 import { h } from './dom.ts';
+import { formatLocalTime } from './local-time.ts';
 import type { ReportView } from './report-view.ts';
 
-/** The cell's outcome in each run, oldest first (· where a run lacked the cell), and a flaky mark. */
+/**
+ * The cell's verdict in each run, oldest first (· where a run lacked the cell): the verdict's glyph, its
+ * words for assistive technology and in each tick's tooltip with the run's local time and outcome.
+ */
 export function renderHistoryStrip(view: ReportView, cell: ReportCell): HTMLElement {
   const { data } = view;
-  const names = (cell.h ?? []).map((index) => (index < 0 ? 'not run' : (data.outcomes[index]?.name ?? '?')));
-  const strip = h('span', { class: 'history', 'aria-label': `history, oldest first: ${names.join(', ')}` });
-  (cell.h ?? []).forEach((index, run) => {
-    const outcome = index < 0 ? undefined : data.outcomes[index];
+  const words = (cell.hv ?? []).map((verdictIndex, run) => {
+    const verdict = data.verdicts[verdictIndex];
+    const outcome = data.outcomes[cell.h?.[run] ?? -1];
+    return verdict ? `${verdict.text} (${outcome?.name ?? '?'})` : 'not run';
+  });
+  const strip = h('span', { class: 'history', 'aria-label': `history, oldest first: ${words.join(', ')}` });
+  (cell.hv ?? []).forEach((verdictIndex, run) => {
+    const verdict = data.verdicts[verdictIndex];
     const when = data.runs[run];
     strip.append(
       h(
         'span',
         {
-          class: `tick${outcome?.infra ? ' infra' : ''}`,
-          title: `${when?.runId ?? ''} ${when?.startedAt ?? ''}: ${outcome?.name ?? 'not run'}`,
+          class: `tick v-${verdict?.name ?? 'none'}`,
+          title: `${when ? formatLocalTime(when.startedAt) : ''} (${when?.runId ?? ''}): ${words[run]}`,
           'aria-hidden': 'true',
         },
-        outcome?.glyph ?? '·',
+        verdict?.glyph ?? '·',
       ),
     );
   });

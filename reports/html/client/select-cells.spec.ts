@@ -15,7 +15,7 @@ const data = buildReportData({
   ],
 });
 const names = data.dimensions.map((dimension) => dimension.name);
-const pivot = (hash: string) => pivotCells(data, parseViewState(hash, names));
+const pivot = (hash: string) => pivotCells(data, parseViewState(hash, names, { rows: 'ami', cols: 'network' }));
 const ids = (hash: string, row: string, col: string) =>
   pivot(hash)
     .slots.get(`${row}\u0000${col}`)

@@ -3,9 +3,10 @@ import { DIMENSION_NAMES } from '../../../core/matrix/dimensions.ts';
 import { formatViewState, parseViewState, type ViewState } from './view-state.ts';
 
 const names = [...DIMENSION_NAMES];
+const pivot = { rows: 'ami', cols: 'network' };
 
-test('an empty hash is the default view: rows ami, columns network, no filters', () => {
-  expect(parseViewState('', names)).toEqual({
+test("an empty hash is the default view: the report's pivot, no filters", () => {
+  expect(parseViewState('', names, pivot)).toEqual({
     rows: 'ami',
     cols: 'network',
     filters: {},
@@ -14,7 +15,7 @@ test('an empty hash is the default view: rows ami, columns network, no filters',
     q: '',
     cell: '',
   });
-  expect(formatViewState(parseViewState('', names))).toBe('');
+  expect(formatViewState(parseViewState('', names, pivot), pivot)).toBe('');
 });
 
 test('every part of a view survives the round trip, values with commas and = included', () => {
@@ -27,10 +28,10 @@ test('every part of a view survives the round trip, values with commas and = inc
     q: 'ami=al2',
     cell: 'rpsLimit=1,1,load=burst',
   };
-  expect(parseViewState(formatViewState(state), names)).toEqual(state);
+  expect(parseViewState(formatViewState(state, pivot), names, pivot)).toEqual(state);
 });
 
 test('unknown dimensions in rows, columns or filters are ignored', () => {
-  const state = parseViewState('#rows=colour&cols=shape&colour=red&network=host', names);
+  const state = parseViewState('#rows=colour&cols=shape&colour=red&network=host', names, pivot);
   expect(state).toMatchObject({ rows: 'ami', cols: 'network', filters: { network: ['host'] } });
 });

@@ -14,8 +14,15 @@ export interface ViewState {
   cell: string;
 }
 
-/** Parses `#rows=ami&cols=network&client=awscli-v1&verdict=fail&cell=…`; unknown names are ignored. */
-export function parseViewState(hash: string, dimensionNames: string[]): ViewState {
+/**
+ * Parses `#rows=ami&cols=network&client=awscli-v1&verdict=fail&cell=…`; unknown names are ignored.
+ * `pivot`: the layout when the hash names none (the report's: the dimensions that vary most).
+ */
+export function parseViewState(
+  hash: string,
+  dimensionNames: string[],
+  pivot: { rows: string; cols: string },
+): ViewState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const pick = (name: string, fallback: string) => {
     const value = params.get(name);
@@ -27,8 +34,8 @@ export function parseViewState(hash: string, dimensionNames: string[]): ViewStat
     if (values.length > 0) filters[name] = values;
   }
   return {
-    rows: pick('rows', 'ami'),
-    cols: pick('cols', 'network'),
+    rows: pick('rows', pivot.rows),
+    cols: pick('cols', pivot.cols),
     filters,
     outcomes: params.getAll('outcome'),
     verdicts: params.getAll('verdict'),
@@ -38,10 +45,10 @@ export function parseViewState(hash: string, dimensionNames: string[]): ViewStat
 }
 
 /** The inverse of parseViewState; defaults are left out so shared links stay short. */
-export function formatViewState(state: ViewState): string {
+export function formatViewState(state: ViewState, pivot: { rows: string; cols: string }): string {
   const params = new URLSearchParams();
-  if (state.rows !== 'ami') params.set('rows', state.rows);
-  if (state.cols !== 'network') params.set('cols', state.cols);
+  if (state.rows !== pivot.rows) params.set('rows', state.rows);
+  if (state.cols !== pivot.cols) params.set('cols', state.cols);
   for (const name of Object.keys(state.filters)) {
     for (const value of state.filters[name] ?? []) params.append(name, value);
   }

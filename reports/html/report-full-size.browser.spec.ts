@@ -1,0 +1,92 @@
+/**
+ * The report at full size: the default matrix (77 cells) with history, read on a 1440×900 screen.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { loadMatrix } from '../../core/matrix/index.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
+import { cellWith } from '../test-support/cell-fixture.ts';
+import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { writeRenderedReports } from '../write-reports.ts';
+import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
+
+test.use({ ...DEBIAN_CHROMIUM, viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+
+let dir: string;
+
+/** One run of the default matrix; `outcomes` overrides some cells' actual outcome. */
+async function defaultMatrixRun(
+  runId: string,
+  startedAt: string,
+  outcomes: Record<string, Outcome>,
+): Promise<RunResults> {
+  const matrix = await loadMatrix();
+  return {
+    ...syntheticResults({ runId, startedAt }),
+    cells: matrix.cells.map((cell) => cellWith(cell.dimensions, outcomes[cell.id])),
+  };
+}
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'etr-report-full-'));
+  const before = await defaultMatrixRun('night-1', '2026-11-19T02:00:00.000Z', {
+    'network=host': 'INSTANCE_ROLE_DENIED',
+  });
+  const now = await defaultMatrixRun('night-2', '2026-11-20T02:00:00.000Z', {
+    'network=host': 'INSTANCE_ROLE_DENIED',
+    'client=awscli-v1': 'ENDPOINT_ERROR',
+  });
+  writeRenderedReports(join(dir, 'default'), now, [before, now]);
+  // A matrix that varies two dimensions only.
+  const two = syntheticResults({ runId: 'two' });
+  two.cells = ['al2023-ecs', 'al2-ecs'].flatMap((ami) =>
+    ['awscli-v2', 'sdk-js-v3', 'sdk-js-v2'].map((client) =>
+      cellWith({ ami: ami as 'al2-ecs', client: client as 'sdk-js-v3' }),
+    ),
+  );
+  writeRenderedReports(join(dir, 'two'), two);
+});
+test.afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const url = (name: string) => pathToFileURL(join(dir, name, 'report.html')).href;
+
+test('the default matrix with history: the groups since the last run, the matrix, no raw time; compact', async ({
+  page,
+}, testInfo) => {
+  const problems = watch(page);
+  await page.goto(url('default'));
+  await expect(page.locator('[data-change="new"] h3')).toHaveText('New deviations: 1');
+  await expect(page.locator('[data-change="new"]')).toContainText('client=awscli-v1');
+  await expect(page.locator('[data-change="still"]')).toContainText('network=host');
+  await expect(page.locator('#matrix button.cell')).toHaveCount(77);
+  // Times in the reader's time zone and words, never an ISO string.
+  await expect(page.locator('header')).toContainText('started 20 Nov 2026, 03:00 CET');
+  // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees (the data block's JSON is not shown).
+  expect(await page.locator('body').innerText()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await testInfo.attach('default-matrix', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
+  // Before: 4,703 px for these runs (AMI × network, ~50 cards in one list); the matrix now wraps its cards.
+  expect(height).toBeLessThan(3600);
+  const matrix = await page.locator('#matrix').boundingBox();
+  expect(matrix?.height ?? Number.POSITIVE_INFINITY).toBeLessThan(1800);
+  expect(problems).toEqual([]);
+});
+
+test('the pivot and the filters are the dimensions that vary', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto(url('two'));
+  await expect(page.locator('#matrix thead th')).toHaveText(['client ↓ · ami →', 'al2023-ecs', 'al2-ecs']);
+  await expect(page.locator('#controls details[data-key^="group:"] summary')).toHaveText(['ami: all', 'client: all']);
+  await expect(page.locator('select[data-key="rows"] option')).toHaveText(['(none)', 'ami', 'client']);
+  await expect(page).not.toHaveURL(/#/);
+  expect(problems).toEqual([]);
+});
