@@ -136,7 +136,8 @@ export async function executeRun(
   } catch (error) {
     if (!(error instanceof ProvisioningInterrupted)) failure = asInfrastructureError(step, error);
   }
-  // Interrupted, the cells stop by themselves (the signal reached Playwright, or was passed on to it).
+  // Interrupted, the cells stop by themselves: the run passed its first interruption on to Playwright
+  // (in its own process group, it gets no signal of the terminal's).
   if (failure) cells.stop();
   const cellsExitCode = await cells.exited;
   timings.cellsMs = Math.round(performance.now() - cellsStarted);

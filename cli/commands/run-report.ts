@@ -75,6 +75,15 @@ export function failureDocument(error: unknown, progress: RunProgress): RunSumma
   });
 }
 
+/** Interrupted before the backend opened (during apt or moto's set-up): nothing was created, exit 130. */
+export function interruptedBeforeStart(cause: string, options: { json?: boolean }): number {
+  progressStream(options).write(`[run] interrupted (${cause}) before anything was created: nothing to tear down\n`);
+  if (options.json) {
+    printRunDocument(runSummaryDocument(undefined, { exitCode: EXIT_INTERRUPTED, interrupted: cause }));
+  }
+  return EXIT_INTERRUPTED;
+}
+
 /** stdout is the document alone; text from results or errors is escaped for the terminal. */
 export function printRunDocument(document: RunSummaryDocument): void {
   process.stdout.write(`${jsonForTerminal(JSON.stringify(document, null, 2))}\n`);

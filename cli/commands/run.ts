@@ -26,6 +26,7 @@ import { parseRegion } from './region-option.ts';
 import {
   estimateLine,
   failureDocument,
+  interruptedBeforeStart,
   printRunDocument,
   progressStream,
   type RunProgress,
@@ -173,6 +174,12 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
       log,
     );
     return await report(config, plan, progress.outcome, options);
+  } catch (error) {
+    // A signal during the steps before the backend (apt, moto's environment) kills their child processes
+    // too (Ctrl-C reaches the group): the failure that follows is the interruption's, nothing was created.
+    const cause = interruptions.received();
+    if (cause === undefined || progress.started === true) throw error;
+    return interruptedBeforeStart(cause, options);
   } finally {
     interruptions.dispose();
   }

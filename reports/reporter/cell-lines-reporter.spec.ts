@@ -71,3 +71,16 @@ test('a failure outside any cell is one line; secrets and terminal controls neve
   expect(lines.join('')).not.toContain('\u001b');
   expect(lines.at(-1)).toBe('error outside any cell: worker crashed\n');
 });
+
+test("the tests' own output still reaches the terminal (setup and teardown lines), redacted and made safe", () => {
+  const { reporter, lines } = reporterWith([]);
+  reporter.onStdOut('[provision] launching 20 instances\n');
+  reporter.onStdErr(Buffer.from('[teardown] run-1: nothing left; key AKIAABCDEFGHIJKLMNOP \u001b[2J'));
+  reporter.onStdOut('  \n');
+  const output = lines.slice(1).join('');
+  expect(output).toContain('[provision] launching 20 instances\n');
+  expect(output).toContain('[teardown] run-1: nothing left');
+  expect(output).not.toContain('AKIAABCDEFGHIJKLMNOP');
+  expect(output).not.toContain('\u001b');
+  expect(lines).toHaveLength(3);
+});

@@ -46,6 +46,19 @@ export default class CellLinesReporter implements Reporter {
     this.line(`${this.progress()} ${cellLine(id, result)}`);
   }
 
+  /**
+   * Claiming stdio means Playwright prints nothing of the tests' own output: what the setup and teardown
+   * projects log (provisioning, the teardown, the `--keep` sweep hint) and any cell's stderr pass through
+   * here, redacted and stripped of control characters, as `list` printed them.
+   */
+  onStdOut(chunk: string | Buffer): void {
+    this.passThrough(chunk);
+  }
+
+  onStdErr(chunk: string | Buffer): void {
+    this.passThrough(chunk);
+  }
+
   onError(error: TestError): void {
     this.line(`error outside any cell: ${firstLine(error.message ?? error.value ?? 'unknown error')}`);
   }
@@ -59,6 +72,12 @@ export default class CellLinesReporter implements Reporter {
   private progress(): string {
     const width = String(this.total).length;
     return `[${String(this.done).padStart(width)}/${this.total}]`;
+  }
+
+  private passThrough(chunk: string | Buffer): void {
+    const text = String(chunk);
+    if (text.trim() === '') return;
+    this.write(terminalText(redactSecrets(text.endsWith('\n') ? text : `${text}\n`)));
   }
 
   private line(text: string): void {
