@@ -95,7 +95,7 @@ try {
         containerDefinitions: [
           {
             name: 'amazonlinux',
-            image: 'amazonlinux',
+            image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
             memory: 128,
             entryPoint: ['/bin/bash', '-c'],
             command: [

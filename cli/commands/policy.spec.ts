@@ -21,7 +21,9 @@ test('policy prints the harness policy as JSON, account and region filled in whe
   expect(JSON.stringify(statement('iam:AttachRolePolicy'))).toContain(
     'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
   );
-  expect(result.stdout).not.toMatch(/arn:aws:(ecs|ec2|logs):\*/);
+  // Every region filled in but the instance profile association's, which IAM names with a `*` region.
+  expect(result.stdout).not.toMatch(/arn:aws:(ecs|logs):\*/);
+  expect(result.stdout.match(/arn:aws:ec2:\*[^"]*/g)).toEqual(['arn:aws:ec2:*:111122223333:instance/*']);
 });
 
 test('policy --boundary prints the boundary; without --account the wildcards stay (the fixture as it is)', async () => {

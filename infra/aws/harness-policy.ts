@@ -36,22 +36,29 @@ export interface PolicyScope {
 
 /**
  * Replaces a `*` account or region of every ARN. IAM ARNs have no region; SSM's public parameters belong
- * to AWS, not to the account (their ARNs keep `*`); `aws` (managed policies) is not a wildcard.
+ * to AWS, not to the account (their ARNs keep `*`); `aws` (managed policies) is not a wildcard. The
+ * `iam:AssociatedResourceArn` IAM supplies when a role goes into an instance profile names the instance
+ * with a `*` region (`arn:aws:ec2:*:ACCOUNT:instance/*`), so that condition keeps its region wildcard.
  */
 function fill(document: PolicyDocument, scope: PolicyScope): PolicyDocument {
-  const arn = (value: string): string => {
+  const arn = (value: string, keepRegion: boolean): string => {
     const parts = value.split(':');
     if (parts[0] !== 'arn' || parts.length < 6) return value;
     const service = parts[2];
-    if (scope.region && parts[3] === '*' && service !== 'iam') parts[3] = scope.region;
+    if (scope.region && !keepRegion && parts[3] === '*' && service !== 'iam') parts[3] = scope.region;
     if (scope.account && parts[4] === '*' && service !== 'ssm') parts[4] = scope.account;
     return parts.join(':');
   };
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return arn(value);
-    if (Array.isArray(value)) return value.map(walk);
+  const walk = (value: unknown, keepRegion = false): unknown => {
+    if (typeof value === 'string') return arn(value, keepRegion);
+    if (Array.isArray(value)) return value.map((inner) => walk(inner, keepRegion));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => [
+          key,
+          walk(inner, keepRegion || key === 'iam:AssociatedResourceArn'),
+        ]),
+      );
     }
     return value;
   };

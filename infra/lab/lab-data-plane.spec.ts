@@ -167,7 +167,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
           containerDefinitions: [
             {
               name: 'amazonlinux',
-              image: 'amazonlinux',
+              image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
               memory: 128,
               essential: true,
               entryPoint: ['/bin/bash', '-c'],

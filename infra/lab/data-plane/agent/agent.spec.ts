@@ -21,7 +21,7 @@ test.describe.configure({ mode: 'serial', timeout: 360_000 });
 function seedContainer(lab: AgentLab) {
   return {
     name: 'amazonlinux',
-    image: 'amazonlinux',
+    image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
     entryPoint: ['/bin/bash', '-c'],
     command: [
       `yum install -y aws-cli; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${lab.mini.clusterName} --region ${REGION}`,
@@ -241,7 +241,13 @@ test('a killed agent takes its running tasks along (no orphan task processes)', 
         family: 'orphan-check',
         taskRoleArn: lab.mini.taskRoleArn,
         containerDefinitions: [
-          { name: 'app', image: 'amazonlinux', memory: 128, entryPoint: ['/bin/sh', '-c'], command: [marker] },
+          {
+            name: 'app',
+            image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
+            memory: 128,
+            entryPoint: ['/bin/sh', '-c'],
+            command: [marker],
+          },
         ],
       }),
     );

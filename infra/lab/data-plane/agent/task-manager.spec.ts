@@ -71,7 +71,7 @@ test('a refused task role stops the task with ECS’s text and leaves no credent
       {
         taskDefinition: async () => ({
           taskRoleArn: 'arn:aws:iam::1:role/r',
-          containerDefinitions: [{ name: 'app', image: 'amazonlinux' }],
+          containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0' }],
         }),
         issueTaskRoleCredentials: async (roleArn: string) => {
           throw new RoleNotAssumableError(roleArn);

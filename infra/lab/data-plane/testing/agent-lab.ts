@@ -98,7 +98,7 @@ export async function startAgentLab(options: AgentLabOptions = {}): Promise<Agen
         family += 1;
         const container: ContainerDefinition = {
           name: 'app',
-          image: 'amazonlinux',
+          image: 'public.ecr.aws/amazonlinux/amazonlinux:2023.9.20251208.0',
           memory: 128,
           essential: true,
           logConfiguration: {
