@@ -275,14 +275,14 @@ function runTaskOn(cluster: string, taskDefinition: string, instanceId: string) 
 }
 
 test('the ECS service assumes task roles whose trust names ecs-tasks (with or without aws:SourceAccount), not others', async () => {
-  const plain = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const plain = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
   const sameAccount = await createRole(
-    unique('ecs-taskrole-task-role-source'),
+    unique('ecs-taskrole-spec-task-role-source'),
     trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': account } }),
   );
   const ec2Only = await createRole(unique('ecs-taskrole-ec2-role'), trust('ec2.amazonaws.com'));
   const otherAccount = await createRole(
-    unique('ecs-taskrole-task-role-other'),
+    unique('ecs-taskrole-spec-task-role-other'),
     trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } }),
   );
   const ecs = lab.identities.ecsService;
@@ -322,7 +322,7 @@ test('a trust statement for another principal does not apply; an explicit Deny w
 
 test('assumed task-role credentials carry the role policy; the instance role may not ListTasks', async () => {
   const cluster = await createCluster();
-  const taskRoleName = unique('ecs-taskrole-task-role');
+  const taskRoleName = unique('ecs-taskrole-spec-task-role');
   const taskRole = await createRole(taskRoleName, trust('ecs-tasks.amazonaws.com'));
   await new IAMClient(harness()).send(
     new PutRolePolicyCommand({
@@ -373,7 +373,7 @@ test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a tas
   const taskRoleOnlyArn = await registerContainerInstance(instanceRole, cluster, withTaskRoleOnly, imageId, [
     { name: TASK_IAM_ROLE },
   ]);
-  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
   const bridgeWithRole = await registerTaskDefinition('bridge', taskRole);
   const hostWithRole = await registerTaskDefinition('host', taskRole);
   const bridgeWithoutRole = await registerTaskDefinition('bridge');
@@ -455,8 +455,8 @@ test('RunTask requires what the log driver and execution role need: an agent run
     registeredBy({ ...plainFlags, ECS_AVAILABLE_LOGGING_DRIVERS: '["json-file","awslogs"]' }),
   );
   await registerContainerInstance(instanceRole, cluster, ecsInit, imageId, registeredBy(ECS_INIT_AGENT_DEFAULTS));
-  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
-  const executionRole = await createRole(unique('ecs-taskrole-execution-role'), trust('ecs-tasks.amazonaws.com'));
+  const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const executionRole = await createRole(`${unique('ecs-taskrole-spec')}-execution`, trust('ecs-tasks.amazonaws.com'));
   const withLogs = await registerTaskDefinition('bridge', taskRole, { awslogs: true });
   const withExecutionRole = await registerTaskDefinition('bridge', taskRole, {
     awslogs: true,
@@ -487,8 +487,8 @@ test('RunTask requires what the log driver and execution role need: an agent run
 
 test('RunTask refuses an execution role ECS cannot assume, as it refuses such a task role', async () => {
   const cluster = await createCluster();
-  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
-  const executionRole = await createRole(unique('ecs-taskrole-execution-role'), trust('ec2.amazonaws.com'));
+  const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const executionRole = await createRole(`${unique('ecs-taskrole-spec')}-execution`, trust('ec2.amazonaws.com'));
   const definition = await registerTaskDefinition('bridge', taskRole, {
     awslogs: true,
     executionRoleArn: executionRole,
@@ -619,7 +619,7 @@ test('the agent reports the task RUNNING then STOPPED (reason, exit code); Descr
   const { imageId, instanceIds } = await runInstances(1);
   const instanceId = instanceIds[0] ?? '';
   await registerContainerInstance(instanceRole, cluster, instanceId, imageId, [{ name: TASK_IAM_ROLE }]);
-  const taskRole = await createRole(unique('ecs-taskrole-task-role'), trust('ecs-tasks.amazonaws.com'));
+  const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
   const taskDefinition = await registerTaskDefinition('bridge', taskRole);
   const taskArn = (await runTaskOn(cluster, taskDefinition, instanceId)).tasks?.[0]?.taskArn;
   if (!taskArn) throw new Error('RunTask placed no task');
