@@ -129,6 +129,10 @@ export function labControlPlane(state: LabControlPlane): DataPlaneControlPlane {
 
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
   const log = options.log ?? (() => {});
+  // A control plane that fails while the network is still being made (`lab up` gone) is read by settleAll
+  // below; until then its rejection must not count as unhandled, which would end the process before the
+  // network it made is removed.
+  Promise.resolve(options.controlPlane).catch(() => {});
   await ensureClients(log);
   // What needs no control plane comes first: a control plane still starting is awaited beside it.
   const lab = await createLabNetwork(options.network);
