@@ -66,6 +66,8 @@ for (const ami of PROFILES) {
         'ECS_CLUSTER=c',
         'ECS_ENABLE_TASK_IAM_ROLE=true',
         'ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true',
+        // The manual install's logging drivers (awslogs is not the agent's own default).
+        ...(ami === 'al2023-plain' ? ['ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]'] : []),
         `HTTP_PROXY=${url}`,
         'NO_PROXY=169.254.169.254,169.254.170.2,/var/run/docker.sock',
       ]);

@@ -94,9 +94,11 @@ test("the agent run by hand registers awslogs only if ecs.config says so: the pl
     const [amiGroup] = groupByInstance([{ id: ami, dimensions: { ...DEFAULT_BASELINE, ami } }]);
     if (!amiGroup) throw new Error('no instance group');
     const userData = userDataFor(amiGroup, { cluster: 'c' });
-    return /<<'ECS_CONFIG'\n([\s\S]*?)\nECS_CONFIG\n/.exec(userData)?.[1] ?? '';
+    // ecs.config is written from a base64 blob (script-text.ts): decoded here as `base64 -d` does.
+    const blob = /base64 -d > '\/etc\/ecs\/ecs\.config' <<'BASE64'\n([\s\S]*?)\nBASE64\n/.exec(userData)?.[1] ?? '';
+    return Buffer.from(blob.replace(/\n/g, ''), 'base64').toString('utf8');
   };
-  // docker --env-file and the agent read the JSON as written (the heredoc is quoted: no shell expansion).
+  // docker --env-file and the agent read the JSON as written (a base64 blob: no shell expansion).
   expect(ecsConfigOf('al2023-plain').split('\n')).toContain('ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]');
   // ecs-init's default already has awslogs: the ECS-optimized AMI's ecs.config leaves it alone.
   expect(ecsConfigOf('al2023-ecs')).not.toContain('ECS_AVAILABLE_LOGGING_DRIVERS');
