@@ -43,7 +43,7 @@ function trust(service: string, condition?: Record<string, unknown>): string {
 async function role(trustPolicy: string): Promise<string> {
   const created = await new IAMClient(lab.client(lab.state.identities.harness)).send(
     new CreateRoleCommand({
-      RoleName: unique('ecs-taskrole'),
+      RoleName: unique('ecs-taskrole-spec-task'),
       Path: '/ecs-taskrole/',
       AssumeRolePolicyDocument: trustPolicy,
     }),
