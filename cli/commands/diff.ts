@@ -49,7 +49,7 @@ export function registerDiff(program: Command): void {
       ],
       [
         '2',
-        'bad input or usage: a results file missing, unreadable or failing the results schema; a malformed flag value',
+        'bad input or usage: a results file missing, unreadable or failing the results schema, or with one configuration in two cells; a malformed flag value',
       ],
       ['3', 'unexpected failure'],
     ],
@@ -64,9 +64,10 @@ export function registerDiff(program: Command): void {
     parseAccepts(options.acceptBehaviourChange ?? []);
     const [baseline, candidate] = await loadAllResults([baselineFile, candidateFile]);
     if (!baseline || !candidate) return;
+    // Before the out directory is made: a run with one configuration twice is bad input, nothing written.
+    const result = diffResults(baseline, candidate, options, { baseline: baselineFile, candidate: candidateFile });
     const outDir = options.out ? resolve(options.out) : undefined;
     if (outDir) prepareOutDir(outDir);
-    const result = diffResults(baseline, candidate, options);
     process.stdout.write(
       options.json ? `${jsonForTerminal(JSON.stringify(result, null, 2))}\n` : formatDiffText(result),
     );

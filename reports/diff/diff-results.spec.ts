@@ -71,3 +71,22 @@ test('cells are matched by configuration, not by id', () => {
   expect(diff.counts).toMatchObject({ unchanged: 1, new: 0, removed: 0 });
   expect(diff.matrix.same).toBe(true);
 });
+
+test('one configuration twice in a run (another id) is bad input naming the file and both cells', () => {
+  const twice = { ...at({ network: 'host' }, 'INSTANCE_ROLE_LEAK'), id: 'host-again' };
+  const good = runOf([at({}), at({ network: 'host' })]);
+  const bad = runOf([at({}), at({ network: 'host' }), twice], 'run-2');
+  for (const [baseline, candidate, file] of [
+    [good, bad, 'cand.json'],
+    [bad, good, 'base.json'],
+  ] as const) {
+    expect(() => diffResults(baseline, candidate, {}, { baseline: 'base.json', candidate: 'cand.json' })).toThrow(
+      `${file}: cells[2]: cells "network=host" and "host-again" have the same configuration`,
+    );
+  }
+});
+
+test('the shared count is of configurations in both runs', () => {
+  const diff = diffResults(runOf([at({}), at({ network: 'host' })]), runOf([at({}), at({ imds: 'blocked' })], 'run-2'));
+  expect(diff.matrix).toMatchObject({ shared: 1, onlyInBaseline: 1, onlyInCandidate: 1 });
+});
