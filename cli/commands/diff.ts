@@ -23,7 +23,7 @@ export function registerDiff(program: Command): void {
         'whatever either run expected), unjudged cells, expectation changes (same outcome, another expected outcome: ' +
         'reported, never a failure), new and removed cells. Exit 1 unless the candidate passes the gate: no behaviour ' +
         'change it was not told to accept, every cell judged, the same matrix (same configurations, whatever the name), ' +
-        'two different runs, each with cells',
+        'two different runs, each with cells, at least one configuration judged in both',
     )
     .argument('<baseline>', 'results.json of the baseline run (e.g. the current AMI)')
     .argument('<candidate>', 'results.json of the candidate run (e.g. the new AMI or agent)')
@@ -45,7 +45,7 @@ export function registerDiff(program: Command): void {
       ['0', 'the candidate passes the gate (expectation changes are listed, never a failure)'],
       [
         '1',
-        'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run',
+        'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run, no configuration judged in both',
       ],
       [
         '2',

@@ -1,3 +1,4 @@
+import { VERDICT_LABELS } from '../model/labels.ts';
 import type { CellChange, ChangeKind } from './diff-kinds.ts';
 
 /** Headings and marks per change kind (a mark and words: never colour alone). */
@@ -36,8 +37,7 @@ export function markOf(change: CellChange): string {
 export function verdictChange(change: CellChange): string {
   const { baseline: before, candidate: after } = change;
   if (!before || !after || before.verdict === after.verdict) return '';
-  const word = { pass: 'as expected', fail: 'deviation', infra: 'no verdict' } as const;
-  return `${word[before.verdict]} → ${word[after.verdict]}`;
+  return `${VERDICT_LABELS[before.verdict].text} → ${VERDICT_LABELS[after.verdict].text}`;
 }
 
 /** `TASK_ROLE`, or `TASK_ROLE → NOT_PLACED (rule known-good → expect[0])` when the expectation changed. */
