@@ -47,7 +47,9 @@ test('a behaviour change prints the cell and exits 1', async () => {
   const { exitCode, stdout } = await runCli(['diff', baseline, candidate]);
   expect(exitCode).toBe(1);
   expect(stdout).toContain('  AMI al2023-ecs: ami-old (agent 1.0) → ami-new (agent 1.0)');
-  expect(stdout).toContain('1 behaviour changes, 0 unjudged, 0 expectation changes, 0 new, 0 removed, 1 unchanged');
+  expect(stdout).toContain(
+    '1 behaviour changes, 0 unjudged, 0 baseline unjudged, 0 expectation changes, 0 new, 0 removed, 1 unchanged',
+  );
   expect(stdout).toContain(
     'Behaviour changes (same configuration, another outcome):\n  ✗ baseline: TASK_ROLE → INSTANCE_ROLE_DENIED (expected TASK_ROLE (rule known-good); as expected → deviation)',
   );

@@ -20,7 +20,7 @@ export function registerDiff(program: Command): void {
     .command('diff')
     .description(
       'compare two runs configuration by configuration: behaviour changes (the same configuration gave another outcome, ' +
-        'whatever either run expected), unjudged cells, expectation changes (same outcome, another expected outcome: ' +
+        'whatever either run expected), unjudged cells (no outcome in the candidate, or in the baseline), expectation changes (same outcome, another expected outcome: ' +
         'reported, never a failure), new and removed cells. Exit 1 unless the candidate passes the gate: no behaviour ' +
         'change it was not told to accept, every cell judged, the same matrix (same configurations, whatever the name), ' +
         'two different runs, each with cells, at least one configuration judged in both',
@@ -35,7 +35,10 @@ export function registerDiff(program: Command): void {
       collect,
     )
     .option('--allow-removed', 'pass the gate although cells of the baseline are missing from the candidate')
-    .option('--allow-unjudged', 'pass the gate although cells have no outcome (INFRA_ERROR/TIMEOUT) in the candidate')
+    .option(
+      '--allow-unjudged',
+      'pass the gate although cells have no outcome (INFRA_ERROR/TIMEOUT) in the candidate or the baseline',
+    )
     .option(
       '--allow-matrix-change',
       'pass the gate although the runs cover different configurations (cells in one run only are listed, not compared)',

@@ -153,6 +153,17 @@ test('one judged configuration in both runs is enough evidence for --allow-unjud
   expect(diff.gate.passed).toBe(true);
 });
 
+test('no outcome in the baseline, one now: baseline unjudged, not a behaviour change; fails unless --allow-unjudged', () => {
+  const diff = diffResults(runOf([at('bridge', 'INFRA_ERROR'), at('host')]), runOf(both));
+  expect(diff.counts).toMatchObject({ behaviour: 0, baselineUnjudged: 1 });
+  expect(diff.gate.failures).toEqual([
+    "1 cells have no outcome in the baseline (INFRA_ERROR or TIMEOUT): the candidate's outcome is compared with nothing (accept with --allow-unjudged)",
+  ]);
+  expect(formatDiffText(diff)).toContain('Baseline unjudged (no outcome in the baseline');
+  const allowed = diffResults(runOf([at('bridge', 'INFRA_ERROR'), at('host')]), runOf(both), { allowUnjudged: true });
+  expect(allowed.gate.passed).toBe(true);
+});
+
 test('the measured case: three passing cells now TIMEOUT plus one removed is FAIL with both reasons', () => {
   const cells = [at('bridge'), at('host'), cellWith({ load: 'burst' }), cellWith({ client: 'awscli-v1' })];
   const candidate = runOf(

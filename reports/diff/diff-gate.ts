@@ -11,7 +11,7 @@ export interface GateOptions {
   acceptBehaviourChange?: string[];
   /** Cells of the baseline missing from the candidate (a smaller candidate on purpose). */
   allowRemoved?: boolean;
-  /** Cells the candidate has no outcome for (INFRA_ERROR/TIMEOUT). */
+  /** Cells either run has no outcome for (INFRA_ERROR/TIMEOUT). */
   allowUnjudged?: boolean;
   /** Runs covering different configurations (cells in one run only, either way). */
   allowMatrixChange?: boolean;
@@ -129,6 +129,13 @@ function optionalReasons(input: GateInput, options: GateOptions): [string, strin
   if (input.counts.unjudged > 0) {
     reasons.push([
       `${input.counts.unjudged} cells have no outcome in the candidate (INFRA_ERROR or TIMEOUT)`,
+      '--allow-unjudged',
+      options.allowUnjudged ? '--allow-unjudged' : undefined,
+    ]);
+  }
+  if (input.counts.baselineUnjudged > 0) {
+    reasons.push([
+      `${input.counts.baselineUnjudged} cells have no outcome in the baseline (INFRA_ERROR or TIMEOUT): the candidate's outcome is compared with nothing`,
       '--allow-unjudged',
       options.allowUnjudged ? '--allow-unjudged' : undefined,
     ]);

@@ -5,6 +5,10 @@ import type { CellChange, ChangeKind } from './diff-kinds.ts';
 export const CHANGE_LABELS: Record<Exclude<ChangeKind, 'unchanged'>, { glyph: string; heading: string }> = {
   behaviour: { glyph: '✗', heading: 'Behaviour changes (same configuration, another outcome)' },
   unjudged: { glyph: '?', heading: 'Unjudged (no outcome in the candidate: INFRA_ERROR or TIMEOUT)' },
+  baselineUnjudged: {
+    glyph: '?',
+    heading: 'Baseline unjudged (no outcome in the baseline: INFRA_ERROR or TIMEOUT; nothing to compare with)',
+  },
   expectation: {
     glyph: '~',
     heading: 'Expectation changes (same outcome, another expected outcome; not a regression)',
@@ -20,6 +24,7 @@ export function countsLine(counts: Record<ChangeKind, number>, separator: string
   return [
     `${counts.behaviour} behaviour changes`,
     `${counts.unjudged} unjudged`,
+    `${counts.baselineUnjudged} baseline unjudged`,
     `${counts.expectation} expectation changes`,
     `${counts.new} new`,
     `${counts.removed} removed`,

@@ -19,7 +19,8 @@ test.describe('each cell is classified by behaviour first, then expectation', ()
       withOverride(cell('INSTANCE_ROLE_LEAK'), 'INSTANCE_ROLE_LEAK', 'x'),
       'behaviour',
     ],
-    ['no outcome in the baseline, one now', cell('INFRA_ERROR'), cell('TASK_ROLE'), 'behaviour'],
+    ['no outcome in the baseline, one now', cell('INFRA_ERROR'), cell('TASK_ROLE'), 'baselineUnjudged'],
+    ['TIMEOUT in the baseline, a deviation now', cell('TIMEOUT'), cell('ENDPOINT_ERROR'), 'baselineUnjudged'],
     ['same outcome, another expected outcome', cell(), withOverride(cell(), 'NOT_PLACED', 'x'), 'expectation'],
     ['as expected, now INFRA_ERROR', cell(), cell('INFRA_ERROR'), 'unjudged'],
     ['as expected, now TIMEOUT', cell(), cell('TIMEOUT'), 'unjudged'],
@@ -50,7 +51,15 @@ test('diffResults counts every kind and lists changes grouped by kind, unchanged
     'run-2',
   );
   const diff = diffResults(before, after);
-  expect(diff.counts).toEqual({ behaviour: 2, unjudged: 0, expectation: 0, new: 1, removed: 1, unchanged: 1 });
+  expect(diff.counts).toEqual({
+    behaviour: 2,
+    unjudged: 0,
+    baselineUnjudged: 0,
+    expectation: 0,
+    new: 1,
+    removed: 1,
+    unchanged: 1,
+  });
   expect(diff.changes.map((change) => [change.kind, change.id])).toEqual([
     ['behaviour', 'baseline'],
     ['behaviour', 'network=host'],

@@ -117,6 +117,7 @@ export function kindOf(before: CellResult | undefined, after: CellResult | undef
   if (!before) return 'new';
   if (!after) return 'removed';
   if (INFRA_OUTCOMES.has(after.actual.outcome)) return 'unjudged';
+  if (INFRA_OUTCOMES.has(before.actual.outcome)) return 'baselineUnjudged';
   if (before.actual.outcome !== after.actual.outcome) return 'behaviour';
   if (before.expected.outcome !== after.expected.outcome) return 'expectation';
   return 'unchanged';
