@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../reports/test-support/cell-fixture.ts';
+import { cellWith, withOverride } from '../reports/test-support/cell-fixture.ts';
 import { syntheticResults } from '../reports/test-support/synthetic-results.ts';
-import { runSummaryDocument } from './summary.ts';
+import { formatRunSummary, runSummaryDocument } from './summary.ts';
 
 const files = { results: '/out/results.json', report: '/out/report.html' };
 
@@ -60,4 +60,13 @@ test('--json document of a run interrupted before any cell reported: the run id 
     files,
     teardown: { deleted: 1, leftovers: [], nothingCreated: false },
   });
+});
+
+test('the run summary on the terminal names a deviation from an override with its because', () => {
+  const because = 'our proxy blocks the credentials endpoint';
+  const working = withOverride(cellWith({ network: 'host' }), 'NOT_PLACED', because);
+  const results = { ...syntheticResults({ cells: 1 }), cells: [working] };
+  expect(formatRunSummary(results, 'report.html')).toContain(
+    `network=host: expected NOT_PLACED (your matrix's expect[0] ("${because}")), got TASK_ROLE`,
+  );
 });

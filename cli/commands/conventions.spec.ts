@@ -49,7 +49,8 @@ test('report --json prints the files it wrote as one document', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'etr-conventions-'));
   try {
     const file = join(dir, 'results.json');
-    await writeFile(file, JSON.stringify(syntheticResults()));
+    const results = syntheticResults();
+    await writeFile(file, JSON.stringify(results));
     const { exitCode, stdout } = await runCli(['report', file, '--json']);
     expect(exitCode).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
@@ -57,6 +58,8 @@ test('report --json prints the files it wrote as one document', async () => {
       junit: join(dir, 'junit.xml'),
       summary: join(dir, 'summary.md'),
       runs: 1,
+      reported: results.run.runId,
+      leftOut: [],
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

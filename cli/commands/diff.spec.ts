@@ -47,7 +47,9 @@ test('a behaviour change prints the cell and exits 1', async () => {
   const { exitCode, stdout } = await runCli(['diff', baseline, candidate]);
   expect(exitCode).toBe(1);
   expect(stdout).toContain('  AMI al2023-ecs: ami-old (agent 1.0) → ami-new (agent 1.0)');
-  expect(stdout).toContain('1 behaviour changes, 0 unjudged, 0 expectation changes, 0 new, 0 removed, 1 unchanged');
+  expect(stdout).toContain(
+    '1 behaviour changes, 0 unjudged, 0 baseline unjudged, 0 expectation changes, 0 new, 0 removed, 1 unchanged',
+  );
   expect(stdout).toContain(
     'Behaviour changes (same configuration, another outcome):\n  ✗ baseline: TASK_ROLE → INSTANCE_ROLE_DENIED (expected TASK_ROLE (rule known-good); as expected → deviation)',
   );
@@ -68,6 +70,8 @@ test.describe('diff reports each kind of change as what it is, with its exit cod
     matrixName?: string;
     exitCode: number;
     says: string[];
+    /** What stderr says instead, for bad input (exit 2). */
+    complains?: string[];
   }[] = [
     {
       name: 'an expectation-only change (the team moved its expect): reported, not a regression',
@@ -159,6 +163,15 @@ test.describe('diff reports each kind of change as what it is, with its exit cod
       exitCode: 0,
       says: ['(accepted with --allow-removed)'],
     },
+    {
+      name: 'one configuration twice in the candidate (another id): refused, not collapsed',
+      candidate: () => [cellWith({}), cellWith(host), { ...cellWith(host, 'INSTANCE_ROLE_LEAK'), id: 'host-again' }],
+      exitCode: 2,
+      says: [],
+      complains: [
+        'cand.json: cells[2]: cells "network=host" and "host-again" have the same configuration: diff matches cells by configuration',
+      ],
+    },
   ];
   for (const entry of cases) {
     test(`${entry.name}: exit ${entry.exitCode}`, async () => {
@@ -166,8 +179,9 @@ test.describe('diff reports each kind of change as what it is, with its exit cod
       const candidate = entry.sameFile
         ? baseline
         : await save('cand.json', 'cand', 'ami-2', entry.candidate(), entry.matrixName);
-      const { exitCode, stdout } = await runCli(['diff', baseline, candidate, ...(entry.flags ?? [])]);
+      const { exitCode, stdout, stderr } = await runCli(['diff', baseline, candidate, ...(entry.flags ?? [])]);
       for (const line of entry.says) expect(stdout).toContain(line);
+      for (const line of entry.complains ?? []) expect(stderr).toContain(line);
       expect(exitCode).toBe(entry.exitCode);
     });
   }
@@ -193,6 +207,20 @@ for (const outcome of ['TIMEOUT', 'INFRA_ERROR'] as const) {
     expect((await runCli(['diff', baseline, candidate, '--allow-unjudged'])).exitCode).toBe(0);
   });
 }
+
+test('one configuration twice in the baseline exits 2 naming the file and both cells, writing nothing', async () => {
+  const twice = { ...cellWith({}, 'ENDPOINT_ERROR'), id: 'baseline-again' };
+  const baseline = await save('base.json', 'base', 'ami-1', [cellWith({}), twice]);
+  const candidate = await save('cand.json', 'cand', 'ami-2', [cellWith({})]);
+  const out = join(dir, 'gate');
+  const run = await runCli(['diff', baseline, candidate, '--allow-matrix-change', '--out', out]);
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain(
+    'base.json: cells[1]: cells "baseline" and "baseline-again" have the same configuration',
+  );
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(out)).toBe(false);
+});
 
 test('--out that is a file, or below a file, exits 2 with a message and writes nothing', async () => {
   const baseline = await save('base.json', 'base', 'ami-1', [cellWith({})]);

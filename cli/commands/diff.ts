@@ -20,10 +20,10 @@ export function registerDiff(program: Command): void {
     .command('diff')
     .description(
       'compare two runs configuration by configuration: behaviour changes (the same configuration gave another outcome, ' +
-        'whatever either run expected), unjudged cells, expectation changes (same outcome, another expected outcome: ' +
+        'whatever either run expected), unjudged cells (no outcome in the candidate, or in the baseline), expectation changes (same outcome, another expected outcome: ' +
         'reported, never a failure), new and removed cells. Exit 1 unless the candidate passes the gate: no behaviour ' +
         'change it was not told to accept, every cell judged, the same matrix (same configurations, whatever the name), ' +
-        'two different runs, each with cells',
+        'two different runs, each with cells, at least one configuration judged in both',
     )
     .argument('<baseline>', 'results.json of the baseline run (e.g. the current AMI)')
     .argument('<candidate>', 'results.json of the candidate run (e.g. the new AMI or agent)')
@@ -35,7 +35,10 @@ export function registerDiff(program: Command): void {
       collect,
     )
     .option('--allow-removed', 'pass the gate although cells of the baseline are missing from the candidate')
-    .option('--allow-unjudged', 'pass the gate although cells have no outcome (INFRA_ERROR/TIMEOUT) in the candidate')
+    .option(
+      '--allow-unjudged',
+      'pass the gate although cells have no outcome (INFRA_ERROR/TIMEOUT) in the candidate or the baseline',
+    )
     .option(
       '--allow-matrix-change',
       'pass the gate although the runs cover different configurations (cells in one run only are listed, not compared)',
@@ -45,11 +48,11 @@ export function registerDiff(program: Command): void {
       ['0', 'the candidate passes the gate (expectation changes are listed, never a failure)'],
       [
         '1',
-        'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run',
+        'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run, no configuration judged in both',
       ],
       [
         '2',
-        'bad input or usage: a results file missing, unreadable or failing the results schema; a malformed flag value',
+        'bad input or usage: a results file missing, unreadable or failing the results schema, or with one configuration in two cells; a malformed flag value',
       ],
       ['3', 'unexpected failure'],
     ],
@@ -64,9 +67,10 @@ export function registerDiff(program: Command): void {
     parseAccepts(options.acceptBehaviourChange ?? []);
     const [baseline, candidate] = await loadAllResults([baselineFile, candidateFile]);
     if (!baseline || !candidate) return;
+    // Before the out directory is made: a run with one configuration twice is bad input, nothing written.
+    const result = diffResults(baseline, candidate, options, { baseline: baselineFile, candidate: candidateFile });
     const outDir = options.out ? resolve(options.out) : undefined;
     if (outDir) prepareOutDir(outDir);
-    const result = diffResults(baseline, candidate, options);
     process.stdout.write(
       options.json ? `${jsonForTerminal(JSON.stringify(result, null, 2))}\n` : formatDiffText(result),
     );

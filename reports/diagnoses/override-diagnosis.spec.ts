@@ -1,10 +1,9 @@
 /**
  * A deviation the team's own `expect` (with its `because`) caused is explained as that, first, wherever a
  * deviation is explained: the report's card (diagnose: its verdict line and first item), summary.md,
- * JUnit, the run's terminal summary.
+ * JUnit; the run's terminal summary too (run/summary.spec.ts: reports/ does not import run/).
  */
 import { expect, test } from '@playwright/test';
-import { formatRunSummary } from '../../run/summary.ts';
 import { renderJunit } from '../junit/render-junit.ts';
 import { renderSummary } from '../markdown/render-summary.ts';
 import { cellWith, withOverride } from '../test-support/cell-fixture.ts';
@@ -61,10 +60,4 @@ test('summary.md: the deviation row names the override, its because and the over
   const row = summary.split('\n').find((line) => line.startsWith('| network=host |')) ?? '';
   expect(row).toContain(`expect\\[0\\] ("${BECAUSE}")`);
   expect(row).toContain('change or remove expect\\[0\\] in your matrix file');
-});
-
-test('the run summary on the terminal names the override and its because', () => {
-  expect(formatRunSummary(results, 'report.html')).toContain(
-    `network=host: expected NOT_PLACED (your matrix's expect[0] ("${BECAUSE}")), got TASK_ROLE`,
-  );
 });

@@ -132,13 +132,46 @@ for (const outcome of ['INFRA_ERROR', 'TIMEOUT'] as const) {
   });
 }
 
+test('a candidate with no cell judged fails the gate, whatever the flags', () => {
+  const candidate = runOf([at('bridge', 'INFRA_ERROR'), at('host', 'TIMEOUT')]);
+  const diff = diffResults(runOf(both), candidate, {
+    allowUnjudged: true,
+    allowMatrixChange: true,
+    acceptBehaviourChange: ['all'],
+  });
+  expect(diff.gate.passed).toBe(false);
+  expect(diff.gate.failures).toEqual([
+    'no configuration has an outcome in both runs (every shared cell is INFRA_ERROR or TIMEOUT on one side, or none is shared): nothing was compared, whatever the flags',
+  ]);
+  expect(diff.gate.accepted).toEqual([
+    '2 cells have no outcome in the candidate (INFRA_ERROR or TIMEOUT) (accepted with --allow-unjudged)',
+  ]);
+});
+
+test('one judged configuration in both runs is enough evidence for --allow-unjudged to pass the rest', () => {
+  const diff = diffResults(runOf(both), runOf([at('bridge', 'TIMEOUT'), at('host')]), { allowUnjudged: true });
+  expect(diff.gate.passed).toBe(true);
+});
+
+test('no outcome in the baseline, one now: baseline unjudged, not a behaviour change; fails unless --allow-unjudged', () => {
+  const diff = diffResults(runOf([at('bridge', 'INFRA_ERROR'), at('host')]), runOf(both));
+  expect(diff.counts).toMatchObject({ behaviour: 0, baselineUnjudged: 1 });
+  expect(diff.gate.failures).toEqual([
+    "1 cells have no outcome in the baseline (INFRA_ERROR or TIMEOUT): the candidate's outcome is compared with nothing (accept with --allow-unjudged)",
+  ]);
+  expect(formatDiffText(diff)).toContain('Baseline unjudged (no outcome in the baseline');
+  const allowed = diffResults(runOf([at('bridge', 'INFRA_ERROR'), at('host')]), runOf(both), { allowUnjudged: true });
+  expect(allowed.gate.passed).toBe(true);
+});
+
 test('the measured case: three passing cells now TIMEOUT plus one removed is FAIL with both reasons', () => {
   const cells = [at('bridge'), at('host'), cellWith({ load: 'burst' }), cellWith({ client: 'awscli-v1' })];
   const candidate = runOf(
     cells.slice(0, 3).map((cell) => ({ ...cell, actual: { ...cell.actual, outcome: 'TIMEOUT' }, verdict: 'infra' })),
   );
   const text = formatDiffText(diffResults(runOf(cells), candidate));
-  expect(text).toContain('FAIL: the candidate does not pass the gate (2 reasons):');
+  expect(text).toContain('FAIL: the candidate does not pass the gate (3 reasons):');
+  expect(text).toContain('no configuration has an outcome in both runs');
   expect(text).toContain('3 cells have no outcome in the candidate (INFRA_ERROR or TIMEOUT)');
   expect(text).toContain('3 cells in both, 1 only in the baseline, 0 only in the candidate');
 });

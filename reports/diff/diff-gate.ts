@@ -11,7 +11,7 @@ export interface GateOptions {
   acceptBehaviourChange?: string[];
   /** Cells of the baseline missing from the candidate (a smaller candidate on purpose). */
   allowRemoved?: boolean;
-  /** Cells the candidate has no outcome for (INFRA_ERROR/TIMEOUT). */
+  /** Cells either run has no outcome for (INFRA_ERROR/TIMEOUT). */
   allowUnjudged?: boolean;
   /** Runs covering different configurations (cells in one run only, either way). */
   allowMatrixChange?: boolean;
@@ -35,6 +35,8 @@ export interface GateInput {
   candidateCells: number;
   /** Both files are one run (same run id and start). */
   sameRun: { runId: string } | undefined;
+  /** Configurations in both runs with an outcome (not INFRA_ERROR/TIMEOUT) on both sides. */
+  judgedInBoth: number;
 }
 
 const ACCEPT_FLAG = '--accept-behaviour-change';
@@ -83,7 +85,7 @@ export function markAccepted(changes: CellChange[], values: readonly string[]): 
 /**
  * The upgrade gate fails closed: anything that means the candidate did not show the same configurations
  * behaving as before fails it — a behaviour change, the same run on both sides, an empty run, a cell with
- * no outcome, cells in one run only. Behaviour changes, unjudged cells and a different matrix can be
+ * no outcome, cells in one run only, no configuration judged in both runs. Behaviour changes, unjudged cells and a different matrix can be
  * accepted by a flag, and then say so. An expectation change alone is reported, never a failure.
  */
 export function gateOf(input: GateInput, options: GateOptions = {}): Omit<Gate, 'notes'> {
@@ -96,6 +98,12 @@ export function gateOf(input: GateInput, options: GateOptions = {}): Omit<Gate, 
   }
   if (input.candidateCells === 0) failures.push('the candidate has no cells (did its run fail before any cell?)');
   if (input.baselineCells === 0) failures.push('the baseline has no cells: nothing to compare with');
+  if (input.baselineCells > 0 && input.candidateCells > 0 && input.judgedInBoth === 0) {
+    // No flag accepts this: with every compared cell unjudged, the gate would pass on no evidence at all.
+    failures.push(
+      'no configuration has an outcome in both runs (every shared cell is INFRA_ERROR or TIMEOUT on one side, or none is shared): nothing was compared, whatever the flags',
+    );
+  }
   const behaviour = input.changes.filter((change) => change.kind === 'behaviour');
   const open = behaviour.filter((change) => !change.accepted);
   const acceptedIds = behaviour.filter((change) => change.accepted).map((change) => change.id);
@@ -121,6 +129,13 @@ function optionalReasons(input: GateInput, options: GateOptions): [string, strin
   if (input.counts.unjudged > 0) {
     reasons.push([
       `${input.counts.unjudged} cells have no outcome in the candidate (INFRA_ERROR or TIMEOUT)`,
+      '--allow-unjudged',
+      options.allowUnjudged ? '--allow-unjudged' : undefined,
+    ]);
+  }
+  if (input.counts.baselineUnjudged > 0) {
+    reasons.push([
+      `${input.counts.baselineUnjudged} cells have no outcome in the baseline (INFRA_ERROR or TIMEOUT): the candidate's outcome is compared with nothing`,
       '--allow-unjudged',
       options.allowUnjudged ? '--allow-unjudged' : undefined,
     ]);

@@ -8,12 +8,21 @@ import type { Outcome } from '../../core/outcome.ts';
 import type { Verdict } from '../../core/results/results-schema.ts';
 
 /**
- * behaviour: the same configuration gave another outcome (whatever either run expected; the baseline
- * may have had none). unjudged: the candidate has no outcome (INFRA_ERROR or TIMEOUT). expectation: the
- * same outcome, another expected outcome (a rule or the matrix's `expect` changed; not a regression).
- * new/removed: the configuration is in one run only. unchanged: same outcome, same expectation.
+ * behaviour: the same configuration gave another outcome, whatever either run expected (both runs have an
+ * outcome). unjudged: the candidate has no outcome (INFRA_ERROR or TIMEOUT). baselineUnjudged: the
+ * baseline has none but the candidate has one (nothing to compare it with: not a behaviour change).
+ * expectation: the same outcome, another expected outcome (a rule or the matrix's `expect` changed; not a
+ * regression). new/removed: the configuration is in one run only. unchanged: same outcome, same expectation.
  */
-export const CHANGE_KINDS = ['behaviour', 'unjudged', 'expectation', 'new', 'removed', 'unchanged'] as const;
+export const CHANGE_KINDS = [
+  'behaviour',
+  'unjudged',
+  'baselineUnjudged',
+  'expectation',
+  'new',
+  'removed',
+  'unchanged',
+] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface CellSide {

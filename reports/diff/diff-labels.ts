@@ -1,9 +1,14 @@
+import { VERDICT_LABELS } from '../model/labels.ts';
 import type { CellChange, ChangeKind } from './diff-kinds.ts';
 
 /** Headings and marks per change kind (a mark and words: never colour alone). */
 export const CHANGE_LABELS: Record<Exclude<ChangeKind, 'unchanged'>, { glyph: string; heading: string }> = {
   behaviour: { glyph: '✗', heading: 'Behaviour changes (same configuration, another outcome)' },
   unjudged: { glyph: '?', heading: 'Unjudged (no outcome in the candidate: INFRA_ERROR or TIMEOUT)' },
+  baselineUnjudged: {
+    glyph: '?',
+    heading: 'Baseline unjudged (no outcome in the baseline: INFRA_ERROR or TIMEOUT; nothing to compare with)',
+  },
   expectation: {
     glyph: '~',
     heading: 'Expectation changes (same outcome, another expected outcome; not a regression)',
@@ -19,6 +24,7 @@ export function countsLine(counts: Record<ChangeKind, number>, separator: string
   return [
     `${counts.behaviour} behaviour changes`,
     `${counts.unjudged} unjudged`,
+    `${counts.baselineUnjudged} baseline unjudged`,
     `${counts.expectation} expectation changes`,
     `${counts.new} new`,
     `${counts.removed} removed`,
@@ -36,8 +42,7 @@ export function markOf(change: CellChange): string {
 export function verdictChange(change: CellChange): string {
   const { baseline: before, candidate: after } = change;
   if (!before || !after || before.verdict === after.verdict) return '';
-  const word = { pass: 'as expected', fail: 'deviation', infra: 'no verdict' } as const;
-  return `${word[before.verdict]} → ${word[after.verdict]}`;
+  return `${VERDICT_LABELS[before.verdict].text} → ${VERDICT_LABELS[after.verdict].text}`;
 }
 
 /** `TASK_ROLE`, or `TASK_ROLE → NOT_PLACED (rule known-good → expect[0])` when the expectation changed. */

@@ -19,7 +19,8 @@ test.describe('each cell is classified by behaviour first, then expectation', ()
       withOverride(cell('INSTANCE_ROLE_LEAK'), 'INSTANCE_ROLE_LEAK', 'x'),
       'behaviour',
     ],
-    ['no outcome in the baseline, one now', cell('INFRA_ERROR'), cell('TASK_ROLE'), 'behaviour'],
+    ['no outcome in the baseline, one now', cell('INFRA_ERROR'), cell('TASK_ROLE'), 'baselineUnjudged'],
+    ['TIMEOUT in the baseline, a deviation now', cell('TIMEOUT'), cell('ENDPOINT_ERROR'), 'baselineUnjudged'],
     ['same outcome, another expected outcome', cell(), withOverride(cell(), 'NOT_PLACED', 'x'), 'expectation'],
     ['as expected, now INFRA_ERROR', cell(), cell('INFRA_ERROR'), 'unjudged'],
     ['as expected, now TIMEOUT', cell(), cell('TIMEOUT'), 'unjudged'],
@@ -50,7 +51,15 @@ test('diffResults counts every kind and lists changes grouped by kind, unchanged
     'run-2',
   );
   const diff = diffResults(before, after);
-  expect(diff.counts).toEqual({ behaviour: 2, unjudged: 0, expectation: 0, new: 1, removed: 1, unchanged: 1 });
+  expect(diff.counts).toEqual({
+    behaviour: 2,
+    unjudged: 0,
+    baselineUnjudged: 0,
+    expectation: 0,
+    new: 1,
+    removed: 1,
+    unchanged: 1,
+  });
   expect(diff.changes.map((change) => [change.kind, change.id])).toEqual([
     ['behaviour', 'baseline'],
     ['behaviour', 'network=host'],
@@ -70,4 +79,23 @@ test('cells are matched by configuration, not by id', () => {
   const diff = diffResults(runOf([renamed]), runOf([at({ network: 'host' })], 'run-2'));
   expect(diff.counts).toMatchObject({ unchanged: 1, new: 0, removed: 0 });
   expect(diff.matrix.same).toBe(true);
+});
+
+test('one configuration twice in a run (another id) is bad input naming the file and both cells', () => {
+  const twice = { ...at({ network: 'host' }, 'INSTANCE_ROLE_LEAK'), id: 'host-again' };
+  const good = runOf([at({}), at({ network: 'host' })]);
+  const bad = runOf([at({}), at({ network: 'host' }), twice], 'run-2');
+  for (const [baseline, candidate, file] of [
+    [good, bad, 'cand.json'],
+    [bad, good, 'base.json'],
+  ] as const) {
+    expect(() => diffResults(baseline, candidate, {}, { baseline: 'base.json', candidate: 'cand.json' })).toThrow(
+      `${file}: cells[2]: cells "network=host" and "host-again" have the same configuration`,
+    );
+  }
+});
+
+test('the shared count is of configurations in both runs', () => {
+  const diff = diffResults(runOf([at({}), at({ network: 'host' })]), runOf([at({}), at({ imds: 'blocked' })], 'run-2'));
+  expect(diff.matrix).toMatchObject({ shared: 1, onlyInBaseline: 1, onlyInCandidate: 1 });
 });

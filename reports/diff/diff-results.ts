@@ -1,3 +1,4 @@
+import { BadInputError, type InputProblem } from '../../core/errors.ts';
 import { DIMENSION_NAMES, type Dimensions } from '../../core/matrix/dimensions.ts';
 import { INFRA_OUTCOMES } from '../../core/outcome.ts';
 import type { CellResult, RunMetadata, RunResults } from '../../core/results/results-schema.ts';
@@ -17,13 +18,25 @@ export interface ResultsDiff {
   gate: Gate;
 }
 
+/** The names the two runs are given in a bad-input message (their results files, for the command). */
+export interface DiffSources {
+  baseline: string;
+  candidate: string;
+}
+
 /**
  * Cell by cell, matched by configuration: what changed in behaviour, what changed only in expectation,
- * what is in one run only; then the gate.
+ * what is in one run only; then the gate. Two cells of one run with the same configuration are bad
+ * input: matching by configuration could not tell which of them to compare.
  */
-export function diffResults(baseline: RunResults, candidate: RunResults, options: GateOptions = {}): ResultsDiff {
-  const before = new Map(baseline.cells.map((cell) => [configurationKey(cell.dimensions), cell]));
-  const after = new Map(candidate.cells.map((cell) => [configurationKey(cell.dimensions), cell]));
+export function diffResults(
+  baseline: RunResults,
+  candidate: RunResults,
+  options: GateOptions = {},
+  sources: DiffSources = { baseline: 'baseline', candidate: 'candidate' },
+): ResultsDiff {
+  const before = cellsByConfiguration(baseline, sources.baseline);
+  const after = cellsByConfiguration(candidate, sources.candidate);
   const all: CellChange[] = [];
   for (const [key, cell] of after) all.push(changeOf(before.get(key), cell));
   for (const [key, cell] of before) if (!after.has(key)) all.push(changeOf(cell, undefined));
@@ -33,7 +46,8 @@ export function diffResults(baseline: RunResults, candidate: RunResults, options
     all.filter((change) => change.kind === kind),
   );
   const unmatched = markAccepted(changes, options.acceptBehaviourChange ?? []);
-  const matrix = compareMatrices(baseline, candidate, counts);
+  const shared = countShared(before, after);
+  const matrix = compareMatrices(baseline, candidate, counts, shared.all);
   const sameRun = isSameRun(baseline.run, candidate.run);
   const gate = gateOf(
     {
@@ -43,6 +57,7 @@ export function diffResults(baseline: RunResults, candidate: RunResults, options
       baselineCells: baseline.cells.length,
       candidateCells: candidate.cells.length,
       sameRun: sameRun ? { runId: candidate.run.runId } : undefined,
+      judgedInBoth: shared.judged,
     },
     options,
   );
@@ -58,6 +73,41 @@ export function diffResults(baseline: RunResults, candidate: RunResults, options
   };
 }
 
+/**
+ * Each cell by its configuration key. A duplicate would silently replace the other cell (the last one
+ * compared, the first one never looked at), so it is refused, naming both cells, in either run.
+ */
+function cellsByConfiguration(run: RunResults, source: string): Map<string, CellResult> {
+  const cells = new Map<string, CellResult>();
+  const problems: InputProblem[] = [];
+  run.cells.forEach((cell, index) => {
+    const key = configurationKey(cell.dimensions);
+    const earlier = cells.get(key);
+    if (earlier) {
+      problems.push({
+        file: source,
+        path: `cells[${index}]`,
+        message: `cells "${earlier.id}" and "${cell.id}" have the same configuration: diff matches cells by configuration, so each must occur once in a run (give a results file whose cells are distinct configurations)`,
+      });
+    } else cells.set(key, cell);
+  });
+  if (problems.length > 0) throw new BadInputError(problems);
+  return cells;
+}
+
+/** Configurations in both runs, and those of them with an outcome on both sides (what was compared). */
+function countShared(before: Map<string, CellResult>, after: Map<string, CellResult>): { all: number; judged: number } {
+  let all = 0;
+  let judged = 0;
+  for (const [key, cell] of after) {
+    const earlier = before.get(key);
+    if (!earlier) continue;
+    all += 1;
+    if (!INFRA_OUTCOMES.has(earlier.actual.outcome) && !INFRA_OUTCOMES.has(cell.actual.outcome)) judged += 1;
+  }
+  return { all, judged };
+}
+
 /** One configuration, every dimension in a fixed order: two cells with the same key ran the same setup. */
 export function configurationKey(dimensions: Dimensions): string {
   return JSON.stringify(DIMENSION_NAMES.map((name) => dimensions[name]));
@@ -67,6 +117,7 @@ export function kindOf(before: CellResult | undefined, after: CellResult | undef
   if (!before) return 'new';
   if (!after) return 'removed';
   if (INFRA_OUTCOMES.has(after.actual.outcome)) return 'unjudged';
+  if (INFRA_OUTCOMES.has(before.actual.outcome)) return 'baselineUnjudged';
   if (before.actual.outcome !== after.actual.outcome) return 'behaviour';
   if (before.expected.outcome !== after.expected.outcome) return 'expectation';
   return 'unchanged';
@@ -96,6 +147,7 @@ function compareMatrices(
   baseline: RunResults,
   candidate: RunResults,
   counts: Record<ChangeKind, number>,
+  shared: number,
 ): MatrixComparison {
   const onlyInBaseline = counts.removed;
   const onlyInCandidate = counts.new;
@@ -103,7 +155,7 @@ function compareMatrices(
     same: onlyInBaseline === 0 && onlyInCandidate === 0,
     baselineName: baseline.run.matrixName,
     candidateName: candidate.run.matrixName,
-    shared: candidate.cells.length - onlyInCandidate,
+    shared,
     onlyInBaseline,
     onlyInCandidate,
   };

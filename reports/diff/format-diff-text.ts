@@ -1,4 +1,5 @@
 import { terminalText } from '../../core/text/safe-text.ts';
+import { VERDICT_LABELS } from '../model/labels.ts';
 import { amiChanges } from './ami-changes.ts';
 import type { CellChange } from './diff-kinds.ts';
 import { CHANGE_LABELS, countsLine, expectedText, LISTED_KINDS, markOf, verdictChange } from './diff-labels.ts';
@@ -73,8 +74,7 @@ export function describeChange(change: CellChange): string {
     return `${change.id}: ${outcome} (${notes}): ${firstLine(after.decidedBy)}`;
   }
   const side = (after ?? before) as NonNullable<CellChange['baseline']>;
-  const word = { pass: 'as expected', fail: 'deviation', infra: 'no verdict' }[side.verdict];
-  return `${change.id}: ${side.outcome} (expected ${side.expected}, ${word})`;
+  return `${change.id}: ${side.outcome} (expected ${side.expected}, ${VERDICT_LABELS[side.verdict].text})`;
 }
 
 function firstLine(text: string): string {
