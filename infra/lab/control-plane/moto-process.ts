@@ -118,12 +118,15 @@ export interface MotoAdmin {
   adminToken: string;
 }
 
-/** A call to moto's admin API as the lab (e.g. `reset-auth` with `0`: IAM enforcement from now on). */
+/**
+ * A call to moto's admin API as the lab (e.g. `reset-auth` with `0`: IAM enforcement from now on). A string
+ * body is sent as it is (reset-auth's count, e.g. `inf`), anything else as JSON.
+ */
 export async function postMotoAdmin(lab: MotoAdmin, path: `/moto-api/${string}`, body: unknown): Promise<void> {
   const response = await fetch(`${lab.endpoint}${path}`, {
     method: 'POST',
     headers: { [LAB_ADMIN_HEADER]: lab.adminToken },
-    body: JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   if (!response.ok) throw new InfrastructureError(`moto ${path} answered HTTP ${response.status}`);
 }
