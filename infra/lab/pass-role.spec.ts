@@ -77,7 +77,11 @@ const anyKey = { accessKeyId: 'lab-bootstrap', secretAccessKey: 'lab-bootstrap' 
 
 async function role(path: string): Promise<string> {
   const created = await iam(anyKey).send(
-    new CreateRoleCommand({ RoleName: unique('role'), Path: path, AssumeRolePolicyDocument: ECS_TASKS_TRUST }),
+    new CreateRoleCommand({
+      RoleName: unique('ecs-taskrole-spec-task'),
+      Path: path,
+      AssumeRolePolicyDocument: ECS_TASKS_TRUST,
+    }),
   );
   return created.Role?.Arn ?? '';
 }
