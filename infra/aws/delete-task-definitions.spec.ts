@@ -11,6 +11,7 @@ import { controlPlaneLab } from '../lab/testing/control-plane-lab.ts';
 import { createClients } from './clients.ts';
 import { deregisterTaskDefinition } from './delete.ts';
 import { deleteRunTaskDefinitions } from './delete-task-definitions.ts';
+import { sweepReport, sweepRun } from './sweep.ts';
 import { resourceName } from './tags.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
@@ -47,4 +48,34 @@ test("the run's task definitions are deleted, not only deregistered; another fam
     new ListTaskDefinitionsCommand({ familyPrefix: resourceName('rother', 'cell') }),
   );
   expect(others.taskDefinitionArns).toEqual([other]);
+});
+
+test("sweep --run deletes a killed run's revisions its cells had already deregistered (a dry run keeps them)", async () => {
+  const clients = createClients(lab.client(lab.state.identities.harness));
+  const family = resourceName('rdel2', 'cell');
+  const tags = [
+    { key: 'ecs-taskrole:run', value: 'rdel2' },
+    { key: 'ecs-taskrole:expires', value: '2099-01-01T00:00:00.000Z' },
+  ];
+  const arns: string[] = [];
+  for (let i = 0; i < 2; i += 1) {
+    const answer = await clients.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'c', image: 'x', memory: 128, essential: true }],
+        tags,
+      }),
+    );
+    arns.push(answer.taskDefinition?.taskDefinitionArn ?? '');
+  }
+  for (const arn of arns) await deregisterTaskDefinition(clients, arn);
+  const inactive = async () =>
+    (await clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'INACTIVE' })))
+      .taskDefinitionArns;
+  await sweepReport(clients, { runId: 'rdel2', dryRun: true });
+  expect(await inactive()).toEqual(arns);
+  const report = await sweepRun(clients, 'rdel2');
+  expect(report.failed).toEqual([]);
+  expect(report.deleted).toEqual(arns.map((id) => ({ kind: 'task-definition', id, runId: 'rdel2' })));
+  expect(await inactive()).toEqual([]);
 });

@@ -36,12 +36,14 @@ import {
   isGone,
   terminateInstances,
 } from './delete.ts';
+import { deleteRunTaskDefinitions } from './delete-task-definitions.ts';
 import {
   clusterNotOurs,
   iamNotOurs,
   instanceNotOurs,
   logGroupNotOurs,
   type NotOurs,
+  taskDefinitionFamily,
   taskDefinitionNotOurs,
 } from './harness-names.ts';
 import { IAM_PATH, type Ownership, ownership, RUN_TAG, RUN_TTL_MS } from './tags.ts';
@@ -131,12 +133,36 @@ export async function sweepReport(clients: AwsClients, options: SweepOptions): P
     await kind(sweeper);
     await sweeper.flush();
   }
+  await deleteSweptTaskDefinitions(sweeper);
   return sweeper.report;
+}
+
+/**
+ * Deregistered is not gone: an INACTIVE revision stays readable (environment included) for ever. Every
+ * run swept (named, or with something due) has its task definition family deleted, including revisions a
+ * killed run had already deregistered. Reported: the revisions deleted that no listing above reported.
+ */
+async function deleteSweptTaskDefinitions(sweeper: Sweeper): Promise<void> {
+  if (sweeper.options.dryRun) return;
+  const reported = new Set(sweeper.report.deleted.map((resource) => resource.id));
+  for (const runId of sweeper.runsSwept()) {
+    try {
+      const deleted = await deleteRunTaskDefinitions(sweeper.clients, runId);
+      for (const arn of deleted.filter((arn) => !reported.has(arn))) {
+        sweeper.report.deleted.push({ kind: 'task-definition', id: arn, runId });
+      }
+    } catch (error) {
+      const id = taskDefinitionFamily(runId);
+      const message = error instanceof Error ? error.message : String(error);
+      sweeper.report.failed.push({ kind: 'task-definition', id, runId, error: message });
+    }
+  }
 }
 
 /** One sweep's decisions and its pending deletions. */
 class Sweeper {
   readonly report: SweepReport = { deleted: [], unknownExpiry: [], notOurs: [], failed: [] };
+  private readonly runs = new Set<string>();
   private pending: { resource: SweptResource; remove: () => Promise<void>; gone: () => Promise<boolean> }[] = [];
   private readonly now: number;
   readonly clients: AwsClients;
@@ -186,6 +212,12 @@ class Sweeper {
   /** Deletions wait until a listing is complete: deleting while paging shifts the pages (items are skipped). */
   act(resource: SweptResource, remove: () => Promise<void>, gone: () => Promise<boolean>): void {
     this.pending.push({ resource, remove, gone });
+    this.runs.add(resource.runId);
+  }
+
+  /** The run named (`--run`) and every run something was due of. */
+  runsSwept(): string[] {
+    return [...new Set([...(this.options.runId ? [this.options.runId] : []), ...this.runs])];
   }
 
   async flush(): Promise<void> {

@@ -9,8 +9,8 @@
 export { findMotoPython } from './control-plane/find-moto.ts';
 // The lab's identities (IAM users with access keys) and how an SDK client signs as one.
 export { credentialsOf, type LabIdentities, type LabIdentity } from './control-plane/identities.ts';
-// For specs: whether a recorded moto pid is still the lab's moto.
-export { isMotoProcess } from './control-plane/moto-process.ts';
+// For specs: whether a recorded moto pid is still the lab's moto; its admin API (with the lab's token).
+export { isMotoProcess, LAB_ADMIN_HEADER, postMotoAdmin } from './control-plane/moto-process.ts';
 // The control plane's task push, as a client of ECS uses it (the lab's stand-in for ACS).
 export { type TaskPush, waitForTaskChanges } from './control-plane/task-push.ts';
 // Removing what a crashed lab left (namespaces, links, records).

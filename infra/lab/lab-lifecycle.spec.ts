@@ -52,7 +52,7 @@ test('lab up → status → up again (reused) → down leaves no process, namesp
   expect(await labNamespaces(dataPlane.prefix)).toEqual([]);
   expect(existsSync(dir)).toBe(false);
   expect(
-    await fetch(`${lab.endpoint}/moto-api/`).then(
+    await fetch(lab.endpoint).then(
       () => 'answers',
       () => 'closed',
     ),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { findMotoPython } from './control-plane/find-moto.ts';
-import { isMotoProcess, startMoto, stopMoto } from './control-plane/moto-process.ts';
+import { isMotoProcess, motoAnswers, startMoto, stopMoto } from './control-plane/moto-process.ts';
 import {
   isDataPlaneRunning,
   startDataPlaneDaemon,
@@ -54,11 +54,7 @@ export async function labStatus(dir: string = labDir()): Promise<LabStatus> {
   if (lab.dataPlane && !isDataPlaneRunning(lab.dataPlane)) {
     return { state: 'stale', statePath, reason: `data plane pid ${lab.dataPlane.pid} is gone` };
   }
-  const answers = await fetch(`${lab.endpoint}/moto-api/`).then(
-    (response) => response.ok,
-    () => false,
-  );
-  if (!answers)
+  if (!(await motoAnswers(lab)))
     return { state: 'stale', statePath, reason: `moto pid ${lab.motoPid} does not answer on ${lab.endpoint}` };
   return {
     state: 'running',
@@ -96,13 +92,14 @@ export async function labUp(
     pid: labPidPath(dir, 'moto'),
     consoles: consolesDir(dir),
   }).then(
-    ({ endpoint, pid, identities }): LabState => ({
+    ({ endpoint, pid, identities, adminToken }): LabState => ({
       endpoint,
       region: LAB_REGION,
       motoPid: pid,
       python,
       startedAt: new Date().toISOString(),
       identities,
+      adminToken,
     }),
   );
   // The data plane loads while moto starts (about a second saved); it learns the control plane once moto is up.

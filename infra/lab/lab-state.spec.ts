@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const STATE: LabState = {
     ecsService: identity('e'),
     ec2Service: identity('c'),
   },
+  adminToken: 'ab'.repeat(32),
 };
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -73,6 +74,20 @@ test('a symlink as the lab directory is refused', () => {
   mkdirSync(real);
   symlinkSync(real, join(root, 'lab'));
   expect(() => writeLabState(STATE, join(root, 'lab'))).toThrow(/lab is a symbolic link; refusing to use it/);
+});
+
+test('a lab directory another user owns, or group or others may write, is refused and left as it was', () => {
+  const dir = join(root, 'lab');
+  mkdirSync(dir, { mode: 0o700 });
+  chownSync(dir, 65534, 65534); // nobody: what another local user could have made
+  expect(() => writeLabState(STATE, dir)).toThrow(
+    /lab is owned by uid 65534, not by uid \d+ \(this process\); refusing/,
+  );
+  expect(statSync(dir).uid).toBe(65534);
+  chownSync(dir, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  chmodSync(dir, 0o777);
+  expect(() => writeLabState(STATE, dir)).toThrow(/lab may be written by group or others \(mode 777\); refusing/);
+  expect(mode(dir)).toBe(0o777);
 });
 
 test('no state file is no lab; a state file that does not match the schema is refused, naming it', () => {

@@ -28,6 +28,8 @@ export interface LabState {
   startedAt: string;
   /** Access keys of the identities the lab bootstrapped: why this file is owner-only. */
   identities: LabIdentities;
+  /** What moto's admin API (/moto-api/*, which can switch IAM enforcement off) asks for: the lab's alone. */
+  adminToken: string;
   /** Present when `lab up` started the data plane (simulated hosts). */
   dataPlane?: DataPlaneDaemon;
 }
@@ -48,6 +50,7 @@ const labStateSchema: z.ZodType<LabState> = z.object({
   python: z.string().min(1),
   startedAt: z.string().min(1),
   identities: z.object({ harness: identity, dataPlane: identity, ecsService: identity, ec2Service: identity }),
+  adminToken: z.string().regex(/^[0-9a-f]{64}$/),
   dataPlane: z.object({ pid, prefix: z.string().min(1), endpointForInstances: z.url(), proxyUrl: z.url() }).optional(),
 });
 
@@ -65,16 +68,23 @@ export function labStatePath(dir: string = labDir()): string {
 }
 
 /**
- * The lab directory, owner-only: created 0700, or corrected to 0700 when it exists with wider modes
- * (mkdir's mode applies only to a directory it creates). A symbolic link in its place is refused: the
- * keys would be written wherever it points.
+ * The lab directory, owner-only: created 0700, or corrected to 0700 when it exists readable by others
+ * (mkdir's mode applies only to a directory it creates). Refused when another user could have planted it
+ * or may change it (the keys, moto's admin token and the daemons' pid files live there): a symbolic link,
+ * owned by another user, writable by group or others.
  */
 export function ensureLabDir(dir: string = labDir()): void {
   const stats = lstatOrUndefined(dir);
   if (stats?.isSymbolicLink()) throw refused(dir, 'is a symbolic link');
   if (stats && !stats.isDirectory()) throw refused(dir, 'is not a directory');
   if (!stats) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const mode = lstatSync(dir).mode & 0o777;
+  const created = lstatSync(dir);
+  const uid = process.getuid?.() ?? 0;
+  if (created.uid !== uid) throw refused(dir, `is owned by uid ${created.uid}, not by uid ${uid} (this process)`);
+  if ((created.mode & 0o022) !== 0) {
+    throw refused(dir, `may be written by group or others (mode ${(created.mode & 0o777).toString(8)})`);
+  }
+  const mode = created.mode & 0o777;
   if (mode !== 0o700) {
     const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
     try {

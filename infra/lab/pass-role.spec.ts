@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import type { LabIdentity } from './control-plane/identities.ts';
+import { postMotoAdmin } from './control-plane/moto-process.ts';
 import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -63,10 +64,7 @@ const denied = (callerArn: string, roleArn: string, why = NO_ALLOW) =>
  * IAM enforcement paused, as the lab makes its own identities before switching it on.
  */
 async function unenforced<T>(make: () => Promise<T>): Promise<T> {
-  const resetAuth = (count: string) =>
-    fetch(`${lab.state.endpoint}/moto-api/reset-auth`, { method: 'POST', body: count }).then((answer) =>
-      expect(answer.status).toBe(200),
-    );
+  const resetAuth = (count: string) => postMotoAdmin(lab.state, '/moto-api/reset-auth', count);
   await resetAuth('inf');
   try {
     return await make();
@@ -79,7 +77,11 @@ const anyKey = { accessKeyId: 'lab-bootstrap', secretAccessKey: 'lab-bootstrap' 
 
 async function role(path: string): Promise<string> {
   const created = await iam(anyKey).send(
-    new CreateRoleCommand({ RoleName: unique('ecs-taskrole-spec-task'), Path: path, AssumeRolePolicyDocument: ECS_TASKS_TRUST }),
+    new CreateRoleCommand({
+      RoleName: unique('ecs-taskrole-spec-task'),
+      Path: path,
+      AssumeRolePolicyDocument: ECS_TASKS_TRUST,
+    }),
   );
   return created.Role?.Arn ?? '';
 }

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { DEFAULT_BASELINE } from '../../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../../core/matrix/instance-groups.ts';
-import type { LabState } from '../../lab/index.ts';
+import { type LabState, postMotoAdmin } from '../../lab/index.ts';
 import { resolveAmis } from '../amis.ts';
 import type { AwsClients } from '../clients.ts';
 import { launchInstance } from '../instances.ts';
@@ -61,11 +61,11 @@ export async function otherTeam(lab: LabState): Promise<OtherTeam> {
   };
   const admin = new IAMClient(bootstrap);
   const unenforced = async <T>(make: () => Promise<T>): Promise<T> => {
-    await resetAuth(lab.endpoint, 'inf');
+    await resetAuth(lab, 'inf');
     try {
       return await make();
     } finally {
-      await resetAuth(lab.endpoint, '0');
+      await resetAuth(lab, '0');
     }
   };
   const credentials = await unenforced(async () => {
@@ -103,9 +103,8 @@ export async function otherTeam(lab: LabState): Promise<OtherTeam> {
   };
 }
 
-async function resetAuth(endpoint: string, count: string): Promise<void> {
-  const answer = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: count });
-  if (!answer.ok) throw new Error(`moto reset-auth answered HTTP ${answer.status}`);
+async function resetAuth(lab: LabState, count: string): Promise<void> {
+  await postMotoAdmin(lab, '/moto-api/reset-auth', count);
 }
 
 /** An instance of the other team from `imageId` carrying `tags` (a run's, copied), under `profileArn` or none. */

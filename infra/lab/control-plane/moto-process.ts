@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +13,13 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { daemonEnvironment } from '../../system/daemon-environment.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
+import { openAppendNoFollow, writeFileNoFollowSync } from '../../system/no-follow.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
 const READY_TIMEOUT_MS = 20_000;
 const MOTO_LAB = fileURLToPath(new URL('./moto-lab/moto_lab.py', import.meta.url));
+/** What a /moto-api/* request must carry, equal to the lab's admin token (moto-lab/lab_admin.py). */
+export const LAB_ADMIN_HEADER = 'x-ecs-taskrole-lab-admin';
 
 /**
  * Starts moto's server with the lab's fixes (moto-lab/) detached on a free loopback port (it outlives the
@@ -29,10 +33,12 @@ export async function startMoto(
   region: string,
   labDir: string,
   files: { log: string; pid: string; consoles: string },
-): Promise<{ endpoint: string; pid: number; identities: LabIdentities }> {
+): Promise<{ endpoint: string; pid: number; identities: LabIdentities; adminToken: string }> {
   const logFile = files.log;
   const port = await freeLoopbackPort();
-  const log = openSync(logFile, 'a', 0o600);
+  // moto's admin API switches IAM enforcement off: only this lab may call it (any local user reaches the port).
+  const adminToken = randomBytes(32).toString('hex');
+  const log = openAppendNoFollow(logFile);
   // A daemon: detached, its output in the lab's log file, outliving this process.
   const child = spawn(python, [MOTO_LAB, '127.0.0.1', String(port), labDir], {
     detached: true,
@@ -42,6 +48,8 @@ export async function startMoto(
       MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
       ECS_TASKROLE_LAB_SERVICES: JSON.stringify(LAB_SERVICE_USERS),
       ECS_TASKROLE_LAB_CONSOLE_DIR: files.consoles,
+      // In its environment, not argv: /proc/<pid>/environ is readable by its owner only.
+      ECS_TASKROLE_LAB_ADMIN_TOKEN: adminToken,
       // No __pycache__ beside the fixes: a clone stays clean, an installed package may be read-only.
       PYTHONDONTWRITEBYTECODE: '1',
     }),
@@ -53,19 +61,20 @@ export async function startMoto(
   const pid = child.pid;
   if (pid === undefined) throw new InfrastructureError(`could not start ${python} ${MOTO_LAB}: ${startupErrors()}`);
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
-  writeFileSync(files.pid, String(pid), { mode: 0o600 });
+  writeFileNoFollowSync(files.pid, String(pid));
   const endpoint = `http://127.0.0.1:${port}`;
+  const admin = { endpoint, adminToken };
   try {
-    await waitUntilReady(endpoint, pid, startupErrors);
-    await post(endpoint, '/moto-api/state-manager/set-transition', {
+    await waitUntilReady(admin, pid, startupErrors);
+    await postMotoAdmin(admin, '/moto-api/state-manager/set-transition', {
       model_name: 'ecs::task',
       transition: { progression: 'manual', times: 1_000_000 },
     });
     await warmServices(endpoint, region);
     const identities = await bootstrapIdentities(endpoint, region);
     // Raw body `0`: enforcement from now on (a form-encoded body is a 500).
-    await post(endpoint, '/moto-api/reset-auth', 0);
-    return { endpoint, pid, identities };
+    await postMotoAdmin(admin, '/moto-api/reset-auth', 0);
+    return { endpoint, pid, identities, adminToken };
   } catch (error) {
     await stopMoto(pid);
     throw error;
@@ -90,25 +99,44 @@ async function warmServices(endpoint: string, region: string): Promise<void> {
   ]);
 }
 
-async function waitUntilReady(endpoint: string, pid: number, errors: () => string): Promise<void> {
+async function waitUntilReady(lab: MotoAdmin, pid: number, errors: () => string): Promise<void> {
+  const { endpoint } = lab;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (!isMotoProcess(pid)) {
       throw new InfrastructureError(`moto server (pid ${pid}) exited during start-up: ${errors().trim()}`);
     }
-    const up = await fetch(`${endpoint}/moto-api/`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (up) return;
+    if (await motoAnswers(lab)) return;
     await sleep(100);
   }
   throw new InfrastructureError(`moto server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-async function post(endpoint: string, path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${endpoint}${path}`, { method: 'POST', body: JSON.stringify(body) });
+/** Where the lab's moto listens and the token its admin API (/moto-api/*) asks for. */
+export interface MotoAdmin {
+  endpoint: string;
+  adminToken: string;
+}
+
+/**
+ * A call to moto's admin API as the lab (e.g. `reset-auth` with `0`: IAM enforcement from now on). A string
+ * body is sent as it is (reset-auth's count, e.g. `inf`), anything else as JSON.
+ */
+export async function postMotoAdmin(lab: MotoAdmin, path: `/moto-api/${string}`, body: unknown): Promise<void> {
+  const response = await fetch(`${lab.endpoint}${path}`, {
+    method: 'POST',
+    headers: { [LAB_ADMIN_HEADER]: lab.adminToken },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   if (!response.ok) throw new InfrastructureError(`moto ${path} answered HTTP ${response.status}`);
+}
+
+/** Whether the lab's moto answers its admin API's index (with the lab's token). */
+export async function motoAnswers(lab: MotoAdmin): Promise<boolean> {
+  return fetch(`${lab.endpoint}/moto-api/`, { headers: { [LAB_ADMIN_HEADER]: lab.adminToken } }).then(
+    (response) => response.ok,
+    () => false,
+  );
 }
 
 const MOTO_MARKER = 'moto_lab.py';

@@ -1,11 +1,12 @@
 import { fork } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { moduleFile } from '../../files/module-file.ts';
 import { daemonEnvironment } from '../../system/daemon-environment.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
+import { openAppendNoFollow, writeFileNoFollowSync } from '../../system/no-follow.ts';
 import { cleanupLab } from './cleanup.ts';
 import type { DaemonMessage, DaemonStart } from './daemon.ts';
 import type { LabControlPlane } from './index.ts';
@@ -37,7 +38,7 @@ export async function startDataPlaneDaemon(
   files: { log: string; pid: string; consoles: string },
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
-  const log = openSync(logFile, 'a', 0o600);
+  const log = openAppendNoFollow(logFile);
   // An allow-list environment: the caller's AWS_* keys and other secrets never reach the daemon.
   const child = fork(DAEMON, [files.consoles], {
     detached: true,
@@ -47,7 +48,7 @@ export async function startDataPlaneDaemon(
   closeSync(log);
   const pid = child.pid;
   // Before it is ready: a `lab up` killed now must not orphan it (`lab down` reads this file).
-  if (pid !== undefined) writeFileSync(files.pid, String(pid), { mode: 0o600 });
+  if (pid !== undefined) writeFileNoFollowSync(files.pid, String(pid));
   try {
     // Listening before anything is sent: a daemon that dies while loading is reported, not waited for.
     const ready = new Promise<DaemonMessage>((resolve, reject) => {

@@ -11,7 +11,8 @@ LAB_DIR is not read: it names the lab a process belongs to in `ps`.
 
 Environment: ECS_TASKROLE_LAB_SERVICES, a JSON object {"<IAM user name>": "<service principal>"}: the
 lab's stand-ins for AWS services (the ECS service assuming task roles, EC2 serving instance profiles);
-ECS_TASKROLE_LAB_CONSOLE_DIR, where the data plane keeps the instances' consoles (GetConsoleOutput).
+ECS_TASKROLE_LAB_CONSOLE_DIR, where the data plane keeps the instances' consoles (GetConsoleOutput);
+ECS_TASKROLE_LAB_ADMIN_TOKEN, what a /moto-api/* request must carry (lab_admin.py).
 """
 
 import sys
@@ -23,6 +24,7 @@ if moto.__version__.split(".")[0] != "5":
 
 from moto.server import main  # noqa: E402
 
+import lab_admin  # noqa: E402, F401  (/moto-api/* only with the lab's admin token)
 import lab_responses  # noqa: E402, F401  (every request: JSON auth errors, the task polls' wait, speed)
 import lab_policy  # noqa: E402, F401  (trust policies with Service principals; resources moto cannot name)
 import lab_pass_role  # noqa: E402, F401  (iam:PassRole where AWS checks it)
