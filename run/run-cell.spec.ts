@@ -29,7 +29,9 @@ import { defaultRunConfig } from './run-config.ts';
 test.describe.configure({ timeout: 540_000 });
 
 /** The harness's plain-AMI docker install (infra/user-data): without it, `docker run` of the agent fails. */
-const DOCKER_INSTALL = 'dnf install -y docker\nsystemctl enable --now docker\n';
+const DOCKER_INSTALL =
+  'dnf install -y docker\nsystemctl enable --now --no-block docker\n' +
+  'for _ in $(seq 1 150); do docker info >/dev/null 2>&1 && break; sleep 2; done\n';
 
 test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: command not found" in details.console', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');

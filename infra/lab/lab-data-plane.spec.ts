@@ -74,7 +74,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     const iam = new IAMClient(aws);
     await iam.send(
       new CreateRoleCommand({
-        RoleName: 'ecs-taskrole-lab-instance',
+        RoleName: 'ecs-taskrole-lab-instance-role',
         Path: '/ecs-taskrole/',
         AssumeRolePolicyDocument: trust('ec2.amazonaws.com'),
       }),
@@ -87,19 +87,19 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     );
     await iam.send(
       new AttachRolePolicyCommand({
-        RoleName: 'ecs-taskrole-lab-instance',
+        RoleName: 'ecs-taskrole-lab-instance-role',
         PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
       }),
     );
     await iam.send(
       new AddRoleToInstanceProfileCommand({
         InstanceProfileName: 'ecs-taskrole-lab-instance-profile',
-        RoleName: 'ecs-taskrole-lab-instance',
+        RoleName: 'ecs-taskrole-lab-instance-role',
       }),
     );
     const taskRole = await iam.send(
       new CreateRoleCommand({
-        RoleName: 'ecs-taskrole-task-full-access',
+        RoleName: 'ecs-taskrole-lab-task-full-access',
         Path: '/ecs-taskrole/',
         AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com'),
       }),
@@ -107,7 +107,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     taskRoleArn = taskRole.Role?.Arn ?? '';
     await iam.send(
       new PutRolePolicyCommand({
-        RoleName: 'ecs-taskrole-task-full-access',
+        RoleName: 'ecs-taskrole-lab-task-full-access',
         PolicyName: 'list-tasks',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
@@ -209,7 +209,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         }),
       );
       const text = (events.events ?? []).map((event) => event.message).join('\n');
-      expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ecs-taskrole-task-full-access/${taskId}"`);
+      expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ecs-taskrole-lab-task-full-access/${taskId}"`);
       expect(text).toContain('"taskArns"');
       expect(text).toContain(taskArn);
     });
