@@ -209,7 +209,9 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         }),
       );
       const text = (events.events ?? []).map((event) => event.message).join('\n');
-      expect(text).toContain(`"Arn": "arn:aws:sts::123456789012:assumed-role/ecs-taskrole-lab-task-full-access/${taskId}"`);
+      expect(text).toContain(
+        `"Arn": "arn:aws:sts::123456789012:assumed-role/ecs-taskrole-lab-task-full-access/${taskId}"`,
+      );
       expect(text).toContain('"taskArns"');
       expect(text).toContain(taskArn);
     });
