@@ -46,7 +46,15 @@ test('report renders a hostile results file without any secret in report.html, j
 });
 
 test('diff of hostile results prints and writes no secret', async () => {
-  const leaky = leakyResults();
+  // diff matches cells by configuration: each hostile cell gets one of its own (rpsLimit is free-form).
+  const hostile = leakyResults();
+  const leaky = {
+    ...hostile,
+    cells: hostile.cells.map((cell, index) => ({
+      ...cell,
+      dimensions: { ...cell.dimensions, rpsLimit: `${index + 1},${index + 1}` },
+    })),
+  };
   const baseline = join(dir, 'base.json');
   const candidate = join(dir, 'cand.json');
   await writeFile(
