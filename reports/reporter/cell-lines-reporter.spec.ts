@@ -84,3 +84,10 @@ test("the tests' own output still reaches the terminal (setup and teardown lines
   expect(output).not.toContain('\u001b');
   expect(lines).toHaveLength(3);
 });
+
+test('a secret across the 200-character cut of a detail line is still redacted', () => {
+  const { reporter, lines } = reporterWith([]);
+  // The cut leaves `AKIAABCDE`: no longer an access key id to the pattern, but its start all the same.
+  reporter.onError({ message: `${'x'.repeat(190)} AKIAABCDEFGHIJKLMNOP` });
+  expect(lines.join('')).not.toContain('AKIAABCDE');
+});

@@ -111,7 +111,11 @@ function outcomeText(cell: CellResult): string {
   return `got ${actual.outcome}, expected ${expected.outcome} (rule ${expected.rule}): ${evidence}`;
 }
 
+/** Redacted before it is cut: a secret cut in half would no longer match its pattern. */
 function firstLine(text: string): string {
-  const line = text.split('\n').find((part) => part.trim() !== '') ?? '';
+  const line =
+    redactSecrets(text)
+      .split('\n')
+      .find((part) => part.trim() !== '') ?? '';
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL)}…` : line;
 }
