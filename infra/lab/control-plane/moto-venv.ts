@@ -110,13 +110,15 @@ async function step([command, ...args]: string[], env: NodeJS.ProcessEnv, what: 
 async function indexUnreachable(index: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const script = [
     'import sys, urllib.request',
-    'try: urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2])).close()',
+    'import os',
+    'try: urllib.request.urlopen(os.environ["ETR_INDEX_PROBE_URL"], timeout=float(sys.argv[1])).close()',
     'except Exception as e: print(getattr(e, "reason", e)); sys.exit(1)',
   ].join('\n');
   const url = `${index.replace(/\/?$/, '/')}moto/`;
-  const probe = await execa('python3', ['-c', script, url, String(REACH_TIMEOUT_S)], {
+  // The URL (a mirror's may carry a password) goes through the environment, never argv (/proc/*/cmdline).
+  const probe = await execa('python3', ['-c', script, String(REACH_TIMEOUT_S)], {
     reject: false,
-    env,
+    env: { ...env, ETR_INDEX_PROBE_URL: url },
     extendEnv: false,
   });
   if (probe.exitCode === 0) return undefined;
