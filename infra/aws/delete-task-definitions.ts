@@ -7,12 +7,12 @@
 import { DeleteTaskDefinitionsCommand, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
 import type { AwsClients } from './clients.ts';
 import { deregisterTaskDefinition } from './delete.ts';
-import { resourceName } from './tags.ts';
+import { taskDefinitionFamily } from './harness-names.ts';
 
 const DELETE_BATCH = 10;
 
 export async function deleteRunTaskDefinitions(clients: AwsClients, runId: string): Promise<string[]> {
-  const familyPrefix = resourceName(runId, 'cell');
+  const familyPrefix = taskDefinitionFamily(runId);
   const list = async (status: 'ACTIVE' | 'INACTIVE') => {
     const arns: string[] = [];
     for await (const page of paginateListTaskDefinitions({ client: clients.ecs }, { familyPrefix, status })) {
