@@ -201,15 +201,27 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         )
         .toBe('STOPPED');
       const taskId = taskArn.split('/').pop();
-      const events = await new CloudWatchLogsClient(aws).send(
-        new GetLogEventsCommand({
-          logGroupName: 'ecs-tasks',
-          logStreamName: `iam-role-test/amazonlinux/${taskId}`,
-          startFromHead: true,
-        }),
-      );
+      // A task that stopped before its container started has no stream: say why it stopped (the task's and
+      // its container's reasons, the data plane's last lines) rather than moto's bare "does not exist".
+      const stopped = (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))).tasks?.[0];
+      const why = [
+        `stoppedReason: ${stopped?.stoppedReason}`,
+        ...(stopped?.containers ?? []).map((c) => `container ${c.name}: exit ${c.exitCode} ${c.reason ?? ''}`),
+        ...lines.slice(-30),
+      ].join('\n');
+      const events = await new CloudWatchLogsClient(aws)
+        .send(
+          new GetLogEventsCommand({
+            logGroupName: 'ecs-tasks',
+            logStreamName: `iam-role-test/amazonlinux/${taskId}`,
+            startFromHead: true,
+          }),
+        )
+        .catch((error: Error) => {
+          throw new Error(`${error.message}\n${why}`);
+        });
       const text = (events.events ?? []).map((event) => event.message).join('\n');
-      expect(text).toContain(
+      expect(text, why).toContain(
         `"Arn": "arn:aws:sts::123456789012:assumed-role/ecs-taskrole-lab-task-full-access/${taskId}"`,
       );
       expect(text).toContain('"taskArns"');
