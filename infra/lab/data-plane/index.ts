@@ -232,6 +232,7 @@ async function startFleetOn(
         ...(consoleDir ? { consoleLog: join(consoleDir, `${instance.instanceId}.log`) } : {}),
         ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
         ...(instance.availabilityZone ? { availabilityZone: instance.availabilityZone } : {}),
+        ...(instance.primaryInterface ? { primaryInterface: instance.primaryInterface } : {}),
         imds: {
           ...(instance.httpTokens ? { httpTokens: instance.httpTokens } : {}),
           ...(instance.httpPutResponseHopLimit ? { httpPutResponseHopLimit: instance.httpPutResponseHopLimit } : {}),

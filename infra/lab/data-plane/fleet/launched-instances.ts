@@ -2,8 +2,14 @@
  * The EC2 instances the harness launched (tag key `ecs-taskrole:run`), read from the control plane's EC2
  * API, with what booting one needs: user data, instance profile role, metadata options.
  */
-import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  type EC2Client,
+  type Instance,
+} from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { ImdsNetworkInterface } from '../network/vpc/instance-metadata.ts';
 
 export const RUN_TAG_KEY = 'ecs-taskrole:run';
 /**
@@ -27,6 +33,23 @@ export interface LaunchedInstance {
   reboots: number;
   /** Its LAUNCH_ORDER_TAG_KEY; undefined for an instance launched without one. */
   launchOrder: number | undefined;
+  /** Its primary ENI (device index 0), which its IMDS describes; undefined when EC2 reports none. */
+  primaryInterface: ImdsNetworkInterface | undefined;
+}
+
+type DescribedInterface = NonNullable<Instance['NetworkInterfaces']>[number];
+
+/** The interface at device index 0, when EC2 reports its MAC, subnet and VPC. */
+function primaryInterfaceOf(interfaces: readonly DescribedInterface[] | undefined): ImdsNetworkInterface | undefined {
+  const eni = interfaces?.find((candidate) => (candidate.Attachment?.DeviceIndex ?? 0) === 0);
+  if (!eni?.MacAddress || !eni.NetworkInterfaceId || !eni.SubnetId || !eni.VpcId) return undefined;
+  return {
+    mac: eni.MacAddress,
+    interfaceId: eni.NetworkInterfaceId,
+    subnetId: eni.SubnetId,
+    vpcId: eni.VpcId,
+    securityGroupIds: (eni.Groups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : [])),
+  };
 }
 
 /** States in which an instance runs (or is about to). */
@@ -54,6 +77,7 @@ export async function launchedInstances(ec2: EC2Client): Promise<LaunchedInstanc
           httpPutResponseHopLimit: instance.MetadataOptions?.HttpPutResponseHopLimit,
           reboots: Number(tagValue(instance.Tags, REBOOTS_TAG_KEY) ?? 0),
           launchOrder: orderOf(tagValue(instance.Tags, LAUNCH_ORDER_TAG_KEY)),
+          primaryInterface: primaryInterfaceOf(instance.NetworkInterfaces),
         });
       }
     }

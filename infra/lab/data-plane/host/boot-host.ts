@@ -102,6 +102,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
       httpPutResponseHopLimit: spec.imds?.httpPutResponseHopLimit ?? 2,
     },
     credentials: spec.imdsCredentials,
+    ...(spec.primaryInterface ? { primaryInterface: spec.primaryInterface } : {}),
   };
   await lab.imds.register(imdsInstance);
   const parts = parseUserData(spec.userData);

@@ -1,5 +1,5 @@
 import type { AgentLauncher, HostView } from '../contracts.ts';
-import type { ImdsCredentials, ImdsOptions } from '../network/vpc/instance-metadata.ts';
+import type { ImdsCredentials, ImdsNetworkInterface, ImdsOptions } from '../network/vpc/instance-metadata.ts';
 import type { AmiProfileName } from './ami-profiles.ts';
 
 export type { ImdsCredentials, ImdsOptions };
@@ -24,6 +24,8 @@ export interface HostSpec {
   imageId?: string;
   instanceType?: string;
   availabilityZone?: string;
+  /** Its primary ENI as EC2 describes it (IMDS `mac`, `network/interfaces/macs/…`); none: those paths are 404. */
+  primaryInterface?: ImdsNetworkInterface;
   /**
    * Where the instance's console is written (the control plane's GetConsoleOutput reads it there); default
    * the instance's own folder, removed with it. Outside that folder it outlives the instance, as on EC2.

@@ -83,3 +83,23 @@ test('EC2 timestamps drop milliseconds; unparsable text passes through', () => {
   expect(ec2Time('2030-01-01T00:00:00.123Z')).toBe('2030-01-01T00:00:00Z');
   expect(ec2Time('soon')).toBe('soon');
 });
+
+test('network: the primary ENI by MAC, with the VPC and subnet the ECS agent reads in EC2 mode', async () => {
+  const eni = {
+    mac: '0e:11:22:33:44:55',
+    interfaceId: 'eni-0abc',
+    subnetId: 'subnet-0abc',
+    vpcId: 'vpc-0abc',
+    securityGroupIds: ['sg-1', 'sg-2'],
+  };
+  const withEni = { ...instance, primaryInterface: eni };
+  expect((await ask('/latest/meta-data/mac', withEni)).body).toBe(eni.mac);
+  expect((await ask('/latest/meta-data/network/interfaces/macs/', withEni)).body).toBe(`${eni.mac}/`);
+  const base = `/latest/meta-data/network/interfaces/macs/${eni.mac}`;
+  expect((await ask(`${base}/vpc-id`, withEni)).body).toBe('vpc-0abc');
+  expect((await ask(`${base}/subnet-id`, withEni)).body).toBe('subnet-0abc');
+  expect((await ask(`${base}/local-ipv4s`, withEni)).body).toBe('198.18.5.10');
+  expect((await ask(`${base}/security-group-ids`, withEni)).body).toBe('sg-1\nsg-2');
+  expect((await ask('/latest/meta-data/network/interfaces/macs/0e:00:00:00:00:00/vpc-id', withEni)).status).toBe(404);
+  expect((await ask('/latest/meta-data/mac')).status).toBe(404);
+});

@@ -31,6 +31,17 @@ export interface ImdsInstance {
   options: ImdsOptions;
   /** The instance profile's role credentials; absent (or resolving to undefined) means no instance profile. */
   credentials?: () => Promise<ImdsCredentials | undefined>;
+  /** Its primary network interface as EC2 describes it; without one, `mac` and `network/` answer 404. */
+  primaryInterface?: ImdsNetworkInterface;
+}
+
+/** The primary ENI (device index 0) as the control plane's DescribeInstances reports it. */
+export interface ImdsNetworkInterface {
+  mac: string;
+  interfaceId: string;
+  subnetId: string;
+  vpcId: string;
+  securityGroupIds: readonly string[];
 }
 
 export interface MetadataAnswer {
@@ -103,6 +114,11 @@ function metadataTree(instance: ImdsInstance, credentials: ImdsCredentials | und
     },
     services: { domain: 'amazonaws.com', partition: 'aws' },
   };
+  const eni = instance.primaryInterface;
+  if (eni) {
+    tree.mac = eni.mac;
+    tree.network = { interfaces: { macs: { [eni.mac]: interfaceTree(instance, eni) } } };
+  }
   if (credentials) {
     const updated = ec2Time(pendingTime);
     tree.iam = {
@@ -134,6 +150,25 @@ function metadataTree(instance: ImdsInstance, credentials: ImdsCredentials | und
     };
   }
   return tree;
+}
+
+/**
+ * `network/interfaces/macs/<mac>/`: what the ECS agent reads in EC2 mode (its VPC and subnet, without which
+ * it exits) and the neighbouring keys EC2 always serves for an interface. The address is the one the
+ * instance has in the lab (see local-ipv4), not the control plane's record of the interface.
+ */
+function interfaceTree(instance: ImdsInstance, eni: ImdsNetworkInterface): Tree {
+  return {
+    'device-number': '0',
+    'interface-id': eni.interfaceId,
+    'local-hostname': hostname(instance),
+    'local-ipv4s': instance.privateIp,
+    mac: eni.mac,
+    'owner-id': instance.accountId,
+    'security-group-ids': eni.securityGroupIds.join('\n'),
+    'subnet-id': eni.subnetId,
+    'vpc-id': eni.vpcId,
+  };
 }
 
 function listing(tree: Tree): string {
