@@ -1,6 +1,7 @@
 """ECS as the lab needs it: registration keeps what the agent sends, RunTask places and refuses as ECS does,
 DeleteCluster refuses a cluster with instances, the agent reports task state."""
 
+import json
 import re
 import threading
 from datetime import datetime, timezone
@@ -22,24 +23,58 @@ def requested_cluster(self) -> str:
     return last_segment(self._get_param("cluster", "default"))
 
 
-# --- ECS: registration keeps the agent's attributes and versions. -------------------------------------------
+# --- ECS: registration keeps what the agent sends. -----------------------------------------------------------
+# The agent sends its attributes, versions and resources (`ecs-agent/api/ecs/client/ecs_client.go`), and then
+# checks that the answer lists every attribute it registered (else it fails with "Attribute validation
+# failed"); an agent restarted with saved state sends its containerInstanceArn, and ECS answers with that same
+# container instance. moto kept only the cluster and the document's instance id, and failed with a 500 when
+# the document was absent.
+IDENTITY_DOCUMENT_REQUIRED = (
+    "The lab registers EC2 instances only: instanceIdentityDocument (the instance's IMDS "
+    "dynamic/instance-identity/document) is required."
+)
 _register_container_instance = EC2ContainerServiceResponse.register_container_instance
 
 
+def identity_document_instance(self) -> str:
+    try:
+        instance_id = json.loads(self._get_param("instanceIdentityDocument") or "")["instanceId"]
+    except (ValueError, TypeError, KeyError):
+        raise EcsClientException(IDENTITY_DOCUMENT_REQUIRED) from None
+    return instance_id
+
+
+def registered_before(self, ec2_instance_id: str):
+    """The container instance an agent with saved state names, when it is this EC2 instance's in this cluster."""
+    known = self._get_param("containerInstanceArn")
+    instances = self.ecs_backend.container_instances.get(requested_cluster(self), {})
+    instance = instances.get(last_segment(known)) if known else None
+    return instance if instance is not None and instance.ec2_instance_id == ec2_instance_id else None
+
+
 def register_container_instance(self):
-    result = _register_container_instance(self)
-    instance = result.result["containerInstance"]
+    ec2_instance_id = identity_document_instance(self)
+    instance = registered_before(self, ec2_instance_id)
+    new = instance is None
+    if new:
+        instance = _register_container_instance(self).result["containerInstance"]
     # An agent without saved state registers anew (after a reboot of the lab's hosts): the older container
     # instance of the same EC2 instance keeps no agent, and ECS places nothing on a disconnected agent.
     for other in self.ecs_backend.container_instances.get(requested_cluster(self), {}).values():
         if other is not instance and other.ec2_instance_id == instance.ec2_instance_id:
             other.agent_connected = False
+    instance.agent_connected = True
     for attribute in self._get_param("attributes") or []:
         instance.attributes[attribute["name"]] = attribute.get("value")
     version_info = self._get_param("versionInfo")
     if version_info:
         instance.version_info = {**instance.version_info, **version_info}
-    return result
+    resources = self._get_param("totalResources")
+    if resources:
+        instance.registered_resources = [dict(resource) for resource in resources]
+        if new:
+            instance.remaining_resources = [dict(resource) for resource in resources]
+    return ActionResult({"containerInstance": instance})
 
 
 EC2ContainerServiceResponse.register_container_instance = register_container_instance

@@ -31,6 +31,8 @@ import lab_pass_role  # noqa: E402, F401  (iam:PassRole where AWS checks it)
 import lab_ecs  # noqa: E402, F401  (registration, RunTask, DeleteCluster, SubmitTaskStateChange)
 import lab_task_push  # noqa: E402, F401  (ECS task polls that wait for a change)
 import lab_ec2  # noqa: E402, F401  (default security groups, reboots, consoles)
+import lab_state_changes  # noqa: E402, F401  (SubmitContainerStateChange, SubmitAttachmentStateChanges)
+import lab_acs  # noqa: E402, F401  (DiscoverPollEndpoint, ACS and TCS websockets for the real ECS agent)
 
 if __name__ == "__main__":
     host, port = sys.argv[1], sys.argv[2]

@@ -1,0 +1,144 @@
+"""A task as ACS hands it to the ECS agent (PayloadMessage's Task shape, `ecs-agent/acs/model/api/api-2.json`),
+with the role credentials ECS assumed for it.
+
+The agent takes each container's Docker options from `dockerConfig` (JSON for Docker's create call: `config`
+and `hostConfig`); ECS puts a task definition's logConfiguration, memoryReservation, user and working
+directory there. What is converted is what the conformance suite's task definitions use; the rest of a
+container definition (secrets, dependsOn, health checks, ulimits, linux parameters, firelens) is not sent
+(docs/lab-differences.md).
+"""
+
+import json
+import uuid
+from datetime import timezone
+
+from moto.iam.models import iam_backends
+from moto.sts.models import sts_backends
+from moto.utilities.utils import get_partition
+
+from lab_ecs import task_role_refusal
+from lab_task_push import last_segment
+
+# ECS hands a task credentials that last about as long as STS's default session (the lab's choice; ECS
+# does not document it) and refreshes them before they expire (lab_acs.py).
+CREDENTIALS_SECONDS = 3600
+TASK_APPLICATION, TASK_EXECUTION = "TaskApplication", "TaskExecution"
+MIB = 1024 * 1024
+
+
+def role_arns(task, task_definition) -> dict[str, str]:
+    """The roles ECS assumes for the task, by ACS role type: the overrides' or the task definition's."""
+    overrides = task.overrides or {}
+    arns = {
+        TASK_APPLICATION: overrides.get("taskRoleArn") or getattr(task_definition, "task_role_arn", None),
+        TASK_EXECUTION: overrides.get("executionRoleArn") or getattr(task_definition, "execution_role_arn", None),
+    }
+    return {role_type: arn for role_type, arn in arns.items() if arn}
+
+
+def assume_as_ecs(account_id: str, region: str, role_arn: str, task_arn: str) -> dict | None:
+    """The role's credentials as ECS gets them (ecs-tasks.amazonaws.com, session name the task id), in ACS's
+    IAMRoleCredentials shape; None when its trust policy does not admit ECS (RunTask refused it already, but
+    a role can change after)."""
+    if task_role_refusal(account_id, region, role_arn) is not None:
+        return None
+    iam_backends[account_id][get_partition(region)].get_role_by_arn(role_arn)
+    sts = sts_backends[account_id][get_partition(region)]
+    assumed = sts.assume_role(
+        region_name=region,
+        role_session_name=last_segment(task_arn),
+        role_arn=role_arn,
+        policy=None,
+        duration=CREDENTIALS_SECONDS,
+        external_id=None,
+    )
+    return {
+        "credentialsId": str(uuid.uuid4()),
+        "roleArn": role_arn,
+        "accessKeyId": assumed.access_key_id,
+        "secretAccessKey": assumed.secret_access_key,
+        "sessionToken": assumed.session_token,
+        "expiration": assumed.expiration.replace(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _named(items) -> dict[str, str]:
+    return {item["name"]: item.get("value", "") for item in items or [] if "name" in item}
+
+
+def _docker_config(definition: dict) -> dict:
+    config, host_config = {}, {}
+    if definition.get("user"):
+        config["User"] = definition["user"]
+    if definition.get("workingDirectory"):
+        config["WorkingDir"] = definition["workingDirectory"]
+    log = definition.get("logConfiguration")
+    if log:
+        host_config["LogConfig"] = {"Type": log.get("logDriver"), "Config": log.get("options") or {}}
+    if definition.get("memoryReservation"):
+        host_config["MemoryReservation"] = int(definition["memoryReservation"]) * MIB
+    if definition.get("privileged"):
+        host_config["Privileged"] = True
+    return {"config": json.dumps(config), "hostConfig": json.dumps(host_config), "version": "1.17"}
+
+
+def acs_container(definition: dict, override: dict, execution_role: bool) -> dict:
+    environment = {**_named(definition.get("environment")), **_named(override.get("environment"))}
+    container = {
+        "name": definition["name"],
+        "image": definition.get("image"),
+        "cpu": int(override.get("cpu") or definition.get("cpu") or 0),
+        "essential": definition.get("essential", True),
+        "environment": environment,
+        "command": override.get("command") or definition.get("command") or [],
+        "entryPoint": definition.get("entryPoint") or [],
+        "links": definition.get("links") or [],
+        "portMappings": [
+            {key: mapping[key] for key in ("containerPort", "hostPort", "protocol") if key in mapping}
+            for mapping in definition.get("portMappings") or []
+        ],
+        "mountPoints": definition.get("mountPoints") or [],
+        "volumesFrom": definition.get("volumesFrom") or [],
+        "dockerConfig": _docker_config(definition),
+    }
+    memory = override.get("memory") or definition.get("memory")
+    if memory:
+        container["memory"] = int(memory)
+    if execution_role and (definition.get("logConfiguration") or {}).get("logDriver") == "awslogs":
+        # The agent then ships the container's logs with the execution role (its credentials endpoint).
+        container["logsAuthStrategy"] = "ExecutionRole"
+    return container
+
+
+def acs_task(task, task_definition, desired_status: str, credentials: dict[str, dict]) -> dict:
+    """The Task of a PayloadMessage; `credentials`: IAMRoleCredentials by role type (none after STOPPED)."""
+    overrides = {o.get("name"): o for o in (task.overrides or {}).get("containerOverrides") or []}
+    execution_role = TASK_EXECUTION in credentials
+    acs = {
+        "arn": task.task_arn,
+        "taskClusterArn": task.cluster_arn,
+        "family": task_definition.family,
+        "version": str(task_definition.revision),
+        "desiredStatus": desired_status,
+        "taskDefinitionAccountId": task_definition.arn.split(":")[4],
+        "launchType": "EC2",
+        "networkMode": task_definition.network_mode,
+        "containers": [
+            acs_container(d, overrides.get(d.get("name"), {}), execution_role)
+            for d in task_definition.container_definitions or []
+        ],
+        "volumes": [
+            {"name": v["name"], "type": "host", "host": {"sourcePath": (v.get("host") or {}).get("sourcePath", "")}}
+            for v in task_definition.volumes or []
+            if "name" in v
+        ],
+    }
+    if getattr(task_definition, "cpu", None):
+        acs["cpu"] = float(task_definition.cpu)
+    if getattr(task_definition, "memory", None):
+        acs["memory"] = int(task_definition.memory)
+    if TASK_APPLICATION in credentials:
+        acs["roleCredentials"] = credentials[TASK_APPLICATION]
+    if execution_role:
+        acs["executionRoleCredentials"] = credentials[TASK_EXECUTION]
+    return acs

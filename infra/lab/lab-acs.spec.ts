@@ -1,0 +1,300 @@
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  DiscoverPollEndpointCommand,
+  ECSClient,
+  RegisterContainerInstanceCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  SubmitContainerStateChangeCommand,
+} from '@aws-sdk/client-ecs';
+import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { expect, test } from '@playwright/test';
+import { credentialsOf } from './control-plane/identities.ts';
+import { type AgentSocket, HandshakeRefused, openAgentSocket } from './testing/agent-websocket.ts';
+import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
+
+/**
+ * ACS and TCS of the lab's control plane (moto-lab/lab_acs.py) as the real ECS agent meets them: the agent's
+ * registration, DiscoverPollEndpoint, the SigV4-signed websockets, a RunTask'd task delivered with its role
+ * credentials, acks, StopTask, the agent's state reports. IAM enforcement on; the agent signs as its instance
+ * role (AmazonEC2ContainerServiceforEC2Role).
+ */
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+const INSTANCE_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+const spec = controlPlaneLab('etr-acs-');
+
+let cluster: string;
+let instanceRole: Credentials;
+let containerInstanceArn: string;
+let instanceId: string;
+let account: string;
+
+const harness = () => spec.client(spec.state.identities.harness);
+const trust = (service: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+
+/** `name` as the harness policy's PassRole statements expect (…-task-…, …-execution, …-instance-…). */
+async function createRole(name: string, service: string, policyArn?: string): Promise<string> {
+  const iam = new IAMClient(harness());
+  const role = await iam.send(
+    new CreateRoleCommand({ RoleName: name, Path: '/ecs-taskrole/', AssumeRolePolicyDocument: trust(service) }),
+  );
+  if (policyArn) await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }));
+  return role.Role?.Arn ?? '';
+}
+
+async function credentialsAsEc2(roleArn: string): Promise<Credentials> {
+  const sts = new STSClient(spec.client(spec.state.identities.ec2Service));
+  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'i-agent' }));
+  return {
+    accessKeyId: c?.AccessKeyId ?? '',
+    secretAccessKey: c?.SecretAccessKey ?? '',
+    sessionToken: c?.SessionToken,
+  };
+}
+
+function identityDocument(id: string): string {
+  const region = spec.state.region;
+  return JSON.stringify({ instanceId: id, region, accountId: account, availabilityZone: `${region}a` });
+}
+
+/** RegisterContainerInstance as agent 1.101.2 sends it (ecs_client.go): document, attributes, resources. */
+function register(extra: { containerInstanceArn?: string; document?: string } = {}) {
+  return new ECSClient(spec.client(instanceRole)).send(
+    new RegisterContainerInstanceCommand({
+      cluster,
+      instanceIdentityDocument: extra.document ?? identityDocument(instanceId),
+      instanceIdentityDocumentSignature: 'LAB-UNSIGNED',
+      ...(extra.containerInstanceArn ? { containerInstanceArn: extra.containerInstanceArn } : {}),
+      attributes: [
+        { name: 'ecs.capability.execution-role-awslogs' },
+        { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
+        { name: 'com.amazonaws.ecs.capability.task-iam-role' },
+        { name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' },
+        { name: 'com.amazonaws.ecs.capability.docker-remote-api.1.19' },
+        { name: 'ecs.os-type', value: 'linux' },
+      ],
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: 3800 },
+      ],
+      versionInfo: { agentVersion: '1.101.2', agentHash: 'a686342f', dockerVersion: 'DockerVersion: 20.10.24' },
+    }),
+  );
+}
+
+/** The parts of ACS's Task shape (api-2.json) the spec reads. */
+interface AcsTask {
+  arn: string;
+  desiredStatus: string;
+  containers: { name: string; logsAuthStrategy?: string; dockerConfig: { hostConfig: string } }[];
+  roleCredentials?: Record<string, string>;
+  executionRoleCredentials?: Record<string, string>;
+}
+
+const acsQuery = () => ({ clusterArn: cluster, containerInstanceArn, seqNum: '1', protocolVersion: '2' });
+const openAcs = (credentials: Credentials = instanceRole, query: Record<string, string> = acsQuery()) =>
+  openAgentSocket(spec.state.endpoint, '/ws', query, spec.state.region, credentials);
+
+test.beforeAll(async () => {
+  const lab = spec.state;
+  const caller = await new STSClient(harness()).send(new GetCallerIdentityCommand({}));
+  account = caller.Account ?? '';
+  cluster = unique('acs');
+  await new ECSClient(harness()).send(new CreateClusterCommand({ clusterName: cluster }));
+  instanceRole = await credentialsAsEc2(
+    await createRole(unique('ecs-taskrole-acs-instance'), 'ec2.amazonaws.com', INSTANCE_ROLE_POLICY),
+  );
+  const run = await new EC2Client(harness()).send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ecs-taskrole:run', Value: unique('run') }] }],
+    }),
+  );
+  instanceId = run.Instances?.[0]?.InstanceId ?? '';
+  expect(lab.endpoint).toMatch(/^http:/);
+});
+
+test('registration as the agent sends it: every attribute in the answer, resources kept, same ARN again', async () => {
+  const registered = (await register()).containerInstance;
+  containerInstanceArn = registered?.containerInstanceArn ?? '';
+  // The agent fails ("Attribute validation failed") unless the answer lists what it registered.
+  expect(registered?.attributes).toEqual(expect.arrayContaining([{ name: 'ecs.capability.execution-role-awslogs' }]));
+  expect(registered?.registeredResources).toEqual(
+    expect.arrayContaining([expect.objectContaining({ name: 'MEMORY', integerValue: 3800 })]),
+  );
+  expect(registered?.versionInfo?.agentVersion).toBe('1.101.2');
+  // An agent restarted with its saved state names its container instance: ECS answers with the same one.
+  const again = await register({ containerInstanceArn });
+  expect(again.containerInstance?.containerInstanceArn).toBe(containerInstanceArn);
+  // Without an identity document (ECS_EXTERNAL) the lab refuses, instead of moto's 500.
+  const refused = await register({ document: '' }).catch((error: Error) => error);
+  expect(refused).toMatchObject({ name: 'ClientException' });
+});
+
+test('DiscoverPollEndpoint answers http endpoints on the address the agent used: ACS and TCS over ws://', async () => {
+  const found = await new ECSClient(spec.client(instanceRole)).send(
+    new DiscoverPollEndpointCommand({ cluster, containerInstance: containerInstanceArn }),
+  );
+  const { host } = new URL(spec.state.endpoint);
+  expect(found.endpoint).toBe(`http://${host}`);
+  expect(found.telemetryEndpoint).toBe(`http://${host}/tcs`);
+});
+
+test('the ACS handshake is verified with IAM: no ecs:Poll, a wrong secret or an unknown instance is refused', async () => {
+  const refusalOf = (opening: Promise<AgentSocket>) =>
+    opening.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  const harnessCredentials = credentialsOf(spec.state.identities.harness);
+  expect(await refusalOf(openAcs(harnessCredentials))).toMatchObject({
+    status: 403,
+    body: expect.stringContaining('"AccessDeniedException"'),
+  });
+  const wrongSecret = { ...instanceRole, secretAccessKey: 'not-the-secret' };
+  expect(await refusalOf(openAcs(wrongSecret))).toBeInstanceOf(HandshakeRefused);
+  const unknown = { ...acsQuery(), containerInstanceArn: `${containerInstanceArn.replace(/[^/]+$/, '')}0000` };
+  expect(await refusalOf(openAcs(instanceRole, unknown))).toMatchObject({
+    status: 400,
+    body: expect.stringContaining('InvalidInstanceException'),
+  });
+});
+
+test('ACS delivers the RunTask’d task with task- and execution-role credentials ECS assumed; StopTask follows', async () => {
+  const taskRole = await createRole(unique('ecs-taskrole-acs-task'), 'ecs-tasks.amazonaws.com');
+  const executionRole = await createRole(`${unique('ecs-taskrole-acs')}-execution`, 'ecs-tasks.amazonaws.com');
+  const definition = await new ECSClient(harness()).send(
+    new RegisterTaskDefinitionCommand({
+      family: unique('acs'),
+      networkMode: 'bridge',
+      taskRoleArn: taskRole,
+      executionRoleArn: executionRole,
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'busybox',
+          memory: 64,
+          environment: [{ name: 'A', value: '1' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-region': 'us-east-1' } },
+        },
+      ],
+    }),
+  );
+  const acs = await openAcs();
+  try {
+    await acs.next('HeartbeatMessage');
+    const described = async () =>
+      (
+        await new ECSClient(harness()).send(
+          new DescribeContainerInstancesCommand({ cluster, containerInstances: [containerInstanceArn] }),
+        )
+      ).containerInstances?.[0];
+    expect((await described())?.agentConnected).toBe(true);
+    const run = await new ECSClient(harness()).send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: definition.taskDefinition?.taskDefinitionArn,
+        overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'B', value: '2' }] }] },
+      }),
+    );
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    const payload = (await acs.next('PayloadMessage')).message as {
+      messageId: string;
+      containerInstanceArn: string;
+      tasks: AcsTask[];
+    };
+    expect(payload.containerInstanceArn).toBe(containerInstanceArn);
+    const [task] = payload.tasks;
+    expect(task).toMatchObject({ arn: taskArn, desiredStatus: 'RUNNING', networkMode: 'bridge' });
+    const container = task?.containers[0];
+    expect(container).toMatchObject({ name: 'app', memory: 64, environment: { A: '1', B: '2' } });
+    expect(container?.logsAuthStrategy).toBe('ExecutionRole');
+    expect(JSON.parse(container?.dockerConfig.hostConfig ?? '{}')).toMatchObject({
+      LogConfig: { Type: 'awslogs', Config: { 'awslogs-group': 'g' } },
+    });
+    const taskId = taskArn.split('/').pop();
+    for (const [field, role] of [
+      ['roleCredentials', taskRole],
+      ['executionRoleCredentials', executionRole],
+    ] as const) {
+      const issued = task?.[field] ?? {};
+      expect(issued).toMatchObject({ roleArn: role, credentialsId: expect.any(String) });
+      const who = await new STSClient(
+        spec.client({
+          accessKeyId: issued.accessKeyId ?? '',
+          secretAccessKey: issued.secretAccessKey ?? '',
+          sessionToken: issued.sessionToken ?? '',
+        }),
+      ).send(new GetCallerIdentityCommand({}));
+      // Assumed as ECS assumes it: the task id is the session name.
+      expect(who.Arn).toBe(`arn:aws:sts::${account}:assumed-role/${role.split('/').pop()}/${taskId}`);
+    }
+    acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
+
+    await new ECSClient(harness()).send(new StopTaskCommand({ cluster, task: taskArn, reason: 'spec' }));
+    const stop = (await acs.next('PayloadMessage')).message as { tasks: AcsTask[] };
+    expect(stop.tasks[0]).toMatchObject({ arn: taskArn, desiredStatus: 'STOPPED' });
+    expect(stop.tasks[0]?.roleCredentials).toBeUndefined();
+  } finally {
+    await acs.close();
+  }
+  await expect
+    .poll(async () => {
+      const instances = await new ECSClient(harness()).send(
+        new DescribeContainerInstancesCommand({ cluster, containerInstances: [containerInstanceArn] }),
+      );
+      return instances.containerInstances?.[0]?.agentConnected;
+    })
+    .toBe(false);
+  await register({ containerInstanceArn });
+});
+
+test("the agent's SubmitContainerStateChange shows in DescribeTasks", async () => {
+  const definition = await new ECSClient(harness()).send(
+    new RegisterTaskDefinitionCommand({
+      family: unique('acs'),
+      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
+    }),
+  );
+  const run = await new ECSClient(harness()).send(
+    new RunTaskCommand({ cluster, taskDefinition: definition.taskDefinition?.taskDefinitionArn }),
+  );
+  const taskArn = run.tasks?.[0]?.taskArn ?? '';
+  const answer = await new ECSClient(spec.client(instanceRole)).send(
+    new SubmitContainerStateChangeCommand({
+      cluster,
+      task: taskArn,
+      containerName: 'app',
+      status: 'STOPPED',
+      exitCode: 7,
+      reason: 'spec stopped it',
+    }),
+  );
+  expect(answer.acknowledgment).toBe('ACK');
+  const described = await new ECSClient(harness()).send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+  expect(described.tasks?.[0]?.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 7 });
+});
+
+test('TCS: the telemetry websocket acknowledges what the agent publishes', async () => {
+  const query = { cluster, containerInstance: containerInstanceArn, agentVersion: '1.101.2', agentHash: 'x' };
+  const tcs = await openAgentSocket(spec.state.endpoint, '/tcs/ws', query, spec.state.region, instanceRole);
+  try {
+    tcs.send('PublishMetricsRequest', { metadata: { cluster, containerInstance: containerInstanceArn } });
+    expect((await tcs.next('AckPublishMetric')).type).toBe('AckPublishMetric');
+  } finally {
+    await tcs.close();
+  }
+});
