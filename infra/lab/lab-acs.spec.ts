@@ -101,7 +101,14 @@ interface AcsTask {
   executionRoleCredentials?: Record<string, string>;
 }
 
-const acsQuery = () => ({ clusterArn: cluster, containerInstanceArn, seqNum: '1', protocolVersion: '2' });
+// As agent 1.101.2 sends it: its dockerVersion holds a space, which its URL writes as '+' and SigV4 as %20.
+const acsQuery = () => ({
+  clusterArn: cluster,
+  containerInstanceArn,
+  seqNum: '1',
+  protocolVersion: '2',
+  dockerVersion: 'DockerVersion: 20.10.24+dfsg1',
+});
 const openAcs = (credentials: Credentials = instanceRole, query: Record<string, string> = acsQuery()) =>
   openAgentSocket(spec.state.endpoint, '/ws', query, spec.state.region, credentials);
 

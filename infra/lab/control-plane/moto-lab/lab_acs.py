@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode
 
 from moto import settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -67,6 +67,13 @@ def _enforcing() -> bool:
     return ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
 
 
+def canonical_query(query: str) -> str:
+    """The query as SigV4 canonicalises it (RFC 3986 escapes: a space is %20): moto's signer takes the URL's
+    query as it stands, and the agent's (Go's url.Values) writes a space as '+'."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return "?" + urlencode(pairs, quote_via=quote, safe="-_.~") if pairs else ""
+
+
 def authorise(environ, action: str) -> tuple[str, str]:
     """The caller's (account, region) once its signature and `ecs:<action>` hold, else a Refusal."""
     request = Request(environ)
@@ -79,8 +86,7 @@ def authorise(environ, action: str) -> tuple[str, str]:
     account_id = get_account_id_from(access_key)
     if not _enforcing():
         return account_id, region
-    query = environ.get("QUERY_STRING", "")
-    path = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+    path = environ.get("PATH_INFO", "") + canonical_query(environ.get("QUERY_STRING", ""))
     try:
         iam_request = IAMRequest(account_id, "GET", path, {}, b"", headers, action)
         iam_request.check_signature()
