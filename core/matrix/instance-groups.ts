@@ -9,6 +9,8 @@ import type { Dimension } from './dimensions.ts';
 export const INSTANCE_DIMENSIONS: readonly Dimension[] = [
   'ami',
   'hostRules',
+  'hostFirewall',
+  'afterBoot',
   'taskIamRoleFlag',
   'networkHostFlag',
   'awsvpcBlockImdsFlag',

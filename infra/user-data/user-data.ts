@@ -6,6 +6,7 @@ import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
 import { AGENT_IMAGE } from './agent-image.ts';
 import { expiryLines } from './expiry.ts';
+import { afterBootLines, BLOCK_IMDS_IN_FORWARD, hardeningLines } from './host-incidents.ts';
 import { systemdEnvironmentLine, upstartEnvLine, writeFileLines } from './script-text.ts';
 
 export interface UserDataContext {
@@ -60,8 +61,18 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     ...writeFileLines('/etc/ecs/ecs.config', `${config.join('\n')}\n`, { what: "the agent's configuration" }),
   ];
   if (g.agentProxy !== 'none' && isEcsOptimized(g.ami)) lines.push(...ecsInitProxyLines(g.ami, context.proxyUrl ?? ''));
-  if (!isEcsOptimized(g.ami)) lines.push(...INSTALL_DOCKER, ...hostRuleLines(g.hostRules), ...agentContainer());
+  // The plain AMI has no iptables until docker's package brings it; its hardening is saved with its rules.
+  if (isEcsOptimized(g.ami)) lines.push(...hardeningLines(g.hostFirewall));
+  else
+    lines.push(
+      ...INSTALL_DOCKER,
+      ...hardeningLines(g.hostFirewall),
+      ...hostRuleLines(g.hostRules),
+      ...agentContainer(),
+    );
   if (g.imds === 'blocked') lines.push(BLOCK_IMDS);
+  if (g.imds === 'blocked-forward') lines.push(BLOCK_IMDS_IN_FORWARD);
+  lines.push(...afterBootLines(g));
   return `${lines.join('\n')}\n`;
 }
 
