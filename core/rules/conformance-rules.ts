@@ -140,7 +140,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
   },
   {
     id: 'rps-limit-throttles-burst',
-    statement: `A burst of credential fetches above ECS_TASK_METADATA_RPS_LIMIT's burst gets HTTP 429 (unset or malformed: 40,60, so 200 concurrent fetches are throttled without lowering the limit)`,
+    statement: `A burst of credential fetches above ECS_TASK_METADATA_RPS_LIMIT's burst gets HTTP 429 (unset or malformed: 40,60, so 400 concurrent fetches are throttled without lowering the limit)`,
     source: SOURCES.rpsLimit,
     when: burstIsThrottled,
     outcome: 'ENDPOINT_ERROR',

@@ -39,7 +39,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ rpsLimit: '1,1', load: 'burst' }, 'ENDPOINT_ERROR', ['rps-limit-throttles-burst']],
   [{ load: 'burst' }, 'TASK_ROLE', ['known-good']],
   [{ load: 'above-default-burst' }, 'ENDPOINT_ERROR', ['rps-limit-throttles-burst']],
-  [{ load: 'above-default-burst', rpsLimit: '100,250' }, 'TASK_ROLE', ['known-good']],
+  [{ load: 'above-default-burst', rpsLimit: '100,500' }, 'TASK_ROLE', ['known-good']],
   [{ hostFirewall: 'input-drop' }, 'ENDPOINT_ERROR', ['input-policy-drop']],
   [{ hostFirewall: 'input-drop', network: 'awsvpc' }, 'ENDPOINT_ERROR', ['input-policy-drop']],
   [{ hostFirewall: 'input-drop', network: 'host' }, 'TASK_ROLE', ['known-good']],

@@ -19,7 +19,7 @@ export function effectiveRpsLimit(value: string): { steady: number; burst: numbe
 /**
  * A burst of concurrent fetches from one task exceeds the limiter's bucket: some get 429. The refill during
  * the burst (steady per second) is left out: the fetches of a burst go out within a second, and the
- * above-default burst (200) outruns the default bucket unless it lasts 3.5 s.
+ * above-default burst (400) outruns the default bucket unless it lasts 8.5 s.
  */
 export function burstIsThrottled(cell: Dimensions): boolean {
   return credentialFetchesOf(cell.load) > effectiveRpsLimit(cell.rpsLimit).burst;

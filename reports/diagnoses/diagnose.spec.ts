@@ -51,10 +51,10 @@ test.describe('diagnosis table: one case per entry', () => {
   test('throttled burst → raise ECS_TASK_METADATA_RPS_LIMIT', () => {
     expect(ids({ rpsLimit: '1,1', load: 'burst' })).toEqual(['credentials-endpoint-throttled']);
   });
-  test('200 fetches against the default limit → reuse the client, raise the limit above the peak', () => {
+  test('400 fetches against the default limit → reuse the client, raise the limit above the peak', () => {
     expect(ids({ load: 'above-default-burst' }, 'ENDPOINT_ERROR')).toEqual(['credentials-endpoint-throttled-default']);
     expect(commands({ load: 'above-default-burst' }, 'ENDPOINT_ERROR')).toContain(
-      "echo 'ECS_TASK_METADATA_RPS_LIMIT=100,250' | sudo tee -a /etc/ecs/ecs.config",
+      "echo 'ECS_TASK_METADATA_RPS_LIMIT=100,500' | sudo tee -a /etc/ecs/ecs.config",
     );
   });
   test('hardened INPUT policy → accept the agent port after the DNAT, saved; host mode is not it', () => {

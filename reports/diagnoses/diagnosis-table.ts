@@ -180,7 +180,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     problem:
       "The credentials endpoint answered HTTP 429 with the agent's default limit: more concurrent credential fetches from one task than its burst of 60 (refilled at 40 a second).",
     fix: 'Fetch credentials once per process (one SDK client or credential provider, reused); if the task really needs more at once, raise ECS_TASK_METADATA_RPS_LIMIT above its peak and restart the agent.',
-    commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,250']),
+    commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,500']),
   },
   {
     id: 'host-input-policy-drop',
