@@ -7,6 +7,11 @@ export const DIMENSIONS = {
     values: ['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain'],
     describe: 'AMI profile; al2023-plain is not ECS-optimized (agent installed by user data)',
   },
+  agentInstall: {
+    values: ['container', 'ecs-init-package'],
+    describe:
+      "plain AMIs: the agent as the documented docker run of its container, or AL2023's own ecs-init package (dnf install ecs-init; systemctl enable --now --no-block ecs)",
+  },
   hostRules: {
     values: ['documented', 'none', 'no-route-localnet', 'not-saved-rebooted', 'documented-rebooted'],
     describe:
@@ -147,6 +152,11 @@ export function acceptedValuesText(dimension: Dimension): string {
 
 export function isEcsOptimized(ami: Dimensions['ami']): boolean {
   return ami !== 'al2023-plain';
+}
+
+/** ecs-init runs the agent (it adds the credentials rules and sets route_localnet): ECS AMIs, or its package. */
+export function runsEcsInit(instance: Pick<Dimensions, 'ami' | 'agentInstall'>): boolean {
+  return isEcsOptimized(instance.ami) || instance.agentInstall === 'ecs-init-package';
 }
 
 /** The `hostRules` values whose instance the harness reboots after its user data, before any of its cells. */

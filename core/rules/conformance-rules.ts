@@ -1,4 +1,4 @@
-import { type Dimensions, isEcsOptimized } from '../matrix/dimensions.ts';
+import { type Dimensions, isEcsOptimized, runsEcsInit } from '../matrix/dimensions.ts';
 import type { Outcome } from '../outcome.ts';
 import {
   bridgeImdsBlocked,
@@ -46,7 +46,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
       'awsvpc tasks need the task-eni capability, which the agent registers only with ECS_ENABLE_TASK_ENI=true (ecs-init sets it; the documented docker run of the agent does not): not placed (ATTRIBUTE)',
     source: SOURCES.awsvpcTaskEni,
     inferred: true,
-    when: (c) => c.network === 'awsvpc' && !isEcsOptimized(c.ami),
+    when: (c) => c.network === 'awsvpc' && !runsEcsInit(c),
     outcome: 'NOT_PLACED',
   },
   {
@@ -168,6 +168,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     // Read from the agent's and ecs-init's source; no AWS doc states it for awsvpc tasks.
     inferred: true,
     when: (c) => c.network === 'awsvpc',
+    outcome: 'TASK_ROLE',
+  },
+  {
+    id: 'ecs-init-package-on-plain-ami',
+    statement:
+      "AL2023's ecs-init package on a plain AMI does what it does on the ECS-optimized AMI: its rules and route_localnet at every start of the ecs service, whatever the manual rules: task-role credentials",
+    source: SOURCES.ecsInitPackage,
+    inferred: true,
+    when: (c) => !isEcsOptimized(c.ami) && c.agentInstall === 'ecs-init-package',
     outcome: 'TASK_ROLE',
   },
   {

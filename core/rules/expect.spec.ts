@@ -62,6 +62,16 @@ const CASES: [PartialDimensions, string, string[]][] = [
     ['task-role-unset', 'instance-role-minimal'],
   ],
   [{ afterBoot: 'docker-restarted' }, 'TASK_ROLE', ['known-good']],
+  [
+    { ami: 'al2023-plain', agentInstall: 'ecs-init-package', hostRules: 'none' },
+    'TASK_ROLE',
+    ['ecs-init-package-on-plain-ami'],
+  ],
+  [
+    { ami: 'al2023-plain', agentInstall: 'ecs-init-package', hostRules: 'none', network: 'awsvpc' },
+    'TASK_ROLE',
+    ['awsvpc-task-role'],
+  ],
   [{ imds: 'blocked-forward', taskRole: 'unset' }, 'NO_CREDENTIALS', ['task-role-unset', 'imds-blocked-forward']],
   [
     { imds: 'blocked-forward', taskRole: 'unset', afterBoot: 'docker-restarted' },

@@ -1,4 +1,4 @@
-import { credentialFetchesOf, type Dimensions, isEcsOptimized, metadataOptionsOf } from '../matrix/dimensions.ts';
+import { credentialFetchesOf, type Dimensions, metadataOptionsOf, runsEcsInit } from '../matrix/dimensions.ts';
 
 /**
  * Derived facts the rules read, each a documented property of ECS or of a client. These are the
@@ -28,7 +28,7 @@ export function burstIsThrottled(cell: Dimensions): boolean {
 /** No iptables path from the task to 127.0.0.1:51679, so packets to 169.254.170.2 are dropped. */
 export function credentialsEndpointUnreachable(cell: Dimensions): boolean {
   if (inputPolicyDropsEndpoint(cell) || endpointRulesFlushed(cell)) return true;
-  if (isEcsOptimized(cell.ami)) return false;
+  if (runsEcsInit(cell)) return false;
   if (cell.hostRules === 'none' || cell.hostRules === 'not-saved-rebooted') return true;
   // DNAT to 127.0.0.1 from a bridge needs route_localnet; host mode uses OUTPUT REDIRECT, which does not.
   return lacksRouteLocalnet(cell) && cell.network === 'bridge';

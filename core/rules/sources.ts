@@ -33,5 +33,7 @@ export const SOURCES = {
     'aws-cdk#17896 (an IMDS drop inserted into FORWARD instead of DOCKER-USER falls below the accept rules dockerd puts back on top when it restarts); Docker docs, "Packet filtering and firewalls" (DOCKER-USER is evaluated before Docker\'s own rules)',
   dockerForwardPolicy:
     'Docker docs, "Packet filtering and firewalls" (dockerd sets the FORWARD policy to DROP and accepts bridge traffic with its own rules)',
+  ecsInitPackage:
+    'Amazon ECS Developer Guide, ecs-agent-install.md (installing the agent on an Amazon Linux instance with its ecs-init package; systemctl enable --now --no-block ecs.service from user data); ecs-init/exec/iptables/iptables.go and ecs-init/docker/docker_config.go (the rules and defaults it brings)',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

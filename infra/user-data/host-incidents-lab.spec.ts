@@ -116,3 +116,11 @@ test('imds blocked (DOCKER-USER) stays in force after dockerd restarts', async (
     expect((await probeFrom(host, IMDS_INSTANCE_ID)).task.exitCode).toBe(CURL_TIMEOUT);
   });
 });
+
+test("al2023-plain, agentInstall ecs-init-package without manual rules: the package's ecs-init adds its own", async () => {
+  await withHost({ ami: 'al2023-plain', agentInstall: 'ecs-init-package', hostRules: 'none' }, async (host) => {
+    const reach = await probeFrom(host, ENDPOINT);
+    expect(reach.task).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^agent 198\.19\.0\.\d+$/) });
+    expect(reach.host).toMatchObject({ exitCode: 0, stdout: `agent ${host.privateIp}` });
+  });
+});

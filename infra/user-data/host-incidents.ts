@@ -1,4 +1,4 @@
-import { isEcsOptimized } from '../../core/matrix/dimensions.ts';
+import { runsEcsInit } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 
 /**
@@ -54,7 +54,8 @@ const ECS_INIT_RULES_PRESENT =
 
 /**
  * The change, timed "while the agent runs and before any task". The plain AMI's agent container is
- * started by this script, so the change follows it at once. On ECS-optimized AMIs the ecs service starts
+ * started by this script, so the change follows it at once. Where ecs-init runs the agent (ECS-optimized
+ * AMIs, or its package on a plain one) the ecs service starts
  * after user data (ecs.service is ordered after cloud-final): a detached job waits until ecs-init has added
  * all its rules (it does so right before it starts the agent, which registers seconds later), for at most ten
  * minutes, then makes the change. cloud-final's KillMode=process leaves the job running when the script ends.
@@ -62,7 +63,7 @@ const ECS_INIT_RULES_PRESENT =
 export function afterBootLines(group: InstanceGroup['instance']): string[] {
   if (group.afterBoot === 'none') return [];
   const change = CHANGE[group.afterBoot];
-  if (!isEcsOptimized(group.ami)) return [change];
+  if (!runsEcsInit(group)) return [change];
   const wait = `for _ in $(seq 1 1200); do ${ECS_INIT_RULES_PRESENT} 2>/dev/null && break; sleep 0.5; done`;
   return [`setsid bash -c '${wait}; ${change}' </dev/null >/var/log/ecs-taskrole-after-boot.log 2>&1 &`];
 }

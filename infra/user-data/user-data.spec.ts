@@ -133,4 +133,13 @@ test("afterBoot: inline after the plain AMI's agent container; on ECS AMIs a det
     /^setsid bash -c '.*iptables -t nat -C OUTPUT .*REDIRECT --to-ports 51679.*; systemctl restart docker' <\/dev\/null .*&$/m,
   );
   expect(userDataOf({ imds: 'blocked-forward' })).toContain('iptables --insert FORWARD 1 --in-interface docker+');
+  const packaged = userDataOf({ ami: 'al2023-plain', agentInstall: 'ecs-init-package', afterBoot: 'rules-flushed' });
+  expect(packaged).toMatch(/^setsid bash -c /m);
+});
+
+test("agentInstall ecs-init-package: the plain AMI gets AL2023's ecs-init package, started without blocking, and no agent container", () => {
+  const packaged = userDataOf({ ami: 'al2023-plain', agentInstall: 'ecs-init-package', hostRules: 'none' });
+  expect(packaged).toContain('dnf install -y ecs-init\nsystemctl enable --now --no-block ecs\n');
+  expect(packaged).not.toContain('docker run');
+  expect(packaged.indexOf('dnf install -y ecs-init')).toBeGreaterThan(packaged.indexOf('dnf install -y docker'));
 });

@@ -47,7 +47,7 @@ function plainAmiHostRules(
   return {
     id,
     outcomes: NO_TASK_ROLE,
-    dimensions: { ami: ['al2023-plain'], hostRules: [hostRules] },
+    dimensions: { ami: ['al2023-plain'], agentInstall: ['container'], hostRules: [hostRules] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
     source: DOCS.kbArticle,
     ...entry,
@@ -120,7 +120,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
   {
     id: 'awsvpc-without-task-eni',
     outcomes: ['NOT_PLACED'],
-    dimensions: { network: ['awsvpc'], ami: ['al2023-plain'] },
+    dimensions: { network: ['awsvpc'], ami: ['al2023-plain'], agentInstall: ['container'] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs (here: the awsvpc network mode)`,
     source: DOCS.ecsAgentReadme,
     problem:
