@@ -21,6 +21,18 @@ export const CONSTRAINTS: readonly Constraint[] = [
       'awsvpcBlockImdsFlag: true (ECS_AWSVPC_BLOCK_IMDS) changes only awsvpc tasks; add network: awsvpc, or use imds: blocked for bridge tasks',
     violatedBy: (cell) => cell.awsvpcBlockImdsFlag === 'true' && cell.network !== 'awsvpc',
   },
+  {
+    id: 'ecs-init-package-needs-plain-ami',
+    message:
+      'agentInstall: ecs-init-package installs ecs-init on a plain AMI; ECS-optimized AMIs have it already (use ami: al2023-plain)',
+    violatedBy: (cell) => isEcsOptimized(cell.ami) && cell.agentInstall !== 'container',
+  },
+  {
+    id: 'flush-needs-open-input',
+    message:
+      'afterBoot: rules-flushed with a hostFirewall INPUT policy of DROP leaves the agent no accept for its own replies (cut off from ECS, not a credential question); use hostFirewall: open',
+    violatedBy: (cell) => cell.afterBoot === 'rules-flushed' && cell.hostFirewall !== 'open',
+  },
 ];
 
 export function violations(cell: Dimensions): Constraint[] {

@@ -7,10 +7,25 @@ export const DIMENSIONS = {
     values: ['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain'],
     describe: 'AMI profile; al2023-plain is not ECS-optimized (agent installed by user data)',
   },
+  agentInstall: {
+    values: ['container', 'ecs-init-package'],
+    describe:
+      "plain AMIs: the agent as the documented docker run of its container, or AL2023's own ecs-init package (dnf install ecs-init; systemctl enable --now --no-block ecs)",
+  },
   hostRules: {
     values: ['documented', 'none', 'no-route-localnet', 'not-saved-rebooted', 'documented-rebooted'],
     describe:
       'plain AMIs: which of the documented manual iptables/sysctl rules user data adds (the -rebooted values: then a reboot)',
+  },
+  hostFirewall: {
+    values: ['open', 'input-drop', 'input-drop-agent-ports'],
+    describe:
+      "the instance's INPUT chain: open (policy ACCEPT), input-drop (a CIS-hardened policy DROP: loopback and established traffic only), or that with an accept for the agent's ports (51679 after the DNAT, 51678)",
+  },
+  afterBoot: {
+    values: ['none', 'rules-flushed', 'docker-restarted'],
+    describe:
+      'what changes while the agent runs, before any task: every iptables rule flushed (nat and filter, policies kept), or dockerd restarted (it puts its FORWARD rules back on top)',
   },
   network: {
     values: ['bridge', 'host', 'awsvpc'],
@@ -60,15 +75,19 @@ export const DIMENSIONS = {
     describe: 'which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix',
   },
   imds: {
-    values: ['reachable', 'blocked'],
-    describe: 'IMDS for bridge tasks (the documented DOCKER-USER drop rule)',
+    values: ['reachable', 'blocked', 'blocked-forward'],
+    describe:
+      'IMDS for bridge tasks: the documented DOCKER-USER drop rule, or the same drop inserted at the top of FORWARD instead (older guides)',
   },
   imdsOptions: {
     values: ['v2-hop2', 'v2-hop1', 'v1-hop1', 'v1-hop2'],
     describe:
       'instance metadata options: v2 = HttpTokens required, v1 = optional; hopN = HttpPutResponseHopLimit N (v2-hop2: the AL2023 AMI default)',
   },
-  load: { values: ['single', 'burst'], describe: 'one credential fetch, or a burst of concurrent fetches' },
+  load: {
+    values: ['single', 'burst', 'above-default-burst'],
+    describe: "one credential fetch, a burst of 20 concurrent fetches, or 400 (above the agent's default burst of 60)",
+  },
 } as const satisfies Record<string, { values: readonly string[]; describe: string }>;
 
 export type Dimension = keyof typeof DIMENSIONS;
@@ -88,8 +107,22 @@ export const DEFAULT_BASELINE: Dimensions = Object.fromEntries(
   DIMENSION_NAMES.map((name) => [name, DIMENSIONS[name].values[0]]),
 ) as Dimensions;
 
-/** Concurrent credential fetches a `burst` cell makes (the agent's default burst is 60). */
+/** Concurrent credential fetches a `burst` cell makes (below the agent's default burst of 60). */
 export const BURST_FETCHES = 20;
+
+/**
+ * Concurrent credential fetches an `above-default-burst` cell makes: more than the agent's default bucket
+ * (burst 60, refilled at 40 a second) can serve unless the fetches take longer than (400 − 60) / 40 = 8.5 s (a lab run on a machine
+ * with a load of 48 spread 200 fetches over about 2.5 s: 39 throttled).
+ */
+export const ABOVE_DEFAULT_BURST_FETCHES = 400;
+
+/** How many concurrent credential fetches a cell's `load` makes before its client runs (0: none). */
+export function credentialFetchesOf(load: Dimensions['load']): number {
+  if (load === 'burst') return BURST_FETCHES;
+  if (load === 'above-default-burst') return ABOVE_DEFAULT_BURST_FETCHES;
+  return 0;
+}
 
 export function isDimension(name: string): name is Dimension {
   return Object.hasOwn(DIMENSIONS, name);
@@ -119,6 +152,11 @@ export function acceptedValuesText(dimension: Dimension): string {
 
 export function isEcsOptimized(ami: Dimensions['ami']): boolean {
   return ami !== 'al2023-plain';
+}
+
+/** ecs-init runs the agent (it adds the credentials rules and sets route_localnet): ECS AMIs, or its package. */
+export function runsEcsInit(instance: Pick<Dimensions, 'ami' | 'agentInstall'>): boolean {
+  return isEcsOptimized(instance.ami) || instance.agentInstall === 'ecs-init-package';
 }
 
 /** The `hostRules` values whose instance the harness reboots after its user data, before any of its cells. */

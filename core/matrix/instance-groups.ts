@@ -8,7 +8,10 @@ import type { Dimension } from './dimensions.ts';
  */
 export const INSTANCE_DIMENSIONS: readonly Dimension[] = [
   'ami',
+  'agentInstall',
   'hostRules',
+  'hostFirewall',
+  'afterBoot',
   'taskIamRoleFlag',
   'networkHostFlag',
   'awsvpcBlockImdsFlag',

@@ -32,7 +32,9 @@ test('accepts JSON', () => {
 
 test('rejects an unknown dimension with its path and the accepted names', () => {
   const [problem] = problemsOf('cells:\n  - { network: host }\n  - { netwrk: host }\n');
-  expect(problem).toMatch(/^cells\[1\]\.netwrk: unknown dimension "netwrk"; accepted: ami, hostRules, network/);
+  expect(problem).toMatch(
+    /^cells\[1\]\.netwrk: unknown dimension "netwrk"; accepted: ami, agentInstall, hostRules, hostFirewall, afterBoot, network/,
+  );
 });
 
 test('rejects an unknown value with the accepted values', () => {

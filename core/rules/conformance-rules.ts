@@ -1,9 +1,12 @@
-import { type Dimensions, isEcsOptimized } from '../matrix/dimensions.ts';
+import { type Dimensions, isEcsOptimized, runsEcsInit } from '../matrix/dimensions.ts';
 import type { Outcome } from '../outcome.ts';
 import {
+  bridgeImdsBlocked,
   burstIsThrottled,
   credentialsEndpointUnreachable,
+  endpointRulesFlushed,
   imdsV1Allowed,
+  inputPolicyDropsEndpoint,
   isBotocoreClient,
   tokenResponseCannotReachTask,
 } from './facts.ts';
@@ -43,7 +46,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
       'awsvpc tasks need the task-eni capability, which the agent registers only with ECS_ENABLE_TASK_ENI=true (ecs-init sets it; the documented docker run of the agent does not): not placed (ATTRIBUTE)',
     source: SOURCES.awsvpcTaskEni,
     inferred: true,
-    when: (c) => c.network === 'awsvpc' && !isEcsOptimized(c.ami),
+    when: (c) => c.network === 'awsvpc' && !runsEcsInit(c),
     outcome: 'NOT_PLACED',
   },
   {
@@ -95,6 +98,22 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: FALLBACK,
   },
   {
+    id: 'rules-flushed-while-agent-runs',
+    statement:
+      'Rules flushed while the agent runs stay gone (ecs-init adds them only when the ecs service starts): 169.254.170.2 is no longer sent to the agent; CLIs and SDK v3 fail with a container-credentials error',
+    source: `${SOURCES.rulesFlushed}; ${SOURCES.sdkClients}`,
+    when: (c) => endpointRulesFlushed(c) && c.client !== 'sdk-js-v2',
+    outcome: 'ENDPOINT_ERROR',
+  },
+  {
+    id: 'input-policy-drop',
+    statement:
+      "An INPUT policy of DROP (CIS-hardened hosts) drops a bridge or awsvpc task's request after its DNAT to 127.0.0.1:51679 unless a rule accepts the agent's port; host mode arrives on lo and works",
+    source: `${SOURCES.hardenedInput}; ${SOURCES.sdkClients}`,
+    when: (c) => inputPolicyDropsEndpoint(c) && c.client !== 'sdk-js-v2',
+    outcome: 'ENDPOINT_ERROR',
+  },
+  {
     id: 'saved-rules-lose-route-localnet',
     statement:
       'Rules saved as the seed says come back after a reboot, route_localnet (set with sysctl -w) does not: bridge tasks cannot reach 169.254.170.2, host mode can',
@@ -121,7 +140,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
   },
   {
     id: 'rps-limit-throttles-burst',
-    statement: `A burst of credential fetches above ECS_TASK_METADATA_RPS_LIMIT's burst gets HTTP 429 (malformed values mean 40,60)`,
+    statement: `A burst of credential fetches above ECS_TASK_METADATA_RPS_LIMIT's burst gets HTTP 429 (unset or malformed: 40,60, so 400 concurrent fetches are throttled without lowering the limit)`,
     source: SOURCES.rpsLimit,
     when: burstIsThrottled,
     outcome: 'ENDPOINT_ERROR',
@@ -149,6 +168,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     // Read from the agent's and ecs-init's source; no AWS doc states it for awsvpc tasks.
     inferred: true,
     when: (c) => c.network === 'awsvpc',
+    outcome: 'TASK_ROLE',
+  },
+  {
+    id: 'ecs-init-package-on-plain-ami',
+    statement:
+      "AL2023's ecs-init package on a plain AMI does what it does on the ECS-optimized AMI: its rules and route_localnet at every start of the ecs service, whatever the manual rules: task-role credentials",
+    source: SOURCES.ecsInitPackage,
+    inferred: true,
+    when: (c) => !isEcsOptimized(c.ami) && c.agentInstall === 'ecs-init-package',
     outcome: 'TASK_ROLE',
   },
   {
@@ -181,10 +209,28 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
     outcome: 'NO_CREDENTIALS',
   },
   {
+    id: 'rules-flushed-forward-drop',
+    statement:
+      "After a flush only dockerd's FORWARD policy of DROP is left for bridge traffic: a bridge task reaches no IMDS either, no credentials at all",
+    source: `${SOURCES.dockerForwardPolicy}; ${SOURCES.rulesFlushed}`,
+    inferred: true,
+    when: (c) => c.network === 'bridge' && endpointRulesFlushed(c),
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
+    id: 'imds-blocked-forward',
+    statement:
+      "An IMDS drop inserted at the top of FORWARD blocks bridge tasks until dockerd restarts; then Docker's accept rules sit above it and the task reaches the instance role",
+    source: SOURCES.forwardImdsRule,
+    when: (c) => c.imds === 'blocked-forward' && bridgeImdsBlocked(c),
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
     id: 'imds-blocked-bridge',
-    statement: 'The documented DOCKER-USER rule blocks IMDS for bridge tasks: no credentials at all',
-    source: SOURCES.devGuideTaskRoles,
-    when: (c) => c.imds === 'blocked' && c.network === 'bridge',
+    statement:
+      'The documented DOCKER-USER rule blocks IMDS for bridge tasks (a dockerd restart keeps it first): no credentials at all',
+    source: `${SOURCES.devGuideTaskRoles}; ${SOURCES.forwardImdsRule}`,
+    when: (c) => c.imds === 'blocked' && bridgeImdsBlocked(c),
     outcome: 'NO_CREDENTIALS',
   },
   {

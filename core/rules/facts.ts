@@ -1,4 +1,4 @@
-import { BURST_FETCHES, type Dimensions, isEcsOptimized, metadataOptionsOf } from '../matrix/dimensions.ts';
+import { credentialFetchesOf, type Dimensions, metadataOptionsOf, runsEcsInit } from '../matrix/dimensions.ts';
 
 /**
  * Derived facts the rules read, each a documented property of ECS or of a client. These are the
@@ -16,14 +16,19 @@ export function effectiveRpsLimit(value: string): { steady: number; burst: numbe
   return match && steady > 0 && burst > 0 ? { steady, burst } : DEFAULT_RPS;
 }
 
-/** A burst of concurrent fetches from one task exceeds the limiter's bucket: some get 429. */
+/**
+ * A burst of concurrent fetches from one task exceeds the limiter's bucket: some get 429. The refill during
+ * the burst (steady per second) is left out: the fetches of a burst go out within a second, and the
+ * above-default burst (400) outruns the default bucket unless it lasts 8.5 s.
+ */
 export function burstIsThrottled(cell: Dimensions): boolean {
-  return cell.load === 'burst' && BURST_FETCHES > effectiveRpsLimit(cell.rpsLimit).burst;
+  return credentialFetchesOf(cell.load) > effectiveRpsLimit(cell.rpsLimit).burst;
 }
 
 /** No iptables path from the task to 127.0.0.1:51679, so packets to 169.254.170.2 are dropped. */
 export function credentialsEndpointUnreachable(cell: Dimensions): boolean {
-  if (isEcsOptimized(cell.ami)) return false;
+  if (inputPolicyDropsEndpoint(cell) || endpointRulesFlushed(cell)) return true;
+  if (runsEcsInit(cell)) return false;
   if (cell.hostRules === 'none' || cell.hostRules === 'not-saved-rebooted') return true;
   // DNAT to 127.0.0.1 from a bridge needs route_localnet; host mode uses OUTPUT REDIRECT, which does not.
   return lacksRouteLocalnet(cell) && cell.network === 'bridge';
@@ -53,4 +58,30 @@ export function imdsV1Allowed(cell: Dimensions): boolean {
  */
 export function tokenResponseCannotReachTask(cell: Dimensions): boolean {
   return cell.network === 'bridge' && metadataOptionsOf(cell.imdsOptions).hopLimit < 2;
+}
+
+/**
+ * A CIS-hardened INPUT policy of DROP without an accept for the agent's port: a bridge or awsvpc task's
+ * request, DNAT'ed to 127.0.0.1:51679, arrives on docker0 or ecs-bridge and is dropped in INPUT. A host-mode
+ * task's request is redirected in OUTPUT and arrives on `lo`, which the hardening accepts.
+ */
+export function inputPolicyDropsEndpoint(cell: Dimensions): boolean {
+  return cell.hostFirewall === 'input-drop' && cell.network !== 'host';
+}
+
+/** Every rule flushed after ecs-init (or user data) added them: no DNAT or REDIRECT to the agent remains. */
+export function endpointRulesFlushed(cell: Dimensions): boolean {
+  return cell.afterBoot === 'rules-flushed';
+}
+
+/**
+ * Bridge tasks reach IMDS: not blocked, or blocked by a FORWARD rule that a dockerd restart pushed below
+ * Docker's own accept rules (a DOCKER-USER rule stays first). After a flush, Docker's FORWARD policy DROP
+ * is all that is left for bridge traffic.
+ */
+export function bridgeImdsBlocked(cell: Dimensions): boolean {
+  if (cell.network !== 'bridge') return false;
+  if (cell.afterBoot === 'rules-flushed') return true;
+  if (cell.imds === 'blocked-forward') return cell.afterBoot !== 'docker-restarted';
+  return cell.imds === 'blocked';
 }

@@ -25,5 +25,15 @@ export const SOURCES = {
     'aws/amazon-ecs-agent agent/ecscni/netconfig_linux.go and types.go (ecs-bridge/ecs-ipam: a route to 169.254.170.2/32 in the task namespace); ecs-init/exec/iptables/iptables.go (the PREROUTING DNAT has no input interface); Amazon ECS Developer Guide, task-networking-awsvpc.md',
   awsvpcBlockImds:
     'aws/amazon-ecs-agent README (ECS_AWSVPC_BLOCK_IMDS), agent/config/config.go; aws/amazon-vpc-cni-plugins network/imds/imds_linux.go and aws/amazon-ecs-cni-plugins plugins/eni/engine/nsclosure.go (a blackhole route to 169.254.169.254/32 in the task namespace)',
+  hardenedInput:
+    'amazon-ecs-agent#2877 (a CIS-hardened AL2 AMI: INPUT policy DROP, containers cannot reach the task metadata and credentials endpoint; fixed by an accept rule for the agent port); ecs-init/exec/iptables/iptables.go (the DNAT to 127.0.0.1:51679; the OUTPUT REDIRECT for host mode arrives on lo)',
+  rulesFlushed:
+    'amazon-ecs-agent#827 (iptables rules cleared while the agent keeps running: ecs-init adds them only when the ecs service starts); ecs-init/exec/iptables/iptables.go',
+  forwardImdsRule:
+    'aws-cdk#17896 (an IMDS drop inserted into FORWARD instead of DOCKER-USER falls below the accept rules dockerd puts back on top when it restarts); Docker docs, "Packet filtering and firewalls" (DOCKER-USER is evaluated before Docker\'s own rules)',
+  dockerForwardPolicy:
+    'Docker docs, "Packet filtering and firewalls" (dockerd sets the FORWARD policy to DROP and accepts bridge traffic with its own rules)',
+  ecsInitPackage:
+    'Amazon ECS Developer Guide, ecs-agent-install.md (installing the agent on an Amazon Linux instance with its ecs-init package; systemctl enable --now --no-block ecs.service from user data); ecs-init/exec/iptables/iptables.go and ecs-init/docker/docker_config.go (the rules and defaults it brings)',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { BadInputError } from '../../core/errors.ts';
 import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
-import { BURST_FETCHES } from '../../core/matrix/dimensions.ts';
+import { credentialFetchesOf } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import { clientContainer } from './client-container.ts';
 
@@ -57,7 +57,7 @@ export function taskDefinitionFor(
     cluster: context.cluster,
     region: context.region,
     endpoint: context.endpoint,
-    burst: d.load === 'burst' ? BURST_FETCHES : undefined,
+    burst: credentialFetchesOf(d.load) || undefined,
     extraEnvironment: proxyEnvironment(d.taskProxy, context.proxyUrl),
   });
   return {

@@ -103,3 +103,43 @@ test("the agent run by hand registers awslogs only if ecs.config says so: the pl
   // ecs-init's default already has awslogs: the ECS-optimized AMI's ecs.config leaves it alone.
   expect(ecsConfigOf('al2023-ecs')).not.toContain('ECS_AVAILABLE_LOGGING_DRIVERS');
 });
+
+const userDataOf = (dimensions: Partial<typeof DEFAULT_BASELINE>) => {
+  const [one] = groupByInstance([{ id: 'x', dimensions: { ...DEFAULT_BASELINE, ...dimensions } }]);
+  if (!one) throw new Error('no instance group');
+  return userDataFor(one, { cluster: 'c' });
+};
+
+test('hostFirewall: the hardened INPUT chain ends in policy DROP; on the plain AMI after docker brought iptables and before the rules are saved', () => {
+  expect(userDataOf({})).not.toContain('INPUT DROP');
+  const ecs = userDataOf({ hostFirewall: 'input-drop' });
+  expect(ecs).toContain('iptables -P INPUT DROP');
+  expect(ecs).not.toContain('--dport 51679 -j ACCEPT');
+  expect(userDataOf({ hostFirewall: 'input-drop-agent-ports' })).toContain(
+    'iptables -I INPUT -p tcp -d 127.0.0.1 --dport 51679 -j ACCEPT',
+  );
+  const plain = userDataOf({ ami: 'al2023-plain', hostFirewall: 'input-drop' });
+  const drop = plain.indexOf('iptables -P INPUT DROP');
+  expect(drop).toBeGreaterThan(plain.indexOf('dnf install -y docker'));
+  expect(drop).toBeLessThan(plain.indexOf('iptables-save'));
+});
+
+test("afterBoot: inline after the plain AMI's agent container; on ECS AMIs a detached job waits for ecs-init's last rule", () => {
+  const plain = userDataOf({ ami: 'al2023-plain', afterBoot: 'rules-flushed' });
+  expect(plain.trimEnd().endsWith('iptables -t nat -F; iptables -t filter -F')).toBe(true);
+  expect(plain.indexOf('iptables -t nat -F')).toBeGreaterThan(plain.indexOf('docker run --name ecs-agent'));
+  const ecs = userDataOf({ afterBoot: 'docker-restarted' });
+  expect(ecs).toMatch(
+    /^setsid bash -c '.*iptables -t nat -C OUTPUT .*REDIRECT --to-ports 51679.*; systemctl restart docker' <\/dev\/null .*&$/m,
+  );
+  expect(userDataOf({ imds: 'blocked-forward' })).toContain('iptables --insert FORWARD 1 --in-interface docker+');
+  const packaged = userDataOf({ ami: 'al2023-plain', agentInstall: 'ecs-init-package', afterBoot: 'rules-flushed' });
+  expect(packaged).toMatch(/^setsid bash -c /m);
+});
+
+test("agentInstall ecs-init-package: the plain AMI gets AL2023's ecs-init package, started without blocking, and no agent container", () => {
+  const packaged = userDataOf({ ami: 'al2023-plain', agentInstall: 'ecs-init-package', hostRules: 'none' });
+  expect(packaged).toContain('dnf install -y ecs-init\nsystemctl enable --now --no-block ecs\n');
+  expect(packaged).not.toContain('docker run');
+  expect(packaged.indexOf('dnf install -y ecs-init')).toBeGreaterThan(packaged.indexOf('dnf install -y docker'));
+});

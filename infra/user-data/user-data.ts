@@ -1,11 +1,12 @@
 import { RUN_TTL_HOURS } from '../../core/caps.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { proxyOrigin, proxyUrlProblem } from '../../core/input/proxy-url.ts';
-import { isEcsOptimized } from '../../core/matrix/dimensions.ts';
+import { isEcsOptimized, runsEcsInit } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
 import { AGENT_IMAGE } from './agent-image.ts';
 import { expiryLines } from './expiry.ts';
+import { afterBootLines, BLOCK_IMDS_IN_FORWARD, hardeningLines } from './host-incidents.ts';
 import { systemdEnvironmentLine, upstartEnvLine, writeFileLines } from './script-text.ts';
 
 export interface UserDataContext {
@@ -59,9 +60,14 @@ export function userDataFor(group: InstanceGroup, context: UserDataContext): str
     'mkdir -p /etc/ecs /var/log/ecs /var/lib/ecs/data',
     ...writeFileLines('/etc/ecs/ecs.config', `${config.join('\n')}\n`, { what: "the agent's configuration" }),
   ];
-  if (g.agentProxy !== 'none' && isEcsOptimized(g.ami)) lines.push(...ecsInitProxyLines(g.ami, context.proxyUrl ?? ''));
-  if (!isEcsOptimized(g.ami)) lines.push(...INSTALL_DOCKER, ...hostRuleLines(g.hostRules), ...agentContainer());
+  if (g.agentProxy !== 'none' && runsEcsInit(g)) lines.push(...ecsInitProxyLines(g.ami, context.proxyUrl ?? ''));
+  // The plain AMI has no iptables until docker's package brings it; its hardening is saved with its rules.
+  if (isEcsOptimized(g.ami)) lines.push(...hardeningLines(g.hostFirewall));
+  else
+    lines.push(...INSTALL_DOCKER, ...hardeningLines(g.hostFirewall), ...hostRuleLines(g.hostRules), ...plainAgent(g));
   if (g.imds === 'blocked') lines.push(BLOCK_IMDS);
+  if (g.imds === 'blocked-forward') lines.push(BLOCK_IMDS_IN_FORWARD);
+  lines.push(...afterBootLines(g));
   return `${lines.join('\n')}\n`;
 }
 
@@ -147,6 +153,16 @@ function hostRuleLines(hostRules: InstanceGroup['instance']['hostRules']): strin
     case 'none':
       return [];
   }
+}
+
+/**
+ * The plain AMI's agent: the documented container, or AL2023's ecs-init package, enabled (so it comes back
+ * after a reboot) and started without blocking: ecs.service is ordered after cloud-final, which waits for
+ * this script (ECS developer guide, ecs-agent-install.md). ecs-init then adds its own rules at every start.
+ */
+function plainAgent(g: InstanceGroup['instance']): string[] {
+  if (g.agentInstall === 'container') return agentContainer();
+  return ['dnf install -y ecs-init', 'systemctl enable --now --no-block ecs'];
 }
 
 /** The documented way to run the agent without ecs-init: its container, restarted with the instance. */

@@ -51,6 +51,33 @@ test.describe('diagnosis table: one case per entry', () => {
   test('throttled burst → raise ECS_TASK_METADATA_RPS_LIMIT', () => {
     expect(ids({ rpsLimit: '1,1', load: 'burst' })).toEqual(['credentials-endpoint-throttled']);
   });
+  test('400 fetches against the default limit → reuse the client, raise the limit above the peak', () => {
+    expect(ids({ load: 'above-default-burst' }, 'ENDPOINT_ERROR')).toEqual(['credentials-endpoint-throttled-default']);
+    expect(commands({ load: 'above-default-burst' }, 'ENDPOINT_ERROR')).toContain(
+      "echo 'ECS_TASK_METADATA_RPS_LIMIT=100,500' | sudo tee -a /etc/ecs/ecs.config",
+    );
+  });
+  test('hardened INPUT policy → accept the agent port after the DNAT, saved; host mode is not it', () => {
+    expect(ids({ hostFirewall: 'input-drop' }, 'ENDPOINT_ERROR')).toEqual(['host-input-policy-drop']);
+    expect(commands({ hostFirewall: 'input-drop' }, 'ENDPOINT_ERROR')).toContain(
+      'sudo iptables -I INPUT -p tcp -d 127.0.0.1 --dport 51679 -j ACCEPT',
+    );
+    expect(ids({ hostFirewall: 'input-drop', network: 'host' }, 'ENDPOINT_ERROR')).toEqual(['endpoint-failed']);
+  });
+  test('rules flushed → restart docker and the agent (ECS AMI) or add the rules again (plain AMI)', () => {
+    expect(ids({ afterBoot: 'rules-flushed' }, 'ENDPOINT_ERROR')).toEqual(['rules-flushed-while-agent-runs']);
+    expect(commands({ afterBoot: 'rules-flushed' }, 'ENDPOINT_ERROR')).toContain('sudo systemctl restart ecs');
+    expect(commands({ afterBoot: 'rules-flushed', ami: 'al2023-plain' }, 'ENDPOINT_ERROR')).toContain(
+      'sudo iptables -t nat -A PREROUTING -p tcp -d 169.254.170.2 --dport 80 -j DNAT --to-destination 127.0.0.1:51679',
+    );
+  });
+  test('IMDS drop in FORWARD after a dockerd restart → move it into DOCKER-USER', () => {
+    const cell = { imds: 'blocked-forward', afterBoot: 'docker-restarted', taskRole: 'unset' } as const;
+    expect(ids(cell, 'INSTANCE_ROLE_DENIED')).toEqual(['imds-drop-in-forward', 'task-role-unset']);
+    expect(commands(cell, 'INSTANCE_ROLE_DENIED')).toContain(
+      'sudo iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP',
+    );
+  });
   test('plain AMI without route_localnet → the sysctl, made permanent', () => {
     expect(ids({ ami: 'al2023-plain', hostRules: 'no-route-localnet' }, 'ENDPOINT_ERROR')).toEqual([
       'route-localnet-missing',

@@ -47,7 +47,7 @@ function plainAmiHostRules(
   return {
     id,
     outcomes: NO_TASK_ROLE,
-    dimensions: { ami: ['al2023-plain'], hostRules: [hostRules] },
+    dimensions: { ami: ['al2023-plain'], agentInstall: ['container'], hostRules: [hostRules] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs`,
     source: DOCS.kbArticle,
     ...entry,
@@ -120,7 +120,7 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
   {
     id: 'awsvpc-without-task-eni',
     outcomes: ['NOT_PLACED'],
-    dimensions: { network: ['awsvpc'], ami: ['al2023-plain'] },
+    dimensions: { network: ['awsvpc'], ami: ['al2023-plain'], agentInstall: ['container'] },
     checklist: `${KB}Meet the requirements for non-Amazon ECS Optimized AMIs (here: the awsvpc network mode)`,
     source: DOCS.ecsAgentReadme,
     problem:
@@ -170,6 +170,65 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     problem: 'The credentials endpoint answered HTTP 429: the task exceeded ECS_TASK_METADATA_RPS_LIMIT.',
     fix: 'Raise ECS_TASK_METADATA_RPS_LIMIT (steady,burst; default 40,60) and restart the agent; reuse one SDK client instead of creating one per call.',
     commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,150']),
+  },
+  {
+    id: 'credentials-endpoint-throttled-default',
+    outcomes: ['ENDPOINT_ERROR'],
+    dimensions: { load: ['above-default-burst'] },
+    checklist: `${GUIDE}The credential URL is being throttled`,
+    source: DOCS.devGuideTroubleshoot,
+    problem:
+      "The credentials endpoint answered HTTP 429 with the agent's default limit: more concurrent credential fetches from one task than its burst of 60 (refilled at 40 a second).",
+    fix: 'Fetch credentials once per process (one SDK client or credential provider, reused); if the task really needs more at once, raise ECS_TASK_METADATA_RPS_LIMIT above its peak and restart the agent.',
+    commands: (c) => setAgentConfig(c.ami, ['ECS_TASK_METADATA_RPS_LIMIT=100,500']),
+  },
+  {
+    id: 'host-input-policy-drop',
+    outcomes: NO_TASK_ROLE,
+    dimensions: { hostFirewall: ['input-drop'], network: ['bridge', 'awsvpc'] },
+    checklist: 'amazon-ecs-agent#2877: a hardened host must accept the agent port in INPUT',
+    source: DOCS.hardenedInput,
+    problem:
+      "The host's INPUT policy is DROP (a CIS-hardened AMI) and nothing accepts the agent's port: a task's request to 169.254.170.2, DNAT'ed to 127.0.0.1:51679, arrives on docker0 (or ecs-bridge) and is dropped. Host-mode tasks arrive on lo and work.",
+    fix: "Accept the credentials requests after their DNAT (and the introspection port from docker0) in INPUT, and save the rules with the AMI's others.",
+    commands: (c) => [
+      'sudo iptables -S INPUT',
+      'sudo iptables -I INPUT -p tcp -d 127.0.0.1 --dport 51679 -j ACCEPT',
+      'sudo iptables -I INPUT -i docker0 -p tcp --dport 51678 -j ACCEPT',
+      ...AMI_COMMANDS[c.ami].saveIptables,
+    ],
+  },
+  {
+    id: 'rules-flushed-while-agent-runs',
+    outcomes: NO_TASK_ROLE,
+    dimensions: { afterBoot: ['rules-flushed'] },
+    checklist: 'amazon-ecs-agent#827: iptables rules cleared while the agent keeps running',
+    source: DOCS.rulesFlushed,
+    problem:
+      "Something flushed the instance's iptables rules after the agent started (a firewall reload, a hand-run iptables -F): the DNAT and REDIRECT to 127.0.0.1:51679 are gone, and so are Docker's FORWARD accepts. Neither ecs-init nor the agent puts them back while they run.",
+    fix: 'Find what flushes the rules (a firewall service or script) and stop it; then restart Docker (its rules) and the agent (ecs-init adds its rules when the ecs service starts) or, without ecs-init, add and save the documented rules again.',
+    commands: (c) => [
+      'sudo iptables -t nat -S | grep 169.254.170.2',
+      'sudo systemctl restart docker',
+      ...(c.ami === 'al2023-plain'
+        ? [...CREDENTIALS_NAT_RULES, ...AMI_COMMANDS[c.ami].saveIptables]
+        : AMI_COMMANDS[c.ami].restartAgent),
+    ],
+  },
+  {
+    id: 'imds-drop-in-forward',
+    outcomes: ['INSTANCE_ROLE_DENIED', 'INSTANCE_ROLE_LEAK'],
+    dimensions: { imds: ['blocked-forward'], afterBoot: ['docker-restarted'], network: ['bridge'] },
+    checklist: `${GUIDE}block bridge-mode tasks from IMDS (the DOCKER-USER rule)`,
+    source: DOCS.dockerPacketFiltering,
+    problem:
+      'The IMDS drop is in FORWARD, not DOCKER-USER: it worked until dockerd restarted and put its own accept rules for docker0 back on top of FORWARD, above the drop, so bridge tasks reach the instance role again.',
+    fix: 'Move the drop into DOCKER-USER, which dockerd keeps first and never changes, and save the rules.',
+    commands: (c) => [
+      'sudo iptables -D FORWARD --in-interface docker+ --destination 169.254.169.254/32 --jump DROP',
+      'sudo iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP',
+      ...AMI_COMMANDS[c.ami].saveIptables,
+    ],
   },
   plainAmiHostRules('route-localnet-missing', 'no-route-localnet', {
     problem:

@@ -25,7 +25,7 @@ test('every link of every known source is https to a fixed host; hostile text li
     for (const part of linkSources(source)) {
       if (part.url)
         expect(part.url).toMatch(
-          /^https:\/\/(github\.com\/aws\/|docs\.aws\.amazon\.com\/|repost\.aws\/|www\.npmjs\.com\/)/,
+          /^https:\/\/(github\.com\/aws\/|docs\.aws\.amazon\.com\/|docs\.docker\.com\/|repost\.aws\/|www\.npmjs\.com\/)/,
         );
     }
   }

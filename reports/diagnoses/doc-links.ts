@@ -39,6 +39,18 @@ export const DOCS = {
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html',
   },
   awsSdkNpm: { title: 'npm: aws-sdk', url: 'https://www.npmjs.com/package/aws-sdk' },
+  hardenedInput: {
+    title: 'aws/amazon-ecs-agent#2877: iptables INPUT policy DROP must explicitly permit the agent port',
+    url: 'https://github.com/aws/amazon-ecs-agent/issues/2877',
+  },
+  rulesFlushed: {
+    title: 'aws/amazon-ecs-agent#827: iptables rules cleared while the ECS agent keeps running',
+    url: 'https://github.com/aws/amazon-ecs-agent/issues/827',
+  },
+  dockerPacketFiltering: {
+    title: 'Docker docs: packet filtering and firewalls (DOCKER-USER)',
+    url: 'https://docs.docker.com/engine/network/packet-filtering-firewalls/',
+  },
 } as const satisfies Record<string, DocLink>;
 
 /** One part of a rule's source text ("A; B; C"), with a link when the part names a known document. */
@@ -75,11 +87,12 @@ function urlFor(text: string): string | undefined {
   if (text.includes('IMDSv2')) return DOCS.imdsv2.url;
   if (text.startsWith('IAM policy evaluation')) return DOCS.iamEvaluation.url;
   if (text.startsWith('npm aws-sdk')) return DOCS.awsSdkNpm.url;
+  if (text.startsWith('Docker docs, "Packet filtering')) return DOCS.dockerPacketFiltering.url;
   // "aws/amazon-ecs-agent agent/app/x.go", and the bare "agent/…" or "ecs-init/…" paths that follow it.
   const file = /^(?:aws\/amazon-ecs-agent )?((?:agent|ecs-init)\/[\w./-]+\.go)\b/.exec(text)?.[1];
   if (file && PATH.test(file) && !file.includes('..')) return `${DOCS.ecsAgent.url}/blob/master/${file}`;
   if (text.startsWith('aws/amazon-ecs-agent README')) return `${DOCS.ecsAgent.url}#readme`;
-  const issue = /^(amazon-ecs-agent|aws-sdk-php|aws-sdk-js)#(\d{1,7})\b/.exec(text);
+  const issue = /^(amazon-ecs-agent|aws-sdk-php|aws-sdk-js|aws-cdk)#(\d{1,7})\b/.exec(text);
   if (issue) return `${GITHUB}/aws/${issue[1]}/issues/${issue[2]}`;
   return undefined;
 }

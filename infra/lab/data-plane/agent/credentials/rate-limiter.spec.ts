@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { ABOVE_DEFAULT_BURST_FETCHES } from '../../../../../core/matrix/dimensions.ts';
+import { DEFAULT_RATE_LIMIT } from '../ecs-config.ts';
 import { TollboothLimiter } from './rate-limiter.ts';
 
 test('a bucket starts full with burst tokens, then refills at the steady rate', () => {
@@ -24,4 +26,17 @@ test('keys are (source IP, path): another IP or another path has its own bucket'
   expect(limiter.allow('10.0.0.1', '/v2/credentials/a')).toBe(false);
   expect(limiter.allow('10.0.0.2', '/v2/credentials/a')).toBe(true);
   expect(limiter.allow('10.0.0.1', '/v2/credentials/b')).toBe(true);
+});
+
+test("the agent's default limit (40,60) throttles an above-default burst spread over less than 8.5 s", () => {
+  let now = 0;
+  const limiter = new TollboothLimiter(DEFAULT_RATE_LIMIT, () => now);
+  const fetches = ABOVE_DEFAULT_BURST_FETCHES;
+  // The fetches spread evenly over 8 s: 60 from the bucket plus 40 a second refilled serve 380 of them.
+  const allowed = Array.from({ length: fetches }, (_, index) => {
+    now = (index * 8000) / fetches;
+    return limiter.allow('198.19.0.2', '/v2/credentials/a');
+  }).filter(Boolean).length;
+  expect(allowed).toBeLessThan(fetches);
+  expect(allowed).toBeGreaterThanOrEqual(DEFAULT_RATE_LIMIT.burst);
 });
