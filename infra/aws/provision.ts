@@ -204,6 +204,9 @@ async function rebootOnceRegistered(
   const instanceId = groupState?.instanceId;
   if (!groupState || !instanceId) return;
   const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
+  // Figures for the registration limit (REGISTRATION_TIMEOUT_MS): this starts once every instance launched.
+  const launched = performance.now();
+  const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
   const registered = (
     await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }))
   ).get(instanceId);
@@ -213,7 +216,11 @@ async function rebootOnceRegistered(
     return;
   }
   if (signal.aborted) throw new ProvisioningInterrupted();
-  log(`rebooting ${instanceId} (${groupId}): do the rules its user data added come back?`);
+  log(
+    `rebooting ${instanceId} (${groupId}), registered ${seconds(launched)} s after the launches: ` +
+      'do the rules its user data added come back?',
+  );
+  const rebooting = performance.now();
   const back = await unlessAborted(
     signal,
     rebootAndWaitForAgent(clients, state.cluster, instanceId, registered, {
@@ -222,6 +229,7 @@ async function rebootOnceRegistered(
   );
   if (!back) groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
   else {
+    log(`${instanceId} (${groupId}) registered again ${seconds(rebooting)} s after its reboot`);
     groupState.containerInstanceArn = back.containerInstanceArn;
     if (back.agentVersion) groupState.agentVersion = back.agentVersion;
   }
