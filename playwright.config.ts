@@ -71,10 +71,11 @@ export default defineConfig({
       testIgnore: ['**/node_modules/**', 'suites/**', 'dist/**'],
       // Also every beforeAll/afterAll hook's limit (a describe's timeout does not reach hooks): a lab's start
       // or a mini host takes seconds on a quiet 2-core machine and a minute or more beside other work.
-      // Lab-heavy files raise it further with `test.describe.configure({ timeout })`.
-      timeout: 180_000,
+      // Lab-heavy files raise it further with `test.describe.configure({ timeout })`. A lab up took 95 s at
+      // load 29 on 2 cores (the CLI's module load alone 25–58 s): 180 s sat close for a hook that starts one.
+      timeout: 300_000,
       // Retrying assertions (expect.poll, toBeVisible) wait on processes of a loaded machine too.
-      expect: { timeout: 15_000 },
+      expect: { timeout: 30_000 },
     },
     // Provisioning lives outside the workers: a failed cell restarts its worker, never the infrastructure.
     // `.[jt]s`: the sources in a clone, the compiled files in the installed package (dist/).

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { runResultsSchema } from '../core/results/results-schema.ts';
+import { LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../core/run-config.ts';
 import { defaultWorkers } from '../run/run-config.ts';
 import { runTimingsSchema } from '../run/timings.ts';
 import { sampleCpu } from './cpu-sample.ts';
@@ -65,6 +66,7 @@ async function measure(workers: number) {
         `unattributed ${seconds(cpu.unattributed)} (short-lived processes); total ${seconds(cpu.total)} = ` +
         `${(cpu.total / wallMs).toFixed(2)} cores busy on average over the wall time\n`,
     );
+    process.stdout.write(`  ${registrationLine(run.stdout)}\n`);
     // A figure from a run that was not all as expected needs its why: which cells, and what decided them.
     for (const cell of results.cells.filter((candidate) => candidate.verdict !== 'pass')) {
       process.stdout.write(
@@ -82,6 +84,22 @@ async function measure(workers: number) {
     await execa(process.execPath, [BIN, 'lab', 'down'], { env, reject: false });
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The rebooted groups' registrations, from the run's log (infra/aws/provision.ts): the slowest against the
+ * lab's limit (infra/aws/provision.ts registrationLimitMs), each wait having its own.
+ */
+function registrationLine(stdout: string): string {
+  const slowest = (pattern: RegExp) => Math.max(0, ...[...stdout.matchAll(pattern)].map((match) => Number(match[1])));
+  const first = slowest(/registered (\d+\.\d) s after the launches/g);
+  const again = slowest(/registered again (\d+\.\d) s after its reboot/g);
+  const quiet = LAB_QUIET_REGISTRATION_MS / 1000;
+  const most = REGISTRATION_TIMEOUT_MS.lab / 1000;
+  return (
+    `rebooted groups: slowest registration ${first} s after the launches, ${again} s after its reboot ` +
+    `(the limit: ${quiet} s on a quiet machine, scaled by the load per core, at most ${most} s)`
+  );
 }
 
 const figures: Record<string, unknown> = {};

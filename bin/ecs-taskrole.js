@@ -1,7 +1,18 @@
 #!/usr/bin/env node
+// A built-in, linked before the first statement runs (as every static import is).
+import { existsSync } from 'node:fs';
+
+// `run` owns a teardown: a SIGINT, SIGTERM or SIGHUP that comes while it loads is held for it, not fatal.
+// Held from the first statement, before anything loads: Node's start is the only unguarded moment (about
+// 0.15 s on a loaded machine); loading the type stripper for a module alone took 0.3 s more, and that window
+// killed runs. run/early-signals.ts takes them over (holdSignals, takeHeldSignals).
+if (process.argv[2] === 'run') {
+  const early = { launcher: process.ppid, held: [], hold: (signal) => early.held.push(signal) };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, early.hold);
+  globalThis[Symbol.for('ecs-taskrole.early-signals')] = early;
+}
 // Entry point. The project brings its own Node 22 (npm package `node`), which `npx` and npm scripts put
 // first on PATH; refuse older runtimes with instructions instead of a syntax error from a .ts import.
-import { existsSync } from 'node:fs';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
@@ -15,8 +26,6 @@ if (major < 22 || (major === 22 && minor < 22)) {
 // strips no types under node_modules.
 const fromSources = existsSync(new URL('../cli/main.ts', import.meta.url));
 const module = (path) => (fromSources ? new URL(`../${path}.ts`, import.meta.url).href : `../dist/${path}.js`);
-// `run` owns a teardown: a signal that comes while its modules load (seconds) is held for it, not fatal.
-if (process.argv[2] === 'run') (await import(module('run/early-signals'))).holdSignals();
 const { main } = await import(module('cli/main'));
 // Exit at once: a wait an interrupted run abandoned (a registration poll) must not hold the process open.
 process.exit(await main(process.argv));

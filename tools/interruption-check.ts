@@ -1,13 +1,14 @@
 /**
  * Randomized interruption check (by hand, not in `npm test`: about 20 lab runs, the better part of an hour
- * on a loaded 2-core machine): `npx node tools/interruption-check.ts [--runs 20] [--max-delay 100] [--seed N]`.
+ * on a loaded 2-core machine): `npx node tools/interruption-check.ts [--runs 20] [--max-delay 100] [--seed N] [--paths SIGHUP]`.
  * Each run is the README's `npx ecs-taskrole run` on a two-cell matrix in a private lab the run starts,
  * interrupted on a random path (Ctrl-C to the group; SIGTERM to npx; SIGINT, SIGTERM or SIGHUP to the run's
- * pid) at a random moment from the run process's start (its module loading included), and is clean when npx exits 130, no process the run's tree ever had is left,
- * and the lab is gone (no state, process or namespace). Prints one line per run and the tally; exits 1 on
+ * pid) at a random moment from the bin's first statement (its module loading included; before it, Node's
+ * own start is unguarded by any program: its length is printed), and is clean when npx exits 130, no process
+ * the run's tree ever had is left, and the lab is gone (no state, process or namespace). Prints one line per run and the tally; exits 1 on
  * any run that was not clean.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,8 +36,11 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     'max-delay': { type: 'string', default: '100' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
+    // Only the paths whose name contains this (e.g. `SIGHUP`), to chase one.
+    paths: { type: 'string', default: '' },
   },
 });
+const paths = PATHS.filter((path) => path.name.includes(values.paths));
 const wanted = Number(values.runs);
 const maxDelayMs = Number(values['max-delay']) * 1000;
 let seed = Number(values.seed);
@@ -51,6 +55,8 @@ const random = () => {
 interface Outcome {
   path: string;
   delayMs: number;
+  /** From the run process's exec to its first statement (Node's start): signals there have their default action. */
+  unguardedMs: number;
   phase: string;
   code: number | null;
   signal: string | null;
@@ -84,6 +90,11 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
       runPid = await runProcessOf(npx);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // Node's own start, before the bin's first statement holds the signals, cannot be guarded by any
+    // program it runs (0.1–0.5 s on a loaded machine): the moment counts from when the run catches them.
+    const seen = Date.now();
+    while (!ended && runPid !== undefined && !catchesInterruptions(runPid)) await sleep(5);
+    const unguardedMs = Date.now() - seen;
     const started = Date.now();
     while (!ended && Date.now() - started < delayMs) await new Promise((resolve) => setTimeout(resolve, 20));
     const target = path.to === 'group' ? -npx : path.to === 'npx' ? npx : runPid;
@@ -100,10 +111,32 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
     clearInterval(watch);
     const found = await leftoversAfter({ pids: [...pids], labDir: dirs.labDir, prefix, labStartedByRun: true }, 20_000);
     const stderrTail = stderr.trim().split('\n').slice(-4).join(' | ');
-    return { path: path.name, delayMs: signalled - started, phase, code, signal, stopMs, leftovers: found, stderrTail };
+    return {
+      path: path.name,
+      delayMs: signalled - started,
+      unguardedMs,
+      phase,
+      code,
+      signal,
+      stopMs,
+      leftovers: found,
+      stderrTail,
+    };
   } finally {
     await runCli(['lab', 'down'], { env: dirs.env });
     await rm(dirs.dir, { recursive: true, force: true });
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether the process has handlers for SIGHUP, SIGINT and SIGTERM (its caught-signals mask, bit n-1). */
+function catchesInterruptions(pid: number): boolean {
+  try {
+    const mask = BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`);
+    return [1n, 2n, 15n].every((signal) => (mask >> (signal - 1n)) & 1n);
+  } catch {
+    return false;
   }
 }
 
@@ -121,7 +154,7 @@ const outcomes: Outcome[] = [];
 let endedFirst = 0;
 process.stdout.write(`interruption check: ${wanted} runs, moments 0–${maxDelayMs / 1000} s, seed ${values.seed}\n`);
 while (outcomes.length < wanted && endedFirst < wanted) {
-  const path = PATHS[Math.floor(random() * PATHS.length)] as Path;
+  const path = paths[Math.floor(random() * paths.length)] as Path;
   const delayMs = Math.round(random() * maxDelayMs);
   const outcome = await oneRun(path, delayMs);
   if (outcome === 'ended first') {
@@ -133,7 +166,7 @@ while (outcomes.length < wanted && endedFirst < wanted) {
   const clean = outcome.code === 130 && outcome.leftovers.length === 0;
   process.stdout.write(
     `${String(outcomes.length).padStart(2)} ${clean ? 'clean' : 'NOT CLEAN'}  ${outcome.path} at ${(outcome.delayMs / 1000).toFixed(1)} s (${outcome.phase}): ` +
-      `npx exit ${outcome.code ?? outcome.signal}, stopped and torn down in ${(outcome.stopMs / 1000).toFixed(1)} s` +
+      `npx exit ${outcome.code ?? outcome.signal} (Node's start ${(outcome.unguardedMs / 1000).toFixed(2)} s before that), stopped and torn down in ${(outcome.stopMs / 1000).toFixed(1)} s` +
       `${outcome.leftovers.length > 0 ? `; left: ${outcome.leftovers.join('; ')}` : ''}` +
       `${clean ? '' : `\n     its stderr ended: ${outcome.stderrTail}`}\n`,
   );

@@ -3,12 +3,13 @@
  * group, then the waits the run's metadata and the rebooted groups need. Every create is written to the
  * run journal before it is sent; an interruption stops new creates and waits at the next step.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { rebootedBeforeCells } from '../../core/matrix/dimensions.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
-import { REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
+import { type BackendName, LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
 import { type ProvisionContext, ProvisioningInterrupted } from '../backends/driver.ts';
 import type { RunJournal } from '../backends/journal.ts';
 import { packageVersion } from '../files/package-version.ts';
@@ -30,8 +31,20 @@ import {
 import type { AwsRunState } from './run-state.ts';
 import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
 
+/**
+ * How long instances may take to register. On AWS and LocalStack a fixed limit. The lab boots every instance
+ * on this machine, so a registration takes as long as the machine is busy: its quiet figure scaled by the
+ * CPU demand per core (the 1-minute load average over the cores), at most REGISTRATION_TIMEOUT_MS.lab (the
+ * cells' own test limits allow for that). Fixed, a loaded machine failed instances that were still booting.
+ */
+export function registrationLimitMs(backend: BackendName): number {
+  if (backend !== 'lab') return REGISTRATION_TIMEOUT_MS[backend];
+  const demand = (loadavg()[0] ?? 0) / availableParallelism();
+  return Math.round(Math.min(REGISTRATION_TIMEOUT_MS.lab, LAB_QUIET_REGISTRATION_MS * Math.max(1, demand)));
+}
+
 export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
-  const seconds = REGISTRATION_TIMEOUT_MS[state.backend.backend] / 1000;
+  const seconds = Math.round((state.registrationLimitMs ?? REGISTRATION_TIMEOUT_MS[state.backend.backend]) / 1000);
   return `container instance of ${instanceId} did not register in cluster ${state.cluster} within ${seconds} s`;
 }
 
@@ -155,7 +168,8 @@ export async function provisionRun(
     }),
   );
   checkpoint();
-  const timeoutMs = REGISTRATION_TIMEOUT_MS[config.backend];
+  const timeoutMs = registrationLimitMs(config.backend);
+  state.registrationLimitMs = timeoutMs;
   state.registrationDeadline = new Date(Date.now() + timeoutMs).toISOString();
   // Agent versions come with each cell's own registration (InstanceReadiness); the image ids are known now.
   const imageIds: RunMetadata['amis'] = {};
@@ -204,6 +218,9 @@ async function rebootOnceRegistered(
   const instanceId = groupState?.instanceId;
   if (!groupState || !instanceId) return;
   const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
+  // Figures for the registration limit (REGISTRATION_TIMEOUT_MS): this starts once every instance launched.
+  const launched = performance.now();
+  const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
   const registered = (
     await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }))
   ).get(instanceId);
@@ -213,15 +230,20 @@ async function rebootOnceRegistered(
     return;
   }
   if (signal.aborted) throw new ProvisioningInterrupted();
-  log(`rebooting ${instanceId} (${groupId}): do the rules its user data added come back?`);
+  log(
+    `rebooting ${instanceId} (${groupId}), registered ${seconds(launched)} s after the launches: ` +
+      'do the rules its user data added come back?',
+  );
+  const rebooting = performance.now();
   const back = await unlessAborted(
     signal,
     rebootAndWaitForAgent(clients, state.cluster, instanceId, registered, {
-      timeoutMs: REGISTRATION_TIMEOUT_MS[config.backend],
+      timeoutMs: state.registrationLimitMs ?? registrationLimitMs(config.backend),
     }),
   );
   if (!back) groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
   else {
+    log(`${instanceId} (${groupId}) registered again ${seconds(rebooting)} s after its reboot`);
     groupState.containerInstanceArn = back.containerInstanceArn;
     if (back.agentVersion) groupState.agentVersion = back.agentVersion;
   }

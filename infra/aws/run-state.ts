@@ -40,6 +40,8 @@ export const awsRunStateSchema = z.strictObject({
   groups: z.record(z.string(), groupStateSchema),
   /** Until when a cell waits for its instance's agent to register (ISO time). */
   registrationDeadline: z.string().optional(),
+  /** The registration limit that deadline came from (the lab's follows the machine's load). */
+  registrationLimitMs: z.number().int().positive().optional(),
 });
 export type AwsRunState = z.infer<typeof awsRunStateSchema>;
 

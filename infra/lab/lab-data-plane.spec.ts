@@ -231,7 +231,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
 
   test('a terminated instance is shut down and removed', async () => {
     await new EC2Client(aws).send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
-    await expect.poll(() => dataPlane?.instances.has(instanceId), { timeout: 90_000 }).toBe(false);
+    await expect.poll(() => dataPlane?.instances.has(instanceId), { timeout: 180_000 }).toBe(false);
   });
 });
 
@@ -247,7 +247,7 @@ test('the network is made while the control plane starts, and removed when it ne
     },
   });
   starting.catch(() => undefined);
-  await expect.poll(() => network !== undefined, { timeout: 90_000 }).toBe(true);
+  await expect.poll(() => network !== undefined, { timeout: 180_000 }).toBe(true);
   const bridge = network?.names.bridge ?? '';
   expect(await linkExists(bridge)).toBe(true);
   refuse(new Error('the control plane did not start'));

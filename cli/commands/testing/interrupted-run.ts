@@ -114,7 +114,9 @@ export async function runProcessOf(launcher: number): Promise<number | undefined
   const chain = [launcher, ...descendantsIn(table, launcher)];
   return chain.find((pid) => {
     const args = table.find((row) => row.pid === pid)?.args ?? '';
-    return /ecs-taskrole(\.js)? run /.test(args) && !args.startsWith('npm ') && !/^(ba)?sh /.test(args);
+    // The bin by its path (…/.bin/ecs-taskrole, bin/ecs-taskrole.js): npx's own first command line,
+    // `node /usr/bin/npx ecs-taskrole run …` before npm names its process `npm exec …`, is not the run.
+    return /\/ecs-taskrole(\.js)? run /.test(args) && !/^(ba)?sh /.test(args);
   });
 }
 

@@ -16,7 +16,12 @@ import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
 import { openAppendNoFollow, writeFileNoFollowSync } from '../../system/no-follow.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
-const READY_TIMEOUT_MS = 20_000;
+/**
+ * Only a hung start waits it out (a moto that exits is seen at once). Importing moto's server alone took
+ * 21.6 s of wall time (0.97 s of CPU) on a 2-core machine at load 40, and the lab's moto answered 73–78 s
+ * after its start there: 20 s failed lab starts beside other work.
+ */
+const READY_TIMEOUT_MS = 180_000;
 const MOTO_LAB = fileURLToPath(new URL('./moto-lab/moto_lab.py', import.meta.url));
 /** What a /moto-api/* request must carry, equal to the lab's admin token (moto-lab/lab_admin.py). */
 export const LAB_ADMIN_HEADER = 'x-ecs-taskrole-lab-admin';

@@ -13,7 +13,8 @@ import type { LabControlPlane } from './index.ts';
 
 const DAEMON = moduleFile('./daemon.ts', import.meta.url);
 const DAEMON_MARKER = `data-plane/${basename(DAEMON)}`;
-const READY_TIMEOUT_MS = 60_000;
+/** Only a hung start waits it out (an exit is seen at once); a lab up took 95 s at load 29 on 2 cores. */
+const READY_TIMEOUT_MS = 180_000;
 /** Its hosts shut down side by side in about a second; past this it is stuck. */
 const STOP_GRACE_MS = 15_000;
 

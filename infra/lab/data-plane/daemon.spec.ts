@@ -42,9 +42,9 @@ test('lab up gone before its control plane: the daemon removes the network it ma
   daemon = started;
   const exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
   const pid = started.pid ?? 0;
-  await expect.poll(async () => (prefix = await networkOf(pid)), { timeout: 90_000 }).toBeDefined();
+  await expect.poll(async () => (prefix = await networkOf(pid)), { timeout: 180_000 }).toBeDefined();
   const bridge = labNames(prefix ?? '').bridge;
-  await expect.poll(() => linkExists(bridge), { timeout: 90_000 }).toBe(true);
+  await expect.poll(() => linkExists(bridge), { timeout: 180_000 }).toBe(true);
 
   started.disconnect();
   expect(await exited).toBe(1);

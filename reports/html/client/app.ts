@@ -11,20 +11,21 @@ import { formatViewState, parseViewState, type ViewState } from './view-state.ts
 /** Entry point: reads the view from the URL hash, renders, and keeps the hash in step with the view. */
 export function startReport(data: ReportData): void {
   const names = data.dimensions.filter((dimension) => dimension.varies).map((dimension) => dimension.name);
+  const defaultVerdicts = foldedVerdicts(data);
   const view: ReportView = {
     data,
-    state: parseViewState(window.location.hash, names, data.pivot),
+    state: parseViewState(window.location.hash, names, data.pivot, defaultVerdicts),
     expandedSlots: new Set(),
     openGroups: new Set(),
     setState(next: ViewState) {
       view.state = next;
-      const hash = formatViewState(next, data.pivot);
+      const hash = formatViewState(next, data.pivot, defaultVerdicts);
       window.history.replaceState(null, '', hash || `${window.location.pathname}${window.location.search}`);
       renderReport(view);
     },
   };
   window.addEventListener('hashchange', () => {
-    view.state = parseViewState(window.location.hash, names, data.pivot);
+    view.state = parseViewState(window.location.hash, names, data.pivot, defaultVerdicts);
     renderReport(view);
   });
   const dialog = document.getElementById('detail') as HTMLDialogElement;
@@ -34,6 +35,15 @@ export function startReport(data: ReportData): void {
   wireCopyButtons();
   localizeTimes(document);
   renderReport(view);
+}
+
+/**
+ * The verdicts the matrix shows at first: with any cell not as expected, only those (a full matrix of cards
+ * as expected pushed everything below it several screens down); else all. "Show every cell" shows the rest.
+ */
+export function foldedVerdicts(data: ReportData): string[] {
+  if (data.cells.every((cell) => cell.v === 'pass')) return [];
+  return data.verdicts.map((verdict) => verdict.name).filter((name) => name !== 'pass');
 }
 
 /** Re-renders every dynamic part, keeping keyboard focus on the control that had it. */

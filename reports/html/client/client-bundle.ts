@@ -1,4 +1,4 @@
-import { renderReport, startReport } from './app.ts';
+import { foldedVerdicts, renderReport, startReport } from './app.ts';
 import { copyText, renderCommandBlock, wireCopyButtons } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
 import { formatLocalTime, localizeTimes, zoneOf } from './local-time.ts';
@@ -13,6 +13,7 @@ import { formatViewState, parseViewState } from './view-state.ts';
 /** Every function the page's script needs (see README.md for the rules they follow). */
 const CLIENT_FUNCTIONS = [
   startReport,
+  foldedVerdicts,
   renderReport,
   h,
   definitionList,

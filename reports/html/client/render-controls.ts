@@ -150,7 +150,13 @@ export function renderControls(view: ReportView): HTMLElement {
     'Show every cell',
   );
   const shown = count((cell) => cellVisible(data, state, cell));
-  const status = h('p', { role: 'status', id: 'shown' }, `Showing ${shown} of ${data.cells.length} cells`);
+  const folded = count((cell) => cell.v === 'pass' && !cellVisible(data, state, cell));
+  // Say what is folded away and how to see it: the report opens on what broke.
+  const foldNote =
+    state.verdicts.length > 0 && !state.verdicts.includes('pass') && folded > 0
+      ? ` — ${folded} as expected folded away (tick "as expected" or "Show every cell")`
+      : '';
+  const status = h('p', { role: 'status', id: 'shown' }, `Showing ${shown} of ${data.cells.length} cells${foldNote}`);
   return h(
     'form',
     { id: 'controls', onsubmit: (event: Event) => event.preventDefault() },

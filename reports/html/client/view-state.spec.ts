@@ -35,3 +35,14 @@ test('unknown dimensions in rows, columns or filters are ignored', () => {
   const state = parseViewState('#rows=colour&cols=shape&colour=red&network=host', names, pivot);
   expect(state).toMatchObject({ rows: 'ami', cols: 'network', filters: { network: ['host'] } });
 });
+
+test('a report that folds the cells as expected away: its default is no hash, every verdict is verdict=all', () => {
+  const folded = ['fail', 'infra'];
+  const opened = parseViewState('', names, pivot, folded);
+  expect(opened.verdicts).toEqual(folded);
+  expect(formatViewState(opened, pivot, folded)).toBe('');
+  const everything = { ...opened, verdicts: [] };
+  expect(formatViewState(everything, pivot, folded)).toBe('#verdict=all');
+  expect(parseViewState('#verdict=all', names, pivot, folded).verdicts).toEqual([]);
+  expect(parseViewState('#verdict=pass', names, pivot, folded).verdicts).toEqual(['pass']);
+});

@@ -17,11 +17,14 @@ export interface ViewState {
 /**
  * Parses `#rows=ami&cols=network&client=awscli-v1&verdict=fail&cell=…`; unknown names are ignored.
  * `pivot`: the layout when the hash names none (the report's: the dimensions that vary most).
+ * `defaultVerdicts`: the verdicts shown when the hash names none (a run with deviations folds away the
+ * cells as expected: what broke first, the rest one click away); `verdict=all` names every verdict.
  */
 export function parseViewState(
   hash: string,
   dimensionNames: string[],
   pivot: { rows: string; cols: string },
+  defaultVerdicts: string[] = [],
 ): ViewState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const pick = (name: string, fallback: string) => {
@@ -38,14 +41,18 @@ export function parseViewState(
     cols: pick('cols', pivot.cols),
     filters,
     outcomes: params.getAll('outcome'),
-    verdicts: params.getAll('verdict'),
+    verdicts: params.has('verdict') ? params.getAll('verdict').filter((verdict) => verdict !== 'all') : defaultVerdicts,
     q: params.get('q') ?? '',
     cell: params.get('cell') ?? '',
   };
 }
 
 /** The inverse of parseViewState; defaults are left out so shared links stay short. */
-export function formatViewState(state: ViewState, pivot: { rows: string; cols: string }): string {
+export function formatViewState(
+  state: ViewState,
+  pivot: { rows: string; cols: string },
+  defaultVerdicts: string[] = [],
+): string {
   const params = new URLSearchParams();
   if (state.rows !== pivot.rows) params.set('rows', state.rows);
   if (state.cols !== pivot.cols) params.set('cols', state.cols);
@@ -53,7 +60,13 @@ export function formatViewState(state: ViewState, pivot: { rows: string; cols: s
     for (const value of state.filters[name] ?? []) params.append(name, value);
   }
   for (const outcome of state.outcomes) params.append('outcome', outcome);
-  for (const verdict of state.verdicts) params.append('verdict', verdict);
+  const sameVerdicts =
+    state.verdicts.length === defaultVerdicts.length &&
+    state.verdicts.every((verdict) => defaultVerdicts.includes(verdict));
+  if (!sameVerdicts) {
+    if (state.verdicts.length === 0) params.append('verdict', 'all');
+    for (const verdict of state.verdicts) params.append('verdict', verdict);
+  }
   if (state.q) params.set('q', state.q);
   if (state.cell) params.set('cell', state.cell);
   const text = params.toString();

@@ -213,7 +213,7 @@ test('an agent HTTP_PROXY without NO_PROXY sends IMDS through the proxy: the ins
   const lab = await startAgentLab({ ecsConfigExtra: 'HTTP_PROXY=198.18.255.254:3128\n', waitForRegistration: false });
   try {
     const failure = await new Promise<AgentEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no registration attempt reported')), 90_000);
+      const timer = setTimeout(() => reject(new Error('no registration attempt reported')), 240_000);
       const check = () => {
         const event = lab.agent.events.find((candidate) => candidate.type === 'registration-failed');
         if (event) {
@@ -259,13 +259,13 @@ test('a killed agent takes its running tasks along (no orphan task processes)', 
     );
     await expect
       .poll(() => lab.agent.events.some((event) => event.type === 'task' && event.status === 'RUNNING'), {
-        timeout: 90_000,
+        timeout: 180_000,
       })
       .toBe(true);
     // RUNNING is reported once the sandbox is up; its shell may exec the command a moment later.
-    await expect.poll(() => processesMatching(marker), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => processesMatching(marker), { timeout: 60_000 }).toBe(1);
     process.kill(lab.agent.pid ?? 0, 'SIGKILL');
-    await expect.poll(() => processesMatching(marker), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => processesMatching(marker), { timeout: 60_000 }).toBe(0);
   } finally {
     await lab.destroy();
   }

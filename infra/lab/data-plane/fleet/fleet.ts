@@ -122,7 +122,7 @@ export function startFleet({ ec2, boot, pollIntervalMs, maxConcurrentBoots = Inf
   return {
     instances,
     failures,
-    waitForInstance(instanceId, timeoutMs = 120_000) {
+    waitForInstance(instanceId, timeoutMs = 300_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const handle = instances.get(instanceId);
