@@ -8,6 +8,7 @@ for (const [example, dimension] of [
   ['upgrade-gate.yaml', 'taskIamRoleFlag'],
   ['proxy-fleet.yaml', 'taskProxy'],
   ['plain-ami-fleet.yaml', 'hostRules'],
+  ['incidents-clients.yaml', 'client'],
 ] as const) {
   test(`\`plan --matrix ${example}\` plans it (exit 0, cells varying ${dimension})`, async () => {
     const result = await runCli(['plan', '--matrix', `${MATRICES}${example}`, '--json']);

@@ -55,12 +55,13 @@ export function classify(e: CellEvidence): Classification {
   const callerArn = callerLine?.match(T.callerArn)?.[1] ?? deniedLine?.match(T.deniedPrincipal)?.[1];
   if (callerArn) return byIdentity(e, callerArn, deniedLine, find(T.listTasksSucceeded), decided);
 
-  const sdkV3 = find(T.sdkV3NoProviders);
-  if (sdkV3) {
-    // SDK v3 says the same whichever provider failed; the script's marker line tells them apart.
+  const noProvider = find(T.sdkV3NoProviders) ?? find(T.goV1NoProviders) ?? find(T.goV2NoCredentials);
+  if (noProvider) {
+    // SDK v3 and the Go SDKs say the same whichever provider failed; the program's marker line tells them
+    // apart (with the variable set, the container provider is the only one they try).
     return find(T.containerVariableSet)
-      ? decided('ENDPOINT_ERROR', `${sdkV3} (the container-credentials variable was set)`)
-      : decided('NO_CREDENTIALS', sdkV3);
+      ? decided('ENDPOINT_ERROR', `${noProvider} (the container-credentials variable was set)`)
+      : decided('NO_CREDENTIALS', noProvider);
   }
   const missing = find(T.unableToLocate) ?? find(T.sdkV2Missing);
   if (missing) return decided('NO_CREDENTIALS', missing);

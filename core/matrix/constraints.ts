@@ -21,6 +21,12 @@ export const CONSTRAINTS: readonly Constraint[] = [
       'awsvpcBlockImdsFlag: true (ECS_AWSVPC_BLOCK_IMDS) changes only awsvpc tasks; add network: awsvpc, or use imds: blocked for bridge tasks',
     violatedBy: (cell) => cell.awsvpcBlockImdsFlag === 'true' && cell.network !== 'awsvpc',
   },
+  {
+    id: 'burst-needs-script-client',
+    message:
+      'load: burst fetches the credentials with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; vary load with another client',
+    violatedBy: (cell) => cell.load === 'burst' && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+  },
 ];
 
 export function violations(cell: Dimensions): Constraint[] {

@@ -35,8 +35,9 @@ export const DIMENSIONS = {
     describe: 'HTTP_PROXY for the ECS agent, with or without the documented NO_PROXY',
   },
   taskProxy: {
-    values: ['none', 'with-no-proxy', 'without-no-proxy'],
-    describe: 'HTTP(S)_PROXY in the task environment, with or without NO_PROXY',
+    values: ['none', 'with-no-proxy', 'without-no-proxy', 'with-no-proxy-imds-only'],
+    describe:
+      'HTTP(S)_PROXY in the task environment, with or without the documented NO_PROXY, or a NO_PROXY naming IMDS (169.254.169.254) but not 169.254.170.2',
   },
   trust: {
     values: ['ecs-tasks', 'ecs-tasks-source-account', 'ec2'],
@@ -52,8 +53,9 @@ export const DIMENSIONS = {
     describe: 'instance role: minimal (ECS agent permissions only) or also ecs:ListTasks',
   },
   client: {
-    values: ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016'],
-    describe: 'the client in the task; sdk-js-v2-2016 is aws-sdk 2.4.6, before container credentials',
+    values: ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016', 'sdk-go-v1', 'sdk-go-v2'],
+    describe:
+      'the client in the task; sdk-js-v2-2016 is aws-sdk 2.4.6, before container credentials; sdk-go-v1/v2 are aws-sdk-go 1.44 and aws-sdk-go-v2 (config 1.17), which send the credentials request through HTTP_PROXY',
   },
   process: {
     values: ['pid1', 'env-reset-child', 'env-reset-child-profile-fix'],

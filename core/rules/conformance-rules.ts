@@ -5,6 +5,8 @@ import {
   credentialsEndpointUnreachable,
   imdsV1Allowed,
   isBotocoreClient,
+  isGoClient,
+  proxyTakesCredentialsEndpoint,
   tokenResponseCannotReachTask,
 } from './facts.ts';
 import { SOURCES } from './sources.ts';
@@ -93,6 +95,14 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     source: `${SOURCES.kbArticle}; aws-sdk-php#2154`,
     when: (c) => c.process === 'env-reset-child',
     outcome: FALLBACK,
+  },
+  {
+    id: 'task-proxy-takes-container-credentials',
+    statement:
+      'aws-sdk-go v1 and v2 send the container-credentials request through HTTP_PROXY unless NO_PROXY names 169.254.170.2; the proxy cannot reach the link-local endpoint, and with the variable set the SDK never tries IMDS: a container-credentials error',
+    source: SOURCES.goSdkProxy,
+    when: (c) => isGoClient(c) && proxyTakesCredentialsEndpoint(c),
+    outcome: 'ENDPOINT_ERROR',
   },
   {
     id: 'saved-rules-lose-route-localnet',
@@ -204,6 +214,14 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
     source: SOURCES.sdkClients,
     inferred: true,
     when: (c) => c.taskProxy === 'without-no-proxy' && isBotocoreClient(c),
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
+    id: 'task-proxy-hides-imds-go',
+    statement:
+      'aws-sdk-go v1 and v2 fetch IMDS through HTTP_PROXY too; a proxy without NO_PROXY cannot reach 169.254.169.254: no credentials',
+    source: SOURCES.goSdkProxy,
+    when: (c) => c.taskProxy === 'without-no-proxy' && isGoClient(c),
     outcome: 'NO_CREDENTIALS',
   },
   {

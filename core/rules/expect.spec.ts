@@ -38,6 +38,18 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ ami: 'al2023-plain', hostRules: 'documented-rebooted', network: 'host' }, 'TASK_ROLE', ['known-good']],
   [{ rpsLimit: '1,1', load: 'burst' }, 'ENDPOINT_ERROR', ['rps-limit-throttles-burst']],
   [{ taskRolePolicy: 'none' }, 'TASK_ROLE_DENIED', ['task-role-lacks-permission']],
+  [
+    { client: 'sdk-go-v1', taskProxy: 'with-no-proxy-imds-only' },
+    'ENDPOINT_ERROR',
+    ['task-proxy-takes-container-credentials'],
+  ],
+  [{ client: 'sdk-go-v2', taskProxy: 'with-no-proxy' }, 'TASK_ROLE', ['known-good']],
+  [{ client: 'awscli-v2', taskProxy: 'with-no-proxy-imds-only' }, 'TASK_ROLE', ['known-good']],
+  [
+    { client: 'sdk-go-v2', taskProxy: 'without-no-proxy', taskRole: 'unset' },
+    'NO_CREDENTIALS',
+    ['task-role-unset', 'task-proxy-hides-imds-go'],
+  ],
   [{ taskRolePolicy: 'on-execution-role' }, 'TASK_ROLE_DENIED', ['permission-on-execution-role']],
   [{ taskRole: 'unset', imds: 'blocked' }, 'NO_CREDENTIALS', ['task-role-unset', 'imds-blocked-bridge']],
   [{ taskRole: 'unset', imdsOptions: 'v2-hop1' }, 'NO_CREDENTIALS', ['task-role-unset', 'hop-limit-tokens-required']],

@@ -25,5 +25,7 @@ export const SOURCES = {
     'aws/amazon-ecs-agent agent/ecscni/netconfig_linux.go and types.go (ecs-bridge/ecs-ipam: a route to 169.254.170.2/32 in the task namespace); ecs-init/exec/iptables/iptables.go (the PREROUTING DNAT has no input interface); Amazon ECS Developer Guide, task-networking-awsvpc.md',
   awsvpcBlockImds:
     'aws/amazon-ecs-agent README (ECS_AWSVPC_BLOCK_IMDS), agent/config/config.go; aws/amazon-vpc-cni-plugins network/imds/imds_linux.go and aws/amazon-ecs-cni-plugins plugins/eni/engine/nsclosure.go (a blackhole route to 169.254.169.254/32 in the task namespace)',
+  goSdkProxy:
+    "aws/aws-sdk-go aws/defaults/defaults.go (RemoteCredProvider: the endpoint provider on the session's HTTP client) and aws/credentials/endpointcreds/provider.go; aws/aws-sdk-go-v2 config/resolve_credentials.go (resolveHTTPCredProvider) and credentials/endpointcreds/internal/client/client.go (awshttp.NewBuildableClient); aws/aws-sdk-go-v2 aws/transport/http/client.go and Go net/http Transport (Proxy: ProxyFromEnvironment, HTTP_PROXY/NO_PROXY; only localhost and loopback are never proxied); aws/aws-sdk-go#1226 (IMDS through the proxy unless NO_PROXY names it); codesuki/ecs-nginx-proxy#17 (a Go task with no_proxy for IMDS only: NoCredentialProviders)",
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

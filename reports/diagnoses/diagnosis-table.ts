@@ -253,11 +253,26 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     checklist: `${KB}Verify proxy settings (here: the task's own HTTP_PROXY)`,
     source: DOCS.kbArticle,
     problem:
-      "The client sends its instance-metadata request through the task's HTTP_PROXY, which cannot reach 169.254.169.254.",
+      "The client (botocore, the Go SDKs) sends its instance-metadata request through the task's HTTP_PROXY, which cannot reach 169.254.169.254.",
     fix: 'Add NO_PROXY=169.254.169.254,169.254.170.2 to the task environment next to HTTP_PROXY.',
     commands: () => [
       '# task definition, containerDefinitions[].environment:',
       '{ "name": "NO_PROXY", "value": "169.254.169.254,169.254.170.2" }',
+    ],
+  },
+  {
+    id: 'task-proxy-takes-container-credentials',
+    outcomes: ['ENDPOINT_ERROR'],
+    dimensions: { client: ['sdk-go-v1', 'sdk-go-v2'], taskProxy: ['without-no-proxy', 'with-no-proxy-imds-only'] },
+    checklist: `${KB}Verify proxy settings (here: the task's own HTTP_PROXY, and a client that honours it for 169.254.170.2)`,
+    source: DOCS.goSdkProxy,
+    problem:
+      "The Go SDK sends the container-credentials request to 169.254.170.2 through the task's HTTP_PROXY (its HTTP client takes the proxy from the environment for every request), and NO_PROXY does not name 169.254.170.2; the proxy cannot reach the link-local endpoint. With the variable set the SDK never tries the instance role.",
+    fix: 'Add 169.254.170.2 to NO_PROXY in the task environment, next to 169.254.169.254 (the AWS CLI, botocore and the JavaScript SDKs never proxy that request, so they hide the mistake).',
+    commands: () => [
+      '# task definition, containerDefinitions[].environment:',
+      '{ "name": "NO_PROXY", "value": "169.254.169.254,169.254.170.2" }',
+      'aws ecs register-task-definition --cli-input-json file://taskdef.json',
     ],
   },
   {

@@ -39,6 +39,10 @@ export const DOCS = {
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html',
   },
   awsSdkNpm: { title: 'npm: aws-sdk', url: 'https://www.npmjs.com/package/aws-sdk' },
+  goSdkProxy: {
+    title: 'aws/aws-sdk-go#1226: the Go SDK sends metadata requests through HTTP_PROXY unless NO_PROXY names them',
+    url: 'https://github.com/aws/aws-sdk-go/issues/1226',
+  },
 } as const satisfies Record<string, DocLink>;
 
 /** One part of a rule's source text ("A; B; C"), with a link when the part names a known document. */
