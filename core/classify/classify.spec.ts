@@ -155,6 +155,15 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
     'ENDPOINT_ERROR',
     /failed to refresh cached credentials.*variable was set/,
   ],
+  [
+    'RunTask refused for lack of iam:PassRole on the task role',
+    {
+      runTaskRefusal:
+        'AccessDeniedException: User: arn:aws:iam::123456789012:user/ecs-taskrole-harness is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/ecs-taskrole/ecs-taskrole-r1-unpassable-ecs-tasks-list-tasks because no identity-based policy allows the iam:PassRole action',
+    },
+    'ROLE_NOT_ASSUMABLE',
+    /RunTask refused: .*iam:PassRole/,
+  ],
   ['CLI: unable to locate credentials', { logLines: [UNABLE, UNABLE], exitCode: 255 }, 'NO_CREDENTIALS', UNABLE],
   ['aws-sdk v2: missing credentials', { logLines: [SDK_V2_MISSING] }, 'NO_CREDENTIALS', SDK_V2_MISSING],
   ['aws-sdk v2: IMDS failed', { logLines: [SDK_V2_IMDS] }, 'NO_CREDENTIALS', SDK_V2_IMDS],

@@ -30,7 +30,9 @@ export function classify(e: CellEvidence): Classification {
   if (e.runTaskRefusal) {
     // On AWS the trust check is RunTask's own (a ClientException, no task): the refusal is the evidence.
     const refusal = `RunTask refused: ${e.runTaskRefusal}`;
-    return decided(T.roleNotAssumable.test(e.runTaskRefusal) ? 'ROLE_NOT_ASSUMABLE' : 'INFRA_ERROR', refusal);
+    // The caller's missing iam:PassRole keeps the task from its role just as a refusing trust policy does.
+    const roleRefused = T.roleNotAssumable.test(e.runTaskRefusal) || T.passRoleDenied.test(e.runTaskRefusal);
+    return decided(roleRefused ? 'ROLE_NOT_ASSUMABLE' : 'INFRA_ERROR', refusal);
   }
 
   const failure = e.failures[0];

@@ -34,4 +34,6 @@ export const CLIENT_TEXTS = {
   listTasksSucceeded: /"taskArns"\s*:/,
   /** ECS's text (RunTask's ClientException, a stoppedReason, a service event) when the task role's trust policy refuses ecs-tasks.amazonaws.com. */
   roleNotAssumable: /ECS was unable to assume the role/,
+  /** RunTask's AccessDeniedException when the caller may not pass the task role: "… is not authorized to perform: iam:PassRole on resource: <role> …". */
+  passRoleDenied: /is not authorized to perform: iam:PassRole on resource/,
 } as const;

@@ -22,6 +22,11 @@ export const CONSTRAINTS: readonly Constraint[] = [
     violatedBy: (cell) => cell.awsvpcBlockImdsFlag === 'true' && cell.network !== 'awsvpc',
   },
   {
+    id: 'pass-role-needs-task-role',
+    message: 'passRole: not-allowed is about passing the task role; add taskRole: set',
+    violatedBy: (cell) => cell.passRole === 'not-allowed' && cell.taskRole !== 'set',
+  },
+  {
     id: 'burst-needs-script-client',
     message:
       'load: burst fetches the credentials with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; vary load with another client',

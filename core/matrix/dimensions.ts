@@ -44,6 +44,11 @@ export const DIMENSIONS = {
     describe: 'task role trust policy principal (ecs-tasks.amazonaws.com, plus aws:SourceAccount, or ec2)',
   },
   taskRole: { values: ['set', 'unset'], describe: 'taskRoleArn present in the task definition' },
+  passRole: {
+    values: ['allowed', 'not-allowed'],
+    describe:
+      'whether the identity that calls RunTask may pass the task role (iam:PassRole); not-allowed: a task role the harness policy cannot pass',
+  },
   taskRolePolicy: {
     values: ['list-tasks', 'none', 'on-execution-role'],
     describe: 'permission policy of the task role; on-execution-role: none, ecs:ListTasks on an execution role instead',

@@ -32,6 +32,14 @@ export interface Rule {
  */
 export const CREDENTIAL_RULES: readonly Rule[] = [
   {
+    id: 'caller-cannot-pass-role',
+    statement:
+      'RunTask passes the task role to ecs-tasks.amazonaws.com: a caller without iam:PassRole on it is refused (AccessDeniedException naming iam:PassRole) before any placement; no task runs',
+    source: SOURCES.passRole,
+    when: (c) => c.taskRole === 'set' && c.passRole === 'not-allowed',
+    outcome: 'ROLE_NOT_ASSUMABLE',
+  },
+  {
     id: 'agent-proxy-without-no-proxy',
     statement:
       'An agent HTTP_PROXY without NO_PROXY=169.254.169.254,169.254.170.2 keeps the agent from IMDS: the instance never registers, no task is placed',

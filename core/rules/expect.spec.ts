@@ -25,6 +25,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
     ['task-role-unset', 'awsvpc-imds-blocked'],
   ],
   [{ trust: 'ec2' }, 'ROLE_NOT_ASSUMABLE', ['trust-not-ecs-tasks']],
+  [{ passRole: 'not-allowed' }, 'ROLE_NOT_ASSUMABLE', ['caller-cannot-pass-role']],
   [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
   [{ client: 'sdk-js-v2-2016' }, 'NO_CREDENTIALS', ['sdk-before-container-credentials', 'imdsv1-only-sdk']],
   [{ process: 'env-reset-child' }, 'INSTANCE_ROLE_DENIED', ['env-reset-child', 'instance-role-minimal']],

@@ -26,10 +26,13 @@ export function instanceProfileNames(runId: string): Set<string> {
   return new Set(DIMENSIONS.instanceRolePolicy.values.map((policy) => instanceRoleName(runId, policy)));
 }
 
-/** Every role a run may create: a task role per trust and policy, the execution role, the instance roles. */
+/** Every role a run may create: task roles per trust and policy (passable or not), the execution role, the instance roles. */
 export function roleNames(runId: string): Set<string> {
   const taskRoles = DIMENSIONS.trust.values.flatMap((trust) =>
-    DIMENSIONS.taskRolePolicy.values.map((policy) => taskRoleName(runId, `${trust}.${policy}`)),
+    DIMENSIONS.taskRolePolicy.values.flatMap((policy) => [
+      taskRoleName(runId, `${trust}.${policy}`),
+      taskRoleName(runId, `${trust}.${policy}.unpassable`),
+    ]),
   );
   return new Set([...taskRoles, executionRoleName(runId), ...instanceProfileNames(runId)]);
 }

@@ -29,10 +29,19 @@ const EXECUTION_POLICY = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
 });
 
-export type TaskRoleVariant = `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`;
+/**
+ * One task role per trust and policy; `.unpassable` for `passRole: not-allowed` cells: the same role under a
+ * name outside the harness policy's iam:PassRole resources (`ecs-taskrole-*-task-*`), which the harness may
+ * create (`ecs-taskrole-*`) but not pass, so RunTask is refused for lack of iam:PassRole on AWS as in the lab.
+ */
+export type TaskRoleVariant =
+  | `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`
+  | `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}.unpassable`;
 
 export function taskRoleVariant(cell: PlannedCell): TaskRoleVariant | undefined {
-  return cell.dimensions.taskRole === 'set' ? `${cell.dimensions.trust}.${cell.dimensions.taskRolePolicy}` : undefined;
+  const d = cell.dimensions;
+  if (d.taskRole !== 'set') return undefined;
+  return d.passRole === 'not-allowed' ? `${d.trust}.${d.taskRolePolicy}.unpassable` : `${d.trust}.${d.taskRolePolicy}`;
 }
 
 /** The trust policies of the `trust` dimension (Developer Guide, task-iam-roles.md). */
@@ -60,7 +69,8 @@ export function taskRoleVariants(cells: readonly PlannedCell[]): TaskRoleVariant
 
 /** Role names are known before anything is created, so the run journal can record them first. */
 export function taskRoleName(runId: string, variant: TaskRoleVariant): string {
-  return resourceName(runId, `task-${variant.replace('.', '-')}`);
+  const [trust, policy, unpassable] = variant.split('.');
+  return resourceName(runId, `${unpassable ? 'unpassable' : 'task'}-${trust}-${policy}`);
 }
 
 /** Also the name of the instance profile that carries the role. */
@@ -77,7 +87,7 @@ export async function createTaskRoles(
   const variants = taskRoleVariants(cells);
   const arns = await Promise.all(
     variants.map(async (variant) => {
-      const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy']];
+      const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy'], string?];
       const name = taskRoleName(context.runId, variant);
       const arn = await createBoundedRole(
         clients,

@@ -93,6 +93,12 @@ test.describe('diagnosis table: one case per entry', () => {
       expect(commands(partial).join('\n')).toContain('169.254.169.254,169.254.170.2');
     }
   });
+  test('caller without iam:PassRole → allow it to pass the task role (not the trust fix)', () => {
+    expect(ids({ passRole: 'not-allowed' })).toEqual(['caller-cannot-pass-role']);
+    expect(commands({ passRole: 'not-allowed' }).join('\n')).toContain(
+      '"iam:PassedToService": "ecs-tasks.amazonaws.com"',
+    );
+  });
   test('hop limit 1 with tokens required, bridge task → the cause, then the hop limit (host mode is not it)', () => {
     expect(ids({ taskRole: 'unset', imdsOptions: 'v2-hop1' })).toEqual(['task-role-unset', 'imds-hop-limit']);
     expect(commands({ taskRole: 'unset', imdsOptions: 'v2-hop1' }).at(-1)).toContain('--http-put-response-hop-limit 2');

@@ -150,8 +150,24 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     commands: (c) => ['docker ps', AMI_COMMANDS[c.ami].agentStatus],
   },
   {
+    id: 'caller-cannot-pass-role',
+    outcomes: ['ROLE_NOT_ASSUMABLE'],
+    dimensions: { passRole: ['not-allowed'] },
+    checklist: `${KB}Confirm that your IAM policy has the correct trust relationship with your Amazon ECS tasks (here: who may pass the role)`,
+    source: DOCS.passRole,
+    problem:
+      'RunTask was refused before any task existed: the identity that runs the task has no iam:PassRole on the task role (AccessDeniedException naming iam:PassRole), so ECS never got the role.',
+    fix: 'Allow the identity that calls RunTask (a user, a CI role, a scheduler) iam:PassRole on the task role, limited to ecs-tasks.amazonaws.com.',
+    commands: (c) => [
+      `cat > pass-role.json <<'JSON'\n${passRolePolicy(c.taskRoleName)}\nJSON`,
+      'aws iam put-role-policy --role-name CALLER_ROLE_NAME --policy-name pass-task-role --policy-document file://pass-role.json',
+    ],
+  },
+  {
     id: 'trust-principal',
     outcomes: ['ROLE_NOT_ASSUMABLE'],
+    // Fallback: a specific cause (the caller's iam:PassRole) is shown instead when the cell names one.
+    fallback: true,
     checklist: `${KB}Confirm that your IAM policy has the correct trust relationship with your Amazon ECS tasks`,
     source: DOCS.kbArticle,
     problem: 'ECS could not assume the task role: its trust policy does not name ecs-tasks.amazonaws.com.',
@@ -367,6 +383,24 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     ],
   },
 ];
+
+function passRolePolicy(taskRoleName: string): string {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: `arn:aws:iam::ACCOUNT:role/${taskRoleName}`,
+          Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
 
 const TRUST_POLICY = JSON.stringify(
   {

@@ -39,6 +39,10 @@ export const DOCS = {
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html',
   },
   awsSdkNpm: { title: 'npm: aws-sdk', url: 'https://www.npmjs.com/package/aws-sdk' },
+  passRole: {
+    title: 'IAM User Guide: grant a user permissions to pass a role to an AWS service',
+    url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+  },
   goSdkProxy: {
     title: 'aws/aws-sdk-go#1226: the Go SDK sends metadata requests through HTTP_PROXY unless NO_PROXY names them',
     url: 'https://github.com/aws/aws-sdk-go/issues/1226',
