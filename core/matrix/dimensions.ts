@@ -57,6 +57,11 @@ export const DIMENSIONS = {
     values: ['minimal', 'list-tasks'],
     describe: 'instance role: minimal (ECS agent permissions only) or also ecs:ListTasks',
   },
+  instanceRoleTrust: {
+    values: ['ec2', 'ecs-tasks'],
+    describe:
+      "the instance role's trust policy: ec2.amazonaws.com, or ecs-tasks.amazonaws.com (a task role's trust copied onto it: EC2 cannot assume it)",
+  },
   client: {
     values: ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016', 'sdk-go-v1', 'sdk-go-v2'],
     describe:

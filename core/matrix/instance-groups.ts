@@ -17,6 +17,7 @@ export const INSTANCE_DIMENSIONS: readonly Dimension[] = [
   'imds',
   'imdsOptions',
   'instanceRolePolicy',
+  'instanceRoleTrust',
 ];
 
 export interface InstanceGroup {

@@ -32,6 +32,14 @@ export interface Rule {
  */
 export const CREDENTIAL_RULES: readonly Rule[] = [
   {
+    id: 'instance-role-not-assumable-by-ec2',
+    statement:
+      'An instance role whose trust policy does not admit ec2.amazonaws.com gives the instance no credentials (IMDS answers AssumeRoleUnauthorizedAccess): the agent cannot register, no task is placed',
+    source: SOURCES.instanceRoleTrust,
+    when: (c) => c.instanceRoleTrust !== 'ec2',
+    outcome: 'NOT_PLACED',
+  },
+  {
     id: 'caller-cannot-pass-role',
     statement:
       'RunTask passes the task role to ecs-tasks.amazonaws.com: a caller without iam:PassRole on it is refused (AccessDeniedException naming iam:PassRole) before any placement; no task runs',

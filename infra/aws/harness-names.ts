@@ -21,9 +21,14 @@ export function taskDefinitionFamily(runId: string): string {
   return resourceName(runId, 'cell');
 }
 
-/** Every instance profile a run may create: one per instanceRolePolicy, named as its role. */
+/** Every instance profile a run may create: one per instanceRolePolicy and trust, named as its role. */
 export function instanceProfileNames(runId: string): Set<string> {
-  return new Set(DIMENSIONS.instanceRolePolicy.values.map((policy) => instanceRoleName(runId, policy)));
+  return new Set(
+    DIMENSIONS.instanceRolePolicy.values.flatMap((policy) => [
+      instanceRoleName(runId, policy),
+      instanceRoleName(runId, `${policy}.trusts-ecs-tasks`),
+    ]),
+  );
 }
 
 /** Every role a run may create: task roles per trust and policy (passable or not), the execution role, the instance roles. */

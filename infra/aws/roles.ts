@@ -73,9 +73,25 @@ export function taskRoleName(runId: string, variant: TaskRoleVariant): string {
   return resourceName(runId, `${unpassable ? 'unpassable' : 'task'}-${trust}-${policy}`);
 }
 
+/**
+ * One instance role per `instanceRolePolicy`, and `.trusts-ecs-tasks` for `instanceRoleTrust: ecs-tasks`: the
+ * same role whose trust policy names ecs-tasks.amazonaws.com instead of EC2.
+ */
+export type InstanceRoleVariant =
+  | Dimensions['instanceRolePolicy']
+  | `${Dimensions['instanceRolePolicy']}.trusts-ecs-tasks`;
+
+export function instanceRoleVariant(
+  instance: Pick<Dimensions, 'instanceRolePolicy' | 'instanceRoleTrust'>,
+): InstanceRoleVariant {
+  return instance.instanceRoleTrust === 'ecs-tasks'
+    ? `${instance.instanceRolePolicy}.trusts-ecs-tasks`
+    : instance.instanceRolePolicy;
+}
+
 /** Also the name of the instance profile that carries the role. */
-export function instanceRoleName(runId: string, policy: Dimensions['instanceRolePolicy']): string {
-  return resourceName(runId, `instance-${policy}`);
+export function instanceRoleName(runId: string, variant: InstanceRoleVariant): string {
+  return resourceName(runId, `instance-${variant.replace('.', '-')}`);
 }
 
 /** Creates a task role per variant the cells use; returns their ARNs by variant. */
@@ -137,15 +153,16 @@ export interface InstanceRole {
 /** The instance role + profile for one `instanceRolePolicy`: always enough to register with ECS. */
 export async function createInstanceRole(
   clients: AwsClients,
-  policy: Dimensions['instanceRolePolicy'],
+  variant: InstanceRoleVariant,
   context: { runId: string; tags: Tag[]; account?: string },
 ): Promise<InstanceRole> {
   const account = context.account ?? (await accountOf(clients));
-  const roleName = instanceRoleName(context.runId, policy);
+  const roleName = instanceRoleName(context.runId, variant);
+  const [policy, trust] = variant.split('.') as [Dimensions['instanceRolePolicy'], string?];
   const roleArn = await createBoundedRole(
     clients,
     roleName,
-    trustPolicy('ec2', '', ''),
+    trustPolicy(trust ? 'ecs-tasks' : 'ec2', '', ''),
     { account, tags: context.tags },
     policy === 'list-tasks' ? { 'list-tasks': LIST_TASKS_POLICY } : {},
   );

@@ -93,6 +93,12 @@ test.describe('diagnosis table: one case per entry', () => {
       expect(commands(partial).join('\n')).toContain('169.254.169.254,169.254.170.2');
     }
   });
+  test('instance role trusting ecs-tasks → make it trust EC2', () => {
+    expect(ids({ instanceRoleTrust: 'ecs-tasks' }, 'NOT_PLACED')).toEqual(['instance-role-not-assumable-by-ec2']);
+    expect(commands({ instanceRoleTrust: 'ecs-tasks' }, 'NOT_PLACED').join('\n')).toContain(
+      '"Service": "ec2.amazonaws.com"',
+    );
+  });
   test('caller without iam:PassRole → allow it to pass the task role (not the trust fix)', () => {
     expect(ids({ passRole: 'not-allowed' })).toEqual(['caller-cannot-pass-role']);
     expect(commands({ passRole: 'not-allowed' }).join('\n')).toContain(

@@ -96,6 +96,21 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     commands: (c) => setAgentConfig(c.ami, [NO_PROXY]),
   },
   {
+    id: 'instance-role-not-assumable-by-ec2',
+    outcomes: ['NOT_PLACED'],
+    dimensions: { instanceRoleTrust: ['ecs-tasks'] },
+    checklist: `${KB}Confirm that the ECS container agent is running (here: it has no instance credentials to register with)`,
+    source: DOCS.instanceRole,
+    problem:
+      "The instance role's trust policy does not name ec2.amazonaws.com, so EC2 cannot assume it: IMDS answers Code AssumeRoleUnauthorizedAccess instead of credentials, the agent cannot call ECS, and the instance never registers.",
+    fix: 'Make the instance role trust ec2.amazonaws.com (the task role is the one that trusts ecs-tasks.amazonaws.com), then restart the agent or replace the instance.',
+    commands: () => [
+      'curl -s -H "X-aws-ec2-metadata-token: $(curl -s -X PUT -H \'X-aws-ec2-metadata-token-ttl-seconds: 60\' http://169.254.169.254/latest/api/token)" http://169.254.169.254/latest/meta-data/iam/security-credentials/INSTANCE_ROLE_NAME',
+      `cat > ec2-trust.json <<'JSON'\n${EC2_TRUST_POLICY}\nJSON`,
+      'aws iam update-assume-role-policy --role-name INSTANCE_ROLE_NAME --policy-document file://ec2-trust.json',
+    ],
+  },
+  {
     id: 'task-iam-role-flag-off',
     outcomes: ['NOT_PLACED'],
     dimensions: { taskIamRoleFlag: ['false'] },
@@ -401,6 +416,15 @@ function passRolePolicy(taskRoleName: string): string {
     2,
   );
 }
+
+const EC2_TRUST_POLICY = JSON.stringify(
+  {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  },
+  null,
+  2,
+);
 
 const TRUST_POLICY = JSON.stringify(
   {

@@ -39,6 +39,10 @@ export const DOCS = {
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html',
   },
   awsSdkNpm: { title: 'npm: aws-sdk', url: 'https://www.npmjs.com/package/aws-sdk' },
+  instanceRole: {
+    title: 'Amazon ECS Developer Guide: Amazon ECS container instance IAM role',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/instance_IAM_role.html',
+  },
   passRole: {
     title: 'IAM User Guide: grant a user permissions to pass a role to an AWS service',
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',

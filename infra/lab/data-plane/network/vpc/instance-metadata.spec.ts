@@ -83,3 +83,17 @@ test('EC2 timestamps drop milliseconds; unparsable text passes through', () => {
   expect(ec2Time('2030-01-01T00:00:00.123Z')).toBe('2030-01-01T00:00:00Z');
   expect(ec2Time('soon')).toBe('soon');
 });
+
+test('a role EC2 cannot assume (trust policy without ec2.amazonaws.com): its name, then AssumeRoleUnauthorizedAccess', async () => {
+  const untrusted = {
+    ...instance,
+    credentials: async () => ({ roleName: 'instance-role', unassumable: true as const }),
+  };
+  expect((await ask('/latest/meta-data/iam/security-credentials/', untrusted)).body).toBe('instance-role');
+  const answer = await ask('/latest/meta-data/iam/security-credentials/instance-role', untrusted);
+  expect(answer.status).toBe(200);
+  const document = JSON.parse(answer.body);
+  expect(document).toMatchObject({ Code: 'AssumeRoleUnauthorizedAccess' });
+  expect(document.Message).toMatch(/^EC2 cannot assume the role instance-role\./);
+  expect(document.AccessKeyId).toBeUndefined();
+});
