@@ -3,7 +3,7 @@ import { PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { AgentLauncher, HostView } from '../contracts.ts';
 import type { AmiProfileName } from '../host/ami-profiles.ts';
 import { bootHost } from '../host/boot-host.ts';
-import type { AssumedImdsCredentials, HostSpec, ImdsCredentials, InstanceHandle } from '../host/host-spec.ts';
+import type { AssumedImdsCredentials, HostSpec, InstanceHandle } from '../host/host-spec.ts';
 import type { LabNetwork } from '../network/lab-network.ts';
 import { listenInNetns } from '../network/listen-in-netns.ts';
 
