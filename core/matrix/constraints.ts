@@ -27,6 +27,12 @@ export const CONSTRAINTS: readonly Constraint[] = [
     violatedBy: (cell) => cell.passRole === 'not-allowed' && cell.taskRole !== 'set',
   },
   {
+    id: 'seed-memory-not-for-go',
+    message:
+      'taskMemory: seed (128 MiB) cannot hold the Go clients, which compile in their task on AWS; replay the seed with another client',
+    violatedBy: (cell) => cell.taskMemory === 'seed' && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+  },
+  {
     id: 'burst-needs-script-client',
     message:
       'load: burst fetches the credentials with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; vary load with another client',

@@ -81,6 +81,11 @@ export const DIMENSIONS = {
       'instance metadata options: v2 = HttpTokens required, v1 = optional; hopN = HttpPutResponseHopLimit N (v2-hop2: the AL2023 AMI default)',
   },
   load: { values: ['single', 'burst'], describe: 'one credential fetch, or a burst of concurrent fetches' },
+  taskMemory: {
+    values: ['harness', 'seed'],
+    describe:
+      "the client container's hard memory limit: the harness's (512 MiB; 1,024 for the Go clients) or the seed task definition's 128 MiB",
+  },
 } as const satisfies Record<string, { values: readonly string[]; describe: string }>;
 
 export type Dimension = keyof typeof DIMENSIONS;

@@ -168,6 +168,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: 'TASK_ROLE_DENIED',
   },
   {
+    id: 'seed-memory-holds-the-call',
+    statement:
+      "The seed's 128 MiB hard limit holds the known-good call (measured peaks: CLI v2 50 MiB, CLI v1 41 MiB, SDK v3 19 MiB); whether it holds the install on AWS (dnf's repository metadata, npm, pip) is what this cell shows: past it, exit 137 (OutOfMemoryError)",
+    source: SOURCES.seedMemory,
+    inferred: true,
+    when: (c) => c.taskMemory === 'seed',
+    outcome: 'TASK_ROLE',
+  },
+  {
     id: 'awsvpc-task-role',
     statement:
       "An awsvpc task reaches 169.254.170.2 through its ecs-bridge veth and the instance's DNAT, whatever ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST says: task-role credentials",

@@ -27,6 +27,7 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ trust: 'ec2' }, 'ROLE_NOT_ASSUMABLE', ['trust-not-ecs-tasks']],
   [{ passRole: 'not-allowed' }, 'ROLE_NOT_ASSUMABLE', ['caller-cannot-pass-role']],
   [{ instanceRoleTrust: 'ecs-tasks' }, 'NOT_PLACED', ['instance-role-not-assumable-by-ec2']],
+  [{ taskMemory: 'seed' }, 'TASK_ROLE', ['seed-memory-holds-the-call']],
   [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
   [{ client: 'sdk-js-v2-2016' }, 'NO_CREDENTIALS', ['sdk-before-container-credentials', 'imdsv1-only-sdk']],
   [{ process: 'env-reset-child' }, 'INSTANCE_ROLE_DENIED', ['env-reset-child', 'instance-role-minimal']],

@@ -31,5 +31,7 @@ export const SOURCES = {
     'IAM User Guide, "Granting a user permissions to pass a role to an AWS service"; Amazon ECS Developer Guide, task-iam-roles.md (the user who runs tasks needs iam:PassRole for the task role)',
   instanceRoleTrust:
     'Amazon ECS Developer Guide, instance_IAM_role.md (the container instance role trusts ec2.amazonaws.com); IAM User Guide, "Use an IAM role to grant permissions to applications running on Amazon EC2 instances"; aws/aws-cli#2060 (IMDS answers Code AssumeRoleUnauthorizedAccess, "EC2 cannot assume the role")',
+  seedMemory:
+    'Amazon ECS Developer Guide, troubleshoot-task-iam-roles.md (seed: the known-good task definition, "memory": 128); ECS Developer Guide, task_definition_parameters (memory: the hard limit, the container is killed past it); this project\'s docs/task-images.md (measured peaks)',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

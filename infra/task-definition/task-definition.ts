@@ -36,6 +36,9 @@ export const CLIENT_MEMORY_MIB = 512;
  */
 export const GO_CLIENT_MEMORY_MIB = 1024;
 
+/** The seed task definition's hard limit (fixtures/known-good-task.json), replayed by `taskMemory: seed` cells. */
+export const SEED_MEMORY_MIB = 128;
+
 export function clientMemoryMib(client: PlannedCell['dimensions']['client']): number {
   return isGoClient(client) ? GO_CLIENT_MEMORY_MIB : CLIENT_MEMORY_MIB;
 }
@@ -87,7 +90,7 @@ export function taskDefinitionFor(
       {
         ...seed,
         ...client,
-        memory: clientMemoryMib(d.client),
+        memory: d.taskMemory === 'seed' ? SEED_MEMORY_MIB : clientMemoryMib(d.client),
         logConfiguration: {
           logDriver: 'awslogs',
           options: {
