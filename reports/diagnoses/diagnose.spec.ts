@@ -99,6 +99,9 @@ test.describe('diagnosis table: one case per entry', () => {
       '"Service": "ec2.amazonaws.com"',
     );
   });
+  test("seed's 128 MiB with a failed cell → more memory, then the rerun", () => {
+    expect(ids({ taskMemory: 'seed' }, 'INFRA_ERROR')).toEqual(['seed-memory-too-small', 'harness-failed']);
+  });
   test('caller without iam:PassRole → allow it to pass the task role (not the trust fix)', () => {
     expect(ids({ passRole: 'not-allowed' })).toEqual(['caller-cannot-pass-role']);
     expect(commands({ passRole: 'not-allowed' }).join('\n')).toContain(

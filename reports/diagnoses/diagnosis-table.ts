@@ -61,6 +61,20 @@ function plainAmiHostRules(
  */
 export const DIAGNOSES: readonly DiagnosisEntry[] = [
   {
+    id: 'seed-memory-too-small',
+    outcomes: ['INFRA_ERROR'],
+    dimensions: { taskMemory: ['seed'] },
+    checklist: "Developer Guide, troubleshooting IAM roles for tasks: the known-good task definition's memory",
+    source: DOCS.devGuideTroubleshoot,
+    problem:
+      "The cell ran with the seed task definition's 128 MiB hard limit; if the evidence names OutOfMemoryError (exit 137), the install or the client passed it before any credential was asked for.",
+    fix: 'Give the container more memory (the harness uses 512 MiB; measure the peak of your own install and client), then rerun the cell.',
+    commands: () => [
+      '# taskdef.json, containerDefinitions[0]: "memory": 512',
+      'aws ecs register-task-definition --cli-input-json file://taskdef.json',
+    ],
+  },
+  {
     id: 'harness-failed',
     outcomes: ['INFRA_ERROR'],
     checklist: 'Not a configuration verdict',
