@@ -22,7 +22,7 @@ export const OUTCOME_MEANINGS: Record<Outcome, string> = {
   NO_CREDENTIALS: 'no provider produced credentials ("Unable to locate credentials")',
   ENDPOINT_ERROR: 'the credentials variable was set but the endpoint failed (unreachable, 4xx, 429)',
   NOT_PLACED: 'the task never ran (missing attribute, no registered instance)',
-  ROLE_NOT_ASSUMABLE: 'ECS could not assume the task role (trust policy)',
+  ROLE_NOT_ASSUMABLE: 'ECS could not assume the task role (trust policy), or RunTask was refused it (iam:PassRole)',
   INFRA_ERROR: 'the harness or backend failed; not a verdict about the configuration',
   TIMEOUT: 'the cell exceeded its time limit; not a verdict about the configuration',
 };

@@ -9,6 +9,7 @@ for (const [example, dimension] of [
   ['proxy-fleet.yaml', 'taskProxy'],
   ['plain-ami-fleet.yaml', 'hostRules'],
   ['host-incidents.yaml', 'hostFirewall'],
+  ['incidents-clients.yaml', 'client'],
 ] as const) {
   test(`\`plan --matrix ${example}\` plans it (exit 0, cells varying ${dimension})`, async () => {
     const result = await runCli(['plan', '--matrix', `${MATRICES}${example}`, '--json']);

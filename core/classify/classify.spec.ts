@@ -37,6 +37,11 @@ const CLI_V2_429 =
   'Error when retrieving credentials from container-role: Error retrieving metadata: Received non 200 response (429) from ECS metadata: You have reached maximum request limit.';
 const UNABLE = 'Unable to locate credentials. You can configure credentials by running "aws configure".';
 const SDK_V3_NONE = 'CredentialsProviderError: Could not load credentials from any providers';
+// aws-sdk-go 1.44 and aws-sdk-go-v2 (config 1.17) with their request for 169.254.170.2 sent to a proxy that
+// answered 500 with an empty body (the Go programs of fixtures/go-client, built from Debian's packages).
+const GO_V1_NONE = 'NoCredentialProviders: no valid providers in chain. Deprecated.';
+const GO_V2_PROXIED =
+  'operation error STS: GetCallerIdentity, failed to sign request: failed to retrieve credentials: failed to refresh cached credentials, failed to load credentials, deserialization failed, failed to decode error message, EOF';
 const SDK_V2_MISSING =
   'CredentialsError: Missing credentials in config, if using AWS_CONFIG_FILE, set AWS_SDK_LOAD_CONFIG=1';
 const SDK_V2_IMDS = 'CredentialsError: EC2 Metadata roleName request returned error';
@@ -125,6 +130,39 @@ const CASES: [string, Partial<CellEvidence>, string, string | RegExp][] = [
     { logLines: ['container-credentials-variable: unset', SDK_V3_NONE] },
     'NO_CREDENTIALS',
     SDK_V3_NONE,
+  ],
+  [
+    'aws-sdk-go v1 with the variable set: endpoint failed',
+    {
+      logLines: [
+        'container-credentials-variable: set',
+        GO_V1_NONE,
+        '\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors',
+      ],
+    },
+    'ENDPOINT_ERROR',
+    /NoCredentialProviders.*variable was set/,
+  ],
+  [
+    'aws-sdk-go v1 without the variable: no credentials',
+    { logLines: ['container-credentials-variable: unset', GO_V1_NONE] },
+    'NO_CREDENTIALS',
+    GO_V1_NONE,
+  ],
+  [
+    'aws-sdk-go-v2 through a proxy: endpoint failed',
+    { logLines: ['container-credentials-variable: set', GO_V2_PROXIED] },
+    'ENDPOINT_ERROR',
+    /failed to refresh cached credentials.*variable was set/,
+  ],
+  [
+    'RunTask refused for lack of iam:PassRole on the task role',
+    {
+      runTaskRefusal:
+        'AccessDeniedException: User: arn:aws:iam::123456789012:user/ecs-taskrole-harness is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/ecs-taskrole/ecs-taskrole-r1-unpassable-ecs-tasks-list-tasks because no identity-based policy allows the iam:PassRole action',
+    },
+    'ROLE_NOT_ASSUMABLE',
+    /RunTask refused: .*iam:PassRole/,
   ],
   ['CLI: unable to locate credentials', { logLines: [UNABLE, UNABLE], exitCode: 255 }, 'NO_CREDENTIALS', UNABLE],
   ['aws-sdk v2: missing credentials', { logLines: [SDK_V2_MISSING] }, 'NO_CREDENTIALS', SDK_V2_MISSING],

@@ -30,7 +30,9 @@ export function classify(e: CellEvidence): Classification {
   if (e.runTaskRefusal) {
     // On AWS the trust check is RunTask's own (a ClientException, no task): the refusal is the evidence.
     const refusal = `RunTask refused: ${e.runTaskRefusal}`;
-    return decided(T.roleNotAssumable.test(e.runTaskRefusal) ? 'ROLE_NOT_ASSUMABLE' : 'INFRA_ERROR', refusal);
+    // The caller's missing iam:PassRole keeps the task from its role just as a refusing trust policy does.
+    const roleRefused = T.roleNotAssumable.test(e.runTaskRefusal) || T.passRoleDenied.test(e.runTaskRefusal);
+    return decided(roleRefused ? 'ROLE_NOT_ASSUMABLE' : 'INFRA_ERROR', refusal);
   }
 
   const failure = e.failures[0];
@@ -55,12 +57,13 @@ export function classify(e: CellEvidence): Classification {
   const callerArn = callerLine?.match(T.callerArn)?.[1] ?? deniedLine?.match(T.deniedPrincipal)?.[1];
   if (callerArn) return byIdentity(e, callerArn, deniedLine, find(T.listTasksSucceeded), decided);
 
-  const sdkV3 = find(T.sdkV3NoProviders);
-  if (sdkV3) {
-    // SDK v3 says the same whichever provider failed; the script's marker line tells them apart.
+  const noProvider = find(T.sdkV3NoProviders) ?? find(T.goV1NoProviders) ?? find(T.goV2NoCredentials);
+  if (noProvider) {
+    // SDK v3 and the Go SDKs say the same whichever provider failed; the program's marker line tells them
+    // apart (with the variable set, the container provider is the only one they try).
     return find(T.containerVariableSet)
-      ? decided('ENDPOINT_ERROR', `${sdkV3} (the container-credentials variable was set)`)
-      : decided('NO_CREDENTIALS', sdkV3);
+      ? decided('ENDPOINT_ERROR', `${noProvider} (the container-credentials variable was set)`)
+      : decided('NO_CREDENTIALS', noProvider);
   }
   const missing = find(T.unableToLocate) ?? find(T.sdkV2Missing);
   if (missing) return decided('NO_CREDENTIALS', missing);

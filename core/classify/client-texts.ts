@@ -11,6 +11,16 @@ export const CLIENT_TEXTS = {
   unableToLocate: /Unable to locate credentials/,
   /** SDK v3: always this text; which provider failed is only in a debug logger. */
   sdkV3NoProviders: /Could not load credentials from any providers/,
+  /**
+   * aws-sdk-go v1 (1.44): "NoCredentialProviders: no valid providers in chain. Deprecated." whichever provider
+   * failed (the endpoint provider stands in for IMDS when the container variable is set).
+   */
+  goV1NoProviders: /NoCredentialProviders: no valid providers in chain/,
+  /**
+   * aws-sdk-go-v2 (config 1.17): "operation error STS: GetCallerIdentity, failed to sign request: failed to
+   * retrieve credentials: failed to refresh cached credentials, <the one provider's error>".
+   */
+  goV2NoCredentials: /failed to retrieve credentials: failed to refresh cached credentials/,
   /** aws-sdk v2: "CredentialsError: Missing credentials in config…", IMDS failure text. */
   sdkV2Missing: /Missing credentials in config|EC2 Metadata roleName request returned error/,
   /** Our node scripts print whether the agent's variable reached the process (never its value). */
@@ -24,4 +34,6 @@ export const CLIENT_TEXTS = {
   listTasksSucceeded: /"taskArns"\s*:/,
   /** ECS's text (RunTask's ClientException, a stoppedReason, a service event) when the task role's trust policy refuses ecs-tasks.amazonaws.com. */
   roleNotAssumable: /ECS was unable to assume the role/,
+  /** RunTask's AccessDeniedException when the caller may not pass the task role: "… is not authorized to perform: iam:PassRole on resource: <role> …". */
+  passRoleDenied: /is not authorized to perform: iam:PassRole on resource/,
 } as const;

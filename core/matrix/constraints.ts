@@ -33,6 +33,23 @@ export const CONSTRAINTS: readonly Constraint[] = [
       'afterBoot: rules-flushed with a hostFirewall INPUT policy of DROP leaves the agent no accept for its own replies (cut off from ECS, not a credential question); use hostFirewall: open',
     violatedBy: (cell) => cell.afterBoot === 'rules-flushed' && cell.hostFirewall !== 'open',
   },
+  {
+    id: 'pass-role-needs-task-role',
+    message: 'passRole: not-allowed is about passing the task role; add taskRole: set',
+    violatedBy: (cell) => cell.passRole === 'not-allowed' && cell.taskRole !== 'set',
+  },
+  {
+    id: 'seed-memory-not-for-go',
+    message:
+      'taskMemory: seed (128 MiB) cannot hold the Go clients, which compile in their task on AWS; replay the seed with another client',
+    violatedBy: (cell) => cell.taskMemory === 'seed' && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+  },
+  {
+    id: 'burst-needs-script-client',
+    message:
+      'load: burst and above-default-burst fetch the credentials with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; vary load with another client',
+    violatedBy: (cell) => cell.load !== 'single' && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+  },
 ];
 
 export function violations(cell: Dimensions): Constraint[] {

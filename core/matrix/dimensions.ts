@@ -50,14 +50,20 @@ export const DIMENSIONS = {
     describe: 'HTTP_PROXY for the ECS agent, with or without the documented NO_PROXY',
   },
   taskProxy: {
-    values: ['none', 'with-no-proxy', 'without-no-proxy'],
-    describe: 'HTTP(S)_PROXY in the task environment, with or without NO_PROXY',
+    values: ['none', 'with-no-proxy', 'without-no-proxy', 'with-no-proxy-imds-only'],
+    describe:
+      'HTTP(S)_PROXY in the task environment, with or without the documented NO_PROXY, or a NO_PROXY naming IMDS (169.254.169.254) but not 169.254.170.2',
   },
   trust: {
     values: ['ecs-tasks', 'ecs-tasks-source-account', 'ec2'],
     describe: 'task role trust policy principal (ecs-tasks.amazonaws.com, plus aws:SourceAccount, or ec2)',
   },
   taskRole: { values: ['set', 'unset'], describe: 'taskRoleArn present in the task definition' },
+  passRole: {
+    values: ['allowed', 'not-allowed'],
+    describe:
+      'whether the identity that calls RunTask may pass the task role (iam:PassRole); not-allowed: a task role the harness policy cannot pass',
+  },
   taskRolePolicy: {
     values: ['list-tasks', 'none', 'on-execution-role'],
     describe: 'permission policy of the task role; on-execution-role: none, ecs:ListTasks on an execution role instead',
@@ -66,9 +72,15 @@ export const DIMENSIONS = {
     values: ['minimal', 'list-tasks'],
     describe: 'instance role: minimal (ECS agent permissions only) or also ecs:ListTasks',
   },
+  instanceRoleTrust: {
+    values: ['ec2', 'ecs-tasks'],
+    describe:
+      "the instance role's trust policy: ec2.amazonaws.com, or ecs-tasks.amazonaws.com (a task role's trust copied onto it: EC2 cannot assume it)",
+  },
   client: {
-    values: ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016'],
-    describe: 'the client in the task; sdk-js-v2-2016 is aws-sdk 2.4.6, before container credentials',
+    values: ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016', 'sdk-go-v1', 'sdk-go-v2'],
+    describe:
+      'the client in the task; sdk-js-v2-2016 is aws-sdk 2.4.6, before container credentials; sdk-go-v1/v2 are aws-sdk-go 1.44 and aws-sdk-go-v2 (config 1.17), which send the credentials request through HTTP_PROXY',
   },
   process: {
     values: ['pid1', 'env-reset-child', 'env-reset-child-profile-fix'],
@@ -87,6 +99,11 @@ export const DIMENSIONS = {
   load: {
     values: ['single', 'burst', 'above-default-burst'],
     describe: "one credential fetch, a burst of 20 concurrent fetches, or 400 (above the agent's default burst of 60)",
+  },
+  taskMemory: {
+    values: ['harness', 'seed'],
+    describe:
+      "the client container's hard memory limit: the harness's (512 MiB; 1,024 for the Go clients) or the seed task definition's 128 MiB",
   },
 } as const satisfies Record<string, { values: readonly string[]; describe: string }>;
 

@@ -20,6 +20,7 @@ export const INSTANCE_DIMENSIONS: readonly Dimension[] = [
   'imds',
   'imdsOptions',
   'instanceRolePolicy',
+  'instanceRoleTrust',
 ];
 
 export interface InstanceGroup {

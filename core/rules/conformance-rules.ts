@@ -8,6 +8,8 @@ import {
   imdsV1Allowed,
   inputPolicyDropsEndpoint,
   isBotocoreClient,
+  isGoClient,
+  proxyTakesCredentialsEndpoint,
   tokenResponseCannotReachTask,
 } from './facts.ts';
 import { SOURCES } from './sources.ts';
@@ -32,6 +34,22 @@ export interface Rule {
  * FALLBACK hands over to INSTANCE_ROLE_RULES. The expectation never feeds the lab.
  */
 export const CREDENTIAL_RULES: readonly Rule[] = [
+  {
+    id: 'instance-role-not-assumable-by-ec2',
+    statement:
+      'An instance role whose trust policy does not admit ec2.amazonaws.com gives the instance no credentials (IMDS answers AssumeRoleUnauthorizedAccess): the agent cannot register, no task is placed',
+    source: SOURCES.instanceRoleTrust,
+    when: (c) => c.instanceRoleTrust !== 'ec2',
+    outcome: 'NOT_PLACED',
+  },
+  {
+    id: 'caller-cannot-pass-role',
+    statement:
+      'RunTask passes the task role to ecs-tasks.amazonaws.com: a caller without iam:PassRole on it is refused (AccessDeniedException naming iam:PassRole) before any placement; no task runs',
+    source: SOURCES.passRole,
+    when: (c) => c.taskRole === 'set' && c.passRole === 'not-allowed',
+    outcome: 'ROLE_NOT_ASSUMABLE',
+  },
   {
     id: 'agent-proxy-without-no-proxy',
     statement:
@@ -114,6 +132,14 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: 'ENDPOINT_ERROR',
   },
   {
+    id: 'task-proxy-takes-container-credentials',
+    statement:
+      'aws-sdk-go v1 and v2 send the container-credentials request through HTTP_PROXY unless NO_PROXY names 169.254.170.2; the proxy cannot reach the link-local endpoint, and with the variable set the SDK never tries IMDS: a container-credentials error',
+    source: SOURCES.goSdkProxy,
+    when: (c) => isGoClient(c) && proxyTakesCredentialsEndpoint(c),
+    outcome: 'ENDPOINT_ERROR',
+  },
+  {
     id: 'saved-rules-lose-route-localnet',
     statement:
       'Rules saved as the seed says come back after a reboot, route_localnet (set with sysctl -w) does not: bridge tasks cannot reach 169.254.170.2, host mode can',
@@ -159,6 +185,15 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     source: SOURCES.iamSemantics,
     when: (c) => c.taskRolePolicy === 'none',
     outcome: 'TASK_ROLE_DENIED',
+  },
+  {
+    id: 'seed-memory-holds-the-call',
+    statement:
+      "The seed's 128 MiB hard limit holds the known-good call (measured peaks: CLI v2 50 MiB, CLI v1 41 MiB, SDK v3 19 MiB); whether it holds the install on AWS (dnf's repository metadata, npm, pip) is what this cell shows: past it, exit 137 (OutOfMemoryError)",
+    source: SOURCES.seedMemory,
+    inferred: true,
+    when: (c) => c.taskMemory === 'seed',
+    outcome: 'TASK_ROLE',
   },
   {
     id: 'awsvpc-task-role',
@@ -250,6 +285,14 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
     source: SOURCES.sdkClients,
     inferred: true,
     when: (c) => c.taskProxy === 'without-no-proxy' && isBotocoreClient(c),
+    outcome: 'NO_CREDENTIALS',
+  },
+  {
+    id: 'task-proxy-hides-imds-go',
+    statement:
+      'aws-sdk-go v1 and v2 fetch IMDS through HTTP_PROXY too; a proxy without NO_PROXY cannot reach 169.254.169.254: no credentials',
+    source: SOURCES.goSdkProxy,
+    when: (c) => c.taskProxy === 'without-no-proxy' && isGoClient(c),
     outcome: 'NO_CREDENTIALS',
   },
   {

@@ -46,6 +46,16 @@ export function isBotocoreClient(cell: Dimensions): boolean {
   return cell.client === 'awscli-v1' || cell.client === 'awscli-v2';
 }
 
+/** aws-sdk-go v1 and v2: their HTTP clients take HTTP_PROXY/NO_PROXY from the environment for every request. */
+export function isGoClient(cell: Dimensions): boolean {
+  return cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2';
+}
+
+/** The task's proxy settings send a request for 169.254.170.2 to the proxy (its NO_PROXY does not name it). */
+export function proxyTakesCredentialsEndpoint(cell: Dimensions): boolean {
+  return cell.taskProxy === 'without-no-proxy' || cell.taskProxy === 'with-no-proxy-imds-only';
+}
+
 /** IMDS answers requests without a session token (HttpTokens optional); with required they get 401. */
 export function imdsV1Allowed(cell: Dimensions): boolean {
   return metadataOptionsOf(cell.imdsOptions).httpTokens === 'optional';

@@ -35,5 +35,13 @@ export const SOURCES = {
     'Docker docs, "Packet filtering and firewalls" (dockerd sets the FORWARD policy to DROP and accepts bridge traffic with its own rules)',
   ecsInitPackage:
     'Amazon ECS Developer Guide, ecs-agent-install.md (installing the agent on an Amazon Linux instance with its ecs-init package; systemctl enable --now --no-block ecs.service from user data); ecs-init/exec/iptables/iptables.go and ecs-init/docker/docker_config.go (the rules and defaults it brings)',
+  goSdkProxy:
+    "aws/aws-sdk-go aws/defaults/defaults.go (RemoteCredProvider: the endpoint provider on the session's HTTP client) and aws/credentials/endpointcreds/provider.go; aws/aws-sdk-go-v2 config/resolve_credentials.go (resolveHTTPCredProvider) and credentials/endpointcreds/internal/client/client.go (awshttp.NewBuildableClient); aws/aws-sdk-go-v2 aws/transport/http/client.go and Go net/http Transport (Proxy: ProxyFromEnvironment, HTTP_PROXY/NO_PROXY; only localhost and loopback are never proxied); aws/aws-sdk-go#1226 (IMDS through the proxy unless NO_PROXY names it); codesuki/ecs-nginx-proxy#17 (a Go task with no_proxy for IMDS only: NoCredentialProviders)",
+  passRole:
+    'IAM User Guide, "Granting a user permissions to pass a role to an AWS service"; Amazon ECS Developer Guide, task-iam-roles.md (the user who runs tasks needs iam:PassRole for the task role)',
+  instanceRoleTrust:
+    'Amazon ECS Developer Guide, instance_IAM_role.md (the container instance role trusts ec2.amazonaws.com); IAM User Guide, "Use an IAM role to grant permissions to applications running on Amazon EC2 instances"; aws/aws-cli#2060 (IMDS answers Code AssumeRoleUnauthorizedAccess, "EC2 cannot assume the role")',
+  seedMemory:
+    'Amazon ECS Developer Guide, troubleshoot-task-iam-roles.md (seed: the known-good task definition, "memory": 128); ECS Developer Guide, task_definition_parameters (memory: the hard limit, the container is killed past it); this project\'s docs/task-images.md (measured peaks)',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
 } as const;

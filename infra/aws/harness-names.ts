@@ -21,15 +21,23 @@ export function taskDefinitionFamily(runId: string): string {
   return resourceName(runId, 'cell');
 }
 
-/** Every instance profile a run may create: one per instanceRolePolicy, named as its role. */
+/** Every instance profile a run may create: one per instanceRolePolicy and trust, named as its role. */
 export function instanceProfileNames(runId: string): Set<string> {
-  return new Set(DIMENSIONS.instanceRolePolicy.values.map((policy) => instanceRoleName(runId, policy)));
+  return new Set(
+    DIMENSIONS.instanceRolePolicy.values.flatMap((policy) => [
+      instanceRoleName(runId, policy),
+      instanceRoleName(runId, `${policy}.trusts-ecs-tasks`),
+    ]),
+  );
 }
 
-/** Every role a run may create: a task role per trust and policy, the execution role, the instance roles. */
+/** Every role a run may create: task roles per trust and policy (passable or not), the execution role, the instance roles. */
 export function roleNames(runId: string): Set<string> {
   const taskRoles = DIMENSIONS.trust.values.flatMap((trust) =>
-    DIMENSIONS.taskRolePolicy.values.map((policy) => taskRoleName(runId, `${trust}.${policy}`)),
+    DIMENSIONS.taskRolePolicy.values.flatMap((policy) => [
+      taskRoleName(runId, `${trust}.${policy}`),
+      taskRoleName(runId, `${trust}.${policy}.unpassable`),
+    ]),
   );
   return new Set([...taskRoles, executionRoleName(runId), ...instanceProfileNames(runId)]);
 }

@@ -24,6 +24,7 @@ import {
   createTaskRoles,
   executionRoleName,
   instanceRoleName,
+  instanceRoleVariant,
   needsExecutionRole,
   taskRoleName,
   taskRoleVariants,
@@ -62,7 +63,7 @@ export async function provisionRun(
   };
   const tags = runTags(runId, new Date(state.startedAt));
   const ecsTags = tags.map((tag) => ({ key: tag.Key, value: tag.Value }));
-  const policies = [...new Set(plan.instanceGroups.map((group) => group.instance.instanceRolePolicy))];
+  const policies = [...new Set(plan.instanceGroups.map((group) => instanceRoleVariant(group.instance)))];
   const variants = taskRoleVariants(plan.cells);
   const withExecutionRole = needsExecutionRole(plan.cells);
 
@@ -133,9 +134,9 @@ export async function provisionRun(
     .sort((a, b) => startsAt(a.group) - startsAt(b.group));
   await settleAll(
     launchOrder.map(async ({ group, index }, position) => {
-      const role = state.instanceRoles[group.instance.instanceRolePolicy];
+      const role = state.instanceRoles[instanceRoleVariant(group.instance)];
       const amiId = amis[group.instance.ami] ?? '';
-      if (!role) throw new Error(`no instance role for ${group.instance.instanceRolePolicy}`);
+      if (!role) throw new Error(`no instance role for ${instanceRoleVariant(group.instance)}`);
       state.groups[group.id] = { instanceRoleArn: role.roleArn, amiId };
       const name = resourceName(runId, group.id === 'default' ? 'default' : `g${index}`);
       checkpoint();

@@ -29,10 +29,19 @@ const EXECUTION_POLICY = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
 });
 
-export type TaskRoleVariant = `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`;
+/**
+ * One task role per trust and policy; `.unpassable` for `passRole: not-allowed` cells: the same role under a
+ * name outside the harness policy's iam:PassRole resources (`ecs-taskrole-*-task-*`), which the harness may
+ * create (`ecs-taskrole-*`) but not pass, so RunTask is refused for lack of iam:PassRole on AWS as in the lab.
+ */
+export type TaskRoleVariant =
+  | `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}`
+  | `${Dimensions['trust']}.${Dimensions['taskRolePolicy']}.unpassable`;
 
 export function taskRoleVariant(cell: PlannedCell): TaskRoleVariant | undefined {
-  return cell.dimensions.taskRole === 'set' ? `${cell.dimensions.trust}.${cell.dimensions.taskRolePolicy}` : undefined;
+  const d = cell.dimensions;
+  if (d.taskRole !== 'set') return undefined;
+  return d.passRole === 'not-allowed' ? `${d.trust}.${d.taskRolePolicy}.unpassable` : `${d.trust}.${d.taskRolePolicy}`;
 }
 
 /** The trust policies of the `trust` dimension (Developer Guide, task-iam-roles.md). */
@@ -60,12 +69,29 @@ export function taskRoleVariants(cells: readonly PlannedCell[]): TaskRoleVariant
 
 /** Role names are known before anything is created, so the run journal can record them first. */
 export function taskRoleName(runId: string, variant: TaskRoleVariant): string {
-  return resourceName(runId, `task-${variant.replace('.', '-')}`);
+  const [trust, policy, unpassable] = variant.split('.');
+  return resourceName(runId, `${unpassable ? 'unpassable' : 'task'}-${trust}-${policy}`);
+}
+
+/**
+ * One instance role per `instanceRolePolicy`, and `.trusts-ecs-tasks` for `instanceRoleTrust: ecs-tasks`: the
+ * same role whose trust policy names ecs-tasks.amazonaws.com instead of EC2.
+ */
+export type InstanceRoleVariant =
+  | Dimensions['instanceRolePolicy']
+  | `${Dimensions['instanceRolePolicy']}.trusts-ecs-tasks`;
+
+export function instanceRoleVariant(
+  instance: Pick<Dimensions, 'instanceRolePolicy' | 'instanceRoleTrust'>,
+): InstanceRoleVariant {
+  return instance.instanceRoleTrust === 'ecs-tasks'
+    ? `${instance.instanceRolePolicy}.trusts-ecs-tasks`
+    : instance.instanceRolePolicy;
 }
 
 /** Also the name of the instance profile that carries the role. */
-export function instanceRoleName(runId: string, policy: Dimensions['instanceRolePolicy']): string {
-  return resourceName(runId, `instance-${policy}`);
+export function instanceRoleName(runId: string, variant: InstanceRoleVariant): string {
+  return resourceName(runId, `instance-${variant.replace('.', '-')}`);
 }
 
 /** Creates a task role per variant the cells use; returns their ARNs by variant. */
@@ -77,7 +103,7 @@ export async function createTaskRoles(
   const variants = taskRoleVariants(cells);
   const arns = await Promise.all(
     variants.map(async (variant) => {
-      const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy']];
+      const [trust, policy] = variant.split('.') as [Dimensions['trust'], Dimensions['taskRolePolicy'], string?];
       const name = taskRoleName(context.runId, variant);
       const arn = await createBoundedRole(
         clients,
@@ -127,15 +153,16 @@ export interface InstanceRole {
 /** The instance role + profile for one `instanceRolePolicy`: always enough to register with ECS. */
 export async function createInstanceRole(
   clients: AwsClients,
-  policy: Dimensions['instanceRolePolicy'],
+  variant: InstanceRoleVariant,
   context: { runId: string; tags: Tag[]; account?: string },
 ): Promise<InstanceRole> {
   const account = context.account ?? (await accountOf(clients));
-  const roleName = instanceRoleName(context.runId, policy);
+  const roleName = instanceRoleName(context.runId, variant);
+  const [policy, trust] = variant.split('.') as [Dimensions['instanceRolePolicy'], string?];
   const roleArn = await createBoundedRole(
     clients,
     roleName,
-    trustPolicy('ec2', '', ''),
+    trustPolicy(trust ? 'ecs-tasks' : 'ec2', '', ''),
     { account, tags: context.tags },
     policy === 'list-tasks' ? { 'list-tasks': LIST_TASKS_POLICY } : {},
   );

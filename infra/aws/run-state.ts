@@ -35,7 +35,7 @@ export const awsRunStateSchema = z.strictObject({
   taskRoles: z.record(z.string(), z.string()),
   /** The execution role of `taskRolePolicy: on-execution-role` cells, when the plan has any. */
   executionRoleArn: z.string().optional(),
-  /** Instance role by `instanceRolePolicy`. */
+  /** Instance role by its variant (`instanceRolePolicy`, `.trusts-ecs-tasks` for instanceRoleTrust ecs-tasks). */
   instanceRoles: z.record(z.string(), instanceRoleSchema),
   groups: z.record(z.string(), groupStateSchema),
   /** Until when a cell waits for its instance's agent to register (ISO time). */

@@ -15,6 +15,19 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
   { name: 'conntrack', command: 'conntrack', why: 'flushing stale NAT entries after rule changes' },
   { name: 'awscli', command: '/usr/bin/aws', why: "AWS CLI v2, the seed's client in amazonlinux tasks" },
   { name: 'binutils', command: 'strings', why: "the seed's .profile fix uses strings" },
+  { name: 'golang-go', command: '/usr/lib/go/bin/go', why: "Debian's Go, which builds the golang image's clients" },
+  {
+    name: 'golang-github-aws-aws-sdk-go-dev',
+    command: '/usr/share/gocode/src/github.com/aws/aws-sdk-go/aws/version.go',
+    probe: ['test', '-f', '/usr/share/gocode/src/github.com/aws/aws-sdk-go/aws/version.go'],
+    why: 'aws-sdk-go 1.44, the sdk-go-v1 client',
+  },
+  {
+    name: 'golang-github-aws-aws-sdk-go-v2-dev',
+    command: '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go',
+    probe: ['test', '-f', '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go'],
+    why: 'aws-sdk-go-v2 1.17, the sdk-go-v2 client',
+  },
   {
     name: 'python3-venv',
     command: 'python3',

@@ -4,11 +4,24 @@
  * Scripts travel base64-encoded to avoid shell quoting.
  */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { GO_CLIENT_BINARY, GOLANG_IMAGE, type GoClientId, goInstallCommand } from './go-client.ts';
 
-export type ClientId = 'awscli-v2' | 'awscli-v1' | 'sdk-js-v3' | 'sdk-js-v2' | 'sdk-js-v2-2016';
+export type ClientId = 'awscli-v2' | 'awscli-v1' | 'sdk-js-v3' | 'sdk-js-v2' | 'sdk-js-v2-2016' | GoClientId;
 export type ProcessVariant = 'pid1' | 'env-reset-child' | 'env-reset-child-profile-fix';
 
-export const CLIENTS: readonly ClientId[] = ['awscli-v2', 'awscli-v1', 'sdk-js-v3', 'sdk-js-v2', 'sdk-js-v2-2016'];
+export const CLIENTS: readonly ClientId[] = [
+  'awscli-v2',
+  'awscli-v1',
+  'sdk-js-v3',
+  'sdk-js-v2',
+  'sdk-js-v2-2016',
+  'sdk-go-v1',
+  'sdk-go-v2',
+];
+
+export function isGoClient(client: ClientId): client is GoClientId {
+  return client === 'sdk-go-v1' || client === 'sdk-go-v2';
+}
 
 /**
  * Amazon Linux from Amazon ECR Public, pinned to one AL2023 release (Docker Hub's copy is pulled
@@ -23,6 +36,8 @@ const IMAGE: Record<ClientId, string> = {
   'sdk-js-v3': 'public.ecr.aws/docker/library/node:22-slim',
   'sdk-js-v2': 'public.ecr.aws/docker/library/node:22-slim',
   'sdk-js-v2-2016': 'public.ecr.aws/docker/library/node:22-slim',
+  'sdk-go-v1': GOLANG_IMAGE,
+  'sdk-go-v2': GOLANG_IMAGE,
 };
 
 /**
@@ -37,6 +52,8 @@ export const INSTALL: Record<ClientId, string> = {
   'sdk-js-v3': 'npm install -s @aws-sdk/client-sts@3.1162.0 @aws-sdk/client-ecs@3.1162.0',
   'sdk-js-v2': 'npm install -s aws-sdk@2.1693.0',
   'sdk-js-v2-2016': 'npm install -s aws-sdk@2.4.6',
+  'sdk-go-v1': goInstallCommand('sdk-go-v1'),
+  'sdk-go-v2': goInstallCommand('sdk-go-v2'),
 };
 
 /**
@@ -89,6 +106,8 @@ export function clientScript(client: ClientId): string {
     const region = `--region "$${REGION_VARIABLE}"`;
     return `aws sts get-caller-identity ${region}; aws ecs list-tasks --cluster "$${CLUSTER_VARIABLE}" ${region}`;
   }
+  // The program reads the cluster and region variables itself (fixtures/go-client).
+  if (isGoClient(client)) return GO_CLIENT_BINARY;
   const script = client === 'sdk-js-v3' ? NODE_V3 : NODE_V2;
   return `node -e "$(echo ${b64(script)} | base64 -d)"`;
 }

@@ -4,7 +4,7 @@ import { BadInputError } from '../../core/errors.ts';
 import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { credentialFetchesOf } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import { clientContainer } from './client-container.ts';
+import { clientContainer, isGoClient } from './client-container.ts';
 
 /** The seeds' known-good task definition (troubleshoot-task-iam-roles.md), as the console shows it. */
 const KNOWN_GOOD: RegisterTaskDefinitionCommandInput & { containerDefinitions: ContainerDefinition[] } = JSON.parse(
@@ -15,6 +15,12 @@ const KNOWN_GOOD: RegisterTaskDefinitionCommandInput & { containerDefinitions: C
 export const DOCUMENTED_NO_PROXY = '169.254.169.254,169.254.170.2';
 
 /**
+ * A NO_PROXY written for IMDS alone (`taskProxy: with-no-proxy-imds-only`), as EC2-era settings carried over
+ * to ECS often are: clients that proxy the container-credentials request (Go, Java) send it to the proxy.
+ */
+export const IMDS_ONLY_NO_PROXY = '169.254.169.254';
+
+/**
  * The hard memory limit (MiB) of the harness's client container. The seed's 128 MiB holds the seed's own
  * command, but the harness's installs are bigger: dnf loading AL2023's repository metadata, `npm install` of
  * the SDKs and the node or Python process of the client itself (peaks in docs/task-images.md). A container
@@ -22,6 +28,20 @@ export const DOCUMENTED_NO_PROXY = '169.254.169.254,169.254.170.2';
  * would hide the credential outcome the cell is about.
  */
 export const CLIENT_MEMORY_MIB = 512;
+
+/**
+ * The Go clients are compiled in their task on AWS (docs/task-images.md): the go command runs up to one
+ * compiler per vCPU, each measured at about 250 MiB peak for aws-sdk-go's service packages, so two on a
+ * t3.small pass 512 MiB.
+ */
+export const GO_CLIENT_MEMORY_MIB = 1024;
+
+/** The seed task definition's hard limit (fixtures/known-good-task.json), replayed by `taskMemory: seed` cells. */
+export const SEED_MEMORY_MIB = 128;
+
+export function clientMemoryMib(client: PlannedCell['dimensions']['client']): number {
+  return isGoClient(client) ? GO_CLIENT_MEMORY_MIB : CLIENT_MEMORY_MIB;
+}
 
 export interface TaskDefinitionContext {
   /** Family prefix unique to the run: `<prefix>-<n>`. */
@@ -70,7 +90,7 @@ export function taskDefinitionFor(
       {
         ...seed,
         ...client,
-        memory: CLIENT_MEMORY_MIB,
+        memory: d.taskMemory === 'seed' ? SEED_MEMORY_MIB : clientMemoryMib(d.client),
         logConfiguration: {
           logDriver: 'awslogs',
           options: {
@@ -103,7 +123,9 @@ function proxyEnvironment(
     { name: 'HTTP_PROXY', value: proxyUrl },
     { name: 'HTTPS_PROXY', value: proxyUrl },
   ];
-  return taskProxy === 'with-no-proxy' ? [...proxy, { name: 'NO_PROXY', value: DOCUMENTED_NO_PROXY }] : proxy;
+  if (taskProxy === 'with-no-proxy') return [...proxy, { name: 'NO_PROXY', value: DOCUMENTED_NO_PROXY }];
+  if (taskProxy === 'with-no-proxy-imds-only') return [...proxy, { name: 'NO_PROXY', value: IMDS_ONLY_NO_PROXY }];
+  return proxy;
 }
 
 /** The awslogs stream of a task's container: `prefix/container/task-id`. */

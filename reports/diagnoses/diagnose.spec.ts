@@ -113,6 +113,28 @@ test.describe('diagnosis table: one case per entry', () => {
       'task-proxy-without-no-proxy',
     ]);
   });
+  test('Go client, NO_PROXY for IMDS only → add 169.254.170.2 to the task NO_PROXY', () => {
+    for (const client of ['sdk-go-v1', 'sdk-go-v2'] as const) {
+      const partial = { client, taskProxy: 'with-no-proxy-imds-only' } as const;
+      expect(ids(partial)).toEqual(['task-proxy-takes-container-credentials']);
+      expect(commands(partial).join('\n')).toContain('169.254.169.254,169.254.170.2');
+    }
+  });
+  test('instance role trusting ecs-tasks → make it trust EC2', () => {
+    expect(ids({ instanceRoleTrust: 'ecs-tasks' }, 'NOT_PLACED')).toEqual(['instance-role-not-assumable-by-ec2']);
+    expect(commands({ instanceRoleTrust: 'ecs-tasks' }, 'NOT_PLACED').join('\n')).toContain(
+      '"Service": "ec2.amazonaws.com"',
+    );
+  });
+  test("seed's 128 MiB with a failed cell → more memory, then the rerun", () => {
+    expect(ids({ taskMemory: 'seed' }, 'INFRA_ERROR')).toEqual(['seed-memory-too-small', 'harness-failed']);
+  });
+  test('caller without iam:PassRole → allow it to pass the task role (not the trust fix)', () => {
+    expect(ids({ passRole: 'not-allowed' })).toEqual(['caller-cannot-pass-role']);
+    expect(commands({ passRole: 'not-allowed' }).join('\n')).toContain(
+      '"iam:PassedToService": "ecs-tasks.amazonaws.com"',
+    );
+  });
   test('hop limit 1 with tokens required, bridge task → the cause, then the hop limit (host mode is not it)', () => {
     expect(ids({ taskRole: 'unset', imdsOptions: 'v2-hop1' })).toEqual(['task-role-unset', 'imds-hop-limit']);
     expect(commands({ taskRole: 'unset', imdsOptions: 'v2-hop1' }).at(-1)).toContain('--http-put-response-hop-limit 2');

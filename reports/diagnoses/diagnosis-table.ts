@@ -61,6 +61,20 @@ function plainAmiHostRules(
  */
 export const DIAGNOSES: readonly DiagnosisEntry[] = [
   {
+    id: 'seed-memory-too-small',
+    outcomes: ['INFRA_ERROR'],
+    dimensions: { taskMemory: ['seed'] },
+    checklist: "Developer Guide, troubleshooting IAM roles for tasks: the known-good task definition's memory",
+    source: DOCS.devGuideTroubleshoot,
+    problem:
+      "The cell ran with the seed task definition's 128 MiB hard limit; if the evidence names OutOfMemoryError (exit 137), the install or the client passed it before any credential was asked for.",
+    fix: 'Give the container more memory (the harness uses 512 MiB; measure the peak of your own install and client), then rerun the cell.',
+    commands: () => [
+      '# taskdef.json, containerDefinitions[0]: "memory": 512',
+      'aws ecs register-task-definition --cli-input-json file://taskdef.json',
+    ],
+  },
+  {
     id: 'harness-failed',
     outcomes: ['INFRA_ERROR'],
     checklist: 'Not a configuration verdict',
@@ -94,6 +108,21 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     problem: 'The agent sends its requests through HTTP_PROXY, including those to IMDS and the credentials endpoint.',
     fix: `If you're using HTTP_PROXY on your ECS container agent configuration, apply the NO_PROXY setting (${NO_PROXY}), then restart the agent.`,
     commands: (c) => setAgentConfig(c.ami, [NO_PROXY]),
+  },
+  {
+    id: 'instance-role-not-assumable-by-ec2',
+    outcomes: ['NOT_PLACED'],
+    dimensions: { instanceRoleTrust: ['ecs-tasks'] },
+    checklist: `${KB}Confirm that the ECS container agent is running (here: it has no instance credentials to register with)`,
+    source: DOCS.instanceRole,
+    problem:
+      "The instance role's trust policy does not name ec2.amazonaws.com, so EC2 cannot assume it: IMDS answers Code AssumeRoleUnauthorizedAccess instead of credentials, the agent cannot call ECS, and the instance never registers.",
+    fix: 'Make the instance role trust ec2.amazonaws.com (the task role is the one that trusts ecs-tasks.amazonaws.com), then restart the agent or replace the instance.',
+    commands: () => [
+      'curl -s -H "X-aws-ec2-metadata-token: $(curl -s -X PUT -H \'X-aws-ec2-metadata-token-ttl-seconds: 60\' http://169.254.169.254/latest/api/token)" http://169.254.169.254/latest/meta-data/iam/security-credentials/INSTANCE_ROLE_NAME',
+      `cat > ec2-trust.json <<'JSON'\n${EC2_TRUST_POLICY}\nJSON`,
+      'aws iam update-assume-role-policy --role-name INSTANCE_ROLE_NAME --policy-document file://ec2-trust.json',
+    ],
   },
   {
     id: 'task-iam-role-flag-off',
@@ -150,8 +179,24 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     commands: (c) => ['docker ps', AMI_COMMANDS[c.ami].agentStatus],
   },
   {
+    id: 'caller-cannot-pass-role',
+    outcomes: ['ROLE_NOT_ASSUMABLE'],
+    dimensions: { passRole: ['not-allowed'] },
+    checklist: `${KB}Confirm that your IAM policy has the correct trust relationship with your Amazon ECS tasks (here: who may pass the role)`,
+    source: DOCS.passRole,
+    problem:
+      'RunTask was refused before any task existed: the identity that runs the task has no iam:PassRole on the task role (AccessDeniedException naming iam:PassRole), so ECS never got the role.',
+    fix: 'Allow the identity that calls RunTask (a user, a CI role, a scheduler) iam:PassRole on the task role, limited to ecs-tasks.amazonaws.com.',
+    commands: (c) => [
+      `cat > pass-role.json <<'JSON'\n${passRolePolicy(c.taskRoleName)}\nJSON`,
+      'aws iam put-role-policy --role-name CALLER_ROLE_NAME --policy-name pass-task-role --policy-document file://pass-role.json',
+    ],
+  },
+  {
     id: 'trust-principal',
     outcomes: ['ROLE_NOT_ASSUMABLE'],
+    // Fallback: a specific cause (the caller's iam:PassRole) is shown instead when the cell names one.
+    fallback: true,
     checklist: `${KB}Confirm that your IAM policy has the correct trust relationship with your Amazon ECS tasks`,
     source: DOCS.kbArticle,
     problem: 'ECS could not assume the task role: its trust policy does not name ecs-tasks.amazonaws.com.',
@@ -312,11 +357,26 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     checklist: `${KB}Verify proxy settings (here: the task's own HTTP_PROXY)`,
     source: DOCS.kbArticle,
     problem:
-      "The client sends its instance-metadata request through the task's HTTP_PROXY, which cannot reach 169.254.169.254.",
+      "The client (botocore, the Go SDKs) sends its instance-metadata request through the task's HTTP_PROXY, which cannot reach 169.254.169.254.",
     fix: 'Add NO_PROXY=169.254.169.254,169.254.170.2 to the task environment next to HTTP_PROXY.',
     commands: () => [
       '# task definition, containerDefinitions[].environment:',
       '{ "name": "NO_PROXY", "value": "169.254.169.254,169.254.170.2" }',
+    ],
+  },
+  {
+    id: 'task-proxy-takes-container-credentials',
+    outcomes: ['ENDPOINT_ERROR'],
+    dimensions: { client: ['sdk-go-v1', 'sdk-go-v2'], taskProxy: ['without-no-proxy', 'with-no-proxy-imds-only'] },
+    checklist: `${KB}Verify proxy settings (here: the task's own HTTP_PROXY, and a client that honours it for 169.254.170.2)`,
+    source: DOCS.goSdkProxy,
+    problem:
+      "The Go SDK sends the container-credentials request to 169.254.170.2 through the task's HTTP_PROXY (its HTTP client takes the proxy from the environment for every request), and NO_PROXY does not name 169.254.170.2; the proxy cannot reach the link-local endpoint. With the variable set the SDK never tries the instance role.",
+    fix: 'Add 169.254.170.2 to NO_PROXY in the task environment, next to 169.254.169.254 (the AWS CLI, botocore and the JavaScript SDKs never proxy that request, so they hide the mistake).',
+    commands: () => [
+      '# task definition, containerDefinitions[].environment:',
+      '{ "name": "NO_PROXY", "value": "169.254.169.254,169.254.170.2" }',
+      'aws ecs register-task-definition --cli-input-json file://taskdef.json',
     ],
   },
   {
@@ -411,6 +471,33 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     ],
   },
 ];
+
+function passRolePolicy(taskRoleName: string): string {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: `arn:aws:iam::ACCOUNT:role/${taskRoleName}`,
+          Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+const EC2_TRUST_POLICY = JSON.stringify(
+  {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  },
+  null,
+  2,
+);
 
 const TRUST_POLICY = JSON.stringify(
   {

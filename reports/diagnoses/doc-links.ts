@@ -51,6 +51,18 @@ export const DOCS = {
     title: 'Docker docs: packet filtering and firewalls (DOCKER-USER)',
     url: 'https://docs.docker.com/engine/network/packet-filtering-firewalls/',
   },
+  instanceRole: {
+    title: 'Amazon ECS Developer Guide: Amazon ECS container instance IAM role',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/instance_IAM_role.html',
+  },
+  passRole: {
+    title: 'IAM User Guide: grant a user permissions to pass a role to an AWS service',
+    url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+  },
+  goSdkProxy: {
+    title: 'aws/aws-sdk-go#1226: the Go SDK sends metadata requests through HTTP_PROXY unless NO_PROXY names them',
+    url: 'https://github.com/aws/aws-sdk-go/issues/1226',
+  },
 } as const satisfies Record<string, DocLink>;
 
 /** One part of a rule's source text ("A; B; C"), with a link when the part names a known document. */

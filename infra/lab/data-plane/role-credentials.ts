@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { RoleCredentials } from './agent/credentials/credentials-store.ts';
 import { RoleNotAssumableError } from './agent/ecs-backend.ts';
-import type { ImdsCredentials } from './host/host-spec.ts';
+import type { AssumedImdsCredentials, ImdsCredentials } from './host/host-spec.ts';
 
 const IMDS_CREDENTIALS_EARLY_REFRESH_MS = 15 * 60_000;
 
@@ -25,13 +25,19 @@ export function instanceRoleCredentials(
   roleArn: string | undefined,
   instanceId: string,
 ): () => Promise<ImdsCredentials | undefined> {
-  let cached: ImdsCredentials | undefined;
+  let cached: AssumedImdsCredentials | undefined;
   return async () => {
     if (!roleArn) return undefined;
     const expiresAt = cached ? new Date(cached.expiration).getTime() : 0;
+    const roleName = roleArn.split('/').pop() ?? roleArn;
     if (!cached || expiresAt - Date.now() < IMDS_CREDENTIALS_EARLY_REFRESH_MS) {
-      const assumed = await assumeRoleAs('ec2', roleArn, instanceId);
-      cached = { roleName: roleArn.split('/').pop() ?? roleArn, ...assumed };
+      try {
+        cached = { roleName, ...(await assumeRoleAs('ec2', roleArn, instanceId)) };
+      } catch (error) {
+        // A role whose trust policy refuses ec2.amazonaws.com: IMDS answers its refusal (instance-metadata.ts).
+        if (!isRefusal(error)) throw error;
+        return { roleName, unassumable: true };
+      }
     }
     return cached;
   };
@@ -53,13 +59,18 @@ export async function taskRoleCredentials(
       Expiration: assumed.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
   } catch (error) {
-    const status =
-      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ??
-      (error as { status?: number }).status ??
-      0;
-    if (status >= 400 && status < 500) throw new RoleNotAssumableError(roleArn, { cause: error });
+    if (isRefusal(error)) throw new RoleNotAssumableError(roleArn, { cause: error });
     throw error;
   }
+}
+
+/** AssumeRole answered 4xx: the role's trust policy (or its absence) refused the principal. */
+function isRefusal(error: unknown): boolean {
+  const status =
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ??
+    (error as { status?: number }).status ??
+    0;
+  return status >= 400 && status < 500;
 }
 
 /** sts:AssumeRole as the client's identity (without `assumeRoleAs`, a plain moto: the reader's). */

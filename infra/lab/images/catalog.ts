@@ -7,13 +7,14 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { moduleFile } from '../../files/module-file.ts';
+import { goShim } from './go-clients.ts';
 
 /** The code's root: the repository in a clone, the package's dist/ when installed. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const PYENV_PYTHON_ROOT = '/root/.pyenv/versions/3.11.7';
 export const DEBIAN_AWS_CLI_V2 = '/usr/bin/aws';
 
-export type ImageId = 'amazonlinux' | 'python' | 'node';
+export type ImageId = 'amazonlinux' | 'python' | 'node' | 'golang';
 
 /** What one name in the image's bin directory is. */
 export type BinEntry =
@@ -114,6 +115,19 @@ export const IMAGES: readonly ImageSpec[] = [
         text: `#!/bin/sh\nexec "${nodeBinary}" "${moduleFile('./npm-shim.ts', import.meta.url)}" "$@"\n`,
       },
     }),
+  },
+  {
+    id: 'golang',
+    // The Docker official golang image on Debian bookworm (buildpack-deps); the tag the harness pins
+    // (infra/task-definition/go-client.ts), Debian's Go release line.
+    repositories: ['golang', 'library/golang', 'public.ecr.aws/docker/library/golang'],
+    tags: ['1.19.13-bookworm'],
+    env: { GOLANG_VERSION: '1.19.13', GOPATH: '/go' },
+    path: `/go/bin:/usr/local/go/bin:${STANDARD_PATH}`,
+    home: DEBIAN_ROOT_HOME,
+    cmd: ['bash'],
+    // The image's go is a real toolchain; here `go build` serves the lab's build of the same source.
+    bin: () => ({ go: { kind: 'script', text: goShim() } }),
   },
 ];
 

@@ -11,6 +11,9 @@
  *   installed on Amazon Linux 2023 container images"): bash (its /bin/sh is bash; the lab's is dash),
  *   coreutils-single, grep, sed, gawk (awk), curl-minimal, python3 (dnf's runtime), dnf; findutils, gzip and tar
  *   are an inference from that list. No binutils: no `strings`.
+ * - golang:1.19.13-bookworm is buildpack-deps:bookworm-scm plus gcc, g++, libc6-dev, make and pkg-config
+ *   (docker-library/golang's Dockerfile): here minbase plus binutils (gcc's dependency, so `strings` is there);
+ *   the rest of buildpack-deps (curl, git, wget, gcc itself) is left out: no harness command uses them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -97,5 +100,6 @@ function amazonLinux2023(): ImageCommand[] {
 /** The commands of one image (computed from this machine's files; call once per image build). */
 export function imageCommands(id: ImageId): ImageCommand[] {
   if (id === 'amazonlinux') return amazonLinux2023();
+  if (id === 'golang') return fromDebianPackages([...debianMinbasePackages(), 'binutils']);
   return fromDebianPackages(debianMinbasePackages());
 }

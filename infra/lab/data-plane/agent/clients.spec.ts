@@ -53,9 +53,41 @@ test.describe('real clients in lab tasks (needs root: namespaces)', () => {
     const run = await lab.runTask({ container });
     expect(run.lines).toContain('burst: 20 fetches, 0 throttled (429), 0 errors');
   });
+
+  // A proxy that refuses at once (nothing listens on the task's own loopback port 9), and a NO_PROXY for IMDS and the control plane but not 169.254.170.2:
+  // only a client whose own HTTP code sends the credentials request to the proxy loses its task role.
+  const proxyEnvironment = (lab: AgentLab) => [
+    { name: 'HTTP_PROXY', value: 'http://127.0.0.1:9' },
+    { name: 'HTTPS_PROXY', value: 'http://127.0.0.1:9' },
+    { name: 'NO_PROXY', value: `169.254.169.254,${new URL(lab.mini.moto.endpoint).hostname}` },
+  ];
+  for (const client of ['sdk-go-v1', 'sdk-go-v2'] as const) {
+    test(`${client} sends the container-credentials request through HTTP_PROXY: no credentials, no IMDS fallback`, async () => {
+      const run = await lab.runTask({ container: containerFor(lab, client, 'pid1', undefined, proxyEnvironment(lab)) });
+      const output = run.lines.join('\n');
+      expect(run.lines, output).toContain('container-credentials-variable: set');
+      expect(output).toMatch(/NoCredentialProviders|failed to refresh cached credentials/);
+      expect(callerArn(run.lines), output).toBeUndefined();
+      expect(run.stopped.containers[0]?.exitCode).toBe(1);
+    });
+  }
+  test('the CLI ignores HTTP_PROXY for the container-credentials request: task role', async () => {
+    const run = await lab.runTask({
+      container: containerFor(lab, 'awscli-v2', 'pid1', undefined, proxyEnvironment(lab)),
+    });
+    expect(callerArn(run.lines), run.lines.join('\n')).toContain(
+      `assumed-role/${lab.mini.taskRoleArn.split('/').pop()}/`,
+    );
+  });
 });
 
-function containerFor(lab: AgentLab, client: ClientId, variant: ProcessVariant, burst?: number) {
+function containerFor(
+  lab: AgentLab,
+  client: ClientId,
+  variant: ProcessVariant,
+  burst?: number,
+  extraEnvironment?: { name: string; value: string }[],
+) {
   return clientContainer({
     client,
     variant,
@@ -63,5 +95,6 @@ function containerFor(lab: AgentLab, client: ClientId, variant: ProcessVariant, 
     region: REGION,
     endpoint: lab.mini.moto.endpoint,
     ...(burst ? { burst } : {}),
+    ...(extraEnvironment ? { extraEnvironment } : {}),
   });
 }

@@ -1,8 +1,14 @@
 import type { AgentLauncher, HostView } from '../contracts.ts';
-import type { ImdsCredentials, ImdsNetworkInterface, ImdsOptions } from '../network/vpc/instance-metadata.ts';
+
+import type {
+  AssumedImdsCredentials,
+  ImdsCredentials,
+  ImdsNetworkInterface,
+  ImdsOptions,
+} from '../network/vpc/instance-metadata.ts';
 import type { AmiProfileName } from './ami-profiles.ts';
 
-export type { ImdsCredentials, ImdsOptions };
+export type { AssumedImdsCredentials, ImdsCredentials, ImdsOptions };
 
 /** One EC2 instance to boot on this machine. */
 export interface HostSpec {

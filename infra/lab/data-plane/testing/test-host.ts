@@ -3,7 +3,7 @@ import { PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import type { AgentLauncher, HostView } from '../contracts.ts';
 import type { AmiProfileName } from '../host/ami-profiles.ts';
 import { bootHost } from '../host/boot-host.ts';
-import type { HostSpec, ImdsCredentials, InstanceHandle } from '../host/host-spec.ts';
+import type { AssumedImdsCredentials, HostSpec, InstanceHandle } from '../host/host-spec.ts';
 import type { LabNetwork } from '../network/lab-network.ts';
 import { listenInNetns } from '../network/listen-in-netns.ts';
 
@@ -24,7 +24,7 @@ export const BOTOCORE_ACCESS_KEY = [
   'import botocore.session; c = botocore.session.get_session().get_credentials(); print(c.access_key if c else "no credentials")',
 ];
 
-export const INSTANCE_ROLE: ImdsCredentials = {
+export const INSTANCE_ROLE: AssumedImdsCredentials = {
   roleName: 'lab-instance-role',
   accessKeyId: 'AKIALABINSTANCEROLE0',
   secretAccessKey: 'lab-instance-secret',

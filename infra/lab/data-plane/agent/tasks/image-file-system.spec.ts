@@ -51,6 +51,7 @@ const INSTALL: Record<ImageId, string> = {
   amazonlinux: 'yum install -y binutils',
   python: 'apt-get update -qq && apt-get install -y -qq binutils',
   node: 'apt-get update -qq && apt-get install -y -qq binutils',
+  golang: 'apt-get update -qq && apt-get install -y -qq binutils',
 };
 
 for (const image of ['amazonlinux', 'python', 'node'] as const) {

@@ -115,7 +115,8 @@ export class ImdsService {
     registered.cached = { value, refreshAt: now + FALLBACK_CACHE_MS };
     value.then(
       (credentials) => {
-        const expires = credentials ? new Date(credentials.expiration).getTime() : Number.NaN;
+        const expires =
+          credentials && 'expiration' in credentials ? new Date(credentials.expiration).getTime() : Number.NaN;
         if (registered.cached?.value === value && Number.isFinite(expires)) {
           registered.cached.refreshAt = Math.max(now, expires - REFRESH_BEFORE_EXPIRY_MS);
         }

@@ -103,3 +103,17 @@ test('network: the primary ENI by MAC, with the VPC and subnet the ECS agent rea
   expect((await ask('/latest/meta-data/network/interfaces/macs/0e:00:00:00:00:00/vpc-id', withEni)).status).toBe(404);
   expect((await ask('/latest/meta-data/mac')).status).toBe(404);
 });
+
+test('a role EC2 cannot assume (trust policy without ec2.amazonaws.com): its name, then AssumeRoleUnauthorizedAccess', async () => {
+  const untrusted = {
+    ...instance,
+    credentials: async () => ({ roleName: 'instance-role', unassumable: true as const }),
+  };
+  expect((await ask('/latest/meta-data/iam/security-credentials/', untrusted)).body).toBe('instance-role');
+  const answer = await ask('/latest/meta-data/iam/security-credentials/instance-role', untrusted);
+  expect(answer.status).toBe(200);
+  const document = JSON.parse(answer.body);
+  expect(document).toMatchObject({ Code: 'AssumeRoleUnauthorizedAccess' });
+  expect(document.Message).toMatch(/^EC2 cannot assume the role instance-role\./);
+  expect(document.AccessKeyId).toBeUndefined();
+});

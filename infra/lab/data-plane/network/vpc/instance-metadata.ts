@@ -4,13 +4,19 @@
  * (docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-categories.html).
  */
 
-export interface ImdsCredentials {
+export interface AssumedImdsCredentials {
   roleName: string;
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string;
   expiration: string | Date;
 }
+
+/**
+ * The instance profile's role, assumed by EC2; or, when its trust policy refuses ec2.amazonaws.com, only its
+ * name: EC2 then answers its credentials path with Code AssumeRoleUnauthorizedAccess (aws/aws-cli#2060).
+ */
+export type ImdsCredentials = AssumedImdsCredentials | { roleName: string; unassumable: true };
 
 export interface ImdsOptions {
   /** `optional` serves IMDSv1 and v2; `required` answers 401 to requests without a token. */
@@ -134,15 +140,21 @@ function metadataTree(instance: ImdsInstance, credentials: ImdsCredentials | und
       ),
       'security-credentials': {
         [credentials.roleName]: JSON.stringify(
-          {
-            Code: 'Success',
-            LastUpdated: ec2Time(new Date()),
-            Type: 'AWS-HMAC',
-            AccessKeyId: credentials.accessKeyId,
-            SecretAccessKey: credentials.secretAccessKey,
-            Token: credentials.sessionToken,
-            Expiration: ec2Time(credentials.expiration),
-          },
+          'unassumable' in credentials
+            ? {
+                Code: 'AssumeRoleUnauthorizedAccess',
+                Message: `EC2 cannot assume the role ${credentials.roleName}.  Please see documentation at http://docs.amazonwebservices.com/IAM/latest/UserGuide/RolesTroubleshooting.html.`,
+                LastUpdated: ec2Time(new Date()),
+              }
+            : {
+                Code: 'Success',
+                LastUpdated: ec2Time(new Date()),
+                Type: 'AWS-HMAC',
+                AccessKeyId: credentials.accessKeyId,
+                SecretAccessKey: credentials.secretAccessKey,
+                Token: credentials.sessionToken,
+                Expiration: ec2Time(credentials.expiration),
+              },
           null,
           2,
         ),
