@@ -169,6 +169,7 @@ export async function provisionRun(
     matrixName: plan.name,
     startedAt: state.startedAt,
     toolVersion: packageVersion(),
+    ...(config.labAgent ? { labAgent: config.labAgent } : {}),
     amis: imageIds,
   };
   const rebooted = plan.instanceGroups.filter(

@@ -106,7 +106,9 @@ async function compile(
   root: string,
   log: (line: string) => void,
 ): Promise<BuildManifest> {
-  const work = join(root, `.work-${source.version}-${process.pid}`);
+  // One fixed folder per version (the lock is held): with -trimpath, an interrupted build's compiled
+  // packages stay valid in GOCACHE and the next attempt resumes.
+  const work = join(root, `.work-${source.version}`);
   const out = join(work, 'out');
   const src = join(work, 'src');
   const started = Date.now();
@@ -127,12 +129,12 @@ async function compile(
     };
     const pauseFlags = `-X ${AGENT_CONFIG_PACKAGE}.DefaultPauseContainerImageName=${PAUSE_IMAGE.name} -X ${AGENT_CONFIG_PACKAGE}.DefaultPauseContainerTag=${PAUSE_IMAGE.tag}`;
     log(`ecs agent ${source.version}: building the agent (minutes)`);
-    await buildStep(GO_1_23, ['build', '-ldflags', `${pauseFlags} -s`, '-o', join(out, 'agent'), '.'], {
+    await buildStep(GO_1_23, ['build', '-trimpath', '-ldflags', `${pauseFlags} -s`, '-o', join(out, 'agent'), '.'], {
       cwd: join(src, 'agent'),
       env: { ...goEnv, CGO_ENABLED: '0' },
     });
     log(`ecs agent ${source.version}: building ecs-init`);
-    await buildStep(GO_1_23, ['build', '-o', join(out, 'ecs-init'), '.'], {
+    await buildStep(GO_1_23, ['build', '-trimpath', '-o', join(out, 'ecs-init'), '.'], {
       cwd: join(src, 'ecs-init'),
       env: { ...goEnv, CGO_ENABLED: '1' },
     });

@@ -23,7 +23,7 @@ import { removeCgroupTree } from './cgroup-tree.ts';
 export const DOCKER_CLI = '/usr/bin/docker';
 const DOCKERD = '/usr/sbin/dockerd';
 const START_TIMEOUT_MS = 90_000;
-const STOP_GRACE_MS = 20_000;
+const STOP_GRACE_MS = 8_000;
 /** The kernel's limit for a unix socket path (sun_path, 108 bytes with its NUL), with room for containerd's. */
 const MAX_SOCKET_PATH = 80;
 /**

@@ -103,7 +103,8 @@ async function runAgentContainer(engine: DockerEngine, view: HostView): Promise<
 function runningAgent(engine: DockerEngine): RunningAgent {
   return {
     async stop() {
-      await engine.docker(['stop', '--time', '30', AGENT_CONTAINER], { allowFailure: true, timeoutMs: 60_000 });
+      // Short: the lab's data plane is given 15 s to shut every instance down.
+      await engine.docker(['stop', '--time', '5', AGENT_CONTAINER], { allowFailure: true, timeoutMs: 30_000 });
       await engine.stop();
     },
   };
