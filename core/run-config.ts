@@ -11,6 +11,9 @@ export type BackendName = z.infer<typeof backendSchema>;
  * file in ECS_TASKROLE_RUN_CONFIG for every Playwright process; `npx playwright test` without it gets
  * the defaults (the default matrix on the lab), so both ways in run the same code.
  */
+/** `run --lab-agent`: the lab's ECS agent model, or the real agent (and real Docker engine) built from source. */
+export const labAgentSchema = z.enum(['model', 'real']);
+
 export const runConfigSchema = z.strictObject({
   matrixFile: z.string().optional(),
   backend: backendSchema,
@@ -31,10 +34,17 @@ export const runConfigSchema = z.strictObject({
   amiPins: z.record(z.string(), z.string()),
   /** This run is one shard: only the instance groups (and their cells) of shard `index` of `total`. */
   shard: z.strictObject({ index: z.number().int().positive(), total: z.number().int().positive() }).optional(),
+  /**
+   * Which ECS agent the lab's instances run: its model (default) or the real agent built from source
+   * (issue 28). Only the lab has a choice; AWS and LocalStack run what their AMIs bring.
+   */
+  labAgent: labAgentSchema.optional(),
   /** Caps on the run's size (`--max-cells`, `--max-instances`), checked before any resource exists. */
   caps: z.strictObject({ maxCells: z.number().int().positive(), maxInstances: z.number().int().positive() }).optional(),
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
+export type LabAgent = z.infer<typeof labAgentSchema>;
+export const LAB_AGENTS = labAgentSchema.options;
 
 export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
 export const DEFAULT_OUT_DIR = 'reports/out/latest';

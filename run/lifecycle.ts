@@ -40,6 +40,7 @@ export async function openRunBackend(
     outDir: config.outDir,
     log,
     holderPid,
+    ...(config.labAgent ? { labAgent: config.labAgent } : {}),
     ...(plan.proxyUrl ? { proxyUrl: plan.proxyUrl } : {}),
   });
   writeJsonFile(runFile(config, 'backend'), backend.record);

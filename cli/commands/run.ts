@@ -7,7 +7,14 @@ import { execa } from 'execa';
 import { DEFAULT_CAPS, estimateRun } from '../../core/caps.ts';
 import { BadInputError, EXIT } from '../../core/errors.ts';
 import { parseShard } from '../../core/plan/shard.ts';
-import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
+import {
+  DEFAULT_CELL_TIMEOUT_MS,
+  DEFAULT_OUT_DIR,
+  LAB_AGENTS,
+  type LabAgent,
+  RUN_CONFIG_ENV,
+  type RunConfig,
+} from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { proxyUrlFromEnvironment } from '../../infra/backends/target.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
@@ -50,6 +57,7 @@ interface RunOptions {
   ami: Record<string, string>;
   maxCells: number;
   maxInstances: number;
+  labAgent: LabAgent;
 }
 
 export function registerRun(program: Command): void {
@@ -61,6 +69,14 @@ export function registerRun(program: Command): void {
       new Option('--backend <backend>', 'where the AWS APIs live; aws must be named explicitly')
         .choices(['lab', 'aws', 'localstack'])
         .default('lab'),
+    )
+    .addOption(
+      new Option(
+        '--lab-agent <agent>',
+        "the lab's ECS agent: its model, or the real agent built from source in a Docker engine per instance",
+      )
+        .choices(LAB_AGENTS)
+        .default('model'),
     )
     .option('--region <region>', "region (default: the matrix's, else us-west-2)", parseRegion)
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
@@ -186,6 +202,15 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
 }
 
 function runConfigOf(options: RunOptions): RunConfig {
+  if (options.labAgent === 'real' && options.backend !== 'lab') {
+    throw new BadInputError([
+      {
+        file: '--lab-agent',
+        path: '',
+        message: `"real" chooses the lab's agent; --backend ${options.backend} runs the agent its AMIs bring (use --lab-agent model or --backend lab)`,
+      },
+    ]);
+  }
   return {
     ...(options.matrix ? { matrixFile: resolve(options.matrix) } : {}),
     backend: options.backend,
@@ -200,6 +225,7 @@ function runConfigOf(options: RunOptions): RunConfig {
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
     caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },
+    ...(options.backend === 'lab' ? { labAgent: options.labAgent } : {}),
   };
 }
 

@@ -148,6 +148,8 @@ export const runMetadataSchema = z.object({
   durationMs: milliseconds.optional(),
   commit: name.optional(),
   toolVersion: name,
+  /** The lab's ECS agent (`run --lab-agent`): its model or the real agent. Absent on other backends. */
+  labAgent: z.enum(['model', 'real']).optional(),
   /** Per AMI profile actually used: the image id and the ECS agent version the instance reported. */
   amis: z
     .record(name, z.object({ imageId: name, agentVersion: name.optional() }))

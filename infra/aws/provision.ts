@@ -184,6 +184,7 @@ export async function provisionRun(
     matrixName: plan.name,
     startedAt: state.startedAt,
     toolVersion: packageVersion(),
+    ...(config.labAgent ? { labAgent: config.labAgent } : {}),
     amis: imageIds,
   };
   const rebooted = plan.instanceGroups.filter(

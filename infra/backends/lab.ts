@@ -9,7 +9,7 @@ export async function open(options: OpenOptions): Promise<OpenedBackend> {
   const dir = labDir();
   const holderPid = options.holderPid ?? process.pid;
   const { lab, reused } = await withLabLock(dir, async () => {
-    const up = await labUp(dir, { dataPlane: true });
+    const up = await labUp(dir, { dataPlane: true, labAgent: options.labAgent ?? 'model' });
     takeLease(dir, holderPid, !up.reused);
     return up;
   });

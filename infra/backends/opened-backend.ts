@@ -1,3 +1,4 @@
+import type { LabAgent } from '../../core/run-config.ts';
 import type { BackendRecord, Connection } from './target.ts';
 
 export interface OpenOptions {
@@ -9,6 +10,8 @@ export interface OpenOptions {
   proxyUrl?: string;
   /** The process that holds the run for its whole length (the lab's lease is in its name). */
   holderPid?: number;
+  /** The lab's ECS agent (`run --lab-agent`); other backends have none to choose. */
+  labAgent?: LabAgent;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { InfrastructureError } from '../../core/errors.ts';
+import type { LabAgent } from '../../core/run-config.ts';
 import { findMotoPython } from './control-plane/find-moto.ts';
 import { isMotoProcess, motoAnswers, startMoto, stopMoto } from './control-plane/moto-process.ts';
 import {
@@ -44,6 +46,8 @@ export type LabStatus =
 export interface LabUpOptions {
   /** Also start the data plane (simulated hosts; needs root). Without it, only the AWS APIs run. */
   dataPlane?: boolean;
+  /** The ECS agent its instances run (default `model`); a running lab with another one is refused. */
+  labAgent?: LabAgent;
 }
 
 export async function labStatus(dir: string = labDir()): Promise<LabStatus> {
@@ -77,9 +81,11 @@ export async function labUp(
   if (options.dataPlane) await assertLabHostReady();
   const status = await labStatus(dir);
   const existing = readLabState(dir);
+  const labAgent = options.labAgent ?? 'model';
   if (status.state === 'running' && existing) {
+    if (options.dataPlane && existing.dataPlane) assertSameAgent(existing.dataPlane.labAgent ?? 'model', labAgent, dir);
     if (!options.dataPlane || existing.dataPlane) return { lab: existing, reused: true, statePath: status.statePath };
-    const lab = { ...existing, dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir)) };
+    const lab = { ...existing, dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir), labAgent) };
     writeLabState(lab, dir);
     return { lab, reused: true, statePath: status.statePath };
   }
@@ -103,7 +109,9 @@ export async function labUp(
     }),
   );
   // The data plane loads while moto starts (about a second saved); it learns the control plane once moto is up.
-  const dataPlaneStarting = options.dataPlane ? startDataPlaneDaemon(motoStarting, dataPlaneFiles(dir)) : undefined;
+  const dataPlaneStarting = options.dataPlane
+    ? startDataPlaneDaemon(motoStarting, dataPlaneFiles(dir), labAgent)
+    : undefined;
   dataPlaneStarting?.catch(() => undefined);
   let lab: LabState;
   try {
@@ -124,6 +132,14 @@ export async function labUp(
     writeLabState(lab, dir);
   }
   return { lab, reused: false, statePath: labStatePath(dir) };
+}
+
+/** A running lab's instances run one agent: a run asking for the other must not silently get this one. */
+function assertSameAgent(running: LabAgent, wanted: LabAgent, dir: string): void {
+  if (running === wanted) return;
+  throw new InfrastructureError(
+    `the lab running in ${dir} runs the ${running} ECS agent, not the ${wanted} one this run asks for (--lab-agent); stop it with \`ecs-taskrole lab down\` first, or run with --lab-agent ${running}`,
+  );
 }
 
 /** Stops everything the lab recorded and removes its state; safe to repeat, and after a crash. */

@@ -16,6 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InfrastructureError } from '../../core/errors.ts';
+import { labAgentSchema } from '../../core/run-config.ts';
 import { credentialsOf, type LabIdentities } from './control-plane/identities.ts';
 import type { DataPlaneDaemon } from './data-plane/daemon-process.ts';
 
@@ -51,7 +52,15 @@ const labStateSchema: z.ZodType<LabState> = z.object({
   startedAt: z.string().min(1),
   identities: z.object({ harness: identity, dataPlane: identity, ecsService: identity, ec2Service: identity }),
   adminToken: z.string().regex(/^[0-9a-f]{64}$/),
-  dataPlane: z.object({ pid, prefix: z.string().min(1), endpointForInstances: z.url(), proxyUrl: z.url() }).optional(),
+  dataPlane: z
+    .object({
+      pid,
+      prefix: z.string().min(1),
+      endpointForInstances: z.url(),
+      proxyUrl: z.url(),
+      labAgent: labAgentSchema.optional(),
+    })
+    .optional(),
 });
 
 /** Far above a real state file (about 2 kB): a bound on what a read loads. */

@@ -5,7 +5,19 @@
  */
 
 /** What a Node or Python process needs to start and behave (locale, time zone, temp folder, pyenv). */
-const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'PYENV_ROOT', 'PYENV_VERSION'] as const;
+const INHERITED = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'PYENV_ROOT',
+  'PYENV_VERSION',
+  // Where the real ECS agent's builds are cached, and the local folder of its sources (no network).
+  'XDG_CACHE_HOME',
+  'ECS_TASKROLE_AGENT_SOURCES',
+] as const;
 
 /** The allow-listed variables of `from` that are set, plus `own` (the daemon's ECS_TASKROLE_* settings). */
 export function daemonEnvironment(

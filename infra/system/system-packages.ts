@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { InfrastructureError } from '../../core/errors.ts';
+import { ensureAptSuite } from './apt-suite.ts';
 
 /** A Debian package the lab or the report tests need, and the command that proves it is there. */
 export interface SystemPackage {
@@ -8,6 +9,8 @@ export interface SystemPackage {
   why: string;
   /** When a command on PATH does not prove it (a Python module): argv that exits 0 when it is there. */
   probe?: readonly string[];
+  /** A Debian suite to install it from (added to apt's sources when none names it): `-t <suite>`. */
+  suite?: string;
 }
 
 export const LAB_PACKAGES: readonly SystemPackage[] = [
@@ -34,6 +37,28 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
     probe: ['python3', '-c', 'import ensurepip, venv'],
     why: "the private Python environment the lab's moto is installed into",
   },
+];
+
+/** Go 1.23, where bookworm-backports installs it (`golang-1.23-go` does not put `go` on PATH). */
+export const GO_1_23 = '/usr/lib/go-1.23/bin/go';
+
+/** What the lab's real ECS agent needs: its toolchains (agent, ecs-init with cgo, the pause binary) and Docker. */
+export const REAL_AGENT_PACKAGES: readonly SystemPackage[] = [
+  {
+    name: 'golang-1.23-go',
+    command: GO_1_23,
+    probe: [GO_1_23, 'version'],
+    suite: 'bookworm-backports',
+    why: 'builds the ECS agent and ecs-init (their go.mod asks for Go 1.23)',
+  },
+  { name: 'gcc', command: 'gcc', why: "ecs-init's cgo and the static pause binary" },
+  {
+    name: 'libc6-dev',
+    command: 'gcc',
+    probe: ['test', '-e', '/usr/lib/x86_64-linux-gnu/libc.a'],
+    why: 'static pause binary',
+  },
+  { name: 'docker.io', command: 'dockerd', why: "each lab instance's Docker engine (with containerd and runc)" },
 ];
 
 export const REPORT_TEST_PACKAGES: readonly SystemPackage[] = [
@@ -71,15 +96,10 @@ export async function ensureSystemPackages(
   }
   log(`installing missing system packages: ${names}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const suites = [...new Set(missing.flatMap((pkg) => (pkg.suite ? [pkg.suite] : [])))];
+  for (const suite of suites) if (await ensureAptSuite(suite)) log(`added ${suite} to apt's sources`);
   const update = await execa('apt-get', ['update', '-qq'], { reject: false, env });
-  const install = await execa(
-    'apt-get',
-    ['install', '-y', '-qq', '--no-install-recommends', ...missing.map((p) => p.name)],
-    {
-      reject: false,
-      env,
-    },
-  );
+  const install = await installPackages(missing, env);
   if (install.exitCode !== 0) {
     const detail = String(install.stderr || update.stderr)
       .trim()
@@ -88,4 +108,23 @@ export async function ensureSystemPackages(
       .join(' ');
     throw new InfrastructureError(`apt-get install -y ${names} failed: ${detail}`);
   }
+}
+
+/** One apt-get per suite (its packages with `-t suite`), stopping at the first failure. */
+async function installPackages(
+  packages: readonly SystemPackage[],
+  env: Record<string, string>,
+): Promise<{ exitCode?: number; stderr?: unknown }> {
+  const suites = [...new Set(packages.map((pkg) => pkg.suite ?? ''))];
+  let last: { exitCode?: number; stderr?: unknown } = { exitCode: 0 };
+  for (const suite of suites) {
+    const names = packages.filter((pkg) => (pkg.suite ?? '') === suite).map((pkg) => pkg.name);
+    const target = suite ? ['-t', suite] : [];
+    last = await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...target, ...names], {
+      reject: false,
+      env,
+    });
+    if (last.exitCode !== 0) return last;
+  }
+  return last;
 }

@@ -3,6 +3,7 @@ import { closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
+import type { LabAgent } from '../../../core/run-config.ts';
 import { moduleFile } from '../../files/module-file.ts';
 import { daemonEnvironment } from '../../system/daemon-environment.ts';
 import { isLabProcess, stopLabProcess } from '../../system/lab-process.ts';
@@ -27,6 +28,8 @@ export interface DataPlaneDaemon {
   endpointForInstances: string;
   /** The lab's HTTP proxy (agentProxy and taskProxy cells). */
   proxyUrl: string;
+  /** The ECS agent its instances run (absent: the model, as before the choice existed). */
+  labAgent?: LabAgent;
 }
 
 /**
@@ -37,11 +40,12 @@ export interface DataPlaneDaemon {
 export async function startDataPlaneDaemon(
   controlPlane: LabControlPlane | Promise<LabControlPlane>,
   files: { log: string; pid: string; consoles: string },
+  labAgent: LabAgent = 'model',
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
   const log = openAppendNoFollow(logFile);
   // An allow-list environment: the caller's AWS_* keys and other secrets never reach the daemon.
-  const child = fork(DAEMON, [files.consoles], {
+  const child = fork(DAEMON, [files.consoles, labAgent], {
     detached: true,
     stdio: ['ignore', log, log, 'ipc'],
     env: daemonEnvironment(),
@@ -83,6 +87,7 @@ export async function startDataPlaneDaemon(
       prefix: message.prefix,
       endpointForInstances: message.endpointForInstances,
       proxyUrl: message.proxyUrl,
+      labAgent,
     };
   } catch (error) {
     if (pid !== undefined) await stopLabProcess(pid, DAEMON_MARKER);

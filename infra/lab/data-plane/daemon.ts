@@ -2,15 +2,18 @@
  * The data plane as a background process of the lab (`lab up` starts it, `lab down` stops it): boots a
  * simulated host for every instance the harness launches on the control plane until SIGTERM/SIGINT.
  *
- *     node daemon.ts CONSOLE_DIR   (forked with an IPC channel)
+ *     node daemon.ts CONSOLE_DIR [model|real]   (forked with an IPC channel)
  *
  * It makes its network, proxy, image roots and agents' program at once; its parent sends the lab's
  * control plane (`{ controlPlane }`) once that is up. The daemon tells it over IPC when it is ready
  * (`{ ready, prefix, endpointForInstances, proxyUrl }`) or why it failed. CONSOLE_DIR is where it keeps
  * the instances' consoles, for the control plane's GetConsoleOutput.
  */
+
+import { labAgentSchema } from '../../../core/run-config.ts';
 import { startDataPlaneWithProxy } from './data-plane-with-proxy.ts';
-import { type LabControlPlane, labControlPlane } from './index.ts';
+import { type LabAgentChoice, type LabControlPlane, labControlPlane } from './index.ts';
+import { DEFAULT_AGENT_VERSION } from './real-agent/agent-versions.ts';
 
 export interface DaemonStart {
   controlPlane: LabControlPlane;
@@ -19,6 +22,12 @@ export interface DaemonStart {
 export type DaemonMessage =
   | { ready: true; prefix: string; endpointForInstances: string; proxyUrl: string }
   | { ready: false; error: string };
+
+/** `real`: the real ECS agent (DEFAULT_AGENT_VERSION, built or taken from the cache) in a Docker engine per instance. */
+function agentChoice(argument: string | undefined): LabAgentChoice {
+  const agent = labAgentSchema.parse(argument ?? 'model');
+  return agent === 'real' ? { kind: 'real', version: DEFAULT_AGENT_VERSION } : { kind: 'model' };
+}
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 const tell = (message: DaemonMessage) => {
@@ -34,6 +43,7 @@ try {
   const consoleDir = process.argv[2];
   const running = await startDataPlaneWithProxy({
     controlPlane: start.then((message) => labControlPlane(message.controlPlane)),
+    labAgent: agentChoice(process.argv[3]),
     log,
     ...(consoleDir ? { consoleDir } : {}),
   });

@@ -31,6 +31,8 @@ import { forwardTcp, type TcpForwarder } from './fleet/tcp-forwarder.ts';
 import { bootHost } from './host/boot-host.ts';
 import type { InstanceHandle } from './host/host-spec.ts';
 import { createLabNetwork, type LabNetwork, type LabNetworkOptions } from './network/lab-network.ts';
+import type { AgentVersion } from './real-agent/agent-versions.ts';
+import { createRealAgentLauncher } from './real-agent/real-agent-launcher.ts';
 import { type AssumeRoleAs, instanceRoleCredentials, stsAssumeRole, taskRoleCredentials } from './role-credentials.ts';
 
 export { RUN_TAG_KEY } from './fleet/launched-instances.ts';
@@ -76,7 +78,14 @@ export interface DataPlaneOptions {
    * (moto-lab/lab_ec2.py reads it; `lab up` names the same folder to both). Default: in the instance's own folder.
    */
   consoleDir?: string;
+  /**
+   * Which ECS agent the instances run: the lab's model (default) or the real agent of a version the lab
+   * builds, in a real Docker engine per instance (real-agent/real-agent-launcher.ts).
+   */
+  labAgent?: LabAgentChoice;
 }
+
+export type LabAgentChoice = { kind: 'model' } | { kind: 'real'; version: AgentVersion };
 
 export interface DataPlane {
   lab: LabNetwork;
@@ -193,7 +202,7 @@ async function startFleetOn(
   const relayPort = relay.port;
   const consoleDir = options.consoleDir;
   if (consoleDir) await mkdir(consoleDir, { recursive: true, mode: 0o700 });
-  const launchAgent = createLabAgentLauncher({
+  const modelAgent = createLabAgentLauncher({
     serviceIdentity: controlPlane.serviceIdentity,
     stateChange: controlPlane.stateChange,
     imagesDir,
@@ -202,6 +211,10 @@ async function startFleetOn(
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
+  const launchAgent =
+    options.labAgent?.kind === 'real'
+      ? createRealAgentLauncher({ version: options.labAgent.version, enginesDir: join(lab.dir, 'd'), log })
+      : modelAgent;
 
   const fleet = startFleet({
     ec2,

@@ -1,0 +1,24 @@
+/**
+ * The ECS agent releases the lab can build and run, each pinned to the commit its tag names upstream
+ * (github.com/aws/amazon-ecs-agent). A tarball fetched from GitHub must carry this commit; a local copy
+ * (ECS_TASKROLE_AGENT_SOURCES) is trusted to be it. Both tags ask for Go 1.23 in agent/ and ecs-init/ go.mod
+ * (1.101.3 and later ask for 1.24+, which Debian bookworm does not package).
+ */
+export const AGENT_RELEASES = {
+  '1.101.2': { commit: 'a686342fd0bf6cf77e692067e6fee73448855c3d' },
+  '1.95.0': { commit: '90742cd68338075989cd24e93ff8e5b9216d788c' },
+} as const satisfies Record<string, { commit: string }>;
+
+export type AgentVersion = keyof typeof AGENT_RELEASES;
+
+export const AGENT_VERSIONS = Object.keys(AGENT_RELEASES) as AgentVersion[];
+
+/** The version the lab's plain-AMI user data pins and the default of `agentVersion`. */
+export const DEFAULT_AGENT_VERSION: AgentVersion = '1.101.2';
+
+export function isAgentVersion(value: unknown): value is AgentVersion {
+  return typeof value === 'string' && Object.hasOwn(AGENT_RELEASES, value);
+}
+
+/** The pause image the agent's build pins (misc/pause-container/Makefile) and loads from its tarball. */
+export const PAUSE_IMAGE = { name: 'amazon/amazon-ecs-pause', tag: '0.1.0' } as const;
