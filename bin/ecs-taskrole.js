@@ -16,7 +16,7 @@ if (major < 22 || (major === 22 && minor < 22)) {
 const fromSources = existsSync(new URL('../cli/main.ts', import.meta.url));
 const module = (path) => (fromSources ? new URL(`../${path}.ts`, import.meta.url).href : `../dist/${path}.js`);
 // `run` owns a teardown: a signal that comes while its modules load (seconds) is held for it, not fatal.
-if (process.argv[2] === 'run') (await import(module('run/early-signals'))).holdSignals();
+if (process.argv[2] === 'run') (await import(module('run/cli/early-signals'))).holdSignals();
 const { main } = await import(module('cli/main'));
 // Exit at once: a wait an interrupted run abandoned (a registration poll) must not hold the process open.
 process.exit(await main(process.argv));

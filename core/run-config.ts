@@ -7,9 +7,10 @@ export { backendSchema };
 export type BackendName = z.infer<typeof backendSchema>;
 
 /**
- * What one run is asked to do. `ecs-taskrole run` writes it to `--out/run-config.json` and names that
- * file in ECS_TASKROLE_RUN_CONFIG for every Playwright process; `npx playwright test` without it gets
- * the defaults (the default matrix on the lab), so both ways in run the same code.
+ * What one run is asked to do. `ecs-taskrole run` writes it to `--out/run-config.json`
+ * (run/files/run-config-file.ts) and names that file in ECS_TASKROLE_RUN_CONFIG for every Playwright
+ * process; `npx playwright test` without it gets the defaults (the default matrix on the lab), so both
+ * ways in run the same code.
  */
 export const runConfigSchema = z.strictObject({
   matrixFile: z.string().optional(),
@@ -36,7 +37,6 @@ export const runConfigSchema = z.strictObject({
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
-export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
 export const DEFAULT_OUT_DIR = 'reports/out/latest';
 /**
  * A cell's default time limit. On AWS the first task on an instance pulls its image and every task installs
@@ -46,20 +46,3 @@ export const DEFAULT_CELL_TIMEOUT_MS: Record<BackendName, number> = { lab: 60_00
 
 /** How long an instance's agent may take to register (a cell waits for its own before its time limit starts). */
 export const REGISTRATION_TIMEOUT_MS: Record<BackendName, number> = { lab: 30_000, aws: 600_000, localstack: 120_000 };
-
-/** The files of one run in `--out`, shared by the CLI, the Playwright runner, its workers and the reporter. */
-export const RUN_FILES = {
-  config: 'run-config.json',
-  plan: 'plan.json',
-  /** Where the backend's APIs are (no secrets: later processes resolve credentials themselves). */
-  backend: 'backend.json',
-  /** What provisioning made, as the cells need it. */
-  state: 'run-state.json',
-  /** Every create, recorded before it is sent: what may exist after an interruption at any instant. */
-  journal: 'run-journal.json',
-  results: 'results.json',
-  /** How long each step of the run took. */
-  timings: 'run-timings.json',
-  /** `npx playwright test` alone: the cells Playwright selected (--grep, --shard), so only their groups are provisioned. */
-  selection: 'selected-cells.json',
-} as const;

@@ -1,22 +1,21 @@
 import { existsSync } from 'node:fs';
 import { checkRunCaps, DEFAULT_CAPS } from '../core/caps.ts';
-import { InfrastructureError } from '../core/errors.ts';
 import { DEFAULT_MATRIX_LIMITS, DEFAULT_MATRIX_PATH, loadMatrix } from '../core/matrix/index.ts';
 import { planMatrix } from '../core/plan/plan.ts';
-import { planFileOf, planFileSchema, type RunPlan, runPlanOf } from '../core/plan/plan-file.ts';
+import { planFileOf, type RunPlan, runPlanOf } from '../core/plan/plan-file.ts';
 import { refuseEmptySelection } from '../core/plan/selection.ts';
 import { shardOf } from '../core/plan/shard.ts';
 import type { RunConfig } from '../core/run-config.ts';
-import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
-import { loadResults } from '../reports/results/load-results.ts';
-import { defaultWorkers, runFile } from './run-config.ts';
+import { loadResults, resultsFile } from '../reports/results/results-file.ts';
+import { writePlanFile } from './files/plan-file.ts';
+import { defaultWorkers } from './run-config.ts';
 
 /**
  * Plans the run once: the matrix, its region override, `--grep` (filtering before planning also drops
  * the instance groups no selected cell needs), the shard and the caps, written to `--out/plan.json` for
  * every later process.
  */
-export async function writeRunPlan(config: RunConfig): Promise<RunPlan> {
+export async function planRun(config: RunConfig): Promise<RunPlan> {
   const caps = config.caps ?? DEFAULT_CAPS;
   // The matrix's own size limits bound the expansion; the run's caps then apply to what this run executes
   // (after --grep and the shard), so a large matrix can still run a few of its cells.
@@ -45,14 +44,7 @@ export async function writeRunPlan(config: RunConfig): Promise<RunPlan> {
     previousDurations: await previousDurations(config),
     workers: config.workers ?? defaultWorkers(config.backend),
   });
-  writeJsonFile(runFile(config, 'plan'), file);
-  return runPlanOf(file);
-}
-
-export function readRunPlan(config: RunConfig): RunPlan {
-  const file = readJsonFileIfExists(runFile(config, 'plan'), planFileSchema);
-  if (!file)
-    throw new InfrastructureError(`no plan at ${runFile(config, 'plan')}: start the run with ecs-taskrole run`);
+  writePlanFile(config, file);
   return runPlanOf(file);
 }
 
@@ -62,7 +54,7 @@ export function readRunPlan(config: RunConfig): RunPlan {
  * is not the cell's length), else its whole time. Unreadable or absent results: estimates only.
  */
 async function previousDurations(config: RunConfig): Promise<Map<string, number>> {
-  const file = runFile(config, 'results');
+  const file = resultsFile(config.outDir);
   if (!existsSync(file)) return new Map();
   try {
     const results = await loadResults(file);

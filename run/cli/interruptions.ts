@@ -4,8 +4,9 @@
  * run goes on to its teardown; later ones only say that the teardown is under way. The process never dies
  * half-way through its own cleanup.
  */
+
+import { watchOwner } from '../owner-watch.ts';
 import { INTERRUPT_SIGNALS, type InterruptSignal, launcherPid, takeHeldSignals } from './early-signals.ts';
-import { watchOwner } from './owner-watch.ts';
 
 export { INTERRUPT_SIGNALS, type InterruptSignal };
 /**

@@ -1,5 +1,5 @@
 /**
- * A stand-in for `ecs-taskrole run` in its own process (run/interruptions.spec.ts). `held`: holds signals as
+ * A stand-in for `ecs-taskrole run` in its own process (run/cli/interruptions.spec.ts). `held`: holds signals as
  * the bin does, receives a SIGTERM and a SIGINT while "loading", then watches and prints what it got.
  * `launcher FILE`: writes `watching` to FILE, then the interruption it got once reparented (`nothing` after 60 s).
  */

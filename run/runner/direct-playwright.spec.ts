@@ -1,6 +1,6 @@
 /**
- * `npx playwright test --project=cells` is the other way in: the config plans, the setup project opens the
- * lab and provisions — only the instance groups of the cells Playwright selected — and the teardown project
+ * `ECS_TASKROLE_CONFORMANCE=1 npx playwright test --project=cells` is the other way in: the runner's global
+ * setup plans, the setup project opens the lab and provisions — only the instance groups of the cells Playwright selected — and the teardown project
  * tears down and stops the lab it started.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import type { RunResults } from '../core/results/results-schema.ts';
-import { labSkipReason } from '../infra/lab/index.ts';
-import { runCli } from '../testing/run-cli.ts';
+import type { RunResults } from '../../core/results/results-schema.ts';
+import { labSkipReason } from '../../infra/lab/index.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLAYWRIGHT = join(dirname(createRequire(import.meta.url).resolve('@playwright/test/package.json')), 'cli.js');
 
 test.describe.configure({ timeout: 540_000 });
@@ -27,7 +27,12 @@ test('playwright test --project=cells --grep: provisions only the selected cell�
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(TEST_|PW_|PLAYWRIGHT_)/.test(name)),
   );
-  Object.assign(env, { ECS_TASKROLE_LAB_DIR: join(dir, 'lab'), ECS_TASKROLE_OUT: out, CI: '' });
+  Object.assign(env, {
+    ECS_TASKROLE_CONFORMANCE: '1',
+    ECS_TASKROLE_LAB_DIR: join(dir, 'lab'),
+    ECS_TASKROLE_OUT: out,
+    CI: '',
+  });
   try {
     const run = await execa(
       process.execPath,
