@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import type { CellResult, RunMetadata } from '../core/results/results-schema.ts';
-import { SECRET_FORMATS, TEXT_FIELDS } from './redact/secret-formats.fixture.ts';
+import { SECRET_FORMATS, TEXT_FIELDS } from './redact/testing/secret-formats.ts';
 import ResultsReporter from './reporter.ts';
 import { parseResults } from './results/results-validation.ts';
-import { cellWith } from './test-support/cell-fixture.ts';
-import { syntheticResults } from './test-support/synthetic-results.ts';
+import { cellWith } from './testing/cell-fixture.ts';
+import { syntheticResults } from './testing/synthetic-results.ts';
 
 /** The parts of Playwright's TestCase/TestResult the reporter reads, built by hand. */
 function testCase(id: string, title: string, annotations: TestCase['annotations'] = []): TestCase {

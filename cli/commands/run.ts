@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
 import { DEFAULT_CAPS, estimateRun } from '../../core/caps.ts';
 import { BadInputError, EXIT } from '../../core/errors.ts';
+import { acceptedValuesText, acceptsValue } from '../../core/matrix/dimensions.ts';
 import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, type RunConfig } from '../../core/run-config.ts';
 import { proxyUrlFromEnvironment } from '../../infra/backends/target.ts';
@@ -310,12 +311,11 @@ function parseSeconds(value: string): number {
   return seconds * 1000;
 }
 
+/** `--ami PROFILE=AMI_ID`: the profiles are the matrix's `ami` values (core/matrix/dimensions.ts). */
 function collectPin(value: string, pins: Record<string, string>): Record<string, string> {
-  const match = /^(al2023-ecs|al2-ecs|al1-ecs|al2023-plain)=(ami-[0-9a-f]+)$/.exec(value);
-  if (!match?.[1] || !match[2]) {
-    throw new InvalidArgumentError(
-      'expected PROFILE=AMI_ID, profile one of al2023-ecs, al2-ecs, al1-ecs, al2023-plain',
-    );
+  const match = /^([\w-]+)=(ami-[0-9a-f]+)$/.exec(value);
+  if (!match?.[1] || !match[2] || !acceptsValue('ami', match[1])) {
+    throw new InvalidArgumentError(`expected PROFILE=AMI_ID, profile one of ${acceptedValuesText('ami')}`);
   }
   return { ...pins, [match[1]]: match[2] };
 }

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { PartialDimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
+import { cellWith } from '../testing/cell-fixture.ts';
 import { cellPattern, diagnose } from './diagnose.ts';
 
 const ids = (partial: PartialDimensions, outcome?: Outcome) =>

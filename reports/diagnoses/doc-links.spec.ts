@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SOURCES } from '../../core/rules/sources.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
+import { cellWith } from '../testing/cell-fixture.ts';
 import { linkSources } from './doc-links.ts';
 import { groupByDiagnosis, groupTitle } from './group-by-diagnosis.ts';
 

@@ -6,8 +6,8 @@
 import { expect, test } from '@playwright/test';
 import { renderJunit } from '../junit/render-junit.ts';
 import { renderSummary } from '../markdown/render-summary.ts';
-import { cellWith, withOverride } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith, withOverride } from '../testing/cell-fixture.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { diagnose } from './diagnose.ts';
 
 const BECAUSE = 'our proxy blocks the credentials endpoint';

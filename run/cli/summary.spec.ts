@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { cellWith, withOverride } from '../../reports/test-support/cell-fixture.ts';
-import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
+import { cellWith, withOverride } from '../../reports/testing/cell-fixture.ts';
+import { syntheticResults } from '../../reports/testing/synthetic-results.ts';
 import { formatRunSummary, runSummaryDocument } from './summary.ts';
 
 const files = { results: '/out/results.json', report: '/out/report.html' };

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
+import { syntheticResults } from '../../reports/testing/synthetic-results.ts';
 import { clearRunState, type RunStateFile, readRunState, writeRunState } from '../files/run-state-file.ts';
 import { awaitRunState } from './await-run-state.ts';
 

@@ -10,5 +10,5 @@ export default defineConfig({
   testMatch: '*.fixture.ts',
   fullyParallel: true,
   workers: 2,
-  reporter: [[fileURLToPath(new URL('../reporter.ts', import.meta.url)), { writeIntervalMs: 0 }]],
+  reporter: [[fileURLToPath(new URL('../../reporter.ts', import.meta.url)), { writeIntervalMs: 0 }]],
 });

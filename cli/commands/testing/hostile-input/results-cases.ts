@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResults } from '../../../core/results/results-schema.ts';
-import { syntheticResults } from '../../../reports/test-support/synthetic-results.ts';
+import type { RunResults } from '../../../../core/results/results-schema.ts';
+import { syntheticResults } from '../../../../reports/testing/synthetic-results.ts';
 import type { HostileCase } from './hostile-case.ts';
 
 const MiB = 1024 * 1024;

@@ -1,4 +1,4 @@
-import { main } from '../../main.ts';
+import { main } from '../../../main.ts';
 
 /**
  * Runs the CLI in the test's own process, capturing what it writes: the same code path as the binary

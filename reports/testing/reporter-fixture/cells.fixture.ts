@@ -1,6 +1,6 @@
 import { test } from '@playwright/test';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { HOSTILE_LINE, syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../cell-fixture.ts';
+import { HOSTILE_LINE, syntheticResults } from '../synthetic-results.ts';
 
 test('provision', async () => {
   await test.info().attach('run-metadata', {

@@ -6,12 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import type { RunResults } from '../../core/results/results-schema.ts';
-import { parseResults } from '../results/results-validation.ts';
+import type { RunResults } from '../core/results/results-schema.ts';
+import { parseResults } from './results/results-validation.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CONFIG = fileURLToPath(new URL('./fixture.config.ts', import.meta.url));
-const REPORTER = fileURLToPath(new URL('../reporter.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CONFIG = fileURLToPath(new URL('./testing/reporter-fixture/fixture.config.ts', import.meta.url));
+const REPORTER = fileURLToPath(new URL('./reporter.ts', import.meta.url));
 const PLAYWRIGHT = join(dirname(createRequire(import.meta.url).resolve('@playwright/test/package.json')), 'cli.js');
 
 /** A nested Playwright run with a clean environment (none of this worker's TEST_/PW_ variables). */

@@ -1,6 +1,6 @@
-import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import type { CellResult, RunResults } from '../../../core/results/results-schema.ts';
+import { cellWith } from '../../testing/cell-fixture.ts';
+import { syntheticResults } from '../../testing/synthetic-results.ts';
 
 /** Shaped like real secrets (each unique, so a leak names its format); none is a real credential. */
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRETKEY1';
