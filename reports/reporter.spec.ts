@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import type { CellResult, RunMetadata } from '../core/results/results-schema.ts';
+import { cellWith } from '../core/testing/cell-fixture.ts';
 import { SECRET_FORMATS, TEXT_FIELDS } from './redact/testing/secret-formats.ts';
 import ResultsReporter from './reporter.ts';
 import { parseResults } from './results/results-validation.ts';
-import { cellWith } from './testing/cell-fixture.ts';
 import { syntheticResults } from './testing/synthetic-results.ts';
 
 /** The parts of Playwright's TestCase/TestResult the reporter reads, built by hand. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { checkRunCaps, DEFAULT_CAPS } from '../core/caps.ts';
+import { checkRunCaps, DEFAULT_CAPS } from '../core/limits.ts';
 import { DEFAULT_MATRIX_LIMITS, DEFAULT_MATRIX_PATH, loadMatrix } from '../core/matrix/index.ts';
 import { planMatrix } from '../core/plan/plan.ts';
 import { planFileOf, type RunPlan, runPlanOf } from '../core/plan/plan-file.ts';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../testing/cell-fixture.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
 import { HOSTILE_LINE, syntheticResults } from '../testing/synthetic-results.ts';
 import { diffResults } from './diff-results.ts';
 import { renderDiffHtml } from './render-diff-html.ts';

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { Outcome } from '../../core/outcome.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../testing/cell-fixture.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../testing/synthetic-results.ts';
 import { buildHistory } from './history.ts';
 

@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { loadMatrix } from '../../core/matrix/index.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../testing/cell-fixture.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../testing/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';
 import { DEBIAN_CHROMIUM, watch } from './testing/browser-support.ts';

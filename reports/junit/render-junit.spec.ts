@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../testing/cell-fixture.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../testing/synthetic-results.ts';
 import { renderJunit } from './render-junit.ts';
 import { escapeXml } from './xml-escape.ts';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cellWith, withOverride } from '../../reports/testing/cell-fixture.ts';
+import { cellWith, withOverride } from '../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../../reports/testing/synthetic-results.ts';
 import { formatRunSummary, runSummaryDocument } from './summary.ts';
 

@@ -1,5 +1,5 @@
+import { ruleText } from '../../core/diagnoses/override-diagnosis.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { ruleText } from '../../reports/diagnoses/override-diagnosis.ts';
 
 /** The end-of-run summary: totals, every deviation and infrastructure error, and where the report is. */
 export function formatRunSummary(results: RunResults, reportPath: string): string {

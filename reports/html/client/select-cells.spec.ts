@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../../testing/cell-fixture.ts';
+import { cellWith } from '../../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../../testing/synthetic-results.ts';
 import { buildReportData } from '../report-data.ts';
 import { pivotCells } from './select-cells.ts';

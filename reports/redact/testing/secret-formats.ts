@@ -1,5 +1,5 @@
 import type { CellResult, RunResults } from '../../../core/results/results-schema.ts';
-import { cellWith } from '../../testing/cell-fixture.ts';
+import { cellWith } from '../../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../../testing/synthetic-results.ts';
 
 /** Shaped like real secrets (each unique, so a leak names its format); none is a real credential. */

@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { cellWith } from '../cell-fixture.ts';
+import { cellWith } from '../../../core/testing/cell-fixture.ts';
 import { HOSTILE_LINE, syntheticResults } from '../synthetic-results.ts';
 
 test('provision', async () => {

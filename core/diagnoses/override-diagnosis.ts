@@ -3,8 +3,8 @@
  * there says the team's expectation and this environment disagree, not that AWS misbehaved. Every place
  * that explains a deviation leads with the override and its reason.
  */
-import type { CellResult } from '../../core/results/results-schema.ts';
-import { isOverride } from '../../core/rules/expect.ts';
+import type { CellResult } from '../results/results-schema.ts';
+import { isOverride } from '../rules/expect.ts';
 
 /** Longest `because` quoted in a one-line explanation (the matrix caps it; a results file may not). */
 const MAX_BECAUSE_CHARS = 300;

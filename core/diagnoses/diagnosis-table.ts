@@ -1,7 +1,7 @@
-import type { Dimension, Dimensions } from '../../core/matrix/dimensions.ts';
-import type { Outcome } from '../../core/outcome.ts';
+import type { Dimension, Dimensions } from '../matrix/dimensions.ts';
+import type { Outcome } from '../outcome.ts';
+import { DOCS, type DocLink } from '../rules/sources.ts';
 import { AMI_COMMANDS, CREDENTIALS_NAT_RULES, ROUTE_LOCALNET, setAgentConfig } from './ami-commands.ts';
-import { DOCS, type DocLink } from './doc-links.ts';
 
 /** What a diagnosis's commands may depend on. */
 export interface CommandContext {

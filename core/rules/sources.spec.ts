@@ -1,8 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { SOURCES } from '../../core/rules/sources.ts';
-import { cellWith } from '../testing/cell-fixture.ts';
-import { linkSources } from './doc-links.ts';
-import { groupByDiagnosis, groupTitle } from './group-by-diagnosis.ts';
+import { linkSources, SOURCES } from './sources.ts';
 
 test("a rule's source parts link to the documents they name", () => {
   expect(linkSources(`${SOURCES.agentCapability}; ${SOURCES.kbArticle}`)).toEqual([
@@ -38,21 +35,4 @@ test('every link of every known source is https to a fixed host; hostile text li
     'https://github.com/aws/amazon-ecs-agent/issues/1',
     undefined,
   ]);
-});
-
-test('what broke: deviations by primary cause, larger groups first, then cells without a verdict', () => {
-  const groups = groupByDiagnosis([
-    cellWith({}),
-    cellWith({ ami: 'al1-ecs' }, 'TIMEOUT'),
-    cellWith({ taskIamRoleFlag: 'false' }, 'TASK_ROLE'),
-    cellWith({ network: 'host' }, 'INSTANCE_ROLE_DENIED'),
-    cellWith({ network: 'host', ami: 'al2-ecs' }, 'INSTANCE_ROLE_DENIED'),
-  ]);
-  expect(groups.map(groupTitle)).toEqual([
-    '2 deviations: KB article: To correctly configure IAM roles for your task, check the following',
-    '1 deviation: unexpected success, the rule expected a failure',
-    '1 cell without a verdict (TIMEOUT)',
-  ]);
-  expect(groups[0]?.fixes.map((fix) => fix.os)).toEqual(['Amazon Linux 2 (systemd)', 'Amazon Linux 2023 (systemd)']);
-  expect(groups[2]?.fixes[0]?.commands).toEqual(["npx ecs-taskrole run --grep '^ami=al1-ecs$' --cell-timeout 600"]);
 });

@@ -1,4 +1,4 @@
-import type { Dimensions } from '../../core/matrix/dimensions.ts';
+import type { Dimensions } from '../matrix/dimensions.ts';
 
 /** How an operator restarts the agent and persists iptables rules on each AMI profile's OS. */
 export interface AmiCommands {

@@ -1,7 +1,7 @@
-import type { CellResult } from '../../core/results/results-schema.ts';
+import type { CellResult } from '../results/results-schema.ts';
+import type { DocLink } from '../rules/sources.ts';
 import { AMI_COMMANDS } from './ami-commands.ts';
 import { type CommandContext, DIAGNOSES, type DiagnosisEntry } from './diagnosis-table.ts';
-import type { DocLink } from './doc-links.ts';
 import { overrideDiagnosis, overrideVerdictNote } from './override-diagnosis.ts';
 
 export interface Diagnosis {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import type { PartialDimensions } from '../../core/matrix/dimensions.ts';
-import type { Outcome } from '../../core/outcome.ts';
+import type { PartialDimensions } from '../matrix/dimensions.ts';
+import type { Outcome } from '../outcome.ts';
 import { cellWith } from '../testing/cell-fixture.ts';
 import { cellPattern, diagnose } from './diagnose.ts';
 

@@ -1,10 +1,10 @@
-import { verdictOf } from '../../core/cell-result.ts';
-import { makeCell } from '../../core/matrix/cell.ts';
-import { DEFAULT_BASELINE, type PartialDimensions } from '../../core/matrix/dimensions.ts';
-import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
-import type { Outcome } from '../../core/outcome.ts';
-import type { CellResult } from '../../core/results/results-schema.ts';
-import { expectationFor } from '../../core/rules/expect.ts';
+import { verdictOf } from '../cell-result.ts';
+import { makeCell } from '../matrix/cell.ts';
+import { DEFAULT_BASELINE, type PartialDimensions } from '../matrix/dimensions.ts';
+import { instanceGroupId } from '../matrix/instance-groups.ts';
+import type { Outcome } from '../outcome.ts';
+import type { CellResult } from '../results/results-schema.ts';
+import { expectationFor } from '../rules/expect.ts';
 
 /** One cell result with the rules' real expectation; `actual` defaults to the expected outcome. */
 export function cellWith(
