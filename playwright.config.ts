@@ -2,14 +2,12 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import { RUN_CONFIG_ENV } from './core/run-config.ts';
-import { writeJsonFile } from './infra/files/json-file.ts';
 import { moduleFile } from './infra/files/module-file.ts';
-import { lifecycleOwnedByCli, lifecycleOwnerPid } from './run/lifecycle-env.ts';
-import { watchOwner } from './run/owner-watch.ts';
-import { writeRunPlan } from './run/plan-file.ts';
-import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runFile, runStateWaitMs } from './run/run-config.ts';
-import { clearRunState } from './run/run-state.ts';
+import { isConformanceRun } from './run/env/conformance.ts';
+import { lifecycleOwnedByCli } from './run/env/lifecycle-owner.ts';
+import { planFile } from './run/files/plan-file.ts';
+import { runStateFile } from './run/files/run-state-file.ts';
+import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runStateWaitMs } from './run/run-config.ts';
 
 /** Playwright's output folder of a conformance run: outside --out, the same for every process of the run. */
 function conformanceOutputDir(outDir: string): string {
@@ -19,36 +17,30 @@ function conformanceOutputDir(outDir: string): string {
 /**
  * One runner for everything. `checks` is the project's own test suite (specs beside the code they
  * check; `npm test`). The conformance run is setup → cells → teardown (suites/): under `ecs-taskrole run`
- * the command owns the backend, provisioning and teardown; `npx playwright test --project=cells` alone
- * (the default matrix on the lab, or ECS_TASKROLE_RUN_CONFIG) does them in its setup and teardown projects.
+ * the command owns the backend, provisioning and teardown; `ECS_TASKROLE_CONFORMANCE=1 npx playwright test
+ * --project=cells` (the default matrix on the lab, or ECS_TASKROLE_RUN_CONFIG) does them in its setup and
+ * teardown projects. Loading this file changes nothing: what a run does before its tests are listed (plan,
+ * watch its owner) is its global setup, run/runner/global-setup.ts, in the runner only.
  */
-const conformanceRun = !!process.env[RUN_CONFIG_ENV] || process.argv.some((arg) => /(^|=)cells$/.test(arg));
+const conformanceRun = isConformanceRun();
 const run = readRunConfig();
-
-// Started directly: the runner's own process plans once, before any worker lists the cells.
-if (conformanceRun && !lifecycleOwnedByCli() && process.env.TEST_WORKER_INDEX === undefined) {
-  await writeRunPlan(run);
-  writeJsonFile(runFile(run, 'config'), run);
-  clearRunState(run);
-}
-
-// Started by `ecs-taskrole run`: the runner stops its cells, as on Ctrl-C, if that run dies without asking.
-const ownerPid = lifecycleOwnerPid();
-if (ownerPid !== undefined && process.env.TEST_WORKER_INDEX === undefined) {
-  watchOwner({ ownerPid, onGone: () => process.kill(process.pid, 'SIGINT') });
-}
 
 // The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
 const reporters: ReporterDescription[] = conformanceRun
   ? [
       [moduleFile('./reports/reporter/cell-lines-reporter.ts', import.meta.url)],
-      [moduleFile('./reports/reporter.ts', import.meta.url), { outputDir: run.outDir }],
+      [
+        moduleFile('./reports/reporter.ts', import.meta.url),
+        { outputDir: run.outDir, planFile: planFile(run), runStateFile: runStateFile(run) },
+      ],
     ]
   : process.env.CI
     ? [['list'], ['html', { open: 'never' }]]
     : [['list']];
 // Started directly, the setup project provisions only the instance groups of the cells Playwright selected.
-if (conformanceRun && !lifecycleOwnedByCli()) reporters.push([moduleFile('./run/selection.ts', import.meta.url)]);
+if (conformanceRun && !lifecycleOwnedByCli()) {
+  reporters.push([moduleFile('./run/runner/selection-reporter.ts', import.meta.url)]);
+}
 // A shard also writes Playwright's blob report: `npx playwright merge-reports` joins the shards (docs/ci).
 // `ecs-taskrole run --shard` plans the shard itself (Playwright sees no --shard): the file name says which.
 if (run.shard) reporters.push(['blob', { fileName: `report-${run.shard.index}-of-${run.shard.total}.zip` }]);
@@ -57,7 +49,13 @@ else if (conformanceRun && process.argv.some((arg) => arg.startsWith('--shard'))
 export default defineConfig({
   // A conformance run's cells write no artifact of their own (their results travel as attachments): Playwright's
   // per-test folders go to the system's temporary directory, one per --out, and are removed as each cell ends.
-  ...(conformanceRun ? { outputDir: conformanceOutputDir(run.outDir), preserveOutput: 'never' as const } : {}),
+  ...(conformanceRun
+    ? {
+        outputDir: conformanceOutputDir(run.outDir),
+        preserveOutput: 'never' as const,
+        globalSetup: moduleFile('./run/runner/global-setup.ts', import.meta.url),
+      }
+    : {}),
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.

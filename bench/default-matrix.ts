@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { runResultsSchema } from '../core/results/results-schema.ts';
 import { LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../core/run-config.ts';
+import { readTimings } from '../run/files/timings-file.ts';
 import { defaultWorkers } from '../run/run-config.ts';
-import { runTimingsSchema } from '../run/timings.ts';
 import { sampleCpu } from './cpu-sample.ts';
 import { BENCH_OUT, median, percentile, recordFigures } from './record.ts';
 
@@ -46,7 +46,7 @@ async function measure(workers: number) {
     const cpu = sampler.stop();
     const wallMs = Math.round(performance.now() - started);
     const results = runResultsSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));
-    const steps = runTimingsSchema.parse(JSON.parse(await readFile(join(out, 'run-timings.json'), 'utf8')));
+    const steps = readTimings({ outDir: out });
     const ran = results.cells.filter((cell) => cell.details.taskRunMs !== undefined);
     const overheads = ran.map((cell) => cell.durationMs - (cell.details.taskRunMs ?? 0));
     const floorMs = Math.round(ran.reduce((total, cell) => total + (cell.details.taskRunMs ?? 0), 0) / workers);

@@ -13,7 +13,7 @@ import { buildHistory } from '../reports/history/history.ts';
 import { renderReportHtml } from '../reports/html/render-report-html.ts';
 import { renderJunit } from '../reports/junit/render-junit.ts';
 import { renderSummary } from '../reports/markdown/render-summary.ts';
-import { syntheticResults } from '../reports/test-support/synthetic-results.ts';
+import { syntheticResults } from '../reports/testing/synthetic-results.ts';
 
 const CELLS = 2_000;
 const RUNS = 30;

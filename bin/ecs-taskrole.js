@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 // `run` owns a teardown: a SIGINT, SIGTERM or SIGHUP that comes while it loads is held for it, not fatal.
 // Held from the first statement, before anything loads: Node's start is the only unguarded moment (about
 // 0.15 s on a loaded machine); loading the type stripper for a module alone took 0.3 s more, and that window
-// killed runs. run/early-signals.ts takes them over (holdSignals, takeHeldSignals).
+// killed runs. run/cli/early-signals.ts takes them over (holdSignals, takeHeldSignals).
 if (process.argv[2] === 'run') {
   const early = { launcher: process.ppid, held: [], hold: (signal) => early.held.push(signal) };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, early.hold);

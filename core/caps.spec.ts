@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { checkRunCaps, DEFAULT_CAPS, estimateRun, HARNESS_INSTANCE_TYPE, RUN_TTL_HOURS } from './caps.ts';
+import { estimateRun, HARNESS_INSTANCE_TYPE, RUN_TTL_HOURS } from './caps.ts';
 import { BadInputError } from './errors.ts';
+import { checkRunCaps, DEFAULT_CAPS } from './limits.ts';
 
 /** A plan of `groups` instance groups with `cellsPerGroup` cells each (only the counts matter). */
 function plan(groups: number, cellsPerGroup = 1) {

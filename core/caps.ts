@@ -1,8 +1,7 @@
 /**
- * Limits on the size of a run, checked before any AWS call, and what a run will cost in instances. Pure.
- * A matrix is a few lines of YAML; its plan can ask for a thousand EC2 instances.
+ * What a run costs in instances: the one instance type, what it holds, how long a run's resources live, and
+ * the estimate printed before a run starts. Pure. The caps that bound a run are in limits.ts.
  */
-import { BadInputError } from './errors.ts';
 import type { Plan } from './plan/plan.ts';
 import type { Backend } from './results/results-schema.ts';
 
@@ -24,36 +23,6 @@ export function tasksPerInstance(): number {
 
 /** A run's resources expire this long after it starts; its instances shut themselves down then. */
 export const RUN_TTL_HOURS = 6;
-
-export const DEFAULT_CAPS = { maxInstances: 40, maxCells: 2000 } as const;
-
-export interface RunCaps {
-  /** `--max-instances`: EC2 instances one run may launch (one per instance group). */
-  maxInstances: number;
-  /** `--max-cells`: cells one run may run. */
-  maxCells: number;
-}
-
-/** Throws a BadInputError (exit 2) naming every cap the plan exceeds, its numbers and its flag. */
-export function checkRunCaps(plan: Pick<Plan, 'cells' | 'instanceGroups'>, caps: RunCaps, file = 'matrix'): void {
-  const problems = [];
-  const instances = plan.instanceGroups.length;
-  if (instances > caps.maxInstances) {
-    problems.push({
-      file,
-      path: '',
-      message: `the plan needs ${instances} instances, over the cap of ${caps.maxInstances} (raise it with --max-instances ${instances})`,
-    });
-  }
-  if (plan.cells.length > caps.maxCells) {
-    problems.push({
-      file,
-      path: '',
-      message: `the plan has ${plan.cells.length} cells, over the cap of ${caps.maxCells} (raise it with --max-cells ${plan.cells.length})`,
-    });
-  }
-  if (problems.length > 0) throw new BadInputError(problems);
-}
 
 export interface RunEstimate {
   instances: number;

@@ -7,9 +7,10 @@ export { backendSchema };
 export type BackendName = z.infer<typeof backendSchema>;
 
 /**
- * What one run is asked to do. `ecs-taskrole run` writes it to `--out/run-config.json` and names that
- * file in ECS_TASKROLE_RUN_CONFIG for every Playwright process; `npx playwright test` without it gets
- * the defaults (the default matrix on the lab), so both ways in run the same code.
+ * What one run is asked to do. `ecs-taskrole run` writes it to `--out/run-config.json`
+ * (run/files/run-config-file.ts) and names that file in ECS_TASKROLE_RUN_CONFIG for every Playwright
+ * process; `npx playwright test` without it gets the defaults (the default matrix on the lab), so both
+ * ways in run the same code.
  */
 /** `run --lab-agent`: the lab's ECS agent model, or the real agent (and real Docker engine) built from source. */
 export const labAgentSchema = z.enum(['model', 'real']);
@@ -46,7 +47,6 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 export type LabAgent = z.infer<typeof labAgentSchema>;
 export const LAB_AGENTS = labAgentSchema.options;
 
-export const RUN_CONFIG_ENV = 'ECS_TASKROLE_RUN_CONFIG';
 export const DEFAULT_OUT_DIR = 'reports/out/latest';
 /**
  * A cell's default time limit. On AWS the first task on an instance pulls its image and every task installs
@@ -68,20 +68,3 @@ export const REGISTRATION_TIMEOUT_MS: Record<BackendName, number> = { lab: 300_0
  * 36 s after their reboot — the fixed 30 s failed them. Scaled by the load per core, it leaves about twice those.
  */
 export const LAB_QUIET_REGISTRATION_MS = 30_000;
-
-/** The files of one run in `--out`, shared by the CLI, the Playwright runner, its workers and the reporter. */
-export const RUN_FILES = {
-  config: 'run-config.json',
-  plan: 'plan.json',
-  /** Where the backend's APIs are (no secrets: later processes resolve credentials themselves). */
-  backend: 'backend.json',
-  /** What provisioning made, as the cells need it. */
-  state: 'run-state.json',
-  /** Every create, recorded before it is sent: what may exist after an interruption at any instant. */
-  journal: 'run-journal.json',
-  results: 'results.json',
-  /** How long each step of the run took. */
-  timings: 'run-timings.json',
-  /** `npx playwright test` alone: the cells Playwright selected (--grep, --shard), so only their groups are provisioned. */
-  selection: 'selected-cells.json',
-} as const;

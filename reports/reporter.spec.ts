@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import type { CellResult, RunMetadata } from '../core/results/results-schema.ts';
-import { SECRET_FORMATS, TEXT_FIELDS } from './redact/secret-formats.fixture.ts';
+import { cellWith } from '../core/testing/cell-fixture.ts';
+import { SECRET_FORMATS, TEXT_FIELDS } from './redact/testing/secret-formats.ts';
 import ResultsReporter from './reporter.ts';
 import { parseResults } from './results/results-validation.ts';
-import { cellWith } from './test-support/cell-fixture.ts';
-import { syntheticResults } from './test-support/synthetic-results.ts';
+import { syntheticResults } from './testing/synthetic-results.ts';
 
 /** The parts of Playwright's TestCase/TestResult the reporter reads, built by hand. */
 function testCase(id: string, title: string, annotations: TestCase['annotations'] = []): TestCase {
@@ -230,7 +230,8 @@ test('a huge evidence line and a huge log are cut to what results.json accepts, 
 });
 
 test('a cell interrupted while it waited for provisioning never ran: no result, and with no other nothing is written', async () => {
-  const reporter = new ResultsReporter({ outputDir: dir });
+  const runStateFile = join(dir, 'run-state.json');
+  const reporter = new ResultsReporter({ outputDir: dir, runStateFile });
   const waiting = testCase('t1', 'baseline');
   reporter.onBegin({} as FullConfig, suiteOf([waiting]));
   reporter.onTestEnd(waiting, testResult('interrupted'));
@@ -238,8 +239,8 @@ test('a cell interrupted while it waited for provisioning never ran: no result, 
   expect(existsSync(join(dir, 'results.json'))).toBe(false);
 
   // Once provisioning published the run state, an interrupted cell is a result (INFRA_ERROR).
-  await writeFile(join(dir, 'run-state.json'), '{}');
-  const later = new ResultsReporter({ outputDir: dir });
+  await writeFile(runStateFile, '{}');
+  const later = new ResultsReporter({ outputDir: dir, runStateFile });
   later.onBegin({} as FullConfig, suiteOf([waiting]));
   later.onTestEnd(waiting, testResult('interrupted'));
   await later.onEnd(fullResult);
@@ -304,7 +305,7 @@ test('a cell-result that fails the results schema is kept as INFRA_ERROR naming 
   expect(cell?.actual.evidence.decidedBy).toContain('durationMs');
 });
 
-test("a crashed cell's expectation is the plan's (matrix overrides included), from plan.json beside the results", async () => {
+test("a crashed cell's expectation is the plan's (matrix overrides included), from the run's plan.json", async () => {
   const cell = cellWith({});
   const expected = { ...cell.expected, outcome: 'NOT_PLACED' as const, rule: 'expect[0]', statement: 'our AMI' };
   const plan = {
@@ -317,7 +318,7 @@ test("a crashed cell's expectation is the plan's (matrix overrides included), fr
     amiPins: {},
   };
   await writeFile(join(dir, 'plan.json'), JSON.stringify(plan));
-  const reporter = new ResultsReporter({ outputDir: dir });
+  const reporter = new ResultsReporter({ outputDir: dir, planFile: join(dir, 'plan.json') });
   const baseline = testCase('t1', 'baseline');
   reporter.onBegin({} as FullConfig, suiteOf([baseline]));
   reporter.onTestEnd(baseline, testResult('failed', [], ['worker crashed']));

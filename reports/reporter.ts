@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type {
   FullConfig,
   FullResult,
@@ -19,20 +19,29 @@ import {
   type RunMetadata,
   type RunResults,
 } from '../core/results/results-schema.ts';
-import { DEFAULT_OUT_DIR, RUN_FILES } from '../core/run-config.ts';
+import { DEFAULT_OUT_DIR } from '../core/run-config.ts';
 import { readJsonFileIfExists } from '../infra/files/json-file.ts';
 import { selectHistory } from './history/select-history.ts';
 import { redactValue } from './redact/redact-results.ts';
 import { cellIdOf, crashedCell, errorText, reportedCell, runMetadataOf } from './reporter/cell-from-test.ts';
 import { defaultMetadata, mergeMetadata } from './reporter/default-metadata.ts';
 import { fitCell, fitError } from './reporter/fit-to-schema.ts';
-import { loadResults } from './results/load-results.ts';
-import { writeFileAtomicSync } from './results/write-atomic.ts';
-import { REPORT_FILES, serializeResults, writeRenderedReports } from './write-reports.ts';
+import { loadResults, RESULTS_FILE, writeResultsFile } from './results/results-file.ts';
+import { writeRenderedReports } from './write-reports.ts';
 
 export interface ResultsReporterOptions {
-  /** Default: $ECS_TASKROLE_OUT, else reports/out/latest (relative to the working directory). */
+  /**
+   * Default: $ECS_TASKROLE_OUT, else reports/out/latest (relative to the working directory): `merge-reports`
+   * takes no reporter options.
+   */
   outputDir?: string;
+  /** The run's plan.json, for the expectation of a cell that reported nothing; without it, the rules'. */
+  planFile?: string;
+  /**
+   * The run's run-state.json: until it exists a cell interrupted while it waited never ran (no result).
+   * Without it (no run lifecycle: a fixture suite, merge-reports), an interrupted cell is a result.
+   */
+  runStateFile?: string;
   /** Earlier results.json files, oldest first, for the history strip and flakiness marks. */
   history?: string[];
   /** Least time between two rewrites of results.json while cells finish (default 1 s). */
@@ -48,6 +57,8 @@ export interface ResultsReporterOptions {
  */
 export default class ResultsReporter implements Reporter {
   private readonly outputDir: string;
+  private readonly planFile: string | undefined;
+  private readonly runStateFile: string | undefined;
   private readonly history: string[];
   private readonly writeIntervalMs: number;
   private startedAt = new Date();
@@ -56,7 +67,7 @@ export default class ResultsReporter implements Reporter {
   private readonly cells = new Map<string, CellResult>();
   private readonly errors = new Map<string, RunError>();
   private order = new Map<string, number>();
-  /** The run's plan (plan.json beside the results), for the expectation of a cell that reported nothing. */
+  /** The run's plan (`planFile`), for the expectation of a cell that reported nothing. */
   private planned = new Map<string, PlannedCell>();
   private lastWrite = 0;
   /** Cells interrupted while they waited for provisioning (they never ran). */
@@ -65,6 +76,8 @@ export default class ResultsReporter implements Reporter {
 
   constructor(options: ResultsReporterOptions = {}) {
     this.outputDir = resolve(options.outputDir ?? process.env.ECS_TASKROLE_OUT ?? DEFAULT_OUT_DIR);
+    this.planFile = options.planFile;
+    this.runStateFile = options.runStateFile;
     this.history = options.history ?? [];
     this.writeIntervalMs = options.writeIntervalMs ?? 1_000;
   }
@@ -78,7 +91,7 @@ export default class ResultsReporter implements Reporter {
     const tests = suite.allTests();
     this.order = new Map(tests.map((test, index) => [test.id, index]));
     this.guard(() => {
-      const file = readJsonFileIfExists(join(this.outputDir, RUN_FILES.plan), planFileSchema);
+      const file = this.planFile ? readJsonFileIfExists(this.planFile, planFileSchema) : undefined;
       if (!file) return;
       const cells = runPlanOf(file).cells;
       this.planned = new Map(cells.map((cell) => [cell.id, cell]));
@@ -139,9 +152,9 @@ export default class ResultsReporter implements Reporter {
     if (this.stoppedWaiting > 0 && this.cells.size === 0 && this.errors.size === 0) return;
     await this.guardAsync(async () => {
       const results = this.results(result);
-      writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(results));
+      writeResultsFile(this.outputDir, results);
       const given = await Promise.all(this.history.map(async (file) => ({ file, results: await loadResults(file) })));
-      const { runs, leftOut } = selectHistory([...given, { file: REPORT_FILES.results, results }]);
+      const { runs, leftOut } = selectHistory([...given, { file: RESULTS_FILE, results }]);
       // This run is the one to report, whatever an earlier file's start time says.
       writeRenderedReports(this.outputDir, results, [...runs.filter((run) => run !== results), results], leftOut);
     });
@@ -184,7 +197,7 @@ export default class ResultsReporter implements Reporter {
   }
 
   private provisioned(): boolean {
-    return existsSync(join(this.outputDir, RUN_FILES.state));
+    return this.runStateFile === undefined || existsSync(this.runStateFile);
   }
 
   private unreportedCell(test: TestCase, result: TestResult): CellResult | undefined {
@@ -206,7 +219,7 @@ export default class ResultsReporter implements Reporter {
   private writeNow(): void {
     this.pending = undefined;
     this.lastWrite = Date.now();
-    writeFileAtomicSync(join(this.outputDir, REPORT_FILES.results), serializeResults(this.results()));
+    writeResultsFile(this.outputDir, this.results());
   }
 
   /** Playwright swallows reporter errors; say what went wrong instead of losing the report silently. */

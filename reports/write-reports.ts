@@ -1,22 +1,17 @@
 import { join } from 'node:path';
 import type { RunResults } from '../core/results/results-schema.ts';
+import { writeFileAtomic } from '../infra/files/atomic-file.ts';
 import type { LeftOutRun } from './history/select-history.ts';
 import { renderReportHtml } from './html/render-report-html.ts';
 import { renderJunit } from './junit/render-junit.ts';
 import { renderSummary } from './markdown/render-summary.ts';
-import { writeFileAtomicSync } from './results/write-atomic.ts';
 
+/** What the reporter renders beside results.json (reports/results/results-file.ts). */
 export const REPORT_FILES = {
-  results: 'results.json',
   html: 'report.html',
   junit: 'junit.xml',
   summary: 'summary.md',
 } as const;
-
-/** results.json as written to disk (stable, human-diffable). */
-export function serializeResults(results: RunResults): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
-}
 
 /**
  * Renders report.html, junit.xml and summary.md for `results` into `outDir` (each atomically).
@@ -34,8 +29,8 @@ export function writeRenderedReports(
     junit: join(outDir, REPORT_FILES.junit),
     summary: join(outDir, REPORT_FILES.summary),
   };
-  writeFileAtomicSync(paths.html, renderReportHtml(results, history.length > 0 ? history : [results], leftOut));
-  writeFileAtomicSync(paths.junit, renderJunit(results));
-  writeFileAtomicSync(paths.summary, renderSummary(results));
+  writeFileAtomic(paths.html, renderReportHtml(results, history.length > 0 ? history : [results], leftOut));
+  writeFileAtomic(paths.junit, renderJunit(results));
+  writeFileAtomic(paths.summary, renderSummary(results));
   return paths;
 }

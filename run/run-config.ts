@@ -1,18 +1,15 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { tasksPerInstance } from '../core/caps.ts';
 import {
   type BackendName,
   DEFAULT_CELL_TIMEOUT_MS,
-  DEFAULT_OUT_DIR,
   REGISTRATION_TIMEOUT_MS,
-  RUN_CONFIG_ENV,
-  RUN_FILES,
   type RunConfig,
-  runConfigSchema,
 } from '../core/run-config.ts';
-import { readJsonFile } from '../infra/files/json-file.ts';
+import { outDirOf } from './env/out-dir.ts';
+import { runConfigPathOf } from './env/run-config-path.ts';
+import { readRunConfigFile } from './files/run-config-file.ts';
 
 /**
  * Cells run in parallel. In the lab a cell mostly waits on its task's clients (their timeouts and retries),
@@ -28,7 +25,7 @@ export function defaultWorkers(backend: BackendName = 'lab'): number {
 export function defaultRunConfig(): RunConfig {
   return {
     backend: 'lab',
-    outDir: resolve(process.env.ECS_TASKROLE_OUT ?? DEFAULT_OUT_DIR),
+    outDir: outDirOf(),
     keep: false,
     cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS.lab,
     amiPins: {},
@@ -37,14 +34,9 @@ export function defaultRunConfig(): RunConfig {
 
 /** The run's config as `ecs-taskrole run` recorded it, else the defaults (`npx playwright test` directly). */
 export function readRunConfig(): RunConfig {
-  const file = process.env[RUN_CONFIG_ENV];
+  const file = runConfigPathOf();
   if (!file || !existsSync(file)) return defaultRunConfig();
-  return readJsonFile(file, runConfigSchema);
-}
-
-/** Where one of the run's files lives. */
-export function runFile(config: Pick<RunConfig, 'outDir'>, name: keyof typeof RUN_FILES): string {
-  return resolve(config.outDir, RUN_FILES[name]);
+  return readRunConfigFile(file);
 }
 
 /** A cell's own test limit once it may start: its instance's registration, its task's limit, a margin. */

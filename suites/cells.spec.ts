@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { instanceGroupId } from '../core/matrix/instance-groups.ts';
-import { RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
-import { readRunPlan } from '../run/plan-file.ts';
+import { CELL_RESULT_ATTACHMENT, RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
+import { readRunPlan } from '../run/files/plan-file.ts';
 import { cellTestTimeoutMs, readRunConfig } from '../run/run-config.ts';
-import { awaitRunState } from '../run/run-state.ts';
+import { awaitRunState } from '../run/worker/await-run-state.ts';
+import { MetadataOnce } from '../run/worker/metadata-once.ts';
 
 // The plan was made once (by `ecs-taskrole run`, or the Playwright config): every process lists the same titles.
 const config = readRunConfig();
@@ -18,13 +19,12 @@ test.describe.configure({ mode: 'parallel' });
 const cellRunner = async () => {
   const [{ driverFor }, { runOneCell }] = await Promise.all([
     import('../run/drivers.ts'),
-    import('../run/run-cell.ts'),
+    import('../run/worker/run-cell.ts'),
   ]);
   return { driverFor, runOneCell };
 };
 
-/** The run's metadata reaches the reporter from the cells, once per AMI profile and agent version a worker saw. */
-const attachedMetadata = new Set<string>();
+const metadata = new MetadataOnce();
 
 // Declared in plan.json's runOrder: Playwright hands tests to free workers in this order.
 const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
@@ -43,19 +43,10 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     const { result, classification, instance } = await runOneCell(driver, state, cell, {
       cellTimeoutMs: config.cellTimeoutMs,
     });
-    const ami = cell.dimensions.ami;
-    const { agentVersion } = instance;
-    const seen = `${ami}@${agentVersion ?? ''}`;
-    if (!attachedMetadata.has(seen)) {
-      attachedMetadata.add(seen);
-      const own = { imageId: run.metadata.amis[ami]?.imageId ?? '', ...(agentVersion ? { agentVersion } : {}) };
-      const metadata = { ...run.metadata, amis: { ...run.metadata.amis, [ami]: own } };
-      await testInfo.attach(RUN_METADATA_ATTACHMENT, {
-        body: JSON.stringify(metadata),
-        contentType: 'application/json',
-      });
-    }
-    await testInfo.attach('cell-result', { body: JSON.stringify(result), contentType: 'application/json' });
+    const seen = metadata.unseen(run.metadata, cell.dimensions.ami, instance.agentVersion);
+    if (seen)
+      await testInfo.attach(RUN_METADATA_ATTACHMENT, { body: JSON.stringify(seen), contentType: 'application/json' });
+    await testInfo.attach(CELL_RESULT_ATTACHMENT, { body: JSON.stringify(result), contentType: 'application/json' });
     expect(
       result.verdict,
       `expected ${cell.expected.outcome} (${cell.expected.rule}), got ${classification.outcome}: ${classification.evidence.decidedBy}`,

@@ -1,15 +1,15 @@
 import { test as setup } from '@playwright/test';
 import { selectCells } from '../core/plan/selection.ts';
 import { refuseOutsideRun } from '../infra/backends/localstack.ts';
+import { lifecycleOwnedByCli } from '../run/env/lifecycle-owner.ts';
+import { readRunPlan } from '../run/files/plan-file.ts';
+import { readRunState } from '../run/files/run-state-file.ts';
+import { readSelection } from '../run/files/selection-file.ts';
 import { openRunBackend, provision } from '../run/lifecycle.ts';
-import { lifecycleOwnedByCli } from '../run/lifecycle-env.ts';
-import { readRunPlan } from '../run/plan-file.ts';
 import { readRunConfig } from '../run/run-config.ts';
-import { readRunState } from '../run/run-state.ts';
-import { readSelection } from '../run/selection.ts';
 
 /**
- * Only when Playwright was started directly (`npx playwright test --project=cells`): it opens the backend
+ * Only when Playwright was started directly (`ECS_TASKROLE_CONFORMANCE=1 npx playwright test --project=cells`): it opens the backend
  * and provisions, and the teardown project undoes both. Under `ecs-taskrole run` the command owns the
  * lifecycle and the cells project runs without this one (playwright.config.ts).
  */

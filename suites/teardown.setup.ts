@@ -1,6 +1,6 @@
 import { test as teardown } from '@playwright/test';
+import { lifecycleOwnedByCli } from '../run/env/lifecycle-owner.ts';
 import { closeRecordedBackend, tearDown } from '../run/lifecycle.ts';
-import { lifecycleOwnedByCli } from '../run/lifecycle-env.ts';
 import { readRunConfig } from '../run/run-config.ts';
 
 /** Only when Playwright was started directly: under `ecs-taskrole run` the command tears down itself. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
+import { syntheticResults } from '../../reports/testing/synthetic-results.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 /** Every command this file covers (`run` documents itself in run.ts). */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
+import { cellWith, withOverride } from '../../core/testing/cell-fixture.ts';
 import type { ResultsDiff } from '../../reports/diff/diff-results.ts';
-import { cellWith, withOverride } from '../../reports/test-support/cell-fixture.ts';
-import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
+import { syntheticResults } from '../../reports/testing/synthetic-results.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 let dir: string;

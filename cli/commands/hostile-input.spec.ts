@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MAX_PROBLEM_LINES } from '../../core/errors.ts';
 import { runCli } from '../../testing/run-cli.ts';
-import type { HostileCase } from './hostile-input/hostile-case.ts';
-import { MATRIX_CASES } from './hostile-input/matrix-cases.ts';
-import { RESULTS_CASES } from './hostile-input/results-cases.ts';
-import { runInProcess } from './hostile-input/run-in-process.ts';
+import type { HostileCase } from './testing/hostile-input/hostile-case.ts';
+import { MATRIX_CASES } from './testing/hostile-input/matrix-cases.ts';
+import { RESULTS_CASES } from './testing/hostile-input/results-cases.ts';
+import { runInProcess } from './testing/hostile-input/run-in-process.ts';
 
 /** The giant cases' heap: far below what they took before the limits (4.2 GB for the 50 MB matrix). */
 const GIANT_HEAP_MB = 160;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { HOSTILE_PROXY_URLS } from '../../core/input/testing/hostile-proxy-urls.ts';
-import { runInProcess } from './hostile-input/run-in-process.ts';
+import { runInProcess } from './testing/hostile-input/run-in-process.ts';
 
 let dir: string;
 test.beforeEach(async () => {

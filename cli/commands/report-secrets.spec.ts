@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { leakyResults, SECRET_FORMATS } from '../../reports/redact/secret-formats.fixture.ts';
+import { leakyResults, SECRET_FORMATS } from '../../reports/redact/testing/secret-formats.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 let dir: string;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../../reports/test-support/cell-fixture.ts';
-import { syntheticResults } from '../../reports/test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../../reports/testing/synthetic-results.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 let dir: string;

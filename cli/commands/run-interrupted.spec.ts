@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { RunJournal } from '../../infra/backends/journal.ts';
 import { labSkipReason } from '../../infra/lab/index.ts';
-import { readRunState } from '../../run/run-state.ts';
+import { readRunState } from '../../run/files/run-state-file.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import {
   alive,

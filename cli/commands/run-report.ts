@@ -8,12 +8,12 @@ import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
 import { capText, jsonForTerminal } from '../../core/text/safe-text.ts';
-import { RunJournal } from '../../infra/backends/journal.ts';
 import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
-import { loadResults } from '../../reports/results/load-results.ts';
-import type { RunOutcome } from '../../run/lifecycle.ts';
-import { runFile } from '../../run/run-config.ts';
-import { formatRunSummary, type RunSummaryDocument, runSummaryDocument } from '../../run/summary.ts';
+import { loadResults, resultsFile } from '../../reports/results/results-file.ts';
+import { REPORT_FILES } from '../../reports/write-reports.ts';
+import type { RunOutcome } from '../../run/cli/execute-run.ts';
+import { formatRunSummary, type RunSummaryDocument, runSummaryDocument } from '../../run/cli/summary.ts';
+import { readJournal } from '../../run/files/journal-file.ts';
 
 /** What a shell reports for a process ended by Ctrl-C; `run` exits with it after its teardown. */
 const EXIT_INTERRUPTED = 130;
@@ -63,14 +63,14 @@ export interface RunProgress {
 /** `run --json` when the run failed (bad input, an infrastructure failure): the error, the teardown if it ran. */
 export function failureDocument(error: unknown, progress: RunProgress): RunSummaryDocument {
   const { config, outcome } = progress;
-  const journal = config && progress.started ? RunJournal.read(runFile(config, 'journal')) : undefined;
+  const journal = config && progress.started ? readJournal(config) : undefined;
   const teardown = outcome?.teardown;
   return runSummaryDocument(undefined, {
     exitCode: exitCodeOf(error),
     error: errorOf(error),
     ...(journal ? { runId: journal.runId } : {}),
     // Only files the run wrote: a results.json there may be an earlier run's.
-    ...(config && outcome && existsSync(runFile(config, 'results')) ? { files: filesOf(config) } : {}),
+    ...(config && outcome && existsSync(resultsFile(config.outDir)) ? { files: filesOf(config) } : {}),
     ...(teardown ? { teardown } : {}),
   });
 }
@@ -90,7 +90,7 @@ export function printRunDocument(document: RunSummaryDocument): void {
 }
 
 function filesOf(config: RunConfig): RunSummaryDocument['files'] {
-  return { results: runFile(config, 'results'), report: join(config.outDir, 'report.html') };
+  return { results: resultsFile(config.outDir), report: join(config.outDir, REPORT_FILES.html) };
 }
 
 /** The exit code cli/main.ts gives the error (2 bad input, else 3). */
@@ -131,9 +131,9 @@ async function reportText(
     }
   }
   if (outcome.failure) throw outcome.failure;
-  const resultsFile = runFile(config, 'results');
-  const results = existsSync(resultsFile) ? await loadResults(resultsFile) : undefined;
-  if (results) out.write(formatRunSummary(results, join(config.outDir, 'report.html')));
+  const file = resultsFile(config.outDir);
+  const results = existsSync(file) ? await loadResults(file) : undefined;
+  if (results) out.write(formatRunSummary(results, join(config.outDir, REPORT_FILES.html)));
   // In GitHub Actions, what broke also becomes annotations on the job.
   if (results && process.env.GITHUB_ACTIONS === 'true') {
     for (const line of githubAnnotations(results)) out.write(`${line}\n`);

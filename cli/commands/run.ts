@@ -1,32 +1,35 @@
-import { existsSync, renameSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { execa } from 'execa';
-import { DEFAULT_CAPS, estimateRun } from '../../core/caps.ts';
+import { estimateRun } from '../../core/caps.ts';
 import { BadInputError, EXIT } from '../../core/errors.ts';
+import { DEFAULT_CAPS } from '../../core/limits.ts';
+import { acceptedValuesText, acceptsValue } from '../../core/matrix/dimensions.ts';
 import { parseShard } from '../../core/plan/shard.ts';
 import {
   DEFAULT_CELL_TIMEOUT_MS,
   DEFAULT_OUT_DIR,
   LAB_AGENTS,
   type LabAgent,
-  RUN_CONFIG_ENV,
   type RunConfig,
 } from '../../core/run-config.ts';
-import { RunJournal } from '../../infra/backends/journal.ts';
 import { proxyUrlFromEnvironment } from '../../infra/backends/target.ts';
-import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { findMotoPython } from '../../infra/lab/index.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
-import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
-import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
-import { LIFECYCLE_ENV, LIFECYCLE_OWNER_PID_ENV } from '../../run/lifecycle-env.ts';
-import { writeRunPlan } from '../../run/plan-file.ts';
-import { defaultWorkers, runFile } from '../../run/run-config.ts';
-import { runSummaryDocument } from '../../run/summary.ts';
+import { type CellsRun, executeRun } from '../../run/cli/execute-run.ts';
+import { type Interruptions, watchInterruptions } from '../../run/cli/interruptions.ts';
+import { runSummaryDocument } from '../../run/cli/summary.ts';
+import { LIFECYCLE_ENV, LIFECYCLE_OWNED_BY_CLI } from '../../run/env/lifecycle-owner.ts';
+import { LIFECYCLE_OWNER_PID_ENV } from '../../run/env/lifecycle-owner-pid.ts';
+import { RUN_CONFIG_ENV } from '../../run/env/run-config-path.ts';
+import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
+import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
+import { planRun } from '../../run/plan-run.ts';
+import { defaultWorkers } from '../../run/run-config.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 import { parseRegion } from './region-option.ts';
@@ -40,7 +43,7 @@ import {
   report,
 } from './run-report.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface RunOptions {
   matrix?: string;
@@ -170,11 +173,11 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
     // Bad input stops here, before a single resource exists: the proxy URL of the environment (AWS reads it)
     // is checked, then the plan is made once, for every process.
     if (config.backend === 'aws') proxyUrlFromEnvironment();
-    const plan = await writeRunPlan(config);
+    const plan = await planRun(config);
     const out = progressStream(options);
     const log = (line: string) => out.write(`[run] ${line}\n`);
     if (plan.cells.length === 0) return emptyRun(config, options, log);
-    writeJsonFile(runFile(config, 'config'), config);
+    writeRunConfigFile(config);
     setAsidePreviousJournal(config);
     // The lab and LocalStack's data plane need them; installed here as the README says (as root).
     if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
@@ -246,8 +249,8 @@ function startPlaywright(options: RunOptions, config: RunConfig, interruptions: 
   const playwright = execa(process.execPath, [playwrightCli(), 'test', ...playwrightArgs()], {
     cwd: PROJECT_ROOT,
     env: {
-      [RUN_CONFIG_ENV]: runFile(config, 'config'),
-      [LIFECYCLE_ENV]: 'cli',
+      [RUN_CONFIG_ENV]: runConfigFile(config),
+      [LIFECYCLE_ENV]: LIFECYCLE_OWNED_BY_CLI,
       [LIFECYCLE_OWNER_PID_ENV]: String(process.pid),
       // A run started from inside a Playwright test: its runner must not take itself for one of that test's
       // workers (the config starts the owner watch in the runner only).
@@ -280,8 +283,7 @@ function startPlaywright(options: RunOptions, config: RunConfig, interruptions: 
 
 /** A journal left by an earlier run in this directory is kept beside (its resources may still exist). */
 function setAsidePreviousJournal(config: RunConfig): void {
-  const file = runFile(config, 'journal');
-  const previous = RunJournal.read(file);
+  const previous = readJournal(config);
   if (!previous) return;
   if (previous.pending().length > 0) {
     process.stderr.write(
@@ -289,7 +291,7 @@ function setAsidePreviousJournal(config: RunConfig): void {
         `remove what it left with: npx ecs-taskrole sweep --backend ${previous.backend.backend} --run ${previous.runId}\n`,
     );
   }
-  renameSync(file, file.replace(/\.json$/, `.${previous.runId}.json`));
+  setJournalAside(config, previous);
 }
 
 function usableOutDir(out: string): string {
@@ -335,12 +337,11 @@ function parseSeconds(value: string): number {
   return seconds * 1000;
 }
 
+/** `--ami PROFILE=AMI_ID`: the profiles are the matrix's `ami` values (core/matrix/dimensions.ts). */
 function collectPin(value: string, pins: Record<string, string>): Record<string, string> {
-  const match = /^(al2023-ecs|al2-ecs|al1-ecs|al2023-plain)=(ami-[0-9a-f]+)$/.exec(value);
-  if (!match?.[1] || !match[2]) {
-    throw new InvalidArgumentError(
-      'expected PROFILE=AMI_ID, profile one of al2023-ecs, al2-ecs, al1-ecs, al2023-plain',
-    );
+  const match = /^([\w-]+)=(ami-[0-9a-f]+)$/.exec(value);
+  if (!match?.[1] || !match[2] || !acceptsValue('ami', match[1])) {
+    throw new InvalidArgumentError(`expected PROFILE=AMI_ID, profile one of ${acceptedValuesText('ami')}`);
   }
   return { ...pins, [match[1]]: match[2] };
 }

@@ -55,84 +55,89 @@ export function registerSweep(program: Command): void {
       'ecs-taskrole sweep --backend aws --older-than 2h --dry-run --json',
     ],
   });
-  sweep.action(async (options: SweepCliOptions) => {
-    // Checked before anything is touched: below the expiry window, --older-than reaches live runs.
-    if (options.olderThan !== undefined && options.olderThan < EXPIRY_WINDOW_MS && !options.run && !options.dryRun) {
-      throw new BadInputError([
-        {
-          file: 'sweep',
-          path: '--older-than',
-          message:
-            `${formatDuration(options.olderThan)} is below the ${EXPIRY_WINDOW_MS / 3_600_000} h expiry window and would ` +
-            "delete runs that have not expired (perhaps a colleague's live run): name one run with --run ID, or list with --dry-run",
-        },
-      ]);
-    }
-    options.region ??= process.env.AWS_REGION ? checkedRegion(process.env.AWS_REGION, 'AWS_REGION') : 'us-west-2';
-    const out = (line: string) => process.stdout.write(`${line}\n`);
-    const dryRun = options.dryRun === true;
-    const removedLabNetworks: string[] = [];
-    if (options.backend !== 'aws') {
-      // Hosts and namespaces of data planes whose process died go first; they need no control plane. A dry
-      // run only names them.
-      const orphans = await cleanupLab(undefined, { dryRun });
-      removedLabNetworks.push(...orphans.prefixes);
-      if (!options.json) {
-        for (const prefix of orphans.prefixes)
-          out(`${dryRun ? 'to remove' : 'removed'} orphaned lab network ${prefix}`);
-        for (const kept of orphans.skippedUnrecorded) out(`left lab network ${kept.prefix} alone: ${kept.reason}`);
-      }
-    }
-    if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
-      if (options.json)
-        printJson({
-          dryRun,
-          labRunning: false,
-          removedLabNetworks,
-          deleted: [],
-          leftAlone: [],
-          notOurs: [],
-          failed: [],
-        });
-      else out('the lab is not running: no AWS resources to sweep');
-      return;
-    }
-    const clients = createClients(backendTarget(options.backend, options.region).target);
-    try {
-      const report = await sweepReport(clients, {
-        dryRun,
-        ...(options.run ? { runId: options.run } : {}),
-        ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
-      }).catch((error: unknown) => {
-        throw sweepFailure(error);
-      });
-      if (options.json) {
-        const { deleted, unknownExpiry: leftAlone, notOurs, failed } = report;
-        printJson({ dryRun, removedLabNetworks, deleted, leftAlone, notOurs, failed });
-      } else {
-        const verb = dryRun ? 'to delete' : 'deleted';
-        for (const r of report.deleted) out(`${verb} ${r.kind} ${r.id} (run ${r.runId})`);
-        for (const r of report.unknownExpiry) {
-          out(
-            `left alone ${r.kind} ${r.id} (run ${r.runId}): its expiry tag is ${r.problem}; sweep --run ${r.runId} deletes it`,
-          );
-        }
-        for (const r of report.notOurs) {
-          out(`tagged but not ours: ${r.kind} ${r.id} (run ${r.runId}): ${r.reason}; left untouched`);
-        }
-        out(`${report.deleted.length} resource(s) ${verb}`);
-      }
-      if (report.failed.length > 0) {
-        const runs = [...new Set(report.failed.map((r) => r.runId))];
-        throw new InfrastructureError(
-          `${report.failed.length} resource(s) not deleted: ${report.failed.map((r) => `${r.kind} ${r.id} (${r.error})`).join('; ')}. ` +
-            `Repeat with ${runs.map((run) => `sweep --run ${run}`).join(', ')}`,
-        );
-      }
-    } finally {
-      destroyClients(clients);
-    }
-  });
+  sweep.action(runSweep);
+}
+
+async function runSweep(options: SweepCliOptions): Promise<void> {
+  refuseLiveRunWindow(options);
+  options.region ??= process.env.AWS_REGION ? checkedRegion(process.env.AWS_REGION, 'AWS_REGION') : 'us-west-2';
+  const dryRun = options.dryRun === true;
+  const removedLabNetworks = options.backend === 'aws' ? [] : await sweepLabNetworks(options, dryRun);
+  if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
+    if (options.json) {
+      const nothing = { deleted: [], leftAlone: [], notOurs: [], failed: [] };
+      printJson({ dryRun, labRunning: false, removedLabNetworks, ...nothing });
+    } else out('the lab is not running: no AWS resources to sweep');
+    return;
+  }
+  const clients = createClients(backendTarget(options.backend, options.region).target);
+  try {
+    const report = await sweepReport(clients, {
+      dryRun,
+      ...(options.run ? { runId: options.run } : {}),
+      ...(options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {}),
+    }).catch((error: unknown) => {
+      throw sweepFailure(error);
+    });
+    if (options.json) {
+      const { deleted, unknownExpiry: leftAlone, notOurs, failed } = report;
+      printJson({ dryRun, removedLabNetworks, deleted, leftAlone, notOurs, failed });
+    } else printReport(report, dryRun);
+    if (report.failed.length > 0) throw notDeleted(report.failed);
+  } finally {
+    destroyClients(clients);
+  }
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Checked before anything is touched: below the expiry window, --older-than reaches live runs. */
+function refuseLiveRunWindow(options: SweepCliOptions): void {
+  if (options.olderThan === undefined || options.olderThan >= EXPIRY_WINDOW_MS || options.run || options.dryRun) return;
+  throw new BadInputError([
+    {
+      file: 'sweep',
+      path: '--older-than',
+      message:
+        `${formatDuration(options.olderThan)} is below the ${EXPIRY_WINDOW_MS / 3_600_000} h expiry window and would ` +
+        "delete runs that have not expired (perhaps a colleague's live run): name one run with --run ID, or list with --dry-run",
+    },
+  ]);
+}
+
+/** Hosts and namespaces of data planes whose process died go first; they need no control plane. A dry run only names them. */
+async function sweepLabNetworks(options: SweepCliOptions, dryRun: boolean): Promise<string[]> {
+  const orphans = await cleanupLab(undefined, { dryRun });
+  if (!options.json) {
+    for (const prefix of orphans.prefixes) out(`${dryRun ? 'to remove' : 'removed'} orphaned lab network ${prefix}`);
+    for (const kept of orphans.skippedUnrecorded) out(`left lab network ${kept.prefix} alone: ${kept.reason}`);
+  }
+  return [...orphans.prefixes];
+}
+
+type SweepReport = Awaited<ReturnType<typeof sweepReport>>;
+
+function printReport(report: SweepReport, dryRun: boolean): void {
+  const verb = dryRun ? 'to delete' : 'deleted';
+  for (const r of report.deleted) out(`${verb} ${r.kind} ${r.id} (run ${r.runId})`);
+  for (const r of report.unknownExpiry) {
+    out(
+      `left alone ${r.kind} ${r.id} (run ${r.runId}): its expiry tag is ${r.problem}; sweep --run ${r.runId} deletes it`,
+    );
+  }
+  for (const r of report.notOurs) {
+    out(`tagged but not ours: ${r.kind} ${r.id} (run ${r.runId}): ${r.reason}; left untouched`);
+  }
+  out(`${report.deleted.length} resource(s) ${verb}`);
+}
+
+/** What could not be deleted, with the `sweep --run` lines that finish it (exit 3). */
+function notDeleted(failed: SweepReport['failed']): InfrastructureError {
+  const runs = [...new Set(failed.map((r) => r.runId))];
+  return new InfrastructureError(
+    `${failed.length} resource(s) not deleted: ${failed.map((r) => `${r.kind} ${r.id} (${r.error})`).join('; ')}. ` +
+      `Repeat with ${runs.map((run) => `sweep --run ${run}`).join(', ')}`,
+  );
 }
 
 /** A failure to list or delete, said as an infrastructure failure (exit 3), never as a bug. */

@@ -1,6 +1,6 @@
 import type { InputProblem } from '../errors.ts';
+import { MATRIX_STRUCTURE_LIMITS as LIMITS } from '../limits.ts';
 import { formatPath } from './format-path.ts';
-import { MATRIX_STRUCTURE_LIMITS as LIMITS } from './limits.ts';
 
 /** YAML types other than mappings, lists and scalars, by what `yaml` turns them into. */
 const FOREIGN_TYPES: [test: (value: object) => boolean, tag: string][] = [

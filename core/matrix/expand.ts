@@ -1,9 +1,9 @@
 import { BadInputError, type InputProblem } from '../errors.ts';
+import { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from '../limits.ts';
 import { type Cell, makeCell } from './cell.ts';
 import { violations } from './constraints.ts';
 import { DEFAULT_BASELINE, type Dimension, type Dimensions, type PartialDimensions } from './dimensions.ts';
 import { groupByInstance } from './instance-groups.ts';
-import { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from './limits.ts';
 import type { MatrixFile } from './matrix-file.ts';
 import type { AmiPins } from './pins.ts';
 

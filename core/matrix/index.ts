@@ -1,10 +1,10 @@
+import { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from '../limits.ts';
 import { expandMatrix, type Matrix } from './expand.ts';
-import { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from './limits.ts';
 import { DEFAULT_MATRIX_PATH, loadMatrixFile } from './load.ts';
 
+export { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from '../limits.ts';
 export type { Cell } from './cell.ts';
 export type { Matrix } from './expand.ts';
-export { DEFAULT_MATRIX_LIMITS, type MatrixLimits } from './limits.ts';
 export { DEFAULT_MATRIX_PATH } from './load.ts';
 export type { AmiPins, AmiProfile } from './pins.ts';
 

@@ -3,11 +3,11 @@ import { Lexer, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { BadInputError, type InputProblem } from '../errors.ts';
 import { readInputFile } from '../input/read-input-file.ts';
+import { MATRIX_STRUCTURE_LIMITS as LIMITS } from '../limits.ts';
 import { quoteForMessage } from '../text/safe-text.ts';
 import { checkStructure } from './check-structure.ts';
 import { DIMENSION_NAMES, DIMENSIONS } from './dimensions.ts';
 import { formatPath } from './format-path.ts';
-import { MATRIX_STRUCTURE_LIMITS as LIMITS } from './limits.ts';
 import { type MatrixFile, matrixFileSchema, TOP_LEVEL_FIELDS } from './matrix-file.ts';
 
 export { formatPath } from './format-path.ts';

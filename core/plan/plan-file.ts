@@ -42,6 +42,7 @@ export const planFileSchema = z.strictObject({
     }),
   ),
 });
+export type PlanFile = z.infer<typeof planFileSchema>;
 
 /** What a run executes: the selected cells with their expectations and the instance groups they need. */
 export interface RunPlan {
@@ -57,7 +58,7 @@ export interface RunPlan {
 export function planFileOf(
   plan: Plan,
   options: { region?: string; previousDurations: ReadonlyMap<string, number>; workers: number },
-): z.infer<typeof planFileSchema> {
+): PlanFile {
   return {
     planVersion: 1,
     name: plan.matrix.name,
@@ -71,7 +72,7 @@ export function planFileOf(
 }
 
 /** The validated file as the plan the run executes (the schema checks every value the types promise). */
-export function runPlanOf(file: z.infer<typeof planFileSchema>): RunPlan {
+export function runPlanOf(file: PlanFile): RunPlan {
   return {
     name: file.name,
     region: file.region,

@@ -58,6 +58,15 @@ const clusterArn = (region: string, cluster: string) =>
   cluster.startsWith('arn:') ? cluster : `arn:aws:ecs:${region}:${ACCOUNT}:cluster/${cluster || 'default'}`;
 const logGroupArn = (region: string, name: string) => `arn:aws:logs:${region}:${ACCOUNT}:log-group:${name}`;
 
+/** One SDK request as the functions below read it; `key` is `service:Operation`, the IAM action. */
+interface Request {
+  operation: string;
+  key: string;
+  input: Input;
+  output: Input | undefined;
+  region: string;
+}
+
 export function authorizationOf(
   service: string,
   operation: string,
@@ -65,177 +74,209 @@ export function authorizationOf(
   output: Input | undefined,
   region: string,
 ): Authorization {
-  const one = (action: string, resource: string, context: AuthorizedAction['context'] = {}): Authorization => ({
-    actions: [{ action: `${service}:${action}`, resource, context }],
+  const request = { operation, key: `${service}:${operation}`, input, output, region };
+  // List and Describe calls without resource-level permissions (ListRoles, DescribeInstances, …): any resource.
+  return BY_SERVICE[service]?.(request) ?? one(request, '*');
+}
+
+/** Per service: the authorization of the requests it knows, undefined for one on any resource. */
+const BY_SERVICE: Record<string, (request: Request) => Authorization | undefined> = {
+  iam: iamAuthorization,
+  ssm: (request) =>
+    request.key === 'ssm:GetParameter' ? amiParameter(request.input, request.output, request.region) : undefined,
+  ec2: ec2Authorization,
+  ecs: ecsAuthorization,
+  logs: logsAuthorization,
+};
+
+/** The request's own action on one resource. */
+function one(request: Request, resource: string, context: AuthorizedAction['context'] = {}): Authorization {
+  return { actions: [{ action: request.key, resource, context }], created: [] };
+}
+
+/** The request's own action on each of several resources, with one context. */
+function each(
+  request: Request,
+  resources: readonly string[],
+  context: AuthorizedAction['context'] = {},
+): Authorization {
+  return { actions: resources.map((resource) => ({ action: request.key, resource, context })), created: [] };
+}
+
+const list = (value: unknown): string[] => (value as string[] | undefined) ?? [];
+
+function iamAuthorization(request: Request): Authorization | undefined {
+  const { input } = request;
+  switch (request.operation) {
+    case 'CreateRole':
+      return createRole(input);
+    case 'AttachRolePolicy':
+    case 'DetachRolePolicy':
+      return one(request, roleArn(str(input.RoleName)), { 'iam:PolicyARN': str(input.PolicyArn) });
+    case 'PutRolePolicy':
+    case 'DeleteRolePolicy':
+    case 'ListRolePolicies':
+    case 'ListAttachedRolePolicies':
+    case 'ListRoleTags':
+    case 'GetRole':
+    case 'DeleteRole':
+      return one(request, roleArn(str(input.RoleName)));
+    case 'CreateInstanceProfile':
+      return createInstanceProfile(input);
+    case 'AddRoleToInstanceProfile':
+      return addRoleToInstanceProfile(input);
+    case 'RemoveRoleFromInstanceProfile':
+    case 'GetInstanceProfile':
+    case 'DeleteInstanceProfile':
+      return one(request, profileArn(str(input.InstanceProfileName)));
+    default:
+      return undefined;
+  }
+}
+
+function createRole(input: Input): Authorization {
+  const arn = `arn:aws:iam::${ACCOUNT}:role${str(input.Path) || '/'}${str(input.RoleName)}`;
+  const tags = tagMap(input.Tags);
+  const boundary = str(input.PermissionsBoundary);
+  const create = {
+    action: 'iam:CreateRole',
+    resource: arn,
+    context: { ...requestTags(tags), ...(boundary ? { 'iam:PermissionsBoundary': boundary } : {}) },
+  };
+  const tag =
+    Object.keys(tags).length > 0 ? [{ action: 'iam:TagRole', resource: arn, context: requestTags(tags) }] : [];
+  return {
+    actions: [create, ...tag],
+    created: [{ arn, tags, ...(boundary ? { permissionsBoundary: boundary } : {}) }],
+  };
+}
+
+function createInstanceProfile(input: Input): Authorization {
+  const arn = `arn:aws:iam::${ACCOUNT}:instance-profile${str(input.Path) || '/'}${str(input.InstanceProfileName)}`;
+  const tags = tagMap(input.Tags);
+  const tag =
+    Object.keys(tags).length > 0
+      ? [{ action: 'iam:TagInstanceProfile', resource: arn, context: requestTags(tags) }]
+      : [];
+  return {
+    actions: [{ action: 'iam:CreateInstanceProfile', resource: arn, context: requestTags(tags) }, ...tag],
+    created: [{ arn, tags }],
+  };
+}
+
+/** The API reference: the caller needs iam:PassRole on the role (the profile is for EC2 instances). */
+function addRoleToInstanceProfile(input: Input): Authorization {
+  return {
+    actions: [
+      { action: 'iam:AddRoleToInstanceProfile', resource: profileArn(str(input.InstanceProfileName)), context: {} },
+      {
+        action: 'iam:PassRole',
+        resource: roleArn(str(input.RoleName)),
+        // The API reference: the role is associated with EC2 instances, `arn:aws:ec2:*:<account>:instance/*`.
+        context: {
+          'iam:PassedToService': 'ec2.amazonaws.com',
+          'iam:AssociatedResourceArn': `arn:aws:ec2:*:${ACCOUNT}:instance/*`,
+        },
+      },
+    ],
     created: [],
-  });
-  const key = `${service}:${operation}`;
-  switch (key) {
-    case 'iam:CreateRole': {
-      const arn = `arn:aws:iam::${ACCOUNT}:role${str(input.Path) || '/'}${str(input.RoleName)}`;
-      const tags = tagMap(input.Tags);
-      const boundary = str(input.PermissionsBoundary);
-      const create = {
-        action: 'iam:CreateRole',
-        resource: arn,
-        context: { ...requestTags(tags), ...(boundary ? { 'iam:PermissionsBoundary': boundary } : {}) },
-      };
-      const tag =
-        Object.keys(tags).length > 0 ? [{ action: 'iam:TagRole', resource: arn, context: requestTags(tags) }] : [];
-      return {
-        actions: [create, ...tag],
-        created: [{ arn, tags, ...(boundary ? { permissionsBoundary: boundary } : {}) }],
-      };
-    }
-    case 'iam:AttachRolePolicy':
-    case 'iam:DetachRolePolicy':
-      return one(operation, roleArn(str(input.RoleName)), { 'iam:PolicyARN': str(input.PolicyArn) });
-    case 'iam:PutRolePolicy':
-    case 'iam:DeleteRolePolicy':
-    case 'iam:ListRolePolicies':
-    case 'iam:ListAttachedRolePolicies':
-    case 'iam:ListRoleTags':
-    case 'iam:GetRole':
-    case 'iam:DeleteRole':
-      return one(operation, roleArn(str(input.RoleName)));
-    case 'iam:CreateInstanceProfile': {
-      const arn = `arn:aws:iam::${ACCOUNT}:instance-profile${str(input.Path) || '/'}${str(input.InstanceProfileName)}`;
-      const tags = tagMap(input.Tags);
+  };
+}
+
+function ec2Authorization(request: Request): Authorization | undefined {
+  const { input, region } = request;
+  const instanceArn = (id: string) => `arn:aws:ec2:${region}:${ACCOUNT}:instance/${id}`;
+  switch (request.operation) {
+    case 'RunInstances':
+      return runInstances(input, request.output, region);
+    case 'TerminateInstances':
+    case 'RebootInstances':
+      return each(request, list(input.InstanceIds).map(instanceArn));
+    case 'GetConsoleOutput':
+      return one(request, instanceArn(str(input.InstanceId)));
+    default:
+      return undefined;
+  }
+}
+
+function ecsAuthorization(request: Request): Authorization | undefined {
+  const { input, region } = request;
+  const inCluster = { 'ecs:cluster': clusterArn(region, str(input.cluster)) };
+  switch (request.operation) {
+    case 'CreateCluster':
+      return createCluster(request);
+    case 'DescribeClusters':
+      return each(
+        request,
+        list(input.clusters).map((cluster) => clusterArn(region, cluster)),
+      );
+    case 'DeleteCluster':
+    case 'ListContainerInstances':
+    case 'DeregisterContainerInstance':
+      return one(request, clusterArn(region, str(input.cluster)));
+    case 'DescribeContainerInstances':
+      return each(request, list(input.containerInstances), inCluster);
+    case 'RegisterTaskDefinition':
+      return registerTaskDefinition(input, region);
+    case 'DeleteTaskDefinitions':
+      return each(
+        request,
+        list(input.taskDefinitions).map((value) => taskDefinitionArn(region, value)),
+      );
+    case 'RunTask':
+      return one(request, taskDefinitionArn(region, str(input.taskDefinition)), inCluster);
+    case 'DescribeTasks':
+      return each(request, list(input.tasks), inCluster);
+    case 'StopTask':
+      return one(request, str(input.task), inCluster);
+    default:
+      return undefined;
+  }
+}
+
+function createCluster(request: Request): Authorization {
+  const arn = clusterArn(request.region, str(request.input.clusterName));
+  const tags = tagMap(request.input.tags);
+  const tag =
+    Object.keys(tags).length > 0
+      ? [
+          {
+            action: 'ecs:TagResource',
+            resource: arn,
+            context: { ...requestTags(tags), 'ecs:CreateAction': request.operation },
+          },
+        ]
+      : [];
+  return {
+    actions: [{ action: request.key, resource: arn, context: requestTags(tags) }, ...tag],
+    created: [{ arn, tags }],
+  };
+}
+
+function logsAuthorization(request: Request): Authorization | undefined {
+  const { input, region } = request;
+  const group = logGroupArn(region, str(input.logGroupName));
+  switch (request.operation) {
+    case 'CreateLogGroup': {
+      const tags = tagMap(input.tags);
       const tag =
         Object.keys(tags).length > 0
-          ? [{ action: 'iam:TagInstanceProfile', resource: arn, context: requestTags(tags) }]
+          ? [{ action: 'logs:TagResource', resource: group, context: requestTags(tags) }]
           : [];
       return {
-        actions: [{ action: 'iam:CreateInstanceProfile', resource: arn, context: requestTags(tags) }, ...tag],
-        created: [{ arn, tags }],
+        actions: [{ action: request.key, resource: group, context: requestTags(tags) }, ...tag],
+        created: [{ arn: group, tags }],
       };
     }
-    case 'iam:AddRoleToInstanceProfile':
-      // The API reference: the caller needs iam:PassRole on the role (the profile is for EC2 instances).
-      return {
-        actions: [
-          { action: 'iam:AddRoleToInstanceProfile', resource: profileArn(str(input.InstanceProfileName)), context: {} },
-          {
-            action: 'iam:PassRole',
-            resource: roleArn(str(input.RoleName)),
-            // The API reference: the role is associated with EC2 instances, `arn:aws:ec2:*:<account>:instance/*`.
-            context: {
-              'iam:PassedToService': 'ec2.amazonaws.com',
-              'iam:AssociatedResourceArn': `arn:aws:ec2:*:${ACCOUNT}:instance/*`,
-            },
-          },
-        ],
-        created: [],
-      };
-    case 'iam:RemoveRoleFromInstanceProfile':
-    case 'iam:GetInstanceProfile':
-    case 'iam:DeleteInstanceProfile':
-      return one(operation, profileArn(str(input.InstanceProfileName)));
-    case 'ssm:GetParameter':
-      return amiParameter(input, output, region);
-    case 'ec2:RunInstances':
-      return runInstances(input, output, region);
-    case 'ec2:TerminateInstances':
-    case 'ec2:RebootInstances':
-      return {
-        actions: ((input.InstanceIds as string[] | undefined) ?? []).map((id) => ({
-          action: key,
-          resource: `arn:aws:ec2:${region}:${ACCOUNT}:instance/${id}`,
-          context: {},
-        })),
-        created: [],
-      };
-    case 'ec2:GetConsoleOutput':
-      return one(operation, `arn:aws:ec2:${region}:${ACCOUNT}:instance/${str(input.InstanceId)}`);
-    case 'ecs:CreateCluster': {
-      const arn = clusterArn(region, str(input.clusterName));
-      const tags = tagMap(input.tags);
-      return {
-        actions: [
-          { action: key, resource: arn, context: requestTags(tags) },
-          ...(Object.keys(tags).length > 0
-            ? [
-                {
-                  action: 'ecs:TagResource',
-                  resource: arn,
-                  context: { ...requestTags(tags), 'ecs:CreateAction': operation },
-                },
-              ]
-            : []),
-        ],
-        created: [{ arn, tags }],
-      };
-    }
-    case 'ecs:DeleteCluster':
-    case 'ecs:DescribeClusters':
-    case 'ecs:ListContainerInstances':
-    case 'ecs:DeregisterContainerInstance': {
-      const clusters =
-        key === 'ecs:DescribeClusters' ? ((input.clusters as string[] | undefined) ?? []) : [str(input.cluster)];
-      return {
-        actions: clusters.map((cluster) => ({ action: key, resource: clusterArn(region, cluster), context: {} })),
-        created: [],
-      };
-    }
-    case 'ecs:DescribeContainerInstances':
-      return {
-        actions: ((input.containerInstances as string[] | undefined) ?? []).map((arn) => ({
-          action: key,
-          resource: arn,
-          context: { 'ecs:cluster': clusterArn(region, str(input.cluster)) },
-        })),
-        created: [],
-      };
-    case 'ecs:RegisterTaskDefinition':
-      return registerTaskDefinition(input, region);
-    case 'ecs:DeleteTaskDefinitions':
-      return {
-        actions: ((input.taskDefinitions as string[] | undefined) ?? []).map((value) => ({
-          action: key,
-          resource: taskDefinitionArn(region, value),
-          context: {},
-        })),
-        created: [],
-      };
-    case 'ecs:RunTask':
-      return one(operation, taskDefinitionArn(region, str(input.taskDefinition)), {
-        'ecs:cluster': clusterArn(region, str(input.cluster)),
-      });
-    case 'ecs:DescribeTasks':
-    case 'ecs:StopTask': {
-      const tasks = key === 'ecs:StopTask' ? [str(input.task)] : ((input.tasks as string[] | undefined) ?? []);
-      return {
-        actions: tasks.map((task) => ({
-          action: key,
-          resource: task,
-          context: { 'ecs:cluster': clusterArn(region, str(input.cluster)) },
-        })),
-        created: [],
-      };
-    }
-    case 'logs:CreateLogGroup': {
-      const arn = logGroupArn(region, str(input.logGroupName));
-      const tags = tagMap(input.tags);
-      return {
-        actions: [
-          { action: key, resource: arn, context: requestTags(tags) },
-          ...(Object.keys(tags).length > 0
-            ? [{ action: 'logs:TagResource', resource: arn, context: requestTags(tags) }]
-            : []),
-        ],
-        created: [{ arn, tags }],
-      };
-    }
-    case 'logs:DeleteLogGroup':
-    case 'logs:PutRetentionPolicy':
-      return one(operation, logGroupArn(region, str(input.logGroupName)));
-    case 'logs:ListTagsForResource':
-      return one(operation, str(input.resourceArn));
-    case 'logs:GetLogEvents':
-      return one(operation, `${logGroupArn(region, str(input.logGroupName))}:log-stream:${str(input.logStreamName)}`);
+    case 'DeleteLogGroup':
+    case 'PutRetentionPolicy':
+      return one(request, group);
+    case 'ListTagsForResource':
+      return one(request, str(input.resourceArn));
+    case 'GetLogEvents':
+      return one(request, `${group}:log-stream:${str(input.logStreamName)}`);
     default:
-      // List and Describe calls without resource-level permissions (ListRoles, DescribeInstances, …).
-      return one(operation, '*');
+      return undefined;
   }
 }
 

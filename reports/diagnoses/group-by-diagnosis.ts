@@ -1,7 +1,7 @@
+import { type Diagnosis, diagnose, type SharedFix, sharedFixes } from '../../core/diagnoses/diagnose.ts';
 import type { CellResult } from '../../core/results/results-schema.ts';
 import { countOf } from '../../core/text/plural.ts';
 import { byVerdictThenId } from '../model/totals.ts';
-import { type Diagnosis, diagnose, type SharedFix, sharedFixes } from './diagnose.ts';
 
 /** Cells that broke (a deviation or no verdict) for the same primary cause, with the cause's fix. */
 export interface DiagnosisGroup {

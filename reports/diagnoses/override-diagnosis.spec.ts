@@ -4,11 +4,11 @@
  * JUnit; the run's terminal summary too (run/summary.spec.ts: reports/ does not import run/).
  */
 import { expect, test } from '@playwright/test';
+import { diagnose } from '../../core/diagnoses/diagnose.ts';
+import { cellWith, withOverride } from '../../core/testing/cell-fixture.ts';
 import { renderJunit } from '../junit/render-junit.ts';
 import { renderSummary } from '../markdown/render-summary.ts';
-import { cellWith, withOverride } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
-import { diagnose } from './diagnose.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 
 const BECAUSE = 'our proxy blocks the credentials endpoint';
 /** The team expects NOT_PLACED; AWS gave the known-good TASK_ROLE. */

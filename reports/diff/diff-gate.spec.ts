@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import type { Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
+import { cellWith, withOverride } from '../../core/testing/cell-fixture.ts';
 import { jsonForTerminal } from '../../core/text/safe-text.ts';
-import { cellWith, withOverride } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { diffResults } from './diff-results.ts';
 import { formatDiffText } from './format-diff-text.ts';
 

@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import type { PartialDimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
-import { cellWith, withOverride } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith, withOverride } from '../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { diffResults, kindOf } from './diff-results.ts';
 
 const cell = (outcome?: Outcome) => cellWith({}, outcome);

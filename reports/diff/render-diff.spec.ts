@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { HOSTILE_LINE, syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { HOSTILE_LINE, syntheticResults } from '../testing/synthetic-results.ts';
 import { diffResults } from './diff-results.ts';
 import { renderDiffHtml } from './render-diff-html.ts';
 import { renderDiffMarkdown } from './render-diff-md.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../results/write-atomic.ts';
+import { writeFileAtomic } from '../../infra/files/atomic-file.ts';
 import type { ResultsDiff } from './diff-results.ts';
 import { renderDiffHtml } from './render-diff-html.ts';
 import { renderDiffMarkdown } from './render-diff-md.ts';
@@ -11,6 +11,6 @@ export function writeDiff(outDir: string, diff: ResultsDiff): string[] {
     [join(outDir, 'diff.md'), renderDiffMarkdown(diff)],
     [join(outDir, 'diff.html'), renderDiffHtml(diff)],
   ];
-  for (const [file, text] of files) writeFileAtomicSync(file, text);
+  for (const [file, text] of files) writeFileAtomic(file, text);
   return files.map(([file]) => file);
 }

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import type { Outcome } from '../../core/outcome.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { buildHistory } from './history.ts';
 
 /** A run whose only cell is `baseline` with the given outcome, on the given AL2023 image. */

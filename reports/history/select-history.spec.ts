@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { buildHistory } from './history.ts';
 import { selectHistory } from './select-history.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { HOSTILE_LINE, syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { HOSTILE_LINE, syntheticResults } from '../testing/synthetic-results.ts';
 import { renderReportHtml } from './render-report-html.ts';
 import { buildReportData } from './report-data.ts';
 

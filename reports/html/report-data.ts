@@ -1,8 +1,8 @@
+import { type CellDiagnosis, diagnose } from '../../core/diagnoses/diagnose.ts';
 import { DIMENSION_NAMES, DIMENSIONS, type Dimension } from '../../core/matrix/dimensions.ts';
 import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../core/outcome.ts';
 import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
-import { type CellDiagnosis, diagnose } from '../diagnoses/diagnose.ts';
-import { linkSources, type SourcePart } from '../diagnoses/doc-links.ts';
+import { linkSources, type SourcePart } from '../../core/rules/sources.ts';
 import type { CellHistory, HistoryChange } from '../history/history.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { truncateLog } from './truncate-log.ts';

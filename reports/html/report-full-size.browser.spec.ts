@@ -9,10 +9,10 @@ import { expect, test } from '@playwright/test';
 import { loadMatrix } from '../../core/matrix/index.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';
-import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
+import { DEBIAN_CHROMIUM, watch } from './testing/browser-support.ts';
 
 test.use({ ...DEBIAN_CHROMIUM, viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
 

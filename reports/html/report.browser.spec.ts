@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { runCli } from '../../testing/run-cli.ts';
-import { FIXTURE_CELLS, FIXTURE_CONSOLE, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
-import { HOSTILE_LINE } from '../test-support/synthetic-results.ts';
+import { FIXTURE_CELLS, FIXTURE_CONSOLE, reportFixtureRuns } from '../testing/report-fixture-runs.ts';
+import { HOSTILE_LINE } from '../testing/synthetic-results.ts';
 import { writeRenderedReports } from '../write-reports.ts';
-import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
+import { DEBIAN_CHROMIUM, watch } from './testing/browser-support.ts';
 
 // A reader in Berlin: the page shows times in the browser's locale and time zone.
 test.use({ ...DEBIAN_CHROMIUM, locale: 'en-GB', timezoneId: 'Europe/Berlin' });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { verdictOf } from '../../core/cell-result.ts';
-import { FIXTURE_CELLS, reportFixtureRuns } from '../test-support/report-fixture-runs.ts';
+import { FIXTURE_CELLS, reportFixtureRuns } from '../testing/report-fixture-runs.ts';
 import { writeRenderedReports } from '../write-reports.ts';
-import { DEBIAN_CHROMIUM, watch } from './browser-support.ts';
+import { DEBIAN_CHROMIUM, watch } from './testing/browser-support.ts';
 
 test.use({ ...DEBIAN_CHROMIUM, viewport: { width: 1280, height: 800 } });
 

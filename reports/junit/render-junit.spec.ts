@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../test-support/cell-fixture.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
 import { renderJunit } from './render-junit.ts';
 import { escapeXml } from './xml-escape.ts';
 

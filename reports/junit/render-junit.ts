@@ -1,8 +1,8 @@
+import { diagnose } from '../../core/diagnoses/diagnose.ts';
+import { overrideName } from '../../core/diagnoses/override-diagnosis.ts';
 import { DIMENSION_NAMES } from '../../core/matrix/dimensions.ts';
 import type { CellResult, RunResults } from '../../core/results/results-schema.ts';
 import { isOverride } from '../../core/rules/expect.ts';
-import { diagnose } from '../diagnoses/diagnose.ts';
-import { overrideName } from '../diagnoses/override-diagnosis.ts';
 import { truncateLog } from '../html/truncate-log.ts';
 import { escapeXml as x } from './xml-escape.ts';
 

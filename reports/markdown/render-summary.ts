@@ -1,6 +1,6 @@
+import { diagnose } from '../../core/diagnoses/diagnose.ts';
+import { ruleText } from '../../core/diagnoses/override-diagnosis.ts';
 import type { CellResult, RunResults, Verdict } from '../../core/results/results-schema.ts';
-import { diagnose } from '../diagnoses/diagnose.ts';
-import { ruleText } from '../diagnoses/override-diagnosis.ts';
 import { formatDuration } from '../html/render-header.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
 import { formatRate, passRatesByAmi } from '../model/pass-rate.ts';

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { redactResults, redactValue } from './redact-results.ts';
 import { REDACTED, redactSecrets } from './redact-text.ts';
-import { leakyResults, oneCellResults, SECRET_FORMATS, TEXT_FIELDS } from './secret-formats.fixture.ts';
+import { leakyResults, oneCellResults, SECRET_FORMATS, TEXT_FIELDS } from './testing/secret-formats.ts';
 
 test.describe('every format is redacted in every field of a result', () => {
   for (const { format, text, secret } of SECRET_FORMATS) {

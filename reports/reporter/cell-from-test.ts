@@ -80,7 +80,7 @@ export function crashedCell(id: string, result: TestResult, planned?: PlannedCel
 function recomputed(expected: Expectation): Expectation {
   return {
     ...expected,
-    statement: `${expected.statement} (expectation recomputed from the rules: no plan.json beside the results)`,
+    statement: `${expected.statement} (expectation recomputed from the rules: the reporter had no plan.json)`,
   };
 }
 

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { FullConfig, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import type { CellResult } from '../../core/results/results-schema.ts';
-import { cellWith } from '../test-support/cell-fixture.ts';
+import { cellWith } from '../../core/testing/cell-fixture.ts';
 import { CELL_ANNOTATION, CELL_RESULT_ATTACHMENT } from './cell-from-test.ts';
 import CellLinesReporter from './cell-lines-reporter.ts';
 

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { cellId } from '../../core/matrix/cell.ts';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
-import { variedCells } from '../test-support/synthetic-results.ts';
+import { variedCells } from '../testing/synthetic-results.ts';
 import { parseCellId } from './parse-cell-id.ts';
 
 test('every cell id parses back to its dimensions', () => {

@@ -1,6 +1,6 @@
 import { BadInputError, type InputProblem } from '../../core/errors.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { loadResults } from './load-results.ts';
+import { loadResults } from './results-file.ts';
 
 /**
  * Loads several results files; every bad file is reported, not only the first. One at a time, so at

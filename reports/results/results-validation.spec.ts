@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { BadInputError } from '../../core/errors.ts';
-import { syntheticResults } from '../test-support/synthetic-results.ts';
-import { loadResults } from './load-results.ts';
+import { syntheticResults } from '../testing/synthetic-results.ts';
+import { loadResults } from './results-file.ts';
 import { parseResults } from './results-validation.ts';
 
 const valid = syntheticResults();

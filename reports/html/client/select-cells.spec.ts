@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { cellWith } from '../../test-support/cell-fixture.ts';
-import { syntheticResults } from '../../test-support/synthetic-results.ts';
+import { cellWith } from '../../../core/testing/cell-fixture.ts';
+import { syntheticResults } from '../../testing/synthetic-results.ts';
 import { buildReportData } from '../report-data.ts';
 import { pivotCells } from './select-cells.ts';
 import { parseViewState } from './view-state.ts';

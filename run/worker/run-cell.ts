@@ -1,0 +1,66 @@
+import { cellResult } from '../../core/cell-result.ts';
+import { type Classification, classify } from '../../core/classify/classify.ts';
+import type { CellEvidence } from '../../core/classify/evidence.ts';
+import type { PlannedCell } from '../../core/plan/plan.ts';
+import type { CellResult } from '../../core/results/results-schema.ts';
+import {
+  CellTimeoutError,
+  type Driver,
+  type InstanceReadiness,
+  type TaskEvidence,
+} from '../../infra/backends/driver.ts';
+
+/**
+ * One cell, as its test in suites/cells.spec.ts runs it (specs drive it the same way): wait for the
+ * instance, run the known-good task within the time limit, classify what it showed, then read the
+ * instance's console (evidence for the reader only: the classification is made before it is read).
+ */
+export async function runOneCell<State>(
+  driver: Driver<State>,
+  state: State,
+  cell: PlannedCell,
+  options: { cellTimeoutMs: number },
+): Promise<{ result: CellResult; classification: Classification; instance: InstanceReadiness }> {
+  const started = Date.now();
+  const target = driver.targetOf(state, cell);
+  const base = { taskRoleArn: target.taskRoleArn, instanceRoleArn: target.instanceRoleArn };
+
+  const instance = await driver.awaitInstance(state, cell);
+  const signal = AbortSignal.timeout(options.cellTimeoutMs);
+  const evidence: CellEvidence & Partial<TaskEvidence> = instance.notLaunched
+    ? { ...base, logLines: [], failures: [], harnessError: instance.notLaunched }
+    : instance.notRegistered
+      ? { ...base, logLines: [], failures: [], instanceNotRegistered: instance.notRegistered }
+      : await driver.runCell(state, cell, { signal }).then(
+          (task) => ({ ...base, ...task }),
+          (error: unknown) =>
+            signal.aborted
+              ? {
+                  ...base,
+                  ...(error instanceof CellTimeoutError ? error.evidence : { logLines: [], failures: [] }),
+                  timedOut: true,
+                }
+              : { ...base, logLines: [], failures: [], harnessError: String(error) },
+        );
+  const classification = classify(evidence);
+  const console = await driver.instanceConsole(state, cell);
+  const result = cellResult(
+    cell,
+    classification,
+    {
+      instanceGroup: target.instanceGroup,
+      instanceId: target.instanceId,
+      amiId: target.amiId,
+      taskArn: evidence.taskArn,
+      taskDefinition: evidence.taskDefinition,
+      stoppedReason: evidence.stoppedReason,
+      exitCode: evidence.exitCode,
+      taskRunMs: evidence.taskRunMs,
+      failures: [...evidence.failures],
+      log: [...evidence.logLines],
+      ...(console === undefined ? {} : { console }),
+    },
+    Date.now() - started,
+  );
+  return { result, classification, instance };
+}
