@@ -93,10 +93,10 @@ export function cycles(edges: readonly PartEdge[]): PartEdge[][] {
 const describeRings = (rings: PartEdge[][]) =>
   rings.map((ring) => ring.map((edge) => `${edge.from} → ${edge.to} (${edge.example})`));
 
-/** infra/lab's parts: its root files (lab-state.ts, lab-lifecycle.ts …), control-plane, data-plane, images. */
+/** lab's parts: its root files (lab-state.ts, lab-lifecycle.ts …), control-plane, data-plane, images. */
 export function labPartOf(file: string): string | undefined {
-  if (!file.startsWith('infra/lab/')) return undefined;
-  const rest = file.slice('infra/lab/'.length);
+  if (!file.startsWith('lab/')) return undefined;
+  const rest = file.slice('lab/'.length);
   return rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : 'root';
 }
 
@@ -107,15 +107,15 @@ test('the cycle finder finds a ring and its edges, and nothing in a chain', () =
     [edge('a', 'b'), edge('b', 'c'), edge('c', 'a')],
   ]);
   const graph = new Map([
-    ['infra/lab/lab-state.ts', ['infra/lab/control-plane/identities.ts']],
-    ['infra/lab/control-plane/moto-process.ts', ['infra/lab/lab-state.ts']],
+    ['lab/lab-state.ts', ['lab/control-plane/identities.ts']],
+    ['lab/control-plane/moto-process.ts', ['lab/lab-state.ts']],
   ]);
   expect(describeRings(cycles(partEdges(graph, labPartOf)))).toHaveLength(1);
 });
 
-test("no import cycle between infra/lab's parts (root files, control-plane, data-plane, images)", () => {
-  // Specs are leaves (nothing imports one): a root spec using infra/lab/testing is no edge of the root.
-  const files = sourceFiles('infra/lab').filter((file) => !file.endsWith('.spec.ts'));
+test("no import cycle between lab's parts (root files, control-plane, data-plane, images)", () => {
+  // Specs are leaves (nothing imports one): a root spec using lab/testing is no edge of the root.
+  const files = sourceFiles('lab').filter((file) => !file.endsWith('.spec.ts'));
   const rings = cycles(partEdges(importGraph(files), labPartOf));
   expect(describeRings(rings)).toEqual([]);
 });

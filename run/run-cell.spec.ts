@@ -22,7 +22,7 @@ import { newRunId } from '../infra/aws/tags.ts';
 import type { ProvisionProgress } from '../infra/backends/driver.ts';
 import { RunJournal } from '../infra/backends/journal.ts';
 import { type BackendRecord, connect } from '../infra/backends/target.ts';
-import { labDown, labSkipReason, labUp } from '../infra/lab/index.ts';
+import { labDown, labSkipReason, labUp } from '../lab/index.ts';
 import { runOneCell } from './run-cell.ts';
 import { defaultRunConfig } from './run-config.ts';
 

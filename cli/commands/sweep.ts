@@ -6,7 +6,7 @@ import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { explainCredentialsFailure } from '../../infra/aws/credentials-error.ts';
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
 import { backendTarget } from '../../infra/backends/target.ts';
-import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
+import { cleanupLab, labStatus } from '../../lab/index.ts';
 import { withHelpFooter } from './help-text.ts';
 import { checkedRegion, parseRegion } from './region-option.ts';
 

@@ -4,7 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type TaskPush, waitForTaskChanges } from '../lab/index.ts';
+import { type TaskPush, waitForTaskChanges } from '../../lab/index.ts';
 import { REQUEST_LOG_ENV, recordRequests } from './request-log.ts';
 
 /** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */

@@ -8,7 +8,7 @@ import {
 import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
 import { metadataOptionsOf } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
-import { LAUNCH_ORDER_TAG_KEY } from '../lab/index.ts';
+import { LAUNCH_ORDER_TAG_KEY } from '../../lab/index.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
 

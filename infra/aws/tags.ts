@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RUN_TTL_HOURS } from '../../core/caps.ts';
-import { RUN_TAG_KEY } from '../lab/index.ts';
+import { RUN_TAG_KEY } from '../../lab/index.ts';
 
 /** Every resource the harness creates carries its run and an expiry; `sweep` trusts nothing else. */
 export const RUN_TAG = RUN_TAG_KEY;

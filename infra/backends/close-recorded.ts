@@ -1,5 +1,5 @@
-import { labDir, labDown } from '../lab/index.ts';
-import { releaseLease, withLabLock } from './lab-leases.ts';
+import { labDir, labDown } from '../../lab/index.ts';
+import { releaseLease, withLabLock } from '../../lab/lab-leases.ts';
 import type { BackendRecord } from './target.ts';
 
 /**

@@ -1,7 +1,7 @@
 /** The embedded lab: moto with IAM enforcement plus the data plane that boots the instances a run launches. */
-import { labDir, labUp } from '../lab/index.ts';
+import { labDir, labUp } from '../../lab/index.ts';
+import { takeLease, withLabLock } from '../../lab/lab-leases.ts';
 import { closeRecorded } from './close-recorded.ts';
-import { takeLease, withLabLock } from './lab-leases.ts';
 import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
 import { type BackendRecord, connect } from './target.ts';
 

@@ -5,7 +5,7 @@
  * iptables). Lives in the `run` process, which outlives every Playwright worker.
  */
 import { appendFileSync } from 'node:fs';
-import { assertLabHostReady, startDataPlaneWithProxy } from '../lab/index.ts';
+import { assertLabHostReady, startDataPlaneWithProxy } from '../../lab/index.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
 import { localStackControlPlane } from './localstack-wiring.ts';

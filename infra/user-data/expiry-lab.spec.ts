@@ -12,8 +12,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
+import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../../lab/index.ts';
 import { AMI_PARAMETERS } from '../aws/amis.ts';
-import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../lab/index.ts';
 import { userDataFor } from './user-data.ts';
 
 test.describe.configure({ timeout: 540_000 });
