@@ -11,17 +11,12 @@ export { findMotoPython } from './control-plane/find-moto.ts';
 export { credentialsOf, type LabIdentities, type LabIdentity } from './control-plane/identities.ts';
 // For specs: whether a recorded moto pid is still the lab's moto; its admin API (with the lab's token).
 export { isMotoProcess, LAB_ADMIN_HEADER, postMotoAdmin } from './control-plane/moto-process.ts';
-// The control plane's task push, as a client of ECS uses it (the lab's stand-in for ACS).
-export { type TaskPush, waitForTaskChanges } from './control-plane/task-push.ts';
 // Removing what a crashed lab left (namespaces, links, records).
 export { type CleanupReport, cleanupLab } from './data-plane/cleanup.ts';
 // For specs: whether a recorded data-plane pid is still the lab's daemon.
 export { isDataPlaneRunning } from './data-plane/daemon-process.ts';
 // The data plane as a run hosts it on another control plane (LocalStack): hosts, proxy, stall watch.
 export { type DataPlaneWithProxy, startDataPlaneWithProxy } from './data-plane/data-plane-with-proxy.ts';
-// The tag that marks a run's instances (the data plane boots only instances that carry it), and the one
-// that gives their boot order.
-export { LAUNCH_ORDER_TAG_KEY, RUN_TAG_KEY } from './data-plane/fleet/launched-instances.ts';
 // The data plane on its own, and what it needs from a control plane.
 export { type DataPlane, type DataPlaneControlPlane, startDataPlane } from './data-plane/index.ts';
 // For benchmarks: a lab network (bridge, subnet, records) without a data plane.

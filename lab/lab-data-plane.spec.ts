@@ -29,8 +29,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
+import { RUN_TAG_KEY } from '../core/harness-tags.ts';
 import { credentialsOf } from './control-plane/identities.ts';
-import { type DataPlane, labControlPlane, RUN_TAG_KEY, startDataPlane } from './data-plane/index.ts';
+import { type DataPlane, labControlPlane, startDataPlane } from './data-plane/index.ts';
 import type { LabNetwork } from './data-plane/network/lab-network.ts';
 import { linkExists } from './data-plane/network/netns.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';

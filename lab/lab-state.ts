@@ -16,7 +16,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InfrastructureError } from '../core/errors.ts';
+import type { AwsTarget } from '../infra/aws/clients.ts';
 import { credentialsOf, type LabIdentities } from './control-plane/identities.ts';
+import { waitForTaskChanges } from './control-plane/task-push.ts';
 import type { DataPlaneDaemon } from './data-plane/daemon-process.ts';
 
 /** What a running lab is: where its control plane listens and which processes belong to it. */
@@ -196,11 +198,13 @@ function refused(path: string, why: string): InfrastructureError {
 }
 
 /** SDK client settings that sign as the harness against this lab (what a run's driver uses). */
-export function harnessClientConfig(lab: Pick<LabState, 'endpoint' | 'region' | 'identities'>) {
+export function harnessClientConfig(lab: Pick<LabState, 'endpoint' | 'region' | 'identities'>): AwsTarget {
   return {
     region: lab.region,
     endpoint: lab.endpoint,
     credentials: credentialsOf(lab.identities.harness),
     maxAttempts: 1,
+    // The lab's stand-in for ACS: the harness's DescribeTasks waits for a task change instead of polling.
+    decorate: (clients) => ({ taskPush: waitForTaskChanges(clients.ecs, 'DescribeTasksCommand') }),
   };
 }

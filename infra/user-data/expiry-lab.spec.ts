@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
+import { RUN_TAG_KEY } from '../../core/harness-tags.ts';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
-import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../../lab/index.ts';
+import { harnessClientConfig, labDown, labSkipReason, labUp } from '../../lab/index.ts';
 import { AMI_PARAMETERS } from '../aws/amis.ts';
 import { userDataFor } from './user-data.ts';
 

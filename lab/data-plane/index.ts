@@ -33,8 +33,6 @@ import type { InstanceHandle } from './host/host-spec.ts';
 import { createLabNetwork, type LabNetwork, type LabNetworkOptions } from './network/lab-network.ts';
 import { type AssumeRoleAs, instanceRoleCredentials, stsAssumeRole, taskRoleCredentials } from './role-credentials.ts';
 
-export { RUN_TAG_KEY } from './fleet/launched-instances.ts';
-
 export type { AssumedRole } from './role-credentials.ts';
 
 /** What the data plane needs from the control plane (its lab state holds these). */

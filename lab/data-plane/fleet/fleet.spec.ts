@@ -1,8 +1,9 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { expect, test } from '@playwright/test';
+import { LAUNCH_ORDER_TAG_KEY } from '../../../core/harness-tags.ts';
 import type { InstanceHandle } from '../host/host-spec.ts';
 import { startFleet } from './fleet.ts';
-import { LAUNCH_ORDER_TAG_KEY, REBOOTS_TAG_KEY } from './launched-instances.ts';
+import { REBOOTS_TAG_KEY } from './launched-instances.ts';
 
 /**
  * A control plane's DescribeInstances for `ids` (listed in this order), each running, with its reboot

@@ -4,13 +4,8 @@
  */
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { LAUNCH_ORDER_TAG_KEY, RUN_TAG_KEY } from '../../../core/harness-tags.ts';
 
-export const RUN_TAG_KEY = 'ecs-taskrole:run';
-/**
- * The instance's place in its run's launch order (0 first), which is the order its cells start: the lab
- * boots a few instances at a time, in this order. RunInstances calls sent side by side do not arrive in it.
- */
-export const LAUNCH_ORDER_TAG_KEY = 'ecs-taskrole:launch-order';
 /** moto-lab/lab_ec2.py counts RebootInstances calls in this tag. */
 export const REBOOTS_TAG_KEY = 'ecs-taskrole-lab:reboots';
 
