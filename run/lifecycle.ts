@@ -7,7 +7,8 @@
 import { BadInputError, InfrastructureError } from '../core/errors.ts';
 import type { RunPlan } from '../core/plan/plan-file.ts';
 import type { RunConfig } from '../core/run-config.ts';
-import { ProvisioningInterrupted, type TeardownReport } from '../infra/backends/driver.ts';
+import { ProvisioningInterrupted, type TeardownReport } from '../infra/aws/driver-types.ts';
+import { RunJournal } from '../infra/aws/journal.ts';
 import {
   backendRecordSchema,
   closeRecorded,
@@ -15,9 +16,8 @@ import {
   type OpenedBackend,
   openBackend,
 } from '../infra/backends/index.ts';
-import { RunJournal } from '../infra/backends/journal.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
-import { driverFor } from './drivers.ts';
+import { driverFor } from './backends.ts';
 import type { Interruptions } from './interruptions.ts';
 import { runFile } from './run-config.ts';
 import { clearRunState, writeRunState } from './run-state.ts';

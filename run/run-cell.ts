@@ -3,7 +3,7 @@ import { type Classification, classify } from '../core/classify/classify.ts';
 import type { CellEvidence } from '../core/classify/evidence.ts';
 import type { PlannedCell } from '../core/plan/plan.ts';
 import type { CellResult } from '../core/results/results-schema.ts';
-import { CellTimeoutError, type Driver, type InstanceReadiness, type TaskEvidence } from '../infra/backends/driver.ts';
+import { CellTimeoutError, type Driver, type InstanceReadiness, type TaskEvidence } from '../infra/aws/driver-types.ts';
 
 /**
  * One cell, as its test in suites/cells.spec.ts runs it (specs drive it the same way): wait for the

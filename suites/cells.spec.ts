@@ -17,7 +17,7 @@ test.describe.configure({ mode: 'parallel' });
  */
 const cellRunner = async () => {
   const [{ driverFor }, { runOneCell }] = await Promise.all([
-    import('../run/drivers.ts'),
+    import('../run/backends.ts'),
     import('../run/run-cell.ts'),
   ]);
   return { driverFor, runOneCell };

@@ -1,6 +1,6 @@
 import { test as setup } from '@playwright/test';
 import { selectCells } from '../core/plan/selection.ts';
-import { refuseOutsideRun } from '../infra/backends/localstack.ts';
+import { refuseOutsideRun } from '../lab/localstack/localstack-profile.ts';
 import { openRunBackend, provision } from '../run/lifecycle.ts';
 import { lifecycleOwnedByCli } from '../run/lifecycle-env.ts';
 import { readRunPlan } from '../run/plan-file.ts';

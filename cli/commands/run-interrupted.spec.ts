@@ -11,7 +11,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { RunJournal } from '../../infra/backends/journal.ts';
+import { RunJournal } from '../../infra/aws/journal.ts';
 import { labSkipReason } from '../../lab/index.ts';
 import { readRunState } from '../../run/run-state.ts';
 import { runCli } from '../../testing/run-cli.ts';

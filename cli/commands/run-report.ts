@@ -8,7 +8,7 @@ import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
 import { capText, jsonForTerminal } from '../../core/text/safe-text.ts';
-import { RunJournal } from '../../infra/backends/journal.ts';
+import { RunJournal } from '../../infra/aws/journal.ts';
 import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
 import { loadResults } from '../../reports/results/load-results.ts';
 import type { RunOutcome } from '../../run/lifecycle.ts';

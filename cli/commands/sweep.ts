@@ -5,7 +5,7 @@ import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { explainCredentialsFailure } from '../../infra/aws/credentials-error.ts';
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
-import { backendTarget } from '../../infra/backends/target.ts';
+import { backendTarget } from '../../infra/backends/backend-record.ts';
 import { cleanupLab, labStatus } from '../../lab/index.ts';
 import { withHelpFooter } from './help-text.ts';
 import { checkedRegion, parseRegion } from './region-option.ts';

@@ -5,14 +5,14 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import type { CellTarget, Driver, InstanceReadiness, TaskEvidence } from '../backends/driver.ts';
-import { RunJournal } from '../backends/journal.ts';
-import { type Connection, connect } from '../backends/target.ts';
+import { type Connection, connect } from '../backends/backend-record.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { explainCredentialsFailure } from './credentials-error.ts';
+import type { CellTarget, Driver, InstanceReadiness, TaskEvidence } from './driver-types.ts';
 import { taskDefinitionFamily } from './harness-names.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
 import { waitForRegistrations } from './instances.ts';
+import { RunJournal } from './journal.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';

@@ -6,10 +6,11 @@
  * without being the run's is reported and left untouched. Idempotent: a resource
  * already gone counts as deleted, so a second run (a second Ctrl-C, `sweep --run ID`) finishes the job.
  */
-import type { ResourceKind, RunJournal } from '../backends/journal.ts';
+
 import type { AwsClients } from './clients.ts';
 import { deleteCluster, deleteInstanceProfile, deleteLogGroup, deleteRole, terminateInstances } from './delete.ts';
 import { deleteRunTaskDefinitions } from './delete-task-definitions.ts';
+import type { ResourceKind, RunJournal } from './journal.ts';
 import { sweepReport } from './sweep.ts';
 
 export async function teardownFromJournal(

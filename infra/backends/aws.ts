@@ -1,6 +1,7 @@
 /** AWS itself: the standard credential chain; nothing to start or stop. */
-import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
-import { type BackendRecord, connect } from './target.ts';
+
+import { type BackendRecord, connect } from './backend-record.ts';
+import type { OpenedBackend, OpenOptions } from './profile.ts';
 
 export async function open(options: OpenOptions): Promise<OpenedBackend> {
   // The matrix's proxy URL never holds credentials (its grammar refuses them), so it may be recorded.

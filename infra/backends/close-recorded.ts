@@ -1,6 +1,6 @@
 import { labDir, labDown } from '../../lab/index.ts';
 import { releaseLease, withLabLock } from '../../lab/lab-leases.ts';
-import type { BackendRecord } from './target.ts';
+import type { BackendRecord } from './backend-record.ts';
 
 /**
  * Closes a backend from its record alone, in whichever process ends the run: the run lets go of the lab,

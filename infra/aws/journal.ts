@@ -5,8 +5,8 @@
  * and is safe to repeat.
  */
 import { z } from 'zod';
+import { backendRecordSchema } from '../backends/backend-record.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../files/json-file.ts';
-import { backendRecordSchema } from './target.ts';
 
 /** In deletion order: what depends on a resource is deleted before it. */
 export const RESOURCE_KINDS = ['instance', 'cluster', 'log-group', 'instance-profile', 'role'] as const;

@@ -1,6 +1,6 @@
 import type { BackendName } from '../core/run-config.ts';
 import { awsDriver } from '../infra/aws/driver.ts';
-import type { Driver } from '../infra/backends/driver.ts';
+import type { Driver } from '../infra/aws/driver-types.ts';
 
 /**
  * Every backend runs the same driver: AWS APIs through SDK v3; the backend only decides where they live.

@@ -1,9 +1,10 @@
 /** The embedded lab: moto with IAM enforcement plus the data plane that boots the instances a run launches. */
-import { labDir, labUp } from '../../lab/index.ts';
-import { takeLease, withLabLock } from '../../lab/lab-leases.ts';
-import { closeRecorded } from './close-recorded.ts';
-import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
-import { type BackendRecord, connect } from './target.ts';
+
+import { type BackendRecord, connect } from '../infra/backends/backend-record.ts';
+import { closeRecorded } from '../infra/backends/close-recorded.ts';
+import type { OpenedBackend, OpenOptions } from '../infra/backends/profile.ts';
+import { labDir, labUp } from './index.ts';
+import { takeLease, withLabLock } from './lab-leases.ts';
 
 export async function open(options: OpenOptions): Promise<OpenedBackend> {
   const dir = labDir();

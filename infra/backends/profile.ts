@@ -1,4 +1,4 @@
-import type { BackendRecord, Connection } from './target.ts';
+import type { BackendRecord, Connection } from './backend-record.ts';
 
 export interface OpenOptions {
   region: string;

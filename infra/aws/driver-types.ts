@@ -3,8 +3,8 @@ import type { PlannedCell } from '../../core/plan/plan.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
+import type { Connection } from '../backends/backend-record.ts';
 import type { RunJournal } from './journal.ts';
-import type { Connection } from './target.ts';
 
 /** What the task printed and ECS said about it, before classification. */
 export type TaskEvidence = Pick<

@@ -11,8 +11,8 @@ import { regionSchema } from '../../core/input/region.ts';
 import { proxyUrlSchema } from '../../core/matrix/pins.ts';
 import { type BackendName, backendSchema } from '../../core/run-config.ts';
 import { harnessClientConfig, labDir, readLabState } from '../../lab/index.ts';
+import { LOCALSTACK_CREDENTIALS } from '../../lab/localstack/localstack-options.ts';
 import type { AwsTarget } from '../aws/clients.ts';
-import { LOCALSTACK_CREDENTIALS } from '../localstack/localstack-options.ts';
 
 export const backendRecordSchema = z.strictObject({
   backend: backendSchema,

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { InfrastructureError } from '../../core/errors.ts';
+import { BACKEND_ENV, type BackendRecord, connect } from '../../infra/backends/backend-record.ts';
+import type { OpenedBackend, OpenOptions } from '../../infra/backends/profile.ts';
 import { openLocalStackBackend } from '../localstack/localstack-backend.ts';
 import { localStackOptionsFromEnv } from '../localstack/localstack-options.ts';
-import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
-import { BACKEND_ENV, type BackendRecord, connect } from './target.ts';
 
 export async function open(options: OpenOptions): Promise<OpenedBackend> {
   const endpoint = process.env[BACKEND_ENV.localstackEndpoint];

@@ -5,7 +5,7 @@ import {
   backendTarget,
   connect,
   DEFAULT_LOCALSTACK_ENDPOINT,
-} from '../backends/target.ts';
+} from '../../infra/backends/backend-record.ts';
 import { containerRuntimeUnavailable } from './container-runtime.ts';
 import { missingServices, missingServicesMessage } from './health.ts';
 import { COMMUNITY_IMAGE, containerSpec, localStackOptionsFromEnv, PRO_IMAGE } from './localstack-options.ts';
