@@ -24,7 +24,6 @@ export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
 export { assertLabHostReady, labSkipReason } from './data-plane/network/preflight.ts';
 export type { LabProxy } from './data-plane/proxy/lab-proxy.ts';
-// Helpers for specs and benchmarks (a plain moto, a test host): lab/testing/index.ts, not the package.
 // Lifecycle: `lab up`, `lab down`, `lab status`.
 export {
   LAB_REGION,
@@ -34,5 +33,9 @@ export {
   labStatus,
   labUp,
 } from './lab-lifecycle.ts';
+// Helpers for specs and benchmarks (a plain moto, a test host): lab/testing/index.ts, not the package.
+// The lab as a backend of the harness (runs share a running lab), and LocalStack with the lab's data plane.
+export { labProfile } from './lab-profile.ts';
 // The state file `lab up` writes (endpoint, pids, identities), and where it lives.
 export { harnessClientConfig, type LabState, labDir, readLabState } from './lab-state.ts';
+export { localstackProfile } from './localstack/localstack-profile.ts';

@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InfrastructureError } from '../core/errors.ts';
-import type { AwsTarget } from '../infra/aws/clients.ts';
+import type { AwsTarget } from '../infra/backends/backend-record.ts';
 import { credentialsOf, type LabIdentities } from './control-plane/identities.ts';
 import { waitForTaskChanges } from './control-plane/task-push.ts';
 import type { DataPlaneDaemon } from './data-plane/daemon-process.ts';

@@ -1,11 +1,19 @@
-import type { BackendName } from '../core/run-config.ts';
-import { awsDriver } from '../infra/aws/driver.ts';
-import type { Driver } from '../infra/aws/driver-types.ts';
-
 /**
- * Every backend runs the same driver: AWS APIs through SDK v3; the backend only decides where they live.
- * Its state crosses processes as JSON and is validated by `readState`, hence the widening cast.
+ * The backend profiles by name: the one place the harness and the simulator meet. The harness (infra/)
+ * knows only the profile interface (infra/backends/profile.ts) and the AWS profile; the lab and LocalStack
+ * (whose instances the lab's data plane boots) come through the lab's only door, lab/index.ts.
  */
-export function driverFor(_backend: BackendName): Driver {
-  return awsDriver as unknown as Driver;
+import type { BackendName } from '../core/run-config.ts';
+import { awsProfile } from '../infra/backends/aws.ts';
+import type { BackendProfile } from '../infra/backends/profile.ts';
+import { labProfile, localstackProfile } from '../lab/index.ts';
+
+const PROFILES: Record<BackendName, BackendProfile> = {
+  lab: labProfile,
+  aws: awsProfile,
+  localstack: localstackProfile,
+};
+
+export function backendProfile(backend: BackendName): BackendProfile {
+  return PROFILES[backend];
 }

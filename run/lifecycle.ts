@@ -7,17 +7,12 @@
 import { BadInputError, InfrastructureError } from '../core/errors.ts';
 import type { RunPlan } from '../core/plan/plan-file.ts';
 import type { RunConfig } from '../core/run-config.ts';
+import { awsDriver } from '../infra/aws/driver.ts';
 import { ProvisioningInterrupted, type TeardownReport } from '../infra/aws/driver-types.ts';
 import { RunJournal } from '../infra/aws/journal.ts';
-import {
-  backendRecordSchema,
-  closeRecorded,
-  connect,
-  type OpenedBackend,
-  openBackend,
-} from '../infra/backends/index.ts';
+import { backendRecordSchema, type OpenedBackend } from '../infra/backends/index.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../infra/files/json-file.ts';
-import { driverFor } from './backends.ts';
+import { backendProfile } from './backends.ts';
 import type { Interruptions } from './interruptions.ts';
 import { runFile } from './run-config.ts';
 import { clearRunState, writeRunState } from './run-state.ts';
@@ -35,7 +30,7 @@ export async function openRunBackend(
   log: Log,
   holderPid = process.pid,
 ): Promise<OpenedBackend> {
-  const backend = await openBackend(config.backend, {
+  const backend = await backendProfile(config.backend).open({
     region: plan.region,
     outDir: config.outDir,
     log,
@@ -55,7 +50,7 @@ export async function provision(
   log: Log,
 ): Promise<void> {
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
-  await driverFor(config.backend).provision(plan, {
+  await awsDriver.provision(plan, {
     config,
     connection: backend.connection,
     journalFile: runFile(config, 'journal'),
@@ -78,13 +73,13 @@ export async function tearDown(config: RunConfig, log: Log): Promise<TeardownRep
     log(`run ${journal.runId}: nothing was created, nothing to delete`);
     return { runId: journal.runId, deleted: [], leftovers: [], nothingCreated: true };
   }
-  return driverFor(config.backend).teardown(journal, connect(journal.backend), log);
+  return awsDriver.teardown(journal, backendProfile(journal.backend.backend).connect(journal.backend), log);
 }
 
 /** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */
 export async function closeRecordedBackend(config: RunConfig): Promise<void> {
   const record = readJsonFileIfExists(runFile(config, 'backend'), backendRecordSchema);
-  if (record) await closeRecorded(record);
+  if (record) await backendProfile(record.backend).closeRecorded(record);
 }
 
 export interface RunOutcome {
@@ -148,7 +143,7 @@ export async function executeRun(
       `--keep: resources left in place; remove them with: npx ecs-taskrole sweep --backend ${config.backend} --run ${runId}`,
     );
     // A kept lab stays up with them; LocalStack lives in this process and cannot.
-    if (config.backend === 'localstack') await backend?.close();
+    if (backendProfile(config.backend).livesInRunProcess) await backend?.close();
   } else {
     try {
       outcome.teardown = await timed(timings, 'teardownMs', () => tearDown(config, log));

@@ -9,11 +9,9 @@ import { BadInputError, EXIT } from '../../core/errors.ts';
 import { parseShard } from '../../core/plan/shard.ts';
 import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_OUT_DIR, RUN_CONFIG_ENV, type RunConfig } from '../../core/run-config.ts';
 import { RunJournal } from '../../infra/aws/journal.ts';
-import { proxyUrlFromEnvironment } from '../../infra/backends/backend-record.ts';
 import { writeJsonFile } from '../../infra/files/json-file.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
-import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
-import { findMotoPython } from '../../lab/index.ts';
+import { backendProfile } from '../../run/backends.ts';
 import { type Interruptions, watchInterruptions } from '../../run/interruptions.ts';
 import { type CellsRun, executeRun } from '../../run/lifecycle.ts';
 import { LIFECYCLE_ENV, LIFECYCLE_OWNER_PID_ENV } from '../../run/lifecycle-env.ts';
@@ -151,19 +149,18 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
   // From here on a signal is an interruption (exit 130), also before anything exists.
   const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
   try {
-    // Bad input stops here, before a single resource exists: the proxy URL of the environment (AWS reads it)
-    // is checked, then the plan is made once, for every process.
-    if (config.backend === 'aws') proxyUrlFromEnvironment();
+    // Bad input stops here, before a single resource exists: the backend's environment (on AWS, the proxy
+    // URL) is checked, then the plan is made once, for every process.
+    const profile = backendProfile(config.backend);
+    profile.checkEnvironment(process.env);
     const plan = await writeRunPlan(config);
     const out = progressStream(options);
     const log = (line: string) => out.write(`[run] ${line}\n`);
     if (plan.cells.length === 0) return emptyRun(config, options, log);
     writeJsonFile(runFile(config, 'config'), config);
     setAsidePreviousJournal(config);
-    // The lab and LocalStack's data plane need them; installed here as the README says (as root).
-    if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
-    // The lab's moto, before anything starts: found, or its private environment filled, or the commands.
-    if (config.backend === 'lab') await findMotoPython(process.env, log);
+    // What the backend needs on this machine (the lab's packages and moto), before anything starts.
+    await profile.prepare(log);
     log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
     progress.started = true;
     progress.outcome = await executeRun(

@@ -5,8 +5,7 @@ import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { explainCredentialsFailure } from '../../infra/aws/credentials-error.ts';
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
-import { backendTarget } from '../../infra/backends/backend-record.ts';
-import { cleanupLab, labStatus } from '../../lab/index.ts';
+import { backendProfile } from '../../run/backends.ts';
 import { withHelpFooter } from './help-text.ts';
 import { checkedRegion, parseRegion } from './region-option.ts';
 
@@ -72,10 +71,11 @@ export function registerSweep(program: Command): void {
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const dryRun = options.dryRun === true;
     const removedLabNetworks: string[] = [];
-    if (options.backend !== 'aws') {
+    const profile = backendProfile(options.backend);
+    if (profile.cleanupHost) {
       // Hosts and namespaces of data planes whose process died go first; they need no control plane. A dry
       // run only names them.
-      const orphans = await cleanupLab(undefined, { dryRun });
+      const orphans = await profile.cleanupHost({ dryRun });
       removedLabNetworks.push(...orphans.prefixes);
       if (!options.json) {
         for (const prefix of orphans.prefixes)
@@ -83,7 +83,8 @@ export function registerSweep(program: Command): void {
         for (const kept of orphans.skippedUnrecorded) out(`left lab network ${kept.prefix} alone: ${kept.reason}`);
       }
     }
-    if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
+    const record = await profile.standaloneRecord(options.region);
+    if (!record) {
       if (options.json)
         printJson({
           dryRun,
@@ -97,7 +98,7 @@ export function registerSweep(program: Command): void {
       else out('the lab is not running: no AWS resources to sweep');
       return;
     }
-    const clients = createClients(backendTarget(options.backend, options.region).target);
+    const clients = createClients(profile.connect(record).target);
     try {
       const report = await sweepReport(clients, {
         dryRun,

@@ -4,31 +4,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsTarget, TaskPush } from '../backends/backend-record.ts';
 import { REQUEST_LOG_ENV, recordRequests } from './request-log.ts';
-
-/** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */
-export interface AwsTarget {
-  region: string;
-  /** Unset on AWS. */
-  endpoint?: string;
-  /** Unset on AWS: the standard credential chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** The lab answers in milliseconds and a retried 5xx only costs time there; AWS gets the SDK's default. */
-  maxAttempts?: number;
-  /**
-   * The backend's own additions to the clients, made once per client set: the lab's task push (its
-   * DescribeTasks waits for a task change). Unset on AWS and LocalStack, whose clients stay stock SDK clients.
-   */
-  decorate?: (clients: SdkClients) => ClientDecoration;
-}
-
-/**
- * Whether DescribeTasks waits for task changes itself (the lab's control plane answers with a generation);
- * false everywhere else, and callers poll.
- */
-export interface TaskPush {
-  readonly active: boolean;
-}
 
 export interface SdkClients {
   ec2: EC2Client;
@@ -37,10 +14,6 @@ export interface SdkClients {
   ssm: SSMClient;
   logs: CloudWatchLogsClient;
   sts: STSClient;
-}
-
-export interface ClientDecoration {
-  taskPush?: TaskPush;
 }
 
 const NO_TASK_PUSH: TaskPush = { active: false };

@@ -1,6 +1,5 @@
+/** What the AWS driver (driver.ts) takes and gives: a cell's evidence, its target, provisioning's context and progress, teardown's report. */
 import type { CellEvidence } from '../../core/classify/evidence.ts';
-import type { PlannedCell } from '../../core/plan/plan.ts';
-import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
 import type { Connection } from '../backends/backend-record.ts';
@@ -85,30 +84,4 @@ export interface TeardownReport {
   nothingCreated?: boolean;
   /** Carry the run's tag but are not the run's (another name, not its instance profile): left untouched. */
   notOurs?: string[];
-}
-
-/**
- * The seam between the run's lifecycle and a backend's APIs. Provisioned state is plain JSON so the
- * lifecycle and the cell workers (one process each) can share it through a file.
- */
-export interface Driver<State = unknown> {
-  /** Validates provisioned state read back from `--out/run-state.json`. */
-  readState(value: unknown): State;
-  /** Creates what the plan needs; what the cells need reaches them through `context.publish` (last: nothing settling). */
-  provision(plan: RunPlan, context: ProvisionContext): Promise<void>;
-  targetOf(state: State, cell: PlannedCell): CellTarget;
-  /**
-   * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
-   * why it cannot (none launched, its agent never registered: the cell is NOT_PLACED without a RunTask),
-   * or with the agent version it registered (the run's metadata).
-   */
-  awaitInstance(state: State, cell: PlannedCell): Promise<InstanceReadiness>;
-  runCell(state: State, cell: PlannedCell, options: { signal: AbortSignal }): Promise<TaskEvidence>;
-  /**
-   * The tail of the console of the cell's instance (evidence only, never classified); undefined when no
-   * instance was launched. Read once per instance per process, never rejects.
-   */
-  instanceConsole(state: State, cell: PlannedCell): Promise<string | undefined>;
-  /** Deletes what the journal says may exist, then anything else carrying the run's tag. Idempotent. */
-  teardown(journal: RunJournal, connection: Connection, log: (line: string) => void): Promise<TeardownReport>;
 }

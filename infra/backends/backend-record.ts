@@ -1,18 +1,16 @@
 /**
- * Where a run's AWS APIs live. `open` (lab.ts, aws.ts, localstack.ts) records it once in `--out/backend.json`
- * without secrets; every later process of the run (cell workers, teardown) connects from that record and
- * finds credentials itself: the lab's in its owner-only state file, LocalStack's fixed test keys, or the
- * standard chain on AWS.
+ * Where a run's AWS APIs live. A backend profile's `open` (profile.ts) records it once in
+ * `--out/backend.json` without secrets; every later process of the run (cell workers, teardown) connects
+ * from that record through the same profile and finds credentials itself: the lab's in its owner-only state
+ * file, LocalStack's fixed test keys, or the standard chain on AWS.
  */
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { BadInputError, InfrastructureError } from '../../core/errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { regionSchema } from '../../core/input/region.ts';
 import { proxyUrlSchema } from '../../core/matrix/pins.ts';
-import { type BackendName, backendSchema } from '../../core/run-config.ts';
-import { harnessClientConfig, labDir, readLabState } from '../../lab/index.ts';
-import { LOCALSTACK_CREDENTIALS } from '../../lab/localstack/localstack-options.ts';
-import type { AwsTarget } from '../aws/clients.ts';
+import { backendSchema } from '../../core/run-config.ts';
 
 export const backendRecordSchema = z.strictObject({
   backend: backendSchema,
@@ -35,11 +33,53 @@ export const backendRecordSchema = z.strictObject({
 });
 export type BackendRecord = z.infer<typeof backendRecordSchema>;
 
+/** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */
+export interface AwsTarget {
+  region: string;
+  /** Unset on AWS. */
+  endpoint?: string;
+  /** Unset on AWS: the standard credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The lab answers in milliseconds and a retried 5xx only costs time there; AWS gets the SDK's default. */
+  maxAttempts?: number;
+  /**
+   * The backend's own additions to the clients, made once per client set (infra/aws/clients.ts): the lab's
+   * task push (its DescribeTasks waits for a task change). Unset on AWS and LocalStack, whose clients stay
+   * stock SDK clients.
+   */
+  decorate?: (clients: { ecs: ECSClient }) => ClientDecoration;
+}
+
+/**
+ * Whether DescribeTasks waits for task changes itself (the lab's control plane answers with a generation);
+ * false everywhere else, and callers poll.
+ */
+export interface TaskPush {
+  readonly active: boolean;
+}
+
+export interface ClientDecoration {
+  taskPush?: TaskPush;
+}
+
 /** What a process needs to call the backend's APIs and to tell tasks where they are. */
 export interface Connection {
   target: AwsTarget;
   taskEndpoint?: string;
   proxyUrl?: string;
+  /**
+   * How often a waiting cell asks ECS whether its instance registered: seconds apart on AWS, where a
+   * registration takes minutes and every worker's waiting cell asks.
+   */
+  registrationPollMs: number;
+}
+
+/** The optional parts of a record a connection carries over (where tasks call, the proxy). */
+export function recordedEndpoints(record: BackendRecord): Pick<Connection, 'taskEndpoint' | 'proxyUrl'> {
+  return {
+    ...(record.taskEndpoint !== undefined ? { taskEndpoint: record.taskEndpoint } : {}),
+    ...(record.proxyUrl !== undefined ? { proxyUrl: record.proxyUrl } : {}),
+  };
 }
 
 /** What the environment configures (documented in the README). */
@@ -61,56 +101,4 @@ export function proxyUrlFromEnvironment(env: NodeJS.ProcessEnv = process.env): s
   const problem = proxyUrlProblem(value);
   if (problem) throw new BadInputError([{ file: 'environment', path: BACKEND_ENV.proxyUrl, message: problem }]);
   return value;
-}
-
-/** LocalStack's standard edge port, for `sweep --backend localstack` outside a run. */
-export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://localhost:4566';
-
-export function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.env): Connection {
-  const optional = { taskEndpoint: record.taskEndpoint, proxyUrl: record.proxyUrl };
-  const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  if (record.backend === 'lab') {
-    const lab = readLabState(record.labDir);
-    if (!lab) throw new InfrastructureError('the lab is not running; run `ecs-taskrole lab up`');
-    return {
-      target: harnessClientConfig(lab),
-      ...defined,
-    };
-  }
-  if (record.backend === 'localstack') {
-    const endpoint = record.endpoint ?? DEFAULT_LOCALSTACK_ENDPOINT;
-    return {
-      target: { region: record.region, endpoint, credentials: LOCALSTACK_CREDENTIALS, maxAttempts: 2 },
-      ...defined,
-    };
-  }
-  const proxyUrl = proxyUrlFromEnvironment(env) ?? record.proxyUrl;
-  return { target: { region: record.region }, ...(proxyUrl ? { proxyUrl } : {}) };
-}
-
-/** A backend outside any run (`sweep`): the running lab, the LocalStack the environment names, or AWS. */
-export function standaloneRecord(
-  backend: BackendName,
-  region: string,
-  env: NodeJS.ProcessEnv = process.env,
-): BackendRecord {
-  if (backend === 'lab') {
-    const dir = labDir(env);
-    const lab = readLabState(dir);
-    return { backend, region: lab?.region ?? region, labDir: dir, startedLab: false };
-  }
-  if (backend === 'localstack') {
-    return {
-      backend,
-      region,
-      endpoint: env[BACKEND_ENV.localstackEndpoint] ?? DEFAULT_LOCALSTACK_ENDPOINT,
-      startedLab: false,
-    };
-  }
-  return { backend, region, startedLab: false };
-}
-
-/** Kept for `sweep`: the target of a backend outside any run. */
-export function backendTarget(backend: BackendName, region: string, env: NodeJS.ProcessEnv = process.env): Connection {
-  return connect(standaloneRecord(backend, region, env), env);
 }

@@ -1,3 +1,10 @@
+/**
+ * The backend seam: one profile object per backend (the lab's in lab/lab-profile.ts, LocalStack's in
+ * lab/localstack/localstack-profile.ts, AWS's in aws.ts beside this file), picked by name in run/backends.ts.
+ * Everything that differs between backends is here; the driver (infra/aws) is the same for all of them and
+ * only sees a Connection.
+ */
+import type { BackendName } from '../../core/run-config.ts';
 import type { BackendRecord, Connection } from './backend-record.ts';
 
 export interface OpenOptions {
@@ -20,4 +27,32 @@ export interface OpenedBackend {
   record: BackendRecord;
   connection: Connection;
   close(): Promise<void>;
+}
+
+/** What a host-side cleanup of simulated networks removed (`sweep` prints it). */
+export interface HostCleanup {
+  prefixes: string[];
+  skippedUnrecorded: { prefix: string; reason: string }[];
+}
+
+export interface BackendProfile {
+  readonly name: BackendName;
+  /**
+   * It lives in the process that opened it (`ecs-taskrole run`): `npx playwright test` alone cannot hold it,
+   * and `--keep` cannot leave it up.
+   */
+  readonly livesInRunProcess: boolean;
+  /** Bad input of the environment, refused before a plan or anything else exists (exit 2). */
+  checkEnvironment(env: NodeJS.ProcessEnv): void;
+  /** What this machine needs before `open` (system packages, the lab's moto), fetched or found. */
+  prepare(log: (line: string) => void): Promise<void>;
+  open(options: OpenOptions): Promise<OpenedBackend>;
+  /** The connection of any process of the run, from the recorded backend alone (credentials found here). */
+  connect(record: BackendRecord, env?: NodeJS.ProcessEnv): Connection;
+  /** Closes the backend from its record, in whichever process ends the run. */
+  closeRecorded(record: BackendRecord): Promise<void>;
+  /** The backend outside any run (`sweep`); undefined when there is nothing to look at (no lab running). */
+  standaloneRecord(region: string, env?: NodeJS.ProcessEnv): Promise<BackendRecord | undefined>;
+  /** `sweep`: removes what dead simulators left on this host (network namespaces, links); none on AWS. */
+  cleanupHost?(options: { dryRun: boolean }): Promise<HostCleanup>;
 }

@@ -5,7 +5,8 @@
  * iptables). Lives in the `run` process, which outlives every Playwright worker.
  */
 import { appendFileSync } from 'node:fs';
-import { assertLabHostReady, startDataPlaneWithProxy } from '../../lab/index.ts';
+import { startDataPlaneWithProxy } from '../data-plane/data-plane-with-proxy.ts';
+import { assertLabHostReady } from '../data-plane/network/preflight.ts';
 import { assertContainerRuntime } from './container-runtime.ts';
 import { LOCALSTACK_CREDENTIALS, type LocalStackOptions } from './localstack-options.ts';
 import { localStackControlPlane } from './localstack-wiring.ts';

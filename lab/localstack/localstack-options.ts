@@ -10,6 +10,9 @@ export interface LocalStackOptions {
 }
 
 /** LocalStack accepts any key pair for its default account (000000000000); these are its documented ones. */
+/** LocalStack's standard edge port, for `sweep --backend localstack` outside a run. */
+export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://localhost:4566';
+
 export const LOCALSTACK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 export const COMMUNITY_IMAGE = 'localstack/localstack:4';

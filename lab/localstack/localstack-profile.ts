@@ -4,13 +4,28 @@
  * which outlives every Playwright worker.
  */
 import { join } from 'node:path';
-import { InfrastructureError } from '../../core/errors.ts';
-import { BACKEND_ENV, type BackendRecord, connect } from '../../infra/backends/backend-record.ts';
-import type { OpenedBackend, OpenOptions } from '../../infra/backends/profile.ts';
-import { openLocalStackBackend } from '../localstack/localstack-backend.ts';
-import { localStackOptionsFromEnv } from '../localstack/localstack-options.ts';
+import {
+  BACKEND_ENV,
+  type BackendRecord,
+  type Connection,
+  recordedEndpoints,
+} from '../../infra/backends/backend-record.ts';
+import type { BackendProfile, OpenOptions } from '../../infra/backends/profile.ts';
+import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
+import { cleanupLab } from '../data-plane/cleanup.ts';
+import { openLocalStackBackend } from './localstack-backend.ts';
+import { DEFAULT_LOCALSTACK_ENDPOINT, LOCALSTACK_CREDENTIALS, localStackOptionsFromEnv } from './localstack-options.ts';
 
-export async function open(options: OpenOptions): Promise<OpenedBackend> {
+function connect(record: BackendRecord): Connection {
+  const endpoint = record.endpoint ?? DEFAULT_LOCALSTACK_ENDPOINT;
+  return {
+    target: { region: record.region, endpoint, credentials: LOCALSTACK_CREDENTIALS, maxAttempts: 2 },
+    ...recordedEndpoints(record),
+    registrationPollMs: 500,
+  };
+}
+
+async function open(options: OpenOptions) {
   const endpoint = process.env[BACKEND_ENV.localstackEndpoint];
   const localstack = await openLocalStackBackend({
     ...localStackOptionsFromEnv(options.region),
@@ -28,9 +43,22 @@ export async function open(options: OpenOptions): Promise<OpenedBackend> {
   return { record, connection: connect(record), close: () => localstack.close() };
 }
 
-/** `npx playwright test` alone has no process that outlives the workers to hold LocalStack. */
-export function refuseOutsideRun(): never {
-  throw new InfrastructureError(
-    'the localstack backend needs `ecs-taskrole run --backend localstack` (it holds LocalStack and the data plane for the whole run)',
-  );
-}
+export const localstackProfile: BackendProfile = {
+  name: 'localstack',
+  livesInRunProcess: true,
+  checkEnvironment() {},
+  async prepare() {
+    // The lab's data plane boots LocalStack's instances: it needs the lab's packages (installed as root).
+    await ensureSystemPackages(LAB_PACKAGES);
+  },
+  open,
+  connect,
+  // Only ever closed by the `run` process that opened it (its OpenedBackend.close).
+  async closeRecorded() {},
+  async standaloneRecord(region, env = process.env) {
+    const endpoint = env[BACKEND_ENV.localstackEndpoint] ?? DEFAULT_LOCALSTACK_ENDPOINT;
+    return { backend: 'localstack', region, endpoint, startedLab: false };
+  },
+  // Data planes of LocalStack runs are the lab's: a crashed one leaves the same namespaces and links.
+  cleanupHost: ({ dryRun }) => cleanupLab(undefined, { dryRun }),
+};

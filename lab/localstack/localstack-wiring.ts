@@ -3,7 +3,7 @@
  * plane, and the run's Playwright processes get LocalStack's endpoint, the endpoint tasks use (LocalStack
  * as the lab's instances reach it) and the lab proxy through the environment.
  */
-import type { DataPlaneControlPlane } from '../../lab/index.ts';
+import type { DataPlaneControlPlane } from '../data-plane/index.ts';
 import type { RunningLocalStack } from './start-localstack.ts';
 
 /**

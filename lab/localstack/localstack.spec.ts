@@ -1,14 +1,16 @@
 import { expect, test } from '@playwright/test';
-import {
-  BACKEND_ENV,
-  backendRecordSchema,
-  backendTarget,
-  connect,
-  DEFAULT_LOCALSTACK_ENDPOINT,
-} from '../../infra/backends/backend-record.ts';
+import { awsProfile } from '../../infra/backends/aws.ts';
+import { BACKEND_ENV, backendRecordSchema } from '../../infra/backends/backend-record.ts';
 import { containerRuntimeUnavailable } from './container-runtime.ts';
 import { missingServices, missingServicesMessage } from './health.ts';
-import { COMMUNITY_IMAGE, containerSpec, localStackOptionsFromEnv, PRO_IMAGE } from './localstack-options.ts';
+import {
+  COMMUNITY_IMAGE,
+  containerSpec,
+  DEFAULT_LOCALSTACK_ENDPOINT,
+  localStackOptionsFromEnv,
+  PRO_IMAGE,
+} from './localstack-options.ts';
+import { localstackProfile } from './localstack-profile.ts';
 import { localStackControlPlane } from './localstack-wiring.ts';
 import { startFailureMessage, startLocalStack } from './start-localstack.ts';
 
@@ -89,7 +91,7 @@ test.describe('endpoint wiring', () => {
       proxyUrl: 'http://198.18.0.3:3128',
       startedLab: false,
     };
-    expect(connect(backendRecordSchema.parse(JSON.parse(JSON.stringify(record))))).toEqual({
+    expect(localstackProfile.connect(backendRecordSchema.parse(JSON.parse(JSON.stringify(record))))).toEqual({
       target: {
         region: 'eu-west-1',
         endpoint: 'http://127.0.0.1:32771',
@@ -98,20 +100,26 @@ test.describe('endpoint wiring', () => {
       },
       taskEndpoint: 'http://198.18.0.1:40123',
       proxyUrl: 'http://198.18.0.3:3128',
+      registrationPollMs: 500,
     });
   });
 
-  test('outside a run (sweep): the standard LocalStack port, no task endpoint', () => {
-    const target = backendTarget('localstack', 'us-west-2', {});
+  test('outside a run (sweep): the standard LocalStack port, no task endpoint', async () => {
+    const record = await localstackProfile.standaloneRecord('us-west-2', {});
+    if (!record) throw new Error('no standalone LocalStack record');
+    const target = localstackProfile.connect(record);
     expect(target.target.endpoint).toBe(DEFAULT_LOCALSTACK_ENDPOINT);
     expect(target.taskEndpoint).toBeUndefined();
   });
 
-  test('on AWS only the proxy is read from the environment', () => {
+  test('on AWS only the proxy is read from the environment', async () => {
     const env = { [BACKEND_ENV.proxyUrl]: 'http://proxy.corp:3128', [BACKEND_ENV.localstackEndpoint]: 'http://x:1' };
-    expect(backendTarget('aws', 'us-east-1', env)).toEqual({
+    const record = await awsProfile.standaloneRecord('us-east-1', env);
+    if (!record) throw new Error('no standalone AWS record');
+    expect(awsProfile.connect(record, env)).toEqual({
       target: { region: 'us-east-1' },
       proxyUrl: 'http://proxy.corp:3128',
+      registrationPollMs: 5_000,
     });
   });
 
