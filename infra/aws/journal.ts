@@ -7,13 +7,10 @@
 import { z } from 'zod';
 import { backendRecordSchema } from '../backends/backend-record.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../files/json-file.ts';
-
-/** In deletion order: what depends on a resource is deleted before it. */
-export const RESOURCE_KINDS = ['instance', 'cluster', 'log-group', 'instance-profile', 'role'] as const;
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+import { deletionRank, JOURNALED_KINDS, type JournaledKind } from './resource-kinds.ts';
 
 const entrySchema = z.strictObject({
-  kind: z.enum(RESOURCE_KINDS),
+  kind: z.enum(JOURNALED_KINDS),
   /** The name the harness chose (an instance's Name tag): known before the create is sent. */
   name: z.string(),
   /** What the create answered (an instance id, an ARN). */
@@ -68,30 +65,30 @@ export class RunJournal {
 
   /** Resources that may still exist, in deletion order. */
   pending(): JournalEntry[] {
-    const rank = (entry: JournalEntry) => RESOURCE_KINDS.indexOf(entry.kind);
+    const rank = (entry: JournalEntry) => deletionRank(entry.kind);
     return this.data.entries.filter((entry) => entry.status !== 'deleted').sort((a, b) => rank(a) - rank(b));
   }
 
   /** Before the create request: from now on the resource may exist. */
-  creating(kind: ResourceKind, name: string): void {
+  creating(kind: JournaledKind, name: string): void {
     if (this.find(kind, name)) return;
     this.data.entries.push({ kind, name, status: 'creating' });
     this.save();
   }
 
-  created(kind: ResourceKind, name: string, id?: string): void {
+  created(kind: JournaledKind, name: string, id?: string): void {
     this.update(kind, name, { status: 'created', ...(id ? { id } : {}) });
   }
 
-  deleted(kind: ResourceKind, name: string): void {
+  deleted(kind: JournaledKind, name: string): void {
     this.update(kind, name, { status: 'deleted' });
   }
 
-  private find(kind: ResourceKind, name: string): JournalEntry | undefined {
+  private find(kind: JournaledKind, name: string): JournalEntry | undefined {
     return this.data.entries.find((entry) => entry.kind === kind && entry.name === name);
   }
 
-  private update(kind: ResourceKind, name: string, change: Partial<JournalEntry>): void {
+  private update(kind: JournaledKind, name: string, change: Partial<JournalEntry>): void {
     const entry = this.find(kind, name);
     if (!entry) throw new Error(`journal: ${kind} ${name} was never recorded as being created`);
     Object.assign(entry, change);
