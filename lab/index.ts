@@ -11,14 +11,14 @@ export { findMotoPython } from './control-plane/find-moto.ts';
 export { credentialsOf, type LabIdentities, type LabIdentity } from './control-plane/identities.ts';
 // For specs: whether a recorded moto pid is still the lab's moto; its admin API (with the lab's token).
 export { isMotoProcess, LAB_ADMIN_HEADER, postMotoAdmin } from './control-plane/moto-process.ts';
-// Removing what a crashed lab left (namespaces, links, records).
-export { type CleanupReport, cleanupLab } from './data-plane/cleanup.ts';
 // For specs: whether a recorded data-plane pid is still the lab's daemon.
 export { isDataPlaneRunning } from './data-plane/daemon-process.ts';
 // The data plane as a run hosts it on another control plane (LocalStack): hosts, proxy, stall watch.
 export { type DataPlaneWithProxy, startDataPlaneWithProxy } from './data-plane/data-plane-with-proxy.ts';
 // The data plane on its own, and what it needs from a control plane.
 export { type DataPlane, type DataPlaneControlPlane, startDataPlane } from './data-plane/index.ts';
+// Removing what a crashed lab left (namespaces, links, records).
+export { type CleanupReport, cleanupLab } from './data-plane/network/cleanup.ts';
 // For benchmarks: a lab network (bridge, subnet, records) without a data plane.
 export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
@@ -38,4 +38,7 @@ export {
 export { labProfile } from './lab-profile.ts';
 // The state file `lab up` writes (endpoint, pids, identities), and where it lives.
 export { harnessClientConfig, type LabState, labDir, readLabState } from './lab-state.ts';
+export { containerRuntimeUnavailable } from './localstack/container-runtime.ts';
 export { localstackProfile } from './localstack/localstack-profile.ts';
+// The optional packages LocalStack runs need (the package spec checks they stay optional).
+export { LOCALSTACK_PACKAGES } from './localstack/optional-modules.ts';

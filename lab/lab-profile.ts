@@ -8,7 +8,7 @@ import { type BackendRecord, type Connection, recordedEndpoints } from '../infra
 import type { BackendProfile, OpenOptions } from '../infra/backends/profile.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../infra/system/system-packages.ts';
 import { findMotoPython } from './control-plane/find-moto.ts';
-import { cleanupLab } from './data-plane/cleanup.ts';
+import { cleanupLab } from './data-plane/network/cleanup.ts';
 import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
 import { labDown, labStatus, labUp } from './lab-lifecycle.ts';
 import { harnessClientConfig, labDir, readLabState } from './lab-state.ts';

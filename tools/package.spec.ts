@@ -128,7 +128,7 @@ test('the dependencies a consumer installs: caret ranges, testcontainers an opti
   for (const peer of Object.keys(manifest.peerDependencies))
     expect(manifest.peerDependenciesMeta[peer]?.optional).toBe(true);
   // The message that names them when --backend localstack runs without them installs these ranges.
-  const { LOCALSTACK_PACKAGES } = await import('../lab/localstack/optional-modules.ts');
+  const { LOCALSTACK_PACKAGES } = await import('../lab/index.ts');
   expect(LOCALSTACK_PACKAGES.split(' ').sort()).toEqual(
     Object.entries(manifest.peerDependencies)
       .map(([peer, range]) => `${peer}@${range}`)

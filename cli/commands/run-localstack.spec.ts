@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { labSkipReason } from '../../lab/index.ts';
-import { containerRuntimeUnavailable } from '../../lab/localstack/container-runtime.ts';
+import { containerRuntimeUnavailable, labSkipReason } from '../../lab/index.ts';
 import { startPlainMoto } from '../../lab/testing/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 

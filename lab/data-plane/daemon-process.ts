@@ -7,9 +7,9 @@ import { moduleFile } from '../../infra/files/module-file.ts';
 import { openAppendNoFollow, writeFileNoFollowSync } from '../../infra/system/no-follow.ts';
 import { daemonEnvironment } from '../system/daemon-environment.ts';
 import { isLabProcess, stopLabProcess } from '../system/lab-process.ts';
-import { cleanupLab } from './cleanup.ts';
 import type { DaemonMessage, DaemonStart } from './daemon.ts';
 import type { LabControlPlane } from './index.ts';
+import { cleanupLab } from './network/cleanup.ts';
 
 const DAEMON = moduleFile('./daemon.ts', import.meta.url);
 const DAEMON_MARKER = `data-plane/${basename(DAEMON)}`;

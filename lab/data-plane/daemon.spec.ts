@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { moduleFile } from '../../infra/files/module-file.ts';
-import { cleanupLab } from './cleanup.ts';
+import { cleanupLab } from './network/cleanup.ts';
 import { listLabDirs, readLabRecord } from './network/lab-record.ts';
 import { labNames } from './network/naming.ts';
 import { linkExists } from './network/netns.ts';

@@ -12,7 +12,7 @@ import {
 } from '../../infra/backends/backend-record.ts';
 import type { BackendProfile, OpenOptions } from '../../infra/backends/profile.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
-import { cleanupLab } from '../data-plane/cleanup.ts';
+import { cleanupLab } from '../data-plane/network/cleanup.ts';
 import { openLocalStackBackend } from './localstack-backend.ts';
 import { DEFAULT_LOCALSTACK_ENDPOINT, LOCALSTACK_CREDENTIALS, localStackOptionsFromEnv } from './localstack-options.ts';
 

@@ -1,6 +1,6 @@
 import { InfrastructureError } from '../../../core/errors.ts';
-import { cleanupLab } from '../cleanup.ts';
 import { type AddressPool, bridgeMac, instanceAddressPool, type LabSubnet, labSubnet } from './addresses.ts';
+import { cleanupLab } from './cleanup.ts';
 import { ipBatch, run } from './commands.ts';
 import { claimSubnet, labDir, processStartTicks, releaseSubnets, writeLabRecord } from './lab-record.ts';
 import { type LabNames, labNames, newLabPrefix } from './naming.ts';

@@ -5,21 +5,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { processAlive } from '../../infra/system/process-alive.ts';
-import { runCli } from '../../testing/run-cli.ts';
+import { processAlive } from '../../../infra/system/process-alive.ts';
+import { runCli } from '../../../testing/run-cli.ts';
+import { createBridgeTaskNamespace } from '../host/bridge-task.ts';
+import { startLabProxy } from '../proxy/lab-proxy.ts';
+import { bootTestHost, namedListener } from '../testing/test-host.ts';
 import { cleanupLab } from './cleanup.ts';
-import { createBridgeTaskNamespace } from './host/bridge-task.ts';
-import { createLabNetwork } from './network/lab-network.ts';
-import { labStatus } from './network/lab-status.ts';
-import { newLabPrefix } from './network/naming.ts';
-import { listNetns, listRootLinks, netnsPids } from './network/netns.ts';
-import { labSkipReason } from './network/preflight.ts';
-import { startLabProxy } from './proxy/lab-proxy.ts';
-import { bootTestHost, namedListener } from './testing/test-host.ts';
+import { createLabNetwork } from './lab-network.ts';
+import { labStatus } from './lab-status.ts';
+import { newLabPrefix } from './naming.ts';
+import { listNetns, listRootLinks, netnsPids } from './netns.ts';
+import { labSkipReason } from './preflight.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
-const CRASH_LAB = fileURLToPath(new URL('./testing/crash-lab.ts', import.meta.url));
+const CRASH_LAB = fileURLToPath(new URL('../testing/crash-lab.ts', import.meta.url));
 
 async function leftovers(prefix: string) {
   const own = (name: string) => name.startsWith(prefix);

@@ -1,10 +1,10 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { run } from './network/commands.ts';
-import { labBaseDir, labDir, listLabDirs, ownerAlive, readLabRecord, releaseSubnets } from './network/lab-record.ts';
-import { assertLabPrefix, LAB_PREFIX_PATTERN } from './network/naming.ts';
-import { deleteNetns, listNetns, listRootLinks, netnsPids } from './network/netns.ts';
+import { run } from './commands.ts';
+import { labBaseDir, labDir, listLabDirs, ownerAlive, readLabRecord, releaseSubnets } from './lab-record.ts';
+import { assertLabPrefix, LAB_PREFIX_PATTERN } from './naming.ts';
+import { deleteNetns, listNetns, listRootLinks, netnsPids } from './netns.ts';
 
 /**
  * A lab network without a record (its folder removed by hand, or made by an older version that kept
