@@ -34,7 +34,7 @@ import { agentAttributes } from './data-plane/agent/capabilities.ts';
 import { EcsBackend } from './data-plane/agent/ecs-backend.ts';
 import { parseAgentConfig } from './data-plane/agent/ecs-config.ts';
 import { ECS_INIT_AGENT_DEFAULTS } from './data-plane/host/service-config.ts';
-import type { LabState } from './lab-state.ts';
+import { harnessClientConfig, type LabState } from './lab-state.ts';
 import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
 
 /**
@@ -555,8 +555,8 @@ test("the harness's DescribeTasks waits until its task stops, then shows when it
   await registerContainerInstance(instanceRole, cluster, instanceId, imageId, []);
   const taskArn = (await runTaskOn(cluster, await registerTaskDefinition('bridge'), instanceId)).tasks?.[0]?.taskArn;
   if (!taskArn) throw new Error('RunTask placed no task');
-  // The harness's own clients, as `run` creates them.
-  const clients = createClients(harness());
+  // The harness's own clients, as `run` creates them (the lab's client config adds the task push).
+  const clients = createClients(harnessClientConfig(lab));
   try {
     const describeTask = async () =>
       (await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
@@ -575,6 +575,11 @@ test("the harness's DescribeTasks waits until its task stops, then shows when it
     );
     expect(task?.lastStatus).toBe('STOPPED');
     expect(task?.stoppedAt).toBeInstanceOf(Date);
+    // Clients of a target without the lab's decoration (AWS, LocalStack) stay stock: they poll.
+    const plain = createClients(harness());
+    await plain.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+    expect(plain.taskPush.active).toBe(false);
+    destroyClients(plain);
   } finally {
     destroyClients(clients);
   }
