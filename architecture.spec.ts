@@ -93,12 +93,41 @@ export function cycles(edges: readonly PartEdge[]): PartEdge[][] {
 const describeRings = (rings: PartEdge[][]) =>
   rings.map((ring) => ring.map((edge) => `${edge.from} → ${edge.to} (${edge.example})`));
 
-/** infra/lab's parts: its root files (lab-state.ts, lab-lifecycle.ts …), control-plane, data-plane, images. */
-export function labPartOf(file: string): string | undefined {
-  if (!file.startsWith('infra/lab/')) return undefined;
-  const rest = file.slice('infra/lab/'.length);
-  return rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : 'root';
+/**
+ * The parts of one folder: each of its own files, and each subfolder as a whole. Undefined for a file
+ * outside the folder. Checked for every folder, this finds every ring: two files, a file and a subfolder,
+ * two subfolders.
+ */
+export function partsOf(folder: string): (file: string) => string | undefined {
+  const prefix = folder === '' ? '' : `${folder}/`;
+  return (file) => {
+    if (!file.startsWith(prefix)) return undefined;
+    const rest = file.slice(prefix.length);
+    return rest.includes('/') ? `${prefix}${rest.slice(0, rest.indexOf('/'))}/` : file;
+  };
 }
+
+/** Every folder that holds a .ts file somewhere below it, the repository root included (''). */
+function folders(files: readonly string[]): string[] {
+  const all = new Set(['']);
+  for (const file of files) {
+    const steps = file.split('/').slice(0, -1);
+    for (let depth = 1; depth <= steps.length; depth += 1) all.add(steps.slice(0, depth).join('/'));
+  }
+  return [...all].sort();
+}
+
+/**
+ * Code that is not in the package (tsconfig.build.json leaves it out): specs, their helpers (`testing/`,
+ * `test-support/`, fixtures) and the benchmarks. Nothing in the product imports it, so it closes no ring of
+ * the product's; what it may import is its own, looser allow-list (TEST_EXTRA).
+ */
+const isTestCode = (file: string) =>
+  file.endsWith('.spec.ts') ||
+  file.endsWith('.fixture.ts') ||
+  /(^|\/)(testing|test-support|hostile-input|reporter-fixture|bench|tools)\//.test(file);
+
+const PRODUCT = sourceFiles('').filter((file) => !isTestCode(file));
 
 test('the cycle finder finds a ring and its edges, and nothing in a chain', () => {
   const edge = (from: string, to: string) => ({ from, to, example: `${from}.ts → ${to}.ts` });
@@ -107,17 +136,71 @@ test('the cycle finder finds a ring and its edges, and nothing in a chain', () =
     [edge('a', 'b'), edge('b', 'c'), edge('c', 'a')],
   ]);
   const graph = new Map([
-    ['infra/lab/lab-state.ts', ['infra/lab/control-plane/identities.ts']],
-    ['infra/lab/control-plane/moto-process.ts', ['infra/lab/lab-state.ts']],
+    ['lab/lab-state.ts', ['lab/control-plane/identities.ts']],
+    ['lab/control-plane/moto-process.ts', ['lab/lab-state.ts']],
   ]);
-  expect(describeRings(cycles(partEdges(graph, labPartOf)))).toHaveLength(1);
+  expect(describeRings(cycles(partEdges(graph, partsOf('lab'))))).toEqual([
+    [
+      'lab/lab-state.ts → lab/control-plane/ (lab/lab-state.ts → lab/control-plane/identities.ts)',
+      'lab/control-plane/ → lab/lab-state.ts (lab/control-plane/moto-process.ts → lab/lab-state.ts)',
+    ],
+  ]);
 });
 
-test("no import cycle between infra/lab's parts (root files, control-plane, data-plane, images)", () => {
-  // Specs are leaves (nothing imports one): a root spec using infra/lab/testing is no edge of the root.
-  const files = sourceFiles('infra/lab').filter((file) => !file.endsWith('.spec.ts'));
-  const rings = cycles(partEdges(importGraph(files), labPartOf));
-  expect(describeRings(rings)).toEqual([]);
+test("no import cycle between any folder's parts, at every depth (its own files, its subfolders)", () => {
+  const graph = importGraph(PRODUCT);
+  const rings = folders(PRODUCT).flatMap((folder) => describeRings(cycles(partEdges(graph, partsOf(folder)))));
+  expect(rings).toEqual([]);
+});
+
+/**
+ * What each top-level folder's product code may import besides itself (docs/architecture.md): downwards
+ * only. The harness (infra, reports, core) never imports the simulator (lab); the lab is one of the
+ * backends run/ composes (run/backends.ts).
+ */
+export const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
+  core: [],
+  infra: ['core'],
+  reports: ['core', 'infra'],
+  lab: ['core', 'infra'],
+  run: ['core', 'infra', 'reports', 'lab'],
+  suites: ['core', 'infra', 'reports', 'run'],
+  cli: ['core', 'infra', 'reports', 'run', 'lab'],
+  bench: ['core', 'infra', 'reports', 'run', 'lab'],
+  testing: ['core', 'infra'],
+  tools: ['core', 'infra', 'reports', 'run', 'lab', 'cli', 'testing'],
+};
+
+/** Specs and test helpers may also use the shared test helpers, the lab (to run against) and its helpers. */
+const TEST_EXTRA = ['testing', 'lab', 'run', 'reports', 'infra', 'core'];
+
+test('every top-level folder imports only what its allow-list names; the harness never imports the lab', () => {
+  const graph = importGraph();
+  const refused = [...graph].flatMap(([file, targets]) => {
+    const from = topLevelPartOf(file);
+    if (from === undefined) return [];
+    const allowed = new Set([from, ...(ALLOWED_IMPORTS[from] ?? []), ...(isTestCode(file) ? TEST_EXTRA : [])]);
+    return targets
+      .filter((target) => !allowed.has(topLevelPartOf(target) ?? ''))
+      .map((target) => `${file} → ${target}`);
+  });
+  expect(refused).toEqual([]);
+  expect(Object.keys(ALLOWED_IMPORTS).sort()).toEqual(
+    [...new Set(sourceFiles('').flatMap((file) => topLevelPartOf(file) ?? []))].sort(),
+  );
+});
+
+test('code outside lab/ enters it only through its door, lab/index.ts (specs: also lab/testing/)', () => {
+  const graph = importGraph();
+  const through = [...graph].flatMap(([file, targets]) =>
+    file.startsWith('lab/')
+      ? []
+      : targets
+          .filter((target) => target.startsWith('lab/') && target !== 'lab/index.ts')
+          .filter((target) => !(isTestCode(file) && target.startsWith('lab/testing/')))
+          .map((target) => `${file} → ${target}`),
+  );
+  expect(through).toEqual([]);
 });
 
 /** Top-level folders (core, infra, reports, run, suites, cli, bench); root files are the entry points. */
@@ -126,7 +209,7 @@ export function topLevelPartOf(file: string): string | undefined {
 }
 
 test('no import cycle between top-level folders', () => {
-  const rings = cycles(partEdges(importGraph(), topLevelPartOf));
+  const rings = cycles(partEdges(importGraph(PRODUCT), topLevelPartOf));
   expect(describeRings(rings)).toEqual([]);
 });
 

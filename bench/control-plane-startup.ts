@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findMotoPython, labDown, labUp } from '../infra/lab/index.ts';
+import { findMotoPython, labDown, labUp } from '../lab/index.ts';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const ups: number[] = [];

@@ -3,8 +3,8 @@
  * user data, ecs-init rules, agent launch with a no-op agent), from bootHost() until it returns.
  * Prints the median of several boots, plus lab creation and shutdown times. Needs root.
  */
-import { createLabNetwork } from '../infra/lab/index.ts';
-import { bootTestHost } from '../infra/lab/testing/index.ts';
+import { createLabNetwork } from '../lab/index.ts';
+import { bootTestHost } from '../lab/testing/index.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const USER_DATA = '#!/bin/bash\necho ECS_CLUSTER=bench >> /etc/ecs/ecs.config\n';

@@ -21,8 +21,9 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { RUN_TAG_KEY, startDataPlane } from '../infra/lab/index.ts';
-import { startPlainMoto } from '../infra/lab/testing/index.ts';
+import { RUN_TAG_KEY } from '../core/harness-tags.ts';
+import { startDataPlane } from '../lab/index.ts';
+import { startPlainMoto } from '../lab/testing/index.ts';
 
 const runs = Number(process.argv[2] ?? 7);
 const REGION = 'us-east-1';

@@ -6,9 +6,10 @@
  */
 import type { RunPlan } from '../core/plan/plan-file.ts';
 import type { RunConfig } from '../core/run-config.ts';
-import type { TeardownReport } from '../infra/backends/driver.ts';
-import { closeRecorded, connect, type OpenedBackend, openBackend } from '../infra/backends/index.ts';
-import { driverFor } from './drivers.ts';
+import { awsDriver } from '../infra/aws/driver.ts';
+import type { TeardownReport } from '../infra/aws/driver-types.ts';
+import type { OpenedBackend } from '../infra/backends/index.ts';
+import { backendProfile } from './backends.ts';
 import { readBackendFile, writeBackendFile } from './files/backend-file.ts';
 import { journalFile, readJournal } from './files/journal-file.ts';
 import { writeRunState } from './files/run-state-file.ts';
@@ -25,7 +26,7 @@ export async function openRunBackend(
   log: Log,
   holderPid = process.pid,
 ): Promise<OpenedBackend> {
-  const backend = await openBackend(config.backend, {
+  const backend = await backendProfile(config.backend).open({
     region: plan.region,
     outDir: config.outDir,
     log,
@@ -46,7 +47,7 @@ export async function provision(
   log: Log,
 ): Promise<void> {
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
-  await driverFor(config.backend).provision(plan, {
+  await awsDriver.provision(plan, {
     config,
     connection: backend.connection,
     journalFile: journalFile(config),
@@ -69,11 +70,11 @@ export async function tearDown(config: RunConfig, log: Log): Promise<TeardownRep
     log(`run ${journal.runId}: nothing was created, nothing to delete`);
     return { runId: journal.runId, deleted: [], leftovers: [], nothingCreated: true };
   }
-  return driverFor(config.backend).teardown(journal, connect(journal.backend), log);
+  return awsDriver.teardown(journal, backendProfile(journal.backend.backend).connect(journal.backend), log);
 }
 
 /** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */
 export async function closeRecordedBackend(config: RunConfig): Promise<void> {
   const record = readBackendFile(config);
-  if (record) await closeRecorded(record);
+  if (record) await backendProfile(record.backend).closeRecorded(record);
 }

@@ -13,15 +13,16 @@ const plan = readRunPlan(config);
 test.describe.configure({ mode: 'parallel' });
 
 /**
- * What runs a cell (the drivers, the AWS SDK): loaded by the first cell of each worker while it waits for
+ * What runs a cell (the backend profiles, the driver, the AWS SDK): loaded by the first cell of each worker while it waits for
  * the run's state, not when Playwright lists the tests in its runner, before any worker starts.
  */
 const cellRunner = async () => {
-  const [{ driverFor }, { runOneCell }] = await Promise.all([
-    import('../run/drivers.ts'),
+  const [{ backendProfile }, { awsDriver }, { runOneCell }] = await Promise.all([
+    import('../run/backends.ts'),
+    import('../infra/aws/driver.ts'),
     import('../run/worker/run-cell.ts'),
   ]);
-  return { driverFor, runOneCell };
+  return { backendProfile, awsDriver, runOneCell };
 };
 
 const metadata = new MetadataOnce();
@@ -35,13 +36,14 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     const loading = cellRunner();
     // Under `ecs-taskrole run` the cells start with the run: this waits for provisioning to reach the group.
     const run = await awaitRunState(config, instanceGroupId(cell));
-    const { driverFor, runOneCell } = await loading;
+    const { backendProfile, awsDriver, runOneCell } = await loading;
     // From here on, the cell's own limits (its instance's registration, its task's time limit).
     testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config));
-    const driver = driverFor(config.backend);
-    const state = driver.readState(run.state);
-    const { result, classification, instance } = await runOneCell(driver, state, cell, {
+    const state = awsDriver.readState(run.state);
+    const connection = backendProfile(state.backend.backend).connect(state.backend);
+    const { result, classification, instance } = await runOneCell(state, cell, {
       cellTimeoutMs: config.cellTimeoutMs,
+      connection,
     });
     const seen = metadata.unseen(run.metadata, cell.dimensions.ami, instance.agentVersion);
     if (seen)

@@ -1,6 +1,7 @@
 import { test as setup } from '@playwright/test';
+import { InfrastructureError } from '../core/errors.ts';
 import { selectCells } from '../core/plan/selection.ts';
-import { refuseOutsideRun } from '../infra/backends/localstack.ts';
+import { backendProfile } from '../run/backends.ts';
 import { lifecycleOwnedByCli } from '../run/env/lifecycle-owner.ts';
 import { readRunPlan } from '../run/files/plan-file.ts';
 import { readRunState } from '../run/files/run-state-file.ts';
@@ -16,7 +17,12 @@ import { readRunConfig } from '../run/run-config.ts';
 setup('provision', async () => {
   if (lifecycleOwnedByCli()) return;
   const config = readRunConfig();
-  if (config.backend === 'localstack') refuseOutsideRun();
+  // `npx playwright test` alone has no process that outlives the workers to hold LocalStack.
+  if (backendProfile(config.backend).livesInRunProcess) {
+    throw new InfrastructureError(
+      `the ${config.backend} backend needs \`ecs-taskrole run --backend ${config.backend}\` (that process holds it and its data plane for the whole run)`,
+    );
+  }
   const plan = readRunPlan(config);
   const selected = readSelection(config);
   const log = (line: string) => process.stdout.write(`[provision] ${line}\n`);

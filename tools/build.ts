@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 /** What the code reads at run time, relative to the module reading it. */
-const RUNTIME_ASSETS = ['fixtures', 'infra/lab/control-plane/moto-lab'];
+const RUNTIME_ASSETS = ['fixtures', 'lab/control-plane/moto-lab'];
 
 rmSync(DIST, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

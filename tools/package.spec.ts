@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import type { RunResults } from '../core/results/results-schema.ts';
-import { labSkipReason } from '../infra/lab/index.ts';
+import { labSkipReason } from '../lab/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -100,8 +100,8 @@ test('the tarball holds the compiled code with declarations and its runtime file
         'dist/reports/reporter/cell-lines-reporter.js',
         'dist/fixtures/matrices/default.yaml',
         'dist/fixtures/iam/harness-policy.json',
-        'dist/infra/lab/control-plane/moto-lab/moto_lab.py',
-        'dist/infra/lab/control-plane/moto-lab/lab_ecs.py',
+        'dist/lab/control-plane/moto-lab/moto_lab.py',
+        'dist/lab/control-plane/moto-lab/lab_ecs.py',
         'docs/architecture.md',
       ]),
     );
@@ -124,7 +124,7 @@ test('the dependencies a consumer installs: caret ranges, testcontainers an opti
   for (const peer of Object.keys(manifest.peerDependencies))
     expect(manifest.peerDependenciesMeta[peer]?.optional).toBe(true);
   // The message that names them when --backend localstack runs without them installs these ranges.
-  const { LOCALSTACK_PACKAGES } = await import('../infra/localstack/optional-modules.ts');
+  const { LOCALSTACK_PACKAGES } = await import('../lab/index.ts');
   expect(LOCALSTACK_PACKAGES.split(' ').sort()).toEqual(
     Object.entries(manifest.peerDependencies)
       .map(([peer, range]) => `${peer}@${range}`)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { labDown, labStatus, labUp } from '../../infra/lab/index.ts';
+import { labDown, labStatus, labUp } from '../../lab/index.ts';
 import { withHelpFooter } from './help-text.ts';
 
 const LAB_ENV: [string, string][] = [

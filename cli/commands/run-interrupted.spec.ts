@@ -11,8 +11,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { RunJournal } from '../../infra/backends/journal.ts';
-import { labSkipReason } from '../../infra/lab/index.ts';
+import { RunJournal } from '../../infra/aws/journal.ts';
+import { labSkipReason } from '../../lab/index.ts';
 import { readRunState } from '../../run/files/run-state-file.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import {

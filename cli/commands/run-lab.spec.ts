@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { labSkipReason } from '../../infra/lab/index.ts';
+import { labSkipReason } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 540_000 });

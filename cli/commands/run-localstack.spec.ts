@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { labSkipReason } from '../../infra/lab/index.ts';
-import { startPlainMoto } from '../../infra/lab/testing/index.ts';
-import { containerRuntimeUnavailable } from '../../infra/localstack/container-runtime.ts';
+import { containerRuntimeUnavailable, labSkipReason } from '../../lab/index.ts';
+import { startPlainMoto } from '../../lab/testing/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 900_000 });

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { labSkipReason } from '../../infra/lab/index.ts';
-import { noMotoEnv, systemPythonWithoutMoto } from '../../infra/lab/testing/index.ts';
+import { labSkipReason } from '../../lab/index.ts';
+import { noMotoEnv, systemPythonWithoutMoto } from '../../lab/testing/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 /**

@@ -5,7 +5,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { harnessClientConfig, type LabState, labDown, labUp } from '../../infra/lab/index.ts';
+import { harnessClientConfig, type LabState, labDown, labUp } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });

@@ -16,10 +16,8 @@ import {
   type LabAgent,
   type RunConfig,
 } from '../../core/run-config.ts';
-import { proxyUrlFromEnvironment } from '../../infra/backends/target.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
-import { findMotoPython } from '../../infra/lab/index.ts';
-import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
+import { backendProfile } from '../../run/backends.ts';
 import { type CellsRun, executeRun } from '../../run/cli/execute-run.ts';
 import { type Interruptions, watchInterruptions } from '../../run/cli/interruptions.ts';
 import { runSummaryDocument } from '../../run/cli/summary.ts';
@@ -170,19 +168,18 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
   // From here on a signal is an interruption (exit 130), also before anything exists.
   const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
   try {
-    // Bad input stops here, before a single resource exists: the proxy URL of the environment (AWS reads it)
-    // is checked, then the plan is made once, for every process.
-    if (config.backend === 'aws') proxyUrlFromEnvironment();
+    // Bad input stops here, before a single resource exists: the backend's environment (on AWS, the proxy
+    // URL) is checked, then the plan is made once, for every process.
+    const profile = backendProfile(config.backend);
+    profile.checkEnvironment(process.env);
     const plan = await planRun(config);
     const out = progressStream(options);
     const log = (line: string) => out.write(`[run] ${line}\n`);
     if (plan.cells.length === 0) return emptyRun(config, options, log);
     writeRunConfigFile(config);
     setAsidePreviousJournal(config);
-    // The lab and LocalStack's data plane need them; installed here as the README says (as root).
-    if (config.backend !== 'aws') await ensureSystemPackages(LAB_PACKAGES);
-    // The lab's moto, before anything starts: found, or its private environment filled, or the commands.
-    if (config.backend === 'lab') await findMotoPython(process.env, log);
+    // What the backend needs on this machine (the lab's packages and moto), before anything starts.
+    await profile.prepare(log);
     log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
     progress.started = true;
     progress.outcome = await executeRun(

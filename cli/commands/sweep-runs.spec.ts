@@ -6,7 +6,7 @@ import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-s
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { EXPIRES_TAG, IAM_PATH, RUN_TAG, runTags, type Tag } from '../../infra/aws/tags.ts';
-import { harnessClientConfig, labDown, labUp } from '../../infra/lab/index.ts';
+import { harnessClientConfig, labDown, labUp } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 360_000 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
-import { harnessClientConfig, labDown, labUp } from '../../infra/lab/index.ts';
+import { harnessClientConfig, labDown, labUp } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 300_000 });

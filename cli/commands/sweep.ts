@@ -5,8 +5,8 @@ import { jsonForTerminal } from '../../core/text/safe-text.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { explainCredentialsFailure } from '../../infra/aws/credentials-error.ts';
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
-import { backendTarget } from '../../infra/backends/target.ts';
-import { cleanupLab, labStatus } from '../../infra/lab/index.ts';
+import type { BackendProfile } from '../../infra/backends/profile.ts';
+import { backendProfile } from '../../run/backends.ts';
 import { withHelpFooter } from './help-text.ts';
 import { checkedRegion, parseRegion } from './region-option.ts';
 
@@ -62,15 +62,17 @@ async function runSweep(options: SweepCliOptions): Promise<void> {
   refuseLiveRunWindow(options);
   options.region ??= process.env.AWS_REGION ? checkedRegion(process.env.AWS_REGION, 'AWS_REGION') : 'us-west-2';
   const dryRun = options.dryRun === true;
-  const removedLabNetworks = options.backend === 'aws' ? [] : await sweepLabNetworks(options, dryRun);
-  if (options.backend === 'lab' && (await labStatus()).state !== 'running') {
+  const profile = backendProfile(options.backend);
+  const removedLabNetworks = await sweepLabNetworks(profile, options, dryRun);
+  const record = await profile.standaloneRecord(options.region);
+  if (!record) {
     if (options.json) {
       const nothing = { deleted: [], leftAlone: [], notOurs: [], failed: [] };
       printJson({ dryRun, labRunning: false, removedLabNetworks, ...nothing });
     } else out('the lab is not running: no AWS resources to sweep');
     return;
   }
-  const clients = createClients(backendTarget(options.backend, options.region).target);
+  const clients = createClients(profile.connect(record).target);
   try {
     const report = await sweepReport(clients, {
       dryRun,
@@ -106,8 +108,9 @@ function refuseLiveRunWindow(options: SweepCliOptions): void {
 }
 
 /** Hosts and namespaces of data planes whose process died go first; they need no control plane. A dry run only names them. */
-async function sweepLabNetworks(options: SweepCliOptions, dryRun: boolean): Promise<string[]> {
-  const orphans = await cleanupLab(undefined, { dryRun });
+async function sweepLabNetworks(profile: BackendProfile, options: SweepCliOptions, dryRun: boolean): Promise<string[]> {
+  if (!profile.cleanupHost) return [];
+  const orphans = await profile.cleanupHost({ dryRun });
   if (!options.json) {
     for (const prefix of orphans.prefixes) out(`${dryRun ? 'to remove' : 'removed'} orphaned lab network ${prefix}`);
     for (const kept of orphans.skippedUnrecorded) out(`left lab network ${kept.prefix} alone: ${kept.reason}`);

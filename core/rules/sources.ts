@@ -20,7 +20,7 @@ export const SOURCES = {
   imdsHopLimit:
     'Amazon EC2 User Guide, "Use IMDSv2" (the PUT response hop limit; a container is one more hop; SDKs that get no token response retry, then use IMDSv1) and "Configure the instance metadata options"; the clients\' source: botocore utils.py IMDSFetcher._fetch_metadata_token (read timeout: no token), @smithy/credential-provider-imds getInstanceMetadataProvider (any token error but 400: IMDSv1), aws-sdk v2 lib/metadata_service.js loadCredentials (TimeoutError: disableFetchToken)',
   sdkClients:
-    "each client's credential chain as measured with the real clients against a stand-in credentials endpoint and IMDS (this project's infra/lab/data-plane/agent/clients.spec.ts runs them)",
+    "each client's credential chain as measured with the real clients against a stand-in credentials endpoint and IMDS (this project's lab/data-plane/agent/clients.spec.ts runs them)",
   rpsLimit: 'aws/amazon-ecs-agent agent/config/parse.go; agent/tmds/server.go (tollbooth); amazon-ecs-agent#1231',
   executionRole:
     'Amazon ECS Developer Guide, task_execution_IAM_role.md (its credentials go to the agent, "not directly accessible by the containers in the task")',

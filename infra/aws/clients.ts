@@ -4,27 +4,21 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type TaskPush, waitForTaskChanges } from '../lab/index.ts';
+import type { AwsTarget, TaskPush } from '../backends/backend-record.ts';
 import { REQUEST_LOG_ENV, recordRequests } from './request-log.ts';
 
-/** Where the AWS APIs live: AWS itself (standard chain and region), the lab, or LocalStack. */
-export interface AwsTarget {
-  region: string;
-  /** Unset on AWS. */
-  endpoint?: string;
-  /** Unset on AWS: the standard credential chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** The lab answers in milliseconds and a retried 5xx only costs time there; AWS gets the SDK's default. */
-  maxAttempts?: number;
-}
-
-export interface AwsClients {
+export interface SdkClients {
   ec2: EC2Client;
   ecs: ECSClient;
   iam: IAMClient;
   ssm: SSMClient;
   logs: CloudWatchLogsClient;
   sts: STSClient;
+}
+
+const NO_TASK_PUSH: TaskPush = { active: false };
+
+export interface AwsClients extends SdkClients {
   /** On the lab, DescribeTasks waits for a task change instead of being polled. */
   taskPush: TaskPush;
 }
@@ -36,10 +30,9 @@ export function createClients(target: AwsTarget): AwsClients {
     ...(target.credentials ? { credentials: target.credentials } : {}),
     ...(target.maxAttempts ? { maxAttempts: target.maxAttempts } : {}),
   };
-  const ecs = new ECSClient(config);
-  const clients = {
+  const clients: SdkClients = {
     ec2: new EC2Client(config),
-    ecs,
+    ecs: new ECSClient(config),
     iam: new IAMClient(config),
     ssm: new SSMClient(config),
     logs: new CloudWatchLogsClient(config),
@@ -48,7 +41,8 @@ export function createClients(target: AwsTarget): AwsClients {
   // The policy evaluation spec's record of what the harness asks AWS for (request-log.ts).
   const log = process.env[REQUEST_LOG_ENV];
   if (log) for (const [service, client] of Object.entries(clients)) recordRequests(client, service, target.region, log);
-  return { ...clients, taskPush: waitForTaskChanges(ecs, 'DescribeTasksCommand') };
+  const decoration = target.decorate?.(clients) ?? {};
+  return { ...clients, taskPush: decoration.taskPush ?? NO_TASK_PUSH };
 }
 
 export function destroyClients(clients: AwsClients): void {

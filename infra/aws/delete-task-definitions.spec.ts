@@ -6,8 +6,8 @@
  */
 import { ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { expect, test } from '@playwright/test';
-import { labSkipReason } from '../lab/index.ts';
-import { controlPlaneLab } from '../lab/testing/control-plane-lab.ts';
+import { labSkipReason } from '../../lab/index.ts';
+import { controlPlaneLab } from '../../lab/testing/control-plane-lab.ts';
 import { createClients } from './clients.ts';
 import { deregisterTaskDefinition } from './delete.ts';
 import { deleteRunTaskDefinitions } from './delete-task-definitions.ts';

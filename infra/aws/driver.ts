@@ -1,18 +1,21 @@
 /**
  * The one driver of every backend: AWS APIs through the AWS SDK for JavaScript v3. The backend only decides
- * where those APIs live (infra/backends); on the lab, its data plane boots the instances we launch.
+ * where those APIs live (its profile's Connection, infra/backends); on the lab, its data plane boots the
+ * instances we launch. Provisioned state is plain JSON so the lifecycle and the cell workers (one process
+ * each) can share it through a file.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import type { CellTarget, Driver, InstanceReadiness, TaskEvidence } from '../backends/driver.ts';
-import { RunJournal } from '../backends/journal.ts';
-import { type Connection, connect } from '../backends/target.ts';
+import type { RunPlan } from '../../core/plan/plan-file.ts';
+import type { Connection } from '../backends/backend-record.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { explainCredentialsFailure } from './credentials-error.ts';
+import type { CellTarget, InstanceReadiness, ProvisionContext, TaskEvidence, TeardownReport } from './driver-types.ts';
 import { taskDefinitionFamily } from './harness-names.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
 import { waitForRegistrations } from './instances.ts';
+import { RunJournal } from './journal.ts';
 import { notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
@@ -23,25 +26,24 @@ import { teardownFromJournal } from './teardown.ts';
 export type { AwsRunState } from './run-state.ts';
 
 /** Clients per process: the Playwright workers each open their own. */
-let cached: { key: string; clients: AwsClients; connection: Connection } | undefined;
+let cached: { key: string; clients: AwsClients } | undefined;
 /** Instances this worker already saw registered: later cells of their group need not ask ECS again. */
 const registeredInThisWorker = new Map<string, InstanceReadiness>();
 const registered = (agentVersion: string | undefined): InstanceReadiness => (agentVersion ? { agentVersion } : {});
 /** Console tails this worker already read: one GetConsoleOutput per instance, whatever its cell count. */
 let consoles: { key: string; read: (instanceId: string) => Promise<string> } | undefined;
-function clientsOf(state: AwsRunState) {
+function clientsOf(state: AwsRunState, connection: Connection) {
   const key = JSON.stringify(state.backend);
-  if (cached?.key !== key) {
-    const connection = connect(state.backend);
-    cached = { key, clients: createClients(connection.target), connection };
-  }
+  if (cached?.key !== key) cached = { key, clients: createClients(connection.target) };
   return cached;
 }
 
-export const awsDriver: Driver<AwsRunState> = {
-  readState: (value) => awsRunStateSchema.parse(value),
+export const awsDriver = {
+  /** Validates provisioned state read back from `--out/run-state.json`. */
+  readState: (value: unknown): AwsRunState => awsRunStateSchema.parse(value),
 
-  async provision(plan, context) {
+  /** Creates what the plan needs; what the cells need reaches them through `context.publish` (last: nothing settling). */
+  async provision(plan: RunPlan, context: ProvisionContext): Promise<void> {
     const clients = createClients(context.connection.target);
     try {
       const startedAt = new Date();
@@ -64,7 +66,8 @@ export const awsDriver: Driver<AwsRunState> = {
     }
   },
 
-  targetOf(state, cell: PlannedCell): CellTarget {
+  /** Which instance and roles one cell uses, read from the provisioned state. */
+  targetOf(state: AwsRunState, cell: PlannedCell): CellTarget {
     const groupId = instanceGroupId(cell);
     const group = state.groups[groupId];
     const variant = taskRoleVariant(cell);
@@ -77,7 +80,12 @@ export const awsDriver: Driver<AwsRunState> = {
     };
   },
 
-  async awaitInstance(state, cell) {
+  /**
+   * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
+   * why it cannot (none launched, its agent never registered: the cell is NOT_PLACED without a RunTask),
+   * or with the agent version it registered (the run's metadata).
+   */
+  async awaitInstance(state: AwsRunState, cell: PlannedCell, connection: Connection): Promise<InstanceReadiness> {
     const groupId = instanceGroupId(cell);
     const group = state.groups[groupId];
     if (group?.notLaunched) return { notLaunched: group.notLaunched };
@@ -87,9 +95,8 @@ export const awsDriver: Driver<AwsRunState> = {
     const known = registeredInThisWorker.get(group.instanceId);
     if (known) return known;
     const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
-    const { clients } = clientsOf(state);
-    // Every worker's waiting cell asks ECS: seconds apart on AWS, where a registration takes minutes.
-    const pollMs = state.backend.backend === 'aws' ? 5_000 : 500;
+    const { clients } = clientsOf(state, connection);
+    const pollMs = connection.registrationPollMs;
     const registration = (
       await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs })
     ).get(group.instanceId);
@@ -99,8 +106,12 @@ export const awsDriver: Driver<AwsRunState> = {
     return readiness;
   },
 
-  async runCell(state, cell, { signal }): Promise<TaskEvidence> {
-    const { clients, connection } = clientsOf(state);
+  async runCell(
+    state: AwsRunState,
+    cell: PlannedCell,
+    { signal, connection }: { signal: AbortSignal; connection: Connection },
+  ): Promise<TaskEvidence> {
+    const { clients } = clientsOf(state, connection);
     const target = awsDriver.targetOf(state, cell);
     return runCellTask(
       clients,
@@ -124,15 +135,20 @@ export const awsDriver: Driver<AwsRunState> = {
     );
   },
 
-  async instanceConsole(state, cell) {
+  /**
+   * The tail of the console of the cell's instance (evidence only, never classified); undefined when no
+   * instance was launched. Read once per instance per process, never rejects.
+   */
+  async instanceConsole(state: AwsRunState, cell: PlannedCell, connection: Connection): Promise<string | undefined> {
     const instanceId = awsDriver.targetOf(state, cell).instanceId;
     if (!instanceId) return undefined;
-    const { key, clients } = clientsOf(state);
+    const { key, clients } = clientsOf(state, connection);
     if (consoles?.key !== key) consoles = { key, read: instanceConsoleCache((id) => readInstanceConsole(clients, id)) };
     return consoles.read(instanceId);
   },
 
-  async teardown(journal, connection, log) {
+  /** Deletes what the journal says may exist, then anything else carrying the run's tag. Idempotent. */
+  async teardown(journal: RunJournal, connection: Connection, log: (line: string) => void): Promise<TeardownReport> {
     const clients = createClients(connection.target);
     try {
       const { deleted, leftovers, notOurs } = await teardownFromJournal(clients, journal);

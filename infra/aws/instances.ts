@@ -6,9 +6,9 @@ import {
   ListContainerInstancesCommand,
 } from '@aws-sdk/client-ecs';
 import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
+import { LAUNCH_ORDER_TAG_KEY } from '../../core/harness-tags.ts';
 import { metadataOptionsOf } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
-import { LAUNCH_ORDER_TAG_KEY } from '../lab/index.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
 

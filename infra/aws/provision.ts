@@ -10,14 +10,14 @@ import { rebootedBeforeCells } from '../../core/matrix/dimensions.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 import { type BackendName, LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
-import { type ProvisionContext, ProvisioningInterrupted } from '../backends/driver.ts';
-import type { RunJournal } from '../backends/journal.ts';
 import { packageVersion } from '../files/package-version.ts';
 import { settleAll } from '../promises/settle-all.ts';
 import { userDataFor } from '../user-data/user-data.ts';
 import { resolveAmis } from './amis.ts';
 import type { AwsClients } from './clients.ts';
+import { type ProvisionContext, ProvisioningInterrupted } from './driver-types.ts';
 import { imdsLaunchRefusal, launchInstance, rebootAndWaitForAgent, waitForRegistrations } from './instances.ts';
+import type { RunJournal } from './journal.ts';
 import {
   createExecutionRole,
   createInstanceRole,

@@ -14,7 +14,7 @@ import { classify } from '../../core/classify/classify.ts';
 import type { CellEvidence } from '../../core/classify/evidence.ts';
 import { loadMatrix } from '../../core/matrix/index.ts';
 import { planMatrix } from '../../core/plan/plan.ts';
-import { credentialsOf, harnessClientConfig, type LabState, labDown, labUp } from '../lab/index.ts';
+import { credentialsOf, harnessClientConfig, type LabState, labDown, labUp } from '../../lab/index.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
 import { runCellTask } from './run-cell.ts';
 

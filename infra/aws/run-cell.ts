@@ -11,10 +11,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { CellEvidence } from '../../core/classify/evidence.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import { CellTimeoutError, type TaskEvidence } from '../backends/driver.ts';
 import { logStreamOf, type TaskDefinitionContext, taskDefinitionFor } from '../task-definition/task-definition.ts';
 import { awsvpcConfigurationFor } from './awsvpc-configuration.ts';
 import type { AwsClients } from './clients.ts';
+import { CellTimeoutError, type TaskEvidence } from './driver-types.ts';
 
 /** Between DescribeTasks polls where the control plane does not push (AWS throttles DescribeTasks). */
 const POLL_MS = 1_000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type BackendRecord, backendRecordSchema } from '../backends/target.ts';
+import { type BackendRecord, backendRecordSchema } from '../backends/backend-record.ts';
 import { clusterName, logGroupName } from './harness-names.ts';
 
 const groupStateSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { harnessClientConfig, labDown, labUp } from '../lab/index.ts';
+import { harnessClientConfig, labDown, labUp } from '../../lab/index.ts';
 import { createClients, destroyClients } from './clients.ts';
 import { clusterName, logGroupName, taskDefinitionFamily } from './harness-names.ts';
 import { REQUEST_LOG_ENV } from './request-log.ts';

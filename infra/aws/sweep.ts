@@ -46,6 +46,7 @@ import {
   taskDefinitionFamily,
   taskDefinitionNotOurs,
 } from './harness-names.ts';
+import { RESOURCE_KINDS, type ResourceKind } from './resource-kinds.ts';
 import { IAM_PATH, type Ownership, ownership, RUN_TAG, RUN_TTL_MS } from './tags.ts';
 
 export interface SweepOptions {
@@ -59,7 +60,7 @@ export interface SweepOptions {
   pageSize?: number;
 }
 
-export type ResourceKind = 'instance' | 'cluster' | 'task-definition' | 'log-group' | 'instance-profile' | 'role';
+export type { ResourceKind } from './resource-kinds.ts';
 
 export interface SweptResource {
   kind: ResourceKind;
@@ -115,22 +116,25 @@ export async function sweep(clients: AwsClients, options: SweepOptions): Promise
   return report.deleted;
 }
 
+/** How each kind is found and deleted (function declarations below, hoisted). */
+const SWEEPERS: Record<ResourceKind, (sweeper: Sweeper) => Promise<void>> = {
+  instance: sweepInstances,
+  cluster: sweepClusters,
+  'task-definition': sweepTaskDefinitions,
+  'log-group': sweepLogGroups,
+  'instance-profile': sweepInstanceProfiles,
+  role: sweepRoles,
+};
+
 export async function sweepReport(clients: AwsClients, options: SweepOptions): Promise<SweepReport> {
   const { runId, olderThanMs, dryRun } = options;
   if (olderThanMs !== undefined && olderThanMs < EXPIRY_WINDOW_MS && runId === undefined && !dryRun) {
     throw new UnsafeSweepError(olderThanMs);
   }
   const sweeper = new Sweeper(clients, options);
-  // In dependency order. Instances first: their container instances and instance profiles go next.
-  for (const kind of [
-    sweepInstances,
-    sweepClusters,
-    sweepTaskDefinitions,
-    sweepLogGroups,
-    sweepInstanceProfiles,
-    sweepRoles,
-  ]) {
-    await kind(sweeper);
+  // In deletion order (resource-kinds.ts). Instances first: their container instances and instance profiles go next.
+  for (const kind of RESOURCE_KINDS) {
+    await SWEEPERS[kind](sweeper);
     await sweeper.flush();
   }
   await deleteSweptTaskDefinitions(sweeper);

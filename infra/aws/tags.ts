@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { RUN_TTL_HOURS } from '../../core/caps.ts';
-import { RUN_TAG_KEY } from '../lab/index.ts';
+import { EXPIRES_TAG_KEY, RUN_TAG_KEY } from '../../core/harness-tags.ts';
 
 /** Every resource the harness creates carries its run and an expiry; `sweep` trusts nothing else. */
 export const RUN_TAG = RUN_TAG_KEY;
-export const EXPIRES_TAG = 'ecs-taskrole:expires';
+export const EXPIRES_TAG = EXPIRES_TAG_KEY;
 /** IAM path of the harness's roles and instance profiles (the harness policy is scoped to it). */
 export const IAM_PATH = '/ecs-taskrole/';
 /** A run's resources expire this long after it starts, unless torn down earlier. */

@@ -6,10 +6,12 @@
  * without being the run's is reported and left untouched. Idempotent: a resource
  * already gone counts as deleted, so a second run (a second Ctrl-C, `sweep --run ID`) finishes the job.
  */
-import type { ResourceKind, RunJournal } from '../backends/journal.ts';
+
 import type { AwsClients } from './clients.ts';
 import { deleteCluster, deleteInstanceProfile, deleteLogGroup, deleteRole, terminateInstances } from './delete.ts';
 import { deleteRunTaskDefinitions } from './delete-task-definitions.ts';
+import type { RunJournal } from './journal.ts';
+import type { JournaledKind } from './resource-kinds.ts';
 import { sweepReport } from './sweep.ts';
 
 export async function teardownFromJournal(
@@ -46,16 +48,21 @@ export async function teardownFromJournal(
       },
     );
   }
-  const removers: Record<Exclude<ResourceKind, 'instance'>, (name: string) => Promise<void>> = {
+  // Every journaled kind but instances (terminated together above), in the journal's deletion order.
+  const removers: Record<Exclude<JournaledKind, 'instance'>, (name: string) => Promise<void>> = {
     cluster: (name) => deleteCluster(clients, name),
     'log-group': (name) => deleteLogGroup(clients, name),
     'instance-profile': (name) => deleteInstanceProfile(clients, name),
     role: (name) => deleteRole(clients, name),
   };
   for (const entry of pending) {
-    if (entry.kind === 'instance') continue;
-    const remove = () => removers[entry.kind as Exclude<ResourceKind, 'instance'>](entry.name);
-    await attempt(`${entry.kind} ${entry.name}`, remove, () => journal.deleted(entry.kind, entry.name));
+    const { kind, name } = entry;
+    if (kind === 'instance') continue;
+    await attempt(
+      `${kind} ${name}`,
+      () => removers[kind](name),
+      () => journal.deleted(kind, name),
+    );
   }
   // Deregistered task definitions stay readable (their environment too) until deleted.
   try {

@@ -1,14 +1,38 @@
-/** AWS itself: the standard credential chain; nothing to start or stop. */
-import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
-import { type BackendRecord, connect } from './target.ts';
+/** AWS itself: the standard credential chain; nothing to start, stop or prepare on this machine. */
+import { type BackendRecord, type Connection, proxyUrlFromEnvironment } from './backend-record.ts';
+import type { BackendProfile } from './profile.ts';
 
-export async function open(options: OpenOptions): Promise<OpenedBackend> {
-  // The matrix's proxy URL never holds credentials (its grammar refuses them), so it may be recorded.
-  const record: BackendRecord = {
-    backend: 'aws',
-    region: options.region,
-    startedLab: false,
-    ...(options.proxyUrl ? { proxyUrl: options.proxyUrl } : {}),
+function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.env): Connection {
+  // Yours, read in every process and never recorded: the record holds the matrix's at most.
+  const proxyUrl = proxyUrlFromEnvironment(env) ?? record.proxyUrl;
+  return {
+    target: { region: record.region },
+    ...(proxyUrl ? { proxyUrl } : {}),
+    // Every worker's waiting cell asks ECS: seconds apart on AWS, where a registration takes minutes.
+    registrationPollMs: 5_000,
   };
-  return { record, connection: connect(record), close: async () => {} };
 }
+
+export const awsProfile: BackendProfile = {
+  name: 'aws',
+  livesInRunProcess: false,
+  checkEnvironment(env) {
+    proxyUrlFromEnvironment(env);
+  },
+  async prepare() {},
+  async open(options) {
+    // The matrix's proxy URL never holds credentials (its grammar refuses them), so it may be recorded.
+    const record: BackendRecord = {
+      backend: 'aws',
+      region: options.region,
+      startedLab: false,
+      ...(options.proxyUrl ? { proxyUrl: options.proxyUrl } : {}),
+    };
+    return { record, connection: connect(record), close: async () => {} };
+  },
+  connect,
+  async closeRecorded() {},
+  async standaloneRecord(region) {
+    return { backend: 'aws', region, startedLab: false };
+  },
+};

@@ -1,16 +1,10 @@
-/** One interface per backend (`open(options) → { record, connection, close }`); the run's lifecycle picks one. */
-import type { BackendName } from '../../core/run-config.ts';
-import * as aws from './aws.ts';
-import * as lab from './lab.ts';
-import * as localstack from './localstack.ts';
-import type { OpenedBackend, OpenOptions } from './opened-backend.ts';
-
-const BACKENDS: Record<BackendName, { open(options: OpenOptions): Promise<OpenedBackend> }> = { lab, aws, localstack };
-
-export function openBackend(backend: BackendName, options: OpenOptions): Promise<OpenedBackend> {
-  return BACKENDS[backend].open(options);
-}
-
-export { closeRecorded } from './close-recorded.ts';
-export type { OpenedBackend, OpenOptions } from './opened-backend.ts';
-export { type BackendRecord, backendRecordSchema, type Connection, connect } from './target.ts';
+/** The backend seam (profile.ts) and what it records for the run's other processes (backend-record.ts). */
+export {
+  type AwsTarget,
+  BACKEND_ENV,
+  type BackendRecord,
+  backendRecordSchema,
+  type Connection,
+  proxyUrlFromEnvironment,
+} from './backend-record.ts';
+export type { BackendProfile, HostCleanup, OpenedBackend, OpenOptions } from './profile.ts';

@@ -43,7 +43,7 @@ const IMAGE: Record<ClientId, string> = {
 /**
  * Exact versions from the public registries (npm, PyPI): a task holds a role while it installs, so a
  * release published tomorrow never runs in it. They are the versions the lab's images serve
- * (infra/lab/images, images.spec.ts checks each). awscli-2 comes from the image's own Amazon Linux
+ * (lab/images, images.spec.ts checks each). awscli-2 comes from the image's own Amazon Linux
  * repository, fixed by the image (docs/task-images.md: pin the images by digest where that matters).
  */
 export const INSTALL: Record<ClientId, string> = {

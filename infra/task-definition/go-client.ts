@@ -4,7 +4,7 @@
  * golang-github-aws-aws-sdk-go-v2-dev 1.17.1: the versions in its go_module_metadata.go files), and the
  * command that builds one in its task. On AWS the golang image compiles it there (modules from the Go
  * module proxy, checked against the checksum database); the lab's golang image serves the build the lab
- * made of the same main.go once per machine (infra/lab/images/go-clients.ts). Both travel base64-encoded: the
+ * made of the same main.go once per machine (lab/images/go-clients.ts). Both travel base64-encoded: the
  * task definition carries constants, never a value of the run.
  */
 import { readFileSync } from 'node:fs';

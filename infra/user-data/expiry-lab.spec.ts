@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
+import { RUN_TAG_KEY } from '../../core/harness-tags.ts';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
+import { harnessClientConfig, labDown, labSkipReason, labUp } from '../../lab/index.ts';
 import { AMI_PARAMETERS } from '../aws/amis.ts';
-import { harnessClientConfig, labDown, labSkipReason, labUp, RUN_TAG_KEY } from '../lab/index.ts';
 import { userDataFor } from './user-data.ts';
 
 test.describe.configure({ timeout: 540_000 });

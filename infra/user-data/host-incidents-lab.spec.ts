@@ -6,8 +6,14 @@
 import { expect, test } from '@playwright/test';
 import { DEFAULT_BASELINE, type Dimensions } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
-import { createLabNetwork, labSkipReason } from '../lab/index.ts';
-import { bootTestHost, CURL_TIMEOUT, createBridgeTaskNamespace, namedListener, probe } from '../lab/testing/index.ts';
+import { createLabNetwork, labSkipReason } from '../../lab/index.ts';
+import {
+  bootTestHost,
+  CURL_TIMEOUT,
+  createBridgeTaskNamespace,
+  namedListener,
+  probe,
+} from '../../lab/testing/index.ts';
 import { userDataFor } from './user-data.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });

@@ -5,8 +5,9 @@
 import { BadInputError, InfrastructureError } from '../../core/errors.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunConfig } from '../../core/run-config.ts';
-import { ProvisioningInterrupted, type TeardownReport } from '../../infra/backends/driver.ts';
+import { ProvisioningInterrupted, type TeardownReport } from '../../infra/aws/driver-types.ts';
 import type { OpenedBackend } from '../../infra/backends/index.ts';
+import { backendProfile } from '../backends.ts';
 import { readJournal } from '../files/journal-file.ts';
 import { clearRunState } from '../files/run-state-file.ts';
 import { type RunTimings, writeTimings } from '../files/timings-file.ts';
@@ -74,7 +75,7 @@ export async function executeRun(
       `--keep: resources left in place; remove them with: npx ecs-taskrole sweep --backend ${config.backend} --run ${runId}`,
     );
     // A kept lab stays up with them; LocalStack lives in this process and cannot.
-    if (config.backend === 'localstack') await backend?.close();
+    if (backendProfile(config.backend).livesInRunProcess) await backend?.close();
   } else {
     try {
       outcome.teardown = await timed(timings, 'teardownMs', () => tearDown(config, log));

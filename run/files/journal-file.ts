@@ -1,10 +1,10 @@
 /**
- * `--out/run-journal.json`: every create, recorded before it is sent (infra/backends/journal.ts keeps its
+ * `--out/run-journal.json`: every create, recorded before it is sent (infra/aws/journal.ts keeps its
  * schema and entries): what may exist after an interruption at any instant. Teardown reads it; a later run
  * in the same `--out` sets an unfinished one aside rather than overwrite it.
  */
 import { renameSync } from 'node:fs';
-import { RunJournal } from '../../infra/backends/journal.ts';
+import { RunJournal } from '../../infra/aws/journal.ts';
 import { inOutDir, type OutDir } from './out-dir.ts';
 
 export const JOURNAL_FILE = 'run-journal.json';

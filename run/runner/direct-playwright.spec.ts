@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { labSkipReason } from '../../infra/lab/index.ts';
+import { labSkipReason } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -16,13 +16,13 @@ import type { RunPlan } from '../../core/plan/plan-file.ts';
 import { cellDetailsSchema } from '../../core/results/results-schema.ts';
 import { createClients, destroyClients } from '../../infra/aws/clients.ts';
 import { awsDriver } from '../../infra/aws/driver.ts';
+import type { ProvisionProgress } from '../../infra/aws/driver-types.ts';
+import { RunJournal } from '../../infra/aws/journal.ts';
 import { provisionRun } from '../../infra/aws/provision.ts';
 import { initialRunState } from '../../infra/aws/run-state.ts';
 import { newRunId } from '../../infra/aws/tags.ts';
-import type { ProvisionProgress } from '../../infra/backends/driver.ts';
-import { RunJournal } from '../../infra/backends/journal.ts';
-import { type BackendRecord, connect } from '../../infra/backends/target.ts';
-import { labDown, labSkipReason, labUp } from '../../infra/lab/index.ts';
+import type { BackendRecord } from '../../infra/backends/backend-record.ts';
+import { labDown, labProfile, labSkipReason, labUp } from '../../lab/index.ts';
 import { defaultRunConfig } from '../run-config.ts';
 import { runOneCell } from './run-cell.ts';
 
@@ -47,7 +47,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       startedLab: true,
       ...(lab.dataPlane ? { taskEndpoint: lab.dataPlane.endpointForInstances, proxyUrl: lab.dataPlane.proxyUrl } : {}),
     };
-    const connection = connect(record);
+    const connection = labProfile.connect(record);
     const full = planMatrix(await loadMatrix());
     const cell = full.cells.find((candidate) => candidate.id === 'ami=al2023-plain');
     if (!cell) throw new Error('the default matrix has no ami=al2023-plain cell');
@@ -98,7 +98,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       const state = awsDriver.readState(published?.state);
       expect(altered, 'the harness user data no longer installs docker this way').toBe(true);
 
-      const { result } = await runOneCell(awsDriver, state, cell, { cellTimeoutMs: config.cellTimeoutMs });
+      const { result } = await runOneCell(state, cell, { cellTimeoutMs: config.cellTimeoutMs, connection });
       await test
         .info()
         .attach('details.console', { body: result.details.console ?? '(none)', contentType: 'text/plain' });

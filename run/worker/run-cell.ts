@@ -3,35 +3,32 @@ import { type Classification, classify } from '../../core/classify/classify.ts';
 import type { CellEvidence } from '../../core/classify/evidence.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import type { CellResult } from '../../core/results/results-schema.ts';
-import {
-  CellTimeoutError,
-  type Driver,
-  type InstanceReadiness,
-  type TaskEvidence,
-} from '../../infra/backends/driver.ts';
+import type { AwsRunState } from '../../infra/aws/driver.ts';
+import { awsDriver as driver } from '../../infra/aws/driver.ts';
+import { CellTimeoutError, type InstanceReadiness, type TaskEvidence } from '../../infra/aws/driver-types.ts';
+import type { Connection } from '../../infra/backends/backend-record.ts';
 
 /**
  * One cell, as its test in suites/cells.spec.ts runs it (specs drive it the same way): wait for the
  * instance, run the known-good task within the time limit, classify what it showed, then read the
  * instance's console (evidence for the reader only: the classification is made before it is read).
  */
-export async function runOneCell<State>(
-  driver: Driver<State>,
-  state: State,
+export async function runOneCell(
+  state: AwsRunState,
   cell: PlannedCell,
-  options: { cellTimeoutMs: number },
+  options: { cellTimeoutMs: number; connection: Connection },
 ): Promise<{ result: CellResult; classification: Classification; instance: InstanceReadiness }> {
   const started = Date.now();
   const target = driver.targetOf(state, cell);
   const base = { taskRoleArn: target.taskRoleArn, instanceRoleArn: target.instanceRoleArn };
 
-  const instance = await driver.awaitInstance(state, cell);
+  const instance = await driver.awaitInstance(state, cell, options.connection);
   const signal = AbortSignal.timeout(options.cellTimeoutMs);
   const evidence: CellEvidence & Partial<TaskEvidence> = instance.notLaunched
     ? { ...base, logLines: [], failures: [], harnessError: instance.notLaunched }
     : instance.notRegistered
       ? { ...base, logLines: [], failures: [], instanceNotRegistered: instance.notRegistered }
-      : await driver.runCell(state, cell, { signal }).then(
+      : await driver.runCell(state, cell, { signal, connection: options.connection }).then(
           (task) => ({ ...base, ...task }),
           (error: unknown) =>
             signal.aborted
@@ -43,7 +40,7 @@ export async function runOneCell<State>(
               : { ...base, logLines: [], failures: [], harnessError: String(error) },
         );
   const classification = classify(evidence);
-  const console = await driver.instanceConsole(state, cell);
+  const console = await driver.instanceConsole(state, cell, options.connection);
   const result = cellResult(
     cell,
     classification,

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { RunJournal } from '../../../infra/backends/journal.ts';
-import { readLabState } from '../../../infra/lab/index.ts';
+import { RunJournal } from '../../../infra/aws/journal.ts';
+import { readLabState } from '../../../lab/index.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(PROJECT_ROOT, 'bin/ecs-taskrole.js');

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { DEFAULT_BASELINE } from '../../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../../core/matrix/instance-groups.ts';
-import { type LabState, postMotoAdmin } from '../../lab/index.ts';
+import { type LabState, postMotoAdmin } from '../../../lab/index.ts';
 import { resolveAmis } from '../amis.ts';
 import type { AwsClients } from '../clients.ts';
 import { launchInstance } from '../instances.ts';

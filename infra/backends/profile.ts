@@ -1,0 +1,60 @@
+/**
+ * The backend seam: one profile object per backend (the lab's in lab/lab-profile.ts, LocalStack's in
+ * lab/localstack/localstack-profile.ts, AWS's in aws.ts beside this file), picked by name in run/backends.ts.
+ * Everything that differs between backends is here; the driver (infra/aws) is the same for all of them and
+ * only sees a Connection.
+ */
+import type { BackendName, LabAgent } from '../../core/run-config.ts';
+import type { BackendRecord, Connection } from './backend-record.ts';
+
+export interface OpenOptions {
+  region: string;
+  /** The run's output directory (the LocalStack backend writes its data plane's log there). */
+  outDir: string;
+  log: (line: string) => void;
+  /** The matrix's proxy URL for proxy cells on AWS (ECS_TASKROLE_PROXY_URL overrides it). */
+  proxyUrl?: string;
+  /** The process that holds the run for its whole length (the lab's lease is in its name). */
+  holderPid?: number;
+  /** The lab's ECS agent (`run --lab-agent`); other backends have none to choose. */
+  labAgent?: LabAgent;
+}
+
+/**
+ * A backend open for one run: its record (written to `--out/backend.json` for the run's other processes),
+ * a connection for this process, and `close`, which undoes what `open` started (and nothing else: a lab
+ * this run did not start stays up).
+ */
+export interface OpenedBackend {
+  record: BackendRecord;
+  connection: Connection;
+  close(): Promise<void>;
+}
+
+/** What a host-side cleanup of simulated networks removed (`sweep` prints it). */
+export interface HostCleanup {
+  prefixes: string[];
+  skippedUnrecorded: { prefix: string; reason: string }[];
+}
+
+export interface BackendProfile {
+  readonly name: BackendName;
+  /**
+   * It lives in the process that opened it (`ecs-taskrole run`): `npx playwright test` alone cannot hold it,
+   * and `--keep` cannot leave it up.
+   */
+  readonly livesInRunProcess: boolean;
+  /** Bad input of the environment, refused before a plan or anything else exists (exit 2). */
+  checkEnvironment(env: NodeJS.ProcessEnv): void;
+  /** What this machine needs before `open` (system packages, the lab's moto), fetched or found. */
+  prepare(log: (line: string) => void): Promise<void>;
+  open(options: OpenOptions): Promise<OpenedBackend>;
+  /** The connection of any process of the run, from the recorded backend alone (credentials found here). */
+  connect(record: BackendRecord, env?: NodeJS.ProcessEnv): Connection;
+  /** Closes the backend from its record, in whichever process ends the run. */
+  closeRecorded(record: BackendRecord): Promise<void>;
+  /** The backend outside any run (`sweep`); undefined when there is nothing to look at (no lab running). */
+  standaloneRecord(region: string, env?: NodeJS.ProcessEnv): Promise<BackendRecord | undefined>;
+  /** `sweep`: removes what dead simulators left on this host (network namespaces, links); none on AWS. */
+  cleanupHost?(options: { dryRun: boolean }): Promise<HostCleanup>;
+}

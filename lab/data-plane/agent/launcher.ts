@@ -1,0 +1,164 @@
+/**
+ * The AgentLauncher the host simulator calls when an instance's "ecs" service starts: runs agent-main.ts
+ * inside the instance's network namespace (an in-process server could not listen there), feeds it its
+ * configuration over IPC, answers its address, ENI and assume-role requests, and stops it (and every task
+ * process it started) on `stop()`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { moduleFile } from '../../../infra/files/module-file.ts';
+import type { AgentLauncher, HostView, RunningAgent, TaskEni } from '../contracts.ts';
+import type { AgentEvent } from './agent.ts';
+import type { AgentSetup, FleetAgentSetup } from './agent-setup.ts';
+import { RoleNotAssumableError, type TaskRoleIssuer } from './ecs-backend.ts';
+import type { ChildMessage, ParentMessage } from './ipc.ts';
+
+const AGENT_MAIN = moduleFile('./agent-main.ts', import.meta.url);
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface LabAgentLauncherOptions extends FleetAgentSetup {
+  /** The control plane's `assumeRoleAs('ecs-tasks', …)`; without it the agent calls STS AssumeRole itself. */
+  issueTaskRoleCredentials?: TaskRoleIssuer;
+  /** The agent's program: buildAgentBundle()'s file. Default: agent-main.ts itself. */
+  program?: string;
+  onEvent?: (host: HostView, event: AgentEvent) => void;
+}
+
+export interface LabRunningAgent extends RunningAgent {
+  /** PID of the agent process (in the root PID namespace). */
+  pid: number | undefined;
+  /** Resolves with the container instance ARN once the agent registered. */
+  registered: Promise<string>;
+  events: AgentEvent[];
+}
+
+export function createLabAgentLauncher(options: LabAgentLauncherOptions): AgentLauncher {
+  return (host) => launchLabAgent(host, options);
+}
+
+export async function launchLabAgent(host: HostView, options: LabAgentLauncherOptions): Promise<LabRunningAgent> {
+  const logDir = join(host.rootDir, 'var/log/ecs');
+  mkdirSync(logDir, { recursive: true });
+  const output = { file: join(logDir, 'ecs-agent.output.log'), append: true } as const;
+  const subprocess = execa('ip', ['netns', 'exec', host.netns, process.execPath, options.program ?? AGENT_MAIN], {
+    ipc: true,
+    detached: true, // own process group: stop() can take every task process along
+    reject: false,
+    stdin: 'ignore',
+    stdout: output,
+    stderr: output,
+  });
+  const pid = subprocess.pid;
+  const events: AgentEvent[] = [];
+  let registeredResolve: (arn: string) => void = () => {};
+  let registeredReject: (error: Error) => void = () => {};
+  const registered = new Promise<string>((resolve, reject) => {
+    registeredResolve = resolve;
+    registeredReject = reject;
+  });
+  registered.catch(() => undefined);
+  // The agent may be gone (crashed, killed): execa then throws synchronously.
+  const send = async (message: ParentMessage) => {
+    try {
+      await subprocess.sendMessage(message);
+    } catch {
+      // nothing to tell a process that is not there
+    }
+  };
+  const config: AgentSetup = {
+    instanceId: host.instanceId,
+    rootDir: host.rootDir,
+    taskBridge: host.taskBridge,
+    controlPlaneEndpoint: host.controlPlaneEndpoint,
+    region: host.region,
+    agentEnvironment: host.agentEnvironment,
+    serviceIdentity: options.serviceIdentity,
+    stateChange: options.stateChange,
+    imagesDir: options.imagesDir,
+    taskRoleIssuer: options.issueTaskRoleCredentials ? 'launcher' : 'sts',
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  };
+
+  const handle = async (message: ChildMessage) => {
+    switch (message.type) {
+      case 'hello':
+        return send({ type: 'config', config });
+      case 'event':
+        events.push(message.event);
+        if (message.event.type === 'registered') registeredResolve(message.event.containerInstanceArn);
+        options.onEvent?.(host, message.event);
+        return;
+      case 'start-failed':
+        registeredReject(new Error(`lab agent on ${host.instanceId} did not start: ${message.error}`));
+        return;
+      case 'stopped':
+        return;
+      case 'address-request':
+        return send({ type: 'address', requestId: message.requestId, address: host.allocateTaskAddress() });
+      case 'release-address':
+        host.releaseTaskAddress(message.address);
+        return;
+      case 'eni-request':
+        return send({ type: 'eni', requestId: message.requestId, ...(await attachEni(host)) });
+      case 'release-eni':
+        await host.detachTaskEni?.(message.id).catch(() => undefined);
+        return;
+      case 'assume-role':
+        return send({ type: 'assumed-role', requestId: message.requestId, ...(await assume(options, message)) });
+      default:
+        return;
+    }
+  };
+  const listening = (async () => {
+    for await (const message of subprocess.getEachMessage()) await handle(message as ChildMessage);
+  })().catch(() => undefined);
+  const exited = subprocess.then(() => {
+    registeredReject(new Error(`lab agent on ${host.instanceId} exited`));
+  });
+
+  return {
+    pid,
+    registered,
+    events,
+    async stop() {
+      await send({ type: 'stop' });
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+      // A clean stop ends with the process exiting; a dead agent has exited already.
+      await Promise.race([exited, timeout]);
+      // Whatever is left of the agent's process group (tasks included) goes now.
+      if (pid !== undefined) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
+      await listening;
+    },
+  };
+}
+
+async function attachEni(host: HostView): Promise<{ eni?: TaskEni; error?: string }> {
+  if (!host.attachTaskEni) return { error: 'this host cannot attach ENIs' };
+  try {
+    return { eni: await host.attachTaskEni() };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function assume(
+  options: LabAgentLauncherOptions,
+  message: { roleArn: string; sessionName: string },
+): Promise<Omit<Extract<ParentMessage, { type: 'assumed-role' }>, 'type' | 'requestId'>> {
+  try {
+    const issue = options.issueTaskRoleCredentials;
+    if (!issue) return { error: 'no task-role issuer in the launcher' };
+    return { credentials: await issue(message.roleArn, message.sessionName) };
+  } catch (error) {
+    if (error instanceof RoleNotAssumableError) return { notAssumable: true };
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The lab's `ecs` service with the real agent (`--lab-agent real`): when the instance's service manager
+ * starts the agent, a real Docker engine comes up in the instance's namespace, loads the agent image built
+ * from source, and runs it as the documented container (`docker run … amazon/amazon-ecs-agent`, host
+ * network, the instance's /etc/ecs, /var/log/ecs and /var/lib/ecs/data), with the environment the instance's
+ * service manager gives the agent and `ECS_BACKEND_HOST` = the lab's control plane. Stopping the agent
+ * stops the container and the engine and removes what they kept. Not yet: the real ecs-init on ECS-optimized
+ * AMIs (the lab's own ecs-init writes the rules), and task networking through the engine's docker0
+ * (the lab keeps its docker0; the engine runs with `--bridge=none`), see docs/lab-differences.md.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InfrastructureError } from '../../../core/errors.ts';
+import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
+import { buildAgent } from './agent-build.ts';
+import { agentImages, ECS_INIT_AGENT_IMAGE } from './agent-images.ts';
+import type { AgentVersion } from './agent-versions.ts';
+import { type DockerEngine, startDockerEngine } from './docker-engine.ts';
+
+export const AGENT_CONTAINER = 'ecs-agent';
+
+export interface RealAgentLauncherOptions {
+  version: AgentVersion;
+  /** Where engines keep their files: one short folder per instance below it (its sockets must fit). */
+  enginesDir: string;
+  log?: (line: string) => void;
+}
+
+export function createRealAgentLauncher(options: RealAgentLauncherOptions): AgentLauncher {
+  let engines = 0;
+  return async (view) => {
+    const build = await buildAgent(options.version, options.log ? { log: options.log } : {});
+    const images = await agentImages(build);
+    engines += 1;
+    const engine = await startDockerEngine({
+      netns: view.netns,
+      dir: join(options.enginesDir, String(engines)),
+      cgroupParent: `/${view.netns}`,
+      network: false,
+    });
+    try {
+      await engine.docker(['load', '--input', images.agent], { timeoutMs: 300_000 });
+      await runAgentContainer(engine, view);
+    } catch (error) {
+      await engine.stop();
+      throw error;
+    }
+    return runningAgent(engine);
+  };
+}
+
+/** The documented manual-install `docker run` (ECS developer guide, "Installing the Amazon ECS container agent"). */
+export function agentRunArgs(view: HostView, envFile: string, dockerSocket: string): string[] {
+  const dir = (path: string) => join(view.rootDir, path);
+  return [
+    'run',
+    '--name',
+    AGENT_CONTAINER,
+    '--detach=true',
+    '--restart=on-failure:10',
+    `--volume=${dockerSocket}:/var/run/docker.sock`,
+    `--volume=${dir('var/log/ecs')}:/log`,
+    `--volume=${dir('var/lib/ecs/data')}:/data`,
+    `--volume=${dir('etc/ecs')}:/etc/ecs`,
+    '--net=host',
+    `--env-file=${envFile}`,
+    ECS_INIT_AGENT_IMAGE,
+  ];
+}
+
+/** The container's environment: the service manager's, the documented paths, and the lab's control plane. */
+export function agentContainerEnvironment(view: HostView): Record<string, string> {
+  return {
+    ...view.agentEnvironment,
+    ECS_LOGFILE: '/log/ecs-agent.log',
+    ECS_DATADIR: '/data/',
+    ECS_BACKEND_HOST: view.controlPlaneEndpoint,
+    AWS_DEFAULT_REGION: view.region,
+  };
+}
+
+/** docker's env-file: one KEY=value a line, no quoting, so a value with a line break cannot be passed. */
+export function envFileText(env: Record<string, string>): string {
+  const lines = Object.entries(env).map(([key, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || /[\r\n]/.test(value)) {
+      throw new InfrastructureError(
+        `real agent: environment entry ${JSON.stringify(key)} cannot go into docker's env-file`,
+      );
+    }
+    return `${key}=${value}`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+async function runAgentContainer(engine: DockerEngine, view: HostView): Promise<void> {
+  for (const path of ['var/log/ecs', 'var/lib/ecs/data', 'etc/ecs'])
+    await mkdir(join(view.rootDir, path), { recursive: true });
+  const envFile = join(engine.dir, 'agent.env');
+  await writeFile(envFile, envFileText(agentContainerEnvironment(view)), { mode: 0o600 });
+  await engine.docker(agentRunArgs(view, envFile, engine.socket));
+}
+
+function runningAgent(engine: DockerEngine): RunningAgent {
+  return {
+    async stop() {
+      // Short: the lab's data plane is given 15 s to shut every instance down.
+      await engine.docker(['stop', '--time', '5', AGENT_CONTAINER], { allowFailure: true, timeoutMs: 30_000 });
+      await engine.stop();
+    },
+  };
+}

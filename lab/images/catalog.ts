@@ -1,0 +1,135 @@
+/**
+ * The lab's container images: each public image name the harness uses (docs/task-images.md) maps to a
+ * runtime on this machine with the real client already installed. An image is its environment (the real
+ * image's ENV and PATH), a bin directory mounted over the task's /usr/local/bin (real clients, no-op
+ * package managers, the CLI v2 endpoint wrapper) and a home directory for root. See README.md here.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { moduleFile } from '../../infra/files/module-file.ts';
+import { goShim } from './go-clients.ts';
+
+/** The code's root: the repository in a clone, the package's dist/ when installed. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const PYENV_PYTHON_ROOT = '/root/.pyenv/versions/3.11.7';
+export const DEBIAN_AWS_CLI_V2 = '/usr/bin/aws';
+
+export type ImageId = 'amazonlinux' | 'python' | 'node' | 'golang';
+
+/** What one name in the image's bin directory is. */
+export type BinEntry =
+  | { kind: 'link'; target: string }
+  /** A shell script written verbatim (shebang included). */
+  | { kind: 'script'; text: string };
+
+export interface ImageSpec {
+  id: ImageId;
+  /** Repository names that pull this image, without tag (Docker Hub short forms and public ECR). */
+  repositories: readonly string[];
+  /** Tags the lab serves for it; any other tag is "not found" like a registry would say. */
+  tags: readonly string[];
+  /** The real image's ENV, without PATH. */
+  env: Readonly<Record<string, string>>;
+  /** The real image's PATH (a login shell's /etc/profile resets root's PATH to the standard one anyway). */
+  path: string;
+  /** Dotfiles of /root in the real image. */
+  home: Readonly<Record<string, string>>;
+  /** The image's CMD, run when the container definition has neither entryPoint nor command. */
+  cmd: readonly string[];
+  bin: (context: BinContext) => Record<string, BinEntry>;
+}
+
+export interface BinContext {
+  /** Absolute path of the Node binary the project runs on (Node 22). */
+  nodeBinary: string;
+}
+
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Debian's root dotfiles (python and node images are Debian based). */
+const DEBIAN_ROOT_HOME = {
+  '.bashrc': '# ~/.bashrc: executed by bash(1) for non-login shells.\n',
+  '.profile':
+    '# ~/.profile: executed by Bourne-compatible login shells.\n\nif [ "$BASH" ]; then\n  if [ -f ~/.bashrc ]; then\n    . ~/.bashrc\n  fi\nfi\n\nmesg n 2> /dev/null || true\n',
+};
+
+/** A package manager that installs nothing: the client is already in the image. Says so on stderr. */
+function noopInstaller(name: string): BinEntry {
+  return {
+    kind: 'script',
+    text: `#!/bin/sh\necho "lab image: '${name} $*' is a no-op; the client is preinstalled" >&2\nexit 0\n`,
+  };
+}
+
+/** CLI v2 2.9 ignores AWS_ENDPOINT_URL (support came in 2.13): the image bakes the endpoint in as a flag. */
+const AWS_CLI_V2_WRAPPER: BinEntry = {
+  kind: 'script',
+  text: `#!/bin/sh\nif [ -n "$AWS_ENDPOINT_URL" ]; then\n  exec ${DEBIAN_AWS_CLI_V2} --endpoint-url "$AWS_ENDPOINT_URL" "$@"\nfi\nexec ${DEBIAN_AWS_CLI_V2} "$@"\n`,
+};
+
+export const IMAGES: readonly ImageSpec[] = [
+  {
+    id: 'amazonlinux',
+    // Exactly the pinned ECR Public name the harness uses (infra/task-definition/client-container.ts): a
+    // Docker Hub name or a moving tag would pass here and then meet pull limits or a new release on AWS.
+    repositories: ['public.ecr.aws/amazonlinux/amazonlinux'],
+    tags: ['2023.9.20251208.0'],
+    env: {},
+    path: STANDARD_PATH,
+    home: {
+      '.bashrc': '# .bashrc\n',
+      '.bash_profile': '# .bash_profile\nif [ -f ~/.bashrc ]; then\n  . ~/.bashrc\nfi\n',
+    },
+    cmd: ['/bin/bash'],
+    // dnf and yum are in the image's /usr/bin (image-packages.ts); python3 too (image-commands.ts).
+    bin: () => ({ aws: AWS_CLI_V2_WRAPPER }),
+  },
+  {
+    id: 'python',
+    repositories: ['python', 'library/python', 'public.ecr.aws/docker/library/python'],
+    tags: ['3.11-slim', '3.11', '3.11.7', '3.11.7-slim'],
+    env: { LANG: 'C.UTF-8', PYTHON_VERSION: '3.11.7' },
+    path: `/usr/local/bin:${STANDARD_PATH}`,
+    home: DEBIAN_ROOT_HOME,
+    cmd: ['python3'],
+    bin: () => ({
+      aws: { kind: 'link', target: `${PYENV_PYTHON_ROOT}/bin/aws` },
+      python: { kind: 'link', target: `${PYENV_PYTHON_ROOT}/bin/python3.11` },
+      python3: { kind: 'link', target: `${PYENV_PYTHON_ROOT}/bin/python3.11` },
+      pip: noopInstaller('pip'),
+      pip3: noopInstaller('pip3'),
+    }),
+  },
+  {
+    id: 'node',
+    repositories: ['node', 'library/node', 'public.ecr.aws/docker/library/node'],
+    tags: ['22-slim', '22', 'lts-slim'],
+    env: { NODE_VERSION: '22', YARN_VERSION: '1.22.22' },
+    path: STANDARD_PATH,
+    home: DEBIAN_ROOT_HOME,
+    cmd: ['node'],
+    bin: ({ nodeBinary }) => ({
+      node: { kind: 'link', target: nodeBinary },
+      npm: {
+        kind: 'script',
+        text: `#!/bin/sh\nexec "${nodeBinary}" "${moduleFile('./npm-shim.ts', import.meta.url)}" "$@"\n`,
+      },
+    }),
+  },
+  {
+    id: 'golang',
+    // The Docker official golang image on Debian bookworm (buildpack-deps); the tag the harness pins
+    // (infra/task-definition/go-client.ts), Debian's Go release line.
+    repositories: ['golang', 'library/golang', 'public.ecr.aws/docker/library/golang'],
+    tags: ['1.19.13-bookworm'],
+    env: { GOLANG_VERSION: '1.19.13', GOPATH: '/go' },
+    path: `/go/bin:/usr/local/go/bin:${STANDARD_PATH}`,
+    home: DEBIAN_ROOT_HOME,
+    cmd: ['bash'],
+    // The image's go is a real toolchain; here `go build` serves the lab's build of the same source.
+    bin: () => ({ go: { kind: 'script', text: goShim() } }),
+  },
+];
+
+/** Where the image's root user lives and works: Docker's default WORKDIR is `/`, the lab's is HOME. */
+export const IMAGE_HOME = '/root';

@@ -1,0 +1,13 @@
+/**
+ * The lab's helpers for specs and benchmarks outside `lab`, apart from its public API (index.ts) so
+ * that none of them reaches the package.
+ */
+
+export { createBridgeTaskNamespace } from '../data-plane/host/bridge-task.ts';
+// A plain moto (no IAM enforcement) on a free port.
+export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto.ts';
+// One simulated host booted on a lab network.
+// A stand-in agent listener, curl probes and their exit codes, and a bridge task's namespace on a booted host.
+export { bootTestHost, CURL_TIMEOUT, namedListener, probe } from '../data-plane/testing/test-host.ts';
+// Environments whose Pythons have no moto (or another version): the lab's first use on a stock machine.
+export { noMotoEnv, REFUSING_INDEX, systemPythonWithoutMoto } from './no-moto-python.ts';
