@@ -10,7 +10,6 @@
  * Cells and instances of both can be raised (`--max-cells`, `--max-instances`).
  */
 import { BadInputError } from './errors.ts';
-import type { Plan } from './plan/plan.ts';
 
 export interface MatrixLimits {
   maxCells: number;
@@ -45,7 +44,12 @@ export interface RunCaps {
 }
 
 /** Throws a BadInputError (exit 2) naming every cap the plan exceeds, its numbers and its flag. */
-export function checkRunCaps(plan: Pick<Plan, 'cells' | 'instanceGroups'>, caps: RunCaps, file = 'matrix'): void {
+/** Only the counts matter here, so the plan's shape is not imported (the plan imports the matrix, which imports these limits). */
+export function checkRunCaps(
+  plan: { cells: readonly unknown[]; instanceGroups: readonly unknown[] },
+  caps: RunCaps,
+  file = 'matrix',
+): void {
   const problems = [];
   const instances = plan.instanceGroups.length;
   if (instances > caps.maxInstances) {
