@@ -3,12 +3,15 @@
  * instances a run launches. Runs share a running lab; each holds a lease on it (lab-leases.ts), and a lab
  * a run started stops when the last run lets go of it.
  */
+
 import { InfrastructureError } from '../core/errors.ts';
+import { isGoClient } from '../core/rules/facts.ts';
 import { type BackendRecord, type Connection, recordedEndpoints } from '../infra/backends/backend-record.ts';
 import type { BackendProfile, OpenOptions } from '../infra/backends/profile.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../infra/system/system-packages.ts';
 import { findMotoPython } from './control-plane/find-moto.ts';
 import { cleanupLab } from './data-plane/network/cleanup.ts';
+import { prepareGoClients } from './images/go-clients.ts';
 import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
 import { labDown, labStatus, labUp } from './lab-lifecycle.ts';
 import { harnessClientConfig, labDir, readLabState } from './lab-state.ts';
@@ -57,11 +60,12 @@ export const labProfile: BackendProfile = {
   name: 'lab',
   livesInRunProcess: false,
   checkEnvironment() {},
-  async prepare(log) {
+  async prepare(log, plan) {
     // Installed here as the README says (as root); then the lab's moto: found, or its private environment
-    // filled, or the commands.
+    // filled, or the commands; the Go clients only for a plan that runs them.
     await ensureSystemPackages(LAB_PACKAGES);
     await findMotoPython(process.env, log);
+    if (plan.cells.some((cell) => isGoClient(cell.dimensions))) await prepareGoClients(log);
   },
   open,
   connect,

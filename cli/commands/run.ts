@@ -179,7 +179,7 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
     writeRunConfigFile(config);
     setAsidePreviousJournal(config);
     // What the backend needs on this machine (the lab's packages and moto), before anything starts.
-    await profile.prepare(log);
+    await profile.prepare(log, plan);
     log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
     progress.started = true;
     progress.outcome = await executeRun(

@@ -47,7 +47,7 @@ export function isBotocoreClient(cell: Dimensions): boolean {
 }
 
 /** aws-sdk-go v1 and v2: their HTTP clients take HTTP_PROXY/NO_PROXY from the environment for every request. */
-export function isGoClient(cell: Dimensions): boolean {
+export function isGoClient(cell: Pick<Dimensions, 'client'>): boolean {
   return cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2';
 }
 

@@ -4,6 +4,7 @@
  * Everything that differs between backends is here; the driver (infra/aws) is the same for all of them and
  * only sees a Connection.
  */
+import type { Dimensions } from '../../core/matrix/dimensions.ts';
 import type { BackendName, LabAgent } from '../../core/run-config.ts';
 import type { BackendRecord, Connection } from './backend-record.ts';
 
@@ -37,6 +38,11 @@ export interface HostCleanup {
   skippedUnrecorded: { prefix: string; reason: string }[];
 }
 
+/** What `prepare` reads of the plan: which clients its cells run. */
+export interface PlanNeeds {
+  cells: readonly { dimensions: Pick<Dimensions, 'client'> }[];
+}
+
 export interface BackendProfile {
   readonly name: BackendName;
   /**
@@ -46,8 +52,8 @@ export interface BackendProfile {
   readonly livesInRunProcess: boolean;
   /** Bad input of the environment, refused before a plan or anything else exists (exit 2). */
   checkEnvironment(env: NodeJS.ProcessEnv): void;
-  /** What this machine needs before `open` (system packages, the lab's moto), fetched or found. */
-  prepare(log: (line: string) => void): Promise<void>;
+  /** What this machine needs before `open` for this plan (system packages, the lab's moto, clients), fetched or found. */
+  prepare(log: (line: string) => void, plan: PlanNeeds): Promise<void>;
   open(options: OpenOptions): Promise<OpenedBackend>;
   /** The connection of any process of the run, from the recorded backend alone (credentials found here). */
   connect(record: BackendRecord, env?: NodeJS.ProcessEnv): Connection;

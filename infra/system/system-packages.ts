@@ -9,6 +9,7 @@ export interface SystemPackage {
   why: string;
   /** When a command on PATH does not prove it (a Python module): argv that exits 0 when it is there. */
   probe?: readonly string[];
+
   /** A Debian suite to install it from (added to apt's sources when none names it): `-t <suite>`. */
   suite?: string;
 }
@@ -18,6 +19,16 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
   { name: 'conntrack', command: 'conntrack', why: 'flushing stale NAT entries after rule changes' },
   { name: 'awscli', command: '/usr/bin/aws', why: "AWS CLI v2, the seed's client in amazonlinux tasks" },
   { name: 'binutils', command: 'strings', why: "the seed's .profile fix uses strings" },
+  {
+    name: 'python3-venv',
+    command: 'python3',
+    probe: ['python3', '-c', 'import ensurepip, venv'],
+    why: "the private Python environment the lab's moto is installed into",
+  },
+];
+
+/** Debian's Go and AWS SDK sources for the Go clients: only when a run's plan has an sdk-go-* cell (hundreds of MB). */
+export const GO_CLIENT_PACKAGES: readonly SystemPackage[] = [
   { name: 'golang-go', command: '/usr/lib/go/bin/go', why: "Debian's Go, which builds the golang image's clients" },
   {
     name: 'golang-github-aws-aws-sdk-go-dev',
@@ -30,12 +41,6 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
     command: '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go',
     probe: ['test', '-f', '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go'],
     why: 'aws-sdk-go-v2 1.17, the sdk-go-v2 client',
-  },
-  {
-    name: 'python3-venv',
-    command: 'python3',
-    probe: ['python3', '-c', 'import ensurepip, venv'],
-    why: "the private Python environment the lab's moto is installed into",
   },
 ];
 

@@ -7,7 +7,6 @@ import { access, constants } from 'node:fs/promises';
 import { InfrastructureError } from '../../core/errors.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { DEBIAN_AWS_CLI_V2, PYENV_PYTHON_ROOT } from './catalog.ts';
-import { ensureGoClients } from './go-clients.ts';
 import { labNodePackages } from './node-packages.ts';
 import { ensureTaskClients } from './task-clients.ts';
 
@@ -17,11 +16,10 @@ import { ensureTaskClients } from './task-clients.ts';
  */
 export async function ensureClients(log?: (line: string) => void): Promise<void> {
   await ensureSystemPackages(
-    LAB_PACKAGES.filter((pkg) => pkg.name === 'awscli' || pkg.name === 'binutils' || pkg.name.startsWith('golang-')),
+    LAB_PACKAGES.filter((pkg) => pkg.name === 'awscli' || pkg.name === 'binutils'),
     log,
   );
   await ensureTaskClients(log ?? (() => {}));
-  await ensureGoClients(log ?? (() => {}));
   const problems: string[] = [];
   if (!(await executable(DEBIAN_AWS_CLI_V2))) problems.push(`${DEBIAN_AWS_CLI_V2} (apt-get install -y awscli)`);
   if (!(await executable(`${PYENV_PYTHON_ROOT}/bin/aws`))) {

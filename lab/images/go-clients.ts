@@ -6,6 +6,7 @@
  * task, the image's `go build` serves the build of the main.go it is given (go-shim.ts); the real SDK code
  * then runs, proxy handling included.
  */
+
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
+import { ensureSystemPackages, GO_CLIENT_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type GoClientId, goClientSource } from '../../infra/task-definition/go-client.ts';
 
 /** A fixed path (the go shim reads it inside a task, whose HOME is the image's); root's, as the lab runs. */
@@ -34,6 +36,15 @@ export function goClientBuild(source: string, dir = GO_CLIENTS_DIR): string {
 }
 
 /** Builds each program whose source has no build yet (minutes the first time; a lock keeps it to one). */
+/**
+ * Debian's Go and SDK packages, then the builds: only for a plan with an sdk-go-* cell (the packages are
+ * hundreds of MB and the first builds take minutes), so the default matrix never pays for them.
+ */
+export async function prepareGoClients(log: (line: string) => void, dir = GO_CLIENTS_DIR): Promise<void> {
+  await ensureSystemPackages(GO_CLIENT_PACKAGES, log);
+  await ensureGoClients(log, dir);
+}
+
 export async function ensureGoClients(log: (line: string) => void, dir = GO_CLIENTS_DIR): Promise<void> {
   const missing = GO_CLIENTS.filter((client) => !existsSync(goClientBuild(goClientSource(client), dir)));
   if (missing.length === 0) return;

@@ -3,7 +3,9 @@
  * names) with the lab's data plane attached. Both live in the process that opens it (`ecs-taskrole run`),
  * which outlives every Playwright worker.
  */
+
 import { join } from 'node:path';
+import { isGoClient } from '../../core/rules/facts.ts';
 import {
   BACKEND_ENV,
   type BackendRecord,
@@ -13,6 +15,7 @@ import {
 import type { BackendProfile, OpenOptions } from '../../infra/backends/profile.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { cleanupLab } from '../data-plane/network/cleanup.ts';
+import { prepareGoClients } from '../images/go-clients.ts';
 import { openLocalStackBackend } from './localstack-backend.ts';
 import { DEFAULT_LOCALSTACK_ENDPOINT, LOCALSTACK_CREDENTIALS, localStackOptionsFromEnv } from './localstack-options.ts';
 
@@ -47,9 +50,10 @@ export const localstackProfile: BackendProfile = {
   name: 'localstack',
   livesInRunProcess: true,
   checkEnvironment() {},
-  async prepare() {
+  async prepare(log, plan) {
     // The lab's data plane boots LocalStack's instances: it needs the lab's packages (installed as root).
     await ensureSystemPackages(LAB_PACKAGES);
+    if (plan.cells.some((cell) => isGoClient(cell.dimensions))) await prepareGoClients(log);
   },
   open,
   connect,

@@ -3,6 +3,7 @@
  * agent's endpoint through ecs-init's iptables rules and IMDS serves a different (instance) identity:
  * the identity each one reports emerges from its own credential chain.
  */
+
 import { expect, test } from '@playwright/test';
 import {
   CLIENTS,
@@ -11,6 +12,7 @@ import {
   clientContainer,
   type ProcessVariant,
 } from '../../../infra/task-definition/client-container.ts';
+import { prepareGoClients } from '../../images/go-clients.ts';
 import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
 import { REGION } from '../testing/mini-host.ts';
 
@@ -21,6 +23,8 @@ const VARIANTS: readonly ProcessVariant[] = ['pid1', 'env-reset-child', 'env-res
 test.describe('real clients in lab tasks (needs root: namespaces)', () => {
   let lab: AgentLab;
   test.beforeAll(async () => {
+    // The Go clients are prepared per plan in a run; this spec runs them, so it prepares them itself.
+    await prepareGoClients(() => {});
     lab = await startAgentLab();
     await lab.agent.registered;
   });
