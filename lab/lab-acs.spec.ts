@@ -33,6 +33,7 @@ let cluster: string;
 let instanceRole: Credentials;
 let containerInstanceArn: string;
 let instanceId: string;
+let instanceRoleArn: string;
 let account: string;
 
 const harness = () => spec.client(spec.state.identities.harness);
@@ -52,9 +53,10 @@ async function createRole(name: string, service: string, policyArn?: string): Pr
   return role.Role?.Arn ?? '';
 }
 
-async function credentialsAsEc2(roleArn: string): Promise<Credentials> {
+/** The instance role as EC2 assumes it for an instance: the instance id is the session name (as the lab's IMDS). */
+async function credentialsAsEc2(roleArn: string, sessionName: string): Promise<Credentials> {
   const sts = new STSClient(spec.client(spec.state.identities.ec2Service));
-  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'i-agent' }));
+  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
   return {
     accessKeyId: c?.AccessKeyId ?? '',
     secretAccessKey: c?.SecretAccessKey ?? '',
@@ -118,9 +120,7 @@ test.beforeAll(async () => {
   account = caller.Account ?? '';
   cluster = unique('acs');
   await new ECSClient(harness()).send(new CreateClusterCommand({ clusterName: cluster }));
-  instanceRole = await credentialsAsEc2(
-    await createRole(unique('ecs-taskrole-acs-instance'), 'ec2.amazonaws.com', INSTANCE_ROLE_POLICY),
-  );
+  instanceRoleArn = await createRole(unique('ecs-taskrole-acs-instance'), 'ec2.amazonaws.com', INSTANCE_ROLE_POLICY);
   const run = await new EC2Client(harness()).send(
     new RunInstancesCommand({
       ImageId: 'ami-12c6146b',
@@ -131,6 +131,7 @@ test.beforeAll(async () => {
     }),
   );
   instanceId = run.Instances?.[0]?.InstanceId ?? '';
+  instanceRole = await credentialsAsEc2(instanceRoleArn, instanceId);
   expect(lab.endpoint).toMatch(/^http:/);
 });
 
@@ -173,6 +174,12 @@ test('the ACS handshake is verified with IAM: no ecs:Poll, a wrong secret or an 
   });
   const wrongSecret = { ...instanceRole, secretAccessKey: 'not-the-secret' };
   expect(await refusalOf(openAcs(wrongSecret))).toBeInstanceOf(HandshakeRefused);
+  // The same role as another instance's session (or a task that read it from that instance's IMDS).
+  const otherInstance = await credentialsAsEc2(instanceRoleArn, 'i-0another000000000');
+  expect(await refusalOf(openAcs(otherInstance))).toMatchObject({
+    status: 403,
+    body: expect.stringContaining('is not container instance'),
+  });
   const unknown = { ...acsQuery(), containerInstanceArn: `${containerInstanceArn.replace(/[^/]+$/, '')}0000` };
   expect(await refusalOf(openAcs(instanceRole, unknown))).toMatchObject({
     status: 400,

@@ -74,18 +74,42 @@ def canonical_query(query: str) -> str:
     return "?" + urlencode(pairs, quote_via=quote, safe="-_.~") if pairs else ""
 
 
-def authorise(environ, action: str) -> tuple[str, str]:
-    """The caller's (account, region) once its signature and `ecs:<action>` hold, else a Refusal."""
+MAX_CLOCK_SKEW_SECONDS = 300
+
+
+def _credential_scope(authorization: str) -> list[str]:
+    """`Credential=KEY/date/region/service/aws4_request`, its five parts, or a Refusal: the service is the
+    client's to write, and moto would check the action against whatever it names."""
+    scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].strip().split("/")
+    if len(scope) != 5 or scope[3] != "ecs" or scope[4] != "aws4_request":
+        raise Refusal("403 Forbidden", "AccessDeniedException", "Credential should be scoped to the ecs service")
+    return scope
+
+
+def _check_fresh(headers: dict) -> None:
+    """A signature older (or newer) than the skew AWS allows is refused: a captured upgrade cannot be replayed."""
+    stamp = headers.get("X-Amz-Date", "")
+    try:
+        signed_at = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise Refusal("403 Forbidden", "AccessDeniedException", "Missing or malformed X-Amz-Date") from None
+    if abs((datetime.now(timezone.utc) - signed_at).total_seconds()) > MAX_CLOCK_SKEW_SECONDS:
+        raise Refusal("403 Forbidden", "InvalidSignatureException", "Signature expired")
+
+
+def authorise(environ, action: str) -> tuple[str, str, str | None]:
+    """The caller's (account, region, session name if an assumed role) once its signature and `ecs:<action>`
+    hold, else a Refusal."""
     request = Request(environ)
     headers = dict(request.headers)
     authorization = headers.get("Authorization", "")
     if "Credential=" not in authorization:
         raise Refusal("403 Forbidden", "AccessDeniedException", "Missing Authentication Token")
-    access_key = authorization.split("Credential=")[1].split("/")[0]
-    region = authorization.split("Credential=")[1].split("/")[2]
+    access_key, _date, region, _service, _terminator = _credential_scope(authorization)
     account_id = get_account_id_from(access_key)
     if not _enforcing():
-        return account_id, region
+        return account_id, region, None
+    _check_fresh(headers)
     path = environ.get("PATH_INFO", "") + canonical_query(environ.get("QUERY_STRING", ""))
     try:
         iam_request = IAMRequest(account_id, "GET", path, {}, b"", headers, action)
@@ -94,7 +118,18 @@ def authorise(environ, action: str) -> tuple[str, str]:
     except Exception as error:  # moto's auth errors (signature, unknown key, access denied)
         message = getattr(error, "message", None) or str(error)
         raise Refusal("403 Forbidden", "AccessDeniedException", message) from None
-    return account_id, region
+    return account_id, region, getattr(iam_request._access_key, "_session_name", None)
+
+
+def _check_caller_is(instance, session_name: str | None) -> None:
+    """An instance role's session (the lab's IMDS names it after the instance) opens only its own instance's
+    sessions: another instance's role, or a task that read it from IMDS, gets none of this one's tasks."""
+    if session_name is not None and session_name != instance.ec2_instance_id:
+        raise Refusal(
+            "403 Forbidden",
+            "AccessDeniedException",
+            f"the caller's session {session_name} is not container instance {instance.ec2_instance_id}",
+        )
 
 
 def container_instance_of(backend, cluster_ref: str, instance_ref: str):
@@ -286,17 +321,21 @@ def tcs_session(ws: WebSocket) -> None:
 
 # --- Routing: the two websocket paths before moto's dispatcher. --------------------------------------------------
 def _open_acs(environ, start_response):
-    account_id, region = authorise(environ, "Poll")
+    account_id, region, session_name = authorise(environ, "Poll")
     query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
     backend = ecs_backends[account_id][region]
     cluster, instance = container_instance_of(backend, query.get("clusterArn"), query.get("containerInstanceArn"))
+    _check_caller_is(instance, session_name)
     AcsSession(WebSocket.accept(environ), backend, cluster, instance, account_id, region).run()
 
 
 def _open_tcs(environ, start_response):
-    account_id, region = authorise(environ, "StartTelemetrySession")
+    account_id, region, session_name = authorise(environ, "StartTelemetrySession")
     query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
-    container_instance_of(ecs_backends[account_id][region], query.get("cluster"), query.get("containerInstance"))
+    _, instance = container_instance_of(
+        ecs_backends[account_id][region], query.get("cluster"), query.get("containerInstance")
+    )
+    _check_caller_is(instance, session_name)
     tcs_session(WebSocket.accept(environ))
 
 

@@ -97,7 +97,8 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
   if (longest.length > MAX_SOCKET_PATH) {
     throw new InfrastructureError(`docker engine folder ${options.dir} is too long for its sockets (${longest})`);
   }
-  if (!/^\/[A-Za-z0-9_.-]+$/.test(options.cgroupParent)) {
+  // One name under the root, never "." or ".." (stopping the engine ends every process in that cgroup tree).
+  if (!/^\/(?!\.{1,2}$)[A-Za-z0-9_.-]+$/.test(options.cgroupParent)) {
     throw new InfrastructureError(`docker engine: cgroup parent "${options.cgroupParent}" is not one absolute name`);
   }
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
