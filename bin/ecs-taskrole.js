@@ -27,5 +27,10 @@ if (major < 22 || (major === 22 && minor < 22)) {
 const fromSources = existsSync(new URL('../cli/main.ts', import.meta.url));
 const module = (path) => (fromSources ? new URL(`../${path}.ts`, import.meta.url).href : `../dist/${path}.js`);
 const { main } = await import(module('cli/main'));
-// Exit at once: a wait an interrupted run abandoned (a registration poll) must not hold the process open.
-process.exit(await main(process.argv));
+const code = await main(process.argv);
+// Exit at once (a wait an interrupted run abandoned, a registration poll, must not hold the process open),
+// but only once stdout and stderr have drained: on a pipe Node writes asynchronously, and an exit before the
+// drain cut `plan --json` at 64 KiB. An empty write's callback runs after every write before it.
+const drained = (stream) => new Promise((resolve) => stream.write('', resolve));
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(code);

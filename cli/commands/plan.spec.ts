@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
 import { runCli } from '../../testing/run-cli.ts';
 
 test('plan --json on the default matrix: ≥30 cells, ≥7 outcome classes, fewer instances than cells', async () => {
@@ -56,4 +58,13 @@ test('--help works on the program and on plan', async () => {
 test('an unknown command or option is a usage error (exit 2)', async () => {
   expect((await runCli(['plna'])).exitCode).toBe(2);
   expect((await runCli(['plan', '--jsn'])).exitCode).toBe(2);
+});
+
+test('plan --json into a pipe that is read late: the whole document (more than the 64 KiB a pipe holds)', async () => {
+  const bin = fileURLToPath(new URL('../../bin/ecs-taskrole.js', import.meta.url));
+  // The reader starts after a second, so the pipe is full while the CLI exits: an exit before stdout drains
+  // cut the document at 65,536 bytes.
+  const { stdout } = await execa('sh', ['-c', '"$0" "$1" plan --json | { sleep 1; cat; }', process.execPath, bin]);
+  expect(stdout.length).toBeGreaterThan(65_536);
+  expect(() => JSON.parse(stdout)).not.toThrow();
 });

@@ -87,7 +87,9 @@ test('the default matrix with history: the groups since the last run, the matrix
   await page.locator('button[data-key="reset"]').click();
   await expect(page.locator('#matrix button.cell')).toHaveCount(77);
   const matrix = await page.locator('#matrix').boundingBox();
-  expect(matrix?.height ?? Number.POSITIVE_INFINITY).toBeLessThan(1800);
+  // Every cell shown: 1,967 px since the matrix grew (the fixture's 77 cells vary more dimensions, the pivot's
+  // rows are the seven clients); the budget is about half the old single list.
+  expect(matrix?.height ?? Number.POSITIVE_INFINITY).toBeLessThan(2200);
   expect(problems).toEqual([]);
 });
 
