@@ -47,8 +47,8 @@ export const GO_CLIENT_PACKAGES: readonly SystemPackage[] = [
 /** Go 1.23, where bookworm-backports installs it (`golang-1.23-go` does not put `go` on PATH). */
 export const GO_1_23 = '/usr/lib/go-1.23/bin/go';
 
-/** What the lab's real ECS agent needs: its toolchains (agent, ecs-init with cgo, the pause binary) and Docker. */
-export const REAL_AGENT_PACKAGES: readonly SystemPackage[] = [
+/** What building the lab's real ECS agent needs: its toolchains (agent, ecs-init with cgo, the pause binary). */
+export const AGENT_BUILD_PACKAGES: readonly SystemPackage[] = [
   {
     name: 'golang-1.23-go',
     command: GO_1_23,
@@ -63,8 +63,20 @@ export const REAL_AGENT_PACKAGES: readonly SystemPackage[] = [
     probe: ['test', '-e', '/usr/lib/x86_64-linux-gnu/libc.a'],
     why: 'static pause binary',
   },
-  { name: 'docker.io', command: 'dockerd', why: "each lab instance's Docker engine (with containerd and runc)" },
 ];
+
+/** What a lab instance's real Docker engine needs (its daemon is looked up by full path: /usr/sbin may be off PATH). */
+export const DOCKER_ENGINE_PACKAGES: readonly SystemPackage[] = [
+  {
+    name: 'docker.io',
+    command: '/usr/sbin/dockerd',
+    probe: ['test', '-x', '/usr/sbin/dockerd'],
+    why: "each lab instance's Docker engine (with containerd and runc)",
+  },
+];
+
+/** Everything the real agent needs: its build and the engines it runs on. */
+export const REAL_AGENT_PACKAGES: readonly SystemPackage[] = [...AGENT_BUILD_PACKAGES, ...DOCKER_ENGINE_PACKAGES];
 
 export const REPORT_TEST_PACKAGES: readonly SystemPackage[] = [
   { name: 'chromium', command: '/usr/bin/chromium', why: 'browser tests of report.html' },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { InfrastructureError } from '../../../core/errors.ts';
-import { ensureSystemPackages, GO_1_23, REAL_AGENT_PACKAGES } from '../../../infra/system/system-packages.ts';
+import { ensureSystemPackages, GO_1_23, AGENT_BUILD_PACKAGES } from '../../../infra/system/system-packages.ts';
 import { type AgentSource, agentSource } from './agent-source.ts';
 import { type AgentVersion, PAUSE_IMAGE } from './agent-versions.ts';
 import { buildStep, sha256File } from './build-step.ts';
@@ -71,7 +71,7 @@ export async function buildAgent(version: AgentVersion, options: BuildOptions = 
   try {
     const found = await readManifest(dir);
     if (found && found.sourceSha256 === sourceSha256) return outputs(dir, found, true);
-    await ensureSystemPackages(REAL_AGENT_PACKAGES, log);
+    await ensureSystemPackages(AGENT_BUILD_PACKAGES, log);
     const manifest = await compile(source, sourceSha256, dir, root, log);
     return outputs(dir, manifest, false);
   } finally {

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { processAlive } from '../../../infra/system/process-alive.ts';
+import { DOCKER_ENGINE_PACKAGES, ensureSystemPackages } from '../../../infra/system/system-packages.ts';
 import { stopLabProcess } from '../../system/lab-process.ts';
 import { type CommandResult, run } from '../network/commands.ts';
 import { removeCgroupTree } from './cgroup-tree.ts';
@@ -101,6 +102,7 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
   if (!/^\/(?!\.{1,2}$)[A-Za-z0-9_.-]+$/.test(options.cgroupParent)) {
     throw new InfrastructureError(`docker engine: cgroup parent "${options.cgroupParent}" is not one absolute name`);
   }
+  await ensureEnginePackage();
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   await writeFile(paths.config, '{}\n');
   const logFd = openSync(paths.log, 'a');
@@ -130,6 +132,17 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
   const engine = engineHandle(options, pid);
   await waitUntilUp(engine, paths.log);
   return engine;
+}
+
+let enginePackage: Promise<void> | undefined;
+
+/** Debian's docker.io, installed (as root) or asked for once per process: every instance's engine needs it. */
+function ensureEnginePackage(): Promise<void> {
+  enginePackage ??= ensureSystemPackages(DOCKER_ENGINE_PACKAGES).catch((error: unknown) => {
+    enginePackage = undefined;
+    throw error;
+  });
+  return enginePackage;
 }
 
 function engineHandle(options: DockerEngineOptions, pid: number): DockerEngine {
