@@ -173,7 +173,7 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
               essential: true,
               entryPoint: ['/bin/bash', '-c'],
               command: [
-                `yum install -y aws-cli; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${CLUSTER} --region ${REGION}`,
+                `dnf install -y awscli-2; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${CLUSTER} --region ${REGION}`,
               ],
               environment: [{ name: 'AWS_ENDPOINT_URL', value: dataPlane?.endpointForInstances ?? '' }],
               logConfiguration: {

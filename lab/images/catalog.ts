@@ -1,8 +1,9 @@
 /**
  * The lab's container images: each public image name the harness uses (docs/task-images.md) maps to a
- * runtime on this machine with the real client already installed. An image is its environment (the real
- * image's ENV and PATH), a bin directory mounted over the task's /usr/local/bin (real clients, no-op
- * package managers, the CLI v2 endpoint wrapper) and a home directory for root. See README.md here.
+ * runtime on this machine with the real client (preinstalled, or installed by the task from the lab's
+ * package store: amazonlinux's `awscli-2`). An image is its environment (the real image's ENV and PATH),
+ * a bin directory mounted over the task's /usr/local/bin (real clients, no-op pip, npm) and a home
+ * directory for root. See README.md here.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,6 @@ import { goShim } from './go-clients.ts';
 /** The code's root: the repository in a clone, the package's dist/ when installed. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PYENV_PYTHON_ROOT = '/root/.pyenv/versions/3.11.7';
-export const DEBIAN_AWS_CLI_V2 = '/usr/bin/aws';
 
 export type ImageId = 'amazonlinux' | 'python' | 'node' | 'golang';
 
@@ -61,12 +61,6 @@ function noopInstaller(name: string): BinEntry {
   };
 }
 
-/** CLI v2 2.9 ignores AWS_ENDPOINT_URL (support came in 2.13): the image bakes the endpoint in as a flag. */
-const AWS_CLI_V2_WRAPPER: BinEntry = {
-  kind: 'script',
-  text: `#!/bin/sh\nif [ -n "$AWS_ENDPOINT_URL" ]; then\n  exec ${DEBIAN_AWS_CLI_V2} --endpoint-url "$AWS_ENDPOINT_URL" "$@"\nfi\nexec ${DEBIAN_AWS_CLI_V2} "$@"\n`,
-};
-
 export const IMAGES: readonly ImageSpec[] = [
   {
     id: 'amazonlinux',
@@ -81,8 +75,9 @@ export const IMAGES: readonly ImageSpec[] = [
       '.bash_profile': '# .bash_profile\nif [ -f ~/.bashrc ]; then\n  . ~/.bashrc\nfi\n',
     },
     cmd: ['/bin/bash'],
-    // dnf and yum are in the image's /usr/bin (image-packages.ts); python3 too (image-commands.ts).
-    bin: () => ({ aws: AWS_CLI_V2_WRAPPER }),
+    // No AWS CLI: the container image has none until a task installs `awscli-2` with the image's dnf or
+    // yum (image-packages.ts), which are in its /usr/bin with python3 (image-commands.ts).
+    bin: () => ({}),
   },
   {
     id: 'python',

@@ -6,7 +6,8 @@
 import { access, constants } from 'node:fs/promises';
 import { InfrastructureError } from '../../core/errors.ts';
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
-import { DEBIAN_AWS_CLI_V2, PYENV_PYTHON_ROOT } from './catalog.ts';
+import { PYENV_PYTHON_ROOT } from './catalog.ts';
+import { DEBIAN_AWS_CLI_V2 } from './image-packages.ts';
 import { labNodePackages } from './node-packages.ts';
 import { ensureTaskClients } from './task-clients.ts';
 

@@ -90,9 +90,7 @@ function amazonLinux2023(): ImageCommand[] {
     // gawk's awk; this machine's awk (mawk) stands in for it.
     bin('awk', '/usr/bin/awk'),
     bin('python3'),
-    // The client: what the seed's `yum install -y aws-cli` puts there, preinstalled (README.md). The CLI v2
-    // wrapper in /usr/local/bin runs it.
-    bin('aws'),
+    // No aws: the base container image has no AWS CLI until `awscli-2` is installed (image-packages.ts).
   ];
   return commands.filter((command) => existsSync(command.source));
 }

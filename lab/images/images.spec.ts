@@ -120,27 +120,34 @@ test.describe('image roots', () => {
     expect(missing.stderr).toContain('npm error notarget No matching version found for aws-sdk@2.4.7');
   });
 
-  test('package managers install from the catalog (the preinstalled client says so); aws is the image’s CLI', async () => {
+  test('package managers resolve only their repository’s names; the seed’s aws-cli is unknown and says so', async () => {
+    // Only failing installs here: a successful one writes into /usr/bin, which outside a task is this
+    // machine's (installs run in tasks: agent/tasks/image-file-system.spec.ts).
     const amazonlinux = images.root('amazonlinux').hostEnv;
     const yumPath = join(images.root('amazonlinux').systemDir, 'bin', 'yum');
-    const yum = await execa(yumPath, ['install', '-y', 'awscli-2'], { env: amazonlinux, extendEnv: false });
-    expect(yum.stderr).toContain("lab image: 'awscli-2' is preinstalled");
-    // The seed's literal name: not established to resolve on AL2023, so it fails as an unknown name.
     const seed = await execa(yumPath, ['install', '-y', 'aws-cli'], { env: amazonlinux, reject: false });
     expect(seed.exitCode).toBe(1);
     expect(seed.stderr).toContain('No match for argument: aws-cli');
+    expect(seed.stderr).toContain(
+      "whether AL2023's repository resolves 'aws-cli' (as a provide of awscli-2) is not established",
+    );
     const unknown = await execa(yumPath, ['install', '-y', 'no-such'], { env: amazonlinux, reject: false });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('No match for argument: no-such');
-    const v2 = await execa('aws', ['--version'], { env: amazonlinux, extendEnv: false });
-    expect(v2.stdout).toMatch(/^aws-cli\/2\./);
+    expect(unknown.stderr).not.toContain('not established');
+    // awscli-2 is AL2023's name, not Debian's: apt in the python image does not resolve it.
+    const aptPath = join(images.root('python').systemDir, 'bin', 'apt-get');
+    const apt = await execa(aptPath, ['install', '-y', 'awscli-2'], { reject: false });
+    expect(apt.exitCode).toBe(100);
+    expect(apt.stderr).toContain('E: Unable to locate package awscli-2');
     const python = images.root('python').hostEnv;
     const v1 = await execa('aws', ['--version'], { env: python, extendEnv: false, all: true });
     expect(v1.all).toMatch(/^aws-cli\/1\./);
     expect((await execa('pip', ['install', '-q', 'awscli<2'], { env: python, extendEnv: false })).exitCode).toBe(0);
   });
 
-  test('the CLI v2 wrapper adds --endpoint-url from AWS_ENDPOINT_URL', async () => {
+  test('the lab’s awscli-2 runs CLI v2 with --endpoint-url from AWS_ENDPOINT_URL', async () => {
+    const aws = join(images.dir, 'packages', 'awscli-2', 'bin', 'aws');
     const env = {
       ...images.root('amazonlinux').hostEnv,
       AWS_ENDPOINT_URL: 'http://198.18.0.1:1',
@@ -148,8 +155,9 @@ test.describe('image roots', () => {
       AWS_SECRET_ACCESS_KEY: 'x',
       HOME: dir,
     };
+    expect((await execa(aws, ['--version'], { env, extendEnv: false })).stdout).toMatch(/^aws-cli\/2\./);
     const call = await execa(
-      'aws',
+      aws,
       ['sts', 'get-caller-identity', '--region', 'us-east-1', '--cli-connect-timeout', '1', '--debug'],
       {
         env,

@@ -1,8 +1,9 @@
 /**
  * Images as file systems: a task sees its image's commands in /usr/bin and /usr/sbin, not this machine's.
  * None of the three images has binutils, so the seed's profile fix (`strings /proc/1/environ`) fails as on
- * AWS until the task installs binutils with its image's package manager. Fails on the old leniency (the
- * machine's /usr/bin, `strings` included, in every task).
+ * AWS until the task installs binutils with its image's package manager; amazonlinux has no AWS CLI until
+ * the task installs `awscli-2`. Fails on the old leniency (the machine's /usr/bin, `strings` and `aws`
+ * included, in every task).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,4 +73,19 @@ test('each image has its own commands: bash in all, dnf only in Amazon Linux, ap
     'command -v bash; command -v apt-get; command -v dnf || echo no-dnf; command -v curl || echo no-curl',
   );
   expect(debian.lines).toEqual(['/usr/bin/bash', '/usr/bin/apt-get', 'no-dnf', 'no-curl']);
+});
+
+test('amazonlinux has no AWS CLI until awscli-2 is installed; the seed’s aws-cli leaves it without one', async () => {
+  const before = await inTask('amazonlinux', 'command -v aws || echo no-aws');
+  expect(before.lines).toEqual(['no-aws']);
+  const seed = await inTask('amazonlinux', 'yum install -y aws-cli; aws --version');
+  expect(seed.lines).toContain('No match for argument: aws-cli');
+  expect(seed.lines.join('\n')).toMatch(/aws: (command )?not found/);
+  expect(seed.exitCode).toBe(127);
+  const installed = await inTask(
+    'amazonlinux',
+    'dnf install -y awscli-2 >/dev/null && command -v aws && aws --version',
+  );
+  expect(installed.lines[0]).toBe('/usr/bin/aws');
+  expect(installed.lines[1]).toMatch(/^aws-cli\/2\./);
 });
