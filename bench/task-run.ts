@@ -102,7 +102,7 @@ try {
             command: [
               overheadOnly
                 ? 'true'
-                : `yum install -y aws-cli; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${CLUSTER} --region ${REGION}`,
+                : `dnf install -y awscli-2; aws sts get-caller-identity --region ${REGION}; aws ecs list-tasks --cluster ${CLUSTER} --region ${REGION}`,
             ],
             environment: [{ name: 'AWS_ENDPOINT_URL', value: dataPlane.endpointForInstances }],
             logConfiguration: {
