@@ -42,8 +42,10 @@ export function renderRunOverview(
         `<li><a href="#outcome=${outcome}"><span class="glyph o-${outcome}" aria-hidden="true">${OUTCOME_LABELS[outcome].glyph}</span> ${outcome}: <strong>${count}</strong></a></li>`,
     )
     .join('');
+  // Folded: the summary line says what the reader scans for (which run, where, how long, pass rate per AMI);
+  // the metadata and the AMI table open on a click. The totals stay one line below it.
   return `<section class="run-overview" aria-labelledby="run-heading">
-<h2 id="run-heading">Run</h2>
+<details class="run-details"><summary><h2 id="run-heading">Run</h2> <span class="run-summary">${runSummary(results, historyRuns)}</span></summary>
 <div class="meta">
 <dl>${meta
     .filter(([, value]) => value !== undefined && value !== '')
@@ -51,10 +53,27 @@ export function renderRunOverview(
     .join('')}</dl>
 ${renderAmiTable(results)}
 </div>
-<h3 id="totals">Totals</h3>
-<ul class="totals" aria-label="totals per verdict"><li class="totals-label">Per verdict</li>${verdictItems}</ul>
-<ul class="totals" aria-label="totals per actual outcome"><li class="totals-label">Per outcome</li>${outcomeItems}</ul>
+</details>
+<div class="totals-line"><h3 id="totals">Totals</h3>
+<ul class="totals" aria-label="totals per verdict"><li class="totals-label">per verdict</li>${verdictItems}</ul>
+<ul class="totals" aria-label="totals per actual outcome"><li class="totals-label">per outcome</li>${outcomeItems}</ul></div>
 </section>`;
+}
+
+/** One line: run id, backend, region, duration, history and the pass rate per AMI profile. */
+function runSummary(results: RunResults, historyRuns: number): string {
+  const { run } = results;
+  const rates = passRatesByAmi(results.cells)
+    .map((rate) => `${e(rate.ami)} ${formatRate(rate.rate)}`)
+    .join(', ');
+  return [
+    `<code>${e(run.runId)}</code> on ${e(run.backend)}, ${e(run.region)}`,
+    run.durationMs === undefined ? '' : e(formatDuration(run.durationMs)),
+    historyRuns > 1 ? `${historyRuns} runs in the history` : '',
+    rates ? `pass rate per AMI: ${rates}` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' · ');
 }
 
 /** Every AMI profile of the run (metadata or cells) with its pass rate: as expected / cells with a verdict. */
