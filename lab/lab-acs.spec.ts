@@ -10,6 +10,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
   SubmitContainerStateChangeCommand,
+  SubmitTaskStateChangeCommand,
 } from '@aws-sdk/client-ecs';
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -70,8 +71,8 @@ function identityDocument(id: string): string {
 }
 
 /** RegisterContainerInstance as agent 1.101.2 sends it (ecs_client.go): document, attributes, resources. */
-function register(extra: { containerInstanceArn?: string; document?: string } = {}) {
-  return new ECSClient(spec.client(instanceRole)).send(
+function register(extra: { containerInstanceArn?: string; document?: string; as?: Credentials } = {}) {
+  return new ECSClient(spec.client(extra.as ?? instanceRole)).send(
     new RegisterContainerInstanceCommand({
       cluster,
       instanceIdentityDocument: extra.document ?? identityDocument(instanceId),
@@ -152,6 +153,33 @@ test('registration as the agent sends it: every attribute in the answer, resourc
   expect(refused).toMatchObject({ name: 'ClientException' });
 });
 
+test("registration is bound to the caller's instance: another instance, or a session merely named after it, is refused", async () => {
+  // Another instance's role session (the same role, delivered by EC2 to that instance).
+  const otherInstance = await credentialsAsEc2(instanceRoleArn, 'i-0another000000000');
+  const asOther = await register({ as: otherInstance }).catch((error: Error) => error);
+  expect(asOther).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining(instanceId) });
+  // A session that calls itself the instance but that EC2 did not deliver (the ECS service assuming a role).
+  const lookalikeRole = await createRole(
+    unique('ecs-taskrole-acs-task-lookalike'),
+    'ecs-tasks.amazonaws.com',
+    INSTANCE_ROLE_POLICY,
+  );
+  const lookalike = await new STSClient(spec.client(spec.state.identities.ecsService)).send(
+    new AssumeRoleCommand({ RoleArn: lookalikeRole, RoleSessionName: instanceId }),
+  );
+  const named = lookalike.Credentials;
+  const asLookalike = await register({
+    as: {
+      accessKeyId: named?.AccessKeyId ?? '',
+      secretAccessKey: named?.SecretAccessKey ?? '',
+      sessionToken: named?.SessionToken,
+    },
+  }).catch((error: Error) => error);
+  expect(asLookalike).toMatchObject({ name: 'AccessDeniedException' });
+  // The instance itself still registers (the same container instance: its saved state).
+  expect((await register({ containerInstanceArn })).containerInstance?.containerInstanceArn).toBe(containerInstanceArn);
+});
+
 test('DiscoverPollEndpoint answers http endpoints on the address the agent used: ACS and TCS over ws://', async () => {
   const found = await new ECSClient(spec.client(instanceRole)).send(
     new DiscoverPollEndpointCommand({ cluster, containerInstance: containerInstanceArn }),
@@ -178,7 +206,7 @@ test('the ACS handshake is verified with IAM: no ecs:Poll, a wrong secret or an 
   const otherInstance = await credentialsAsEc2(instanceRoleArn, 'i-0another000000000');
   expect(await refusalOf(openAcs(otherInstance))).toMatchObject({
     status: 403,
-    body: expect.stringContaining('is not container instance'),
+    body: expect.stringContaining("only that instance's own instance-role credentials"),
   });
   const unknown = { ...acsQuery(), containerInstanceArn: `${containerInstanceArn.replace(/[^/]+$/, '')}0000` };
   expect(await refusalOf(openAcs(instanceRole, unknown))).toMatchObject({
@@ -287,19 +315,82 @@ test("the agent's SubmitContainerStateChange shows in DescribeTasks", async () =
     new RunTaskCommand({ cluster, taskDefinition: definition.taskDefinition?.taskDefinitionArn }),
   );
   const taskArn = run.tasks?.[0]?.taskArn ?? '';
-  const answer = await new ECSClient(spec.client(instanceRole)).send(
+  const report = (exitCode: number) =>
     new SubmitContainerStateChangeCommand({
       cluster,
       task: taskArn,
       containerName: 'app',
       status: 'STOPPED',
-      exitCode: 7,
+      exitCode,
       reason: 'spec stopped it',
-    }),
-  );
+    });
+  // Another instance's agent cannot report on this instance's task (nor any of its state).
+  const otherInstance = await credentialsAsEc2(instanceRoleArn, 'i-0another000000000');
+  const foreign = await new ECSClient(spec.client(otherInstance)).send(report(9)).catch((error: Error) => error);
+  expect(foreign).toMatchObject({ name: 'AccessDeniedException' });
+  const foreignTask = await new ECSClient(spec.client(otherInstance))
+    .send(new SubmitTaskStateChangeCommand({ cluster, task: taskArn, status: 'STOPPED', reason: 'not mine' }))
+    .catch((error: Error) => error);
+  expect(foreignTask).toMatchObject({ name: 'AccessDeniedException' });
+  const answer = await new ECSClient(spec.client(instanceRole)).send(report(7));
   expect(answer.acknowledgment).toBe('ACK');
   const described = await new ECSClient(harness()).send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
   expect(described.tasks?.[0]?.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 7 });
+});
+
+test('a task ACS cannot render is left out (and logged): the session lives and delivers the others', async () => {
+  const family = (cpu?: string) =>
+    new ECSClient(harness()).send(
+      new RegisterTaskDefinitionCommand({
+        family: unique('acs'),
+        ...(cpu ? { cpu } : {}),
+        containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
+      }),
+    );
+  // ECS takes "1 vCPU" for a task's cpu; the lab's payload builder does not convert it (a float is expected).
+  const unrenderable = await family('1 vCPU');
+  const fine = await family();
+  const acs = await openAcs();
+  try {
+    await acs.next('HeartbeatMessage');
+    const runTask = async (definition: typeof fine) =>
+      (
+        await new ECSClient(harness()).send(
+          new RunTaskCommand({ cluster, taskDefinition: definition.taskDefinition?.taskDefinitionArn }),
+        )
+      ).tasks?.[0]?.taskArn;
+    const unrenderableArn = await runTask(unrenderable);
+    const fineArn = await runTask(fine);
+    // Earlier specs' tasks still RUNNING come too (one PayloadMessage each); the unrenderable one never does.
+    const delivered: string[] = [];
+    while (!delivered.includes(fineArn ?? '')) {
+      const payload = (await acs.next('PayloadMessage')).message as { messageId: string; tasks: AcsTask[] };
+      delivered.push(...payload.tasks.map((task) => task.arn));
+      acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
+    }
+    expect(delivered).not.toContain(unrenderableArn);
+  } finally {
+    await acs.close();
+  }
+});
+
+test('the websockets reassemble fragmented messages and close a message past their cap (1009)', async () => {
+  const query = { cluster, containerInstance: containerInstanceArn, agentVersion: '1.101.2', agentHash: 'x' };
+  const tcs = await openAgentSocket(spec.state.endpoint, '/tcs/ws', query, spec.state.region, instanceRole);
+  try {
+    const metrics = JSON.stringify({
+      type: 'PublishMetricsRequest',
+      message: { metadata: { cluster }, pad: 'x'.repeat(50_000) },
+    });
+    tcs.sendFragmented(metrics, 40);
+    expect((await tcs.next('AckPublishMetric')).type).toBe('AckPublishMetric');
+  } finally {
+    await tcs.close();
+  }
+  // ACS hears only acks from the agent: 64 KiB is its cap, even spread over fragments.
+  const acs = await openAcs();
+  acs.sendFragmented(JSON.stringify({ type: 'AckRequest', message: { pad: 'x'.repeat(70 * 1024) } }), 8);
+  expect(await acs.closedWith()).toBe(1009);
 });
 
 test('TCS: the telemetry websocket acknowledges what the agent publishes', async () => {

@@ -152,12 +152,20 @@ async function roleCredentials(identity: LabIdentity, roleArn: string, session: 
   };
 }
 
-/** An instance role (EC2 trust, only the ECS managed policy), with the credentials EC2 serves for it. */
-async function instanceRoleCredentials(): Promise<Credentials> {
+/** An instance role's credentials as EC2 serves them on one instance (the session is the instance's). */
+type InstanceRole = (instanceId: string) => Promise<Credentials>;
+
+/** An instance role (EC2 trust, only the ECS managed policy); EC2 names each session after its instance. */
+async function instanceRole(): Promise<InstanceRole> {
   const name = unique('ecs-taskrole-instance-role');
   const arn = await createRole(name, trust('ec2.amazonaws.com'));
   await new IAMClient(harness()).send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: INSTANCE_ROLE_POLICY }));
-  return roleCredentials(lab.identities.ec2Service, arn, 'i-instance');
+  return (instanceId) => roleCredentials(lab.identities.ec2Service, arn, instanceId);
+}
+
+/** The instance role's credentials on an instance no spec registers. */
+async function instanceRoleCredentials(): Promise<Credentials> {
+  return (await instanceRole())('i-instance');
 }
 
 /** The SSM parameter's value; moto may return the object form (JSON) where AWS returns the plain id. */
@@ -204,7 +212,7 @@ const DOCKER_REMOTE_API = ['1.18', '1.19'].map((v) => ({
  * `attributes` beside the Docker Remote API versions.
  */
 async function registerContainerInstance(
-  instanceRole: Credentials,
+  role: InstanceRole,
   cluster: string,
   instanceId: string,
   imageId: string,
@@ -220,7 +228,7 @@ async function registerContainerInstance(
     architecture: 'x86_64',
     privateIp: '10.0.0.10',
   };
-  const registered = await new ECSClient(config(instanceRole)).send(
+  const registered = await new ECSClient(config(await role(instanceId))).send(
     new RegisterContainerInstanceCommand({
       cluster,
       instanceIdentityDocument: JSON.stringify(document),
@@ -362,15 +370,15 @@ test('a wrong secret is InvalidSignatureException, an unknown key UnrecognizedCl
 
 test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a task definition requires', async () => {
   const cluster = await createCluster();
-  const instanceRole = await instanceRoleCredentials();
+  const role = await instanceRole();
   const { imageId, instanceIds } = await runInstances(3);
   const [withBoth, withNone, withTaskRoleOnly] = instanceIds as [string, string, string];
-  const bothArn = await registerContainerInstance(instanceRole, cluster, withBoth, imageId, [
+  const bothArn = await registerContainerInstance(role, cluster, withBoth, imageId, [
     { name: TASK_IAM_ROLE },
     { name: TASK_IAM_ROLE_NETWORK_HOST },
   ]);
-  const noneArn = await registerContainerInstance(instanceRole, cluster, withNone, imageId, []);
-  const taskRoleOnlyArn = await registerContainerInstance(instanceRole, cluster, withTaskRoleOnly, imageId, [
+  const noneArn = await registerContainerInstance(role, cluster, withNone, imageId, []);
+  const taskRoleOnlyArn = await registerContainerInstance(role, cluster, withTaskRoleOnly, imageId, [
     { name: TASK_IAM_ROLE },
   ]);
   const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
@@ -399,11 +407,11 @@ test('RunTask honours memberOf(ec2InstanceId) and the task-role attributes a tas
 
 test('RunTask of an awsvpc task needs networkConfiguration and the task-eni attribute; other modes refuse one', async () => {
   const cluster = await createCluster();
-  const instanceRole = await instanceRoleCredentials();
+  const role = await instanceRole();
   const { imageId, instanceIds } = await runInstances(2);
   const [withEni, withoutEni] = instanceIds as [string, string];
-  await registerContainerInstance(instanceRole, cluster, withEni, imageId, [{ name: TASK_ENI }]);
-  const withoutEniArn = await registerContainerInstance(instanceRole, cluster, withoutEni, imageId, []);
+  await registerContainerInstance(role, cluster, withEni, imageId, [{ name: TASK_ENI }]);
+  const withoutEniArn = await registerContainerInstance(role, cluster, withoutEni, imageId, []);
   const awsvpc = await registerTaskDefinition('awsvpc');
   const bridge = await registerTaskDefinition('bridge');
   const described = await new EC2Client(harness()).send(new DescribeInstancesCommand({ InstanceIds: [withEni] }));
@@ -442,19 +450,19 @@ const registeredBy = (env: Record<string, string>) => agentAttributes(parseAgent
 
 test('RunTask requires what the log driver and execution role need: an agent run by hand lacks awslogs', async () => {
   const cluster = await createCluster();
-  const instanceRole = await instanceRoleCredentials();
+  const role = await instanceRole();
   const { imageId, instanceIds } = await runInstances(3);
   const [byHand, documented, ecsInit] = instanceIds as [string, string, string];
   const plainFlags = { ECS_ENABLE_TASK_IAM_ROLE: 'true', ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST: 'true' };
-  const byHandArn = await registerContainerInstance(instanceRole, cluster, byHand, imageId, registeredBy(plainFlags));
+  const byHandArn = await registerContainerInstance(role, cluster, byHand, imageId, registeredBy(plainFlags));
   const documentedArn = await registerContainerInstance(
-    instanceRole,
+    role,
     cluster,
     documented,
     imageId,
     registeredBy({ ...plainFlags, ECS_AVAILABLE_LOGGING_DRIVERS: '["json-file","awslogs"]' }),
   );
-  await registerContainerInstance(instanceRole, cluster, ecsInit, imageId, registeredBy(ECS_INIT_AGENT_DEFAULTS));
+  await registerContainerInstance(role, cluster, ecsInit, imageId, registeredBy(ECS_INIT_AGENT_DEFAULTS));
   const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
   const executionRole = await createRole(`${unique('ecs-taskrole-spec')}-execution`, trust('ecs-tasks.amazonaws.com'));
   const withLogs = await registerTaskDefinition('bridge', taskRole, { awslogs: true });
@@ -504,13 +512,7 @@ test("the agent's task poll waits for a task change and answers when RunTask pla
   const cluster = await createCluster();
   const { imageId, instanceIds } = await runInstances(1);
   const instanceId = instanceIds[0] as string;
-  const containerInstance = await registerContainerInstance(
-    await instanceRoleCredentials(),
-    cluster,
-    instanceId,
-    imageId,
-    [],
-  );
+  const containerInstance = await registerContainerInstance(await instanceRole(), cluster, instanceId, imageId, []);
   const taskDefinition = await registerTaskDefinition('bridge');
   const agent = labAgentBackend();
 
@@ -527,9 +529,9 @@ test('a task change wakes only the polls it concerns: a task placed on another i
   const cluster = await createCluster();
   const { imageId, instanceIds } = await runInstances(2);
   const [mine, other] = instanceIds as [string, string];
-  const instanceRole = await instanceRoleCredentials();
-  const containerInstance = await registerContainerInstance(instanceRole, cluster, mine, imageId, []);
-  await registerContainerInstance(instanceRole, cluster, other, imageId, []);
+  const role = await instanceRole();
+  const containerInstance = await registerContainerInstance(role, cluster, mine, imageId, []);
+  await registerContainerInstance(role, cluster, other, imageId, []);
   const taskDefinition = await registerTaskDefinition('bridge');
   const agent = labAgentBackend();
   expect(await agent.tasksFor(cluster, containerInstance, [])).toEqual([]);
@@ -549,10 +551,10 @@ test('a task change wakes only the polls it concerns: a task placed on another i
 
 test("the harness's DescribeTasks waits until its task stops, then shows when it stopped (no polling)", async () => {
   const cluster = await createCluster();
-  const instanceRole = await instanceRoleCredentials();
+  const role = await instanceRole();
   const { imageId, instanceIds } = await runInstances(1);
   const instanceId = instanceIds[0] ?? '';
-  await registerContainerInstance(instanceRole, cluster, instanceId, imageId, []);
+  await registerContainerInstance(role, cluster, instanceId, imageId, []);
   const taskArn = (await runTaskOn(cluster, await registerTaskDefinition('bridge'), instanceId)).tasks?.[0]?.taskArn;
   if (!taskArn) throw new Error('RunTask placed no task');
   // The harness's own clients, as `run` creates them (the lab's client config adds the task push).
@@ -562,8 +564,9 @@ test("the harness's DescribeTasks waits until its task stops, then shows when it
       (await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
     expect((await describeTask())?.lastStatus).not.toBe('STOPPED');
     expect(clients.taskPush.active).toBe(true);
+    const agent = new ECSClient(config(await role(instanceId)));
     const { answer: task } = await answersOnlyAfter(describeTask, () =>
-      new ECSClient(config(instanceRole)).send(
+      agent.send(
         new SubmitTaskStateChangeCommand({
           cluster,
           task: taskArn,
@@ -587,10 +590,10 @@ test("the harness's DescribeTasks waits until its task stops, then shows when it
 
 test('DeleteCluster is refused while an instance is registered; the teardown deregisters, also one that registers meanwhile', async () => {
   const cluster = await createCluster();
-  const instanceRole = await instanceRoleCredentials();
+  const role = await instanceRole();
   const { imageId, instanceIds } = await runInstances(2);
   const [first, late] = instanceIds as [string, string];
-  await registerContainerInstance(instanceRole, cluster, first, imageId, []);
+  await registerContainerInstance(role, cluster, first, imageId, []);
   const refused = await rejectionOf(new ECSClient(harness()).send(new DeleteClusterCommand({ cluster })));
   expect(refused.name).toBe('ClusterContainsContainerInstancesException');
   expect(refused.message).toBe('The Cluster cannot be deleted while Container Instances are active or draining.');
@@ -603,7 +606,7 @@ test('DeleteCluster is refused while an instance is registered; the teardown der
       (next, context) => async (args) => {
         if (context.commandName === 'DeleteClusterCommand' && !lateRegistered) {
           lateRegistered = true;
-          await registerContainerInstance(instanceRole, cluster, late, imageId, []);
+          await registerContainerInstance(role, cluster, late, imageId, []);
         }
         return next(args);
       },
@@ -620,15 +623,15 @@ test('DeleteCluster is refused while an instance is registered; the teardown der
 
 test('the agent reports the task RUNNING then STOPPED (reason, exit code); DescribeTasks shows it', async () => {
   const cluster = await createCluster();
-  const instanceRole = await instanceRoleCredentials();
+  const role = await instanceRole();
   const { imageId, instanceIds } = await runInstances(1);
   const instanceId = instanceIds[0] ?? '';
-  await registerContainerInstance(instanceRole, cluster, instanceId, imageId, [{ name: TASK_IAM_ROLE }]);
+  await registerContainerInstance(role, cluster, instanceId, imageId, [{ name: TASK_IAM_ROLE }]);
   const taskRole = await createRole(unique('ecs-taskrole-spec-task-role'), trust('ecs-tasks.amazonaws.com'));
   const taskDefinition = await registerTaskDefinition('bridge', taskRole);
   const taskArn = (await runTaskOn(cluster, taskDefinition, instanceId)).tasks?.[0]?.taskArn;
   if (!taskArn) throw new Error('RunTask placed no task');
-  const agent = new ECSClient(config(instanceRole));
+  const agent = new ECSClient(config(await role(instanceId)));
   const describeTask = async () =>
     (await new ECSClient(harness()).send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
 

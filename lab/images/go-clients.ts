@@ -10,10 +10,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
+import { buildEnvironment } from '../../infra/system/build-environment.ts';
+import { assertPrivateDir } from '../../infra/system/private-dir.ts';
 import { ensureSystemPackages, GO_CLIENT_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type GoClientId, goClientSource } from '../../infra/task-definition/go-client.ts';
 
@@ -46,15 +48,46 @@ export async function prepareGoClients(log: (line: string) => void, dir = GO_CLI
 }
 
 export async function ensureGoClients(log: (line: string) => void, dir = GO_CLIENTS_DIR): Promise<void> {
+  await ensureClientsDir(dir);
   const missing = GO_CLIENTS.filter((client) => !existsSync(goClientBuild(goClientSource(client), dir)));
   if (missing.length === 0) return;
-  await mkdir(dir, { recursive: true });
   const release = await lockfile.lock(dir, { retries: { retries: 600, minTimeout: 1_000, maxTimeout: 1_000 } });
   try {
     for (const client of missing) await buildGoClient(client, dir, log);
   } finally {
     await release();
   }
+}
+
+/**
+ * Tasks run what is built here (the image's go copies it): the folder (and the lab's own parent of the
+ * default one) must be root's, 0700, never group- or world-writable, or the lab refuses to use it
+ * (infra/system/private-dir.ts) rather than serve a binary someone else could have replaced.
+ */
+async function ensureClientsDir(dir: string): Promise<void> {
+  if (dir === GO_CLIENTS_DIR) {
+    await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+    await assertPrivateDir(dirname(dir), { create: false });
+  }
+  await assertPrivateDir(dir, { create: true });
+}
+
+/**
+ * GOPATH mode over Debian's packages, offline; static (the task's /usr/lib is the machine's, but nothing to
+ * link). Nothing of the caller's environment: its AWS keys and proxies have no business in a build.
+ */
+export function goClientBuildEnvironment(dir: string, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return buildEnvironment(
+    {
+      GO111MODULE: 'off',
+      GOPATH: DEBIAN_GOPATH,
+      GOCACHE: join(dir, 'cache'),
+      CGO_ENABLED: '0',
+      GOFLAGS: '',
+      GOPROXY: 'off',
+    },
+    from,
+  );
 }
 
 async function buildGoClient(client: GoClientId, dir: string, log: (line: string) => void): Promise<void> {
@@ -70,8 +103,8 @@ async function buildGoClient(client: GoClientId, dir: string, log: (line: string
     cwd: work,
     reject: false,
     all: true,
-    // GOPATH mode over Debian's packages; static (the task's /usr/lib is the machine's, but nothing to link).
-    env: { GO111MODULE: 'off', GOPATH: DEBIAN_GOPATH, GOCACHE: join(dir, 'cache'), CGO_ENABLED: '0', GOFLAGS: '' },
+    env: goClientBuildEnvironment(dir),
+    extendEnv: false,
   });
   if (result.exitCode !== 0) {
     const tail = String(result.all ?? result.message)

@@ -57,6 +57,10 @@ export interface AgentSocket {
   /** The next message of `type` (others before it are kept for later calls). */
   next(type: string, timeoutMs?: number): Promise<AgentMessage>;
   send(type: string, message: Record<string, unknown>): void;
+  /** Sends one text message in `parts` frames (a text frame, then continuations), as RFC 6455 5.4 allows. */
+  sendFragmented(text: string, parts: number): void;
+  /** The close code once the server ended the connection. */
+  closedWith(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ export async function openAgentSocket(
   const socket = new WebSocket(url, { headers: await signedHeaders(url, region, credentials) });
   const received: AgentMessage[] = [];
   const waiters: (() => void)[] = [];
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   socket.on('message', (data) => {
     received.push(JSON.parse(String(data)) as AgentMessage);
     for (const wake of waiters.splice(0)) wake();
@@ -120,6 +125,13 @@ export async function openAgentSocket(
     send(type, message) {
       socket.send(JSON.stringify({ type, message }));
     },
+    sendFragmented(text, parts) {
+      const size = Math.ceil(text.length / parts);
+      for (let part = 0; part < parts; part += 1) {
+        socket.send(text.slice(part * size, (part + 1) * size), { fin: part === parts - 1 });
+      }
+    },
+    closedWith: () => closed,
     async close() {
       if (socket.readyState === WebSocket.CLOSED) return;
       await new Promise<void>((resolve) => {

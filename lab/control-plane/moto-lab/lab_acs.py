@@ -18,6 +18,7 @@ false (RunTask places nothing there), as on ECS.
 """
 
 import json
+import sys
 import threading
 import time
 import uuid
@@ -36,11 +37,14 @@ from werkzeug.wrappers import Request
 
 import lab_task_push
 from lab_acs_task import acs_task, assume_as_ecs, role_arns
+from lab_instance_identity import caller_instance, not_the_instance
 from lab_task_push import last_segment
 from lab_websocket import WebSocket, is_upgrade
 
 ACS_PATH, TCS_PATH = "/ws", "/tcs/ws"
 HEARTBEAT_SECONDS = 30.0
+# What the agent sends ACS is acks (a few hundred bytes); TCS takes WebSocket's default cap (metrics).
+ACS_MAX_MESSAGE_BYTES = 64 * 1024
 # Refresh a task's credentials this long before they expire (the agent serves them until then).
 REFRESH_BEFORE_EXPIRY_SECONDS = 15 * 60
 
@@ -98,8 +102,8 @@ def _check_fresh(headers: dict) -> None:
 
 
 def authorise(environ, action: str) -> tuple[str, str, str | None]:
-    """The caller's (account, region, session name if an assumed role) once its signature and `ecs:<action>`
-    hold, else a Refusal."""
+    """The caller's (account, region, EC2 instance: "" if none, None if IAM is not enforced) once its signature
+    and `ecs:<action>` hold, else a Refusal."""
     request = Request(environ)
     headers = dict(request.headers)
     authorization = headers.get("Authorization", "")
@@ -118,18 +122,15 @@ def authorise(environ, action: str) -> tuple[str, str, str | None]:
     except Exception as error:  # moto's auth errors (signature, unknown key, access denied)
         message = getattr(error, "message", None) or str(error)
         raise Refusal("403 Forbidden", "AccessDeniedException", message) from None
-    return account_id, region, getattr(iam_request._access_key, "_session_name", None)
+    return account_id, region, caller_instance(access_key, region) or ""
 
 
-def _check_caller_is(instance, session_name: str | None) -> None:
-    """An instance role's session (the lab's IMDS names it after the instance) opens only its own instance's
-    sessions: another instance's role, or a task that read it from IMDS, gets none of this one's tasks."""
-    if session_name is not None and session_name != instance.ec2_instance_id:
-        raise Refusal(
-            "403 Forbidden",
-            "AccessDeniedException",
-            f"the caller's session {session_name} is not container instance {instance.ec2_instance_id}",
-        )
+def _check_caller_is(instance, caller: str | None) -> None:
+    """Only the instance's own instance-role session (lab_instance_identity.py) opens its sessions: another
+    instance's role, a task role or a user gets none of this one's tasks. `caller` None: IAM not enforced."""
+    if caller is not None and caller != instance.ec2_instance_id:
+        refusal = not_the_instance("Poll", caller, instance.ec2_instance_id)
+        raise Refusal("403 Forbidden", "AccessDeniedException", refusal.message)
 
 
 def container_instance_of(backend, cluster_ref: str, instance_ref: str):
@@ -210,7 +211,15 @@ class AcsSession:
                 continue
             if desired == "STOPPED" and state["acked"] is None and state["sent"] is None:
                 continue  # stopped before the agent ever heard of it: nothing to stop
-            self._send_payload(task, desired, state)
+            if state["unrenderable"] == desired:
+                continue  # logged once; a new desired status tries again
+            try:
+                self._send_payload(task, desired, state)
+            except OSError:
+                raise  # the connection's, not the task's: the session ends
+            except Exception as error:  # one task ACS cannot render must not cost the agent the others
+                state["unrenderable"] = desired
+                _log_task_failure("deliver", task, error)
 
     def _send_payload(self, task, desired: str, state: dict) -> None:
         task_definition = self.backend.describe_task_definition(task.task_definition_arn)
@@ -220,6 +229,7 @@ class AcsSession:
                 if credentials:
                     state["credentials"][role_type] = credentials
         credentials = state["credentials"] if desired == "RUNNING" else {}
+        rendered = acs_task(task, task_definition, desired, credentials)  # before any state changes: it may raise
         message_id = str(uuid.uuid4())
         self.instance.lab_acs_seq = getattr(self.instance, "lab_acs_seq", 0) + 1
         self.pending[message_id] = [(task, desired)]
@@ -232,7 +242,7 @@ class AcsSession:
                 "messageId": message_id,
                 "seqNum": self.instance.lab_acs_seq,
                 "generatedAt": int(_now()),
-                "tasks": [acs_task(task, task_definition, desired, credentials)],
+                "tasks": [rendered],
             },
         )
 
@@ -241,21 +251,29 @@ class AcsSession:
             state = _acs_state(task)
             if task.desired_status != "RUNNING" or state["acked"] != "RUNNING":
                 continue
-            for role_type, old in list(state["credentials"].items()):
-                if _expires_at(old) - _now() > REFRESH_BEFORE_EXPIRY_SECONDS:
-                    continue
-                fresh = assume_as_ecs(self.account_id, self.region, old["roleArn"], task.task_arn)
-                if not fresh:
-                    continue  # ECS can no longer assume it: the task keeps what it has until expiry
-                state["credentials"][role_type] = fresh
-                message = {
-                    "taskArn": task.task_arn,
-                    "taskClusterArn": task.cluster_arn,
-                    "roleCredentials": fresh,
-                    "roleType": role_type,
-                    "messageId": str(uuid.uuid4()),
-                }
-                self._send("IAMRoleCredentialsMessage", message)
+            try:
+                self._refresh_task(task, state)
+            except OSError:
+                raise
+            except Exception as error:  # as in _deliver_tasks: this task only (retried at the next wake)
+                _log_task_failure("refresh the credentials of", task, error)
+
+    def _refresh_task(self, task, state: dict) -> None:
+        for role_type, old in list(state["credentials"].items()):
+            if _expires_at(old) - _now() > REFRESH_BEFORE_EXPIRY_SECONDS:
+                continue
+            fresh = assume_as_ecs(self.account_id, self.region, old["roleArn"], task.task_arn)
+            if not fresh:
+                continue  # ECS can no longer assume it: the task keeps what it has until expiry
+            state["credentials"][role_type] = fresh
+            message = {
+                "taskArn": task.task_arn,
+                "taskClusterArn": task.cluster_arn,
+                "roleCredentials": fresh,
+                "roleType": role_type,
+                "messageId": str(uuid.uuid4()),
+            }
+            self._send("IAMRoleCredentialsMessage", message)
 
     def _read(self) -> None:
         while True:
@@ -278,10 +296,16 @@ class AcsSession:
 
 
 def _acs_state(task) -> dict:
-    """What ACS knows of a task: the desired status last sent (on which connection) and acked, its credentials."""
+    """What ACS knows of a task: the desired status last sent (on which connection) and acked, its credentials,
+    and the desired status it could not render (lab_acs_task.py raised)."""
     if not hasattr(task, "lab_acs"):
-        task.lab_acs = {"sent": None, "acked": None, "credentials": {}}
+        task.lab_acs = {"sent": None, "acked": None, "credentials": {}, "unrenderable": None}
     return task.lab_acs
+
+
+def _log_task_failure(what: str, task, error: Exception) -> None:
+    # moto's log (the lab's moto.log); the agent gets every other task of its instance.
+    print(f"lab ACS: could not {what} task {task.task_arn}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
 
 _connections_lock = threading.Lock()
@@ -321,21 +345,21 @@ def tcs_session(ws: WebSocket) -> None:
 
 # --- Routing: the two websocket paths before moto's dispatcher. --------------------------------------------------
 def _open_acs(environ, start_response):
-    account_id, region, session_name = authorise(environ, "Poll")
+    account_id, region, caller = authorise(environ, "Poll")
     query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
     backend = ecs_backends[account_id][region]
     cluster, instance = container_instance_of(backend, query.get("clusterArn"), query.get("containerInstanceArn"))
-    _check_caller_is(instance, session_name)
-    AcsSession(WebSocket.accept(environ), backend, cluster, instance, account_id, region).run()
+    _check_caller_is(instance, caller)
+    AcsSession(WebSocket.accept(environ, ACS_MAX_MESSAGE_BYTES), backend, cluster, instance, account_id, region).run()
 
 
 def _open_tcs(environ, start_response):
-    account_id, region, session_name = authorise(environ, "StartTelemetrySession")
+    account_id, region, caller = authorise(environ, "StartTelemetrySession")
     query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
     _, instance = container_instance_of(
         ecs_backends[account_id][region], query.get("cluster"), query.get("containerInstance")
     )
-    _check_caller_is(instance, session_name)
+    _check_caller_is(instance, caller)
     tcs_session(WebSocket.accept(environ))
 
 

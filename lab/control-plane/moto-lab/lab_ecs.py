@@ -14,6 +14,7 @@ from moto.iam.exceptions import NotFoundException as IAMNotFoundException
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
+from lab_instance_identity import require_instance
 from lab_pass_role import pass_role_denial
 from lab_policy import SERVICES, trust_allows
 from lab_task_push import last_segment
@@ -37,10 +38,13 @@ _register_container_instance = EC2ContainerServiceResponse.register_container_in
 
 
 def identity_document_instance(self) -> str:
+    """The document's instance, once the caller is that instance (lab_instance_identity.py): AWS checks the
+    document's signature; the lab, which signs nothing, binds it to the caller's instance-role session."""
     try:
         instance_id = json.loads(self._get_param("instanceIdentityDocument") or "")["instanceId"]
     except (ValueError, TypeError, KeyError):
         raise EcsClientException(IDENTITY_DOCUMENT_REQUIRED) from None
+    require_instance(self, "RegisterContainerInstance", instance_id)
     return instance_id
 
 
@@ -280,11 +284,30 @@ EC2ContainerServiceBackend.delete_cluster = delete_cluster
 
 
 # --- ECS: the agent reports task state (SubmitTaskStateChange), DescribeTasks shows it. ---------------------
+def reported_task(self, action: str):
+    """The task a state report names, once the caller is the agent of the instance it was placed on: an
+    instance's credentials change its own tasks only."""
+    task_id = last_segment(self._get_param("task") or "")
+    task = next(
+        (t for arn, t in self.ecs_backend.tasks.get(requested_cluster(self), {}).items() if task_id and last_segment(arn) == task_id),
+        None,
+    )
+    if task is None:
+        raise InvalidParameterException(f"The referenced task was not found: {self._get_param('task')}")
+    require_instance(self, action, instance_of_task(self, task))
+    return task
+
+
+def instance_of_task(self, task) -> str:
+    instances = self.ecs_backend.container_instances.get(requested_cluster(self), {})
+    placed = instances.get(last_segment(task.container_instance_arn or ""))
+    return placed.ec2_instance_id if placed is not None else "(none: the task's container instance is gone)"
+
+
 def submit_task_state_change(self):
     backend = self.ecs_backend
     cluster_name = requested_cluster(self)
-    task_id = last_segment(self._get_param("task"))
-    task = next(t for arn, t in backend.tasks.get(cluster_name, {}).items() if arn.endswith(task_id))
+    task = reported_task(self, "SubmitTaskStateChange")
     status = self._get_param("status")
     reports = {c.get("containerName"): c for c in self._get_param("containers") or []}
     for container in task.containers:

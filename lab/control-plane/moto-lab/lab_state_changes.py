@@ -3,24 +3,16 @@ SubmitContainerStateChange and SubmitAttachmentStateChanges (`ecs-agent/api/ecs/
 DescribeTasks shows what they report."""
 
 from moto.core.responses import ActionResult
-from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from lab_ecs import requested_cluster
+from lab_ecs import reported_task
+from lab_instance_identity import caller_instance
 from lab_task_push import last_segment
-
-
-def reported_task(self):
-    task_id = last_segment(self._get_param("task") or "")
-    for arn, task in self.ecs_backend.tasks.get(requested_cluster(self), {}).items():
-        if task_id and last_segment(arn) == task_id:
-            return task
-    raise InvalidParameterException(f"The referenced task was not found: {self._get_param('task')}")
 
 
 # --- A container's status, exit code, reason and runtime id (the agent sends RUNNING and STOPPED only). --------
 def submit_container_state_change(self):
-    task = reported_task(self)
+    task = reported_task(self, "SubmitContainerStateChange")
     name = self._get_param("containerName")
     for container in task.containers:
         if container.name != name:
@@ -38,14 +30,22 @@ def submit_container_state_change(self):
 EC2ContainerServiceResponse.submit_container_state_change = submit_container_state_change
 
 
-# --- An attachment's status (an awsvpc task's ENI: ATTACHED, DETACHED). -----------------------------------------
+# --- An attachment's status (an awsvpc task's ENI: ATTACHED, DETACHED), of the caller's own tasks only. ---------
+def _callers_tasks(self):
+    caller = caller_instance(self.get_access_key(), self.region)
+    for cluster, instances in self.ecs_backend.container_instances.items():
+        mine = {i.container_instance_arn for i in instances.values() if caller and i.ec2_instance_id == caller}
+        for task in self.ecs_backend.tasks.get(cluster, {}).values():
+            if task.container_instance_arn in mine:
+                yield task
+
+
 def submit_attachment_state_changes(self):
     reports = {last_segment(a.get("attachmentArn", "")): a.get("status") for a in self._get_param("attachments") or []}
-    for tasks in self.ecs_backend.tasks.values():
-        for task in tasks.values():
-            for attachment in task.attachments:
-                if attachment.get("id") in reports and reports[attachment["id"]]:
-                    attachment["status"] = reports[attachment["id"]]
+    for task in _callers_tasks(self):
+        for attachment in task.attachments:
+            if attachment.get("id") in reports and reports[attachment["id"]]:
+                attachment["status"] = reports[attachment["id"]]
     return ActionResult({"acknowledgment": "ACK"})
 
 

@@ -28,6 +28,7 @@ import lab_admin  # noqa: E402, F401  (/moto-api/* only with the lab's admin tok
 import lab_responses  # noqa: E402, F401  (every request: JSON auth errors, the task polls' wait, speed)
 import lab_policy  # noqa: E402, F401  (trust policies with Service principals; resources moto cannot name)
 import lab_pass_role  # noqa: E402, F401  (iam:PassRole where AWS checks it)
+import lab_instance_identity  # noqa: E402, F401  (which EC2 instance a caller is: its instance-role session)
 import lab_ecs  # noqa: E402, F401  (registration, RunTask, DeleteCluster, SubmitTaskStateChange)
 import lab_task_push  # noqa: E402, F401  (ECS task polls that wait for a change)
 import lab_ec2  # noqa: E402, F401  (default security groups, reboots, consoles)

@@ -1,7 +1,8 @@
 /**
  * Where an agent release's source comes from: a folder of `amazon-ecs-agent-v<version>.tar.gz` named by
- * ECS_TASKROLE_AGENT_SOURCES (machines without network, CI), else the tag's tarball from GitHub, whose
- * commit (git's pax header, `git get-tar-commit-id`) must be the one AGENT_RELEASES pins.
+ * ECS_TASKROLE_AGENT_SOURCES (machines without network, CI), whose SHA-256 must be the snapshot's that
+ * AGENT_RELEASES pins, else the tag's tarball from GitHub, whose commit (git's pax header,
+ * `git get-tar-commit-id`) must be the one AGENT_RELEASES pins.
  */
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { execa } from 'execa';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { AGENT_RELEASES, type AgentVersion } from './agent-versions.ts';
+import { sha256File } from './build-step.ts';
 
 export const AGENT_SOURCES_VARIABLE = 'ECS_TASKROLE_AGENT_SOURCES';
 
@@ -19,7 +21,7 @@ export interface AgentSource {
   version: AgentVersion;
   commit: string;
   tarball: string;
-  /** `local`: the folder the variable names (trusted to be the pinned commit); `github`: checked. */
+  /** `local`: the folder the variable names (its SHA-256 checked); `github`: its commit checked. */
   origin: 'local' | 'github';
 }
 
@@ -47,6 +49,14 @@ export async function agentSource(
     if (!existsSync(tarball)) {
       throw new InfrastructureError(
         `${AGENT_SOURCES_VARIABLE} names ${folder}, which has no ${localTarballName(version)} (agent ${version} source)`,
+      );
+    }
+    const found = await sha256File(tarball);
+    const pinned = AGENT_RELEASES[version].snapshotSha256;
+    if (found !== pinned) {
+      throw new InfrastructureError(
+        `${tarball} has SHA-256 ${found}, not ${pinned}, the snapshot of agent ${version} (commit ${commit.slice(0, 12)}) ` +
+          `the lab builds from; nothing was built. Put that snapshot there, or unset ${AGENT_SOURCES_VARIABLE} to fetch the tag from GitHub`,
       );
     }
     return { version, commit, tarball, origin: 'local' };

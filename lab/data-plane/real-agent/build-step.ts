@@ -4,13 +4,14 @@ import { setPriority } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import { InfrastructureError } from '../../../core/errors.ts';
+import { buildEnvironment } from '../../../infra/system/build-environment.ts';
 
 /** A step starved by a busy machine can take an hour (measured: 30 min at 8 % of a core); past 3 h it is stuck. */
 const STEP_TIMEOUT_MS = 3 * 3600_000;
 /** Builds share a busy machine with the lab: they run at a slightly lower priority. */
 const BUILD_NICENESS = 5;
 
-/** One build command (argv, never a shell); its failure names the command and its last lines. */
+/** One build command (argv, never a shell, a minimal environment); its failure names the command and its last lines. */
 export async function buildStep(
   file: string,
   args: readonly string[],
@@ -18,7 +19,9 @@ export async function buildStep(
 ): Promise<string> {
   const child = execa(file, args, {
     cwd: options.cwd,
-    env: { LC_ALL: 'C', ...options.env },
+    // Never the caller's environment (its AWS keys, proxies, GO* settings): what the step needs, named.
+    env: buildEnvironment(options.env),
+    extendEnv: false,
     reject: false,
     all: true,
     timeout: STEP_TIMEOUT_MS,

@@ -8,7 +8,7 @@
  * AMIs (the lab's own ecs-init writes the rules), and task networking through the engine's docker0
  * (the lab keeps its docker0; the engine runs with `--bridge=none`), see docs/lab-differences.md.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
 import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
@@ -26,15 +26,23 @@ export interface RealAgentLauncherOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * A folder no engine has used: made atomically with a random name (mkdtemp, 0700), so a launcher that starts
+ * again (a restarted daemon, a second lab's launcher on the same folder) never lands in a live engine's
+ * folder, as a counter from 1 would. Short (`e` and six characters): the engine's sockets live below it.
+ */
+export async function newEngineDir(enginesDir: string): Promise<string> {
+  await mkdir(enginesDir, { recursive: true, mode: 0o700 });
+  return mkdtemp(join(enginesDir, 'e'));
+}
+
 export function createRealAgentLauncher(options: RealAgentLauncherOptions): AgentLauncher {
-  let engines = 0;
   return async (view) => {
     const build = await buildAgent(options.version, options.log ? { log: options.log } : {});
     const images = await agentImages(build);
-    engines += 1;
     const engine = await startDockerEngine({
       netns: view.netns,
-      dir: join(options.enginesDir, String(engines)),
+      dir: await newEngineDir(options.enginesDir),
       cgroupParent: `/${view.netns}`,
       network: false,
     });
