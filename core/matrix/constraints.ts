@@ -53,7 +53,7 @@ export const CONSTRAINTS: readonly Constraint[] = [
   {
     id: 'sibling-container-needs-bridge',
     message:
-      'process: sibling-container* starts its container on the host\'s docker0 bridge whatever the task\'s network mode; keep network: bridge (vary network with another process)',
+      "process: sibling-container* starts its container on the host's docker0 bridge whatever the task's network mode; keep network: bridge (vary network with another process)",
     violatedBy: (cell) => runsInSiblingContainer(cell.process) && cell.network !== 'bridge',
   },
   {
