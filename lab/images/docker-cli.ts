@@ -26,7 +26,8 @@ export function parseRun(args: readonly string[], environment: NodeJS.ProcessEnv
     if (arg === '--rm' || arg === '-i' || arg === '-t' || arg === '-it') continue;
     const inline = /^(?:-e|--env)=?(.+)$/.exec(arg)?.[1];
     if (arg === '-e' || arg === '--env' || inline) {
-      const entry = inline ?? args[(index += 1)] ?? '';
+      if (!inline) index += 1;
+      const entry = inline ?? args[index] ?? '';
       if (entry.includes('=')) env.push(entry);
       else if (environment[entry] !== undefined) env.push(`${entry}=${environment[entry]}`);
       continue;
