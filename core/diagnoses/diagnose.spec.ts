@@ -107,6 +107,13 @@ test.describe('diagnosis table: one case per entry', () => {
       "RUN echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile",
     ]);
   });
+  test('sibling container through the Docker socket → pass the variable on with docker run -e', () => {
+    expect(ids({ process: 'sibling-container' })).toEqual(['sibling-container']);
+    expect(ids({ process: 'sibling-container', imds: 'blocked' }, 'NO_CREDENTIALS')).toEqual(['sibling-container']);
+    expect(commands({ process: 'sibling-container' }).join('\n')).toContain(
+      'docker run -e AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    );
+  });
   test('task proxy hides IMDS → primary cause first, then NO_PROXY for the task', () => {
     expect(ids({ taskRole: 'unset', taskProxy: 'without-no-proxy' })).toEqual([
       'task-role-unset',

@@ -351,6 +351,22 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     ],
   },
   {
+    id: 'sibling-container',
+    outcomes: FELL_BACK,
+    dimensions: { process: ['sibling-container'] },
+    checklist: `${KB}Make the credential path environment variable available to non-PID 1 processes (here: a container the task starts through the Docker socket)`,
+    source: DOCS.siblingContainer,
+    problem:
+      "The client runs in a container the task started through the host's Docker socket (docker run, as CI runners and docker-in-docker set-ups do). It is not a container of the task: the agent gave it no AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, so its SDK asked IMDS on docker0 and got the instance role (or nothing where IMDS is blocked).",
+    fix: "Pass the task's variable on to the containers it starts (docker run -e AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, which takes the value from the task's own environment); block IMDS for docker0 so a sibling that misses it gets no instance role.",
+    commands: () => [
+      '# in the task, where it starts the sibling container:',
+      'docker run -e AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -e AWS_REGION IMAGE COMMAND',
+      '# on the container instance (ECS Developer Guide, task IAM roles): keep bridge containers off IMDS',
+      'sudo iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP',
+    ],
+  },
+  {
     id: 'task-proxy-without-no-proxy',
     outcomes: ['NO_CREDENTIALS'],
     dimensions: { taskProxy: ['without-no-proxy'] },

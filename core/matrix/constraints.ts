@@ -1,4 +1,4 @@
-import { type Dimensions, isEcsOptimized } from './dimensions.ts';
+import { type Dimensions, isEcsOptimized, runsInSiblingContainer } from './dimensions.ts';
 
 /** A combination of values that cannot exist on ECS: rejected in explicit cells, skipped in products. */
 export interface Constraint {
@@ -49,6 +49,18 @@ export const CONSTRAINTS: readonly Constraint[] = [
     message:
       'load: burst and above-default-burst fetch the credentials with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; vary load with another client',
     violatedBy: (cell) => cell.load !== 'single' && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+  },
+  {
+    id: 'sibling-container-needs-bridge',
+    message:
+      "process: sibling-container* starts its container on the host's docker0 bridge whatever the task's network mode; keep network: bridge (vary network with another process)",
+    violatedBy: (cell) => runsInSiblingContainer(cell.process) && cell.network !== 'bridge',
+  },
+  {
+    id: 'sibling-container-single-load',
+    message:
+      'process: sibling-container* runs one client in the sibling container; vary load (concurrent fetches in the task) with another process',
+    violatedBy: (cell) => runsInSiblingContainer(cell.process) && cell.load !== 'single',
   },
 ];
 

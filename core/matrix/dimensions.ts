@@ -83,8 +83,15 @@ export const DIMENSIONS = {
       'the client in the task; sdk-js-v2-2016 is aws-sdk 2.4.6, before container credentials; sdk-go-v1/v2 are aws-sdk-go 1.44 and aws-sdk-go-v2 (config 1.17), which send the credentials request through HTTP_PROXY',
   },
   process: {
-    values: ['pid1', 'env-reset-child', 'env-reset-child-profile-fix'],
-    describe: 'which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix',
+    values: [
+      'pid1',
+      'env-reset-child',
+      'env-reset-child-profile-fix',
+      'sibling-container',
+      'sibling-container-env-forwarded',
+    ],
+    describe:
+      "which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix; sibling-container: a container the task starts through the host's Docker socket (docker run, as CI runners do), passing on the task definition's variables only; -env-forwarded: with -e AWS_CONTAINER_CREDENTIALS_RELATIVE_URI too",
   },
   imds: {
     values: ['reachable', 'blocked', 'blocked-forward'],
@@ -174,6 +181,11 @@ export function isEcsOptimized(ami: Dimensions['ami']): boolean {
 /** ecs-init runs the agent (it adds the credentials rules and sets route_localnet): ECS AMIs, or its package. */
 export function runsEcsInit(instance: Pick<Dimensions, 'ami' | 'agentInstall'>): boolean {
   return isEcsOptimized(instance.ami) || instance.agentInstall === 'ecs-init-package';
+}
+
+/** The client runs in a container the task started through the host's Docker socket, not in the task. */
+export function runsInSiblingContainer(process: Dimensions['process']): boolean {
+  return process === 'sibling-container' || process === 'sibling-container-env-forwarded';
 }
 
 /** The `hostRules` values whose instance the harness reboots after its user data, before any of its cells. */

@@ -116,6 +116,14 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     outcome: FALLBACK,
   },
   {
+    id: 'sibling-container-without-credentials-variable',
+    statement:
+      "A container the task starts through the host's Docker socket is not a container of the task: the agent gives it no AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, and docker run passes on only the variables it is told to; its SDK falls back to IMDS on docker0 (the instance role, or none where IMDS is blocked)",
+    source: SOURCES.siblingContainer,
+    when: (c) => c.process === 'sibling-container',
+    outcome: FALLBACK,
+  },
+  {
     id: 'rules-flushed-while-agent-runs',
     statement:
       'Rules flushed while the agent runs stay gone (ecs-init adds them only when the ecs service starts): 169.254.170.2 is no longer sent to the agent; CLIs and SDK v3 fail with a container-credentials error',
@@ -212,6 +220,16 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     source: SOURCES.ecsInitPackage,
     inferred: true,
     when: (c) => !isEcsOptimized(c.ami) && c.agentInstall === 'ecs-init-package',
+    outcome: 'TASK_ROLE',
+  },
+  {
+    id: 'sibling-container-env-forwarded',
+    statement:
+      "A sibling container given the task's AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (docker run -e) reaches the agent through the instance's DNAT from docker0, and the agent serves credentials by the ID in the path, whoever asks: task-role credentials",
+    source: SOURCES.siblingContainerForwarded,
+    // The handler's lookup and the DNAT's missing interface are read from source; no AWS doc covers siblings.
+    inferred: true,
+    when: (c) => c.process === 'sibling-container-env-forwarded',
     outcome: 'TASK_ROLE',
   },
   {

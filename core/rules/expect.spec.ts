@@ -31,6 +31,17 @@ const CASES: [PartialDimensions, string, string[]][] = [
   [{ taskRole: 'unset' }, 'INSTANCE_ROLE_DENIED', ['task-role-unset', 'instance-role-minimal']],
   [{ client: 'sdk-js-v2-2016' }, 'NO_CREDENTIALS', ['sdk-before-container-credentials', 'imdsv1-only-sdk']],
   [{ process: 'env-reset-child' }, 'INSTANCE_ROLE_DENIED', ['env-reset-child', 'instance-role-minimal']],
+  [
+    { process: 'sibling-container' },
+    'INSTANCE_ROLE_DENIED',
+    ['sibling-container-without-credentials-variable', 'instance-role-minimal'],
+  ],
+  [
+    { process: 'sibling-container', imds: 'blocked' },
+    'NO_CREDENTIALS',
+    ['sibling-container-without-credentials-variable', 'imds-blocked-bridge'],
+  ],
+  [{ process: 'sibling-container-env-forwarded' }, 'TASK_ROLE', ['sibling-container-env-forwarded']],
   [{ ami: 'al2023-plain', hostRules: 'none' }, 'ENDPOINT_ERROR', ['endpoint-unreachable']],
   [
     { ami: 'al2023-plain', hostRules: 'none', client: 'sdk-js-v2' },

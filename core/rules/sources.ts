@@ -50,6 +50,10 @@ export const SOURCES = {
   seedMemory:
     'Amazon ECS Developer Guide, troubleshoot-task-iam-roles.md (seed: the known-good task definition, "memory": 128); ECS Developer Guide, task_definition_parameters (memory: the hard limit, the container is killed past it); this project\'s docs/task-images.md (measured peaks)',
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
+  siblingContainer:
+    'aws/amazon-ecs-agent agent/api/task/task.go (the variable goes into the containers of the task definition only; a container the task starts through the Docker socket is none of them); buildkite-plugins/docker-buildkite-plugin#220 (a CI agent on ECS must pass AWS_CONTAINER_CREDENTIALS_RELATIVE_URI to the containers it starts); concourse/docker-image-resource#109',
+  siblingContainerForwarded:
+    'aws/amazon-ecs-agent ecs-agent/tmds/handlers/v1/credentials_handler.go (credentials are looked up by the ID in the path alone, whoever asks); ecs-init/exec/iptables/iptables.go (the PREROUTING DNAT names no input interface: docker0 traffic to 169.254.170.2 reaches the agent); buildkite-plugins/docker-buildkite-plugin#220',
 } as const;
 
 /** A documented source a reader can open: what the report links a diagnosis or a rule to. */
@@ -116,6 +120,11 @@ export const DOCS = {
   goSdkProxy: {
     title: 'aws/aws-sdk-go#1226: the Go SDK sends metadata requests through HTTP_PROXY unless NO_PROXY names them',
     url: 'https://github.com/aws/aws-sdk-go/issues/1226',
+  },
+  siblingContainer: {
+    title:
+      'buildkite-plugins/docker-buildkite-plugin#220: pass AWS_CONTAINER_CREDENTIALS_RELATIVE_URI to the containers an agent on ECS starts',
+    url: 'https://github.com/buildkite-plugins/docker-buildkite-plugin/pull/220',
   },
 } as const satisfies Record<string, DocLink>;
 

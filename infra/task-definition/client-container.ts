@@ -7,7 +7,12 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { GO_CLIENT_BINARY, GOLANG_IMAGE, type GoClientId, goInstallCommand } from './go-client.ts';
 
 export type ClientId = 'awscli-v2' | 'awscli-v1' | 'sdk-js-v3' | 'sdk-js-v2' | 'sdk-js-v2-2016' | GoClientId;
-export type ProcessVariant = 'pid1' | 'env-reset-child' | 'env-reset-child-profile-fix';
+export type ProcessVariant =
+  | 'pid1'
+  | 'env-reset-child'
+  | 'env-reset-child-profile-fix'
+  | 'sibling-container'
+  | 'sibling-container-env-forwarded';
 
 export const CLIENTS: readonly ClientId[] = [
   'awscli-v2',
@@ -65,6 +70,23 @@ function installBinutils(client: ClientId): string {
   return IMAGE[client] === AMAZON_LINUX_IMAGE
     ? 'yum install -y binutils'
     : 'apt-get update -qq && apt-get install -y -qq binutils';
+}
+
+/**
+ * The task container of a sibling-container cell: the Docker CLI from Docker's official image (Alpine, with
+ * sh and base64), pinned to one release on ECR Public.
+ */
+export const DOCKER_CLI_IMAGE = 'public.ecr.aws/docker/library/docker:27.5.1-cli';
+
+/** The host's Docker socket, mounted into the task as CI runners mount it. */
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+export const DOCKER_SOCKET_VOLUME = 'docker-socket';
+
+/** The task-definition volume a sibling-container cell mounts: the host's Docker socket. */
+export const DOCKER_SOCKET_VOLUMES = [{ name: DOCKER_SOCKET_VOLUME, host: { sourcePath: DOCKER_SOCKET } }];
+
+export function isSiblingVariant(variant: ProcessVariant): boolean {
+  return variant === 'sibling-container' || variant === 'sibling-container-env-forwarded';
 }
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -161,6 +183,7 @@ export function clientContainer(options: ClientContainerOptions): Partial<Contai
   const kept = ['PATH', 'HOME', ...environment.map((entry) => entry.name)]
     .map((name) => `${name}="$${name}"`)
     .join(' ');
+  if (isSiblingVariant(options.variant)) return siblingContainer(options, steps, environment);
   const encoded = `"$(echo ${b64(steps)} | base64 -d)"`;
   const wrapped =
     options.variant === 'pid1'
@@ -174,6 +197,36 @@ export function clientContainer(options: ClientContainerOptions): Partial<Contai
     entryPoint: ['/bin/sh', '-c'],
     command: [`${INSTALL[options.client]}; ${wrapped}`],
     environment,
+  };
+}
+
+/**
+ * A sibling-container cell: the task runs the Docker CLI with the host's socket mounted, and starts the
+ * client's image beside itself (`docker run`, attached: its output is the task's). Like a CI runner, it
+ * passes on the task definition's own variables by name (`-e NAME`: the CLI takes the value from its own
+ * environment); the -env-forwarded variant also names AWS_CONTAINER_CREDENTIALS_RELATIVE_URI.
+ */
+function siblingContainer(
+  options: ClientContainerOptions,
+  steps: string,
+  environment: Array<{ name: string; value: string }>,
+): Partial<ContainerDefinition> {
+  const forwarded = environment.map((entry) => entry.name);
+  if (options.variant === 'sibling-container-env-forwarded') forwarded.push('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
+  const script = `${INSTALL[options.client]}; ${steps}`;
+  const run = [
+    'docker run --rm',
+    ...forwarded.map((name) => `-e ${name}`),
+    IMAGE[options.client],
+    `/bin/sh -c "$(echo ${b64(script)} | base64 -d)"`,
+  ].join(' ');
+  return {
+    name: options.client,
+    image: DOCKER_CLI_IMAGE,
+    entryPoint: ['/bin/sh', '-c'],
+    command: [run],
+    environment,
+    mountPoints: [{ sourceVolume: DOCKER_SOCKET_VOLUME, containerPath: DOCKER_SOCKET, readOnly: false }],
   };
 }
 

@@ -4,7 +4,7 @@ import { BadInputError } from '../../core/errors.ts';
 import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { credentialFetchesOf } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import { clientContainer, isGoClient } from './client-container.ts';
+import { clientContainer, DOCKER_SOCKET_VOLUMES, isGoClient, isSiblingVariant } from './client-container.ts';
 
 /** The seeds' known-good task definition (troubleshoot-task-iam-roles.md), as the console shows it. */
 const KNOWN_GOOD: RegisterTaskDefinitionCommandInput & { containerDefinitions: ContainerDefinition[] } = JSON.parse(
@@ -86,6 +86,7 @@ export function taskDefinitionFor(
     networkMode: d.network,
     ...(d.taskRole === 'set' && context.taskRoleArn ? { taskRoleArn: context.taskRoleArn } : {}),
     ...(d.taskRolePolicy === 'on-execution-role' ? { executionRoleArn: requireExecutionRole(context) } : {}),
+    ...(isSiblingVariant(d.process) ? { volumes: DOCKER_SOCKET_VOLUMES } : {}),
     containerDefinitions: [
       {
         ...seed,

@@ -14,7 +14,7 @@ import { goShim } from './go-clients.ts';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PYENV_PYTHON_ROOT = '/root/.pyenv/versions/3.11.7';
 
-export type ImageId = 'amazonlinux' | 'python' | 'node' | 'golang';
+export type ImageId = 'amazonlinux' | 'python' | 'node' | 'golang' | 'docker';
 
 /** What one name in the image's bin directory is. */
 export type BinEntry =
@@ -123,6 +123,24 @@ export const IMAGES: readonly ImageSpec[] = [
     cmd: ['bash'],
     // The image's go is a real toolchain; here `go build` serves the lab's build of the same source.
     bin: () => ({ go: { kind: 'script', text: goShim() } }),
+  },
+  {
+    id: 'docker',
+    // Docker's official image, CLI only (Alpine): what a task that starts sibling containers runs
+    // (infra/task-definition/client-container.ts DOCKER_CLI_IMAGE).
+    repositories: ['docker', 'library/docker', 'public.ecr.aws/docker/library/docker'],
+    tags: ['27.5.1-cli'],
+    env: { DOCKER_VERSION: '27.5.1' },
+    path: STANDARD_PATH,
+    home: {},
+    cmd: ['sh'],
+    // The CLI talks to the instance's Docker socket only if the task mounted it (docker-cli.ts).
+    bin: ({ nodeBinary }) => ({
+      docker: {
+        kind: 'script',
+        text: `#!/bin/sh\nexec "${nodeBinary}" "${moduleFile('./docker-cli.ts', import.meta.url)}" "$@"\n`,
+      },
+    }),
   },
 ];
 

@@ -14,6 +14,8 @@
  * - golang:1.19.13-bookworm is buildpack-deps:bookworm-scm plus gcc, g++, libc6-dev, make and pkg-config
  *   (docker-library/golang's Dockerfile): here minbase plus binutils (gcc's dependency, so `strings` is there);
  *   the rest of buildpack-deps (curl, git, wget, gcc itself) is left out: no harness command uses them.
+ * - docker:27.5.1-cli is Alpine (busybox sh, base64); here Debian's minbase stands in for busybox's applets
+ *   (the harness's command uses sh and base64 only), and its docker CLI is the lab's (catalog.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';

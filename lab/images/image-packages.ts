@@ -126,5 +126,7 @@ esac
 /** The package-manager programs of an image's /usr/bin, as scripts. */
 export function packageManagers(id: ImageId, store: string): Record<string, string> {
   if (id === 'amazonlinux') return { dnf: installer('dnf', store), yum: installer('dnf', store) };
+  // Alpine's apk is not simulated: no harness command installs anything in the docker:cli image.
+  if (id === 'docker') return {};
   return { 'apt-get': installer('apt-get', store), apt: installer('apt-get', store) };
 }

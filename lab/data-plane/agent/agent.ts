@@ -24,6 +24,8 @@ import { ImdsClient } from './net/imds-client.ts';
 import { instanceCredentialsProvider } from './net/instance-credentials.ts';
 import { type TaskEvent, TaskManager } from './task-manager.ts';
 import { EcsBridge } from './tasks/awsvpc-network.ts';
+import { serveDockerSocket } from './tasks/docker-socket.ts';
+import { instanceDockerSocket } from './tasks/host-volumes.ts';
 import { memoryCgroupsAt } from './tasks/memory-cgroup.ts';
 
 export type AgentEvent =
@@ -101,6 +103,22 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     maxAttempts: 2,
     credentials: instanceCredentialsProvider(daemonImds),
   });
+  const keepUnderRoot = [
+    PYENV_PYTHON_ROOT,
+    PROJECT_ROOT,
+    ...labNodeModules(),
+    runtime.images.dir,
+    dirname(process.execPath),
+  ];
+  // The instance's dockerd socket, which tasks may mount (the lab's agent plays Docker for its tasks).
+  const dockerSocket = await serveDockerSocket(instanceDockerSocket(setup.rootDir), {
+    images: runtime.images,
+    bridge: setup.taskBridge,
+    addresses: runtime.addresses,
+    workDir: join(setup.rootDir, 'var/lib/docker/lab-siblings'),
+    keepUnderRoot,
+    log,
+  });
   const manager = new TaskManager({
     cluster: config.cluster,
     region,
@@ -115,13 +133,8 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
       : {}),
     workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
     memory: memoryCgroupsAt(join(setup.rootDir, 'sys/fs/cgroup/memory')),
-    keepUnderRoot: [
-      PYENV_PYTHON_ROOT,
-      PROJECT_ROOT,
-      ...labNodeModules(),
-      runtime.images.dir,
-      dirname(process.execPath),
-    ],
+    dockerSocket: dockerSocket.path,
+    keepUnderRoot,
     log,
     emit: runtime.emit,
   });
@@ -177,6 +190,7 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
       wake();
       await loop;
       await manager.stopAll();
+      await dockerSocket.close();
       await endpoint.close();
       await audit.flush();
       logs.destroy();

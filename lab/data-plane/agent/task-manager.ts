@@ -18,6 +18,7 @@ import type { AwsLogsStream } from './tasks/awslogs.ts';
 import { attachAwsvpc, type EcsBridge } from './tasks/awsvpc-network.ts';
 import { attachToBridge } from './tasks/bridge-network.ts';
 import { containerEnvironment } from './tasks/container-environment.ts';
+import { hostVolumeMounts } from './tasks/host-volumes.ts';
 import type { ContainerMemory, MemoryCgroups } from './tasks/memory-cgroup.ts';
 import { type Sandbox, SandboxStartError, startSandbox } from './tasks/sandbox.ts';
 import { daemonError, prepareContainers, settle, TaskStartFailure } from './tasks/task-start.ts';
@@ -47,6 +48,8 @@ export interface TaskManagerDeps {
   };
   /** Per-task scratch space (homes), removed when the task is gone. */
   workDir: string;
+  /** The instance's Docker socket (tasks may mount /var/run/docker.sock); unset: none. */
+  dockerSocket?: string;
   /** Host paths under /root the images' programs live in. */
   keepUnderRoot: readonly string[];
   /** The memory cgroups that enforce containers' hard limits; unset: limits not enforced (specs only). */
@@ -183,6 +186,10 @@ export class TaskManager {
           streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? streams[index];
         const network = await this.#network(networkMode, hostname, releases);
         const memory = await this.#containerMemory(taskId, container, releases);
+        const volumes = await hostVolumeMounts(definition.volumes ?? [], container, {
+          dockerSocket: deps.dockerSocket,
+          containerDir: join(taskDir, container.name ?? String(index)),
+        });
         let sandbox: Sandbox;
         try {
           sandbox = await startSandbox({
@@ -190,7 +197,8 @@ export class TaskManager {
             env,
             homeDir,
             keepUnderRoot: deps.keepUnderRoot,
-            binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }],
+            binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }, ...volumes.binds],
+            ...(volumes.privateRun ? { privateRun: volumes.privateRun } : {}),
             system: await taskSystemDir(root, join(taskDir, container.name ?? String(index), 'system')),
             network,
             ...(memory ? { memoryCgroupProcs: memory.procsFile } : {}),

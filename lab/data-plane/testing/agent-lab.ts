@@ -10,6 +10,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  type Volume,
 } from '@aws-sdk/client-ecs';
 import { buildImageRoots } from '../../images/image-roots.ts';
 import type { AgentEvent } from '../agent/agent.ts';
@@ -35,6 +36,8 @@ export interface AgentLab {
 export interface RunTaskOptions {
   container: Partial<ContainerDefinition>;
   networkMode?: 'bridge' | 'host' | 'none';
+  /** The task definition's volumes (host paths the container's mountPoints name). */
+  volumes?: Volume[];
   taskRoleArn?: string | null;
   /** StopTask after this many ms (a "hard kill" check). */
   stopAfterMs?: number;
@@ -112,6 +115,7 @@ export async function startAgentLab(options: AgentLabOptions = {}): Promise<Agen
             family: `lab-spec-${family}`,
             containerDefinitions: [container],
             ...(run.networkMode ? { networkMode: run.networkMode } : {}),
+            ...(run.volumes ? { volumes: run.volumes } : {}),
             ...(run.taskRoleArn === null ? {} : { taskRoleArn: run.taskRoleArn ?? mini.taskRoleArn }),
             requiresCompatibilities: ['EC2'],
           }),

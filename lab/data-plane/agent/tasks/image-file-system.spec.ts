@@ -48,7 +48,7 @@ async function inTask(image: ImageId, script: string): Promise<{ exitCode: numbe
 
 /** The seed's fix as the profile-fix cells run it: a child with a clean environment reads PID 1's. */
 const PROFILE_FIX = `env -i PATH="$PATH" sh -c 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI); echo "uri=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"'`;
-const INSTALL: Record<ImageId, string> = {
+const INSTALL: Record<Exclude<ImageId, 'docker'>, string> = {
   amazonlinux: 'yum install -y binutils',
   python: 'apt-get update -qq && apt-get install -y -qq binutils',
   node: 'apt-get update -qq && apt-get install -y -qq binutils',

@@ -17,9 +17,10 @@ import { execa, type ResultPromise } from 'execa';
  * first, without a process each), the home over /root, the hostname; then "ready" on fd 3, wait for "go",
  * close fd 3 and exec the command. Runs with the container's environment, so it uses absolute paths. Last,
  * the image's own /usr/sbin and /usr/bin (after them this machine's commands are gone: only builtins
- * follow). Exit 125 (Docker's "the daemon failed") when the set-up fails.
+ * follow), and a private /run when the container mounts something there (last: the other mounts' sources
+ * may lie under the machine's /run). Exit 125 (Docker's "the daemon failed") when the set-up fails.
  */
-const INIT_SCRIPT = `home=$1; host=$2; sysbin=$3; syssbin=$4; procs=$5; shift 5
+const INIT_SCRIPT = `home=$1; host=$2; sysbin=$3; syssbin=$4; procs=$5; run=$6; shift 6
 if [ -n "$procs" ]; then echo 0 > "$procs" || exit 125; fi
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   if [ "$1" = "--bind" ]; then
@@ -36,6 +37,7 @@ if [ -n "$host" ]; then /bin/hostname "$host" || exit 125; fi
 cd /root || exit 125
 if [ -n "$syssbin" ]; then /bin/mount --bind "$syssbin" /usr/sbin || exit 125; fi
 if [ -n "$sysbin" ]; then /bin/mount --bind "$sysbin" /usr/bin || exit 125; fi
+if [ -n "$run" ]; then /bin/mount --rbind "$run" /run || exit 125; fi
 echo ready >&3
 read -r go <&3 || exit 125
 exec 3>&-
@@ -52,6 +54,11 @@ export interface SandboxOptions {
   system?: { bin: string; sbin: string };
   /** Directories mounted over existing paths of the task's view (the image's /usr/local/bin). */
   binds?: ReadonlyArray<{ source: string; target: string }>;
+  /**
+   * A directory mounted over /run (and so /var/run) after every other mount: the container's own /run, with
+   * its volumes' mount points there already bound (a container never sees the machine's /run).
+   */
+  privateRun?: string;
   /** The container's memory cgroup (its `cgroup.procs`): the command and its children run limited. */
   memoryCgroupProcs?: string;
   /** Bridge and awsvpc: own network + UTS namespace, wired by `configureNetwork(pid)` before the command starts. */
@@ -113,6 +120,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       options.system?.bin ?? '',
       options.system?.sbin ?? '',
       options.memoryCgroupProcs ?? '',
+      options.privateRun ?? '',
       ...binds,
       ...keep,
       '--',
