@@ -26,7 +26,7 @@ export async function openRunBackend(
   log: Log,
   holderPid = process.pid,
 ): Promise<OpenedBackend> {
-  const backend = await backendProfile(config.backend).open({
+  const backend = await (await backendProfile(config.backend)).open({
     region: plan.region,
     outDir: config.outDir,
     log,
@@ -47,9 +47,11 @@ export async function provision(
   log: Log,
 ): Promise<void> {
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
+  const profile = await backendProfile(config.backend);
   await awsDriver.provision(plan, {
     config,
     connection: backend.connection,
+    registrationLimitMs: profile.registrationLimitMs(),
     journalFile: journalFile(config),
     backend: backend.record,
     signal,
@@ -70,11 +72,12 @@ export async function tearDown(config: RunConfig, log: Log): Promise<TeardownRep
     log(`run ${journal.runId}: nothing was created, nothing to delete`);
     return { runId: journal.runId, deleted: [], leftovers: [], nothingCreated: true };
   }
-  return awsDriver.teardown(journal, backendProfile(journal.backend.backend).connect(journal.backend), log);
+  const profile = await backendProfile(journal.backend.backend);
+  return awsDriver.teardown(journal, profile.connect(journal.backend), log);
 }
 
 /** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */
 export async function closeRecordedBackend(config: RunConfig): Promise<void> {
   const record = readBackendFile(config);
-  if (record) await backendProfile(record.backend).closeRecorded(record);
+  if (record) await (await backendProfile(record.backend)).closeRecorded(record);
 }

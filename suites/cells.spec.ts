@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { instanceGroupId } from '../core/matrix/instance-groups.ts';
 import { CELL_RESULT_ATTACHMENT, RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
 import { readRunPlan } from '../run/files/plan-file.ts';
-import { cellTestTimeoutMs, readRunConfig } from '../run/run-config.ts';
+import { cellTestTimeoutMs, cellTimeoutOf, readRunConfig } from '../run/run-config.ts';
 import { awaitRunState } from '../run/worker/await-run-state.ts';
 import { MetadataOnce } from '../run/worker/metadata-once.ts';
 
@@ -22,6 +22,8 @@ const cellRunner = async () => {
     import('../infra/aws/driver.ts'),
     import('../run/worker/run-cell.ts'),
   ]);
+  // The backend's profile too (the lab's loads the simulator), while the cell waits.
+  await backendProfile(config.backend);
   return { backendProfile, awsDriver, runOneCell };
 };
 
@@ -37,12 +39,13 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     // Under `ecs-taskrole run` the cells start with the run: this waits for provisioning to reach the group.
     const run = await awaitRunState(config, instanceGroupId(cell));
     const { backendProfile, awsDriver, runOneCell } = await loading;
-    // From here on, the cell's own limits (its instance's registration, its task's time limit).
-    testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config));
     const state = awsDriver.readState(run.state);
-    const connection = backendProfile(state.backend.backend).connect(state.backend);
+    const profile = await backendProfile(state.backend.backend);
+    // From here on, the cell's own limits (its instance's registration, its task's time limit).
+    testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config, profile));
+    const connection = profile.connect(state.backend);
     const { result, classification, instance } = await runOneCell(state, cell, {
-      cellTimeoutMs: config.cellTimeoutMs,
+      cellTimeoutMs: cellTimeoutOf(config, profile),
       connection,
     });
     const seen = metadata.unseen(run.metadata, cell.dimensions.ami, instance.agentVersion);

@@ -49,6 +49,8 @@ export interface ProvisionContext {
   /** The journal file to start; every create is recorded in it before it is sent. */
   journalFile: string;
   backend: RunJournal['backend'];
+  /** How long the instances may take to register (the backend profile's registrationLimitMs, taken now). */
+  registrationLimitMs: number;
   /** Aborted when the run is interrupted: no new create starts, waits end. */
   signal: AbortSignal;
   log: (line: string) => void;

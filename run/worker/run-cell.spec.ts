@@ -86,6 +86,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       await provisionRun(clients, plan, initial, journal, {
         config,
         connection,
+        registrationLimitMs: labProfile.registrationLimitMs(),
         journalFile: journal.file,
         backend: record,
         signal: new AbortController().signal,
@@ -98,7 +99,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       const state = awsDriver.readState(published?.state);
       expect(altered, 'the harness user data no longer installs docker this way').toBe(true);
 
-      const { result } = await runOneCell(state, cell, { cellTimeoutMs: config.cellTimeoutMs, connection });
+      const { result } = await runOneCell(state, cell, { cellTimeoutMs: labProfile.cellTimeoutMs, connection });
       await test
         .info()
         .attach('details.console', { body: result.details.console ?? '(none)', contentType: 'text/plain' });
