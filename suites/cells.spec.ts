@@ -16,7 +16,12 @@ test.describe.configure({ mode: 'parallel' });
  * What runs a cell (the backend profiles, the driver, the AWS SDK): loaded by the first cell of each worker while it waits for
  * the run's state, not when Playwright lists the tests in its runner, before any worker starts.
  */
-const cellRunner = async () => {
+let loadedRunner: ReturnType<typeof loadCellRunner> | undefined;
+const cellRunner = () => {
+  loadedRunner ??= loadCellRunner();
+  return loadedRunner;
+};
+const loadCellRunner = async () => {
   const [{ backendProfile }, { awsDriver }, { runOneCell }] = await Promise.all([
     import('../run/backends.ts'),
     import('../infra/aws/driver.ts'),
@@ -28,6 +33,14 @@ const cellRunner = async () => {
 };
 
 const metadata = new MetadataOnce();
+
+// Once per worker, after its last cell (a failed cell's worker too, before it is replaced): the SDK clients its
+// cells shared are destroyed, so no socket to AWS or the lab outlives the worker.
+test.afterAll(async () => {
+  // A runner that failed to load made no client (its cell failed with that error).
+  const runner = await loadedRunner?.catch(() => undefined);
+  runner?.awsDriver.closeWorker();
+});
 
 // Declared in plan.json's runOrder: Playwright hands tests to free workers in this order.
 const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
