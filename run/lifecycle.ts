@@ -10,7 +10,7 @@ import { awsDriver } from '../infra/aws/driver.ts';
 import type { TeardownReport } from '../infra/aws/driver-types.ts';
 import type { OpenedBackend } from '../infra/backends/index.ts';
 import { backendProfile } from './backends.ts';
-import { readBackendFile, writeBackendFile } from './files/backend-file.ts';
+import { readBackendFile, recordedBackend, writeBackendFile } from './files/backend-file.ts';
 import { journalFile, readJournal } from './files/journal-file.ts';
 import { writeRunState } from './files/run-state-file.ts';
 
@@ -53,7 +53,6 @@ export async function provision(
     connection: backend.connection,
     registrationLimitMs: profile.registrationLimitMs(),
     journalFile: journalFile(config),
-    backend: backend.record,
     signal,
     log,
     publish: (progress) => writeRunState(config, { runId: progress.metadata.runId, ...progress }),
@@ -72,8 +71,9 @@ export async function tearDown(config: RunConfig, log: Log): Promise<TeardownRep
     log(`run ${journal.runId}: nothing was created, nothing to delete`);
     return { runId: journal.runId, deleted: [], leftovers: [], nothingCreated: true };
   }
-  const profile = await backendProfile(journal.backend.backend);
-  return awsDriver.teardown(journal, profile.connect(journal.backend), log);
+  const record = recordedBackend(config);
+  const profile = await backendProfile(record.backend);
+  return awsDriver.teardown(journal, profile.connect(record), log);
 }
 
 /** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { instanceGroupId } from '../core/matrix/instance-groups.ts';
 import { CELL_RESULT_ATTACHMENT, RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
+import { recordedBackend } from '../run/files/backend-file.ts';
 import { readRunPlan } from '../run/files/plan-file.ts';
 import { cellTestTimeoutMs, cellTimeoutOf, readRunConfig } from '../run/run-config.ts';
 import { awaitRunState } from '../run/worker/await-run-state.ts';
@@ -53,10 +54,11 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     const run = await awaitRunState(config, instanceGroupId(cell));
     const { backendProfile, awsDriver, runOneCell } = await loading;
     const state = awsDriver.readState(run.state);
-    const profile = await backendProfile(state.backend.backend);
+    const record = recordedBackend(config);
+    const profile = await backendProfile(record.backend);
     // From here on, the cell's own limits (its instance's registration, its task's time limit).
     testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config, profile));
-    const connection = profile.connect(state.backend);
+    const connection = profile.connect(record);
     const { result, classification, instance } = await runOneCell(state, cell, {
       cellTimeoutMs: cellTimeoutOf(config, profile),
       connection,

@@ -19,6 +19,7 @@ import { runSummaryDocument } from '../../run/cli/summary.ts';
 import { LIFECYCLE_ENV, LIFECYCLE_OWNED_BY_CLI } from '../../run/env/lifecycle-owner.ts';
 import { LIFECYCLE_OWNER_PID_ENV } from '../../run/env/lifecycle-owner-pid.ts';
 import { RUN_CONFIG_ENV } from '../../run/env/run-config-path.ts';
+import { readBackendFile } from '../../run/files/backend-file.ts';
 import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
 import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
 import { planRun } from '../../run/plan-run.ts';
@@ -290,9 +291,11 @@ function setAsidePreviousJournal(config: RunConfig): void {
   const previous = readJournal(config);
   if (!previous) return;
   if (previous.pending().length > 0) {
+    // Its backend's record is still the one in this --out (this run has not opened its own yet).
+    const previousBackend = readBackendFile(config)?.backend ?? config.backend;
     process.stderr.write(
       `warning: run ${previous.runId} in ${config.outDir} did not finish its teardown; ` +
-        `remove what it left with: npx ecs-taskrole sweep --backend ${previous.backend.backend} --run ${previous.runId}\n`,
+        `remove what it left with: npx ecs-taskrole sweep --backend ${previousBackend} --run ${previous.runId}\n`,
     );
   }
   setJournalAside(config, previous);

@@ -34,7 +34,7 @@ const registered = (agentVersion: string | undefined): InstanceReadiness => (age
 /** Console tails this worker already read: one GetConsoleOutput per instance, whatever its cell count. */
 let consoles: { key: string; read: (instanceId: string) => Promise<string> } | undefined;
 function clientsOf(state: AwsRunState, connection: Connection) {
-  return workerClients.of(JSON.stringify(state.backend), connection.target);
+  return workerClients.of(state.runId, connection.target);
 }
 
 export const awsDriver = {
@@ -47,18 +47,14 @@ export const awsDriver = {
     try {
       const startedAt = new Date();
       const runId = newRunId(startedAt);
-      const journal = RunJournal.start(context.journalFile, runId, context.backend);
+      const journal = RunJournal.start(context.journalFile, runId);
       // The first call: where missing or refused credentials show, before anything exists.
       const identity = await clients.sts.send(new GetCallerIdentityCommand({})).catch((error: unknown) => {
         throw explainCredentialsFailure(error, 'nothing was created');
       });
       const region = context.connection.target.region;
       context.log(`account ${identity.Account ?? ''} (${identity.Arn}), region ${region}, run ${runId}`);
-      const state = initialRunState(runId, startedAt, {
-        backend: context.backend,
-        region,
-        account: identity.Account ?? '',
-      });
+      const state = initialRunState(runId, startedAt, { region, account: identity.Account ?? '' });
       await provisionRun(clients, plan, state, journal, context);
     } finally {
       destroyClients(clients);

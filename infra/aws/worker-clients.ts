@@ -1,7 +1,6 @@
 /**
  * The SDK clients one process keeps for its cells (a Playwright worker runs many, one after another): made
- * once per backend, and destroyed — their sockets and agents — when the backend changes and when the
- * worker ends (suites/cells.spec.ts), so no worker leaves connections open to AWS or to the lab.
+ * once per run, and destroyed — their sockets and agents — when the run changes and when the worker ends (suites/cells.spec.ts), so no worker leaves connections open to AWS or to the lab.
  */
 import type { AwsTarget } from '../backends/backend-record.ts';
 import { type AwsClients, createClients, destroyClients } from './clients.ts';
@@ -16,7 +15,7 @@ export class WorkerClients {
     this.#destroy = make.destroy ?? destroyClients;
   }
 
-  /** The clients of the backend `key` names (its record), made on first use; another backend's are destroyed. */
+  /** The clients of the run `key` names, made on first use; another run's are destroyed. */
   of(key: string, target: AwsTarget): { key: string; clients: AwsClients } {
     if (this.#current?.key !== key) {
       this.close();

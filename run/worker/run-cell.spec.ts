@@ -77,8 +77,8 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       { step: 'initialize', name: 'skipDockerInstall' },
     );
     const runId = newRunId();
-    const journal = RunJournal.start(join(dir, 'run-journal.json'), runId, record);
-    const initial = initialRunState(runId, new Date(), { backend: record, region: lab.region, account: '' });
+    const journal = RunJournal.start(join(dir, 'run-journal.json'), runId);
+    const initial = initialRunState(runId, new Date(), { region: lab.region, account: '' });
     const config = { ...defaultRunConfig(), outDir: join(dir, 'out') };
     try {
       // What the cells get: the state provisioning publishes (its last publish has nothing settling).
@@ -88,7 +88,6 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
         connection,
         registrationLimitMs: labProfile.registrationLimitMs(),
         journalFile: journal.file,
-        backend: record,
         signal: new AbortController().signal,
         log: () => {},
         publish: (progress) => {
