@@ -21,13 +21,15 @@ function sourceFiles(dir: string): string[] {
 }
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
+/** Only the imports that load their module with the importer's (no dynamic import()). */
+const STATIC_IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/g;
 
 /** file → the repository files it imports by a relative path. */
-export function importGraph(files: readonly string[] = sourceFiles('')): Map<string, string[]> {
+export function importGraph(files: readonly string[] = sourceFiles(''), imports = IMPORT): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((match) =>
+    const targets = [...text.matchAll(imports)].map((match) =>
       relative(ROOT, resolve(ROOT, dirname(file), match[1] ?? match[2] ?? '')),
     );
     graph.set(file, targets);
@@ -201,6 +203,46 @@ test('code outside lab/ enters it only through its door, lab/index.ts (specs: al
           .map((target) => `${file} → ${target}`),
   );
   expect(through).toEqual([]);
+});
+
+/**
+ * The harness's path, what a run on AWS loads: core, infra, reports, run, the conformance suites, the
+ * Playwright config and the `run` command. The chooser (run/backends.ts) is on it too: it reaches the lab by
+ * import() only.
+ */
+const onHarnessPath = (file: string) =>
+  file === 'playwright.config.ts' ||
+  file === 'cli/commands/run.ts' ||
+  (/^(core|infra|reports|run|suites)\//.test(file) && (!isTestCode(file) || file.startsWith('suites/')));
+
+/** The first chain of imports from `from` to a file `target` accepts, or undefined. */
+function importChain(
+  graph: Map<string, string[]>,
+  from: string,
+  target: (file: string) => boolean,
+): string[] | undefined {
+  const seen = new Set([from]);
+  const queue: string[][] = [[from]];
+  for (let chain = queue.shift(); chain; chain = queue.shift()) {
+    for (const next of graph.get(chain.at(-1) ?? '') ?? []) {
+      if (target(next)) return [...chain, next];
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push([...chain, next]);
+      }
+    }
+  }
+  return undefined;
+}
+
+test("the harness's path never loads the lab: no chain of static imports into lab/ (the chooser's is import())", () => {
+  const inLab = (file: string) => file.startsWith('lab/');
+  const harness = sourceFiles('').filter(onHarnessPath);
+  const statically = importGraph(sourceFiles(''), STATIC_IMPORT);
+  const chains = harness.flatMap((file) => importChain(statically, file, inLab)?.join(' → ') ?? []);
+  expect(chains).toEqual([]);
+  // Not by chance: the chooser does reach the lab, through its door, when a run asks for it.
+  expect(importChain(importGraph(), 'run/backends.ts', inLab)).toEqual(['run/backends.ts', 'lab/index.ts']);
 });
 
 /** Top-level folders (core, infra, reports, run, suites, cli, bench); root files are the entry points. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { moduleFile } from './infra/files/module-file.ts';
+import { backendProfile } from './run/backends.ts';
 import { isConformanceRun } from './run/env/conformance.ts';
 import { lifecycleOwnedByCli } from './run/env/lifecycle-owner.ts';
 import { planFile } from './run/files/plan-file.ts';
@@ -24,6 +25,8 @@ function conformanceOutputDir(outDir: string): string {
  */
 const conformanceRun = isConformanceRun();
 const run = readRunConfig();
+// The backend's time limits set the cells' (the lab's profile loads only for a conformance run on the lab).
+const backendLimits = conformanceRun ? await backendProfile(run.backend) : undefined;
 
 // The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
 const reporters: ReporterDescription[] = conformanceRun
@@ -93,8 +96,9 @@ export default defineConfig({
       // start and stop (about 2 s at each end of a run).
       dependencies: lifecycleOwnedByCli() ? [] : ['setup'],
       // A cell waits for provisioning to reach its group, then sets its own limit (cellTestTimeoutMs: its
-      // instance, its task's limit → TIMEOUT, a margin); this catches a hung harness.
-      timeout: runStateWaitMs(run) + cellTestTimeoutMs(run),
+      // instance, its task's limit → TIMEOUT, a margin); this catches a hung harness. (Outside a conformance
+      // run the cells have no plan to run.)
+      ...(backendLimits ? { timeout: runStateWaitMs(backendLimits) + cellTestTimeoutMs(run, backendLimits) } : {}),
     },
   ],
 });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { runResultsSchema } from '../core/results/results-schema.ts';
-import { LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../core/run-config.ts';
+import { LAB_QUIET_REGISTRATION_MS, labProfile } from '../lab/index.ts';
 import { readTimings } from '../run/files/timings-file.ts';
 import { defaultWorkers } from '../run/run-config.ts';
 import { sampleCpu } from './cpu-sample.ts';
@@ -88,14 +88,14 @@ async function measure(workers: number) {
 
 /**
  * The rebooted groups' registrations, from the run's log (infra/aws/provision.ts): the slowest against the
- * lab's limit (infra/aws/provision.ts registrationLimitMs), each wait having its own.
+ * lab's limit (lab/lab-profile.ts registrationLimitMs), each wait having its own.
  */
 function registrationLine(stdout: string): string {
   const slowest = (pattern: RegExp) => Math.max(0, ...[...stdout.matchAll(pattern)].map((match) => Number(match[1])));
   const first = slowest(/registered (\d+\.\d) s after the launches/g);
   const again = slowest(/registered again (\d+\.\d) s after its reboot/g);
   const quiet = LAB_QUIET_REGISTRATION_MS / 1000;
-  const most = REGISTRATION_TIMEOUT_MS.lab / 1000;
+  const most = labProfile.registrationTimeoutMs / 1000;
   return (
     `rebooted groups: slowest registration ${first} s after the launches, ${again} s after its reboot ` +
     `(the limit: ${quiet} s on a quiet machine, scaled by the load per core, at most ${most} s)`

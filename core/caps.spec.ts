@@ -40,15 +40,18 @@ test('a plan at the caps passes', () => {
 });
 
 test('the estimate counts instances, names the AWS instance type and bounds the instance-hours by the expiry', () => {
-  const estimate = estimateRun(plan(4, 3), 'aws');
+  const aws = { instanceType: HARNESS_INSTANCE_TYPE, cellTimeoutMs: 60_000 };
+  const estimate = estimateRun(plan(4, 3), aws);
   expect(estimate).toMatchObject({ instances: 4, cells: 12, instanceType: HARNESS_INSTANCE_TYPE });
   // 10 minutes to register plus 3 one-minute cells, per instance.
   expect(estimate.estimatedInstanceHours).toBeCloseTo((4 * 13) / 60, 2);
   expect(estimate.maxInstanceHours).toBe(4 * RUN_TTL_HOURS);
-  expect(estimateRun(plan(1), 'lab').instanceType).toBe('simulated (lab)');
+  expect(estimateRun(plan(1), { instanceType: 'simulated (lab)', cellTimeoutMs: 60_000 }).instanceType).toBe(
+    'simulated (lab)',
+  );
 });
 
 test('no instance is estimated past the run expiry', () => {
-  const estimate = estimateRun(plan(1, 10_000), 'aws');
+  const estimate = estimateRun(plan(1, 10_000), { instanceType: HARNESS_INSTANCE_TYPE, cellTimeoutMs: 60_000 });
   expect(estimate.estimatedInstanceHours).toBe(RUN_TTL_HOURS);
 });

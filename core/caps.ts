@@ -3,7 +3,6 @@
  * the estimate printed before a run starts. Pure. The caps that bound a run are in limits.ts.
  */
 import type { Plan } from './plan/plan.ts';
-import type { Backend } from './results/results-schema.ts';
 
 /** The one instance type the harness launches (and the harness policy allows: fixtures/iam). */
 export const HARNESS_INSTANCE_TYPE = 't3.small';
@@ -40,10 +39,10 @@ const BOOT_MINUTES = 10;
 
 export function estimateRun(
   plan: Pick<Plan, 'cells' | 'instanceGroups'>,
-  backend: Backend,
-  options: { cellTimeoutMs?: number } = {},
+  /** The backend's: its instance type (its profile's) and a cell's time limit. */
+  backend: { instanceType: string; cellTimeoutMs: number },
 ): RunEstimate {
-  const cellMinutes = (options.cellTimeoutMs ?? 60_000) / 60_000;
+  const cellMinutes = backend.cellTimeoutMs / 60_000;
   // Each instance serves its own group's cells; at worst they run one after another, each to its limit.
   const minutes = plan.instanceGroups.reduce(
     (total, group) => total + Math.min(BOOT_MINUTES + group.cells.length * cellMinutes, RUN_TTL_HOURS * 60),
@@ -51,7 +50,7 @@ export function estimateRun(
   );
   return {
     instances: plan.instanceGroups.length,
-    instanceType: backend === 'aws' ? HARNESS_INSTANCE_TYPE : `simulated (${backend})`,
+    instanceType: backend.instanceType,
     cells: plan.cells.length,
     estimatedInstanceHours: Math.round((minutes / 60) * 100) / 100,
     maxInstanceHours: plan.instanceGroups.length * RUN_TTL_HOURS,

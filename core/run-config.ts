@@ -29,8 +29,11 @@ export const runConfigSchema = z.strictObject({
   keep: z.boolean(),
   /** Cells run at once (Playwright workers); unset: the backend's default. The run order is made for it. */
   workers: z.number().int().positive().optional(),
-  /** Hard limit per cell; past it the cell is TIMEOUT and the run goes on. */
-  cellTimeoutMs: z.number().positive(),
+  /**
+   * Hard limit per cell; past it the cell is TIMEOUT and the run goes on. Unset: the backend's default
+   * (its profile's cellTimeoutMs); `ecs-taskrole run` records the one it chose.
+   */
+  cellTimeoutMs: z.number().positive().optional(),
   /** Upgrade validation: AMI id per AMI profile instead of the SSM-recommended one. */
   amiPins: z.record(z.string(), z.string()),
   /** This run is one shard: only the instance groups (and their cells) of shard `index` of `total`. */
@@ -48,23 +51,3 @@ export type LabAgent = z.infer<typeof labAgentSchema>;
 export const LAB_AGENTS = labAgentSchema.options;
 
 export const DEFAULT_OUT_DIR = 'reports/out/latest';
-/**
- * A cell's default time limit. On AWS the first task on an instance pulls its image and every task installs
- * its client (dnf, pip, npm) before the client's own retries: three minutes, where the lab needs one.
- */
-export const DEFAULT_CELL_TIMEOUT_MS: Record<BackendName, number> = { lab: 60_000, aws: 180_000, localstack: 60_000 };
-
-/**
- * How long an instance's agent may take to register (a cell waits for its own before its time limit starts).
- * The lab's is the most it may be: its limit follows the machine's load (infra/aws/provision.ts,
- * registrationLimitMs), from LAB_QUIET_REGISTRATION_MS on a quiet machine.
- */
-export const REGISTRATION_TIMEOUT_MS: Record<BackendName, number> = { lab: 300_000, aws: 600_000, localstack: 120_000 };
-
-/**
- * The lab's registration limit on a quiet machine, where its instances register within seconds. Measured
- * on a 2-core machine at load 30–40 (1-minute load average; the default matrix's 20 instances): first
- * registrations 48–226 s after the launches, the rebooted plain-AMI groups 54 and 107 s, and again 32 and
- * 36 s after their reboot — the fixed 30 s failed them. Scaled by the load per core, it leaves about twice those.
- */
-export const LAB_QUIET_REGISTRATION_MS = 30_000;

@@ -35,7 +35,7 @@ export {
 } from './lab-lifecycle.ts';
 // Helpers for specs and benchmarks (a plain moto, a test host): lab/testing/index.ts, not the package.
 // The lab as a backend of the harness (runs share a running lab), and LocalStack with the lab's data plane.
-export { labProfile } from './lab-profile.ts';
+export { LAB_QUIET_REGISTRATION_MS, labProfile } from './lab-profile.ts';
 // The state file `lab up` writes (endpoint, pids, identities), and where it lives.
 export { harnessClientConfig, type LabState, labDir, readLabState } from './lab-state.ts';
 export { containerRuntimeUnavailable } from './localstack/container-runtime.ts';

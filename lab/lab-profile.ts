@@ -4,6 +4,7 @@
  * a run started stops when the last run lets go of it.
  */
 
+import { availableParallelism, loadavg } from 'node:os';
 import { InfrastructureError } from '../core/errors.ts';
 import { isGoClient } from '../core/rules/facts.ts';
 import { type BackendRecord, type Connection, recordedEndpoints } from '../infra/backends/backend-record.ts';
@@ -15,6 +16,31 @@ import { prepareGoClients } from './images/go-clients.ts';
 import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
 import { labDown, labStatus, labUp } from './lab-lifecycle.ts';
 import { harnessClientConfig, labDir, readLabState } from './lab-state.ts';
+
+/**
+ * The most a lab instance's agent may take to register (a cell waits for its own before its time limit
+ * starts); the limit of a run follows the machine's load (registrationLimitMs), from the quiet figure below.
+ */
+const REGISTRATION_TIMEOUT_MS = 300_000;
+
+/**
+ * The lab's registration limit on a quiet machine, where its instances register within seconds. Measured
+ * on a 2-core machine at load 30–40 (1-minute load average; the default matrix's 20 instances): first
+ * registrations 48–226 s after the launches, the rebooted plain-AMI groups 54 and 107 s, and again 32 and
+ * 36 s after their reboot — the fixed 30 s failed them. Scaled by the load per core, it leaves about twice those.
+ */
+export const LAB_QUIET_REGISTRATION_MS = 30_000;
+
+/**
+ * The lab boots every instance on this machine, so a registration takes as long as the machine is busy: the
+ * quiet figure scaled by the CPU demand per core (the 1-minute load average over the cores), at most
+ * REGISTRATION_TIMEOUT_MS (the cells' own test limits allow for that). Fixed, a loaded machine failed
+ * instances that were still booting.
+ */
+function registrationLimitMs(): number {
+  const demand = (loadavg()[0] ?? 0) / availableParallelism();
+  return Math.round(Math.min(REGISTRATION_TIMEOUT_MS, LAB_QUIET_REGISTRATION_MS * Math.max(1, demand)));
+}
 
 function connect(record: BackendRecord): Connection {
   const lab = readLabState(record.labDir);
@@ -59,6 +85,11 @@ async function closeRecorded(record: BackendRecord): Promise<void> {
 export const labProfile: BackendProfile = {
   name: 'lab',
   livesInRunProcess: false,
+  cellTimeoutMs: 60_000,
+  registrationTimeoutMs: REGISTRATION_TIMEOUT_MS,
+  registrationLimitMs,
+  instanceType: 'simulated (lab)',
+  choosesLabAgent: true,
   checkEnvironment() {},
   async prepare(log, plan) {
     // Installed here as the README says (as root); then the lab's moto: found, or its private environment

@@ -10,7 +10,7 @@ import { awsDriver } from '../infra/aws/driver.ts';
 import type { TeardownReport } from '../infra/aws/driver-types.ts';
 import type { OpenedBackend } from '../infra/backends/index.ts';
 import { backendProfile } from './backends.ts';
-import { readBackendFile, writeBackendFile } from './files/backend-file.ts';
+import { readBackendFile, recordedBackend, writeBackendFile } from './files/backend-file.ts';
 import { journalFile, readJournal } from './files/journal-file.ts';
 import { writeRunState } from './files/run-state-file.ts';
 
@@ -26,7 +26,7 @@ export async function openRunBackend(
   log: Log,
   holderPid = process.pid,
 ): Promise<OpenedBackend> {
-  const backend = await backendProfile(config.backend).open({
+  const backend = await (await backendProfile(config.backend)).open({
     region: plan.region,
     outDir: config.outDir,
     log,
@@ -47,11 +47,12 @@ export async function provision(
   log: Log,
 ): Promise<void> {
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
+  const profile = await backendProfile(config.backend);
   await awsDriver.provision(plan, {
     config,
     connection: backend.connection,
+    registrationLimitMs: profile.registrationLimitMs(),
     journalFile: journalFile(config),
-    backend: backend.record,
     signal,
     log,
     publish: (progress) => writeRunState(config, { runId: progress.metadata.runId, ...progress }),
@@ -70,11 +71,13 @@ export async function tearDown(config: RunConfig, log: Log): Promise<TeardownRep
     log(`run ${journal.runId}: nothing was created, nothing to delete`);
     return { runId: journal.runId, deleted: [], leftovers: [], nothingCreated: true };
   }
-  return awsDriver.teardown(journal, backendProfile(journal.backend.backend).connect(journal.backend), log);
+  const record = recordedBackend(config);
+  const profile = await backendProfile(record.backend);
+  return awsDriver.teardown(journal, profile.connect(record), log);
 }
 
 /** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */
 export async function closeRecordedBackend(config: RunConfig): Promise<void> {
   const record = readBackendFile(config);
-  if (record) await backendProfile(record.backend).closeRecorded(record);
+  if (record) await (await backendProfile(record.backend)).closeRecorded(record);
 }

@@ -1,12 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { tasksPerInstance } from '../core/caps.ts';
-import {
-  type BackendName,
-  DEFAULT_CELL_TIMEOUT_MS,
-  REGISTRATION_TIMEOUT_MS,
-  type RunConfig,
-} from '../core/run-config.ts';
+import type { BackendName, RunConfig } from '../core/run-config.ts';
+import type { BackendProfile } from '../infra/backends/profile.ts';
 import { outDirOf } from './env/out-dir.ts';
 import { runConfigPathOf } from './env/run-config-path.ts';
 import { readRunConfigFile } from './files/run-config-file.ts';
@@ -27,7 +23,6 @@ export function defaultRunConfig(): RunConfig {
     backend: 'lab',
     outDir: outDirOf(),
     keep: false,
-    cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS.lab,
     amiPins: {},
   };
 }
@@ -39,9 +34,17 @@ export function readRunConfig(): RunConfig {
   return readRunConfigFile(file);
 }
 
+/** The backend's figures a run's time limits follow (its profile's). */
+type BackendLimits = Pick<BackendProfile, 'cellTimeoutMs' | 'registrationTimeoutMs'>;
+
+/** A cell's time limit: the run's (`--cell-timeout`), else the backend's default. */
+export function cellTimeoutOf(config: Pick<RunConfig, 'cellTimeoutMs'>, backend: BackendLimits): number {
+  return config.cellTimeoutMs ?? backend.cellTimeoutMs;
+}
+
 /** A cell's own test limit once it may start: its instance's registration, its task's limit, a margin. */
-export function cellTestTimeoutMs(config: Pick<RunConfig, 'backend' | 'cellTimeoutMs'>): number {
-  return REGISTRATION_TIMEOUT_MS[config.backend] + config.cellTimeoutMs + 60_000;
+export function cellTestTimeoutMs(config: Pick<RunConfig, 'cellTimeoutMs'>, backend: BackendLimits): number {
+  return backend.registrationTimeoutMs + cellTimeoutOf(config, backend) + 60_000;
 }
 
 /**
@@ -49,6 +52,6 @@ export function cellTestTimeoutMs(config: Pick<RunConfig, 'backend' | 'cellTimeo
  * opening, an instance registering and, for a rebooted group, registering again. `run` stops the cells
  * sooner when provisioning fails.
  */
-export function runStateWaitMs(config: Pick<RunConfig, 'backend'>): number {
-  return 2 * REGISTRATION_TIMEOUT_MS[config.backend] + 5 * 60_000;
+export function runStateWaitMs(backend: BackendLimits): number {
+  return 2 * backend.registrationTimeoutMs + 5 * 60_000;
 }

@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { instanceGroupId } from '../core/matrix/instance-groups.ts';
 import { CELL_RESULT_ATTACHMENT, RUN_METADATA_ATTACHMENT } from '../reports/reporter/cell-from-test.ts';
+import { recordedBackend } from '../run/files/backend-file.ts';
 import { readRunPlan } from '../run/files/plan-file.ts';
-import { cellTestTimeoutMs, readRunConfig } from '../run/run-config.ts';
+import { cellTestTimeoutMs, cellTimeoutOf, readRunConfig } from '../run/run-config.ts';
 import { awaitRunState } from '../run/worker/await-run-state.ts';
 import { MetadataOnce } from '../run/worker/metadata-once.ts';
 
@@ -16,16 +17,31 @@ test.describe.configure({ mode: 'parallel' });
  * What runs a cell (the backend profiles, the driver, the AWS SDK): loaded by the first cell of each worker while it waits for
  * the run's state, not when Playwright lists the tests in its runner, before any worker starts.
  */
-const cellRunner = async () => {
+let loadedRunner: ReturnType<typeof loadCellRunner> | undefined;
+const cellRunner = () => {
+  loadedRunner ??= loadCellRunner();
+  return loadedRunner;
+};
+const loadCellRunner = async () => {
   const [{ backendProfile }, { awsDriver }, { runOneCell }] = await Promise.all([
     import('../run/backends.ts'),
     import('../infra/aws/driver.ts'),
     import('../run/worker/run-cell.ts'),
   ]);
+  // The backend's profile too (the lab's loads the simulator), while the cell waits.
+  await backendProfile(config.backend);
   return { backendProfile, awsDriver, runOneCell };
 };
 
 const metadata = new MetadataOnce();
+
+// Once per worker, after its last cell (a failed cell's worker too, before it is replaced): the SDK clients its
+// cells shared are destroyed, so no socket to AWS or the lab outlives the worker.
+test.afterAll(async () => {
+  // A runner that failed to load made no client (its cell failed with that error).
+  const runner = await loadedRunner?.catch(() => undefined);
+  runner?.awsDriver.closeWorker();
+});
 
 // Declared in plan.json's runOrder: Playwright hands tests to free workers in this order.
 const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
@@ -37,12 +53,14 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     // Under `ecs-taskrole run` the cells start with the run: this waits for provisioning to reach the group.
     const run = await awaitRunState(config, instanceGroupId(cell));
     const { backendProfile, awsDriver, runOneCell } = await loading;
-    // From here on, the cell's own limits (its instance's registration, its task's time limit).
-    testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config));
     const state = awsDriver.readState(run.state);
-    const connection = backendProfile(state.backend.backend).connect(state.backend);
+    const record = recordedBackend(config);
+    const profile = await backendProfile(record.backend);
+    // From here on, the cell's own limits (its instance's registration, its task's time limit).
+    testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config, profile));
+    const connection = profile.connect(record);
     const { result, classification, instance } = await runOneCell(state, cell, {
-      cellTimeoutMs: config.cellTimeoutMs,
+      cellTimeoutMs: cellTimeoutOf(config, profile),
       connection,
     });
     const seen = metadata.unseen(run.metadata, cell.dimensions.ami, instance.agentVersion);

@@ -18,7 +18,7 @@ setup('provision', async () => {
   if (lifecycleOwnedByCli()) return;
   const config = readRunConfig();
   // `npx playwright test` alone has no process that outlives the workers to hold LocalStack.
-  if (backendProfile(config.backend).livesInRunProcess) {
+  if ((await backendProfile(config.backend)).livesInRunProcess) {
     throw new InfrastructureError(
       `the ${config.backend} backend needs \`ecs-taskrole run --backend ${config.backend}\` (that process holds it and its data plane for the whole run)`,
     );

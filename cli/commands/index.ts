@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 interface CommandEntry {
   /** The one-line summary `ecs-taskrole --help` lists. */
   summary: string;
-  load: () => Promise<(program: Command) => void>;
+  /** Its registration; `argv` tells it whether its help is asked for (run names every backend's defaults then). */
+  load: () => Promise<(program: Command, argv: readonly string[]) => void | Promise<void>>;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function registerCommands(program: Command, argv: readonly string[]
   const name = positionals[0] === 'help' ? positionals[1] : positionals[0];
   const entry = name !== undefined ? COMMANDS[name] : undefined;
   if (entry) {
-    (await entry.load())(program);
+    await (await entry.load())(program, argv);
     return;
   }
   for (const [command, { summary }] of Object.entries(COMMANDS)) program.command(command).description(summary);

@@ -9,13 +9,8 @@ import { BadInputError, EXIT } from '../../core/errors.ts';
 import { DEFAULT_CAPS } from '../../core/limits.ts';
 import { acceptedValuesText, acceptsValue } from '../../core/matrix/dimensions.ts';
 import { parseShard } from '../../core/plan/shard.ts';
-import {
-  DEFAULT_CELL_TIMEOUT_MS,
-  DEFAULT_OUT_DIR,
-  LAB_AGENTS,
-  type LabAgent,
-  type RunConfig,
-} from '../../core/run-config.ts';
+import { backendSchema, DEFAULT_OUT_DIR, LAB_AGENTS, type LabAgent, type RunConfig } from '../../core/run-config.ts';
+import type { BackendProfile } from '../../infra/backends/profile.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { backendProfile } from '../../run/backends.ts';
 import { type CellsRun, executeRun } from '../../run/cli/execute-run.ts';
@@ -24,10 +19,11 @@ import { runSummaryDocument } from '../../run/cli/summary.ts';
 import { LIFECYCLE_ENV, LIFECYCLE_OWNED_BY_CLI } from '../../run/env/lifecycle-owner.ts';
 import { LIFECYCLE_OWNER_PID_ENV } from '../../run/env/lifecycle-owner-pid.ts';
 import { RUN_CONFIG_ENV } from '../../run/env/run-config-path.ts';
+import { readBackendFile } from '../../run/files/backend-file.ts';
 import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
 import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
 import { planRun } from '../../run/plan-run.ts';
-import { defaultWorkers } from '../../run/run-config.ts';
+import { cellTimeoutOf, defaultWorkers } from '../../run/run-config.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 import { parseRegion } from './region-option.ts';
@@ -61,7 +57,8 @@ interface RunOptions {
   labAgent: LabAgent;
 }
 
-export function registerRun(program: Command): void {
+export async function registerRun(program: Command, argv: readonly string[]): Promise<void> {
+  const cellTimeouts = await cellTimeoutDefaults(argv);
   const command = program
     .command('run')
     .description('provision, run the known-good task in every cell, classify, tear down, write the report')
@@ -109,10 +106,9 @@ export function registerRun(program: Command): void {
       'print one JSON document on stdout at every exit ({ runId, exitCode, error, cells, notAsExpected, files, teardown }); progress goes to stderr',
     )
     .addOption(
-      new Option(
-        '--cell-timeout <seconds>',
-        `hard time limit per cell (default: ${DEFAULT_CELL_TIMEOUT_MS.lab / 1000} on the lab and LocalStack, ${DEFAULT_CELL_TIMEOUT_MS.aws / 1000} on AWS)`,
-      ).argParser(parseSeconds),
+      new Option('--cell-timeout <seconds>', `hard time limit per cell (default: ${cellTimeouts})`).argParser(
+        parseSeconds,
+      ),
     )
     .addOption(
       new Option('--ami <profile=id>', 'pin an AMI profile to an AMI id (repeatable; upgrade validation)')
@@ -151,6 +147,16 @@ export function registerRun(program: Command): void {
   });
 }
 
+/**
+ * `--cell-timeout`'s default of every backend, named in the help only: naming them loads every profile, the
+ * lab's with the simulator, which a run on AWS never loads.
+ */
+async function cellTimeoutDefaults(argv: readonly string[]): Promise<string> {
+  if (!argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) return "the backend's";
+  const profiles = await Promise.all(backendSchema.options.map(backendProfile));
+  return profiles.map((profile) => `${profile.cellTimeoutMs / 1000} on ${profile.name}`).join(', ');
+}
+
 async function run(options: RunOptions): Promise<number> {
   const progress: RunProgress = {};
   try {
@@ -163,14 +169,15 @@ async function run(options: RunOptions): Promise<number> {
 }
 
 async function runToEnd(options: RunOptions, progress: RunProgress): Promise<number> {
-  const config = runConfigOf(options);
+  // The chosen backend's profile only (a run on AWS never loads the lab).
+  const profile = await backendProfile(options.backend);
+  const config = runConfigOf(options, profile);
   progress.config = config;
   // From here on a signal is an interruption (exit 130), also before anything exists.
   const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
   try {
     // Bad input stops here, before a single resource exists: the backend's environment (on AWS, the proxy
     // URL) is checked, then the plan is made once, for every process.
-    const profile = backendProfile(config.backend);
     profile.checkEnvironment(process.env);
     const plan = await planRun(config);
     const out = progressStream(options);
@@ -180,7 +187,8 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
     setAsidePreviousJournal(config);
     // What the backend needs on this machine (the lab's packages and moto), before anything starts.
     await profile.prepare(log, plan);
-    log(estimateLine(estimateRun(plan, config.backend, { cellTimeoutMs: config.cellTimeoutMs })));
+    const cellTimeoutMs = cellTimeoutOf(config, profile);
+    log(estimateLine(estimateRun(plan, { instanceType: profile.instanceType, cellTimeoutMs })));
     progress.started = true;
     progress.outcome = await executeRun(
       config,
@@ -201,8 +209,8 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
   }
 }
 
-function runConfigOf(options: RunOptions): RunConfig {
-  if (options.labAgent === 'real' && options.backend !== 'lab') {
+function runConfigOf(options: RunOptions, profile: BackendProfile): RunConfig {
+  if (options.labAgent === 'real' && !profile.choosesLabAgent) {
     throw new BadInputError([
       {
         file: '--lab-agent',
@@ -221,11 +229,11 @@ function runConfigOf(options: RunOptions): RunConfig {
     keep: options.keep === true,
     // Recorded for the run order (plan.json) and Playwright (playwright.config.ts reads it).
     workers: options.workers ?? defaultWorkers(options.backend),
-    cellTimeoutMs: options.cellTimeout ?? DEFAULT_CELL_TIMEOUT_MS[options.backend],
+    cellTimeoutMs: options.cellTimeout ?? profile.cellTimeoutMs,
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
     caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },
-    ...(options.backend === 'lab' ? { labAgent: options.labAgent } : {}),
+    ...(profile.choosesLabAgent ? { labAgent: options.labAgent } : {}),
   };
 }
 
@@ -283,9 +291,11 @@ function setAsidePreviousJournal(config: RunConfig): void {
   const previous = readJournal(config);
   if (!previous) return;
   if (previous.pending().length > 0) {
+    // Its backend's record is still the one in this --out (this run has not opened its own yet).
+    const previousBackend = readBackendFile(config)?.backend ?? config.backend;
     process.stderr.write(
       `warning: run ${previous.runId} in ${config.outDir} did not finish its teardown; ` +
-        `remove what it left with: npx ecs-taskrole sweep --backend ${previous.backend.backend} --run ${previous.runId}\n`,
+        `remove what it left with: npx ecs-taskrole sweep --backend ${previousBackend} --run ${previous.runId}\n`,
     );
   }
   setJournalAside(config, previous);

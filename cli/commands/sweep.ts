@@ -62,7 +62,7 @@ async function runSweep(options: SweepCliOptions): Promise<void> {
   refuseLiveRunWindow(options);
   options.region ??= process.env.AWS_REGION ? checkedRegion(process.env.AWS_REGION, 'AWS_REGION') : 'us-west-2';
   const dryRun = options.dryRun === true;
-  const profile = backendProfile(options.backend);
+  const profile = await backendProfile(options.backend);
   const removedLabNetworks = await sweepLabNetworks(profile, options, dryRun);
   const record = await profile.standaloneRecord(options.region);
   if (!record) {

@@ -3,7 +3,6 @@ import type { CellEvidence } from '../../core/classify/evidence.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
 import type { Connection } from '../backends/backend-record.ts';
-import type { RunJournal } from './journal.ts';
 
 /** What the task printed and ECS said about it, before classification. */
 export type TaskEvidence = Pick<
@@ -48,7 +47,8 @@ export interface ProvisionContext {
   connection: Connection;
   /** The journal file to start; every create is recorded in it before it is sent. */
   journalFile: string;
-  backend: RunJournal['backend'];
+  /** How long the instances may take to register (the backend profile's registrationLimitMs, taken now). */
+  registrationLimitMs: number;
   /** Aborted when the run is interrupted: no new create starts, waits end. */
   signal: AbortSignal;
   log: (line: string) => void;

@@ -9,7 +9,7 @@ import { instanceGroupId } from '../../core/matrix/instance-groups.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { Connection } from '../backends/backend-record.ts';
-import { type AwsClients, createClients, destroyClients } from './clients.ts';
+import { createClients, destroyClients } from './clients.ts';
 import { explainCredentialsFailure } from './credentials-error.ts';
 import type { CellTarget, InstanceReadiness, ProvisionContext, TaskEvidence, TeardownReport } from './driver-types.ts';
 import { taskDefinitionFamily } from './harness-names.ts';
@@ -22,20 +22,19 @@ import { runCellTask } from './run-cell.ts';
 import { type AwsRunState, awsRunStateSchema, initialRunState } from './run-state.ts';
 import { newRunId, runTags } from './tags.ts';
 import { teardownFromJournal } from './teardown.ts';
+import { WorkerClients } from './worker-clients.ts';
 
 export type { AwsRunState } from './run-state.ts';
 
-/** Clients per process: the Playwright workers each open their own. */
-let cached: { key: string; clients: AwsClients } | undefined;
+/** Clients per process: the Playwright workers each open their own, and destroy them as they end (closeWorker). */
+const workerClients = new WorkerClients();
 /** Instances this worker already saw registered: later cells of their group need not ask ECS again. */
 const registeredInThisWorker = new Map<string, InstanceReadiness>();
 const registered = (agentVersion: string | undefined): InstanceReadiness => (agentVersion ? { agentVersion } : {});
 /** Console tails this worker already read: one GetConsoleOutput per instance, whatever its cell count. */
 let consoles: { key: string; read: (instanceId: string) => Promise<string> } | undefined;
 function clientsOf(state: AwsRunState, connection: Connection) {
-  const key = JSON.stringify(state.backend);
-  if (cached?.key !== key) cached = { key, clients: createClients(connection.target) };
-  return cached;
+  return workerClients.of(state.runId, connection.target);
 }
 
 export const awsDriver = {
@@ -48,18 +47,14 @@ export const awsDriver = {
     try {
       const startedAt = new Date();
       const runId = newRunId(startedAt);
-      const journal = RunJournal.start(context.journalFile, runId, context.backend);
+      const journal = RunJournal.start(context.journalFile, runId);
       // The first call: where missing or refused credentials show, before anything exists.
       const identity = await clients.sts.send(new GetCallerIdentityCommand({})).catch((error: unknown) => {
         throw explainCredentialsFailure(error, 'nothing was created');
       });
       const region = context.connection.target.region;
       context.log(`account ${identity.Account ?? ''} (${identity.Arn}), region ${region}, run ${runId}`);
-      const state = initialRunState(runId, startedAt, {
-        backend: context.backend,
-        region,
-        account: identity.Account ?? '',
-      });
+      const state = initialRunState(runId, startedAt, { region, account: identity.Account ?? '' });
       await provisionRun(clients, plan, state, journal, context);
     } finally {
       destroyClients(clients);
@@ -145,6 +140,12 @@ export const awsDriver = {
     const { key, clients } = clientsOf(state, connection);
     if (consoles?.key !== key) consoles = { key, read: instanceConsoleCache((id) => readInstanceConsole(clients, id)) };
     return consoles.read(instanceId);
+  },
+
+  /** This process's cells are done: its clients are destroyed (their sockets closed), and what they read forgotten. */
+  closeWorker(): void {
+    workerClients.close();
+    consoles = undefined;
   },
 
   /** Deletes what the journal says may exist, then anything else carrying the run's tag. Idempotent. */

@@ -5,7 +5,6 @@
  * and is safe to repeat.
  */
 import { z } from 'zod';
-import { backendRecordSchema } from '../backends/backend-record.ts';
 import { readJsonFileIfExists, writeJsonFile } from '../files/json-file.ts';
 import { deletionRank, JOURNALED_KINDS, type JournaledKind } from './resource-kinds.ts';
 
@@ -19,13 +18,26 @@ const entrySchema = z.strictObject({
 });
 export type JournalEntry = z.infer<typeof entrySchema>;
 
-export const journalSchema = z.strictObject({
-  journalVersion: z.literal(1),
+/**
+ * Where the resources are is not repeated here: the run's backend record has one home, `--out/backend.json`
+ * (run/files/backend-file.ts), which the teardown connects from.
+ */
+const currentJournalSchema = z.strictObject({
+  journalVersion: z.literal(2),
   runId: z.string(),
-  backend: backendRecordSchema,
   entries: z.array(entrySchema),
 });
-export type JournalFile = z.infer<typeof journalSchema>;
+/** Version 1 (0.2.0) also held its own copy of the backend record: read, the copy dropped. */
+const journalV1Schema = z
+  .strictObject({
+    journalVersion: z.literal(1),
+    runId: z.string(),
+    backend: z.unknown(),
+    entries: z.array(entrySchema),
+  })
+  .transform(({ runId, entries }) => ({ journalVersion: 2 as const, runId, entries }));
+export const journalSchema = z.union([currentJournalSchema, journalV1Schema]);
+export type JournalFile = z.infer<typeof currentJournalSchema>;
 
 export class RunJournal {
   readonly file: string;
@@ -36,8 +48,8 @@ export class RunJournal {
     this.data = data;
   }
 
-  static start(file: string, runId: string, backend: JournalFile['backend']): RunJournal {
-    const journal = new RunJournal(file, { journalVersion: 1, runId, backend, entries: [] });
+  static start(file: string, runId: string): RunJournal {
+    const journal = new RunJournal(file, { journalVersion: 2, runId, entries: [] });
     journal.save();
     return journal;
   }
@@ -49,10 +61,6 @@ export class RunJournal {
 
   get runId(): string {
     return this.data.runId;
-  }
-
-  get backend(): JournalFile['backend'] {
-    return this.data.backend;
   }
 
   /**

@@ -3,13 +3,11 @@
  * group, then the waits the run's metadata and the rebooted groups need. Every create is written to the
  * run journal before it is sent; an interruption stops new creates and waits at the next step.
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { rebootedBeforeCells } from '../../core/matrix/dimensions.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
-import { type BackendName, LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
 import { packageVersion } from '../files/package-version.ts';
 import { settleAll } from '../promises/settle-all.ts';
 import { userDataFor } from '../user-data/user-data.ts';
@@ -32,21 +30,11 @@ import {
 import type { AwsRunState } from './run-state.ts';
 import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
 
-/**
- * How long instances may take to register. On AWS and LocalStack a fixed limit. The lab boots every instance
- * on this machine, so a registration takes as long as the machine is busy: its quiet figure scaled by the
- * CPU demand per core (the 1-minute load average over the cores), at most REGISTRATION_TIMEOUT_MS.lab (the
- * cells' own test limits allow for that). Fixed, a loaded machine failed instances that were still booting.
- */
-export function registrationLimitMs(backend: BackendName): number {
-  if (backend !== 'lab') return REGISTRATION_TIMEOUT_MS[backend];
-  const demand = (loadavg()[0] ?? 0) / availableParallelism();
-  return Math.round(Math.min(REGISTRATION_TIMEOUT_MS.lab, LAB_QUIET_REGISTRATION_MS * Math.max(1, demand)));
-}
-
 export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
-  const seconds = Math.round((state.registrationLimitMs ?? REGISTRATION_TIMEOUT_MS[state.backend.backend]) / 1000);
-  return `container instance of ${instanceId} did not register in cluster ${state.cluster} within ${seconds} s`;
+  // Provisioning records the limit before any cell sees the state.
+  const limit =
+    state.registrationLimitMs !== undefined ? `${Math.round(state.registrationLimitMs / 1000)} s` : 'its time limit';
+  return `container instance of ${instanceId} did not register in cluster ${state.cluster} within ${limit}`;
 }
 
 export async function provisionRun(
@@ -169,7 +157,8 @@ export async function provisionRun(
     }),
   );
   checkpoint();
-  const timeoutMs = registrationLimitMs(config.backend);
+  // The backend's (its profile's): fixed, or on the lab as long as this machine's load makes a boot.
+  const timeoutMs = context.registrationLimitMs;
   state.registrationLimitMs = timeoutMs;
   state.registrationDeadline = new Date(Date.now() + timeoutMs).toISOString();
   // Agent versions come with each cell's own registration (InstanceReadiness); the image ids are known now.
@@ -214,13 +203,13 @@ async function rebootOnceRegistered(
   clients: AwsClients,
   groupId: string,
   state: AwsRunState,
-  { config, signal, log }: ProvisionContext,
+  { signal, log, registrationLimitMs }: ProvisionContext,
 ): Promise<void> {
   const groupState = state.groups[groupId];
   const instanceId = groupState?.instanceId;
   if (!groupState || !instanceId) return;
   const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
-  // Figures for the registration limit (REGISTRATION_TIMEOUT_MS): this starts once every instance launched.
+  // Figures for the registration limit (the profiles' registrationTimeoutMs): this starts once every instance launched.
   const launched = performance.now();
   const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
   const registered = (
@@ -240,7 +229,7 @@ async function rebootOnceRegistered(
   const back = await unlessAborted(
     signal,
     rebootAndWaitForAgent(clients, state.cluster, instanceId, registered, {
-      timeoutMs: state.registrationLimitMs ?? registrationLimitMs(config.backend),
+      timeoutMs: state.registrationLimitMs ?? registrationLimitMs,
     }),
   );
   if (!back) groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { type BackendRecord, backendRecordSchema } from '../backends/backend-record.ts';
 import { clusterName, logGroupName } from './harness-names.ts';
 
 const groupStateSchema = z.strictObject({
@@ -24,8 +23,7 @@ const instanceRoleSchema = z.strictObject({
 /** What provisioning made, as the cell workers need it (plain JSON in `--out/run-state.json`). */
 export const awsRunStateSchema = z.strictObject({
   runId: z.string(),
-  /** Where the APIs are: the workers connect from this record (it holds no secret). */
-  backend: backendRecordSchema,
+  // Where the APIs are is the run's backend record (--out/backend.json), which the workers connect from.
   region: z.string(),
   account: z.string(),
   cluster: z.string(),
@@ -49,7 +47,7 @@ export type AwsRunState = z.infer<typeof awsRunStateSchema>;
 export function initialRunState(
   runId: string,
   startedAt: Date,
-  where: { backend: BackendRecord; region: string; account: string },
+  where: { region: string; account: string },
 ): AwsRunState {
   return {
     runId,

@@ -71,13 +71,7 @@ test('planted instances with copied run tags (expired and live runs) survive swe
     expect(byRun.deleted.map((r) => r.id)).toContain(oursLive.instanceId);
 
     // The live run's teardown: its journal names only its own instance; the safety net leaves the others.
-    const journal = RunJournal.start(join(dir, 'run-journal.json'), 'rflive', {
-      backend: 'lab',
-      region: lab.region,
-      endpoint: lab.endpoint,
-      startedLab: false,
-      labDir,
-    });
+    const journal = RunJournal.start(join(dir, 'run-journal.json'), 'rflive');
     journal.creating('instance', 'ecs-taskrole-rflive-default');
     journal.created('instance', 'ecs-taskrole-rflive-default', oursLive.instanceId);
     const teardown = await teardownFromJournal(clients, journal);

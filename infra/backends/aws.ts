@@ -1,4 +1,5 @@
 /** AWS itself: the standard credential chain; nothing to start, stop or prepare on this machine. */
+import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
 import { type BackendRecord, type Connection, proxyUrlFromEnvironment } from './backend-record.ts';
 import type { BackendProfile } from './profile.ts';
 
@@ -13,9 +14,19 @@ function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.env): C
   };
 }
 
+/** How long an instance's agent may take to register on AWS: an instance boots in minutes. */
+const REGISTRATION_TIMEOUT_MS = 600_000;
+
 export const awsProfile: BackendProfile = {
   name: 'aws',
   livesInRunProcess: false,
+  // Three minutes: the first task on an instance pulls its image and every task installs its client (dnf,
+  // pip, npm) before the client's own retries; the lab needs one.
+  cellTimeoutMs: 180_000,
+  registrationTimeoutMs: REGISTRATION_TIMEOUT_MS,
+  registrationLimitMs: () => REGISTRATION_TIMEOUT_MS,
+  instanceType: HARNESS_INSTANCE_TYPE,
+  choosesLabAgent: false,
   checkEnvironment(env) {
     proxyUrlFromEnvironment(env);
   },

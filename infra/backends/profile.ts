@@ -1,8 +1,9 @@
 /**
  * The backend seam: one profile object per backend (the lab's in lab/lab-profile.ts, LocalStack's in
- * lab/localstack/localstack-profile.ts, AWS's in aws.ts beside this file), picked by name in run/backends.ts.
- * Everything that differs between backends is here; the driver (infra/aws) is the same for all of them and
- * only sees a Connection.
+ * lab/localstack/localstack-profile.ts, AWS's in aws.ts beside this file), picked by name in run/backends.ts
+ * (which loads the lab's and LocalStack's only when one is chosen). Everything that differs between backends
+ * is here, its figures included; the driver (infra/aws) is the same for all of them and only sees a
+ * Connection and the figures provisioning is handed.
  */
 import type { Dimensions } from '../../core/matrix/dimensions.ts';
 import type { BackendName, LabAgent } from '../../core/run-config.ts';
@@ -50,6 +51,22 @@ export interface BackendProfile {
    * and `--keep` cannot leave it up.
    */
   readonly livesInRunProcess: boolean;
+  /**
+   * A cell's time limit when the run names none (`--cell-timeout`). On AWS the first task on an instance
+   * pulls its image and every task installs its client before the client's own retries.
+   */
+  readonly cellTimeoutMs: number;
+  /** The most an instance's agent may take to register: a cell's own test limit allows for it. */
+  readonly registrationTimeoutMs: number;
+  /** The registration limit of a run provisioned now: at most registrationTimeoutMs. */
+  registrationLimitMs(): number;
+  /** What each instance is, in the estimate `run` prints: an EC2 instance type on AWS, else a simulated host. */
+  readonly instanceType: string;
+  /**
+   * Its instances run the lab's ECS agent, whose kind `--lab-agent` chooses (model or real); elsewhere the
+   * agent is the one the AMI brings (LocalStack's data plane runs the lab's model, with no choice).
+   */
+  readonly choosesLabAgent: boolean;
   /** Bad input of the environment, refused before a plan or anything else exists (exit 2). */
   checkEnvironment(env: NodeJS.ProcessEnv): void;
   /** What this machine needs before `open` for this plan (system packages, the lab's moto, clients), fetched or found. */

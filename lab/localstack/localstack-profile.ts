@@ -46,9 +46,18 @@ async function open(options: OpenOptions) {
   return { record, connection: connect(record), close: () => localstack.close() };
 }
 
+/** How long an instance's agent may take to register: the lab's data plane boots it on this machine. */
+const REGISTRATION_TIMEOUT_MS = 120_000;
+
 export const localstackProfile: BackendProfile = {
   name: 'localstack',
   livesInRunProcess: true,
+  cellTimeoutMs: 60_000,
+  registrationTimeoutMs: REGISTRATION_TIMEOUT_MS,
+  registrationLimitMs: () => REGISTRATION_TIMEOUT_MS,
+  instanceType: 'simulated (localstack)',
+  // Its data plane runs the lab's agent model: the real agent needs the lab's ACS (lab_acs.py).
+  choosesLabAgent: false,
   checkEnvironment() {},
   async prepare(log, plan) {
     // The lab's data plane boots LocalStack's instances: it needs the lab's packages (installed as root).

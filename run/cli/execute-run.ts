@@ -75,7 +75,7 @@ export async function executeRun(
       `--keep: resources left in place; remove them with: npx ecs-taskrole sweep --backend ${config.backend} --run ${runId}`,
     );
     // A kept lab stays up with them; LocalStack lives in this process and cannot.
-    if (backendProfile(config.backend).livesInRunProcess) await backend?.close();
+    if ((await backendProfile(config.backend)).livesInRunProcess) await backend?.close();
   } else {
     try {
       outcome.teardown = await timed(timings, 'teardownMs', () => tearDown(config, log));

@@ -77,8 +77,8 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       { step: 'initialize', name: 'skipDockerInstall' },
     );
     const runId = newRunId();
-    const journal = RunJournal.start(join(dir, 'run-journal.json'), runId, record);
-    const initial = initialRunState(runId, new Date(), { backend: record, region: lab.region, account: '' });
+    const journal = RunJournal.start(join(dir, 'run-journal.json'), runId);
+    const initial = initialRunState(runId, new Date(), { region: lab.region, account: '' });
     const config = { ...defaultRunConfig(), outDir: join(dir, 'out') };
     try {
       // What the cells get: the state provisioning publishes (its last publish has nothing settling).
@@ -86,8 +86,8 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       await provisionRun(clients, plan, initial, journal, {
         config,
         connection,
+        registrationLimitMs: labProfile.registrationLimitMs(),
         journalFile: journal.file,
-        backend: record,
         signal: new AbortController().signal,
         log: () => {},
         publish: (progress) => {
@@ -98,7 +98,7 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       const state = awsDriver.readState(published?.state);
       expect(altered, 'the harness user data no longer installs docker this way').toBe(true);
 
-      const { result } = await runOneCell(state, cell, { cellTimeoutMs: config.cellTimeoutMs, connection });
+      const { result } = await runOneCell(state, cell, { cellTimeoutMs: labProfile.cellTimeoutMs, connection });
       await test
         .info()
         .attach('details.console', { body: result.details.console ?? '(none)', contentType: 'text/plain' });
