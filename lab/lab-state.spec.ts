@@ -1,9 +1,18 @@
-import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type LabState, labStatePath, readLabState, writeLabState } from './lab-state.ts';
+import { type LabState, labStatePath, readLabState, removeLabState, writeLabState } from './lab-state.ts';
 
 const identity = (name: string) => ({
   userName: name,
@@ -98,4 +107,25 @@ test('no state file is no lab; a state file that does not match the schema is re
   expect(() => readLabState(dir)).toThrow(`the lab state ${labStatePath(dir)} is not a lab state file (motoPid:`);
   writeFileSync(labStatePath(dir), '{', { mode: 0o600 });
   expect(() => readLabState(dir)).toThrow(/is not JSON/);
+});
+
+test("removing the lab state keeps a user's own files in its folder, and the folder while they are there", () => {
+  const dir = join(root, 'lab');
+  writeLabState(STATE, dir);
+  mkdirSync(join(dir, 'consoles'));
+  writeFileSync(join(dir, 'consoles', 'i-0abc.log'), 'boot\n');
+  mkdirSync(join(dir, 'my-out'));
+  writeFileSync(join(dir, 'my-out', 'report.html'), '<html>');
+  removeLabState(dir);
+  expect(existsSync(labStatePath(dir))).toBe(false);
+  expect(existsSync(join(dir, 'consoles'))).toBe(false);
+  expect(readFileSync(join(dir, 'my-out', 'report.html'), 'utf8')).toBe('<html>');
+});
+
+test("removing the lab state of a folder that holds only the lab's files removes the folder", () => {
+  const dir = join(root, 'lab');
+  writeLabState(STATE, dir);
+  writeFileSync(join(dir, 'moto.log'), '');
+  removeLabState(dir);
+  expect(existsSync(dir)).toBe(false);
 });
