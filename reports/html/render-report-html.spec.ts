@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { diagnose } from '../../core/diagnoses/diagnose.ts';
 import { cellWith } from '../../core/testing/cell-fixture.ts';
 import { HOSTILE_LINE, syntheticResults } from '../testing/synthetic-results.ts';
 import { renderReportHtml } from './render-report-html.ts';
@@ -52,10 +53,16 @@ test('hostile text never appears unescaped: not in the data block, not in the st
 });
 
 test('report data stores each rule and diagnosis once', () => {
-  const data = buildReportData(syntheticResults({ cells: 300 }));
+  const synthetic = syntheticResults({ cells: 300 });
+  const data = buildReportData(synthetic);
   expect(data.cells).toHaveLength(300);
-  expect(data.rules.length).toBeLessThan(30);
-  // Diagnoses differ by AMI, role name and (for infra cells) the cell's own rerun command.
-  expect(data.diagnoses.length).toBeLessThan(100);
+  // One entry per distinct expectation (its chain of rules), however many cells share it.
+  const chains = new Set(synthetic.cells.map((cell) => cell.expected.chain.join(' → ')));
+  expect(data.rules.length).toBe(chains.size);
+  expect(data.rules.length).toBeLessThan(synthetic.cells.length / 5);
+  // Diagnoses differ by AMI, role name and (for infra cells) the cell's own rerun command: each stored once.
+  const diagnosed = new Set(synthetic.cells.map((cell) => JSON.stringify(diagnose(cell))));
+  expect(data.diagnoses.length).toBe(diagnosed.size);
+  expect(data.diagnoses.length).toBeLessThan(synthetic.cells.length / 2);
   expect(new Set(data.rules.map((rule) => JSON.stringify(rule))).size).toBe(data.rules.length);
 });

@@ -16,6 +16,8 @@ export const THEME_CSS = `
   body { margin: 0; font-size: 10pt; }
   #controls, button.copy, button.more, dialog, noscript, .legend-box { display: none !important; }
   pre { max-height: none; overflow: visible; }
+  /* Paper cannot be clicked open: the run's folded details print (::details-content, Chromium 131+). */
+  details.run-details::details-content { content-visibility: visible; display: block; }
   table.matrix thead th { position: static; }
   article.group, tr, button.cell { break-inside: avoid; }
   h2, h3 { break-after: avoid; }

@@ -165,6 +165,8 @@ test('print: what broke and the matrix, without controls, buttons or the dialog;
   await expect(page.locator('#matrix table.matrix')).toBeVisible();
   await expect(page.locator('#controls')).toBeHidden();
   await expect(page.locator('button.copy').first()).toBeHidden();
+  // The run's details, folded on screen, print open.
+  await expect(page.locator('section.run-overview table.amis')).toBeVisible();
   const after = await whatBroke(page)
     .locator('p.source a')
     .first()

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
 import { goClientBuildEnvironment } from '../../images/go-clients.ts';
 import { buildStep } from './build-step.ts';
 
@@ -33,4 +37,25 @@ test("the golang image's client build environment is the build's own (offline GO
   const env = await withCallerSecrets(async () => goClientBuildEnvironment('/var/cache/spec'));
   for (const name of Object.keys(SECRETS).filter((n) => n !== 'GOFLAGS')) expect(env).not.toHaveProperty(name);
   expect(env).toMatchObject({ GO111MODULE: 'off', GOPROXY: 'off', GOFLAGS: '', GOCACHE: '/var/cache/spec/cache' });
+});
+
+test('the minimal environment still builds Go with cgo (gcc found on the fixed PATH), as ecs-init needs', async () => {
+  const go = '/usr/lib/go-1.23/bin/go';
+  test.skip(!existsSync(go), 'Go 1.23 (golang-1.23-go) is not installed on this machine');
+  test.setTimeout(600_000); // compiles runtime/cgo from an empty cache: minutes on a busy machine
+  const work = mkdtempSync(join(tmpdir(), 'etr-cgo-'));
+  try {
+    writeFileSync(join(work, 'go.mod'), 'module cgoprobe\n\ngo 1.23\n');
+    writeFileSync(
+      join(work, 'main.go'),
+      'package main\n\n// int two(void) { return 2; }\nimport "C"\n\nfunc main() { println(C.two()) }\n',
+    );
+    const env = { GOTOOLCHAIN: 'local', GOPROXY: 'off', GOCACHE: join(work, 'cache'), GOPATH: join(work, 'gopath') };
+    await withCallerSecrets(() =>
+      buildStep(go, ['build', '-o', join(work, 'probe'), '.'], { cwd: work, env: { ...env, CGO_ENABLED: '1' } }),
+    );
+    expect((await execa(join(work, 'probe'))).stderr.trim()).toBe('2');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });

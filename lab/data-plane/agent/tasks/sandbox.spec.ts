@@ -1,7 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
+import { GO_CLIENTS_DIR } from '../../../images/go-clients.ts';
 import { createMiniHost, type MiniHost } from '../../testing/mini-host.ts';
 
 const PROBE = new URL('../../testing/sandbox-probe.ts', import.meta.url).pathname;
@@ -37,6 +39,17 @@ test.describe('task sandbox (needs root: namespaces)', () => {
     });
     expect(exitCode).toBe(3);
     expect(lines).toEqual(['stdout: pid=1', 'stdout: FOO=from-task-env', 'stdout: .profile', 'stdout: /root']);
+  });
+
+  test("the lab's Go client builds are read-only in a task: it reads them, cannot replace them", async () => {
+    await mkdir(GO_CLIENTS_DIR, { recursive: true, mode: 0o700 });
+    const { exitCode, lines } = await probe({
+      argv: ['/bin/sh', '-c', `ls -d ${GO_CLIENTS_DIR} && touch ${GO_CLIENTS_DIR}/planted-by-task; echo "touch=$?"`],
+    });
+    expect(exitCode).toBe(0);
+    expect(lines).toContain(`stdout: ${GO_CLIENTS_DIR}`);
+    expect(lines).toContain('stdout: touch=1');
+    expect(existsSync(join(GO_CLIENTS_DIR, 'planted-by-task'))).toBe(false);
   });
 
   test('paths under the host /root the image needs stay visible (pyenv)', async () => {

@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
+import { GO_CLIENTS_DIR } from '../../../images/go-clients.ts';
 
 /**
  * PID 1 before the command: into the container's memory cgroup (writing "0" to its cgroup.procs moves the
- * writer, and everything it starts stays there), the image's binds (`--bind SRC DST`), the paths the image needs from the
+ * writer, and everything it starts stays there), the image's binds (`--bind SRC DST`), the host folders the task
+ * may read but never write (`--read-only DIR`, when it exists), the paths the image needs from the
  * host's /root bound into the task home (e.g. the pyenv Python; startSandbox makes their mount points
  * first, without a process each), the home over /root, the hostname; then "ready" on fd 3, wait for "go",
  * close fd 3 and exec the command. Runs with the container's environment, so it uses absolute paths. Last,
@@ -26,6 +28,9 @@ while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   if [ "$1" = "--bind" ]; then
     /bin/mount --bind "$2" "$3" || exit 125
     shift 3
+  elif [ "$1" = "--read-only" ]; then
+    if [ -d "$2" ]; then /bin/mount --bind "$2" "$2" && /bin/mount -o remount,bind,ro "$2" "$2" || exit 125; fi
+    shift 2
   else
     /bin/mount --rbind "$1" "$home\${1#/root}" || exit 125
     shift
@@ -42,6 +47,13 @@ echo ready >&3
 read -r go <&3 || exit 125
 exec 3>&-
 exec "$@"`;
+
+/**
+ * Host folders a task sees read-only: the lab's Go client builds, which the golang image's go copies into
+ * the task (a task writing there would change what later tasks run). A task is root in its own mount
+ * namespace and could remount it; this keeps a task's ordinary writes out, not a task set on undoing it.
+ */
+const READ_ONLY_HOST_DIRS = [GO_CLIENTS_DIR];
 
 export interface SandboxOptions {
   argv: readonly string[];
@@ -101,7 +113,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const hostname = options.network.mode === 'bridge' ? options.network.hostname : '';
   const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
   await Promise.all(keep.map((path) => mkdir(join(options.homeDir, path.slice('/root'.length)), { recursive: true })));
-  const binds = (options.binds ?? []).flatMap(({ source, target }) => ['--bind', source, target]);
+  const binds = [
+    ...(options.binds ?? []).flatMap(({ source, target }) => ['--bind', source, target]),
+    ...READ_ONLY_HOST_DIRS.flatMap((dir) => ['--read-only', dir]),
+  ];
   // setpriv: unshare dies with the agent (parent-death signal), and --kill-child takes the task along,
   // so no task outlives a crashed agent.
   const subprocess = execa(
