@@ -23,6 +23,7 @@ if moto.__version__.split(".")[0] != "5":
     sys.exit(f"moto {moto.__version__} is not supported by the lab; install moto 5: pip install 'moto[server]>=5,<6'")
 
 from moto.server import main  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler  # noqa: E402
 
 import lab_admin  # noqa: E402, F401  (/moto-api/* only with the lab's admin token)
 import lab_responses  # noqa: E402, F401  (every request: JSON auth errors, the task polls' wait, speed)
@@ -34,6 +35,12 @@ import lab_task_push  # noqa: E402, F401  (ECS task polls that wait for a change
 import lab_ec2  # noqa: E402, F401  (default security groups, reboots, consoles)
 import lab_state_changes  # noqa: E402, F401  (SubmitContainerStateChange, SubmitAttachmentStateChanges)
 import lab_acs  # noqa: E402, F401  (DiscoverPollEndpoint, ACS and TCS websockets for the real ECS agent)
+import lab_websocket  # noqa: E402  (the connections' idle timeout, below)
+
+# Every connection is a thread of werkzeug's server: one that sends nothing (an idle websocket handshake, a
+# keep-alive connection left open) is closed after this long instead of holding its thread forever. Only
+# reads and writes wait on it: a task poll that waits for a change (lab_task_push.py) is not cut short.
+WSGIRequestHandler.timeout = lab_websocket.IDLE_TIMEOUT_SECONDS
 
 if __name__ == "__main__":
     host, port = sys.argv[1], sys.argv[2]
