@@ -1,20 +1,23 @@
+import { DEFAULT_BASELINE, type Dimensions } from '../../../core/matrix/dimensions.ts';
+
 /**
  * The ECS agent releases the lab can build and run, each pinned to the commit its tag names upstream
  * (github.com/aws/amazon-ecs-agent). A tarball fetched from GitHub must carry this commit; a local copy
  * (ECS_TASKROLE_AGENT_SOURCES) is trusted to be it. Both tags ask for Go 1.23 in agent/ and ecs-init/ go.mod
- * (1.101.3 and later ask for 1.24+, which Debian bookworm does not package).
+ * (1.101.3 and later ask for 1.24+, which Debian bookworm does not package). The matrix's `agentVersion`
+ * values are these releases: the type makes a value without a pinned commit (or the reverse) a compile error.
  */
-export const AGENT_RELEASES = {
+export type AgentVersion = Dimensions['agentVersion'];
+
+export const AGENT_RELEASES: Readonly<Record<AgentVersion, { commit: string }>> = {
   '1.101.2': { commit: 'a686342fd0bf6cf77e692067e6fee73448855c3d' },
   '1.95.0': { commit: '90742cd68338075989cd24e93ff8e5b9216d788c' },
-} as const satisfies Record<string, { commit: string }>;
-
-export type AgentVersion = keyof typeof AGENT_RELEASES;
+};
 
 export const AGENT_VERSIONS = Object.keys(AGENT_RELEASES) as AgentVersion[];
 
-/** The version the lab's plain-AMI user data pins and the default of `agentVersion`. */
-export const DEFAULT_AGENT_VERSION: AgentVersion = '1.101.2';
+/** The default of `agentVersion` (its baseline value): what the harness ran before the dimension existed. */
+export const DEFAULT_AGENT_VERSION: AgentVersion = DEFAULT_BASELINE.agentVersion;
 
 export function isAgentVersion(value: unknown): value is AgentVersion {
   return typeof value === 'string' && Object.hasOwn(AGENT_RELEASES, value);
