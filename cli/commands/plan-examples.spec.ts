@@ -10,6 +10,7 @@ for (const [example, dimension] of [
   ['plain-ami-fleet.yaml', 'hostRules'],
   ['host-incidents.yaml', 'hostFirewall'],
   ['incidents-clients.yaml', 'client'],
+  ['agent-versions.yaml', 'agentVersion'],
 ] as const) {
   test(`\`plan --matrix ${example}\` plans it (exit 0, cells varying ${dimension})`, async () => {
     const result = await runCli(['plan', '--matrix', `${MATRICES}${example}`, '--json']);

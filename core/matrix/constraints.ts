@@ -1,4 +1,4 @@
-import { type Dimensions, isEcsOptimized, runsInSiblingContainer } from './dimensions.ts';
+import { DEFAULT_BASELINE, type Dimensions, isEcsOptimized, runsInSiblingContainer } from './dimensions.ts';
 
 /** A combination of values that cannot exist on ECS: rejected in explicit cells, skipped in products. */
 export interface Constraint {
@@ -26,6 +26,14 @@ export const CONSTRAINTS: readonly Constraint[] = [
     message:
       'agentInstall: ecs-init-package installs ecs-init on a plain AMI; ECS-optimized AMIs have it already (use ami: al2023-plain)',
     violatedBy: (cell) => isEcsOptimized(cell.ami) && cell.agentInstall !== 'container',
+  },
+  {
+    id: 'agent-version-needs-agent-container',
+    message:
+      'agentVersion other than the default pins the agent container of a plain AMI (ami: al2023-plain, agentInstall: container); an ECS-optimized AMI, or ecs-init from a package, comes with its own agent (pick the AMI release instead; results record its agent version)',
+    violatedBy: (cell) =>
+      cell.agentVersion !== DEFAULT_BASELINE.agentVersion &&
+      (isEcsOptimized(cell.ami) || cell.agentInstall !== 'container'),
   },
   {
     id: 'flush-needs-open-input',

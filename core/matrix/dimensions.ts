@@ -7,6 +7,11 @@ export const DIMENSIONS = {
     values: ['al2023-ecs', 'al2-ecs', 'al1-ecs', 'al2023-plain'],
     describe: 'AMI profile; al2023-plain is not ECS-optimized (agent installed by user data)',
   },
+  agentVersion: {
+    values: ['1.101.2', '1.95.0'],
+    describe:
+      'the ECS agent release: plain AMIs run its container tag (public.ecr.aws/ecs/amazon-ecs-agent:v<version>); an ECS-optimized AMI carries its own agent, which results record. The lab builds each from source',
+  },
   agentInstall: {
     values: ['container', 'ecs-init-package'],
     describe:

@@ -95,3 +95,16 @@ test('the instance count is limited', () => {
     'm.yaml: the matrix needs 3 container instances (instance groups); the limit is 2 (raise it with --max-instances)',
   );
 });
+
+test('agentVersion other than the default: only where the user data runs the agent container (plain AMI)', () => {
+  const matrix = expand('cross: [{ ami: [al2023-ecs, al2023-plain], agentVersion: [1.101.2, 1.95.0] }]\n');
+  expect(matrix.cells.map((cell) => cell.id)).toEqual([
+    'baseline',
+    'ami=al2023-plain',
+    'ami=al2023-plain,agentVersion=1.95.0',
+  ]);
+  expect(matrix.skipped).toEqual([{ id: 'agentVersion=1.95.0', reason: 'agent-version-needs-agent-container' }]);
+  expect(() =>
+    expand('cells: [{ ami: al2023-plain, agentInstall: ecs-init-package, agentVersion: 1.95.0 }]\n'),
+  ).toThrow(/cells\[0\]: agentVersion other than the default/);
+});

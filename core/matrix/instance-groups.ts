@@ -8,6 +8,7 @@ import type { Dimension } from './dimensions.ts';
  */
 export const INSTANCE_DIMENSIONS: readonly Dimension[] = [
   'ami',
+  'agentVersion',
   'agentInstall',
   'hostRules',
   'hostFirewall',

@@ -33,7 +33,7 @@ test('accepts JSON', () => {
 test('rejects an unknown dimension with its path and the accepted names', () => {
   const [problem] = problemsOf('cells:\n  - { network: host }\n  - { netwrk: host }\n');
   expect(problem).toMatch(
-    /^cells\[1\]\.netwrk: unknown dimension "netwrk"; accepted: ami, agentInstall, hostRules, hostFirewall, afterBoot, network/,
+    /^cells\[1\]\.netwrk: unknown dimension "netwrk"; accepted: ami, agentVersion, agentInstall, hostRules, hostFirewall, afterBoot, network/,
   );
 });
 

@@ -143,3 +143,10 @@ test("agentInstall ecs-init-package: the plain AMI gets AL2023's ecs-init packag
   expect(packaged).not.toContain('docker run');
   expect(packaged.indexOf('dnf install -y ecs-init')).toBeGreaterThan(packaged.indexOf('dnf install -y docker'));
 });
+
+test('agentVersion: the plain AMI runs the agent container of that release', () => {
+  expect(userDataOf({ ami: 'al2023-plain' })).toContain('  public.ecr.aws/ecs/amazon-ecs-agent:v1.101.2');
+  const old = userDataOf({ ami: 'al2023-plain', agentVersion: '1.95.0' });
+  expect(old).toContain('  public.ecr.aws/ecs/amazon-ecs-agent:v1.95.0');
+  expect(old).not.toContain('amazon-ecs-agent:v1.101.2');
+});

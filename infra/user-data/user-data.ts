@@ -4,7 +4,7 @@ import { proxyOrigin, proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { isEcsOptimized, runsEcsInit } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
 import { DOCUMENTED_NO_PROXY } from '../task-definition/task-definition.ts';
-import { AGENT_IMAGE } from './agent-image.ts';
+import { agentImage } from './agent-image.ts';
 import { expiryLines } from './expiry.ts';
 import { afterBootLines, BLOCK_IMDS_IN_FORWARD, hardeningLines } from './host-incidents.ts';
 import { systemdEnvironmentLine, upstartEnvLine, writeFileLines } from './script-text.ts';
@@ -161,12 +161,12 @@ function hostRuleLines(hostRules: InstanceGroup['instance']['hostRules']): strin
  * this script (ECS developer guide, ecs-agent-install.md). ecs-init then adds its own rules at every start.
  */
 function plainAgent(g: InstanceGroup['instance']): string[] {
-  if (g.agentInstall === 'container') return agentContainer();
+  if (g.agentInstall === 'container') return agentContainer(g.agentVersion);
   return ['dnf install -y ecs-init', 'systemctl enable --now --no-block ecs'];
 }
 
 /** The documented way to run the agent without ecs-init: its container, restarted with the instance. */
-function agentContainer(): string[] {
+function agentContainer(version: InstanceGroup['instance']['agentVersion']): string[] {
   return [
     'docker run --name ecs-agent \\',
     '  --detach=true --restart=always \\',
@@ -174,6 +174,6 @@ function agentContainer(): string[] {
     '  --volume=/etc/ecs:/etc/ecs --net=host \\',
     '  --env-file=/etc/ecs/ecs.config \\',
     '  --env=ECS_LOGFILE=/log/ecs-agent.log --env=ECS_DATADIR=/data/ \\',
-    `  ${AGENT_IMAGE}`,
+    `  ${agentImage(version)}`,
   ];
 }

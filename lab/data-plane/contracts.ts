@@ -5,6 +5,8 @@
  * the AgentLauncher; stopping "ecs" (or a reboot/shutdown) stops it.
  */
 
+import type { Dimensions } from '../../core/matrix/dimensions.ts';
+
 /** What the agent needs to know about the instance it runs on. */
 export interface HostView {
   instanceId: string;
@@ -28,6 +30,11 @@ export interface HostView {
   region: string;
   /** Environment the service manager gives the agent (from ecs.config proxy settings, systemd drop-ins…). */
   agentEnvironment: Record<string, string>;
+  /**
+   * The agent release this start runs: the tag of the agent image a plain AMI's `docker run` names, else
+   * the AMI's own agent (ecs-init). The real agent runs that build; the model plays its behaviour.
+   */
+  agentVersion: Dimensions['agentVersion'];
 }
 
 /** An ENI attached to the instance for one awsvpc task, as the agent's CNI plugin gets it. */

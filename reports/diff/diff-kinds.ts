@@ -3,7 +3,7 @@
  * not by its id or the matrix's name. The gate compares behaviour — the outcome a configuration gives —
  * and reports a change of the team's own expectation apart from it.
  */
-import type { Dimensions } from '../../core/matrix/dimensions.ts';
+import type { Dimension, Dimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import type { Verdict } from '../../core/results/results-schema.ts';
 
@@ -45,9 +45,26 @@ export interface CellChange {
   accepted?: boolean;
 }
 
+/**
+ * The dimensions an upgrade gate changes between two runs: a run on one agent release against a run on
+ * another. When each run holds one value of such a dimension and the two values differ, cells are matched
+ * without it (every cell would otherwise be in one run only) and the diff names the change instead. AMIs
+ * need no entry: a profile's image id is not a dimension (run.amis records it, ami-changes.ts shows it).
+ */
+export const UPGRADE_DIMENSIONS: readonly Dimension[] = ['agentVersion'];
+
+/** One upgrade dimension, its single value in each run. */
+export interface ComparedDimension {
+  dimension: Dimension;
+  baseline: string;
+  candidate: string;
+}
+
 /** Whether the two runs cover the same configurations, whatever their matrices are named. */
 export interface MatrixComparison {
   same: boolean;
+  /** Upgrade dimensions whose one value differs between the runs: cells were matched without them. */
+  compared: ComparedDimension[];
   baselineName: string;
   candidateName: string;
   /** Configurations in both runs. */

@@ -5,6 +5,7 @@ import type { CellResult, RunResults } from '../../core/results/results-schema.t
 import { cellWith, withOverride } from '../../core/testing/cell-fixture.ts';
 import { syntheticResults } from '../testing/synthetic-results.ts';
 import { diffResults, kindOf } from './diff-results.ts';
+import { formatDiffText } from './format-diff-text.ts';
 
 const cell = (outcome?: Outcome) => cellWith({}, outcome);
 
@@ -98,4 +99,37 @@ test('one configuration twice in a run (another id) is bad input naming the file
 test('the shared count is of configurations in both runs', () => {
   const diff = diffResults(runOf([at({}), at({ network: 'host' })]), runOf([at({}), at({ imds: 'blocked' })], 'run-2'));
   expect(diff.matrix).toMatchObject({ shared: 1, onlyInBaseline: 1, onlyInCandidate: 1 });
+});
+
+test.describe('an agent upgrade: one agentVersion per run, another in each', () => {
+  const plain = { ami: 'al2023-plain' } as const;
+  const onAgent = (agentVersion: '1.95.0' | '1.101.2', outcomes: { host?: Outcome } = {}) => [
+    at({ ...plain, agentVersion }),
+    at({ ...plain, agentVersion, network: 'host' }, outcomes.host),
+  ];
+
+  test('cells pair up without agentVersion: same matrix, the version named, only real changes listed', () => {
+    const diff = diffResults(runOf(onAgent('1.95.0')), runOf(onAgent('1.101.2', { host: 'ENDPOINT_ERROR' }), 'run-2'));
+    expect(diff.matrix).toMatchObject({
+      same: true,
+      shared: 2,
+      compared: [{ dimension: 'agentVersion', baseline: '1.95.0', candidate: '1.101.2' }],
+    });
+    expect(diff.counts).toMatchObject({ behaviour: 1, unchanged: 1, new: 0, removed: 0 });
+    expect(diff.changes.map((change) => change.dimensions.network)).toEqual(['host']);
+    expect(formatDiffText(diff)).toContain('agentVersion 1.95.0 → 1.101.2');
+  });
+
+  test('no behaviour change between the releases: the gate passes', () => {
+    const diff = diffResults(runOf(onAgent('1.95.0')), runOf(onAgent('1.101.2'), 'run-2'));
+    expect(diff.counts).toMatchObject({ unchanged: 2, behaviour: 0 });
+    expect(diff.gate.failures).toEqual([]);
+  });
+
+  test('a run mixing releases compares configurations as they are', () => {
+    const mixed = runOf([...onAgent('1.95.0').slice(0, 1), ...onAgent('1.101.2').slice(0, 1)]);
+    const diff = diffResults(mixed, runOf(onAgent('1.101.2'), 'run-2'));
+    expect(diff.matrix.compared).toEqual([]);
+    expect(diff.matrix).toMatchObject({ shared: 1, onlyInBaseline: 1, onlyInCandidate: 1 });
+  });
 });

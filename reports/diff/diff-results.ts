@@ -1,9 +1,17 @@
 import { BadInputError, type InputProblem } from '../../core/errors.ts';
-import { DIMENSION_NAMES, type Dimensions } from '../../core/matrix/dimensions.ts';
+import { DIMENSION_NAMES, type Dimension, type Dimensions } from '../../core/matrix/dimensions.ts';
 import { INFRA_OUTCOMES } from '../../core/outcome.ts';
 import type { CellResult, RunMetadata, RunResults } from '../../core/results/results-schema.ts';
 import { type Gate, type GateOptions, gateOf, markAccepted } from './diff-gate.ts';
-import { type CellChange, type CellSide, CHANGE_KINDS, type ChangeKind, type MatrixComparison } from './diff-kinds.ts';
+import {
+  type CellChange,
+  type CellSide,
+  CHANGE_KINDS,
+  type ChangeKind,
+  type ComparedDimension,
+  type MatrixComparison,
+  UPGRADE_DIMENSIONS,
+} from './diff-kinds.ts';
 
 export interface ResultsDiff {
   baseline: RunMetadata;
@@ -35,8 +43,10 @@ export function diffResults(
   options: GateOptions = {},
   sources: DiffSources = { baseline: 'baseline', candidate: 'candidate' },
 ): ResultsDiff {
-  const before = cellsByConfiguration(baseline, sources.baseline);
-  const after = cellsByConfiguration(candidate, sources.candidate);
+  const compared = comparedDimensions(baseline, candidate);
+  const ignored = new Set(compared.map((entry) => entry.dimension));
+  const before = cellsByConfiguration(baseline, sources.baseline, ignored);
+  const after = cellsByConfiguration(candidate, sources.candidate, ignored);
   const all: CellChange[] = [];
   for (const [key, cell] of after) all.push(changeOf(before.get(key), cell));
   for (const [key, cell] of before) if (!after.has(key)) all.push(changeOf(cell, undefined));
@@ -47,7 +57,7 @@ export function diffResults(
   );
   const unmatched = markAccepted(changes, options.acceptBehaviourChange ?? []);
   const shared = countShared(before, after);
-  const matrix = compareMatrices(baseline, candidate, counts, shared.all);
+  const matrix = { ...compareMatrices(baseline, candidate, counts, shared.all), compared };
   const sameRun = isSameRun(baseline.run, candidate.run);
   const gate = gateOf(
     {
@@ -77,11 +87,15 @@ export function diffResults(
  * Each cell by its configuration key. A duplicate would silently replace the other cell (the last one
  * compared, the first one never looked at), so it is refused, naming both cells, in either run.
  */
-function cellsByConfiguration(run: RunResults, source: string): Map<string, CellResult> {
+function cellsByConfiguration(
+  run: RunResults,
+  source: string,
+  ignored: ReadonlySet<Dimension> = new Set(),
+): Map<string, CellResult> {
   const cells = new Map<string, CellResult>();
   const problems: InputProblem[] = [];
   run.cells.forEach((cell, index) => {
-    const key = configurationKey(cell.dimensions);
+    const key = configurationKey(cell.dimensions, ignored);
     const earlier = cells.get(key);
     if (earlier) {
       problems.push({
@@ -109,8 +123,26 @@ function countShared(before: Map<string, CellResult>, after: Map<string, CellRes
 }
 
 /** One configuration, every dimension in a fixed order: two cells with the same key ran the same setup. */
-export function configurationKey(dimensions: Dimensions): string {
-  return JSON.stringify(DIMENSION_NAMES.map((name) => dimensions[name]));
+export function configurationKey(dimensions: Dimensions, ignored: ReadonlySet<Dimension> = new Set()): string {
+  return JSON.stringify(DIMENSION_NAMES.map((name) => (ignored.has(name) ? '*' : dimensions[name])));
+}
+
+/**
+ * The upgrade dimensions (agentVersion) that hold one value in every cell of each run, another in each:
+ * the change the two runs were made to compare. A run mixing values, or both on one value, compares as is.
+ */
+export function comparedDimensions(baseline: RunResults, candidate: RunResults): ComparedDimension[] {
+  const onlyValue = (run: RunResults, dimension: Dimension) => {
+    const values = new Set(run.cells.map((cell) => cell.dimensions[dimension]));
+    return values.size === 1 ? [...values][0] : undefined;
+  };
+  return UPGRADE_DIMENSIONS.flatMap((dimension) => {
+    const before = onlyValue(baseline, dimension);
+    const after = onlyValue(candidate, dimension);
+    return before !== undefined && after !== undefined && before !== after
+      ? [{ dimension, baseline: before, candidate: after }]
+      : [];
+  });
 }
 
 export function kindOf(before: CellResult | undefined, after: CellResult | undefined): ChangeKind {
@@ -148,7 +180,7 @@ function compareMatrices(
   candidate: RunResults,
   counts: Record<ChangeKind, number>,
   shared: number,
-): MatrixComparison {
+): Omit<MatrixComparison, 'compared'> {
   const onlyInBaseline = counts.removed;
   const onlyInCandidate = counts.new;
   return {

@@ -1,6 +1,6 @@
 import { terminalText } from '../../core/text/safe-text.ts';
 import { VERDICT_LABELS } from '../model/labels.ts';
-import { amiChanges } from './ami-changes.ts';
+import { amiChanges, comparedChanges } from './ami-changes.ts';
 import type { CellChange } from './diff-kinds.ts';
 import { CHANGE_LABELS, countsLine, expectedText, LISTED_KINDS, markOf, verdictChange } from './diff-labels.ts';
 import type { ResultsDiff } from './diff-results.ts';
@@ -15,6 +15,7 @@ export function formatDiffText(diff: ResultsDiff): string {
     `baseline  ${diff.baseline.runId} (${diff.baseline.startedAt}, ${diff.baseline.backend}, matrix ${diff.baseline.matrixName})`,
     `candidate ${diff.candidate.runId} (${diff.candidate.startedAt}, ${diff.candidate.backend}, matrix ${diff.candidate.matrixName})`,
     ...amiChanges(diff.baseline, diff.candidate).map((change) => `  AMI ${change}`),
+    ...comparedChanges(diff.matrix).map((change) => `  ${change}`),
     matrixLine(diff),
     '',
     countsLine(diff.counts, ', '),

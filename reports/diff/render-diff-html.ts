@@ -1,5 +1,5 @@
 import { escapeHtml as e } from '../html/escape.ts';
-import { amiChanges } from './ami-changes.ts';
+import { amiChanges, comparedChanges } from './ami-changes.ts';
 import { CHANGE_LABELS, countsLine, expectedText, LISTED_KINDS, markOf, verdictChange } from './diff-labels.ts';
 import type { ResultsDiff } from './diff-results.ts';
 import { matrixLine } from './format-diff-text.ts';
@@ -22,7 +22,7 @@ export function renderDiffHtml(diff: ResultsDiff): string {
 ${rows}
 </tbody></table></section>`;
   }).join('\n');
-  const amis = amiChanges(diff.baseline, diff.candidate)
+  const amis = [...amiChanges(diff.baseline, diff.candidate), ...comparedChanges(diff.matrix)]
     .map((change) => `<li>${e(change)}</li>`)
     .join('');
   const reasons = [

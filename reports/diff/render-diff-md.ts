@@ -1,7 +1,7 @@
 import { BoundedText } from '../markdown/bounded-text.ts';
 import { escapeMarkdownCell as md } from '../markdown/markdown-escape.ts';
 import { SUMMARY_LIMIT_BYTES } from '../markdown/render-summary.ts';
-import { amiChanges } from './ami-changes.ts';
+import { amiChanges, comparedChanges } from './ami-changes.ts';
 import { CHANGE_LABELS, countsLine, expectedText, LISTED_KINDS, markOf, verdictChange } from './diff-labels.ts';
 import type { ResultsDiff } from './diff-results.ts';
 import { matrixLine } from './format-diff-text.ts';
@@ -21,6 +21,7 @@ export function renderDiffMarkdown(diff: ResultsDiff, limitBytes = SUMMARY_LIMIT
   );
   out.add('');
   for (const change of amiChanges(diff.baseline, diff.candidate)) out.add(`- AMI ${md(change)}`);
+  for (const change of comparedChanges(diff.matrix)) out.add(`- ${md(change)}`);
   out.add(`- ${md(matrixLine(diff))}`);
   out.add('');
   out.add(`**${countsLine(counts, ' · ')}**`);

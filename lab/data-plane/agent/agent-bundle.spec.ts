@@ -19,6 +19,7 @@ test('the bundled agent speaks the launcher’s protocol and refuses a bad ecs.c
       controlPlaneEndpoint: 'http://127.0.0.1:1',
       region: 'us-west-2',
       agentEnvironment: { ECS_AVAILABLE_LOGGING_DRIVERS: '["no-such-driver"]' },
+      agentVersion: '1.101.2',
       serviceIdentity: { accessKeyId: 'AKIDBUNDLE', secretAccessKey: 'unused' },
       stateChange: 'submit',
       imagesDir: join(dir, 'images'),

@@ -1,3 +1,4 @@
+import type { Dimensions } from '../../../core/matrix/dimensions.ts';
 import type { StateChangeMode } from './ecs-backend.ts';
 import type { SdkCredentials } from './net/instance-credentials.ts';
 
@@ -17,6 +18,8 @@ export interface AgentSetup {
   region: string;
   /** The environment the service manager (ecs-init) or `docker run` gave the agent. */
   agentEnvironment: Record<string, string>;
+  /** The agent release the model plays where releases differ (credentials-server.ts). */
+  agentVersion: Dimensions['agentVersion'];
   /** The lab's ECS-service identity: stands in for ACS and assumes task roles. */
   serviceIdentity: SdkCredentials;
   /** `submit` once the control plane implements SubmitTaskStateChange; `stop-task` for a plain moto. */

@@ -84,6 +84,7 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     audit,
     limiter: new TollboothLimiter(config.taskMetadataRateLimit),
     steadyRate: config.taskMetadataRateLimit.steady,
+    agentVersion: setup.agentVersion,
     port: runtime.credentialsPort ?? CREDENTIALS_PORT,
   });
   const backend = new EcsBackend({

@@ -73,6 +73,7 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
     controlPlaneEndpoint: host.controlPlaneEndpoint,
     region: host.region,
     agentEnvironment: host.agentEnvironment,
+    agentVersion: host.agentVersion,
     serviceIdentity: options.serviceIdentity,
     stateChange: options.stateChange,
     imagesDir: options.imagesDir,

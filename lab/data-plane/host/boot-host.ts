@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { BadInputError } from '../../../core/errors.ts';
+import { DEFAULT_BASELINE } from '../../../core/matrix/dimensions.ts';
 import type { HostView } from '../contracts.ts';
 import {
   TASK_BRIDGE_GATEWAY,
@@ -66,7 +67,9 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     if (!init) throw new Error(`instance ${spec.instanceId} is not running`);
     return init;
   };
-  const baseView: Omit<HostView, 'agentEnvironment'> = {
+  // The release the instance's agent last started as (its handle reports it).
+  let agentVersion: HostView['agentVersion'] = DEFAULT_BASELINE.agentVersion;
+  const baseView: Omit<HostView, 'agentEnvironment' | 'agentVersion'> = {
     instanceId: spec.instanceId,
     netns,
     rootDir: paths.rootDir,
@@ -83,7 +86,10 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     rootDir: paths.rootDir,
     statePath: paths.statePath,
     init: currentInit,
-    hostView: (agentEnvironment) => ({ ...baseView, agentEnvironment: { ...agentEnvironment } }),
+    hostView: (agentEnvironment, version) => {
+      agentVersion = version;
+      return { ...baseView, agentEnvironment: { ...agentEnvironment }, agentVersion };
+    },
     launchAgent: spec.launchAgent,
     log,
   });
@@ -195,6 +201,9 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     amiProfile: profile.name,
     get agentEnvironment() {
       return services.agentEnvironment;
+    },
+    get agentVersion() {
+      return agentVersion;
     },
     get initPid() {
       return currentInit().pid;

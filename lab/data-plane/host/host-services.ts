@@ -32,7 +32,7 @@ export interface HostServicesOptions {
   /** The current instance init (a new one after each reboot). */
   init: () => InstanceInit;
   /** Builds the HostView handed to the agent launcher, with the agent's environment. */
-  hostView: (agentEnvironment: Record<string, string>) => HostView;
+  hostView: (agentEnvironment: Record<string, string>, agentVersion: HostView['agentVersion']) => HostView;
   launchAgent: (view: HostView) => Promise<RunningAgent>;
   log: (line: string) => void;
 }

@@ -20,6 +20,7 @@ import { type DockerEngine, startDockerEngine } from './docker-engine.ts';
 export const AGENT_CONTAINER = 'ecs-agent';
 
 export interface RealAgentLauncherOptions {
+  /** The lab's default release; each start runs the release its host view names (`agentVersion`). */
   version: AgentVersion;
   /** Where engines keep their files: one short folder per instance below it (its sockets must fit). */
   enginesDir: string;
@@ -38,7 +39,8 @@ export async function newEngineDir(enginesDir: string): Promise<string> {
 
 export function createRealAgentLauncher(options: RealAgentLauncherOptions): AgentLauncher {
   return async (view) => {
-    const build = await buildAgent(options.version, options.log ? { log: options.log } : {});
+    // The image a plain AMI's docker run names (or the AMI's own agent) picks the build: one cached per release.
+    const build = await buildAgent(view.agentVersion, options.log ? { log: options.log } : {});
     const images = await agentImages(build);
     const engine = await startDockerEngine({
       netns: view.netns,

@@ -46,6 +46,7 @@ export interface MiniHost {
 export interface MiniHostOptions {
   /** The agent's environment as the service manager builds it (agent-lab.ts adds ecs-init's defaults). */
   agentEnvironment?: Record<string, string>;
+  agentVersion?: HostView['agentVersion'];
 }
 
 export async function createMiniHost(options: MiniHostOptions = {}): Promise<MiniHost> {
@@ -177,6 +178,7 @@ export async function createMiniHost(options: MiniHostOptions = {}): Promise<Min
       controlPlaneEndpoint: moto.endpoint,
       region: REGION,
       agentEnvironment: options.agentEnvironment ?? {},
+      agentVersion: options.agentVersion ?? '1.101.2',
     };
     return {
       host,

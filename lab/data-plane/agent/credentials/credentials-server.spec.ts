@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { Dimensions } from '../../../../core/matrix/dimensions.ts';
 import { AuditLog } from './audit-log.ts';
 import { type RunningCredentialsServer, startCredentialsServer, THROTTLED_BODY } from './credentials-server.ts';
 import { type RoleCredentials, TaskCredentialsStore } from './credentials-store.ts';
@@ -24,7 +25,10 @@ interface Endpoint {
   dir: string;
 }
 
-async function startEndpoint(limit = { steady: 40, burst: 60 }): Promise<Endpoint> {
+async function startEndpoint(
+  limit = { steady: 40, burst: 60 },
+  agentVersion: Dimensions['agentVersion'] = '1.101.2',
+): Promise<Endpoint> {
   const dir = await mkdtemp(join(tmpdir(), 'creds-endpoint-'));
   const store = new TaskCredentialsStore();
   const audit = new AuditLog(join(dir, 'var/log/ecs/audit.log'), {
@@ -36,6 +40,7 @@ async function startEndpoint(limit = { steady: 40, burst: 60 }): Promise<Endpoin
     audit,
     limiter: new TollboothLimiter(limit),
     steadyRate: limit.steady,
+    agentVersion,
     host: '127.0.0.1',
     port: 0,
   });
@@ -144,5 +149,45 @@ test('ECS_TASK_METADATA_RPS_LIMIT=1,1 with a burst → 429s, each in the audit l
     expect(lines.filter((line) => / 429 .* - $/.test(line))).toHaveLength(throttled.length);
   } finally {
     await stopEndpoint(endpoint);
+  }
+});
+
+test.describe('where agent releases differ', () => {
+  test('a known id without credentials yet: 503 since 1.101.2, 400 "not found" on 1.95.0 (aws/amazon-ecs-agent#4833)', async () => {
+    const answers: Record<string, { status: number; code: string }> = {};
+    for (const version of ['1.101.2', '1.95.0'] as const) {
+      const endpoint = await startEndpoint(undefined, version);
+      try {
+        endpoint.store.markPending('restarted');
+        const response = await fetch(`${endpoint.base}/v2/credentials/restarted`);
+        answers[version] = { status: response.status, code: (await response.json()).code };
+      } finally {
+        await stopEndpoint(endpoint);
+      }
+    }
+    expect(answers).toEqual({
+      '1.101.2': { status: 503, code: 'CredentialsUninitialized' },
+      '1.95.0': { status: 400, code: 'InvalidIdInRequest' },
+    });
+  });
+
+  for (const version of ['1.101.2', '1.95.0'] as const) {
+    test(`${version}: an extra slash is redirected (301) to the clean path, not audited; the clean path serves`, async () => {
+      const endpoint = await startEndpoint(undefined, version);
+      try {
+        endpoint.store.set('cred-slash', TASK_ARN, CREDENTIALS);
+        const response = await fetch(`${endpoint.base}//v2/credentials/cred-slash`, { redirect: 'manual' });
+        expect(response.status).toBe(301);
+        expect(response.headers.get('location')).toBe('/v2/credentials/cred-slash');
+        const v1 = await fetch(`${endpoint.base}/v1//credentials?id=cred-slash`, { redirect: 'manual' });
+        expect(v1.headers.get('location')).toBe('/v1/credentials?id=cred-slash');
+        expect(await auditLines(endpoint)).toEqual([]);
+        const followed = await fetch(`${endpoint.base}//v2/credentials/cred-slash`);
+        expect(followed.status).toBe(200);
+        expect((await followed.json()).AccessKeyId).toBe(CREDENTIALS.AccessKeyId);
+      } finally {
+        await stopEndpoint(endpoint);
+      }
+    });
   }
 });

@@ -4,8 +4,11 @@
  * iptables rules. Status codes, bodies and headers follow `ecs-agent/tmds/handlers/v1/credentials_handler.go`,
  * `…/v2/credentials_handler.go`, `…/utils/helpers.go` and tollbooth v4 (`tmds/server.go`).
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { posix } from 'node:path';
+import type { Dimensions } from '../../../../core/matrix/dimensions.ts';
 import type { AuditLog, AuditRequest } from './audit-log.ts';
 import type { TaskCredentialsStore } from './credentials-store.ts';
 import type { TollboothLimiter } from './rate-limiter.ts';
@@ -19,6 +22,8 @@ export interface CredentialsServerOptions {
   /** Steady rate as configured: tollbooth reports it in X-Rate-Limit-Limit. */
   steadyRate: number;
   audit: AuditLog;
+  /** The agent release played: where releases answer differently (pendingAnswer), its answer. */
+  agentVersion: Dimensions['agentVersion'];
   host?: string;
   port?: number;
 }
@@ -52,7 +57,18 @@ export async function startCredentialsServer(options: CredentialsServerOptions):
 }
 
 function handle(options: CredentialsServerOptions, request: IncomingMessage, response: ServerResponse): void {
-  const url = new URL(request.url ?? '/', 'http://169.254.170.2');
+  const target = request.url ?? '/';
+  const cleaned = cleanedTarget(target);
+  if (cleaned !== undefined) {
+    // gorilla/mux with SkipClean(false) (ecs-agent/tmds/server.go, both releases): a path that is not clean
+    // (`//v2/credentials/…`, `/./`, `..`) gets 301 to the cleaned path before the limiter, the audit log
+    // or any route sees it. Agents 1.21–1.25 answered 404 instead (aws/amazon-ecs-agent#1839).
+    response.setHeader('Location', cleaned);
+    response.writeHead(301);
+    response.end();
+    return;
+  }
+  const url = new URL(target, 'http://169.254.170.2');
   const remoteIp = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const remoteAddr = `${remoteIp}:${request.socket.remotePort ?? 0}`;
   const userAgent = request.headers['user-agent'] ?? '';
@@ -91,17 +107,30 @@ function handle(options: CredentialsServerOptions, request: IncomingMessage, res
     fail(400, 'NoIdInRequest', 'No Credential ID in the request');
     return;
   }
-  if (found.state === 'pending') {
+  if (found.state === 'pending' && knowsPendingIds(options.agentVersion)) {
     fail(503, 'CredentialsUninitialized', 'Credentials uninitialized for ID');
     return;
   }
-  if (found.state === 'unknown') {
+  if (found.state !== 'ready') {
     fail(400, 'InvalidIdInRequest', 'Credentials not found');
     return;
   }
   audit(200, found.taskArn, 'GetCredentials');
   const { RoleArn, AccessKeyId, SecretAccessKey, Token, Expiration } = found.credentials;
   send(response, 200, 'application/json', JSON.stringify({ RoleArn, AccessKeyId, SecretAccessKey, Token, Expiration }));
+}
+
+/**
+ * Whether the release answers 503 CredentialsUninitialized for an id it knows but holds no credentials for
+ * yet (the task loaded from the agent's state after a restart, before ACS sends its credentials again).
+ * Since 1.101.2 ("Fix tmds response for unavailable credentials upon agent restart",
+ * aws/amazon-ecs-agent#4833): the credentials manager tracks known ids (ecs-agent/credentials/manager.go
+ * IsCredentialsPending, agent/engine/data.go AddKnownCredentialsID). In 1.95.0 the manager holds only ids
+ * with credentials, and its zero-credentials check never fires: such a request is 400 InvalidIdInRequest
+ * "Credentials not found", which no SDK retries.
+ */
+export function knowsPendingIds(version: Dimensions['agentVersion']): boolean {
+  return version !== '1.95.0';
 }
 
 /** `/v1/credentials?id=` (first value) and `/v2/credentials/{id:.*}`; anything else is not a credential route. */
@@ -111,6 +140,15 @@ function credentialsRoute(url: URL): { version: 1 | 2; id: string } | undefined 
     return { version: 2, id: decodePath(url.pathname.slice('/v2/credentials/'.length)) };
   }
   return undefined;
+}
+
+/** The request target with its path cleaned as gorilla/mux cleans it (path.Clean, trailing slash kept); undefined when already clean. */
+export function cleanedTarget(target: string): string | undefined {
+  const queryAt = target.indexOf('?');
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : target.slice(queryAt);
+  const clean = posix.normalize(path.startsWith('/') ? path : `/${path}`);
+  return clean === path ? undefined : clean + query;
 }
 
 /** Go hands the mux the decoded path; a malformed escape stays as sent. */

@@ -1,3 +1,5 @@
+import { DEFAULT_BASELINE } from '../../../../core/matrix/dimensions.ts';
+import { agentVersionOfImage } from '../../../../infra/user-data/agent-image.ts';
 import type { HostView, RunningAgent } from '../../contracts.ts';
 import { dockerStartScript } from '../docker-network.ts';
 import type { AgentLaunch } from './ecs-service.ts';
@@ -150,7 +152,8 @@ export class DockerDaemon {
 
   async #launch(container: AgentContainer): Promise<ServiceResult> {
     try {
-      const view: HostView = this.#agents.hostView(container.env);
+      const version = agentVersionOfImage(container.image) ?? DEFAULT_BASELINE.agentVersion;
+      const view: HostView = this.#agents.hostView(container.env, version);
       const agent = await this.#agents.launchAgent(view);
       this.#agents.started(container.env);
       this.#running.set(container.name, agent);

@@ -1,3 +1,4 @@
+import { DEFAULT_BASELINE } from '../../../../core/matrix/dimensions.ts';
 import type { HostView, RunningAgent } from '../../contracts.ts';
 import type { AmiProfile } from '../ami-profiles.ts';
 import { ecsInitPostStop, ecsInitPreStart } from '../ecs-init.ts';
@@ -13,7 +14,7 @@ import { fail, ok, type ServiceResult } from './service-result.ts';
 
 export interface AgentLaunch {
   /** Builds the HostView handed to the agent launcher, with the agent's environment. */
-  hostView: (agentEnvironment: Record<string, string>) => HostView;
+  hostView: (agentEnvironment: Record<string, string>, agentVersion: HostView['agentVersion']) => HostView;
   launchAgent: (view: HostView) => Promise<RunningAgent>;
   /** Told the environment of every agent that starts (the last one is what the instance shows). */
   started: (agentEnvironment: Record<string, string>) => void;
@@ -64,7 +65,8 @@ export class EcsService {
       await this.#instance.readFile('/etc/ecs/ecs.config'),
     );
     try {
-      const agent = await this.#agents.launchAgent(this.#agents.hostView(agentEnv));
+      // ecs-init starts the agent the AMI (or its package) carries: the default release.
+      const agent = await this.#agents.launchAgent(this.#agents.hostView(agentEnv, DEFAULT_BASELINE.agentVersion));
       this.#running = { agent, ecsInitEnv };
       this.#agents.started(agentEnv);
       log('ecs-init: agent started');

@@ -1,3 +1,4 @@
+import { agentVersionOfImage } from '../../../../infra/user-data/agent-image.ts';
 import { parseDockerEnvFile } from '../service-config.ts';
 import { fail, ok, type ShimCall, type ShimHandler } from './shim-call.ts';
 
@@ -15,9 +16,6 @@ const VALUE_OPTIONS = new Set(
     .join(' ')
     .split(' '),
 );
-
-/** The agent image the lab's agent plays: the pinned ECR Public release plain-AMI user data runs. */
-const AGENT_IMAGE = /^public\.ecr\.aws\/ecs\/amazon-ecs-agent:v1\.101\.2$/;
 
 interface RunOptions {
   name?: string;
@@ -97,7 +95,7 @@ export const docker: ShimHandler = async (call, services) => {
     case 'run': {
       const options = parseDockerRun(args);
       if (!options.image) return fail(125, '"docker run" requires at least 1 argument.');
-      if (!AGENT_IMAGE.test(options.image)) {
+      if (!agentVersionOfImage(options.image)) {
         return fail(
           125,
           `docker (lab): only the ECS agent image runs on lab instances; ${options.image} is not simulated`,
