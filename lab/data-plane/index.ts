@@ -18,7 +18,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { settleAll } from '../../infra/promises/settle-all.ts';
 import { credentialsOf, type LabIdentities } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
-import { buildImageRoots } from '../images/image-roots.ts';
+import { buildImageRoots, loadImageRoots } from '../images/image-roots.ts';
 import type { AgentEvent } from './agent/agent.ts';
 import { buildAgentBundle } from './agent/agent-bundle.ts';
 import type { StateChangeMode } from './agent/ecs-backend.ts';
@@ -33,6 +33,7 @@ import type { InstanceHandle } from './host/host-spec.ts';
 import { createLabNetwork, type LabNetwork, type LabNetworkOptions } from './network/lab-network.ts';
 import type { AgentVersion } from './real-agent/agent-versions.ts';
 import { createRealAgentLauncher } from './real-agent/real-agent-launcher.ts';
+import { buildTaskImages, type TaskImage } from './real-agent/task-images.ts';
 import { type AssumeRoleAs, instanceRoleCredentials, stsAssumeRole, taskRoleCredentials } from './role-credentials.ts';
 
 export type { AssumedRole } from './role-credentials.ts';
@@ -209,9 +210,22 @@ async function startFleetOn(
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
+  let taskImages: Promise<TaskImage[]> | undefined;
+  const makeTaskImages = () => {
+    taskImages ??= buildTaskImages(loadImageRoots(imagesDir), join(lab.dir, 'task-images'));
+    return taskImages;
+  };
+  // Begun now, while the first instances boot: their agents wait for the images otherwise.
+  if (options.labAgent?.kind === 'real')
+    makeTaskImages().catch((error: unknown) => log(`task images: ${String(error)}`));
   const launchAgent =
     options.labAgent?.kind === 'real'
-      ? createRealAgentLauncher({ version: options.labAgent.version, enginesDir: join(lab.dir, 'd'), log })
+      ? createRealAgentLauncher({
+          version: options.labAgent.version,
+          enginesDir: join(lab.dir, 'd'),
+          taskImages: makeTaskImages,
+          log,
+        })
       : modelAgent;
 
   const fleet = startFleet({

@@ -15,7 +15,9 @@ import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import { buildAgent } from './agent-build.ts';
 import { agentImages, ECS_INIT_AGENT_IMAGE } from './agent-images.ts';
 import type { AgentVersion } from './agent-versions.ts';
-import { type DockerEngine, startDockerEngine } from './docker-engine.ts';
+import { type DockerEngine, enginePaths, startDockerEngine } from './docker-engine.ts';
+import { cloneDataRoot, makeEngineSeed } from './engine-seed.ts';
+import type { TaskImage } from './task-images.ts';
 
 export const AGENT_CONTAINER = 'ecs-agent';
 
@@ -23,29 +25,64 @@ export interface RealAgentLauncherOptions {
   version: AgentVersion;
   /** Where engines keep their files: one short folder per instance below it (its sockets must fit). */
   enginesDir: string;
+  /** The lab's task images as root file systems (task-images.ts), made once per lab. */
+  taskImages: () => Promise<readonly TaskImage[]>;
   log?: (line: string) => void;
 }
 
 export function createRealAgentLauncher(options: RealAgentLauncherOptions): AgentLauncher {
   let engines = 0;
+  let seed: Promise<string> | undefined;
+  /** The seed data root, made once (by the first instance that starts its agent) and again after a failure. */
+  const seedFor = (view: HostView, agentImage: string) => {
+    seed ??= (async () =>
+      makeEngineSeed({
+        dir: join(options.enginesDir, 'seed'),
+        netns: view.netns,
+        loads: [agentImage],
+        taskImages: await options.taskImages(),
+      }))().catch((error: unknown) => {
+      seed = undefined;
+      throw error;
+    });
+    return seed;
+  };
   return async (view) => {
     const build = await buildAgent(options.version, options.log ? { log: options.log } : {});
     const images = await agentImages(build);
+    const seedDataRoot = await seedFor(view, images.agent);
     engines += 1;
+    const dir = join(options.enginesDir, String(engines));
+    await cloneDataRoot(seedDataRoot, enginePaths(dir).dataRoot);
     const engine = await startDockerEngine({
       netns: view.netns,
-      dir: join(options.enginesDir, String(engines)),
+      dir,
       cgroupParent: `/${view.netns}`,
-      network: false,
+      daemonConfig: engineDaemonConfig(view),
     });
     try {
-      await engine.docker(['load', '--input', images.agent], { timeoutMs: 300_000 });
       await runAgentContainer(engine, view);
     } catch (error) {
       await engine.stop();
       throw error;
     }
     return runningAgent(engine);
+  };
+}
+
+/**
+ * dockerd's configuration: its default bridge is the instance's docker0 (made at the docker service's
+ * start, its address kept), with dockerd's own iptables rules. The awslogs driver is the default driver
+ * only so that its `awslogs-endpoint` reaches every awslogs container: Docker merges the daemon's log-opts
+ * into a container's when both name the same driver (daemon/logs.go mergeAndVerifyLogConfig). On EC2 the
+ * driver finds CloudWatch Logs at its regional https name; the lab's is the control plane's http address.
+ * dockerd refuses a default awslogs configuration without a group: a placeholder no container uses (a task's
+ * awslogs options always name its group; containers without options, the agent's, ask for json-file).
+ */
+export function engineDaemonConfig(view: HostView): Record<string, unknown> {
+  return {
+    'log-driver': 'awslogs',
+    'log-opts': { 'awslogs-endpoint': view.controlPlaneEndpoint, 'awslogs-group': 'ecs-taskrole-lab-default' },
   };
 }
 
@@ -63,6 +100,8 @@ export function agentRunArgs(view: HostView, envFile: string, dockerSocket: stri
     `--volume=${dir('var/lib/ecs/data')}:/data`,
     `--volume=${dir('etc/ecs')}:/etc/ecs`,
     '--net=host',
+    // The daemon's default driver is awslogs (engineDaemonConfig); the agent's own log is docker's default.
+    '--log-driver=json-file',
     `--env-file=${envFile}`,
     ECS_INIT_AGENT_IMAGE,
   ];
@@ -76,6 +115,11 @@ export function agentContainerEnvironment(view: HostView): Record<string, string
     ECS_DATADIR: '/data/',
     ECS_BACKEND_HOST: view.controlPlaneEndpoint,
     AWS_DEFAULT_REGION: view.region,
+    // Task images are imported, never pulled: there is no registry.
+    ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached',
+    // awsvpc needs the CNI plugins, which are not built: with the flag the agent exits at start
+    // ("Unable to initialize Task ENI dependencies"), so the instance registers without task-eni.
+    ECS_ENABLE_TASK_ENI: 'false',
   };
 }
 
