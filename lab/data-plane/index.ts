@@ -24,6 +24,7 @@ import { buildAgentBundle } from './agent/agent-bundle.ts';
 import type { StateChangeMode } from './agent/ecs-backend.ts';
 import { createLabAgentLauncher } from './agent/launcher.ts';
 import type { SdkCredentials } from './agent/net/instance-credentials.ts';
+import type { AgentLauncher } from './contracts.ts';
 import { AmiProfileResolver } from './fleet/ami-profile.ts';
 import { startFleet } from './fleet/fleet.ts';
 import { instanceProfileRoleArn, userDataOf } from './fleet/launched-instances.ts';
@@ -166,6 +167,28 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   }
 }
 
+/** The real agent's launcher; its build, images and engine seed are begun now, while instances boot. */
+function realAgentLauncher(
+  lab: LabNetwork,
+  imagesDir: string,
+  version: AgentVersion,
+  log: (line: string) => void,
+): AgentLauncher {
+  let taskImages: Promise<TaskImage[]> | undefined;
+  const real = createRealAgentLauncher({
+    version,
+    enginesDir: join(lab.dir, 'd'),
+    seedNetns: lab.names.vpcNetns,
+    taskImages: () => {
+      taskImages ??= buildTaskImages(loadImageRoots(imagesDir), join(lab.dir, 'task-images'));
+      return taskImages;
+    },
+    log,
+  });
+  real.prepare().catch((error: unknown) => log(`real agent: preparing its engines failed: ${String(error)}`));
+  return real.launch;
+}
+
 /** The clients, the agents' launcher and the fleet, once the network and the control plane are there. */
 async function startFleetOn(
   lab: LabNetwork,
@@ -210,23 +233,8 @@ async function startFleetOn(
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
-  let taskImages: Promise<TaskImage[]> | undefined;
-  const makeTaskImages = () => {
-    taskImages ??= buildTaskImages(loadImageRoots(imagesDir), join(lab.dir, 'task-images'));
-    return taskImages;
-  };
-  // Begun now, while the first instances boot: their agents wait for the images otherwise.
-  if (options.labAgent?.kind === 'real')
-    makeTaskImages().catch((error: unknown) => log(`task images: ${String(error)}`));
   const launchAgent =
-    options.labAgent?.kind === 'real'
-      ? createRealAgentLauncher({
-          version: options.labAgent.version,
-          enginesDir: join(lab.dir, 'd'),
-          taskImages: makeTaskImages,
-          log,
-        })
-      : modelAgent;
+    options.labAgent?.kind === 'real' ? realAgentLauncher(lab, imagesDir, options.labAgent.version, log) : modelAgent;
 
   const fleet = startFleet({
     ec2,

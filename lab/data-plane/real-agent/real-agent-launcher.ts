@@ -25,32 +25,35 @@ export interface RealAgentLauncherOptions {
   version: AgentVersion;
   /** Where engines keep their files: one short folder per instance below it (its sockets must fit). */
   enginesDir: string;
+  /** A network namespace the seed engine runs in (it makes no network of its own): the lab's VPC namespace. */
+  seedNetns: string;
   /** The lab's task images as root file systems (task-images.ts), made once per lab. */
   taskImages: () => Promise<readonly TaskImage[]>;
   log?: (line: string) => void;
 }
 
-export function createRealAgentLauncher(options: RealAgentLauncherOptions): AgentLauncher {
+export interface RealAgentLauncher {
+  launch: AgentLauncher;
+  /**
+   * The agent build, its images and the engines' seed (engine-seed.ts), made once; begun at the data
+   * plane's start so that the first instances do not wait out their registration for it. Made again after
+   * a failure.
+   */
+  prepare(): Promise<string>;
+}
+
+export function createRealAgentLauncher(options: RealAgentLauncherOptions): RealAgentLauncher {
   let engines = 0;
   let seed: Promise<string> | undefined;
-  /** The seed data root, made once (by the first instance that starts its agent) and again after a failure. */
-  const seedFor = (view: HostView, agentImage: string) => {
-    seed ??= (async () =>
-      makeEngineSeed({
-        dir: join(options.enginesDir, 'seed'),
-        netns: view.netns,
-        loads: [agentImage],
-        taskImages: await options.taskImages(),
-      }))().catch((error: unknown) => {
+  const prepare = () => {
+    seed ??= makeSeed(options).catch((error: unknown) => {
       seed = undefined;
       throw error;
     });
     return seed;
   };
-  return async (view) => {
-    const build = await buildAgent(options.version, options.log ? { log: options.log } : {});
-    const images = await agentImages(build);
-    const seedDataRoot = await seedFor(view, images.agent);
+  const launch: AgentLauncher = async (view) => {
+    const seedDataRoot = await prepare();
     engines += 1;
     const dir = join(options.enginesDir, String(engines));
     await cloneDataRoot(seedDataRoot, enginePaths(dir).dataRoot);
@@ -68,6 +71,18 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Agen
     }
     return runningAgent(engine);
   };
+  return { launch, prepare };
+}
+
+async function makeSeed(options: RealAgentLauncherOptions): Promise<string> {
+  const build = await buildAgent(options.version, options.log ? { log: options.log } : {});
+  const images = await agentImages(build);
+  return makeEngineSeed({
+    dir: join(options.enginesDir, 'seed'),
+    netns: options.seedNetns,
+    loads: [images.agent],
+    taskImages: await options.taskImages(),
+  });
 }
 
 /**
