@@ -55,6 +55,15 @@ export const DEFAULT_OUT_DIR = 'reports/out/latest';
 export const DEFAULT_CELL_TIMEOUT_MS: Record<BackendName, number> = { lab: 60_000, aws: 180_000, localstack: 60_000 };
 
 /**
+ * The default under `--lab-agent real` is AWS's: the real agent starts a real container from a gigabyte
+ * image and reports its states as on EC2. Measured at load 30 on 2 cores: tasks that had printed their
+ * whole output were not yet STOPPED after 60 s.
+ */
+export function defaultCellTimeoutMs(backend: BackendName, labAgent?: LabAgent): number {
+  return backend === 'lab' && labAgent === 'real' ? DEFAULT_CELL_TIMEOUT_MS.aws : DEFAULT_CELL_TIMEOUT_MS[backend];
+}
+
+/**
  * How long an instance's agent may take to register (a cell waits for its own before its time limit starts).
  * The lab's is the most it may be: its limit follows the machine's load (infra/aws/provision.ts,
  * registrationLimitMs), from LAB_QUIET_REGISTRATION_MS on a quiet machine.
@@ -68,3 +77,17 @@ export const REGISTRATION_TIMEOUT_MS: Record<BackendName, number> = { lab: 300_0
  * 36 s after their reboot — the fixed 30 s failed them. Scaled by the load per core, it leaves about twice those.
  */
 export const LAB_QUIET_REGISTRATION_MS = 30_000;
+
+/**
+ * The lab's registration limit under `--lab-agent real`: the first instances also wait for the lab's engine
+ * seed (task images made and imported, 3–5 min on a busy 2-core machine), then the real agent starts in its
+ * container. Measured: 290 s for one instance at load 3, past 300 s with five at load 30.
+ */
+export const REAL_AGENT_REGISTRATION_TIMEOUT_MS = 900_000;
+
+/** The most an instance's agent may take to register on this run's backend and lab agent. */
+export function registrationTimeoutMs(config: { backend: BackendName; labAgent?: LabAgent | undefined }): number {
+  return config.backend === 'lab' && config.labAgent === 'real'
+    ? REAL_AGENT_REGISTRATION_TIMEOUT_MS
+    : REGISTRATION_TIMEOUT_MS[config.backend];
+}

@@ -4,8 +4,8 @@ import { tasksPerInstance } from '../core/caps.ts';
 import {
   type BackendName,
   DEFAULT_CELL_TIMEOUT_MS,
-  REGISTRATION_TIMEOUT_MS,
   type RunConfig,
+  registrationTimeoutMs,
 } from '../core/run-config.ts';
 import { outDirOf } from './env/out-dir.ts';
 import { runConfigPathOf } from './env/run-config-path.ts';
@@ -40,8 +40,8 @@ export function readRunConfig(): RunConfig {
 }
 
 /** A cell's own test limit once it may start: its instance's registration, its task's limit, a margin. */
-export function cellTestTimeoutMs(config: Pick<RunConfig, 'backend' | 'cellTimeoutMs'>): number {
-  return REGISTRATION_TIMEOUT_MS[config.backend] + config.cellTimeoutMs + 60_000;
+export function cellTestTimeoutMs(config: Pick<RunConfig, 'backend' | 'cellTimeoutMs' | 'labAgent'>): number {
+  return registrationTimeoutMs(config) + config.cellTimeoutMs + 60_000;
 }
 
 /**
@@ -49,6 +49,6 @@ export function cellTestTimeoutMs(config: Pick<RunConfig, 'backend' | 'cellTimeo
  * opening, an instance registering and, for a rebooted group, registering again. `run` stops the cells
  * sooner when provisioning fails.
  */
-export function runStateWaitMs(config: Pick<RunConfig, 'backend'>): number {
-  return 2 * REGISTRATION_TIMEOUT_MS[config.backend] + 5 * 60_000;
+export function runStateWaitMs(config: Pick<RunConfig, 'backend' | 'labAgent'>): number {
+  return 2 * registrationTimeoutMs(config) + 5 * 60_000;
 }

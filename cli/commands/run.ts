@@ -12,6 +12,7 @@ import { parseShard } from '../../core/plan/shard.ts';
 import {
   DEFAULT_CELL_TIMEOUT_MS,
   DEFAULT_OUT_DIR,
+  defaultCellTimeoutMs,
   LAB_AGENTS,
   type LabAgent,
   type RunConfig,
@@ -111,7 +112,7 @@ export function registerRun(program: Command): void {
     .addOption(
       new Option(
         '--cell-timeout <seconds>',
-        `hard time limit per cell (default: ${DEFAULT_CELL_TIMEOUT_MS.lab / 1000} on the lab and LocalStack, ${DEFAULT_CELL_TIMEOUT_MS.aws / 1000} on AWS)`,
+        `hard time limit per cell (default: ${DEFAULT_CELL_TIMEOUT_MS.lab / 1000} on the lab and LocalStack, ${DEFAULT_CELL_TIMEOUT_MS.aws / 1000} on AWS and under --lab-agent real)`,
       ).argParser(parseSeconds),
     )
     .addOption(
@@ -221,7 +222,7 @@ function runConfigOf(options: RunOptions): RunConfig {
     keep: options.keep === true,
     // Recorded for the run order (plan.json) and Playwright (playwright.config.ts reads it).
     workers: options.workers ?? defaultWorkers(options.backend),
-    cellTimeoutMs: options.cellTimeout ?? DEFAULT_CELL_TIMEOUT_MS[options.backend],
+    cellTimeoutMs: options.cellTimeout ?? defaultCellTimeoutMs(options.backend, options.labAgent),
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),
     caps: { maxCells: options.maxCells, maxInstances: options.maxInstances },

@@ -9,7 +9,13 @@ import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { rebootedBeforeCells } from '../../core/matrix/dimensions.ts';
 import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunMetadata } from '../../core/results/results-schema.ts';
-import { type BackendName, LAB_QUIET_REGISTRATION_MS, REGISTRATION_TIMEOUT_MS } from '../../core/run-config.ts';
+import {
+  type BackendName,
+  LAB_QUIET_REGISTRATION_MS,
+  type LabAgent,
+  REGISTRATION_TIMEOUT_MS,
+  registrationTimeoutMs,
+} from '../../core/run-config.ts';
 import { packageVersion } from '../files/package-version.ts';
 import { settleAll } from '../promises/settle-all.ts';
 import { userDataFor } from '../user-data/user-data.ts';
@@ -38,7 +44,9 @@ import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
  * CPU demand per core (the 1-minute load average over the cores), at most REGISTRATION_TIMEOUT_MS.lab (the
  * cells' own test limits allow for that). Fixed, a loaded machine failed instances that were still booting.
  */
-export function registrationLimitMs(backend: BackendName): number {
+export function registrationLimitMs(backend: BackendName, labAgent?: LabAgent): number {
+  // The real agent's first instances wait for the lab's engine seed, whatever the load (core/run-config.ts).
+  if (backend === 'lab' && labAgent === 'real') return registrationTimeoutMs({ backend, labAgent });
   if (backend !== 'lab') return REGISTRATION_TIMEOUT_MS[backend];
   const demand = (loadavg()[0] ?? 0) / availableParallelism();
   return Math.round(Math.min(REGISTRATION_TIMEOUT_MS.lab, LAB_QUIET_REGISTRATION_MS * Math.max(1, demand)));
@@ -169,7 +177,7 @@ export async function provisionRun(
     }),
   );
   checkpoint();
-  const timeoutMs = registrationLimitMs(config.backend);
+  const timeoutMs = registrationLimitMs(config.backend, config.labAgent);
   state.registrationLimitMs = timeoutMs;
   state.registrationDeadline = new Date(Date.now() + timeoutMs).toISOString();
   // Agent versions come with each cell's own registration (InstanceReadiness); the image ids are known now.
@@ -240,7 +248,7 @@ async function rebootOnceRegistered(
   const back = await unlessAborted(
     signal,
     rebootAndWaitForAgent(clients, state.cluster, instanceId, registered, {
-      timeoutMs: state.registrationLimitMs ?? registrationLimitMs(config.backend),
+      timeoutMs: state.registrationLimitMs ?? registrationLimitMs(config.backend, config.labAgent),
     }),
   );
   if (!back) groupState.notRegistered = `${notRegisteredReason(instanceId, state)} after its reboot`;
