@@ -24,6 +24,8 @@ export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
 export { assertLabHostReady, labSkipReason } from './data-plane/network/preflight.ts';
 export type { LabProxy } from './data-plane/proxy/lab-proxy.ts';
+// The real ECS agent's versions the lab builds (`--lab-agent real` runs the default).
+export { DEFAULT_AGENT_VERSION } from './data-plane/real-agent/agent-versions.ts';
 // Lifecycle: `lab up`, `lab down`, `lab status`.
 export {
   LAB_REGION,

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
-import { DEFAULT_AGENT_VERSION } from '../../lab/data-plane/real-agent/agent-versions.ts';
-import { labSkipReason } from '../../lab/index.ts';
+import { DEFAULT_AGENT_VERSION, labSkipReason } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 // A cold agent build on a busy 2-core machine takes most of an hour (docs/lab-differences.md, "Real agent").
