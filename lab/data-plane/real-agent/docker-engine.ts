@@ -17,8 +17,8 @@ import { InfrastructureError } from '../../../core/errors.ts';
 import { processAlive } from '../../../infra/system/process-alive.ts';
 import { DOCKER_ENGINE_PACKAGES, ensureSystemPackages } from '../../../infra/system/system-packages.ts';
 import { stopLabProcess } from '../../system/lab-process.ts';
+import { removeCgroupTree } from '../network/cgroup-tree.ts';
 import { type CommandResult, run } from '../network/commands.ts';
-import { removeCgroupTree } from './cgroup-tree.ts';
 
 /** Debian's client, the daemon's own version (another `docker` may come first on PATH). */
 export const DOCKER_CLI = '/usr/bin/docker';
