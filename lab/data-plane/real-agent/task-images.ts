@@ -12,6 +12,8 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import { InfrastructureError } from '../../../core/errors.ts';
 import { IMAGE_HOME, type ImageId, PYENV_PYTHON_ROOT } from '../../images/catalog.ts';
 import { GO_CLIENTS_DIR } from '../../images/go-clients.ts';
 import type { ImageRoot, LabImages } from '../../images/image-roots.ts';
@@ -48,7 +50,9 @@ export async function buildTaskImages(images: LabImages, dir: string): Promise<T
     if (!runtime.every((path) => existsSync(path))) continue;
     const root = images.root(id);
     const tarball = join(dir, `${id}.tar`);
-    if (!existsSync(tarball)) await rootFsTarball(root, [...BASE_HOST_PATHS, ...runtime, images.dir], tarball);
+    // The image's package managers name the lab's package store by its absolute path.
+    const store = join(images.dir, 'packages');
+    if (!existsSync(tarball)) await rootFsTarball(root, [...BASE_HOST_PATHS, ...runtime, store], tarball);
     made.push({ id, tarball, names: imageNames(root), changes: importChanges(root) });
   }
   return made;
@@ -85,18 +89,30 @@ async function rootFsTarball(root: ImageRoot, hostPaths: readonly string[], targ
     const stage = join(work, 'rootfs');
     await stageImageParts(root, stage);
     const excluded = EXCLUDED.map((pattern) => `--exclude=${pattern}`);
-    await buildStep('tar', [
-      '--create',
-      `--file=${join(work, 'image.tar')}`,
-      '--owner=0',
-      '--group=0',
-      '--numeric-owner',
-      ...excluded,
-      `--directory=${stage}`,
-      '.',
-      '--directory=/',
-      ...hostPaths.map((path) => relative('/', path)),
-    ]);
+    // Other labs on the machine hard-link the same files into their image roots while this tar reads them: a
+    // file whose link count (ctime) changed is still the same file. GNU tar says so with exit 1; 2 is fatal.
+    const tar = await execa(
+      'tar',
+      [
+        '--create',
+        `--file=${join(work, 'image.tar')}`,
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '--warning=no-file-changed',
+        ...excluded,
+        `--directory=${stage}`,
+        '.',
+        '--directory=/',
+        ...hostPaths.map((path) => relative('/', path)),
+      ],
+      { reject: false, all: true, env: { LC_ALL: 'C' } },
+    );
+    if (tar.exitCode !== 0 && tar.exitCode !== 1) {
+      throw new InfrastructureError(
+        `task image ${target}: tar failed (exit ${tar.exitCode}): ${String(tar.all).slice(-400)}`,
+      );
+    }
     await rename(join(work, 'image.tar'), target);
   } finally {
     await rm(work, { recursive: true, force: true });
