@@ -26,7 +26,7 @@ function conformanceOutputDir(outDir: string): string {
 const conformanceRun = isConformanceRun();
 const run = readRunConfig();
 // The backend's time limits set the cells' (the lab's profile loads only for a conformance run on the lab).
-const backendLimits = conformanceRun ? await backendProfile(run.backend) : undefined;
+const backendLimits = conformanceRun ? await backendProfile(run.backend, run.labAgent) : undefined;
 
 // The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
 const reporters: ReporterDescription[] = conformanceRun

@@ -24,6 +24,8 @@ export { createLabNetwork } from './data-plane/network/lab-network.ts';
 // Whether this machine can run the lab (root, system packages): a fix, or a reason to skip lab specs.
 export { assertLabHostReady, labSkipReason } from './data-plane/network/preflight.ts';
 export type { LabProxy } from './data-plane/proxy/lab-proxy.ts';
+// The real ECS agent's versions the lab builds (`--lab-agent real` runs the default).
+export { DEFAULT_AGENT_VERSION } from './data-plane/real-agent/agent-versions.ts';
 // Lifecycle: `lab up`, `lab down`, `lab status`.
 export {
   LAB_REGION,
@@ -35,7 +37,7 @@ export {
 } from './lab-lifecycle.ts';
 // Helpers for specs and benchmarks (a plain moto, a test host): lab/testing/index.ts, not the package.
 // The lab as a backend of the harness (runs share a running lab), and LocalStack with the lab's data plane.
-export { LAB_QUIET_REGISTRATION_MS, labProfile } from './lab-profile.ts';
+export { LAB_QUIET_REGISTRATION_MS, labProfile, realAgentLabProfile } from './lab-profile.ts';
 // The state file `lab up` writes (endpoint, pids, identities), and where it lives.
 export { harnessClientConfig, type LabState, labDir, readLabState } from './lab-state.ts';
 export { containerRuntimeUnavailable } from './localstack/container-runtime.ts';

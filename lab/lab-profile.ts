@@ -109,3 +109,19 @@ export const labProfile: BackendProfile = {
   // Hosts and namespaces of data planes whose process died; they need no control plane.
   cleanupHost: ({ dryRun }) => cleanupLab(undefined, { dryRun }),
 };
+
+/**
+ * The lab under `--lab-agent real`: its figures are AWS's. The real agent starts a real container from a
+ * gigabyte image and reports its states as on EC2 (measured at load 30 on 2 cores: tasks that had printed
+ * their whole output were not yet STOPPED after 60 s); the first instances also wait for the engines' seed
+ * (task images made and imported, 3–5 min on a busy 2-core machine; one instance registered after 290 s at
+ * load 3, five past 300 s at load 30).
+ */
+const REAL_AGENT_REGISTRATION_TIMEOUT_MS = 900_000;
+
+export const realAgentLabProfile: BackendProfile = {
+  ...labProfile,
+  cellTimeoutMs: 180_000,
+  registrationTimeoutMs: REAL_AGENT_REGISTRATION_TIMEOUT_MS,
+  registrationLimitMs: () => REAL_AGENT_REGISTRATION_TIMEOUT_MS,
+};

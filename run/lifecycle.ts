@@ -47,7 +47,7 @@ export async function provision(
   log: Log,
 ): Promise<void> {
   log(`${plan.cells.length} cells, ${plan.instanceGroups.length} instances on ${config.backend}`);
-  const profile = await backendProfile(config.backend);
+  const profile = await backendProfile(config.backend, config.labAgent);
   await awsDriver.provision(plan, {
     config,
     connection: backend.connection,

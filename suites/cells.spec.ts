@@ -29,7 +29,7 @@ const loadCellRunner = async () => {
     import('../run/worker/run-cell.ts'),
   ]);
   // The backend's profile too (the lab's loads the simulator), while the cell waits.
-  await backendProfile(config.backend);
+  await backendProfile(config.backend, config.labAgent);
   return { backendProfile, awsDriver, runOneCell };
 };
 
@@ -55,7 +55,7 @@ for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
     const { backendProfile, awsDriver, runOneCell } = await loading;
     const state = awsDriver.readState(run.state);
     const record = recordedBackend(config);
-    const profile = await backendProfile(record.backend);
+    const profile = await backendProfile(record.backend, config.labAgent);
     // From here on, the cell's own limits (its instance's registration, its task's time limit).
     testInfo.setTimeout(Date.now() - began + cellTestTimeoutMs(config, profile));
     const connection = profile.connect(record);

@@ -153,8 +153,12 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
  */
 async function cellTimeoutDefaults(argv: readonly string[]): Promise<string> {
   if (!argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) return "the backend's";
-  const profiles = await Promise.all(backendSchema.options.map(backendProfile));
-  return profiles.map((profile) => `${profile.cellTimeoutMs / 1000} on ${profile.name}`).join(', ');
+  const profiles = await Promise.all(backendSchema.options.map((name) => backendProfile(name)));
+  const realAgent = await backendProfile('lab', 'real');
+  return [
+    ...profiles.map((profile) => `${profile.cellTimeoutMs / 1000} on ${profile.name}`),
+    `${realAgent.cellTimeoutMs / 1000} under --lab-agent real`,
+  ].join(', ');
 }
 
 async function run(options: RunOptions): Promise<number> {
@@ -170,7 +174,7 @@ async function run(options: RunOptions): Promise<number> {
 
 async function runToEnd(options: RunOptions, progress: RunProgress): Promise<number> {
   // The chosen backend's profile only (a run on AWS never loads the lab).
-  const profile = await backendProfile(options.backend);
+  const profile = await backendProfile(options.backend, options.labAgent);
   const config = runConfigOf(options, profile);
   progress.config = config;
   // From here on a signal is an interruption (exit 130), also before anything exists.

@@ -18,12 +18,13 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { settleAll } from '../../infra/promises/settle-all.ts';
 import { credentialsOf, type LabIdentities } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
-import { buildImageRoots } from '../images/image-roots.ts';
+import { buildImageRoots, loadImageRoots } from '../images/image-roots.ts';
 import type { AgentEvent } from './agent/agent.ts';
 import { buildAgentBundle } from './agent/agent-bundle.ts';
 import type { StateChangeMode } from './agent/ecs-backend.ts';
 import { createLabAgentLauncher } from './agent/launcher.ts';
 import type { SdkCredentials } from './agent/net/instance-credentials.ts';
+import type { AgentLauncher } from './contracts.ts';
 import { AmiProfileResolver } from './fleet/ami-profile.ts';
 import { startFleet } from './fleet/fleet.ts';
 import { instanceProfileRoleArn, userDataOf } from './fleet/launched-instances.ts';
@@ -33,6 +34,7 @@ import type { InstanceHandle } from './host/host-spec.ts';
 import { createLabNetwork, type LabNetwork, type LabNetworkOptions } from './network/lab-network.ts';
 import type { AgentVersion } from './real-agent/agent-versions.ts';
 import { createRealAgentLauncher } from './real-agent/real-agent-launcher.ts';
+import { buildTaskImages, type TaskImage } from './real-agent/task-images.ts';
 import { type AssumeRoleAs, instanceRoleCredentials, stsAssumeRole, taskRoleCredentials } from './role-credentials.ts';
 
 export type { AssumedRole } from './role-credentials.ts';
@@ -165,6 +167,28 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   }
 }
 
+/** The real agent's launcher; its build, images and engine seed are begun now, while instances boot. */
+function realAgentLauncher(
+  lab: LabNetwork,
+  imagesDir: string,
+  version: AgentVersion,
+  log: (line: string) => void,
+): AgentLauncher {
+  let taskImages: Promise<TaskImage[]> | undefined;
+  const real = createRealAgentLauncher({
+    version,
+    enginesDir: join(lab.dir, 'd'),
+    seedNetns: lab.names.vpcNetns,
+    taskImages: () => {
+      taskImages ??= buildTaskImages(loadImageRoots(imagesDir), join(lab.dir, 'task-images'));
+      return taskImages;
+    },
+    log,
+  });
+  real.prepare().catch((error: unknown) => log(`real agent: preparing its engines failed: ${String(error)}`));
+  return real.launch;
+}
+
 /** The clients, the agents' launcher and the fleet, once the network and the control plane are there. */
 async function startFleetOn(
   lab: LabNetwork,
@@ -210,9 +234,7 @@ async function startFleetOn(
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
   const launchAgent =
-    options.labAgent?.kind === 'real'
-      ? createRealAgentLauncher({ version: options.labAgent.version, enginesDir: join(lab.dir, 'd'), log })
-      : modelAgent;
+    options.labAgent?.kind === 'real' ? realAgentLauncher(lab, imagesDir, options.labAgent.version, log) : modelAgent;
 
   const fleet = startFleet({
     ec2,

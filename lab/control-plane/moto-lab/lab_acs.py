@@ -350,7 +350,19 @@ def _open_acs(environ, start_response):
     backend = ecs_backends[account_id][region]
     cluster, instance = container_instance_of(backend, query.get("clusterArn"), query.get("containerInstanceArn"))
     _check_caller_is(instance, caller)
+    _record_versions(instance, query)
     AcsSession(WebSocket.accept(environ, ACS_MAX_MESSAGE_BYTES), backend, cluster, instance, account_id, region).run()
+
+
+# The agent names its versions in the ACS URL (ecs-agent/acs/session: agentVersion, agentHash, dockerVersion),
+# not in RegisterContainerInstance: DescribeContainerInstances' versionInfo shows what it last connected with.
+_VERSION_KEYS = {"agentVersion": "agentVersion", "agentHash": "agentHash", "dockerVersion": "dockerVersion"}
+
+
+def _record_versions(instance, query: dict) -> None:
+    named = {field: query[key][:200] for key, field in _VERSION_KEYS.items() if query.get(key)}
+    if named:
+        instance.version_info = {**(instance.version_info or {}), **named}
 
 
 def _open_tcs(environ, start_response):

@@ -66,7 +66,18 @@ def _named(items) -> dict[str, str]:
     return {item["name"]: item.get("value", "") for item in items or [] if "name" in item}
 
 
-def _docker_config(definition: dict) -> dict:
+def _log_options(definition: dict, task_id: str) -> dict:
+    """Docker's awslogs driver knows no `awslogs-stream-prefix`: ECS turns it into the stream it names,
+    `prefix/container-name/task-id` (ECS developer guide, "Using the awslogs log driver")."""
+    log = definition.get("logConfiguration") or {}
+    options = dict(log.get("options") or {})
+    prefix = options.pop("awslogs-stream-prefix", None)
+    if log.get("logDriver") == "awslogs" and prefix and "awslogs-stream" not in options:
+        options["awslogs-stream"] = f"{prefix}/{definition['name']}/{task_id}"
+    return options
+
+
+def _docker_config(definition: dict, task_id: str) -> dict:
     config, host_config = {}, {}
     if definition.get("user"):
         config["User"] = definition["user"]
@@ -74,7 +85,7 @@ def _docker_config(definition: dict) -> dict:
         config["WorkingDir"] = definition["workingDirectory"]
     log = definition.get("logConfiguration")
     if log:
-        host_config["LogConfig"] = {"Type": log.get("logDriver"), "Config": log.get("options") or {}}
+        host_config["LogConfig"] = {"Type": log.get("logDriver"), "Config": _log_options(definition, task_id)}
     if definition.get("memoryReservation"):
         host_config["MemoryReservation"] = int(definition["memoryReservation"]) * MIB
     if definition.get("privileged"):
@@ -82,7 +93,7 @@ def _docker_config(definition: dict) -> dict:
     return {"config": json.dumps(config), "hostConfig": json.dumps(host_config), "version": "1.17"}
 
 
-def acs_container(definition: dict, override: dict, execution_role: bool) -> dict:
+def acs_container(definition: dict, override: dict, execution_role: bool, task_id: str) -> dict:
     environment = {**_named(definition.get("environment")), **_named(override.get("environment"))}
     container = {
         "name": definition["name"],
@@ -99,7 +110,7 @@ def acs_container(definition: dict, override: dict, execution_role: bool) -> dic
         ],
         "mountPoints": definition.get("mountPoints") or [],
         "volumesFrom": definition.get("volumesFrom") or [],
-        "dockerConfig": _docker_config(definition),
+        "dockerConfig": _docker_config(definition, task_id),
     }
     memory = override.get("memory") or definition.get("memory")
     if memory:
@@ -124,7 +135,7 @@ def acs_task(task, task_definition, desired_status: str, credentials: dict[str, 
         "launchType": "EC2",
         "networkMode": task_definition.network_mode,
         "containers": [
-            acs_container(d, overrides.get(d.get("name"), {}), execution_role)
+            acs_container(d, overrides.get(d.get("name"), {}), execution_role, last_segment(task.task_arn))
             for d in task_definition.container_definitions or []
         ],
         "volumes": [

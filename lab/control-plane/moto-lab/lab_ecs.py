@@ -67,12 +67,20 @@ def register_container_instance(self):
     for other in self.ecs_backend.container_instances.get(requested_cluster(self), {}).values():
         if other is not instance and other.ec2_instance_id == instance.ec2_instance_id:
             other.agent_connected = False
-    instance.agent_connected = True
     for attribute in self._get_param("attributes") or []:
         instance.attributes[attribute["name"]] = attribute.get("value")
     version_info = self._get_param("versionInfo")
     if version_info:
+        # The lab's model agent names its versions here and has no ACS session: connected by registering.
         instance.version_info = {**instance.version_info, **version_info}
+        instance.agent_connected = True
+    else:
+        # The real agent sends no versionInfo (ecs-agent/api/ecs/client/ecs_client.go): ECS learns its versions
+        # from its ACS URL (lab_acs.py), and it counts as connected while its ACS session is open. Until then
+        # no placeholder versions (moto's own are "1.0.0").
+        if new:
+            instance.version_info = {}
+        instance.agent_connected = getattr(instance, "lab_acs_connections", 0) > 0
     resources = self._get_param("totalResources")
     if resources:
         instance.registered_resources = [dict(resource) for resource in resources]

@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { removeCgroupTree } from './cgroup-tree.ts';
 import { run } from './commands.ts';
 import { labBaseDir, labDir, listLabDirs, ownerAlive, readLabRecord, releaseSubnets } from './lab-record.ts';
 import { assertLabPrefix, LAB_PREFIX_PATTERN } from './naming.ts';
@@ -132,6 +133,10 @@ async function removeLab(
   const ours = namespaces.filter(own).sort((a, b) => rank(a, prefix) - rank(b, prefix));
   for (const netns of ours) {
     await deleteNetns(netns);
+    // A real Docker engine's containers sit in the cgroup named after their instance's namespace (the
+    // seed engine's after the VPC's): what a killed data plane's engines left is ended and removed here.
+    await removeCgroupTree(`/${netns}`);
+    await removeCgroupTree(`/${netns}-seed`);
     report.namespaces.push(netns);
   }
   for (const link of links.filter(own)) {

@@ -17,8 +17,8 @@ import { InfrastructureError } from '../../../core/errors.ts';
 import { processAlive } from '../../../infra/system/process-alive.ts';
 import { DOCKER_ENGINE_PACKAGES, ensureSystemPackages } from '../../../infra/system/system-packages.ts';
 import { stopLabProcess } from '../../system/lab-process.ts';
+import { removeCgroupTree } from '../network/cgroup-tree.ts';
 import { type CommandResult, run } from '../network/commands.ts';
-import { removeCgroupTree } from './cgroup-tree.ts';
 
 /** Debian's client, the daemon's own version (another `docker` may come first on PATH). */
 export const DOCKER_CLI = '/usr/bin/docker';
@@ -45,6 +45,13 @@ export interface DockerEngineOptions {
   bridgeIp?: string;
   /** false: no docker0, no iptables rules (`--bridge=none --iptables=false`), for a namespace whose network the lab owns. */
   network?: boolean;
+  /**
+   * A data root outside `dir`, kept when the engine stops (a seed, engine-seed.ts); default: `dir/data`,
+   * removed with the folder.
+   */
+  dataRoot?: string;
+  /** daemon.json (e.g. the default log driver and its options). */
+  daemonConfig?: Record<string, unknown>;
 }
 
 export interface DockerEngine {
@@ -60,9 +67,9 @@ export interface DockerEngine {
   stop(): Promise<void>;
 }
 
-export function enginePaths(dir: string) {
+export function enginePaths(dir: string, dataRoot?: string) {
   return {
-    dataRoot: join(dir, 'data'),
+    dataRoot: dataRoot ?? join(dir, 'data'),
     execRoot: join(dir, 'x'),
     pidfile: join(dir, 'dockerd.pid'),
     socket: join(dir, 'docker.sock'),
@@ -72,7 +79,7 @@ export function enginePaths(dir: string) {
 }
 
 export function dockerdArgs(options: DockerEngineOptions): string[] {
-  const paths = enginePaths(options.dir);
+  const paths = enginePaths(options.dir, options.dataRoot);
   const network =
     options.network === false
       ? ['--bridge=none', '--iptables=false', '--ip-masq=false']
@@ -93,7 +100,7 @@ export function dockerdArgs(options: DockerEngineOptions): string[] {
 }
 
 export async function startDockerEngine(options: DockerEngineOptions): Promise<DockerEngine> {
-  const paths = enginePaths(options.dir);
+  const paths = enginePaths(options.dir, options.dataRoot);
   const longest = join(paths.execRoot, 'containerd', 'containerd.sock.ttrpc');
   if (longest.length > MAX_SOCKET_PATH) {
     throw new InfrastructureError(`docker engine folder ${options.dir} is too long for its sockets (${longest})`);
@@ -104,7 +111,7 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
   }
   await ensureEnginePackage();
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  await writeFile(paths.config, '{}\n');
+  await writeFile(paths.config, `${JSON.stringify(options.daemonConfig ?? {})}\n`);
   const logFd = openSync(paths.log, 'a');
   const child = spawn(
     'nsenter',
@@ -184,7 +191,7 @@ async function waitUntilUp(engine: DockerEngine, log: string): Promise<void> {
 /** TERM (dockerd stops its containers and its containerd), KILL after the grace; then what the containers left, and the folder. */
 async function stopEngine(options: DockerEngineOptions, pid: number): Promise<void> {
   // The marker: only a process whose command line names this engine's folder is ours (pids are recycled).
-  await stopLabProcess(pid, enginePaths(options.dir).dataRoot, STOP_GRACE_MS);
+  await stopLabProcess(pid, enginePaths(options.dir, options.dataRoot).dataRoot, STOP_GRACE_MS);
   await removeCgroupTree(options.cgroupParent);
   await rm(options.dir, { recursive: true, force: true });
 }

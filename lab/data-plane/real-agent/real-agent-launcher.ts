@@ -15,7 +15,9 @@ import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import { buildAgent } from './agent-build.ts';
 import { agentImages, ECS_INIT_AGENT_IMAGE } from './agent-images.ts';
 import type { AgentVersion } from './agent-versions.ts';
-import { type DockerEngine, startDockerEngine } from './docker-engine.ts';
+import { type DockerEngine, enginePaths, startDockerEngine } from './docker-engine.ts';
+import { cloneDataRoot, makeEngineSeed } from './engine-seed.ts';
+import type { TaskImage } from './task-images.ts';
 
 export const AGENT_CONTAINER = 'ecs-agent';
 
@@ -24,7 +26,21 @@ export interface RealAgentLauncherOptions {
   version: AgentVersion;
   /** Where engines keep their files: one short folder per instance below it (its sockets must fit). */
   enginesDir: string;
+  /** A network namespace the seed engine runs in (it makes no network of its own): the lab's VPC namespace. */
+  seedNetns: string;
+  /** The lab's task images as root file systems (task-images.ts), made once per lab. */
+  taskImages: () => Promise<readonly TaskImage[]>;
   log?: (line: string) => void;
+}
+
+export interface RealAgentLauncher {
+  launch: AgentLauncher;
+  /**
+   * A release's agent build, its images and the engines' seed (engine-seed.ts), made once per release;
+   * the default release's is begun at the data plane's start so that the first instances do not wait out
+   * their registration for it. Made again after a failure.
+   */
+  prepare(version?: AgentVersion): Promise<string>;
 }
 
 /**
@@ -37,25 +53,65 @@ export async function newEngineDir(enginesDir: string): Promise<string> {
   return mkdtemp(join(enginesDir, 'e'));
 }
 
-export function createRealAgentLauncher(options: RealAgentLauncherOptions): AgentLauncher {
-  return async (view) => {
-    // The image a plain AMI's docker run names (or the AMI's own agent) picks the build: one cached per release.
-    const build = await buildAgent(view.agentVersion, options.log ? { log: options.log } : {});
-    const images = await agentImages(build);
+export function createRealAgentLauncher(options: RealAgentLauncherOptions): RealAgentLauncher {
+  const seeds = new Map<AgentVersion, Promise<string>>();
+  const prepare = (version: AgentVersion = options.version) => {
+    let seed = seeds.get(version);
+    if (!seed) {
+      seed = makeSeed(options, version).catch((error: unknown) => {
+        seeds.delete(version);
+        throw error;
+      });
+      seeds.set(version, seed);
+    }
+    return seed;
+  };
+  const launch: AgentLauncher = async (view) => {
+    // The image a plain AMI's docker run names (or the AMI's own agent) picks the release: one seed each.
+    const seedDataRoot = await prepare(view.agentVersion);
+    const dir = await newEngineDir(options.enginesDir);
+    await cloneDataRoot(seedDataRoot, enginePaths(dir).dataRoot);
     const engine = await startDockerEngine({
       netns: view.netns,
-      dir: await newEngineDir(options.enginesDir),
+      dir,
       cgroupParent: `/${view.netns}`,
-      network: false,
+      daemonConfig: engineDaemonConfig(view),
     });
     try {
-      await engine.docker(['load', '--input', images.agent], { timeoutMs: 300_000 });
       await runAgentContainer(engine, view);
     } catch (error) {
       await engine.stop();
       throw error;
     }
     return runningAgent(engine);
+  };
+  return { launch, prepare };
+}
+
+async function makeSeed(options: RealAgentLauncherOptions, version: AgentVersion): Promise<string> {
+  const build = await buildAgent(version, options.log ? { log: options.log } : {});
+  const images = await agentImages(build);
+  return makeEngineSeed({
+    dir: join(options.enginesDir, `seed-${version}`),
+    netns: options.seedNetns,
+    loads: [images.agent],
+    taskImages: await options.taskImages(),
+  });
+}
+
+/**
+ * dockerd's configuration: its default bridge is the instance's docker0 (made at the docker service's
+ * start, its address kept), with dockerd's own iptables rules. The awslogs driver is the default driver
+ * only so that its `awslogs-endpoint` reaches every awslogs container: Docker merges the daemon's log-opts
+ * into a container's when both name the same driver (daemon/logs.go mergeAndVerifyLogConfig). On EC2 the
+ * driver finds CloudWatch Logs at its regional https name; the lab's is the control plane's http address.
+ * dockerd refuses a default awslogs configuration without a group: a placeholder no container uses (a task's
+ * awslogs options always name its group; containers without options, the agent's, ask for json-file).
+ */
+export function engineDaemonConfig(view: HostView): Record<string, unknown> {
+  return {
+    'log-driver': 'awslogs',
+    'log-opts': { 'awslogs-endpoint': view.controlPlaneEndpoint, 'awslogs-group': 'ecs-taskrole-lab-default' },
   };
 }
 
@@ -73,6 +129,8 @@ export function agentRunArgs(view: HostView, envFile: string, dockerSocket: stri
     `--volume=${dir('var/lib/ecs/data')}:/data`,
     `--volume=${dir('etc/ecs')}:/etc/ecs`,
     '--net=host',
+    // The daemon's default driver is awslogs (engineDaemonConfig); the agent's own log is docker's default.
+    '--log-driver=json-file',
     `--env-file=${envFile}`,
     ECS_INIT_AGENT_IMAGE,
   ];
@@ -86,6 +144,11 @@ export function agentContainerEnvironment(view: HostView): Record<string, string
     ECS_DATADIR: '/data/',
     ECS_BACKEND_HOST: view.controlPlaneEndpoint,
     AWS_DEFAULT_REGION: view.region,
+    // Task images are imported, never pulled: there is no registry.
+    ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached',
+    // awsvpc needs the CNI plugins, which are not built: with the flag the agent exits at start
+    // ("Unable to initialize Task ENI dependencies"), so the instance registers without task-eni.
+    ECS_ENABLE_TASK_ENI: 'false',
   };
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { killProcesses } from '../network/netns.ts';
+import { killProcesses } from './netns.ts';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
