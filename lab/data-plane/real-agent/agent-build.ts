@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { InfrastructureError } from '../../../core/errors.ts';
-import { ensureSystemPackages, GO_1_23, AGENT_BUILD_PACKAGES } from '../../../infra/system/system-packages.ts';
+import { AGENT_BUILD_PACKAGES, ensureSystemPackages, GO_1_23 } from '../../../infra/system/system-packages.ts';
 import { type AgentSource, agentSource } from './agent-source.ts';
 import { type AgentVersion, PAUSE_IMAGE } from './agent-versions.ts';
 import { buildStep, sha256File } from './build-step.ts';
