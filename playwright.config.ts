@@ -7,7 +7,7 @@ import { isConformanceRun } from './run/env/conformance.ts';
 import { lifecycleOwnedByCli } from './run/env/lifecycle-owner.ts';
 import { planFile } from './run/files/plan-file.ts';
 import { runStateFile } from './run/files/run-state-file.ts';
-import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runStateWaitMs } from './run/run-config.ts';
+import { cellTestTimeoutMs, readRunConfig, runStateWaitMs } from './run/run-config.ts';
 
 /** Playwright's output folder of a conformance run: outside --out, the same for every process of the run. */
 function conformanceOutputDir(outDir: string): string {
@@ -24,6 +24,12 @@ function conformanceOutputDir(outDir: string): string {
  */
 const conformanceRun = isConformanceRun();
 const run = readRunConfig();
+// `ecs-taskrole run` records its workers; a direct conformance run takes the backend's default (the lab's from
+// this machine's free CPU), and its global setup plans for the number chosen here. Only then are the backends
+// loaded: the project's checks do not pay for them.
+const workers = conformanceRun
+  ? (run.workers ?? (await import('./run/backends.ts')).defaultWorkers(run.backend))
+  : undefined;
 
 // The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
 const reporters: ReporterDescription[] = conformanceRun
@@ -59,7 +65,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.
-  ...(conformanceRun ? { workers: run.workers ?? defaultWorkers(run.backend) } : {}),
+  ...(workers !== undefined ? { workers } : {}),
   reporter: reporters,
   projects: [
     {

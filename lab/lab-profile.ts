@@ -15,6 +15,7 @@ import { prepareGoClients } from './images/go-clients.ts';
 import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
 import { labDown, labStatus, labUp } from './lab-lifecycle.ts';
 import { harnessClientConfig, labDir, readLabState } from './lab-state.ts';
+import { labDefaultWorkers } from './system/lab-workers.ts';
 
 function connect(record: BackendRecord): Connection {
   const lab = readLabState(record.labDir);
@@ -59,6 +60,7 @@ async function closeRecorded(record: BackendRecord): Promise<void> {
 export const labProfile: BackendProfile = {
   name: 'lab',
   livesInRunProcess: false,
+  defaultWorkers: labDefaultWorkers,
   checkEnvironment() {},
   async prepare(log, plan) {
     // Installed here as the README says (as root); then the lab's moto: found, or its private environment

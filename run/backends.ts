@@ -17,3 +17,8 @@ const PROFILES: Record<BackendName, BackendProfile> = {
 export function backendProfile(backend: BackendName): BackendProfile {
   return PROFILES[backend];
 }
+
+/** Cells at once without `--workers`: the backend's own default (the lab's from this machine's CPU headroom). */
+export function defaultWorkers(backend: BackendName = 'lab'): number {
+  return backendProfile(backend).defaultWorkers();
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { CELL_TASK_MEMORY_MIB, HARNESS_INSTANCE_TASK_MEMORY_MIB } from '../core/caps.ts';
-import { defaultWorkers } from './run-config.ts';
+import { defaultWorkers } from './backends.ts';
 
 const knownGood = JSON.parse(readFileSync(new URL('../fixtures/known-good-task.json', import.meta.url), 'utf8')) as {
   containerDefinitions: Array<{ memory: number }>;

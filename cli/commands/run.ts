@@ -17,7 +17,7 @@ import {
   type RunConfig,
 } from '../../core/run-config.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
-import { backendProfile } from '../../run/backends.ts';
+import { backendProfile, defaultWorkers } from '../../run/backends.ts';
 import { type CellsRun, executeRun } from '../../run/cli/execute-run.ts';
 import { type Interruptions, watchInterruptions } from '../../run/cli/interruptions.ts';
 import { runSummaryDocument } from '../../run/cli/summary.ts';
@@ -27,7 +27,6 @@ import { RUN_CONFIG_ENV } from '../../run/env/run-config-path.ts';
 import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
 import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
 import { planRun } from '../../run/plan-run.ts';
-import { defaultWorkers } from '../../run/run-config.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 import { parseRegion } from './region-option.ts';
@@ -84,7 +83,7 @@ export function registerRun(program: Command): void {
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option(
       '--workers <n>',
-      `cells run in parallel (Playwright workers; default ${defaultWorkers('lab')} on the lab here, ${defaultWorkers('aws')} on AWS)`,
+      `cells run in parallel (Playwright workers; default on the lab: one per idle core of this machine, from its 1-minute load average, at most 8 — ${defaultWorkers('lab')} here now; ${defaultWorkers('aws')} on AWS)`,
       parseWorkers,
     )
     .option(

@@ -1,4 +1,6 @@
 /** AWS itself: the standard credential chain; nothing to start, stop or prepare on this machine. */
+
+import { tasksPerInstance } from '../../core/caps.ts';
 import { type BackendRecord, type Connection, proxyUrlFromEnvironment } from './backend-record.ts';
 import type { BackendProfile } from './profile.ts';
 
@@ -15,6 +17,9 @@ function connect(record: BackendRecord, env: NodeJS.ProcessEnv = process.env): C
 
 export const awsProfile: BackendProfile = {
   name: 'aws',
+  // A cell mostly waits on AWS (image pulls, installs, state changes), so as many as one instance holds: every
+  // worker may pick a cell of the same instance group, and one task too many fails to place (RESOURCE:MEMORY).
+  defaultWorkers: () => tasksPerInstance(),
   livesInRunProcess: false,
   checkEnvironment(env) {
     proxyUrlFromEnvironment(env);

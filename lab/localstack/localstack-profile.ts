@@ -16,6 +16,7 @@ import type { BackendProfile, OpenOptions } from '../../infra/backends/profile.t
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { cleanupLab } from '../data-plane/network/cleanup.ts';
 import { prepareGoClients } from '../images/go-clients.ts';
+import { labDefaultWorkers } from '../system/lab-workers.ts';
 import { openLocalStackBackend } from './localstack-backend.ts';
 import { DEFAULT_LOCALSTACK_ENDPOINT, LOCALSTACK_CREDENTIALS, localStackOptionsFromEnv } from './localstack-options.ts';
 
@@ -49,6 +50,8 @@ async function open(options: OpenOptions) {
 export const localstackProfile: BackendProfile = {
   name: 'localstack',
   livesInRunProcess: true,
+  // Its instances boot on this machine's lab data plane: bound by free CPU as the lab's are.
+  defaultWorkers: labDefaultWorkers,
   checkEnvironment() {},
   async prepare(log, plan) {
     // The lab's data plane boots LocalStack's instances: it needs the lab's packages (installed as root).
