@@ -1,9 +1,5 @@
 import { existsSync } from 'node:fs';
-import {
-  DEFAULT_CELL_TIMEOUT_MS,
-  REGISTRATION_TIMEOUT_MS,
-  type RunConfig,
-} from '../core/run-config.ts';
+import { DEFAULT_CELL_TIMEOUT_MS, REGISTRATION_TIMEOUT_MS, type RunConfig } from '../core/run-config.ts';
 import { outDirOf } from './env/out-dir.ts';
 import { runConfigPathOf } from './env/run-config-path.ts';
 import { readRunConfigFile } from './files/run-config-file.ts';
