@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfrastructureError } from '../core/errors.ts';
 import type { LabAgent } from '../core/run-config.ts';
@@ -185,6 +186,8 @@ export async function labDown(dir: string = labDir()): Promise<{ stopped: boolea
     })(),
     motoPid === undefined ? undefined : stopMoto(motoPid),
   ]);
+  // By name, not only with the folder: the next lab in this folder is kept only if its own `lab up` says so.
+  rmSync(join(dir, KEPT_FILE), { force: true });
   removeLabState(dir);
   return { stopped: lab !== undefined || motoPid !== undefined };
 }
