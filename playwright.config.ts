@@ -8,7 +8,7 @@ import { isConformanceRun } from './run/env/conformance.ts';
 import { lifecycleOwnedByCli } from './run/env/lifecycle-owner.ts';
 import { planFile } from './run/files/plan-file.ts';
 import { runStateFile } from './run/files/run-state-file.ts';
-import { cellTestTimeoutMs, defaultWorkers, readRunConfig, runStateWaitMs } from './run/run-config.ts';
+import { cellTestTimeoutMs, readRunConfig, runStateWaitMs } from './run/run-config.ts';
 
 /** Playwright's output folder of a conformance run: outside --out, the same for every process of the run. */
 function conformanceOutputDir(outDir: string): string {
@@ -27,6 +27,9 @@ const conformanceRun = isConformanceRun();
 const run = readRunConfig();
 // The backend's time limits set the cells' (the lab's profile loads only for a conformance run on the lab).
 const backendLimits = conformanceRun ? await backendProfile(run.backend, run.labAgent) : undefined;
+// `ecs-taskrole run` records its workers; a direct conformance run takes the backend's default (the lab's from
+// this machine's free CPU), and its global setup plans for the number chosen here.
+const workers = conformanceRun ? (run.workers ?? backendLimits?.defaultWorkers()) : undefined;
 
 // The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
 const reporters: ReporterDescription[] = conformanceRun
@@ -62,7 +65,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // `npx playwright test --project=cells` runs cells as parallel as `ecs-taskrole run`; the checks keep
   // Playwright's own default.
-  ...(conformanceRun ? { workers: run.workers ?? defaultWorkers(run.backend) } : {}),
+  ...(workers !== undefined ? { workers } : {}),
   reporter: reporters,
   projects: [
     {

@@ -8,7 +8,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 export type CpuPart = 'harness' | 'lab' | 'clients';
-export type CpuBreakdown = Record<CpuPart | 'total' | 'unattributed', number>;
+/** Within the lab: moto, the agents (one process per instance) and the rest of the data plane (its daemon, hosts). */
+export type LabShare = 'moto' | 'agents' | 'dataPlane';
+export type CpuBreakdown = Record<CpuPart | 'total' | 'unattributed', number> & {
+  lab: number;
+  labShares: Record<LabShare, number>;
+};
 
 /** Linux's USER_HZ: clock ticks in /proc are hundredths of a second on every kernel Node runs on. */
 const TICK_MS = 10;
@@ -17,6 +22,13 @@ const SAMPLE_MS = 250;
 interface Seen {
   part: CpuPart;
   ticks: number;
+  command: string;
+}
+
+function labShareOf(command: string): LabShare {
+  if (command.includes('moto_lab.py')) return 'moto';
+  if (command.includes('agent-main')) return 'agents';
+  return 'dataPlane';
 }
 
 interface Stat {
@@ -72,7 +84,8 @@ export function sampleCpu(rootPid: number): { stop(): CpuBreakdown } {
       if (!stat) return;
       const known = seen.get(pid);
       const part = known?.part ?? (pid === rootPid ? 'harness' : partOf(pid, parentPart));
-      seen.set(pid, { part, ticks: Math.max(known?.ticks ?? 0, stat.ticks) });
+      const command = known?.command ?? commandLine(pid);
+      seen.set(pid, { part, ticks: Math.max(known?.ticks ?? 0, stat.ticks), command });
       for (const child of children.get(pid) ?? []) visit(child, part);
     };
     visit(rootPid, 'harness');
@@ -82,8 +95,12 @@ export function sampleCpu(rootPid: number): { stop(): CpuBreakdown } {
   return {
     stop() {
       clearInterval(timer);
-      const breakdown: CpuBreakdown = { harness: 0, lab: 0, clients: 0, total: 0, unattributed: 0 };
-      for (const { part, ticks } of seen.values()) breakdown[part] += ticks * TICK_MS;
+      const labShares: Record<LabShare, number> = { moto: 0, agents: 0, dataPlane: 0 };
+      const breakdown: CpuBreakdown = { harness: 0, lab: 0, clients: 0, total: 0, unattributed: 0, labShares };
+      for (const { part, ticks, command } of seen.values()) {
+        breakdown[part] += ticks * TICK_MS;
+        if (part === 'lab') labShares[labShareOf(command)] += ticks * TICK_MS;
+      }
       breakdown.total = ((readStat('self')?.childTicks ?? 0) - childTicksBefore) * TICK_MS;
       breakdown.unattributed = Math.max(0, breakdown.total - breakdown.harness - breakdown.lab - breakdown.clients);
       return breakdown;

@@ -15,7 +15,8 @@ const LOCK_TIMEOUT_MS = 120_000;
 const LOCK_STALE_MS = 15_000;
 const STARTED_BY_RUN = 'started-by-run';
 
-const runsDir = (labDir: string) => `${labDir}.runs`;
+/** The leases and the lock of a lab (its daemons' watchdog reads the leases: system/lab-holders.ts). */
+export const runsDir = (labDir: string) => `${labDir}.runs`;
 
 /**
  * Runs `action` holding the machine-wide lock of this lab (proper-lockfile: a directory kept fresh while

@@ -1,6 +1,8 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfrastructureError } from '../core/errors.ts';
 import type { LabAgent } from '../core/run-config.ts';
+import { writeFileNoFollowSync } from '../infra/system/no-follow.ts';
 import { findMotoPython } from './control-plane/find-moto.ts';
 import { isMotoProcess, motoAnswers, startMoto, stopMoto } from './control-plane/moto-process.ts';
 import {
@@ -10,6 +12,7 @@ import {
   stopUnrecordedDataPlane,
 } from './data-plane/daemon-process.ts';
 import { assertLabHostReady } from './data-plane/network/preflight.ts';
+import { runsDir } from './lab-leases.ts';
 import {
   ensureLabDir,
   type LabState,
@@ -22,6 +25,7 @@ import {
   removeLabState,
   writeLabState,
 } from './lab-state.ts';
+import { HOLDER_PID_ENV, holderPids, KEPT_FILE, type LabHolders } from './system/lab-holders.ts';
 
 export const LAB_REGION = 'us-west-2';
 
@@ -48,6 +52,24 @@ export interface LabUpOptions {
   dataPlane?: boolean;
   /** The ECS agent its instances run (default `model`); a running lab with another one is refused. */
   labAgent?: LabAgent;
+  /**
+   * `ecs-taskrole lab up`: the lab stays until `lab down`, unless ECS_TASKROLE_LAB_HOLDER_PID names the process
+   * that holds it. Otherwise (a run, a spec) it ends itself once this process, that one and every run's
+   * lease are gone (system/lab-holders.ts).
+   */
+  keptUntilLabDown?: boolean;
+}
+
+/** Who holds the daemons this process starts now (their watchdogs read it: system/lab-holders.ts). */
+function holdersOf(dir: string): Omit<LabHolders, 'pidFile'> {
+  return { labDir: dir, leasesDir: runsDir(dir), pids: holderPids() };
+}
+
+/** Marks the lab kept until `lab down` (its daemons' watchdogs then never end it). */
+function markKept(dir: string, options: LabUpOptions): void {
+  if (options.keptUntilLabDown && process.env[HOLDER_PID_ENV] === undefined) {
+    writeFileNoFollowSync(join(dir, KEPT_FILE), '');
+  }
 }
 
 export async function labStatus(dir: string = labDir()): Promise<LabStatus> {
@@ -84,8 +106,12 @@ export async function labUp(
   const labAgent = options.labAgent ?? 'model';
   if (status.state === 'running' && existing) {
     if (options.dataPlane && existing.dataPlane) assertSameAgent(existing.dataPlane.labAgent ?? 'model', labAgent, dir);
+    markKept(dir, options);
     if (!options.dataPlane || existing.dataPlane) return { lab: existing, reused: true, statePath: status.statePath };
-    const lab = { ...existing, dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir), labAgent) };
+    const lab = {
+      ...existing,
+      dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir), labAgent, holdersOf(dir)),
+    };
     writeLabState(lab, dir);
     return { lab, reused: true, statePath: status.statePath };
   }
@@ -93,11 +119,15 @@ export async function labUp(
   const python = await findMotoPython();
   // Owner-only before moto writes its log and pid there (an existing 0755 directory is corrected).
   ensureLabDir(dir);
-  const motoStarting = startMoto(python, LAB_REGION, dir, {
-    log: labLogPath(dir),
-    pid: labPidPath(dir, 'moto'),
-    consoles: consolesDir(dir),
-  }).then(
+  // Before its daemons start: they end themselves once nothing holds the lab.
+  markKept(dir, options);
+  const motoStarting = startMoto(
+    python,
+    LAB_REGION,
+    dir,
+    { log: labLogPath(dir), pid: labPidPath(dir, 'moto'), consoles: consolesDir(dir) },
+    holdersOf(dir),
+  ).then(
     ({ endpoint, pid, identities, adminToken }): LabState => ({
       endpoint,
       region: LAB_REGION,
@@ -110,7 +140,7 @@ export async function labUp(
   );
   // The data plane loads while moto starts (about a second saved); it learns the control plane once moto is up.
   const dataPlaneStarting = options.dataPlane
-    ? startDataPlaneDaemon(motoStarting, dataPlaneFiles(dir), labAgent)
+    ? startDataPlaneDaemon(motoStarting, dataPlaneFiles(dir), labAgent, holdersOf(dir))
     : undefined;
   dataPlaneStarting?.catch(() => undefined);
   let lab: LabState;
@@ -156,6 +186,8 @@ export async function labDown(dir: string = labDir()): Promise<{ stopped: boolea
     })(),
     motoPid === undefined ? undefined : stopMoto(motoPid),
   ]);
+  // By name, not only with the folder: the next lab in this folder is kept only if its own `lab up` says so.
+  rmSync(join(dir, KEPT_FILE), { force: true });
   removeLabState(dir);
   return { stopped: lab !== undefined || motoPid !== undefined };
 }

@@ -16,6 +16,7 @@ import { prepareGoClients } from './images/go-clients.ts';
 import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
 import { labDown, labStatus, labUp } from './lab-lifecycle.ts';
 import { harnessClientConfig, labDir, readLabState } from './lab-state.ts';
+import { labDefaultWorkers } from './system/lab-workers.ts';
 
 /**
  * The most a lab instance's agent may take to register (a cell waits for its own before its time limit
@@ -85,6 +86,7 @@ async function closeRecorded(record: BackendRecord): Promise<void> {
 export const labProfile: BackendProfile = {
   name: 'lab',
   livesInRunProcess: false,
+  defaultWorkers: labDefaultWorkers,
   cellTimeoutMs: 60_000,
   registrationTimeoutMs: REGISTRATION_TIMEOUT_MS,
   registrationLimitMs,

@@ -200,6 +200,7 @@ export const LAB_DIR_ENTRIES = [
   'data-plane.pid',
   'consoles',
   'started-by-run',
+  'kept-until-lab-down',
 ] as const;
 
 /** Removes what the lab put in its folder, then the folder itself when nothing else is in it. */

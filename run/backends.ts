@@ -21,3 +21,8 @@ const PROFILES: Record<BackendName, (labAgent: LabAgent) => Promise<BackendProfi
 export function backendProfile(backend: BackendName, labAgent: LabAgent = 'model'): Promise<BackendProfile> {
   return PROFILES[backend](labAgent);
 }
+
+/** Cells at once without `--workers`: the backend's own default (the lab's from this machine's CPU headroom). */
+export async function defaultWorkers(backend: BackendName = 'lab', labAgent: LabAgent = 'model'): Promise<number> {
+  return (await backendProfile(backend, labAgent)).defaultWorkers();
+}

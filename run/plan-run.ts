@@ -7,8 +7,8 @@ import { refuseEmptySelection } from '../core/plan/selection.ts';
 import { shardOf } from '../core/plan/shard.ts';
 import type { RunConfig } from '../core/run-config.ts';
 import { loadResults, resultsFile } from '../reports/results/results-file.ts';
+import { defaultWorkers } from './backends.ts';
 import { writePlanFile } from './files/plan-file.ts';
-import { defaultWorkers } from './run-config.ts';
 
 /**
  * Plans the run once: the matrix, its region override, `--grep` (filtering before planning also drops
@@ -42,7 +42,7 @@ export async function planRun(config: RunConfig): Promise<RunPlan> {
   const file = planFileOf(plan, {
     ...(config.region ? { region: config.region } : {}),
     previousDurations: await previousDurations(config),
-    workers: config.workers ?? defaultWorkers(config.backend),
+    workers: config.workers ?? (await defaultWorkers(config.backend, config.labAgent)),
   });
   writePlanFile(config, file);
   return runPlanOf(file);

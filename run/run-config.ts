@@ -1,22 +1,9 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { tasksPerInstance } from '../core/caps.ts';
-import type { BackendName, RunConfig } from '../core/run-config.ts';
+import type { RunConfig } from '../core/run-config.ts';
 import type { BackendProfile } from '../infra/backends/profile.ts';
 import { outDirOf } from './env/out-dir.ts';
 import { runConfigPathOf } from './env/run-config-path.ts';
 import { readRunConfigFile } from './files/run-config-file.ts';
-
-/**
- * Cells run in parallel. In the lab a cell mostly waits on its task's clients (their timeouts and retries),
- * so two per core keep the machine busy, at most 8 (bench/default-matrix.ts). On AWS a cell mostly waits on
- * AWS (image pulls, installs, state changes), so more run at once, up to what one instance holds: every
- * worker may pick a cell of the same instance group, and one task too many fails to place (RESOURCE:MEMORY).
- */
-export function defaultWorkers(backend: BackendName = 'lab'): number {
-  if (backend === 'aws') return tasksPerInstance();
-  return Math.min(8, 2 * availableParallelism());
-}
 
 export function defaultRunConfig(): RunConfig {
   return {

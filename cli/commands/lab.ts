@@ -5,6 +5,10 @@ import { withHelpFooter } from './help-text.ts';
 const LAB_ENV: [string, string][] = [
   ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
   [
+    'ECS_TASKROLE_LAB_HOLDER_PID',
+    '`lab up` ties the lab to this process (a CI job shell): it stops itself once that process and every run using it are gone (default: it stays until `lab down`)',
+  ],
+  [
     'ECS_TASKROLE_MOTO_PYTHON',
     "the Python that has moto 5.2.1 (default: the tool's venv in ~/.cache/ecs-taskrole, made from PyPI)",
   ],
@@ -35,7 +39,14 @@ export function registerLab(program: Command): void {
     examples: ['ecs-taskrole lab up', 'ecs-taskrole lab up --control-plane-only --json'],
   });
   up.action(async (options: { controlPlaneOnly?: boolean; json?: boolean }) => {
-    const { lab: state, reused, statePath } = await labUp(undefined, { dataPlane: !options.controlPlaneOnly });
+    const {
+      lab: state,
+      reused,
+      statePath,
+    } = await labUp(undefined, {
+      dataPlane: !options.controlPlaneOnly,
+      keptUntilLabDown: true,
+    });
     if (options.json) {
       const document = { reused, endpoint: state.endpoint, region: state.region, statePath };
       process.stdout.write(`${JSON.stringify(document)}\n`);

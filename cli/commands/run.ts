@@ -12,7 +12,7 @@ import { parseShard } from '../../core/plan/shard.ts';
 import { backendSchema, DEFAULT_OUT_DIR, LAB_AGENTS, type LabAgent, type RunConfig } from '../../core/run-config.ts';
 import type { BackendProfile } from '../../infra/backends/profile.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
-import { backendProfile } from '../../run/backends.ts';
+import { backendProfile, defaultWorkers } from '../../run/backends.ts';
 import { type CellsRun, executeRun } from '../../run/cli/execute-run.ts';
 import { type Interruptions, watchInterruptions } from '../../run/cli/interruptions.ts';
 import { runSummaryDocument } from '../../run/cli/summary.ts';
@@ -23,7 +23,7 @@ import { readBackendFile } from '../../run/files/backend-file.ts';
 import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
 import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
 import { planRun } from '../../run/plan-run.ts';
-import { cellTimeoutOf, defaultWorkers } from '../../run/run-config.ts';
+import { cellTimeoutOf } from '../../run/run-config.ts';
 import { withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 import { parseRegion } from './region-option.ts';
@@ -59,6 +59,7 @@ interface RunOptions {
 
 export async function registerRun(program: Command, argv: readonly string[]): Promise<void> {
   const cellTimeouts = await cellTimeoutDefaults(argv);
+  const workers = await workersDefaults(argv);
   const command = program
     .command('run')
     .description('provision, run the known-good task in every cell, classify, tear down, write the report')
@@ -81,7 +82,7 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option(
       '--workers <n>',
-      `cells run in parallel (Playwright workers; default ${defaultWorkers('lab')} on the lab here, ${defaultWorkers('aws')} on AWS)`,
+      `cells run in parallel (Playwright workers; default on the lab: one per idle core of this machine, from its 1-minute load average, at most 8${workers})`,
       parseWorkers,
     )
     .option(
@@ -147,18 +148,26 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
   });
 }
 
+const asksForHelp = (argv: readonly string[]) => argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
+
 /**
  * `--cell-timeout`'s default of every backend, named in the help only: naming them loads every profile, the
  * lab's with the simulator, which a run on AWS never loads.
  */
 async function cellTimeoutDefaults(argv: readonly string[]): Promise<string> {
-  if (!argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) return "the backend's";
+  if (!asksForHelp(argv)) return "the backend's";
   const profiles = await Promise.all(backendSchema.options.map((name) => backendProfile(name)));
   const realAgent = await backendProfile('lab', 'real');
   return [
     ...profiles.map((profile) => `${profile.cellTimeoutMs / 1000} on ${profile.name}`),
     `${realAgent.cellTimeoutMs / 1000} under --lab-agent real`,
   ].join(', ');
+}
+
+/** Today's default workers, named in the help only (the lab's figure loads its profile). */
+async function workersDefaults(argv: readonly string[]): Promise<string> {
+  if (!asksForHelp(argv)) return '';
+  return ` — ${await defaultWorkers('lab')} here now; ${await defaultWorkers('aws')} on AWS`;
 }
 
 async function run(options: RunOptions): Promise<number> {
@@ -232,7 +241,7 @@ function runConfigOf(options: RunOptions, profile: BackendProfile): RunConfig {
     ...(options.passWithNoTests ? { passWithNoTests: true } : {}),
     keep: options.keep === true,
     // Recorded for the run order (plan.json) and Playwright (playwright.config.ts reads it).
-    workers: options.workers ?? defaultWorkers(options.backend),
+    workers: options.workers ?? profile.defaultWorkers(),
     cellTimeoutMs: options.cellTimeout ?? profile.cellTimeoutMs,
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),

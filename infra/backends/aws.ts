@@ -1,5 +1,5 @@
 /** AWS itself: the standard credential chain; nothing to start, stop or prepare on this machine. */
-import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
+import { HARNESS_INSTANCE_TYPE, tasksPerInstance } from '../../core/caps.ts';
 import { type BackendRecord, type Connection, proxyUrlFromEnvironment } from './backend-record.ts';
 import type { BackendProfile } from './profile.ts';
 
@@ -19,6 +19,9 @@ const REGISTRATION_TIMEOUT_MS = 600_000;
 
 export const awsProfile: BackendProfile = {
   name: 'aws',
+  // A cell mostly waits on AWS (image pulls, installs, state changes), so as many as one instance holds: every
+  // worker may pick a cell of the same instance group, and one task too many fails to place (RESOURCE:MEMORY).
+  defaultWorkers: () => tasksPerInstance(),
   livesInRunProcess: false,
   // Three minutes: the first task on an instance pulls its image and every task installs its client (dnf,
   // pip, npm) before the client's own retries; the lab needs one.

@@ -80,4 +80,9 @@ export interface BackendProfile {
   standaloneRecord(region: string, env?: NodeJS.ProcessEnv): Promise<BackendRecord | undefined>;
   /** `sweep`: removes what dead simulators left on this host (network namespaces, links); none on AWS. */
   cleanupHost?(options: { dryRun: boolean }): Promise<HostCleanup>;
+  /**
+   * How many cells run at once when `--workers` is not given (`run`, a direct Playwright run, the bench): what
+   * bounds a cell here (AWS: one instance's task memory; the lab: this machine's free CPU, measured now).
+   */
+  defaultWorkers(): number;
 }

@@ -14,9 +14,24 @@ export interface SystemPackage {
   suite?: string;
 }
 
+/**
+ * iptables and conntrack are looked up by their full path, as Debian installs them: /usr/sbin is off a
+ * non-root user's PATH (and sometimes root's under sudo or a CI runner), where `command -v` found nothing and
+ * every run went back to apt-get. iptables is an alternatives link there; `test -x` follows it.
+ */
 export const LAB_PACKAGES: readonly SystemPackage[] = [
-  { name: 'iptables', command: 'iptables', why: "the instances' NAT and filter rules" },
-  { name: 'conntrack', command: 'conntrack', why: 'flushing stale NAT entries after rule changes' },
+  {
+    name: 'iptables',
+    command: '/usr/sbin/iptables',
+    probe: ['test', '-x', '/usr/sbin/iptables'],
+    why: "the instances' NAT and filter rules",
+  },
+  {
+    name: 'conntrack',
+    command: '/usr/sbin/conntrack',
+    probe: ['test', '-x', '/usr/sbin/conntrack'],
+    why: 'flushing stale NAT entries after rule changes',
+  },
   { name: 'awscli', command: '/usr/bin/aws', why: "AWS CLI v2, the seed's client in amazonlinux tasks" },
   { name: 'binutils', command: 'strings', why: "the seed's .profile fix uses strings" },
   {

@@ -13,6 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InfrastructureError } from '../../core/errors.ts';
 import { openAppendNoFollow, writeFileNoFollowSync } from '../../infra/system/no-follow.ts';
 import { daemonEnvironment } from '../system/daemon-environment.ts';
+import { holdersEnvironment, type LabHolders } from '../system/lab-holders.ts';
 import { isLabProcess, stopLabProcess } from '../system/lab-process.ts';
 import { bootstrapIdentities, LAB_SERVICE_USERS, type LabIdentities } from './identities.ts';
 
@@ -31,13 +32,15 @@ export const LAB_ADMIN_HEADER = 'x-ecs-taskrole-lab-admin';
  * CLI that started it; `lab down` stops it by pid), with AWS managed policies loaded, ECS tasks left where
  * the agent puts them, the lab's identities created and IAM enforcement switched on. Its output goes to
  * `files.log`; its pid is written to `files.pid` as soon as it exists; GetConsoleOutput answers from the
- * consoles the data plane keeps in `files.consoles`.
+ * consoles the data plane keeps in `files.consoles`. Given `holders`, it ends itself once nothing holds the
+ * lab (moto-lab/lab_watchdog.py).
  */
 export async function startMoto(
   python: string,
   region: string,
   labDir: string,
   files: { log: string; pid: string; consoles: string },
+  holders?: Omit<LabHolders, 'pidFile'>,
 ): Promise<{ endpoint: string; pid: number; identities: LabIdentities; adminToken: string }> {
   const logFile = files.log;
   const port = await freeLoopbackPort();
@@ -57,6 +60,7 @@ export async function startMoto(
       ECS_TASKROLE_LAB_ADMIN_TOKEN: adminToken,
       // No __pycache__ beside the fixes: a clone stays clean, an installed package may be read-only.
       PYTHONDONTWRITEBYTECODE: '1',
+      ...(holders ? holdersEnvironment({ ...holders, pidFile: files.pid }) : {}),
     }),
   });
   closeSync(log);

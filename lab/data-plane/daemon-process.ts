@@ -7,6 +7,7 @@ import type { LabAgent } from '../../core/run-config.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
 import { openAppendNoFollow, writeFileNoFollowSync } from '../../infra/system/no-follow.ts';
 import { daemonEnvironment } from '../system/daemon-environment.ts';
+import { holdersEnvironment, type LabHolders } from '../system/lab-holders.ts';
 import { isLabProcess, stopLabProcess } from '../system/lab-process.ts';
 import type { DaemonMessage, DaemonStart } from './daemon.ts';
 import type { LabControlPlane } from './index.ts';
@@ -18,6 +19,9 @@ const DAEMON_MARKER = `data-plane/${basename(DAEMON)}`;
 const READY_TIMEOUT_MS = 180_000;
 /** Its hosts shut down side by side in about a second; past this it is stuck. */
 const STOP_GRACE_MS = 15_000;
+
+/** The control plane the daemon works on, and moto's pid when the lab runs one (the daemon ends with it). */
+export type ControlPlaneOfDaemon = LabControlPlane & { motoPid?: number };
 
 /** What `lab up` records about its data plane. */
 export interface DataPlaneDaemon {
@@ -35,12 +39,14 @@ export interface DataPlaneDaemon {
 /**
  * Starts the data plane detached (it outlives `lab up`) on the lab's control plane; resolves once its
  * network is up. Its output goes to `files.log`; its pid is written to `files.pid` as soon as it exists;
- * the instances' consoles go to `files.consoles` (the control plane reads them there).
+ * the instances' consoles go to `files.consoles` (the control plane reads them there). Given `holders`, it
+ * ends itself once nothing holds the lab or its control plane's moto (`motoPid`) is gone (daemon.ts).
  */
 export async function startDataPlaneDaemon(
-  controlPlane: LabControlPlane | Promise<LabControlPlane>,
+  controlPlane: ControlPlaneOfDaemon | Promise<ControlPlaneOfDaemon>,
   files: { log: string; pid: string; consoles: string },
   labAgent: LabAgent = 'model',
+  holders?: Omit<LabHolders, 'pidFile'>,
 ): Promise<DataPlaneDaemon> {
   const logFile = files.log;
   const log = openAppendNoFollow(logFile);
@@ -48,7 +54,7 @@ export async function startDataPlaneDaemon(
   const child = fork(DAEMON, [files.consoles, labAgent], {
     detached: true,
     stdio: ['ignore', log, log, 'ipc'],
-    env: daemonEnvironment(),
+    env: daemonEnvironment(holders ? holdersEnvironment({ ...holders, pidFile: files.pid }) : {}),
   });
   closeSync(log);
   const pid = child.pid;
@@ -67,10 +73,11 @@ export async function startDataPlaneDaemon(
     // Forked first, told later: it loads its modules, makes its network, image roots and agents' program
     // while the control plane starts (`lab up`).
     // Over IPC, not argv: the identities' keys must not show in the process list. Only the ones it uses.
-    const { endpoint, region, identities } = await controlPlane;
+    const { endpoint, region, identities, motoPid } = await controlPlane;
     const { dataPlane, ecsService, ec2Service } = identities;
     child.send({
       controlPlane: { endpoint, region, identities: { dataPlane, ecsService, ec2Service } },
+      ...(motoPid === undefined ? {} : { motoPid }),
     } satisfies DaemonStart);
     // Its own start is timed from here: the control plane's start (awaited above) is not part of it.
     let timer: NodeJS.Timeout | undefined;

@@ -11,12 +11,16 @@
  */
 
 import { labAgentSchema } from '../../core/run-config.ts';
+import { isMotoProcess } from '../control-plane/moto-process.ts';
+import { readHolders, watchHolders } from '../system/lab-holders.ts';
 import { startDataPlaneWithProxy } from './data-plane-with-proxy.ts';
 import { type LabAgentChoice, type LabControlPlane, labControlPlane } from './index.ts';
 import { DEFAULT_AGENT_VERSION } from './real-agent/agent-versions.ts';
 
 export interface DaemonStart {
   controlPlane: LabControlPlane;
+  /** The lab's moto: the data plane ends with it (its hosts could reach no control plane). */
+  motoPid?: number;
 }
 
 export type DaemonMessage =
@@ -58,6 +62,17 @@ try {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Detached, it outlives whoever started it: it ends once nothing holds the lab (a killed run or spec) or
+  // its moto is gone, shutting its hosts down and removing its network as `lab down` would.
+  const holders = readHolders();
+  const { motoPid } = await start;
+  if (holders) {
+    watchHolders(
+      holders,
+      (reason) => void stop(`nothing holds the lab (${reason})`),
+      () => (motoPid === undefined || isMotoProcess(motoPid) ? undefined : `its moto (pid ${motoPid}) is gone`),
+    );
+  }
   log(`data plane: ready (network ${dataPlane.lab.prefix}, proxy ${proxy.url})`);
   tell({
     ready: true,

@@ -4,7 +4,6 @@
  * it is stopped or terminated. Instances reach the control plane on the lab bridge through a TCP relay.
  */
 import { mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   DescribeInstanceAttributeCommand,
@@ -19,6 +18,7 @@ import { settleAll } from '../../infra/promises/settle-all.ts';
 import { credentialsOf, type LabIdentities } from '../control-plane/identities.ts';
 import { ensureClients } from '../images/clients.ts';
 import { buildImageRoots, loadImageRoots } from '../images/image-roots.ts';
+import { labConcurrentBoots } from '../system/lab-workers.ts';
 import type { AgentEvent } from './agent/agent.ts';
 import { buildAgentBundle } from './agent/agent-bundle.ts';
 import type { StateChangeMode } from './agent/ecs-backend.ts';
@@ -239,7 +239,7 @@ async function startFleetOn(
   const fleet = startFleet({
     ec2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
-    maxConcurrentBoots: 2 * availableParallelism(),
+    maxConcurrentBoots: labConcurrentBoots(),
     log,
     boot: async (instance) => {
       const [userData, roleArn, ami] = await Promise.all([

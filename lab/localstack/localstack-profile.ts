@@ -16,6 +16,7 @@ import type { BackendProfile, OpenOptions } from '../../infra/backends/profile.t
 import { ensureSystemPackages, LAB_PACKAGES } from '../../infra/system/system-packages.ts';
 import { cleanupLab } from '../data-plane/network/cleanup.ts';
 import { prepareGoClients } from '../images/go-clients.ts';
+import { labDefaultWorkers } from '../system/lab-workers.ts';
 import { openLocalStackBackend } from './localstack-backend.ts';
 import { DEFAULT_LOCALSTACK_ENDPOINT, LOCALSTACK_CREDENTIALS, localStackOptionsFromEnv } from './localstack-options.ts';
 
@@ -52,6 +53,8 @@ const REGISTRATION_TIMEOUT_MS = 120_000;
 export const localstackProfile: BackendProfile = {
   name: 'localstack',
   livesInRunProcess: true,
+  // Its instances boot on this machine's lab data plane: bound by free CPU as the lab's are.
+  defaultWorkers: labDefaultWorkers,
   cellTimeoutMs: 60_000,
   registrationTimeoutMs: REGISTRATION_TIMEOUT_MS,
   registrationLimitMs: () => REGISTRATION_TIMEOUT_MS,

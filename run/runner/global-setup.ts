@@ -6,6 +6,7 @@
  * - Started by `ecs-taskrole run` (which planned already): watches that run, and stops the cells, as on
  *   Ctrl-C, if it dies without asking.
  */
+import type { FullConfig } from '@playwright/test';
 import { lifecycleOwnedByCli } from '../env/lifecycle-owner.ts';
 import { lifecycleOwnerPid } from '../env/lifecycle-owner-pid.ts';
 import { writeRunConfigFile } from '../files/run-config-file.ts';
@@ -14,9 +15,11 @@ import { watchOwner } from '../owner-watch.ts';
 import { planRun } from '../plan-run.ts';
 import { readRunConfig } from '../run-config.ts';
 
-export default async function conformanceGlobalSetup(): Promise<() => void> {
+export default async function conformanceGlobalSetup(config: FullConfig): Promise<() => void> {
   if (!lifecycleOwnedByCli()) {
-    const run = readRunConfig();
+    // Planned for the workers this runner uses (the lab's default is measured: asked again, it could differ).
+    const recorded = readRunConfig();
+    const run = { ...recorded, workers: recorded.workers ?? config.workers };
     await planRun(run);
     writeRunConfigFile(run);
     clearRunState(run);

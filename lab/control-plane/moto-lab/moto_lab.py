@@ -12,7 +12,8 @@ LAB_DIR is not read: it names the lab a process belongs to in `ps`.
 Environment: ECS_TASKROLE_LAB_SERVICES, a JSON object {"<IAM user name>": "<service principal>"}: the
 lab's stand-ins for AWS services (the ECS service assuming task roles, EC2 serving instance profiles);
 ECS_TASKROLE_LAB_CONSOLE_DIR, where the data plane keeps the instances' consoles (GetConsoleOutput);
-ECS_TASKROLE_LAB_ADMIN_TOKEN, what a /moto-api/* request must carry (lab_admin.py).
+ECS_TASKROLE_LAB_ADMIN_TOKEN, what a /moto-api/* request must carry (lab_admin.py);
+ECS_TASKROLE_LAB_HOLDERS, what holds the lab (lab_watchdog.py: moto ends once nothing does).
 """
 
 import sys
@@ -35,6 +36,7 @@ import lab_task_push  # noqa: E402, F401  (ECS task polls that wait for a change
 import lab_ec2  # noqa: E402, F401  (default security groups, reboots, consoles)
 import lab_state_changes  # noqa: E402, F401  (SubmitContainerStateChange, SubmitAttachmentStateChanges)
 import lab_acs  # noqa: E402, F401  (DiscoverPollEndpoint, ACS and TCS websockets for the real ECS agent)
+import lab_watchdog  # noqa: E402, F401  (ends moto once nothing holds the lab: lab/system/lab-holders.ts)
 import lab_websocket  # noqa: E402  (the connections' idle timeout, below)
 
 # Every connection is a thread of werkzeug's server: one that sends nothing (an idle websocket handshake, a
