@@ -18,22 +18,27 @@ export function renderControls(view: ReportView): HTMLElement {
 }
 
 // Only what varies in this run can be an axis or a filter: a dimension with one value sorts nothing.
-function varyingDimensions(view: ReportView): ReportView['data']['dimensions'] {
+export function varyingDimensions(view: ReportView): ReportView['data']['dimensions'] {
   return view.data.dimensions.filter((dimension) => dimension.varies);
 }
 
-function countCells(view: ReportView, test: (cell: ReportCell) => boolean): number {
+export function countCells(view: ReportView, test: (cell: ReportCell) => boolean): number {
   return view.data.cells.filter(test).length;
 }
 
 /** The selection after toggling one value; an empty list means "all", so selecting every value empties it. */
-function toggleList(list: string[], value: string, all: string[]): string[] {
+export function toggleList(list: string[], value: string, all: string[]): string[] {
   const current = list.length === 0 ? all : list;
   const next = current.includes(value) ? current.filter((item) => item !== value) : [...current, value];
   return next.length === all.length ? [] : next;
 }
 
-function checkbox(key: string, checked: boolean, onToggle: () => void, ...label: (string | Node)[]): HTMLElement {
+export function checkbox(
+  key: string,
+  checked: boolean,
+  onToggle: () => void,
+  ...label: (string | Node)[]
+): HTMLElement {
   return h(
     'label',
     { class: 'check' },
@@ -43,7 +48,7 @@ function checkbox(key: string, checked: boolean, onToggle: () => void, ...label:
 }
 
 /** The pivot: which dimension makes the rows and which the columns, and a swap. */
-function renderLayout(view: ReportView): HTMLElement {
+export function renderLayout(view: ReportView): HTMLElement {
   const { state } = view;
   const names = varyingDimensions(view).map((dimension) => dimension.name);
   const pivotSelect = (key: 'rows' | 'cols', label: string) =>
@@ -79,7 +84,7 @@ function renderLayout(view: ReportView): HTMLElement {
   );
 }
 
-function renderVerdictFilter(view: ReportView): HTMLElement {
+export function renderVerdictFilter(view: ReportView): HTMLElement {
   const { data, state } = view;
   const verdictNames = data.verdicts.map((verdict) => verdict.name);
   return h(
@@ -99,7 +104,7 @@ function renderVerdictFilter(view: ReportView): HTMLElement {
 }
 
 /** A filter by actual outcome, offering only the outcomes some cell of this run had. */
-function renderOutcomeFilter(view: ReportView): HTMLElement {
+export function renderOutcomeFilter(view: ReportView): HTMLElement {
   const { data, state } = view;
   const present = data.outcomes.filter((_, index) => data.cells.some((cell) => cell.a === index));
   const outcomeNames = present.map((outcome) => outcome.name);
@@ -119,7 +124,7 @@ function renderOutcomeFilter(view: ReportView): HTMLElement {
   );
 }
 
-function renderDimensionFilters(view: ReportView): HTMLElement {
+export function renderDimensionFilters(view: ReportView): HTMLElement {
   const varying = varyingDimensions(view);
   return h(
     'fieldset',
@@ -130,7 +135,10 @@ function renderDimensionFilters(view: ReportView): HTMLElement {
 }
 
 /** One dimension's values as checkboxes, folded unless opened or filtered (the report remembers which is open). */
-function renderDimensionFilter(view: ReportView, dimension: ReportView['data']['dimensions'][number]): HTMLElement {
+export function renderDimensionFilter(
+  view: ReportView,
+  dimension: ReportView['data']['dimensions'][number],
+): HTMLElement {
   const { data, state } = view;
   const index = data.dimensions.indexOf(dimension);
   const allowed = state.filters[dimension.name];
@@ -166,7 +174,7 @@ function renderDimensionFilter(view: ReportView, dimension: ReportView['data']['
   );
 }
 
-function renderSearch(view: ReportView): HTMLElement {
+export function renderSearch(view: ReportView): HTMLElement {
   const { state } = view;
   return h(
     'label',
@@ -181,7 +189,7 @@ function renderSearch(view: ReportView): HTMLElement {
   );
 }
 
-function renderReset(view: ReportView): HTMLElement {
+export function renderReset(view: ReportView): HTMLElement {
   const { state } = view;
   return h(
     'button',
@@ -195,7 +203,7 @@ function renderReset(view: ReportView): HTMLElement {
 }
 
 /** How many cells the filters show; says what is folded away and how to see it: the report opens on what broke. */
-function renderShownStatus(view: ReportView): HTMLElement {
+export function renderShownStatus(view: ReportView): HTMLElement {
   const { data, state } = view;
   const shown = countCells(view, (cell) => cellVisible(data, state, cell));
   const folded = countCells(view, (cell) => cell.v === 'pass' && !cellVisible(data, state, cell));

@@ -50,7 +50,7 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
 type CellEvidence = ReportCell['x'];
 
 /** The cell's diagnosis: its first cause, then any other, each with its fix, commands and source. */
-function renderDiagnosis(diagnosis: ReportData['diagnoses'][number] | undefined): HTMLElement {
+export function renderDiagnosis(diagnosis: ReportData['diagnoses'][number] | undefined): HTMLElement {
   const items = (diagnosis?.items ?? []).map((item, index) =>
     h(
       'div',
@@ -68,12 +68,12 @@ function renderDiagnosis(diagnosis: ReportData['diagnoses'][number] | undefined)
 }
 
 /** One row of a two-column list table: a row heading and its content. */
-function listRow(heading: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
+export function listRow(heading: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
   return h('tr', null, h('th', { scope: 'row' }, heading), h('td', null, ...content));
 }
 
 /** Expected vs actual outcome, the evidence that decided it, and the rule with its sources and chain. */
-function renderExpectation(data: ReportData, cell: ReportCell): HTMLElement {
+export function renderExpectation(data: ReportData, cell: ReportCell): HTMLElement {
   const actual = data.outcomes[cell.a];
   const expected = data.outcomes[cell.e];
   const rule = data.rules[cell.r];
@@ -109,7 +109,7 @@ function renderExpectation(data: ReportData, cell: ReportCell): HTMLElement {
 }
 
 /** The cell's outcome in each run of the history (oldest first) and whether it flipped; none without a history. */
-function renderHistory(data: ReportData, cell: ReportCell): HTMLElement | null {
+export function renderHistory(data: ReportData, cell: ReportCell): HTMLElement | null {
   if (!cell.h) return null;
   return h(
     'section',
@@ -141,7 +141,7 @@ function renderHistory(data: ReportData, cell: ReportCell): HTMLElement | null {
 }
 
 /** The cell's value of every dimension, marking those that differ from the known-good baseline. */
-function renderConfiguration(data: ReportData, cell: ReportCell): HTMLElement {
+export function renderConfiguration(data: ReportData, cell: ReportCell): HTMLElement {
   const rows = data.dimensions.map((dimension, index) => {
     const value = dimension.values[cell.d[index] as number] ?? '?';
     const differs = value !== dimension.baseline;
@@ -161,7 +161,7 @@ function renderConfiguration(data: ReportData, cell: ReportCell): HTMLElement {
 }
 
 /** Where the task ran and how it ended: instance, AMI, task ARN, exit code, RunTask failures, duration. */
-function renderTask(cell: ReportCell): HTMLElement {
+export function renderTask(cell: ReportCell): HTMLElement {
   const x = cell.x;
   const failures = (x.failures ?? []).map(
     (failure) =>
@@ -185,7 +185,7 @@ function renderTask(cell: ReportCell): HTMLElement {
 }
 
 /** What the task's container wrote, with the note on how it was read. */
-function renderTaskLog(x: CellEvidence): HTMLElement {
+export function renderTaskLog(x: CellEvidence): HTMLElement {
   return h(
     'section',
     null,
@@ -196,7 +196,7 @@ function renderTaskLog(x: CellEvidence): HTMLElement {
 }
 
 /** The task definition the cell registered, as JSON; none when the cell never registered one. */
-function renderTaskDefinition(x: CellEvidence): HTMLElement | null {
+export function renderTaskDefinition(x: CellEvidence): HTMLElement | null {
   if (x.taskDefinition === undefined) return null;
   return h(
     'section',
