@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
+import { outputTail } from '../../infra/system/output-tail.ts';
 import { ensureSystemPackages, GO_CLIENT_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type GoClientId, goClientSource } from '../../infra/task-definition/go-client.ts';
 
@@ -74,11 +75,7 @@ async function buildGoClient(client: GoClientId, dir: string, log: (line: string
     env: { GO111MODULE: 'off', GOPATH: DEBIAN_GOPATH, GOCACHE: join(dir, 'cache'), CGO_ENABLED: '0', GOFLAGS: '' },
   });
   if (result.exitCode !== 0) {
-    const tail = String(result.all ?? result.message)
-      .trim()
-      .split('\n')
-      .slice(-3)
-      .join(' ');
+    const tail = outputTail(String(result.all ?? result.message));
     throw new InfrastructureError(
       `the lab's golang image could not build its ${client} client (${tail}); it needs Debian's golang-go, ` +
         'golang-github-aws-aws-sdk-go-dev and golang-github-aws-aws-sdk-go-v2-dev (apt-get install -y them)',
