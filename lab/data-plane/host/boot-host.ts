@@ -50,15 +50,7 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
 
   const enis = taskEniAttacher(lab, { netns: machine.netns, privateIp: machine.slot.address });
   const baseView = hostBaseView(machine, enis);
-  const services = await HostServices.load({
-    profile,
-    rootDir: paths.rootDir,
-    statePath: paths.statePath,
-    init: () => currentInit(machine),
-    hostView: (agentEnvironment) => ({ ...baseView, agentEnvironment: { ...agentEnvironment } }),
-    launchAgent: spec.launchAgent,
-    log,
-  });
+  const services = await loadServices(machine, baseView);
   const shimServer = await startShimServer({ socket: paths.controlSocket, handlers, services, log });
   await lab.imds.register(imdsInstanceOf(spec, profile, machine.slot.address));
 
@@ -140,6 +132,20 @@ async function createMachine(lab: LabNetwork, spec: HostSpec): Promise<Machine> 
     init: undefined,
     taskAddresses: taskAddressPool(),
   };
+}
+
+/** The instance's service manager with its units; the agent it launches sees `baseView`. */
+function loadServices(machine: Machine, baseView: Omit<HostView, 'agentEnvironment'>): Promise<HostServices> {
+  const { paths } = machine;
+  return HostServices.load({
+    profile: machine.profile,
+    rootDir: paths.rootDir,
+    statePath: paths.statePath,
+    init: () => currentInit(machine),
+    hostView: (agentEnvironment) => ({ ...baseView, agentEnvironment: { ...agentEnvironment } }),
+    launchAgent: machine.spec.launchAgent,
+    log: machine.log,
+  });
 }
 
 /** EC2's private DNS name: us-east-1 has its own domain. */
