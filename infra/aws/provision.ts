@@ -37,6 +37,20 @@ export function notRegisteredReason(instanceId: string, state: AwsRunState): str
   return `container instance of ${instanceId} did not register in cluster ${state.cluster} within ${limit}`;
 }
 
+/** What every step of one provisioning shares. */
+interface Provisioning {
+  clients: AwsClients;
+  plan: RunPlan;
+  state: AwsRunState;
+  journal: RunJournal;
+  context: ProvisionContext;
+  tags: ReturnType<typeof runTags>;
+  /** Throws ProvisioningInterrupted once the run is interrupted: called before each create. */
+  checkpoint(): void;
+}
+
+type InstanceGroup = RunPlan['instanceGroups'][number];
+
 export async function provisionRun(
   clients: AwsClients,
   plan: RunPlan,
@@ -44,21 +58,39 @@ export async function provisionRun(
   journal: RunJournal,
   context: ProvisionContext,
 ): Promise<void> {
-  const { runId } = state;
-  const { signal, log, config } = context;
-  const checkpoint = () => {
-    if (signal.aborted) throw new ProvisioningInterrupted();
+  const provisioning: Provisioning = {
+    clients,
+    plan,
+    state,
+    journal,
+    context,
+    tags: runTags(state.runId, new Date(state.startedAt)),
+    checkpoint: () => {
+      if (context.signal.aborted) throw new ProvisioningInterrupted();
+    },
   };
-  const tags = runTags(runId, new Date(state.startedAt));
+  const amis = await createSharedResources(provisioning);
+  await launchInstances(provisioning, amis);
+  provisioning.checkpoint();
+  // The backend's (its profile's): fixed, or on the lab as long as this machine's load makes a boot.
+  const timeoutMs = context.registrationLimitMs;
+  state.registrationLimitMs = timeoutMs;
+  state.registrationDeadline = new Date(Date.now() + timeoutMs).toISOString();
+  await publishAndSettle(provisioning);
+}
+
+/** Cluster, log group, task, execution and instance roles, side by side, each journaled first; returns the AMIs. */
+async function createSharedResources(provisioning: Provisioning): Promise<Record<string, string>> {
+  const { clients, plan, state, journal, context, tags } = provisioning;
+  const { runId } = state;
   const ecsTags = tags.map((tag) => ({ key: tag.Key, value: tag.Value }));
   const policies = [...new Set(plan.instanceGroups.map((group) => instanceRoleVariant(group.instance)))];
-  const variants = taskRoleVariants(plan.cells);
   const withExecutionRole = needsExecutionRole(plan.cells);
 
-  checkpoint();
+  provisioning.checkpoint();
   journal.creating('cluster', state.cluster);
   journal.creating('log-group', state.logGroup);
-  for (const variant of variants) journal.creating('role', taskRoleName(runId, variant));
+  for (const variant of taskRoleVariants(plan.cells)) journal.creating('role', taskRoleName(runId, variant));
   if (withExecutionRole) journal.creating('role', executionRoleName(runId));
   for (const policy of policies) {
     journal.creating('role', instanceRoleName(runId, policy));
@@ -68,17 +100,7 @@ export async function provisionRun(
     clients.ecs
       .send(new CreateClusterCommand({ clusterName: state.cluster, tags: ecsTags }))
       .then(() => journal.created('cluster', state.cluster)),
-    clients.logs
-      .send(
-        new CreateLogGroupCommand({
-          logGroupName: state.logGroup,
-          tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
-        }),
-      )
-      .then(() => journal.created('log-group', state.logGroup))
-      .then(() =>
-        clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: state.logGroup, retentionInDays: 1 })),
-      ),
+    createLogGroup(provisioning),
     createTaskRoles(clients, plan.cells, { runId, account: state.account, region: state.region, tags }),
     settleAll(
       policies.map(
@@ -90,7 +112,7 @@ export async function provisionRun(
       clients,
       plan.instanceGroups.map((group) => group.instance.ami),
       // The flags' pins win over the matrix's.
-      { ...plan.amiPins, ...config.amiPins },
+      { ...plan.amiPins, ...context.config.amiPins },
     ),
     withExecutionRole
       ? createExecutionRole(clients, { runId, account: state.account, tags }).then((arn) => {
@@ -109,65 +131,93 @@ export async function provisionRun(
   state.taskRoles = taskRoles;
   state.instanceRoles = Object.fromEntries(instanceRoles);
   if (executionRoleArn) state.executionRoleArn = executionRoleArn;
-  log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
+  context.log(`cluster ${state.cluster}, log group ${state.logGroup}, ${Object.keys(taskRoles).length} task roles`);
+  return amis;
+}
 
-  // Launched in the order their cells start (the run order already expects a rebooted group's cells
-  // late): a lab boots a few at a time, in that order, which each instance's tag carries (calls sent side
-  // by side arrive in any order). Names keep the plan's index.
+/** The run's log group, journaled once created, kept a day. */
+async function createLogGroup({ clients, state, journal, tags }: Provisioning): Promise<void> {
+  await clients.logs.send(
+    new CreateLogGroupCommand({
+      logGroupName: state.logGroup,
+      tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
+    }),
+  );
+  journal.created('log-group', state.logGroup);
+  await clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: state.logGroup, retentionInDays: 1 }));
+}
+
+/**
+ * Launched in the order their cells start (the run order already expects a rebooted group's cells
+ * late): a lab boots a few at a time, in that order, which each instance's tag carries (calls sent side
+ * by side arrive in any order). Names keep the plan's index.
+ */
+async function launchInstances(provisioning: Provisioning, amis: Record<string, string>): Promise<void> {
+  const { plan } = provisioning;
   const firstCell = new Map(plan.runOrder.map((id, position) => [id, position] as const));
-  const startsAt = (group: (typeof plan.instanceGroups)[number]) =>
+  const startsAt = (group: InstanceGroup) =>
     Math.min(...group.cells.map((id) => firstCell.get(id) ?? Number.MAX_SAFE_INTEGER));
   const launchOrder = plan.instanceGroups
     .map((group, index) => ({ group, index }))
     .sort((a, b) => startsAt(a.group) - startsAt(b.group));
   await settleAll(
-    launchOrder.map(async ({ group, index }, position) => {
-      const role = state.instanceRoles[instanceRoleVariant(group.instance)];
-      const amiId = amis[group.instance.ami] ?? '';
-      if (!role) throw new Error(`no instance role for ${instanceRoleVariant(group.instance)}`);
-      state.groups[group.id] = { instanceRoleArn: role.roleArn, amiId };
-      const name = resourceName(runId, group.id === 'default' ? 'default' : `g${index}`);
-      checkpoint();
-      journal.creating('instance', name);
-      const launching = launchInstance(clients, group, {
-        amiId,
-        instanceProfileName: role.instanceProfileName,
-        userData: userDataFor(group, {
-          cluster: state.cluster,
-          proxyUrl: context.connection.proxyUrl,
-          // The instance powers itself off at the run's expiry, the same instant its tags name.
-          expiresAt: new Date(Date.parse(state.startedAt) + RUN_TTL_MS),
-        }),
-        tags,
-        name,
-        launchOrder: position,
-      });
-      const launched = await launching.catch((error: unknown) => {
-        const refusal = imdsLaunchRefusal(group, error);
-        if (refusal === undefined) throw error;
-        return refusal;
-      });
-      if (typeof launched === 'string') {
-        log(`group ${group.id} not launched: ${launched}`);
-        state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, notLaunched: launched };
-        return;
-      }
-      journal.created('instance', name, launched.instanceId);
-      state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };
-    }),
+    launchOrder.map(({ group, index }, position) => launchGroup(provisioning, amis, group, index, position)),
   );
-  checkpoint();
-  // The backend's (its profile's): fixed, or on the lab as long as this machine's load makes a boot.
-  const timeoutMs = context.registrationLimitMs;
-  state.registrationLimitMs = timeoutMs;
-  state.registrationDeadline = new Date(Date.now() + timeoutMs).toISOString();
+}
+
+/** One instance group's instance, journaled first; a launch the IMDS settings refuse is the group's note. */
+async function launchGroup(
+  provisioning: Provisioning,
+  amis: Record<string, string>,
+  group: InstanceGroup,
+  index: number,
+  position: number,
+): Promise<void> {
+  const { clients, state, journal, context } = provisioning;
+  const role = state.instanceRoles[instanceRoleVariant(group.instance)];
+  const amiId = amis[group.instance.ami] ?? '';
+  if (!role) throw new Error(`no instance role for ${instanceRoleVariant(group.instance)}`);
+  state.groups[group.id] = { instanceRoleArn: role.roleArn, amiId };
+  const name = resourceName(state.runId, group.id === 'default' ? 'default' : `g${index}`);
+  provisioning.checkpoint();
+  journal.creating('instance', name);
+  const launching = launchInstance(clients, group, {
+    amiId,
+    instanceProfileName: role.instanceProfileName,
+    userData: userDataFor(group, {
+      cluster: state.cluster,
+      proxyUrl: context.connection.proxyUrl,
+      // The instance powers itself off at the run's expiry, the same instant its tags name.
+      expiresAt: new Date(Date.parse(state.startedAt) + RUN_TTL_MS),
+    }),
+    tags: provisioning.tags,
+    name,
+    launchOrder: position,
+  });
+  const launched = await launching.catch((error: unknown) => {
+    const refusal = imdsLaunchRefusal(group, error);
+    if (refusal === undefined) throw error;
+    return refusal;
+  });
+  if (typeof launched === 'string') {
+    context.log(`group ${group.id} not launched: ${launched}`);
+    state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, notLaunched: launched };
+    return;
+  }
+  journal.created('instance', name, launched.instanceId);
+  state.groups[group.id] = { ...state.groups[group.id], instanceRoleArn: role.roleArn, ...launched };
+}
+
+/** The run's metadata as known once the instances are launched. */
+function launchedRunMetadata({ plan, state, context }: Provisioning): RunMetadata {
+  const { config } = context;
   // Agent versions come with each cell's own registration (InstanceReadiness); the image ids are known now.
   const imageIds: RunMetadata['amis'] = {};
   for (const group of plan.instanceGroups) {
     imageIds[group.instance.ami] ??= { imageId: state.groups[group.id]?.amiId ?? '' };
   }
-  const metadata: RunMetadata = {
-    runId,
+  return {
+    runId: state.runId,
     backend: config.backend,
     region: state.region,
     matrixName: plan.name,
@@ -176,12 +226,18 @@ export async function provisionRun(
     ...(config.labAgent ? { labAgent: config.labAgent } : {}),
     amis: imageIds,
   };
+}
+
+/** Hands the cells the run's state, then again as each rebooted group is done settling. */
+async function publishAndSettle(provisioning: Provisioning): Promise<void> {
+  const { clients, plan, state, context } = provisioning;
+  const metadata = launchedRunMetadata(provisioning);
   const rebooted = plan.instanceGroups.filter(
     (group) => rebootedBeforeCells(group.instance.hostRules) && state.groups[group.id]?.instanceId,
   );
   const settling = new Set(rebooted.map((group) => group.id));
   const publish = () => context.publish({ state, metadata, settling: [...settling] });
-  log(
+  context.log(
     `${plan.instanceGroups.length} instances launched; each cell starts once its own agent registered ` +
       `(until ${state.registrationDeadline})${settling.size > 0 ? `, after ${settling.size} reboot(s)` : ''}`,
   );

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { InfrastructureError } from '../../core/errors.ts';
 import { ensureAptSuite } from './apt-suite.ts';
+import { outputTail } from './output-tail.ts';
 
 /** A Debian package the lab or the report tests need, and the command that proves it is there. */
 export interface SystemPackage {
@@ -133,11 +134,7 @@ export async function ensureSystemPackages(
   const update = await execa('apt-get', ['update', '-qq'], { reject: false, env });
   const install = await installPackages(missing, env);
   if (install.exitCode !== 0) {
-    const detail = String(install.stderr || update.stderr)
-      .trim()
-      .split('\n')
-      .slice(-3)
-      .join(' ');
+    const detail = outputTail(String(install.stderr || update.stderr));
     throw new InfrastructureError(`apt-get install -y ${names} failed: ${detail}`);
   }
 }

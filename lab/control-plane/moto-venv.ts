@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
 import { moduleFile } from '../../infra/files/module-file.ts';
+import { outputTail } from '../../infra/system/output-tail.ts';
 import { MOTO_VERSION, probeMoto } from './moto-probe.ts';
 
 const PYPI_SIMPLE = 'https://pypi.org/simple/';
@@ -98,11 +99,7 @@ export async function fillMotoVenv(
 async function step([command, ...args]: string[], env: NodeJS.ProcessEnv, what: string): Promise<void> {
   const result = await execa(command ?? '', args, { reject: false, env, extendEnv: false, all: true });
   if (result.exitCode === 0) return;
-  const tail = String(result.all ?? result.message)
-    .trim()
-    .split('\n')
-    .slice(-3)
-    .join(' ');
+  const tail = outputTail(String(result.all ?? result.message));
   throw new InfrastructureError(`making the lab's moto environment failed at ${what}: ${tail}`);
 }
 

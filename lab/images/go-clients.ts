@@ -15,6 +15,7 @@ import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
 import { buildEnvironment } from '../../infra/system/build-environment.ts';
+import { outputTail } from '../../infra/system/output-tail.ts';
 import { assertPrivateDir } from '../../infra/system/private-dir.ts';
 import { ensureSystemPackages, GO_CLIENT_PACKAGES } from '../../infra/system/system-packages.ts';
 import { type GoClientId, goClientSource } from '../../infra/task-definition/go-client.ts';
@@ -107,11 +108,7 @@ async function buildGoClient(client: GoClientId, dir: string, log: (line: string
     extendEnv: false,
   });
   if (result.exitCode !== 0) {
-    const tail = String(result.all ?? result.message)
-      .trim()
-      .split('\n')
-      .slice(-3)
-      .join(' ');
+    const tail = outputTail(String(result.all ?? result.message));
     throw new InfrastructureError(
       `the lab's golang image could not build its ${client} client (${tail}); it needs Debian's golang-go, ` +
         'golang-github-aws-aws-sdk-go-dev and golang-github-aws-aws-sdk-go-v2-dev (apt-get install -y them)',

@@ -10,6 +10,7 @@ import { findPackageJSON } from 'node:module';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../../core/errors.ts';
+import { outputTail } from '../../infra/system/output-tail.ts';
 import { labNodePackages, TASK_CLIENTS_PREFIX } from './node-packages.ts';
 
 /** The node_modules folder name of each release and the npm alias that installs it. */
@@ -42,11 +43,7 @@ export async function ensureTaskClients(log: (line: string) => void): Promise<vo
     log(`installing the node image's clients (once): ${command.join(' ')}`);
     const result = await execa(command[0] ?? 'npm', command.slice(1), { reject: false, all: true });
     if (result.exitCode !== 0) {
-      const tail = String(result.all ?? result.message)
-        .trim()
-        .split('\n')
-        .slice(-3)
-        .join(' ');
+      const tail = outputTail(String(result.all ?? result.message));
       throw new InfrastructureError(
         `the lab's node image needs ${missing.join(', ')} and could not install them (${tail}); ` +
           `run where the npm registry is reachable: ${command.join(' ')}`,

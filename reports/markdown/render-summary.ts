@@ -24,9 +24,28 @@ export function renderSummary(
   limitBytes = SUMMARY_LIMIT_BYTES,
   env: GithubEnv = process.env,
 ): string {
-  const { run, cells } = results;
-  const totals = totalsOf(cells);
   const out = new BoundedText(limitBytes, NOTE_RESERVE_BYTES);
+  addHeadline(out, results);
+  addRunLinkAndRates(out, results.cells, env);
+  addWhatBroke(out, results);
+  addPivot(out, results.cells);
+  const sorted = [...results.cells].sort(byVerdictThenId);
+  addDeviations(out, sorted);
+  addInfraErrors(out, sorted);
+  for (const error of results.errors ?? []) {
+    out.add(`- ⚠ failure outside any cell, ${md(error.where, 200)}: ${md(error.message)}`);
+  }
+  out.add('');
+  out.add('Full matrix with evidence, task logs and fixes: report.html (artifact).');
+  return out.finish(
+    (refused) =>
+      `\n> Summary cut at ${limitBytes} bytes for GitHub's step summary limit: ${refused} more lines left out. report.html and results.json have every cell.`,
+  );
+}
+
+/** Title, the run's facts and AMIs, the count per verdict and per outcome. */
+function addHeadline(out: BoundedText, { run, cells }: RunResults): void {
+  const totals = totalsOf(cells);
   const amis = Object.entries(run.amis)
     .map(
       ([profile, ami]) =>
@@ -56,6 +75,10 @@ export function renderSummary(
     `Outcomes: ${totals.byOutcome.map(([outcome, count]) => `${OUTCOME_LABELS[outcome].glyph} ${outcome} ${count}`).join(' · ')}`,
   );
   out.add('');
+}
+
+/** The Actions run's link (when in Actions) and the pass rate per AMI. */
+function addRunLinkAndRates(out: BoundedText, cells: readonly CellResult[], env: GithubEnv): void {
   const runUrl = githubRunUrl(env);
   if (runUrl) {
     out.add(`[This workflow run](${runUrl}): its log, and report.html among its artifacts.`);
@@ -68,44 +91,37 @@ export function renderSummary(
     );
     out.add('');
   }
-  addWhatBroke(out, results);
+}
 
-  addPivot(out, cells);
-  const sorted = [...cells].sort(byVerdictThenId);
+/** Every deviation with its expectation, evidence and first fix, until the summary is full. */
+function addDeviations(out: BoundedText, sorted: readonly CellResult[]): void {
   const deviations = sorted.filter((cell) => cell.verdict === 'fail');
-  if (deviations.length > 0) {
-    out.add(`### ${VERDICT_LABELS.fail.glyph} Deviations (${deviations.length})`);
-    out.add('');
-    out.add('| Cell | Expected | Actual | Decided by | Fix |');
-    out.add('|---|---|---|---|---|');
-    for (const cell of deviations) {
-      const fix = diagnose(cell).items[0];
-      const row = `| ${md(cell.id, 200)} | ${label(cell.expected.outcome)} (${md(ruleText(cell), 400)}) | ${label(cell.actual.outcome)} | ${md(cell.actual.evidence.decidedBy)} | ${md(fix ? fix.fix : '', 200)} |`;
-      if (!out.add(row)) break;
-    }
-    out.add('');
-  }
-  const infra = sorted.filter((cell) => cell.verdict === 'infra');
-  if (infra.length > 0) {
-    out.add(`### ${VERDICT_LABELS.infra.glyph} No verdict: infrastructure errors (${infra.length})`);
-    out.add('');
-    out.add('| Cell | Outcome | Error |');
-    out.add('|---|---|---|');
-    for (const cell of infra) {
-      if (!out.add(`| ${md(cell.id, 200)} | ${label(cell.actual.outcome)} | ${md(cell.actual.evidence.decidedBy)} |`))
-        break;
-    }
-    out.add('');
-  }
-  for (const error of results.errors ?? []) {
-    out.add(`- ⚠ failure outside any cell, ${md(error.where, 200)}: ${md(error.message)}`);
+  if (deviations.length === 0) return;
+  out.add(`### ${VERDICT_LABELS.fail.glyph} Deviations (${deviations.length})`);
+  out.add('');
+  out.add('| Cell | Expected | Actual | Decided by | Fix |');
+  out.add('|---|---|---|---|---|');
+  for (const cell of deviations) {
+    const fix = diagnose(cell).items[0];
+    const row = `| ${md(cell.id, 200)} | ${label(cell.expected.outcome)} (${md(ruleText(cell), 400)}) | ${label(cell.actual.outcome)} | ${md(cell.actual.evidence.decidedBy)} | ${md(fix ? fix.fix : '', 200)} |`;
+    if (!out.add(row)) break;
   }
   out.add('');
-  out.add('Full matrix with evidence, task logs and fixes: report.html (artifact).');
-  return out.finish(
-    (refused) =>
-      `\n> Summary cut at ${limitBytes} bytes for GitHub's step summary limit: ${refused} more lines left out. report.html and results.json have every cell.`,
-  );
+}
+
+/** Every cell without a verdict (an infrastructure error), until the summary is full. */
+function addInfraErrors(out: BoundedText, sorted: readonly CellResult[]): void {
+  const infra = sorted.filter((cell) => cell.verdict === 'infra');
+  if (infra.length === 0) return;
+  out.add(`### ${VERDICT_LABELS.infra.glyph} No verdict: infrastructure errors (${infra.length})`);
+  out.add('');
+  out.add('| Cell | Outcome | Error |');
+  out.add('|---|---|---|');
+  for (const cell of infra) {
+    if (!out.add(`| ${md(cell.id, 200)} | ${label(cell.actual.outcome)} | ${md(cell.actual.evidence.decidedBy)} |`))
+      break;
+  }
+  out.add('');
 }
 
 function label(outcome: CellResult['actual']['outcome']): string {

@@ -19,7 +19,7 @@ import { CREDENTIALS_PORT, startCredentialsServer } from './credentials/credenti
 import { TaskCredentialsStore } from './credentials/credentials-store.ts';
 import { TollboothLimiter } from './credentials/rate-limiter.ts';
 import { EcsBackend, type TaskRoleIssuer } from './ecs-backend.ts';
-import { parseAgentConfig } from './ecs-config.ts';
+import { type AgentConfig, parseAgentConfig } from './ecs-config.ts';
 import { ImdsClient } from './net/imds-client.ts';
 import { instanceCredentialsProvider } from './net/instance-credentials.ts';
 import { type TaskEvent, TaskManager } from './task-manager.ts';
@@ -51,32 +51,24 @@ export interface LabAgent {
 
 export class AgentConfigError extends Error {}
 
+type AgentLog = (level: string, message: string) => void;
+
+/** The agent's run between start and stop: its registration, and whether it is stopping. */
+interface AgentRun {
+  containerInstanceArn: string;
+  stopping: boolean;
+}
+
 export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): Promise<LabAgent> {
-  const logFile = join(setup.rootDir, 'var/log/ecs/ecs-agent.log');
-  mkdirSync(dirname(logFile), { recursive: true });
-  const log = (level: string, message: string) =>
-    appendFileSync(logFile, `level=${level} time=${new Date().toISOString()} msg=${JSON.stringify(message)}\n`);
-
-  // The service manager already merged ecs-init's defaults and ecs.config (or docker run's --env-file/-e).
-  const { config, warnings, errors } = parseAgentConfig(setup.agentEnvironment);
-  for (const warning of warnings) log('warn', warning);
-  if (errors.length > 0) {
-    for (const error of errors) log('critical', `Error loading config: ${error}`);
-    runtime.emit({ type: 'config-error', errors });
-    throw new AgentConfigError(errors.join('; '));
-  }
-  log(
-    'info',
-    `Loaded config: cluster=${config.cluster} taskIamRole=${config.taskIamRoleEnabled} taskIamRoleNetworkHost=${config.taskIamRoleNetworkHostEnabled} rps=${config.taskMetadataRateLimit.steady},${config.taskMetadataRateLimit.burst} proxy=${config.proxy.httpProxy ?? '-'} noProxy=${config.proxy.noProxy ?? '-'}`,
-  );
-
+  const log = agentLog(setup.rootDir);
+  const config = loadConfig(setup, runtime, log);
   const imds = new ImdsClient(config.proxy);
   const region = config.region ?? setup.region;
-  let containerInstanceArn = '';
+  const agentRun: AgentRun = { containerInstanceArn: '', stopping: false };
   const store = new TaskCredentialsStore();
   const audit = new AuditLog(
     join(setup.rootDir, 'var/log/ecs/audit.log'),
-    { cluster: config.cluster, containerInstanceArn: () => containerInstanceArn },
+    { cluster: config.cluster, containerInstanceArn: () => agentRun.containerInstanceArn },
     !config.auditLogDisabled,
   );
   const endpoint = await startCredentialsServer({
@@ -96,21 +88,8 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     stateChange: setup.stateChange,
     ...(runtime.issueTaskRoleCredentials ? { issueTaskRoleCredentials: runtime.issueTaskRoleCredentials } : {}),
   });
-  // The Docker daemon ships awslogs with the instance role it gets from IMDS itself (not via the agent's proxy).
-  const daemonImds = new ImdsClient({ httpProxy: undefined, httpsProxy: undefined, noProxy: undefined });
-  const logs = new CloudWatchLogsClient({
-    endpoint: setup.controlPlaneEndpoint,
-    region,
-    maxAttempts: 2,
-    credentials: instanceCredentialsProvider(daemonImds),
-  });
-  const keepUnderRoot = [
-    PYENV_PYTHON_ROOT,
-    PROJECT_ROOT,
-    ...labNodeModules(),
-    runtime.images.dir,
-    dirname(process.execPath),
-  ];
+  const logs = daemonLogsClient(setup, region);
+  const keepUnderRoot = taskKeepUnderRoot(runtime);
   // The instance's dockerd socket, which tasks may mount (the lab's agent plays Docker for its tasks).
   const dockerSocket = await serveDockerSocket(instanceDockerSocket(setup.rootDir), {
     images: runtime.images,
@@ -120,75 +99,31 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
     keepUnderRoot,
     log,
   });
-  const manager = new TaskManager({
-    cluster: config.cluster,
+  const manager = createTaskManager({
+    setup,
+    runtime,
+    config,
     region,
     store,
     backend,
-    images: runtime.images,
     logs,
-    bridge: setup.taskBridge,
-    addresses: runtime.addresses,
-    ...(runtime.enis && config.taskEniEnabled
-      ? { awsvpc: { enis: runtime.enis, blockImds: config.awsvpcBlockImds, bridge: new EcsBridge() } }
-      : {}),
-    workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
-    memory: memoryCgroupsAt(join(setup.rootDir, 'sys/fs/cgroup/memory')),
+    log,
     dockerSocket: dockerSocket.path,
     keepUnderRoot,
-    log,
-    emit: runtime.emit,
   });
 
-  let stopping = false;
   const polling = new AbortController();
-  let wake: () => void = () => {};
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
+  const pause = wakeableSleep();
   const loop = (async () => {
-    const attributes = agentAttributes(config);
-    for (let attempt = 1; !stopping && containerInstanceArn === ''; attempt += 1) {
-      try {
-        const identity = await imds.identity();
-        containerInstanceArn = await backend.registerContainerInstance(config.cluster, identity, attributes);
-        log('info', `Registered container instance ${containerInstanceArn} in cluster ${config.cluster}`);
-        runtime.emit({ type: 'registered', containerInstanceArn, attributes: attributes.map((a) => a.name ?? '') });
-      } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        log('error', `Unable to register as a container instance with ECS: ${message}`);
-        runtime.emit({ type: 'registration-failed', error: message, attempt });
-        await sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
-      }
-    }
-    let failures = 0;
-    while (!stopping) {
-      try {
-        const tasks = await backend.tasksFor(config.cluster, containerInstanceArn, manager.tracked(), polling.signal);
-        manager.sync(tasks);
-        failures = 0;
-        // The lab control plane answered when tasks changed (its stand-in for ACS): ask again at once.
-        if (backend.pushesTasks) continue;
-      } catch (error) {
-        if (stopping) break;
-        failures += 1;
-        if (failures <= 3 || failures % 60 === 0) log('warn', `task poll failed (${failures}): ${String(error)}`);
-      }
-      await sleep(setup.pollIntervalMs ?? 1000);
-    }
+    await registerUntilDone({ config, imds, backend, runtime, log, agentRun, sleep: pause.sleep });
+    await pollTasks({ setup, config, backend, manager, log, agentRun, signal: polling.signal, sleep: pause.sleep });
   })();
 
   return {
     async stop() {
-      stopping = true;
+      agentRun.stopping = true;
       polling.abort();
-      wake();
+      pause.wake();
       await loop;
       await manager.stopAll();
       await dockerSocket.close();
@@ -198,4 +133,157 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
       log('info', 'Agent stopped');
     },
   };
+}
+
+/** The agent's log file, in the agent's own line format. */
+function agentLog(rootDir: string): AgentLog {
+  const logFile = join(rootDir, 'var/log/ecs/ecs-agent.log');
+  mkdirSync(dirname(logFile), { recursive: true });
+  return (level, message) =>
+    appendFileSync(logFile, `level=${level} time=${new Date().toISOString()} msg=${JSON.stringify(message)}\n`);
+}
+
+/** The agent's configuration; a bad one is logged as the agent does, reported, and ends the start. */
+function loadConfig(setup: AgentSetup, runtime: AgentRuntime, log: AgentLog): AgentConfig {
+  // The service manager already merged ecs-init's defaults and ecs.config (or docker run's --env-file/-e).
+  const { config, warnings, errors } = parseAgentConfig(setup.agentEnvironment);
+  for (const warning of warnings) log('warn', warning);
+  if (errors.length > 0) {
+    for (const error of errors) log('critical', `Error loading config: ${error}`);
+    runtime.emit({ type: 'config-error', errors });
+    throw new AgentConfigError(errors.join('; '));
+  }
+  log(
+    'info',
+    `Loaded config: cluster=${config.cluster} taskIamRole=${config.taskIamRoleEnabled} taskIamRoleNetworkHost=${config.taskIamRoleNetworkHostEnabled} rps=${config.taskMetadataRateLimit.steady},${config.taskMetadataRateLimit.burst} proxy=${config.proxy.httpProxy ?? '-'} noProxy=${config.proxy.noProxy ?? '-'}`,
+  );
+  return config;
+}
+
+/** The Docker daemon ships awslogs with the instance role it gets from IMDS itself (not via the agent's proxy). */
+function daemonLogsClient(setup: AgentSetup, region: string): CloudWatchLogsClient {
+  const daemonImds = new ImdsClient({ httpProxy: undefined, httpsProxy: undefined, noProxy: undefined });
+  return new CloudWatchLogsClient({
+    endpoint: setup.controlPlaneEndpoint,
+    region,
+    maxAttempts: 2,
+    credentials: instanceCredentialsProvider(daemonImds),
+  });
+}
+
+function createTaskManager(parts: {
+  setup: AgentSetup;
+  runtime: AgentRuntime;
+  config: AgentConfig;
+  region: string;
+  store: TaskCredentialsStore;
+  backend: EcsBackend;
+  logs: CloudWatchLogsClient;
+  log: AgentLog;
+  dockerSocket: string;
+  keepUnderRoot: string[];
+}): TaskManager {
+  const { setup, runtime, config } = parts;
+  return new TaskManager({
+    cluster: config.cluster,
+    region: parts.region,
+    store: parts.store,
+    backend: parts.backend,
+    images: runtime.images,
+    logs: parts.logs,
+    bridge: setup.taskBridge,
+    addresses: runtime.addresses,
+    ...(runtime.enis && config.taskEniEnabled
+      ? { awsvpc: { enis: runtime.enis, blockImds: config.awsvpcBlockImds, bridge: new EcsBridge() } }
+      : {}),
+    workDir: join(setup.rootDir, 'var/lib/ecs/data/tasks'),
+    memory: memoryCgroupsAt(join(setup.rootDir, 'sys/fs/cgroup/memory')),
+    dockerSocket: parts.dockerSocket,
+    keepUnderRoot: parts.keepUnderRoot,
+    log: parts.log,
+    emit: runtime.emit,
+  });
+}
+
+/** What a task's sandbox keeps of the machine under /root: the clients' runtimes and the images. */
+function taskKeepUnderRoot(runtime: AgentRuntime): string[] {
+  return [PYENV_PYTHON_ROOT, PROJECT_ROOT, ...labNodeModules(), runtime.images.dir, dirname(process.execPath)];
+}
+
+/** A sleep that stop can cut short. */
+function wakeableSleep(): { sleep(ms: number): Promise<void>; wake(): void } {
+  let wake: () => void = () => {};
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    wake: () => wake(),
+  };
+}
+
+/** Registers the container instance, retrying with backoff like the agent's restarts, until done or stopped. */
+async function registerUntilDone(parts: {
+  config: AgentConfig;
+  imds: ImdsClient;
+  backend: EcsBackend;
+  runtime: AgentRuntime;
+  log: AgentLog;
+  agentRun: AgentRun;
+  sleep: (ms: number) => Promise<void>;
+}): Promise<void> {
+  const { config, backend, runtime, log, agentRun } = parts;
+  const attributes = agentAttributes(config);
+  for (let attempt = 1; !agentRun.stopping && agentRun.containerInstanceArn === ''; attempt += 1) {
+    try {
+      const identity = await parts.imds.identity();
+      const containerInstanceArn = await backend.registerContainerInstance(config.cluster, identity, attributes);
+      agentRun.containerInstanceArn = containerInstanceArn;
+      log('info', `Registered container instance ${containerInstanceArn} in cluster ${config.cluster}`);
+      runtime.emit({ type: 'registered', containerInstanceArn, attributes: attributes.map((a) => a.name ?? '') });
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      log('error', `Unable to register as a container instance with ECS: ${message}`);
+      runtime.emit({ type: 'registration-failed', error: message, attempt });
+      await parts.sleep(Math.min(1000 * 2 ** (attempt - 1), 15_000));
+    }
+  }
+}
+
+/** Asks ECS for the instance's tasks and syncs the task manager with them, until stopped. */
+async function pollTasks(parts: {
+  setup: AgentSetup;
+  config: AgentConfig;
+  backend: EcsBackend;
+  manager: TaskManager;
+  log: AgentLog;
+  agentRun: AgentRun;
+  signal: AbortSignal;
+  sleep: (ms: number) => Promise<void>;
+}): Promise<void> {
+  const { backend, manager, agentRun } = parts;
+  let failures = 0;
+  while (!agentRun.stopping) {
+    try {
+      const tasks = await backend.tasksFor(
+        parts.config.cluster,
+        agentRun.containerInstanceArn,
+        manager.tracked(),
+        parts.signal,
+      );
+      manager.sync(tasks);
+      failures = 0;
+      // The lab control plane answered when tasks changed (its stand-in for ACS): ask again at once.
+      if (backend.pushesTasks) continue;
+    } catch (error) {
+      if (agentRun.stopping) break;
+      failures += 1;
+      if (failures <= 3 || failures % 60 === 0) parts.log('warn', `task poll failed (${failures}): ${String(error)}`);
+    }
+    await parts.sleep(parts.setup.pollIntervalMs ?? 1000);
+  }
 }

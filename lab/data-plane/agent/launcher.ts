@@ -38,26 +38,10 @@ export function createLabAgentLauncher(options: LabAgentLauncherOptions): AgentL
 }
 
 export async function launchLabAgent(host: HostView, options: LabAgentLauncherOptions): Promise<LabRunningAgent> {
-  const logDir = join(host.rootDir, 'var/log/ecs');
-  mkdirSync(logDir, { recursive: true });
-  const output = { file: join(logDir, 'ecs-agent.output.log'), append: true } as const;
-  const subprocess = execa('ip', ['netns', 'exec', host.netns, process.execPath, options.program ?? AGENT_MAIN], {
-    ipc: true,
-    detached: true, // own process group: stop() can take every task process along
-    reject: false,
-    stdin: 'ignore',
-    stdout: output,
-    stderr: output,
-  });
+  const subprocess = spawnAgent(host, options);
   const pid = subprocess.pid;
   const events: AgentEvent[] = [];
-  let registeredResolve: (arn: string) => void = () => {};
-  let registeredReject: (error: Error) => void = () => {};
-  const registered = new Promise<string>((resolve, reject) => {
-    registeredResolve = resolve;
-    registeredReject = reject;
-  });
-  registered.catch(() => undefined);
+  const registration = deferred<string>();
   // The agent may be gone (crashed, killed): execa then throws synchronously.
   const send = async (message: ParentMessage) => {
     try {
@@ -66,61 +50,17 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
       // nothing to tell a process that is not there
     }
   };
-  const config: AgentSetup = {
-    instanceId: host.instanceId,
-    rootDir: host.rootDir,
-    taskBridge: host.taskBridge,
-    controlPlaneEndpoint: host.controlPlaneEndpoint,
-    region: host.region,
-    agentEnvironment: host.agentEnvironment,
-    agentVersion: host.agentVersion,
-    serviceIdentity: options.serviceIdentity,
-    stateChange: options.stateChange,
-    imagesDir: options.imagesDir,
-    taskRoleIssuer: options.issueTaskRoleCredentials ? 'launcher' : 'sts',
-    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
-  };
-
-  const handle = async (message: ChildMessage) => {
-    switch (message.type) {
-      case 'hello':
-        return send({ type: 'config', config });
-      case 'event':
-        events.push(message.event);
-        if (message.event.type === 'registered') registeredResolve(message.event.containerInstanceArn);
-        options.onEvent?.(host, message.event);
-        return;
-      case 'start-failed':
-        registeredReject(new Error(`lab agent on ${host.instanceId} did not start: ${message.error}`));
-        return;
-      case 'stopped':
-        return;
-      case 'address-request':
-        return send({ type: 'address', requestId: message.requestId, address: host.allocateTaskAddress() });
-      case 'release-address':
-        host.releaseTaskAddress(message.address);
-        return;
-      case 'eni-request':
-        return send({ type: 'eni', requestId: message.requestId, ...(await attachEni(host)) });
-      case 'release-eni':
-        await host.detachTaskEni?.(message.id).catch(() => undefined);
-        return;
-      case 'assume-role':
-        return send({ type: 'assumed-role', requestId: message.requestId, ...(await assume(options, message)) });
-      default:
-        return;
-    }
-  };
+  const agent: AgentConversation = { host, options, config: agentSetupFor(host, options), events, registration, send };
   const listening = (async () => {
-    for await (const message of subprocess.getEachMessage()) await handle(message as ChildMessage);
+    for await (const message of subprocess.getEachMessage()) await answer(agent, message as ChildMessage);
   })().catch(() => undefined);
   const exited = subprocess.then(() => {
-    registeredReject(new Error(`lab agent on ${host.instanceId} exited`));
+    registration.reject(new Error(`lab agent on ${host.instanceId} exited`));
   });
 
   return {
     pid,
-    registered,
+    registered: registration.promise,
     events,
     async stop() {
       await send({ type: 'stop' });
@@ -139,6 +79,100 @@ export async function launchLabAgent(host: HostView, options: LabAgentLauncherOp
       await listening;
     },
   };
+}
+
+/** The agent process in the instance's network namespace, its output appended to the agent's output log. */
+function spawnAgent(host: HostView, options: LabAgentLauncherOptions) {
+  const logDir = join(host.rootDir, 'var/log/ecs');
+  mkdirSync(logDir, { recursive: true });
+  const output = { file: join(logDir, 'ecs-agent.output.log'), append: true } as const;
+  return execa('ip', ['netns', 'exec', host.netns, process.execPath, options.program ?? AGENT_MAIN], {
+    ipc: true,
+    detached: true, // own process group: stop() can take every task process along
+    reject: false,
+    stdin: 'ignore',
+    stdout: output,
+    stderr: output,
+  });
+}
+
+/** The configuration the agent asks for with its hello. */
+function agentSetupFor(host: HostView, options: LabAgentLauncherOptions): AgentSetup {
+  return {
+    instanceId: host.instanceId,
+    rootDir: host.rootDir,
+    taskBridge: host.taskBridge,
+    controlPlaneEndpoint: host.controlPlaneEndpoint,
+    region: host.region,
+    agentEnvironment: host.agentEnvironment,
+    agentVersion: host.agentVersion,
+    serviceIdentity: options.serviceIdentity,
+    stateChange: options.stateChange,
+    imagesDir: options.imagesDir,
+    taskRoleIssuer: options.issueTaskRoleCredentials ? 'launcher' : 'sts',
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  };
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+/** A promise settled from outside; an unawaited rejection is not an unhandled one. */
+function deferred<T>(): Deferred<T> {
+  let resolve: (value: T) => void = () => {};
+  let reject: (error: Error) => void = () => {};
+  const promise = new Promise<T>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** What the launcher's side of the IPC conversation with one agent holds. */
+interface AgentConversation {
+  host: HostView;
+  options: LabAgentLauncherOptions;
+  config: AgentSetup;
+  events: AgentEvent[];
+  registration: Deferred<string>;
+  send(message: ParentMessage): Promise<void>;
+}
+
+/** Answers one message of the agent: its configuration, its events, and what the host or STS gives it. */
+async function answer(agent: AgentConversation, message: ChildMessage): Promise<void> {
+  const { host, options, send } = agent;
+  switch (message.type) {
+    case 'hello':
+      return send({ type: 'config', config: agent.config });
+    case 'event':
+      agent.events.push(message.event);
+      if (message.event.type === 'registered') agent.registration.resolve(message.event.containerInstanceArn);
+      options.onEvent?.(host, message.event);
+      return;
+    case 'start-failed':
+      agent.registration.reject(new Error(`lab agent on ${host.instanceId} did not start: ${message.error}`));
+      return;
+    case 'stopped':
+      return;
+    case 'address-request':
+      return send({ type: 'address', requestId: message.requestId, address: host.allocateTaskAddress() });
+    case 'release-address':
+      host.releaseTaskAddress(message.address);
+      return;
+    case 'eni-request':
+      return send({ type: 'eni', requestId: message.requestId, ...(await attachEni(host)) });
+    case 'release-eni':
+      await host.detachTaskEni?.(message.id).catch(() => undefined);
+      return;
+    case 'assume-role':
+      return send({ type: 'assumed-role', requestId: message.requestId, ...(await assume(options, message)) });
+    default:
+      return;
+  }
 }
 
 async function attachEni(host: HostView): Promise<{ eni?: TaskEni; error?: string }> {

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import { IMAGE_HOME } from '../../images/catalog.ts';
 import { IMAGE_BIN_MOUNT, type LabImages, taskSystemDir } from '../../images/image-roots.ts';
 import type { TaskEni } from '../contracts.ts';
@@ -68,6 +68,25 @@ interface ManagedTask {
 const ESSENTIAL_EXITED = 'Essential container in task exited';
 /** The container's reason when Docker reports State.OOMKilled (agent/dockerclient/dockerapi/errors.go). */
 export const OUT_OF_MEMORY = 'OutOfMemoryError: Container killed due to memory usage';
+
+/** One task's run: what it holds until it is gone. */
+interface TaskRun {
+  task: Task;
+  managed: ManagedTask;
+  taskId: string;
+  /** Per-task scratch space (homes), removed when the task is gone. */
+  taskDir: string;
+  /** The task definition's volumes (a container's host mounts come from them). */
+  volumes: NonNullable<TaskDefinition['volumes']>;
+  /** The task's credentials id in the store, from the moment they are pending. */
+  credentialsId?: string;
+  /** What the task's networks hold (bridge addresses, ENIs), given back once its sandboxes are gone. */
+  releases: (() => void)[];
+  streams: AwsLogsStream[];
+  reports: ContainerReport[];
+}
+
+type ImageSpec = Awaited<ReturnType<typeof prepareContainers>>[number];
 
 interface ContainerExit {
   container: ContainerDefinition;
@@ -133,116 +152,171 @@ export class TaskManager {
   }
 
   async #run(task: Task, managed: ManagedTask): Promise<void> {
-    const deps = this.#deps;
     const taskId = managed.arn.split('/').pop() ?? randomUUID();
-    const taskDir = join(deps.workDir, taskId);
-    let credentialsId: string | undefined;
-    /** What the task's networks hold (bridge addresses, ENIs), given back once its sandboxes are gone. */
-    const releases: (() => void)[] = [];
-    const streams: AwsLogsStream[] = [];
-    const reports: ContainerReport[] = [];
+    const run: TaskRun = {
+      task,
+      managed,
+      taskId,
+      taskDir: join(this.#deps.workDir, taskId),
+      volumes: [],
+      releases: [],
+      streams: [],
+      reports: [],
+    };
     try {
-      const definition = await deps.backend.taskDefinition(task.taskDefinitionArn ?? '');
+      const definition = await this.#deps.backend.taskDefinition(task.taskDefinitionArn ?? '');
       const containers = definition.containerDefinitions ?? [];
-      // The role's credentials come while the images resolve and the log streams open; a role that cannot
-      // be assumed still names the task's stop reason first.
-      const credentials = definition.taskRoleArn
-        ? settle(this.#taskRoleCredentials(definition.taskRoleArn, taskId))
-        : undefined;
-      if (credentials) {
-        credentialsId = randomUUID();
-        deps.store.markPending(credentialsId);
-      }
-      const prepared = settle(
-        prepareContainers(containers, { taskId, region: deps.region, logs: deps.logs, log: deps.log }, streams),
-      );
-      const [role, ready] = await Promise.all([credentials, prepared]);
-      if (role && 'error' in role) throw role.error;
-      if (role && credentialsId) deps.store.set(credentialsId, managed.arn, role.value);
-      if ('error' in ready) throw ready.error;
-      const images = ready.value;
-      const networkMode = definition.networkMode ?? 'bridge';
-
-      const exits: Array<Promise<ContainerExit>> = [];
-      for (const [index, container] of containers.entries()) {
-        const image = images[index];
-        if (!image) continue;
-        const root = deps.images.root(image.id);
-        const homeDir = join(taskDir, container.name ?? String(index), 'home');
-        await mkdir(homeDir, { recursive: true });
-        await cp(root.homeTemplate, homeDir, { recursive: true });
-        const override = task.overrides?.containerOverrides?.find((candidate) => candidate.name === container.name);
-        const hostname = randomBytes(6).toString('hex');
-        const env = containerEnvironment({
-          imageEnv: root.env,
-          definitionEnv: [...(container.environment ?? []), ...(override?.environment ?? [])],
-          credentialsRelativeUri: credentialsId ? `/v2/credentials/${credentialsId}` : undefined,
-          region: deps.region,
-          hostname,
-          home: IMAGE_HOME,
-        });
-        const argv = [...(container.entryPoint ?? []), ...(override?.command ?? container.command ?? [])];
-        const stream =
-          streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? streams[index];
-        const network = await this.#network(networkMode, hostname, releases);
-        const memory = await this.#containerMemory(taskId, container, releases);
-        const volumes = await hostVolumeMounts(definition.volumes ?? [], container, {
-          dockerSocket: deps.dockerSocket,
-          containerDir: join(taskDir, container.name ?? String(index)),
-        });
-        let sandbox: Sandbox;
-        try {
-          sandbox = await startSandbox({
-            argv: argv.length > 0 ? argv : [...image.cmd],
-            env,
-            homeDir,
-            keepUnderRoot: deps.keepUnderRoot,
-            binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }, ...volumes.binds],
-            ...(volumes.privateRun ? { privateRun: volumes.privateRun } : {}),
-            system: await taskSystemDir(root, join(taskDir, container.name ?? String(index), 'system')),
-            network,
-            ...(memory ? { memoryCgroupProcs: memory.procsFile } : {}),
-            onOutput: (_stream, line) => stream?.push(line),
-          });
-        } catch (error) {
-          if (error instanceof SandboxStartError) throw new TaskStartFailure(daemonError(error.message));
-          throw error;
-        }
-        managed.sandboxes.push(sandbox);
-        if (managed.stopRequested) sandbox.kill();
-        reports.push({ containerName: container.name ?? '', runtimeId: hostname, status: 'RUNNING' });
-        exits.push(sandbox.exited.then(({ exitCode }) => this.#exitOf(managed.arn, container, exitCode, memory)));
-      }
-      deps.emit({ type: 'task', taskArn: managed.arn, status: 'RUNNING', containers: reports.map((r) => ({ ...r })) });
-      await deps.backend
-        .reportRunning(deps.cluster, managed.arn, reports, new Date())
-        .catch((error: unknown) => deps.log('warn', `task ${managed.arn}: RUNNING report failed: ${String(error)}`));
-
+      run.volumes = definition.volumes ?? [];
+      const images = await this.#credentialsAndImages(run, definition);
+      const exits = await this.#startContainers(run, containers, images, definition.networkMode ?? 'bridge');
+      await this.#reportRunning(run);
       await this.#waitForEssentialExit(containers, exits, managed);
-      for (const { container, exitCode, oomKilled } of await Promise.all(exits)) {
-        const report = reports.find((candidate) => candidate.containerName === container.name);
-        if (report)
-          Object.assign(report, { status: 'STOPPED', exitCode, ...(oomKilled ? { reason: OUT_OF_MEMORY } : {}) });
-      }
-      // Docker flushes the awslogs stream when the container stops, before ECS hears of it.
-      await Promise.all(streams.map((stream) => stream.close()));
-      await this.#stopped(managed, reports, managed.stopRequested ? undefined : ESSENTIAL_EXITED);
+      await this.#reportExits(run, exits);
     } catch (error) {
-      for (const sandbox of managed.sandboxes) sandbox.kill();
-      const reason =
-        error instanceof TaskStartFailure || error instanceof RoleNotAssumableError
-          ? error.message
-          : `lab: the agent could not run the task: ${error instanceof Error ? error.message : String(error)}`;
-      deps.log('warn', `task ${managed.arn}: stopped before it ran: ${reason}`);
-      await Promise.all(streams.map((stream) => stream.close()));
-      await this.#stopped(managed, reports, reason);
+      await this.#stopBeforeItRan(run, error);
     } finally {
-      if (credentialsId) deps.store.remove(credentialsId);
-      // The sandboxes are gone, and with their namespaces the ENI devices: ECS detaches the ENIs now.
-      for (const release of releases) release();
-      await Promise.all(streams.map((stream) => stream.close()));
-      await rm(taskDir, { recursive: true, force: true });
+      await this.#release(run);
     }
+  }
+
+  /**
+   * The role's credentials come while the images resolve and the log streams open; a role that cannot
+   * be assumed still names the task's stop reason first.
+   */
+  async #credentialsAndImages(run: TaskRun, definition: TaskDefinition): Promise<ImageSpec[]> {
+    const deps = this.#deps;
+    const credentials = definition.taskRoleArn
+      ? settle(this.#taskRoleCredentials(definition.taskRoleArn, run.taskId))
+      : undefined;
+    if (credentials) {
+      run.credentialsId = randomUUID();
+      deps.store.markPending(run.credentialsId);
+    }
+    const prepared = settle(
+      prepareContainers(
+        definition.containerDefinitions ?? [],
+        { taskId: run.taskId, region: deps.region, logs: deps.logs, log: deps.log },
+        run.streams,
+      ),
+    );
+    const [role, ready] = await Promise.all([credentials, prepared]);
+    if (role && 'error' in role) throw role.error;
+    if (role && run.credentialsId) deps.store.set(run.credentialsId, run.managed.arn, role.value);
+    if ('error' in ready) throw ready.error;
+    return ready.value;
+  }
+
+  /** Starts each container in its sandbox, in order; resolves to their exits. */
+  async #startContainers(
+    run: TaskRun,
+    containers: readonly ContainerDefinition[],
+    images: readonly ImageSpec[],
+    networkMode: string,
+  ): Promise<Array<Promise<ContainerExit>>> {
+    const exits: Array<Promise<ContainerExit>> = [];
+    for (const [index, container] of containers.entries()) {
+      const image = images[index];
+      if (!image) continue;
+      const { exit } = await this.#startContainer(run, container, index, image, networkMode);
+      exits.push(exit);
+    }
+    return exits;
+  }
+
+  /** One container: its home, environment, network and memory limit, then its sandbox; resolves once started. */
+  async #startContainer(
+    run: TaskRun,
+    container: ContainerDefinition,
+    index: number,
+    image: ImageSpec,
+    networkMode: string,
+  ): Promise<{ exit: Promise<ContainerExit> }> {
+    const deps = this.#deps;
+    const { managed } = run;
+    const root = deps.images.root(image.id);
+    const containerDir = join(run.taskDir, container.name ?? String(index));
+    const homeDir = join(containerDir, 'home');
+    await mkdir(homeDir, { recursive: true });
+    await cp(root.homeTemplate, homeDir, { recursive: true });
+    const override = run.task.overrides?.containerOverrides?.find((candidate) => candidate.name === container.name);
+    const hostname = randomBytes(6).toString('hex');
+    const env = containerEnvironment({
+      imageEnv: root.env,
+      definitionEnv: [...(container.environment ?? []), ...(override?.environment ?? [])],
+      credentialsRelativeUri: run.credentialsId ? `/v2/credentials/${run.credentialsId}` : undefined,
+      region: deps.region,
+      hostname,
+      home: IMAGE_HOME,
+    });
+    const argv = [...(container.entryPoint ?? []), ...(override?.command ?? container.command ?? [])];
+    const stream =
+      run.streams.find((candidate) => candidate.streamName.includes(`/${container.name}/`)) ?? run.streams[index];
+    const network = await this.#network(networkMode, hostname, run.releases);
+    const memory = await this.#containerMemory(run.taskId, container, run.releases);
+    const volumes = await hostVolumeMounts(run.volumes, container, { dockerSocket: deps.dockerSocket, containerDir });
+    let sandbox: Sandbox;
+    try {
+      sandbox = await startSandbox({
+        argv: argv.length > 0 ? argv : [...image.cmd],
+        env,
+        homeDir,
+        keepUnderRoot: deps.keepUnderRoot,
+        binds: [{ source: root.binDir, target: IMAGE_BIN_MOUNT }, ...volumes.binds],
+        ...(volumes.privateRun ? { privateRun: volumes.privateRun } : {}),
+        system: await taskSystemDir(root, join(containerDir, 'system')),
+        network,
+        ...(memory ? { memoryCgroupProcs: memory.procsFile } : {}),
+        onOutput: (_stream, line) => stream?.push(line),
+      });
+    } catch (error) {
+      if (error instanceof SandboxStartError) throw new TaskStartFailure(daemonError(error.message));
+      throw error;
+    }
+    managed.sandboxes.push(sandbox);
+    if (managed.stopRequested) sandbox.kill();
+    run.reports.push({ containerName: container.name ?? '', runtimeId: hostname, status: 'RUNNING' });
+    return { exit: sandbox.exited.then(({ exitCode }) => this.#exitOf(managed.arn, container, exitCode, memory)) };
+  }
+
+  async #reportRunning({ managed, reports }: TaskRun): Promise<void> {
+    const deps = this.#deps;
+    deps.emit({ type: 'task', taskArn: managed.arn, status: 'RUNNING', containers: reports.map((r) => ({ ...r })) });
+    await deps.backend
+      .reportRunning(deps.cluster, managed.arn, reports, new Date())
+      .catch((error: unknown) => deps.log('warn', `task ${managed.arn}: RUNNING report failed: ${String(error)}`));
+  }
+
+  /** Every container's exit code (and OOM kill) into its report, then STOPPED once the log streams are flushed. */
+  async #reportExits(run: TaskRun, exits: ReadonlyArray<Promise<ContainerExit>>): Promise<void> {
+    const { managed, reports } = run;
+    for (const { container, exitCode, oomKilled } of await Promise.all(exits)) {
+      const report = reports.find((candidate) => candidate.containerName === container.name);
+      if (report)
+        Object.assign(report, { status: 'STOPPED', exitCode, ...(oomKilled ? { reason: OUT_OF_MEMORY } : {}) });
+    }
+    // Docker flushes the awslogs stream when the container stops, before ECS hears of it.
+    await Promise.all(run.streams.map((stream) => stream.close()));
+    await this.#stopped(managed, reports, managed.stopRequested ? undefined : ESSENTIAL_EXITED);
+  }
+
+  async #stopBeforeItRan(run: TaskRun, error: unknown): Promise<void> {
+    const { managed } = run;
+    for (const sandbox of managed.sandboxes) sandbox.kill();
+    const reason =
+      error instanceof TaskStartFailure || error instanceof RoleNotAssumableError
+        ? error.message
+        : `lab: the agent could not run the task: ${error instanceof Error ? error.message : String(error)}`;
+    this.#deps.log('warn', `task ${managed.arn}: stopped before it ran: ${reason}`);
+    await Promise.all(run.streams.map((stream) => stream.close()));
+    await this.#stopped(managed, run.reports, reason);
+  }
+
+  async #release(run: TaskRun): Promise<void> {
+    if (run.credentialsId) this.#deps.store.remove(run.credentialsId);
+    // The sandboxes are gone, and with their namespaces the ENI devices: ECS detaches the ENIs now.
+    for (const release of run.releases) release();
+    await Promise.all(run.streams.map((stream) => stream.close()));
+    await rm(run.taskDir, { recursive: true, force: true });
   }
 
   /**

@@ -37,118 +37,144 @@ function byLaunchOrder(instances: LaunchedInstance[]): LaunchedInstance[] {
   return [...instances].sort((a, b) => order(a) - order(b));
 }
 
-export function startFleet({ ec2, boot, pollIntervalMs, maxConcurrentBoots = Infinity, log }: FleetOptions): Fleet {
-  const instances = new Map<string, InstanceHandle>();
-  const booting = new Map<string, Promise<void>>();
-  const failures = new Map<string, string>();
-  const rebootsSeen = new Map<string, number>();
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const waiter of waiters) waiter();
-  };
+export function startFleet(options: FleetOptions): Fleet {
+  return new ReconcilingFleet(options);
+}
 
-  const bootOne = async (instance: LaunchedInstance) => {
+/** The fleet's state and its loop; each method one step of it. */
+class ReconcilingFleet implements Fleet {
+  readonly instances = new Map<string, InstanceHandle>();
+  readonly failures = new Map<string, string>();
+  readonly #booting = new Map<string, Promise<void>>();
+  readonly #rebootsSeen = new Map<string, number>();
+  readonly #waiters = new Set<() => void>();
+  readonly #options: FleetOptions;
+  readonly #maxConcurrentBoots: number;
+  #stopping = false;
+  #wake: () => void = () => {};
+  readonly #loop: Promise<void>;
+
+  constructor(options: FleetOptions) {
+    this.#options = options;
+    this.#maxConcurrentBoots = options.maxConcurrentBoots ?? Infinity;
+    this.#loop = this.#run();
+  }
+
+  waitForInstance(instanceId: string, timeoutMs = 300_000): Promise<InstanceHandle> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const handle = this.instances.get(instanceId);
+        const failure = this.failures.get(instanceId);
+        if (!handle && !failure) return;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        if (handle) resolve(handle);
+        else reject(new Error(`instance ${instanceId} failed to boot: ${failure}`));
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`instance ${instanceId} did not boot within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+      this.#wake();
+      check();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake();
+    await this.#loop;
+    await Promise.all(this.#booting.values());
+    await Promise.all([...this.instances.values()].map((handle) => handle.shutdown().catch(() => undefined)));
+    this.instances.clear();
+  }
+
+  async #run(): Promise<void> {
+    let failuresInARow = 0;
+    while (!this.#stopping) {
+      try {
+        await this.#reconcile();
+        failuresInARow = 0;
+      } catch (error) {
+        failuresInARow += 1;
+        if (failuresInARow <= 3 || failuresInARow % 60 === 0)
+          this.#options.log(`data plane: reading instances failed: ${String(error)}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#options.pollIntervalMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  async #reconcile(): Promise<void> {
+    // In launch order (the tag's), not the order the control plane lists them: boot slots go first to the
+    // instances whose cells start first.
+    const launched = byLaunchOrder(await launchedInstances(this.#options.ec2));
+    const wanted = new Set(launched.filter((i) => RUNNING_STATES.has(i.state)).map((i) => i.instanceId));
+    for (const instance of launched) {
+      if (wanted.has(instance.instanceId)) {
+        this.#bootIfWaiting(instance);
+        this.#rebootIfAsked(instance);
+      }
+    }
+    await this.#shutDownAllBut(wanted);
+  }
+
+  #bootIfWaiting(instance: LaunchedInstance): void {
+    const id = instance.instanceId;
+    const waiting = !this.instances.has(id) && !this.#booting.has(id) && !this.failures.has(id);
+    if (waiting && this.#booting.size < this.#maxConcurrentBoots) {
+      this.#rebootsSeen.set(id, instance.reboots);
+      this.#booting.set(id, this.#bootOne(instance));
+    }
+  }
+
+  async #bootOne(instance: LaunchedInstance): Promise<void> {
+    const { log } = this.#options;
     try {
-      instances.set(instance.instanceId, await boot(instance));
+      this.instances.set(instance.instanceId, await this.#options.boot(instance));
       log(`data plane: ${instance.instanceId} booted`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      failures.set(instance.instanceId, reason);
+      this.failures.set(instance.instanceId, reason);
       log(`data plane: ${instance.instanceId} failed to boot: ${reason}`);
     } finally {
-      booting.delete(instance.instanceId);
-      notify();
+      this.#booting.delete(instance.instanceId);
+      for (const waiter of this.#waiters) waiter();
       // The next instance waiting for a boot slot starts now, not at the next poll.
-      wake();
+      this.#wake();
     }
-  };
+  }
 
-  const reconcile = async () => {
-    // In launch order (the tag's), not the order the control plane lists them: boot slots go first to the
-    // instances whose cells start first.
-    const launched = byLaunchOrder(await launchedInstances(ec2));
-    const wanted = new Set(launched.filter((i) => RUNNING_STATES.has(i.state)).map((i) => i.instanceId));
-    for (const instance of launched) {
-      const id = instance.instanceId;
-      const waiting = wanted.has(id) && !instances.has(id) && !booting.has(id) && !failures.has(id);
-      if (waiting && booting.size < maxConcurrentBoots) {
-        rebootsSeen.set(id, instance.reboots);
-        booting.set(id, bootOne(instance));
-      }
-      const handle = instances.get(id);
-      if (handle && wanted.has(id) && instance.reboots > (rebootsSeen.get(id) ?? 0)) {
-        rebootsSeen.set(id, instance.reboots);
-        log(`data plane: ${id} rebooted (RebootInstances)`);
-        // Not awaited: other instances boot meanwhile (the host's own queue puts a shutdown after it).
-        void handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
-      }
+  #rebootIfAsked(instance: LaunchedInstance): void {
+    const { log } = this.#options;
+    const id = instance.instanceId;
+    const handle = this.instances.get(id);
+    if (handle && instance.reboots > (this.#rebootsSeen.get(id) ?? 0)) {
+      this.#rebootsSeen.set(id, instance.reboots);
+      log(`data plane: ${id} rebooted (RebootInstances)`);
+      // Not awaited: other instances boot meanwhile (the host's own queue puts a shutdown after it).
+      void handle.reboot().catch((error: unknown) => log(`data plane: reboot of ${id} failed: ${String(error)}`));
     }
-    // Side by side, as EC2 stops them: a teardown terminates every instance of a run at once.
-    const gone = [...instances].filter(([id]) => !wanted.has(id));
+  }
+
+  /** Side by side, as EC2 stops them: a teardown terminates every instance of a run at once. */
+  async #shutDownAllBut(wanted: ReadonlySet<string>): Promise<void> {
+    const { log } = this.#options;
+    const gone = [...this.instances].filter(([id]) => !wanted.has(id));
     await Promise.all(
       gone.map(async ([id, handle]) => {
-        instances.delete(id);
+        this.instances.delete(id);
         log(`data plane: ${id} is no longer running; shutting it down`);
         await handle
           .shutdown()
           .catch((error: unknown) => log(`data plane: shutdown of ${id} failed: ${String(error)}`));
       }),
     );
-  };
-
-  let stopping = false;
-  let wake: () => void = () => {};
-  const loop = (async () => {
-    let failuresInARow = 0;
-    while (!stopping) {
-      try {
-        await reconcile();
-        failuresInARow = 0;
-      } catch (error) {
-        failuresInARow += 1;
-        if (failuresInARow <= 3 || failuresInARow % 60 === 0)
-          log(`data plane: reading instances failed: ${String(error)}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
-
-  return {
-    instances,
-    failures,
-    waitForInstance(instanceId, timeoutMs = 300_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const handle = instances.get(instanceId);
-          const failure = failures.get(instanceId);
-          if (!handle && !failure) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          if (handle) resolve(handle);
-          else reject(new Error(`instance ${instanceId} failed to boot: ${failure}`));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`instance ${instanceId} did not boot within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        wake();
-        check();
-      });
-    },
-    async stop() {
-      stopping = true;
-      wake();
-      await loop;
-      await Promise.all(booting.values());
-      await Promise.all([...instances.values()].map((handle) => handle.shutdown().catch(() => undefined)));
-      instances.clear();
-    },
-  };
+  }
 }

@@ -4,6 +4,7 @@ import { BadInputError } from '../../../core/errors.ts';
 import { DEFAULT_BASELINE } from '../../../core/matrix/dimensions.ts';
 import type { HostView } from '../contracts.ts';
 import {
+  type AddressPool,
   TASK_BRIDGE_GATEWAY,
   TASK_BRIDGE_NAME,
   TASK_BRIDGE_PREFIX_LENGTH,
@@ -13,17 +14,17 @@ import { run } from '../network/commands.ts';
 import type { LabNetwork } from '../network/lab-network.ts';
 import { deleteNetns } from '../network/netns.ts';
 import type { ImdsInstance } from '../network/vpc/instance-metadata.ts';
-import { AMI_PROFILES, isAmiProfileName } from './ami-profiles.ts';
+import { AMI_PROFILES, type AmiProfile, isAmiProfileName } from './ami-profiles.ts';
 import { HostServices } from './host-services.ts';
 import type { HostSpec, InstanceHandle } from './host-spec.ts';
-import { createInstanceDisk, instancePaths } from './instance-files.ts';
+import { createInstanceDisk, type InstancePaths, instancePaths } from './instance-files.ts';
 import { type InstanceInit, startInstanceInit } from './instance-init.ts';
 import { createInstanceNetwork } from './instance-network.ts';
 import { powerControl } from './shims/power.ts';
 import { absentCommands, shadowedCommands, shimHandlers } from './shims/registry.ts';
 import { writeShims } from './shims/shim-scripts.ts';
 import { startShimServer } from './shims/shim-server.ts';
-import { taskEniAttacher } from './task-eni.ts';
+import { type TaskEniAttacher, taskEniAttacher } from './task-eni.ts';
 import { parseUserData, type UserDataPart } from './user-data.ts';
 
 const USER_DATA_TIMEOUT_MS = 10 * 60_000;
@@ -36,19 +37,8 @@ const USER_DATA_TIMEOUT_MS = 10 * 60_000;
  */
 export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<InstanceHandle> {
   validate(spec);
-  const profile = AMI_PROFILES[spec.amiProfile];
-  const slot = lab.allocateInstanceSlot();
-  const netns = lab.names.instanceNetns(spec.instanceId);
-  const rootLink = lab.names.instanceLink(slot.linkIndex);
-  const paths = {
-    ...instancePaths(lab.dir, spec.instanceId),
-    ...(spec.consoleLog ? { consoleLog: spec.consoleLog } : {}),
-  };
-  const hostname = `ip-${slot.address.replaceAll('.', '-')}.${spec.region === 'us-east-1' ? 'ec2.internal' : `${spec.region}.compute.internal`}`;
-  await createInstanceDisk(paths, profile);
-  await mkdir(paths.userDataDir, { recursive: true });
-  const log = (line: string) => appendFileSync(paths.consoleLog, `${new Date().toISOString()} ${line}\n`);
-
+  const machine = await createMachine(lab, spec);
+  const { profile, paths, log } = machine;
   // shutdown/poweroff/halt from inside: EC2 answers per InstanceInitiatedShutdownBehavior (onPowerOff);
   // without a control plane to tell, the host simply goes away.
   const power = powerControl({
@@ -57,51 +47,155 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
       void Promise.resolve(spec.onPowerOff ? spec.onPowerOff() : handle.shutdown()).catch(() => undefined),
   });
   const handlers = { ...shimHandlers(profile), ...power.handlers };
-  const absent = absentCommands(profile);
-  await writeShims(paths.shimDir, paths.controlSocket, Object.keys(handlers), absent);
+  await writeShims(paths.shimDir, paths.controlSocket, Object.keys(handlers), absentCommands(profile));
 
-  let taskAddresses = taskAddressPool();
-  const enis = taskEniAttacher(lab, { netns, privateIp: slot.address });
-  let init: InstanceInit | undefined;
-  const currentInit = (): InstanceInit => {
-    if (!init) throw new Error(`instance ${spec.instanceId} is not running`);
-    return init;
+  const enis = taskEniAttacher(lab, { netns: machine.netns, privateIp: machine.slot.address });
+  const baseView = hostBaseView(machine, enis);
+  const services = await loadServices(machine, baseView);
+  const shimServer = await startShimServer({ socket: paths.controlSocket, handlers, services, log });
+  await lab.imds.register(imdsInstanceOf(spec, profile, machine.slot.address));
+
+  const inTurn = takingTurns();
+  const powerOff = async () => {
+    power.cancel();
+    await powerOffMachine(machine, services, enis);
   };
-  // The release the instance's agent last started as (its handle reports it).
-  let agentVersion: HostView['agentVersion'] = DEFAULT_BASELINE.agentVersion;
-  const baseView: Omit<HostView, 'agentEnvironment' | 'agentVersion'> = {
-    instanceId: spec.instanceId,
-    netns,
+  let untrack: () => void = () => undefined;
+  let shutdown: Promise<void> | undefined;
+  const handle = instanceHandle(machine, baseView, services, {
+    reboot: () =>
+      inTurn(async () => {
+        log('reboot: requested');
+        await powerOff();
+        await powerOnMachine(machine, services, false);
+      }),
+    shutdown: () => {
+      shutdown ??= (async () => {
+        log('shutdown: requested');
+        await inTurn(powerOff);
+        await shimServer.close();
+        await lab.imds.unregister(machine.slot.address);
+        lab.releaseInstanceSlot(machine.slot);
+        untrack();
+        await rm(paths.dir, { recursive: true, force: true });
+      })();
+      return shutdown;
+    },
+  });
+  untrack = lab.track(handle);
+
+  try {
+    await inTurn(() => powerOnMachine(machine, services, true));
+  } catch (error) {
+    await handle.shutdown().catch(() => undefined);
+    throw error;
+  }
+  return handle;
+}
+
+/** One instance across its boots: what stays (slot, disk, names, user data) and what each power-on renews. */
+interface Machine {
+  readonly lab: LabNetwork;
+  readonly spec: HostSpec;
+  readonly profile: AmiProfile;
+  readonly slot: { address: string; linkIndex: number };
+  readonly netns: string;
+  readonly rootLink: string;
+  readonly hostname: string;
+  readonly paths: InstancePaths;
+  readonly log: (line: string) => void;
+  /** The running init process; none while the instance is off. */
+  init: InstanceInit | undefined;
+  /** The task bridge's addresses: a new pool at every power-on, since a reboot ends every task. */
+  taskAddresses: AddressPool;
+  /** The release the instance's agent last started as (its handle reports it). */
+  agentVersion: HostView['agentVersion'];
+}
+
+/** Takes the instance's slot on the lab bridge, names it and writes its disk; nothing runs yet. */
+async function createMachine(lab: LabNetwork, spec: HostSpec): Promise<Machine> {
+  const profile = AMI_PROFILES[spec.amiProfile];
+  const slot = lab.allocateInstanceSlot();
+  const paths = {
+    ...instancePaths(lab.dir, spec.instanceId),
+    ...(spec.consoleLog ? { consoleLog: spec.consoleLog } : {}),
+  };
+  await createInstanceDisk(paths, profile);
+  await mkdir(paths.userDataDir, { recursive: true });
+  return {
+    lab,
+    spec,
+    profile,
+    slot,
+    netns: lab.names.instanceNetns(spec.instanceId),
+    rootLink: lab.names.instanceLink(slot.linkIndex),
+    hostname: instanceHostname(slot.address, spec.region),
+    paths,
+    log: (line: string) => appendFileSync(paths.consoleLog, `${new Date().toISOString()} ${line}\n`),
+    init: undefined,
+    taskAddresses: taskAddressPool(),
+    agentVersion: DEFAULT_BASELINE.agentVersion,
+  };
+}
+
+/** The instance's service manager with its units; the agent it launches sees `baseView`. */
+function loadServices(
+  machine: Machine,
+  baseView: Omit<HostView, 'agentEnvironment' | 'agentVersion'>,
+): Promise<HostServices> {
+  const { paths } = machine;
+  return HostServices.load({
+    profile: machine.profile,
     rootDir: paths.rootDir,
+    statePath: paths.statePath,
+    init: () => currentInit(machine),
+    hostView: (agentEnvironment, version) => {
+      machine.agentVersion = version;
+      return { ...baseView, agentEnvironment: { ...agentEnvironment }, agentVersion: version };
+    },
+    launchAgent: machine.spec.launchAgent,
+    log: machine.log,
+  });
+}
+
+/** EC2's private DNS name: us-east-1 has its own domain. */
+function instanceHostname(address: string, region: string): string {
+  const domain = region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`;
+  return `ip-${address.replaceAll('.', '-')}.${domain}`;
+}
+
+function currentInit(machine: Machine): InstanceInit {
+  if (!machine.init) throw new Error(`instance ${machine.spec.instanceId} is not running`);
+  return machine.init;
+}
+
+/** What the agent sees of its host, but for the environment ecs-init gives it. */
+function hostBaseView(machine: Machine, enis: TaskEniAttacher): Omit<HostView, 'agentEnvironment' | 'agentVersion'> {
+  const { spec } = machine;
+  return {
+    instanceId: spec.instanceId,
+    netns: machine.netns,
+    rootDir: machine.paths.rootDir,
     taskBridge: { name: TASK_BRIDGE_NAME, gateway: TASK_BRIDGE_GATEWAY, prefixLength: TASK_BRIDGE_PREFIX_LENGTH },
-    allocateTaskAddress: () => taskAddresses.allocate(),
-    releaseTaskAddress: (address) => taskAddresses.release(address),
+    allocateTaskAddress: () => machine.taskAddresses.allocate(),
+    releaseTaskAddress: (address) => machine.taskAddresses.release(address),
     attachTaskEni: () => enis.attach(),
     detachTaskEni: (id) => enis.detach(id),
     controlPlaneEndpoint: `http://${spec.controlPlane.host}:${spec.controlPlane.port}`,
     region: spec.region,
   };
-  const services = await HostServices.load({
-    profile,
-    rootDir: paths.rootDir,
-    statePath: paths.statePath,
-    init: currentInit,
-    hostView: (agentEnvironment, version) => {
-      agentVersion = version;
-      return { ...baseView, agentEnvironment: { ...agentEnvironment }, agentVersion };
-    },
-    launchAgent: spec.launchAgent,
-    log,
-  });
-  const shimServer = await startShimServer({ socket: paths.controlSocket, handlers, services, log });
-  const imdsInstance: ImdsInstance = {
+}
+
+/** The instance as IMDS describes it, with EC2's defaults for what the spec leaves out. */
+function imdsInstanceOf(spec: HostSpec, profile: AmiProfile, privateIp: string): ImdsInstance {
+  return {
     instanceId: spec.instanceId,
     region: spec.region,
     availabilityZone: spec.availabilityZone ?? `${spec.region}a`,
     accountId: spec.accountId ?? '123456789012',
     imageId: spec.imageId ?? `ami-0lab${profile.name.replace(/[^a-z0-9]/g, '')}`,
     instanceType: spec.instanceType ?? 't3.micro',
-    privateIp: slot.address,
+    privateIp,
     userData: spec.userData,
     options: {
       httpTokens: spec.imds?.httpTokens ?? 'optional',
@@ -110,140 +204,139 @@ export async function bootHost(lab: LabNetwork, spec: HostSpec): Promise<Instanc
     credentials: spec.imdsCredentials,
     ...(spec.primaryInterface ? { primaryInterface: spec.primaryInterface } : {}),
   };
-  await lab.imds.register(imdsInstance);
-  const parts = parseUserData(spec.userData);
+}
 
-  const runParts = async (kind: UserDataPart['kind'], dir: string) => {
-    let index = 0;
-    for (const part of parts.filter((candidate) => candidate.kind === kind)) {
-      const path = `${dir}/part-${String(index++).padStart(3, '0')}`;
-      const hostPath = currentInit().path(path);
-      await mkdir(currentInit().path(dir), { recursive: true });
-      await writeFile(hostPath, part.body);
-      await chmod(hostPath, 0o700);
-      const [file, args] = part.body.startsWith('#!') ? [path, []] : ['/bin/sh', [path]];
-      log(`cloud-init: running ${kind} ${path}`);
-      const result = await currentInit().exec(file, args, {
-        allowFailure: true,
-        timeoutMs: USER_DATA_TIMEOUT_MS,
-        env: { INSTANCE_ID: spec.instanceId },
-        shims: true,
-        mergeOutput: true,
-      });
-      const output = result.stdout.length > 0 ? `${result.stdout}\n` : '';
-      appendFileSync(paths.userDataLog, output);
-      // cloud-init's default `output` tees the scripts' stdout and stderr to the console as well.
-      appendFileSync(paths.consoleLog, output);
-      await writeFile(currentInit().path('/var/log/cloud-init-output.log'), output, { flag: 'a' });
-      log(`cloud-init: ${kind} ${path} exited ${result.exitCode}`);
-    }
-  };
-
-  const powerOn = async (firstBoot: boolean) => {
-    taskAddresses = taskAddressPool();
-    await createInstanceNetwork({
-      netns,
-      rootLink,
-      bridge: lab.names.bridge,
-      address: slot.address,
-      prefixLength: lab.subnet.prefixLength,
-      vpcRouter: lab.subnet.vpcRouter,
-    });
-    init = await startInstanceInit({
-      netns,
-      paths,
-      hostname,
-      shadowedCommands: shadowedCommands(profile),
-      initSystem: profile.initSystem,
-    });
-    log(`boot: ${firstBoot ? 'first boot' : 'reboot'} of ${spec.instanceId} (${profile.name}), init pid ${init.pid}`);
-    await services.bootSysctl();
-    await services.loadUnits();
-    await services.bootIptables();
-    await services.bootCustomUnits();
-    services.beginUserData();
-    await runParts('boothook', '/var/lib/cloud/instance/boothooks');
-    await services.bootDocker();
-    if (firstBoot) {
-      for (const part of parts.filter((candidate) => candidate.kind === 'unsupported')) {
-        log(`cloud-init: user data part ${part.label} is not supported by the lab and was not run`);
-      }
-      await runParts('script', '/var/lib/cloud/instance/scripts');
-    }
-    await services.finishBoot(firstBoot);
-    await currentInit().exec('conntrack', ['-F'], { allowFailure: true });
-    log('boot: finished');
-  };
-
-  const powerOff = async () => {
-    power.cancel();
-    await services.powerOff();
-    await init?.stop();
-    init = undefined;
-    await enis.detachAll();
-    await deleteNetns(netns);
-    await run('ip', ['link', 'delete', rootLink], { allowFailure: true });
-  };
-
-  // Boot, reboot and shutdown take turns; service jobs (shims) have their own queue, since user data
-  // calls them while the boot waits for it.
+/**
+ * Boot, reboot and shutdown take turns; service jobs (shims) have their own queue, since user data
+ * calls them while the boot waits for it.
+ */
+function takingTurns(): <T>(job: () => Promise<T>) => Promise<T> {
   let lifecycle: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(job: () => Promise<T>): Promise<T> => {
+  return <T>(job: () => Promise<T>): Promise<T> => {
     const next = lifecycle.then(job, job);
     lifecycle = next.catch(() => undefined);
     return next;
   };
-  let untrack: () => void = () => undefined;
-  let shutdown: Promise<void> | undefined;
-  const handle: InstanceHandle = {
+}
+
+/** Network, init, then the AMI's boot sequence; user data scripts run on the first boot only. */
+async function powerOnMachine(machine: Machine, services: HostServices, firstBoot: boolean): Promise<void> {
+  const { lab, profile, log } = machine;
+  machine.taskAddresses = taskAddressPool();
+  await createInstanceNetwork({
+    netns: machine.netns,
+    rootLink: machine.rootLink,
+    bridge: lab.names.bridge,
+    address: machine.slot.address,
+    prefixLength: lab.subnet.prefixLength,
+    vpcRouter: lab.subnet.vpcRouter,
+  });
+  const init = await startInstanceInit({
+    netns: machine.netns,
+    paths: machine.paths,
+    hostname: machine.hostname,
+    shadowedCommands: shadowedCommands(profile),
+    initSystem: profile.initSystem,
+  });
+  machine.init = init;
+  log(
+    `boot: ${firstBoot ? 'first boot' : 'reboot'} of ${machine.spec.instanceId} (${profile.name}), init pid ${init.pid}`,
+  );
+  const parts = parseUserData(machine.spec.userData);
+  await services.bootSysctl();
+  await services.loadUnits();
+  await services.bootIptables();
+  await services.bootCustomUnits();
+  services.beginUserData();
+  await runUserDataParts(machine, parts, 'boothook', '/var/lib/cloud/instance/boothooks');
+  await services.bootDocker();
+  if (firstBoot) {
+    for (const part of parts.filter((candidate) => candidate.kind === 'unsupported')) {
+      log(`cloud-init: user data part ${part.label} is not supported by the lab and was not run`);
+    }
+    await runUserDataParts(machine, parts, 'script', '/var/lib/cloud/instance/scripts');
+  }
+  await services.finishBoot(firstBoot);
+  await currentInit(machine).exec('conntrack', ['-F'], { allowFailure: true });
+  log('boot: finished');
+}
+
+/** Runs the user data parts of one kind as cloud-init does, their output to the user data log and console. */
+async function runUserDataParts(
+  machine: Machine,
+  parts: UserDataPart[],
+  kind: UserDataPart['kind'],
+  dir: string,
+): Promise<void> {
+  const { paths, log } = machine;
+  let index = 0;
+  for (const part of parts.filter((candidate) => candidate.kind === kind)) {
+    const path = `${dir}/part-${String(index++).padStart(3, '0')}`;
+    const init = currentInit(machine);
+    const hostPath = init.path(path);
+    await mkdir(init.path(dir), { recursive: true });
+    await writeFile(hostPath, part.body);
+    await chmod(hostPath, 0o700);
+    const [file, args] = part.body.startsWith('#!') ? [path, []] : ['/bin/sh', [path]];
+    log(`cloud-init: running ${kind} ${path}`);
+    const result = await init.exec(file, args, {
+      allowFailure: true,
+      timeoutMs: USER_DATA_TIMEOUT_MS,
+      env: { INSTANCE_ID: machine.spec.instanceId },
+      shims: true,
+      mergeOutput: true,
+    });
+    const output = result.stdout.length > 0 ? `${result.stdout}\n` : '';
+    appendFileSync(paths.userDataLog, output);
+    // cloud-init's default `output` tees the scripts' stdout and stderr to the console as well.
+    appendFileSync(paths.consoleLog, output);
+    await writeFile(init.path('/var/log/cloud-init-output.log'), output, { flag: 'a' });
+    log(`cloud-init: ${kind} ${path} exited ${result.exitCode}`);
+  }
+}
+
+/** Stops the services and init, detaches task ENIs and removes the instance's namespace and link. */
+async function powerOffMachine(machine: Machine, services: HostServices, enis: TaskEniAttacher): Promise<void> {
+  await services.powerOff();
+  await machine.init?.stop();
+  machine.init = undefined;
+  await enis.detachAll();
+  await deleteNetns(machine.netns);
+  await run('ip', ['link', 'delete', machine.rootLink], { allowFailure: true });
+}
+
+/** The handle the fleet holds: the base view, the live services' state, and the lifecycle calls. */
+function instanceHandle(
+  machine: Machine,
+  baseView: Omit<HostView, 'agentEnvironment' | 'agentVersion'>,
+  services: HostServices,
+  lifecycle: Pick<InstanceHandle, 'reboot' | 'shutdown'>,
+): InstanceHandle {
+  const { paths } = machine;
+  return {
     ...baseView,
-    privateIp: slot.address,
-    amiProfile: profile.name,
+    privateIp: machine.slot.address,
+    amiProfile: machine.profile.name,
     get agentEnvironment() {
       return services.agentEnvironment;
     },
     get agentVersion() {
-      return agentVersion;
+      return machine.agentVersion;
     },
     get initPid() {
-      return currentInit().pid;
+      return currentInit(machine).pid;
     },
     get ecsInitEnvironment() {
       return services.ecsInitEnvironment;
     },
-    exec: (file, args, options = {}) => currentInit().exec(file, args, { ...options, allowFailure: true, shims: true }),
-    instancePath: (path) => currentInit().path(path),
+    exec: (file, args, options = {}) =>
+      currentInit(machine).exec(file, args, { ...options, allowFailure: true, shims: true }),
+    instancePath: (path) => currentInit(machine).path(path),
     userDataOutput: () => readFile(paths.userDataLog, 'utf8').catch(() => ''),
     consoleOutput: () => readFile(paths.consoleLog, 'utf8').catch(() => ''),
     agentRunning: () => services.agentRunning(),
-    reboot: () =>
-      inTurn(async () => {
-        log('reboot: requested');
-        await powerOff();
-        await powerOn(false);
-      }),
-    shutdown: () => {
-      shutdown ??= (async () => {
-        log('shutdown: requested');
-        await inTurn(powerOff);
-        await shimServer.close();
-        await lab.imds.unregister(slot.address);
-        lab.releaseInstanceSlot(slot);
-        untrack();
-        await rm(paths.dir, { recursive: true, force: true });
-      })();
-      return shutdown;
-    },
+    ...lifecycle,
   };
-  untrack = lab.track(handle);
-
-  try {
-    await inTurn(() => powerOn(true));
-  } catch (error) {
-    await handle.shutdown().catch(() => undefined);
-    throw error;
-  }
-  return handle;
 }
 
 function validate(spec: HostSpec): void {

@@ -2,8 +2,33 @@ import { foldedVerdicts, renderReport, startReport } from './app.ts';
 import { copyText, renderCommandBlock, wireCopyButtons } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
 import { formatLocalTime, localizeTimes, zoneOf } from './local-time.ts';
-import { renderControls } from './render-controls.ts';
-import { renderConsole, renderDetail } from './render-detail.ts';
+import {
+  checkbox,
+  countCells,
+  renderControls,
+  renderDimensionFilter,
+  renderDimensionFilters,
+  renderLayout,
+  renderOutcomeFilter,
+  renderReset,
+  renderSearch,
+  renderShownStatus,
+  renderVerdictFilter,
+  toggleList,
+  varyingDimensions,
+} from './render-controls.ts';
+import {
+  listRow,
+  renderConfiguration,
+  renderConsole,
+  renderDetail,
+  renderDiagnosis,
+  renderExpectation,
+  renderHistory,
+  renderTask,
+  renderTaskDefinition,
+  renderTaskLog,
+} from './render-detail.ts';
 import { renderHistoryStrip } from './render-history.ts';
 import { renderInfraCells } from './render-infra.ts';
 import { renderCellButton, renderMatrix, renderSlot } from './render-matrix.ts';
@@ -22,7 +47,27 @@ const CLIENT_FUNCTIONS = [
   wireCopyButtons,
   renderCommandBlock,
   renderControls,
+  varyingDimensions,
+  countCells,
+  toggleList,
+  checkbox,
+  renderLayout,
+  renderVerdictFilter,
+  renderOutcomeFilter,
+  renderDimensionFilters,
+  renderDimensionFilter,
+  renderSearch,
+  renderReset,
+  renderShownStatus,
   renderDetail,
+  renderDiagnosis,
+  listRow,
+  renderExpectation,
+  renderHistory,
+  renderConfiguration,
+  renderTask,
+  renderTaskLog,
+  renderTaskDefinition,
   renderConsole,
   renderHistoryStrip,
   renderInfraCells,

@@ -1,4 +1,4 @@
-import type { ReportCell } from '../report-data.ts';
+import type { ReportCell, ReportData } from '../report-data.ts';
 import { renderCommandBlock } from './copy-buttons.ts';
 import { definitionList, docLink, h } from './dom.ts';
 import { formatLocalTime } from './local-time.ts';
@@ -22,13 +22,36 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
     );
   }
   const actual = data.outcomes[cell.a];
-  const expected = data.outcomes[cell.e];
   const verdict = data.verdicts.find((candidate) => candidate.name === cell.v);
-  const rule = data.rules[cell.r];
   const diagnosis = data.diagnoses[cell.g];
   const x = cell.x;
+  return h(
+    'div',
+    { class: `detail v-${cell.v}` },
+    close,
+    h(
+      'h2',
+      { id: 'detail-title' },
+      h('span', { class: 'glyph', 'aria-hidden': 'true' }, actual?.glyph ?? '?'),
+      ` ${actual?.name} — ${cell.id}`,
+    ),
+    h('p', { class: `verdict v-${cell.v}` }, `${verdict?.glyph ?? ''} `, diagnosis?.verdictNote ?? ''),
+    renderDiagnosis(diagnosis),
+    renderExpectation(data, cell),
+    renderHistory(data, cell),
+    renderConfiguration(data, cell),
+    renderTask(cell),
+    renderTaskLog(x),
+    renderConsole(x.console === undefined ? undefined : data.consoles[x.console]),
+    renderTaskDefinition(x),
+  );
+}
 
-  const diagnosisItems = (diagnosis?.items ?? []).map((item, index) =>
+type CellEvidence = ReportCell['x'];
+
+/** The cell's diagnosis: its first cause, then any other, each with its fix, commands and source. */
+export function renderDiagnosis(diagnosis: ReportData['diagnoses'][number] | undefined): HTMLElement {
+  const items = (diagnosis?.items ?? []).map((item, index) =>
     h(
       'div',
       { class: 'diagnosis-item' },
@@ -41,8 +64,85 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
       item.source ? h('p', { class: 'source' }, 'Documented in ', docLink(item.source.url, item.source.title)) : null,
     ),
   );
+  return h('section', { class: 'diagnosis' }, h('h3', null, 'Diagnosis'), ...items);
+}
 
-  const dimensionRows = data.dimensions.map((dimension, index) => {
+/** One row of a two-column list table: a row heading and its content. */
+export function listRow(heading: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
+  return h('tr', null, h('th', { scope: 'row' }, heading), h('td', null, ...content));
+}
+
+/** Expected vs actual outcome, the evidence that decided it, and the rule with its sources and chain. */
+export function renderExpectation(data: ReportData, cell: ReportCell): HTMLElement {
+  const actual = data.outcomes[cell.a];
+  const expected = data.outcomes[cell.e];
+  const rule = data.rules[cell.r];
+  return h(
+    'section',
+    null,
+    h('h3', null, 'Expected vs actual'),
+    h(
+      'table',
+      { class: 'list' },
+      listRow('Expected', `${expected?.glyph} ${expected?.name}`, ` — ${expected?.meaning ?? ''}`),
+      listRow('Actual', `${actual?.glyph} ${actual?.name}`, ` — ${actual?.meaning ?? ''}`),
+      listRow('Decided by', h('code', { class: 'evidence' }, cell.by)),
+      cell.arn ? listRow('Caller ARN', h('code', null, cell.arn)) : null,
+      listRow('Rule', rule?.rule ?? '', rule?.inferred ? ' (inferred: no source states it outright)' : ''),
+      listRow('Statement', rule?.statement ?? ''),
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'row' }, 'Source'),
+        h(
+          'td',
+          { class: 'rule-source' },
+          ...(rule?.links ?? []).flatMap((part, index) => [
+            index > 0 ? '; ' : '',
+            part.url ? docLink(part.url, part.text) : part.text,
+          ]),
+        ),
+      ),
+      (rule?.chain.length ?? 0) > 1 ? listRow('Rule chain', rule?.chain.join(' → ') ?? '') : null,
+    ),
+  );
+}
+
+/** The cell's outcome in each run of the history (oldest first) and whether it flipped; none without a history. */
+export function renderHistory(data: ReportData, cell: ReportCell): HTMLElement | null {
+  if (!cell.h) return null;
+  return h(
+    'section',
+    null,
+    h('h3', null, 'History (oldest first)'),
+    h(
+      'ol',
+      { class: 'history-list' },
+      ...cell.h.map((index, run) => {
+        const outcome = index < 0 ? undefined : data.outcomes[index];
+        const verdict = data.verdicts[cell.hv?.[run] ?? -1];
+        const when = data.runs[run];
+        return h(
+          'li',
+          null,
+          `${when ? formatLocalTime(when.startedAt) : ''} ${when?.runId ?? ''}: `,
+          outcome ? `${verdict?.glyph ?? ''} ${verdict?.text ?? ''}: ${outcome.name}` : '· not in this run',
+        );
+      }),
+    ),
+    (cell.flips ?? 0) > 0
+      ? h(
+          'p',
+          { class: 'flaky' },
+          `≈ Flaky: the outcome changed ${cell.flips} times between runs with the same AMI image, agent version and backend.`,
+        )
+      : h('p', null, 'Not flaky: no outcome change between runs with the same configuration.'),
+  );
+}
+
+/** The cell's value of every dimension, marking those that differ from the known-good baseline. */
+export function renderConfiguration(data: ReportData, cell: ReportCell): HTMLElement {
+  const rows = data.dimensions.map((dimension, index) => {
     const value = dimension.values[cell.d[index] as number] ?? '?';
     const differs = value !== dimension.baseline;
     return h(
@@ -52,145 +152,57 @@ export function renderDetail(view: ReportView, cell: ReportCell | undefined): HT
       h('td', null, value, differs ? ` (known good: ${dimension.baseline})` : ''),
     );
   });
+  return h(
+    'section',
+    null,
+    h('h3', null, 'Configuration'),
+    h('table', { class: 'list dimensions' }, h('tbody', null, ...rows)),
+  );
+}
 
-  const historyList = cell.h
-    ? h(
-        'section',
-        null,
-        h('h3', null, 'History (oldest first)'),
-        h(
-          'ol',
-          { class: 'history-list' },
-          ...cell.h.map((index, run) => {
-            const outcome = index < 0 ? undefined : data.outcomes[index];
-            const verdict = data.verdicts[cell.hv?.[run] ?? -1];
-            const when = data.runs[run];
-            return h(
-              'li',
-              null,
-              `${when ? formatLocalTime(when.startedAt) : ''} ${when?.runId ?? ''}: `,
-              outcome ? `${verdict?.glyph ?? ''} ${verdict?.text ?? ''}: ${outcome.name}` : '· not in this run',
-            );
-          }),
-        ),
-        (cell.flips ?? 0) > 0
-          ? h(
-              'p',
-              { class: 'flaky' },
-              `≈ Flaky: the outcome changed ${cell.flips} times between runs with the same AMI image, agent version and backend.`,
-            )
-          : h('p', null, 'Not flaky: no outcome change between runs with the same configuration.'),
-      )
-    : null;
-
+/** Where the task ran and how it ended: instance, AMI, task ARN, exit code, RunTask failures, duration. */
+export function renderTask(cell: ReportCell): HTMLElement {
+  const x = cell.x;
   const failures = (x.failures ?? []).map(
     (failure) =>
       `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}${failure.arn ? ` — ${failure.arn}` : ''}`,
   );
-
   return h(
-    'div',
-    { class: `detail v-${cell.v}` },
-    close,
-    h(
-      'h2',
-      { id: 'detail-title' },
-      h('span', { class: 'glyph', 'aria-hidden': 'true' }, actual?.glyph ?? '?'),
-      ` ${actual?.name} — ${cell.id}`,
-    ),
-    h('p', { class: `verdict v-${cell.v}` }, `${verdict?.glyph ?? ''} `, diagnosis?.verdictNote ?? ''),
-    h('section', { class: 'diagnosis' }, h('h3', null, 'Diagnosis'), ...diagnosisItems),
-    h(
-      'section',
-      null,
-      h('h3', null, 'Expected vs actual'),
-      h(
-        'table',
-        { class: 'list' },
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'row' }, 'Expected'),
-          h('td', null, `${expected?.glyph} ${expected?.name}`, ` — ${expected?.meaning ?? ''}`),
-        ),
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'row' }, 'Actual'),
-          h('td', null, `${actual?.glyph} ${actual?.name}`, ` — ${actual?.meaning ?? ''}`),
-        ),
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'row' }, 'Decided by'),
-          h('td', null, h('code', { class: 'evidence' }, cell.by)),
-        ),
-        cell.arn
-          ? h('tr', null, h('th', { scope: 'row' }, 'Caller ARN'), h('td', null, h('code', null, cell.arn)))
-          : null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'row' }, 'Rule'),
-          h('td', null, rule?.rule ?? '', rule?.inferred ? ' (inferred: no source states it outright)' : ''),
-        ),
-        h('tr', null, h('th', { scope: 'row' }, 'Statement'), h('td', null, rule?.statement ?? '')),
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'row' }, 'Source'),
-          h(
-            'td',
-            { class: 'rule-source' },
-            ...(rule?.links ?? []).flatMap((part, index) => [
-              index > 0 ? '; ' : '',
-              part.url ? docLink(part.url, part.text) : part.text,
-            ]),
-          ),
-        ),
-        (rule?.chain.length ?? 0) > 1
-          ? h('tr', null, h('th', { scope: 'row' }, 'Rule chain'), h('td', null, rule?.chain.join(' → ') ?? ''))
-          : null,
-      ),
-    ),
-    historyList,
-    h(
-      'section',
-      null,
-      h('h3', null, 'Configuration'),
-      h('table', { class: 'list dimensions' }, h('tbody', null, ...dimensionRows)),
-    ),
-    h(
-      'section',
-      null,
-      h('h3', null, 'Task'),
-      definitionList([
-        ['Instance group', x.instanceGroup],
-        ['Instance', x.instanceId],
-        ['AMI', x.amiId],
-        ['Task ARN', x.taskArn],
-        ['Exit code', x.exitCode === undefined ? undefined : String(x.exitCode)],
-        ['Stopped reason', x.stoppedReason],
-        ['RunTask failures', failures.length > 0 ? failures.join('; ') : undefined],
-        ['Duration', `${(cell.ms / 1000).toFixed(1)} s`],
-      ]),
-    ),
-    h(
-      'section',
-      null,
-      h('h3', null, 'Task log'),
-      x.logNote ? h('p', { class: 'note' }, x.logNote) : null,
-      x.log.length > 0 ? h('pre', { class: 'log' }, x.log.join('\n')) : h('p', null, '(the task wrote no log)'),
-    ),
-    renderConsole(x.console === undefined ? undefined : data.consoles[x.console]),
-    x.taskDefinition === undefined
-      ? null
-      : h(
-          'section',
-          null,
-          h('h3', null, 'Task definition'),
-          h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)),
-        ),
+    'section',
+    null,
+    h('h3', null, 'Task'),
+    definitionList([
+      ['Instance group', x.instanceGroup],
+      ['Instance', x.instanceId],
+      ['AMI', x.amiId],
+      ['Task ARN', x.taskArn],
+      ['Exit code', x.exitCode === undefined ? undefined : String(x.exitCode)],
+      ['Stopped reason', x.stoppedReason],
+      ['RunTask failures', failures.length > 0 ? failures.join('; ') : undefined],
+      ['Duration', `${(cell.ms / 1000).toFixed(1)} s`],
+    ]),
+  );
+}
+
+/** What the task's container wrote, with the note on how it was read. */
+export function renderTaskLog(x: CellEvidence): HTMLElement {
+  return h(
+    'section',
+    null,
+    h('h3', null, 'Task log'),
+    x.logNote ? h('p', { class: 'note' }, x.logNote) : null,
+    x.log.length > 0 ? h('pre', { class: 'log' }, x.log.join('\n')) : h('p', null, '(the task wrote no log)'),
+  );
+}
+
+/** The task definition the cell registered, as JSON; none when the cell never registered one. */
+export function renderTaskDefinition(x: CellEvidence): HTMLElement | null {
+  if (x.taskDefinition === undefined) return null;
+  return h(
+    'section',
+    null,
+    h('h3', null, 'Task definition'),
+    h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)),
   );
 }
 

@@ -107,19 +107,60 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 
 const UNSHARE_RERAISE_FAILED = /^unshare: sigprocmask unblock failed/;
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
+  await Promise.all(keep.map((path) => mkdir(join(options.homeDir, path.slice('/root'.length)), { recursive: true })));
+  const subprocess = spawnSandbox(options, keep);
+  const output = collectOutput(subprocess, options);
+  // Resolves once the process is gone and every output line was delivered.
+  const exited = exitOf(subprocess).then(async (exit) => {
+    await output.done;
+    return output.killedBySignal() && exit.exitCode === 1 ? { exitCode: 128 + 9 } : exit;
+  });
+  const control = subprocess.stdio[3] as unknown as NodeJS.ReadWriteStream | undefined;
+  const pid = subprocess.pid;
+  if (!control || pid === undefined) {
+    subprocess.kill('SIGKILL');
+    throw new SandboxStartError('could not start unshare');
+  }
+
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => control.once('data', () => resolve(true))),
+    exited.then(() => false),
+  ]);
+  if (!ready) {
+    const { exitCode } = await exited;
+    throw new SandboxStartError(`task set-up failed (exit ${exitCode}): ${output.firstLines.join(' | ')}`);
+  }
+  try {
+    if (options.network.mode === 'bridge') await options.network.configureNetwork(pid);
+  } catch (error) {
+    subprocess.kill('SIGKILL');
+    await exited;
+    throw new SandboxStartError(`task network set-up failed: ${error instanceof Error ? error.message : error}`, {
+      cause: error,
+    });
+  }
+  control.write('go\n');
+  return { pid, exited, kill: () => subprocess.kill('SIGKILL') };
+}
+
+/**
+ * unshare with the task's namespaces running the init script, which waits on fd 3 for its network; `keep`:
+ * the paths under /root the init script binds into the task's home. Not async: a returned subprocess would
+ * be awaited to its exit.
+ */
+function spawnSandbox(options: SandboxOptions, keep: readonly string[]): ResultPromise {
   const bridge = options.network.mode === 'bridge';
   const namespaces = ['--pid', '--fork', '--mount-proc', '--ipc', '--kill-child=SIGKILL'];
   if (bridge) namespaces.push('--net', '--uts');
   const hostname = options.network.mode === 'bridge' ? options.network.hostname : '';
-  const keep = options.keepUnderRoot.filter((path) => path.startsWith('/root/'));
-  await Promise.all(keep.map((path) => mkdir(join(options.homeDir, path.slice('/root'.length)), { recursive: true })));
   const binds = [
     ...(options.binds ?? []).flatMap(({ source, target }) => ['--bind', source, target]),
     ...READ_ONLY_HOST_DIRS.flatMap((dir) => ['--read-only', dir]),
   ];
   // setpriv: unshare dies with the agent (parent-death signal), and --kill-child takes the task along,
   // so no task outlives a crashed agent.
-  const subprocess = execa(
+  return execa(
     '/usr/bin/setpriv',
     [
       '--pdeathsig',
@@ -149,7 +190,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       reject: false,
     },
   );
-  const collected: string[] = [];
+}
+
+/** The task's output, line by line to onOutput; the first lines kept for a set-up failure's message. */
+function collectOutput(
+  subprocess: ResultPromise,
+  options: SandboxOptions,
+): { done: Promise<unknown>; firstLines: string[]; killedBySignal(): boolean } {
+  const firstLines: string[] = [];
   let killedBySignal = false;
   const forward = (stream: 'stdout' | 'stderr', readable: Readable | null) =>
     new Promise<void>((resolve) => {
@@ -160,43 +208,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           killedBySignal = true;
           return;
         }
-        if (collected.length < 20) collected.push(line);
+        if (firstLines.length < 20) firstLines.push(line);
         options.onOutput(stream, line);
       });
       lines.on('close', resolve);
     });
-  const outputDone = Promise.all([forward('stdout', subprocess.stdout), forward('stderr', subprocess.stderr)]);
-  // Resolves once the process is gone and every output line was delivered.
-  const exited = exitOf(subprocess).then(async (exit) => {
-    await outputDone;
-    return killedBySignal && exit.exitCode === 1 ? { exitCode: 128 + 9 } : exit;
-  });
-  const control = subprocess.stdio[3] as unknown as NodeJS.ReadWriteStream | undefined;
-  const pid = subprocess.pid;
-  if (!control || pid === undefined) {
-    subprocess.kill('SIGKILL');
-    throw new SandboxStartError('could not start unshare');
-  }
-
-  const ready = await Promise.race([
-    new Promise<boolean>((resolve) => control.once('data', () => resolve(true))),
-    exited.then(() => false),
-  ]);
-  if (!ready) {
-    const { exitCode } = await exited;
-    throw new SandboxStartError(`task set-up failed (exit ${exitCode}): ${collected.join(' | ')}`);
-  }
-  try {
-    if (options.network.mode === 'bridge') await options.network.configureNetwork(pid);
-  } catch (error) {
-    subprocess.kill('SIGKILL');
-    await exited;
-    throw new SandboxStartError(`task network set-up failed: ${error instanceof Error ? error.message : error}`, {
-      cause: error,
-    });
-  }
-  control.write('go\n');
-  return { pid, exited, kill: () => subprocess.kill('SIGKILL') };
+  return {
+    done: Promise.all([forward('stdout', subprocess.stdout), forward('stderr', subprocess.stderr)]),
+    firstLines,
+    killedBySignal: () => killedBySignal,
+  };
 }
 
 async function exitOf(subprocess: ResultPromise): Promise<SandboxExit> {
