@@ -8,7 +8,6 @@ import type { RunPlan } from '../../core/plan/plan-file.ts';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import type { RunConfig } from '../../core/run-config.ts';
 import { capText, jsonForTerminal } from '../../core/text/safe-text.ts';
-import { RunJournal } from '../../infra/aws/journal.ts';
 import { githubAnnotations } from '../../reports/markdown/github-actions.ts';
 import { loadResults, resultsFile } from '../../reports/results/results-file.ts';
 import { REPORT_FILES } from '../../reports/write-reports.ts';
