@@ -8,12 +8,13 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../core/errors.ts';
+import { writeFileNoFollowSync } from '../infra/system/no-follow.ts';
 import { processAlive } from '../infra/system/process-alive.ts';
 
 const LOCK_TIMEOUT_MS = 120_000;
 /** Refreshed every half of it while held: only a dead holder's lock gets this old. */
 const LOCK_STALE_MS = 15_000;
-const STARTED_BY_RUN = 'started-by-run';
+export const STARTED_BY_RUN = 'started-by-run';
 
 /** The leases and the lock of a lab (its daemons' watchdog reads the leases: system/lab-holders.ts). */
 export const runsDir = (labDir: string) => `${labDir}.runs`;
@@ -48,6 +49,16 @@ export async function withLabLock<T>(labDir: string, action: () => Promise<T>): 
 export function takeLease(labDir: string, holderPid: number, startedLab: boolean): void {
   if (startedLab) writeFileSync(join(labDir, STARTED_BY_RUN), '', { mode: 0o600 });
   writeFileSync(join(runsDir(labDir), `lease-${holderPid}`), '', { mode: 0o600 });
+}
+
+/**
+ * The lab stays until `lab down`, whoever holds it (`run --keep`: its resources live only in this lab's
+ * memory): no run stops it any more, and its daemons are held by the kept mark, not by this run.
+ */
+export function keepUntilLabDown(labDir: string, holderPid: number, keptFile: string): void {
+  writeFileNoFollowSync(join(labDir, keptFile), '');
+  rmSync(join(labDir, STARTED_BY_RUN), { force: true });
+  rmSync(join(runsDir(labDir), `lease-${holderPid}`), { force: true });
 }
 
 /** Gives the lease back; true when the lab was started by a run and no live run holds it any more. */

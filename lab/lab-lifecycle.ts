@@ -12,7 +12,7 @@ import {
   stopUnrecordedDataPlane,
 } from './data-plane/daemon-process.ts';
 import { assertLabHostReady } from './data-plane/network/preflight.ts';
-import { runsDir } from './lab-leases.ts';
+import { runsDir, STARTED_BY_RUN } from './lab-leases.ts';
 import {
   ensureLabDir,
   type LabState,
@@ -69,6 +69,8 @@ function holdersOf(dir: string): Omit<LabHolders, 'pidFile'> {
 function markKept(dir: string, options: LabUpOptions): void {
   if (options.keptUntilLabDown && process.env[HOLDER_PID_ENV] === undefined) {
     writeFileNoFollowSync(join(dir, KEPT_FILE), '');
+    // A lab a run started, now kept by `lab up`: the last run's end must not stop it.
+    rmSync(join(dir, STARTED_BY_RUN), { force: true });
   }
 }
 

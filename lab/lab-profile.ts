@@ -13,9 +13,10 @@ import { ensureSystemPackages, LAB_PACKAGES } from '../infra/system/system-packa
 import { findMotoPython } from './control-plane/find-moto.ts';
 import { cleanupLab } from './data-plane/network/cleanup.ts';
 import { prepareGoClients } from './images/go-clients.ts';
-import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
+import { keepUntilLabDown, releaseLease, takeLease, withLabLock } from './lab-leases.ts';
 import { labDown, labStatus, labUp } from './lab-lifecycle.ts';
 import { harnessClientConfig, labDir, readLabState } from './lab-state.ts';
+import { KEPT_FILE } from './system/lab-holders.ts';
 import { labDefaultWorkers } from './system/lab-workers.ts';
 
 /**
@@ -71,6 +72,12 @@ async function open(options: OpenOptions) {
   return { record, connection: connect(record), close: () => closeRecorded(record) };
 }
 
+/** `run --keep`: the lab the run used stays up with the kept resources until `lab down`. */
+async function keepRecorded(record: BackendRecord): Promise<void> {
+  const dir = record.labDir ?? labDir();
+  await withLabLock(dir, async () => keepUntilLabDown(dir, record.leasePid ?? process.pid, KEPT_FILE));
+}
+
 /**
  * Closes the lab from its record alone, in whichever process ends the run: the run lets go of the lab, and
  * a lab a run started stops when no other run holds it (lab-leases.ts); a lab started by `lab up` stays.
@@ -103,6 +110,7 @@ export const labProfile: BackendProfile = {
   open,
   connect,
   closeRecorded,
+  keepRecorded,
   async standaloneRecord(region, env = process.env) {
     const dir = labDir(env);
     if ((await labStatus(dir)).state !== 'running') return undefined;

@@ -77,6 +77,13 @@ export async function tearDown(config: RunConfig, log: Log): Promise<TeardownRep
 }
 
 /** The backend recorded in `--out/backend.json`, closed from any process (a lab this run started stops). */
+/** `--keep`: the backend the run recorded stays up past the run, with its resources (a lab: until `lab down`). */
+export async function keepRecordedBackend(config: RunConfig): Promise<void> {
+  const record = readBackendFile(config);
+  if (!record) return;
+  await (await backendProfile(record.backend, config.labAgent)).keepRecorded?.(record);
+}
+
 export async function closeRecordedBackend(config: RunConfig): Promise<void> {
   const record = readBackendFile(config);
   if (record) await (await backendProfile(record.backend)).closeRecorded(record);

@@ -1,6 +1,6 @@
 import { test as teardown } from '@playwright/test';
 import { lifecycleOwnedByCli } from '../run/env/lifecycle-owner.ts';
-import { closeRecordedBackend, tearDown } from '../run/lifecycle.ts';
+import { closeRecordedBackend, keepRecordedBackend, tearDown } from '../run/lifecycle.ts';
 import { readRunConfig } from '../run/run-config.ts';
 
 /** Only when Playwright was started directly: under `ecs-taskrole run` the command tears down itself. */
@@ -10,6 +10,7 @@ teardown('teardown', async () => {
   const log = (line: string) => process.stdout.write(`[teardown] ${line}\n`);
   if (config.keep) {
     log('--keep: resources left in place; sweep them with ecs-taskrole sweep --run <run id>');
+    await keepRecordedBackend(config);
     return;
   }
   const report = await tearDown(config, log);

@@ -78,6 +78,8 @@ export interface BackendProfile {
   closeRecorded(record: BackendRecord): Promise<void>;
   /** The backend outside any run (`sweep`); undefined when there is nothing to look at (no lab running). */
   standaloneRecord(region: string, env?: NodeJS.ProcessEnv): Promise<BackendRecord | undefined>;
+  /** `run --keep`: keeps the backend up with the run's resources past the run (a lab: until `lab down`). */
+  keepRecorded?(record: BackendRecord): Promise<void>;
   /** `sweep`: removes what dead simulators left on this host (network namespaces, links); none on AWS. */
   cleanupHost?(options: { dryRun: boolean }): Promise<HostCleanup>;
   /**

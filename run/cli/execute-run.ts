@@ -11,7 +11,7 @@ import { backendProfile } from '../backends.ts';
 import { readJournal } from '../files/journal-file.ts';
 import { clearRunState } from '../files/run-state-file.ts';
 import { type RunTimings, writeTimings } from '../files/timings-file.ts';
-import { type Log, openRunBackend, provision, tearDown } from '../lifecycle.ts';
+import { keepRecordedBackend, type Log, openRunBackend, provision, tearDown } from '../lifecycle.ts';
 import type { Interruptions } from './interruptions.ts';
 
 export interface RunOutcome {
@@ -74,8 +74,14 @@ export async function executeRun(
     log(
       `--keep: resources left in place; remove them with: npx ecs-taskrole sweep --backend ${config.backend} --run ${runId}`,
     );
-    // A kept lab stays up with them; LocalStack lives in this process and cannot.
-    if ((await backendProfile(config.backend)).livesInRunProcess) await backend?.close();
+    // A kept lab stays up with them, until `lab down` (its state lives only in its memory); LocalStack lives
+    // in this process and cannot.
+    const profile = await backendProfile(config.backend, config.labAgent);
+    if (profile.keepRecorded) {
+      await keepRecordedBackend(config);
+      log('--keep: the lab stays up with them until `npx ecs-taskrole lab down`');
+    }
+    if (profile.livesInRunProcess) await backend?.close();
   } else {
     try {
       outcome.teardown = await timed(timings, 'teardownMs', () => tearDown(config, log));
