@@ -55,9 +55,16 @@ async function open(options: OpenOptions) {
   const dir = labDir();
   const holderPid = options.holderPid ?? process.pid;
   const { lab, reused } = await withLabLock(dir, async () => {
-    const up = await labUp(dir, { dataPlane: true, labAgent: options.labAgent ?? 'model' });
-    takeLease(dir, holderPid, !up.reused);
-    return up;
+    // The lease first: a running lab whose last holder dies meanwhile is this run's when its daemons look.
+    takeLease(dir, holderPid, false);
+    try {
+      const up = await labUp(dir, { dataPlane: true, labAgent: options.labAgent ?? 'model' });
+      if (!up.reused) takeLease(dir, holderPid, true);
+      return up;
+    } catch (error) {
+      releaseLease(dir, holderPid);
+      throw error;
+    }
   });
   options.log(reused ? `using the running lab (${dir})` : `lab started (${dir})`);
   const record: BackendRecord = {

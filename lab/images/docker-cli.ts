@@ -44,10 +44,29 @@ export function parseRun(args: readonly string[], environment: NodeJS.ProcessEnv
 function run(body: RunRequest): void {
   const call = request({ socketPath: SOCKET, method: 'POST', path: '/lab/run' }, (response) => {
     const lines = createInterface({ input: response, crlfDelay: Number.POSITIVE_INFINITY });
+    // Anything but the lab agent's answer (another daemon's error, an answer cut short) is a failed run:
+    // Docker's own exit code for "the daemon failed", with what it said.
+    let exited = false;
+    const failed = (what: string) => {
+      process.stderr.write(`docker: Error response from daemon: ${what.slice(0, 500)}\n`);
+      process.exitCode = 125;
+    };
     lines.on('line', (line) => {
-      const message = JSON.parse(line) as { stream?: 'stdout' | 'stderr'; line?: string; exitCode?: number };
+      if (response.statusCode !== 200) return failed(line);
+      let message: { stream?: 'stdout' | 'stderr'; line?: string; exitCode?: number };
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return failed(line);
+      }
       if (message.stream) process[message.stream].write(`${message.line ?? ''}\n`);
-      if (typeof message.exitCode === 'number') process.exitCode = message.exitCode;
+      if (typeof message.exitCode === 'number') {
+        exited = true;
+        process.exitCode = message.exitCode;
+      }
+    });
+    lines.on('close', () => {
+      if (!exited && process.exitCode !== 125) failed(`no exit code (HTTP ${response.statusCode})`);
     });
   });
   call.on('error', () => {

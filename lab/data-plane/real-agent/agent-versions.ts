@@ -1,7 +1,6 @@
 import { DEFAULT_BASELINE, type Dimensions } from '../../../core/matrix/dimensions.ts';
 
 /**
-/**
  * The ECS agent releases the lab can build and run, each pinned per source. From GitHub: the commit its tag
  * names upstream (github.com/aws/amazon-ecs-agent), which the tag's tarball must carry (git's pax header).
  * From a local copy (ECS_TASKROLE_AGENT_SOURCES): the SHA-256 of the offline snapshot of that commit the

@@ -8,7 +8,7 @@
  * AMIs (the lab's own ecs-init writes the rules), and task networking through the engine's docker0
  * (the lab keeps its docker0; the engine runs with `--bridge=none`), see docs/lab-differences.md.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
 import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
@@ -55,14 +55,20 @@ export async function newEngineDir(enginesDir: string): Promise<string> {
 
 export function createRealAgentLauncher(options: RealAgentLauncherOptions): RealAgentLauncher {
   const seeds = new Map<AgentVersion, Promise<string>>();
+  // One seed engine at a time: they share the seed's cgroup parent, which each removes when it stops.
+  let lastSeed: Promise<unknown> = Promise.resolve();
   const prepare = (version: AgentVersion = options.version) => {
     let seed = seeds.get(version);
     if (!seed) {
-      seed = makeSeed(options, version).catch((error: unknown) => {
-        seeds.delete(version);
-        throw error;
-      });
+      const previous = lastSeed.catch(() => undefined);
+      seed = previous
+        .then(() => makeSeed(options, version))
+        .catch((error: unknown) => {
+          seeds.delete(version);
+          throw error;
+        });
       seeds.set(version, seed);
+      lastSeed = seed;
     }
     return seed;
   };
@@ -70,7 +76,11 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Real
     // The image a plain AMI's docker run names (or the AMI's own agent) picks the release: one seed each.
     const seedDataRoot = await prepare(view.agentVersion);
     const dir = await newEngineDir(options.enginesDir);
-    await cloneDataRoot(seedDataRoot, enginePaths(dir).dataRoot);
+    // A failed clone leaves hard-linked layers in a folder no engine will own.
+    await cloneDataRoot(seedDataRoot, enginePaths(dir).dataRoot).catch(async (error: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    });
     const engine = await startDockerEngine({
       netns: view.netns,
       dir,

@@ -58,8 +58,10 @@ export async function serveDockerSocket(path: string, deps: DockerSocketDeps): P
     path,
     async close() {
       for (const sandbox of running) sandbox.kill();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every open connection, and a silent one would hold the agent's stop: end them too.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await unlink(path).catch(() => {});
     },
   };
