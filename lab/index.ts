@@ -44,3 +44,4 @@ export { containerRuntimeUnavailable } from './localstack/container-runtime.ts';
 export { localstackProfile } from './localstack/localstack-profile.ts';
 // The optional packages LocalStack runs need (the package spec checks they stay optional).
 export { LOCALSTACK_PACKAGES } from './localstack/optional-modules.ts';
+export { WATCH_INTERVAL_MS } from './system/lab-holders.ts';

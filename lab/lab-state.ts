@@ -9,7 +9,6 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  rmdirSync,
   rmSync,
   writeSync,
 } from 'node:fs';
@@ -22,6 +21,7 @@ import type { AwsTarget } from '../infra/backends/backend-record.ts';
 import { credentialsOf, type LabIdentities } from './control-plane/identities.ts';
 import { waitForTaskChanges } from './control-plane/task-push.ts';
 import type { DataPlaneDaemon } from './data-plane/daemon-process.ts';
+import { removeLabFiles } from './system/lab-files.ts';
 
 /** What a running lab is: where its control plane listens and which processes belong to it. */
 export interface LabState {
@@ -188,30 +188,9 @@ export function readLabPid(dir: string, process: 'moto' | 'data-plane'): number 
   }
 }
 
-/**
- * Every name the lab keeps directly in its folder (state, pids, logs, consoles, the started-by-run mark;
- * the leases and their lock live beside it, in `<dir>.runs`). A user's own files there (an `--out` folder, notes) are never the lab's to delete.
- */
-export const LAB_DIR_ENTRIES = [
-  'state.json',
-  'moto.log',
-  'moto.pid',
-  'data-plane.log',
-  'data-plane.pid',
-  'consoles',
-  'started-by-run',
-  'kept-until-lab-down',
-] as const;
-
 /** Removes what the lab put in its folder, then the folder itself when nothing else is in it. */
 export function removeLabState(dir: string = labDir()): void {
-  for (const name of LAB_DIR_ENTRIES) rmSync(join(dir, name), { recursive: true, force: true });
-  try {
-    rmdirSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-  }
+  removeLabFiles(dir);
 }
 
 function lstatOrUndefined(path: string) {

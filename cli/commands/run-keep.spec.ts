@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
-import { labSkipReason } from '../../lab/index.ts';
-import { WATCH_INTERVAL_MS } from '../../lab/system/lab-holders.ts';
+import { labSkipReason, WATCH_INTERVAL_MS } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 900_000 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The data plane as a background process of the lab (`lab up` starts it, `lab down` stops it): boots a
  * simulated host for every instance the harness launches on the control plane until SIGTERM/SIGINT.
@@ -12,7 +13,8 @@
 
 import { labAgentSchema } from '../../core/run-config.ts';
 import { isMotoProcess } from '../control-plane/moto-process.ts';
-import { readHolders, watchHolders } from '../system/lab-holders.ts';
+import { removeLabFiles } from '../system/lab-files.ts';
+import { type LabHolders, readHolders, watchHolders } from '../system/lab-holders.ts';
 import { startDataPlaneWithProxy } from './data-plane-with-proxy.ts';
 import { type LabAgentChoice, type LabControlPlane, labControlPlane } from './index.ts';
 import { DEFAULT_AGENT_VERSION } from './real-agent/agent-versions.ts';
@@ -31,6 +33,14 @@ export type DaemonMessage =
 function agentChoice(argument: string | undefined): LabAgentChoice {
   const agent = labAgentSchema.parse(argument ?? 'model');
   return agent === 'real' ? { kind: 'real', version: DEFAULT_AGENT_VERSION } : { kind: 'model' };
+}
+
+function removeOrphanedLab(holders: LabHolders): void {
+  let recorded = '';
+  try {
+    recorded = readFileSync(holders.pidFile, 'utf8').trim();
+  } catch {}
+  if (recorded === String(process.pid)) removeLabFiles(holders.labDir);
 }
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -53,11 +63,12 @@ try {
   });
   const { dataPlane, proxy } = running;
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, afterwards?: () => void) => {
     if (stopping) return;
     stopping = true;
     log(`data plane: ${signal}, shutting down`);
     await running.stop();
+    afterwards?.();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -69,7 +80,9 @@ try {
   if (holders) {
     watchHolders(
       holders,
-      (reason) => void stop(`nothing holds the lab (${reason})`),
+      // Nobody is left to run `lab down`: the lab's files go too, while its pid file still names this
+      // daemon (a new lab in the folder replaces it first).
+      (reason) => void stop(`nothing holds the lab (${reason})`, () => removeOrphanedLab(holders)),
       () => (motoPid === undefined || isMotoProcess(motoPid) ? undefined : `its moto (pid ${motoPid}) is gone`),
     );
   }
