@@ -75,31 +75,13 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
     void run.exited.then(() => {
       ended = true;
     });
-    // Every process the run's tree ever had, and the lab's namespaces' prefix once known.
-    const pids = new Set<number>([npx]);
-    let prefix = 'no-data-plane';
-    const watch = setInterval(async () => {
-      for (const pid of await descendantsOf(npx).catch(() => [])) pids.add(pid);
-      const known = labPrefix(dirs.labDir);
-      if (known !== 'no-data-plane') prefix = known;
-    }, 300);
-    // The moment counts from the run process's start (npx takes seconds to start it on a loaded machine;
-    // a signal before that interrupts npx, not a run).
-    let runPid: number | undefined;
-    while (!ended && runPid === undefined) {
-      runPid = await runProcessOf(npx);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    // Node's own start, before the bin's first statement holds the signals, cannot be guarded by any
-    // program it runs (0.1–0.5 s on a loaded machine): the moment counts from when the run catches them.
-    const seen = Date.now();
-    while (!ended && runPid !== undefined && !catchesInterruptions(runPid)) await sleep(5);
-    const unguardedMs = Date.now() - seen;
+    const tree = watchRunTree(npx, dirs.labDir);
+    const { runPid, unguardedMs } = await runProcessGuarded(npx, () => ended);
     const started = Date.now();
     while (!ended && Date.now() - started < delayMs) await new Promise((resolve) => setTimeout(resolve, 20));
     const target = path.to === 'group' ? -npx : path.to === 'npx' ? npx : runPid;
     if (ended || target === undefined) {
-      clearInterval(watch);
+      tree.stop();
       await run.exited;
       return 'ended first';
     }
@@ -108,8 +90,11 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
     process.kill(target, path.signal);
     const { code, signal, stderr } = await run.exited;
     const stopMs = Date.now() - signalled;
-    clearInterval(watch);
-    const found = await leftoversAfter({ pids: [...pids], labDir: dirs.labDir, prefix, labStartedByRun: true }, 20_000);
+    tree.stop();
+    const found = await leftoversAfter(
+      { pids: [...tree.pids], labDir: dirs.labDir, prefix: tree.prefix, labStartedByRun: true },
+      20_000,
+    );
     const stderrTail = stderr.trim().split('\n').slice(-4).join(' | ');
     return {
       path: path.name,
@@ -129,6 +114,39 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every process the run's tree ever had, and the lab's namespaces' prefix once known, until stopped. */
+function watchRunTree(npx: number, labDir: string): { pids: Set<number>; prefix: string; stop(): void } {
+  const tree = { pids: new Set<number>([npx]), prefix: 'no-data-plane', stop: () => clearInterval(watch) };
+  const watch = setInterval(async () => {
+    for (const pid of await descendantsOf(npx).catch(() => [])) tree.pids.add(pid);
+    const known = labPrefix(labDir);
+    if (known !== 'no-data-plane') tree.prefix = known;
+  }, 300);
+  return tree;
+}
+
+/**
+ * The run process under npx, once it catches interruptions, and how long its Node start left them
+ * unguarded (undefined pid: the run ended first).
+ */
+async function runProcessGuarded(
+  npx: number,
+  ended: () => boolean,
+): Promise<{ runPid: number | undefined; unguardedMs: number }> {
+  // The moment counts from the run process's start (npx takes seconds to start it on a loaded machine;
+  // a signal before that interrupts npx, not a run).
+  let runPid: number | undefined;
+  while (!ended() && runPid === undefined) {
+    runPid = await runProcessOf(npx);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // Node's own start, before the bin's first statement holds the signals, cannot be guarded by any
+  // program it runs (0.1–0.5 s on a loaded machine): the moment counts from when the run catches them.
+  const seen = Date.now();
+  while (!ended() && runPid !== undefined && !catchesInterruptions(runPid)) await sleep(5);
+  return { runPid, unguardedMs: Date.now() - seen };
+}
 
 /** Whether the process has handlers for SIGHUP, SIGINT and SIGTERM (its caught-signals mask, bit n-1). */
 function catchesInterruptions(pid: number): boolean {

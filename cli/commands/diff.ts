@@ -8,7 +8,7 @@ import { formatDiffText } from '../../reports/diff/format-diff-text.ts';
 import { writeDiff } from '../../reports/diff/write-diff.ts';
 import { loadAllResults } from '../../reports/results/load-all.ts';
 import { prepareOutDir, writingInto } from '../../reports/results/out-dir.ts';
-import { withHelpFooter } from './help-text.ts';
+import { type HelpFooter, withHelpFooter } from './help-text.ts';
 
 interface DiffOptions extends GateOptions {
   out?: string;
@@ -16,7 +16,13 @@ interface DiffOptions extends GateOptions {
 }
 
 export function registerDiff(program: Command): void {
-  const diff = program
+  const diff = defineDiffCommand(program);
+  withHelpFooter(diff, DIFF_HELP_FOOTER);
+  diff.action(runDiff);
+}
+
+function defineDiffCommand(program: Command): Command {
+  return program
     .command('diff')
     .description(
       'compare two runs configuration by configuration: behaviour changes (the same configuration gave another outcome, ' +
@@ -43,44 +49,44 @@ export function registerDiff(program: Command): void {
       '--allow-matrix-change',
       'pass the gate although the runs cover different configurations (cells in one run only are listed, not compared)',
     );
-  withHelpFooter(diff, {
-    exitCodes: [
-      ['0', 'the candidate passes the gate (expectation changes are listed, never a failure)'],
-      [
-        '1',
-        'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run, no configuration judged in both',
-      ],
-      [
-        '2',
-        'bad input or usage: a results file missing, unreadable or failing the results schema, or with one configuration in two cells; a malformed flag value',
-      ],
-      ['3', 'unexpected failure'],
+}
+
+const DIFF_HELP_FOOTER: HelpFooter = {
+  exitCodes: [
+    ['0', 'the candidate passes the gate (expectation changes are listed, never a failure)'],
+    [
+      '1',
+      'it does not: a behaviour change not accepted, an unjudged cell, a different matrix, the same run twice, an empty run, no configuration judged in both',
     ],
-    examples: [
-      'ecs-taskrole diff current/results.json candidate/results.json',
-      'ecs-taskrole diff current/results.json candidate/results.json --out gate/ --json',
-      "ecs-taskrole diff current/results.json candidate/results.json --accept-behaviour-change 'ami=al1-ecs:INSTANCE_ROLE_DENIED'",
+    [
+      '2',
+      'bad input or usage: a results file missing, unreadable or failing the results schema, or with one configuration in two cells; a malformed flag value',
     ],
-  });
-  diff.action(async (baselineFile: string, candidateFile: string, options: DiffOptions) => {
-    // A malformed accept value is bad input before anything is read or written.
-    parseAccepts(options.acceptBehaviourChange ?? []);
-    const [baseline, candidate] = await loadAllResults([baselineFile, candidateFile]);
-    if (!baseline || !candidate) return;
-    // Before the out directory is made: a run with one configuration twice is bad input, nothing written.
-    const result = diffResults(baseline, candidate, options, { baseline: baselineFile, candidate: candidateFile });
-    const outDir = options.out ? resolve(options.out) : undefined;
-    if (outDir) prepareOutDir(outDir);
-    process.stdout.write(
-      options.json ? `${jsonForTerminal(JSON.stringify(result, null, 2))}\n` : formatDiffText(result),
-    );
-    if (outDir) {
-      const files = writingInto(outDir, () => writeDiff(outDir, result));
-      // With --json, stdout is the document alone.
-      (options.json ? process.stderr : process.stdout).write(terminalText(`diff written: ${files.join(', ')}\n`));
-    }
-    process.exitCode = result.gate.passed ? EXIT.ok : EXIT.deviations;
-  });
+    ['3', 'unexpected failure'],
+  ],
+  examples: [
+    'ecs-taskrole diff current/results.json candidate/results.json',
+    'ecs-taskrole diff current/results.json candidate/results.json --out gate/ --json',
+    "ecs-taskrole diff current/results.json candidate/results.json --accept-behaviour-change 'ami=al1-ecs:INSTANCE_ROLE_DENIED'",
+  ],
+};
+
+async function runDiff(baselineFile: string, candidateFile: string, options: DiffOptions): Promise<void> {
+  // A malformed accept value is bad input before anything is read or written.
+  parseAccepts(options.acceptBehaviourChange ?? []);
+  const [baseline, candidate] = await loadAllResults([baselineFile, candidateFile]);
+  if (!baseline || !candidate) return;
+  // Before the out directory is made: a run with one configuration twice is bad input, nothing written.
+  const result = diffResults(baseline, candidate, options, { baseline: baselineFile, candidate: candidateFile });
+  const outDir = options.out ? resolve(options.out) : undefined;
+  if (outDir) prepareOutDir(outDir);
+  process.stdout.write(options.json ? `${jsonForTerminal(JSON.stringify(result, null, 2))}\n` : formatDiffText(result));
+  if (outDir) {
+    const files = writingInto(outDir, () => writeDiff(outDir, result));
+    // With --json, stdout is the document alone.
+    (options.json ? process.stderr : process.stdout).write(terminalText(`diff written: ${files.join(', ')}\n`));
+  }
+  process.exitCode = result.gate.passed ? EXIT.ok : EXIT.deviations;
 }
 
 function collect(value: string, previous: string[] = []): string[] {

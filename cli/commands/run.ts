@@ -24,7 +24,7 @@ import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
 import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
 import { planRun } from '../../run/plan-run.ts';
 import { cellTimeoutOf } from '../../run/run-config.ts';
-import { withHelpFooter } from './help-text.ts';
+import { type HelpFooter, withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 import { parseRegion } from './region-option.ts';
 import {
@@ -62,7 +62,19 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
   const workers = await workersDefaults(argv);
   const command = program
     .command('run')
-    .description('provision, run the known-good task in every cell, classify, tear down, write the report')
+    .description('provision, run the known-good task in every cell, classify, tear down, write the report');
+  addTargetOptions(command);
+  addScaleOptions(command, workers);
+  addBehaviourOptions(command, cellTimeouts);
+  command.action(async (options: RunOptions) => {
+    process.exitCode = await run(options);
+  });
+  withHelpFooter(command, RUN_HELP_FOOTER);
+}
+
+/** What runs where: the matrix, the backend, the lab's agent, the region. */
+function addTargetOptions(command: Command): Command {
+  return command
     .option('--matrix <file>', 'matrix file (YAML or JSON); default: fixtures/matrices/default.yaml')
     .addOption(
       new Option('--backend <backend>', 'where the AWS APIs live; aws must be named explicitly')
@@ -77,7 +89,12 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
         .choices(LAB_AGENTS)
         .default('model'),
     )
-    .option('--region <region>', "region (default: the matrix's, else us-west-2)", parseRegion)
+    .option('--region <region>', "region (default: the matrix's, else us-west-2)", parseRegion);
+}
+
+/** Where the results go, which cells run, how many at once and the caps on the run's size. */
+function addScaleOptions(command: Command, workers: string): Command {
+  return command
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option(
@@ -96,7 +113,12 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
       new Option('--max-instances <n>', 'refuse a run that needs more instances (one per instance group)')
         .argParser(parseLimit)
         .default(DEFAULT_CAPS.maxInstances),
-    )
+    );
+}
+
+/** How the run behaves: empty selections, teardown, output form, time limits, AMI pins. */
+function addBehaviourOptions(command: Command, cellTimeouts: string): Command {
+  return command
     .option(
       '--pass-with-no-tests',
       'a --grep or --shard that selects no cell exits 0 at once, nothing created (else: exit 2, as Playwright does)',
@@ -115,38 +137,36 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
       new Option('--ami <profile=id>', 'pin an AMI profile to an AMI id (repeatable; upgrade validation)')
         .argParser(collectPin)
         .default({}, 'the SSM-recommended AMIs'),
-    )
-    .action(async (options: RunOptions) => {
-      process.exitCode = await run(options);
-    });
-  withHelpFooter(command, {
-    env: [
-      ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
-      ['ECS_TASKROLE_MOTO_PYTHON', "the lab's Python with moto 5.2.1 (default: the tool's venv, made from PyPI)"],
-      [
-        'ECS_TASKROLE_PROXY_URL',
-        "your HTTP proxy for proxy cells on AWS, http(s)://HOST[:PORT] without credentials (overrides the matrix's proxyUrl)",
-      ],
-      ['ECS_TASKROLE_LOCALSTACK_ENDPOINT', 'a LocalStack that is already running (--backend localstack)'],
-      ['LOCALSTACK_AUTH_TOKEN', "LocalStack's paid tier (ECS, IAM enforcement)"],
-      ['PLAYWRIGHT_BLOB_OUTPUT_DIR', "where a shard's blob report goes (default: DIR/blob-report)"],
-    ],
-    exitCodes: [
-      ['0', 'every cell as expected'],
-      ['1', 'deviations found'],
-      ['2', 'bad input or usage (a --grep or --shard selecting no cell included); nothing was created'],
-      ['3', 'infrastructure failure, e.g. no AWS credentials found (the teardown still ran)'],
-      ['130', 'interrupted (Ctrl-C, SIGTERM, SIGHUP), after the teardown'],
-    ],
-    examples: [
-      'npx ecs-taskrole run',
-      "npx ecs-taskrole run --matrix my.yaml --grep '^ami=' --out reports/out/ami",
-      'npx ecs-taskrole run --backend aws --region us-west-2 --ami al2023-ecs=ami-0123456789abcdef0',
-      'npx ecs-taskrole run --backend aws --shard 1/4',
-      'npx ecs-taskrole run --json > run.json',
-    ],
-  });
+    );
 }
+
+const RUN_HELP_FOOTER: HelpFooter = {
+  env: [
+    ['ECS_TASKROLE_LAB_DIR', "the lab's state directory (default ~/.local/state/ecs-taskrole/lab)"],
+    ['ECS_TASKROLE_MOTO_PYTHON', "the lab's Python with moto 5.2.1 (default: the tool's venv, made from PyPI)"],
+    [
+      'ECS_TASKROLE_PROXY_URL',
+      "your HTTP proxy for proxy cells on AWS, http(s)://HOST[:PORT] without credentials (overrides the matrix's proxyUrl)",
+    ],
+    ['ECS_TASKROLE_LOCALSTACK_ENDPOINT', 'a LocalStack that is already running (--backend localstack)'],
+    ['LOCALSTACK_AUTH_TOKEN', "LocalStack's paid tier (ECS, IAM enforcement)"],
+    ['PLAYWRIGHT_BLOB_OUTPUT_DIR', "where a shard's blob report goes (default: DIR/blob-report)"],
+  ],
+  exitCodes: [
+    ['0', 'every cell as expected'],
+    ['1', 'deviations found'],
+    ['2', 'bad input or usage (a --grep or --shard selecting no cell included); nothing was created'],
+    ['3', 'infrastructure failure, e.g. no AWS credentials found (the teardown still ran)'],
+    ['130', 'interrupted (Ctrl-C, SIGTERM, SIGHUP), after the teardown'],
+  ],
+  examples: [
+    'npx ecs-taskrole run',
+    "npx ecs-taskrole run --matrix my.yaml --grep '^ami=' --out reports/out/ami",
+    'npx ecs-taskrole run --backend aws --region us-west-2 --ami al2023-ecs=ami-0123456789abcdef0',
+    'npx ecs-taskrole run --backend aws --shard 1/4',
+    'npx ecs-taskrole run --json > run.json',
+  ],
+};
 
 const asksForHelp = (argv: readonly string[]) => argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
 

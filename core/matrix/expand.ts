@@ -37,6 +37,29 @@ export interface Matrix {
  */
 export function expandMatrix(file: MatrixFile, fileName: string, limits: MatrixLimits = DEFAULT_MATRIX_LIMITS): Matrix {
   const baseline: Dimensions = { ...DEFAULT_BASELINE, ...(file.baseline as PartialDimensions) };
+  checkConstraints(file, fileName, baseline);
+  checkCellCount(file, fileName, limits.maxCells);
+  const { cells, skipped } = buildCells(file, fileName, baseline);
+  checkInstanceCount(cells, fileName, limits.maxInstances);
+  return {
+    name: file.name ?? 'unnamed matrix',
+    region: file.region ?? DEFAULT_REGION,
+    baseline,
+    cells,
+    overrides: (file.expect ?? []).map((entry, index) => ({
+      id: `expect[${index}]`,
+      when: entry.when as PartialDimensions,
+      outcome: entry.outcome,
+      because: entry.because,
+    })),
+    skipped,
+    amiPins: { ...(file.amis ?? {}) },
+    ...(file.proxyUrl !== undefined ? { proxyUrl: file.proxyUrl } : {}),
+  };
+}
+
+/** The baseline and every explicit cell must be possible; generated combinations that are not are skipped. */
+function checkConstraints(file: MatrixFile, fileName: string, baseline: Dimensions): void {
   const problems: InputProblem[] = [];
   for (const constraint of violations(baseline)) {
     problems.push({ file: fileName, path: 'baseline', message: constraint.message });
@@ -47,14 +70,23 @@ export function expandMatrix(file: MatrixFile, fileName: string, limits: MatrixL
     }
   });
   if (problems.length > 0) throw new BadInputError(problems);
-  checkCellCount(file, fileName, limits.maxCells);
+}
 
+/** The baseline alone, each `vary` value alone, then each `cross` product, as partial dimensions. */
+function generatedPartials(file: MatrixFile): PartialDimensions[] {
   const generated: PartialDimensions[] = [{}];
   for (const [dimension, values] of Object.entries(file.vary ?? {}) as [Dimension, string[]][]) {
     for (const value of values) generated.push({ [dimension]: value });
   }
   for (const product of file.cross ?? []) generated.push(...cartesian(product as Record<string, string[]>));
+  return generated;
+}
 
+function buildCells(
+  file: MatrixFile,
+  fileName: string,
+  baseline: Dimensions,
+): { cells: Cell[]; skipped: Matrix['skipped'] } {
   const cells = new Map<string, Cell>();
   const skipped = new Map<string, string>();
   const add = (cell: Cell) => {
@@ -62,39 +94,27 @@ export function expandMatrix(file: MatrixFile, fileName: string, limits: MatrixL
     if (!kept) cells.set(cell.id, cell);
     else if (!sameDimensions(kept.dimensions, cell.dimensions)) throw idCollision(cell.id, fileName);
   };
-  for (const partial of generated) {
+  for (const partial of generatedPartials(file)) {
     const cell = makeCell({ ...baseline, ...partial });
     const broken = violations(cell.dimensions);
     if (broken.length > 0) skipped.set(cell.id, broken.map((c) => c.id).join(', '));
     else add(cell);
   }
   for (const partial of file.cells ?? []) add(makeCell({ ...baseline, ...(partial as PartialDimensions) }));
-  const instances = groupByInstance([...cells.values()]).length;
-  if (instances > limits.maxInstances) {
+  return { cells: [...cells.values()], skipped: [...skipped].map(([id, reason]) => ({ id, reason })) };
+}
+
+function checkInstanceCount(cells: Cell[], fileName: string, maxInstances: number): void {
+  const instances = groupByInstance(cells).length;
+  if (instances > maxInstances) {
     throw new BadInputError([
       {
         file: fileName,
         path: '',
-        message: `the matrix needs ${instances} container instances (instance groups); the limit is ${limits.maxInstances} (raise it with --max-instances)`,
+        message: `the matrix needs ${instances} container instances (instance groups); the limit is ${maxInstances} (raise it with --max-instances)`,
       },
     ]);
   }
-
-  return {
-    name: file.name ?? 'unnamed matrix',
-    region: file.region ?? DEFAULT_REGION,
-    baseline,
-    cells: [...cells.values()],
-    overrides: (file.expect ?? []).map((entry, index) => ({
-      id: `expect[${index}]`,
-      when: entry.when as PartialDimensions,
-      outcome: entry.outcome,
-      because: entry.because,
-    })),
-    skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
-    amiPins: { ...(file.amis ?? {}) },
-    ...(file.proxyUrl !== undefined ? { proxyUrl: file.proxyUrl } : {}),
-  };
 }
 
 /**

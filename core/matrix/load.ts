@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Lexer, parseDocument, visit } from 'yaml';
+import { type Document, Lexer, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { BadInputError, type InputProblem } from '../errors.ts';
 import { readInputFile } from '../input/read-input-file.ts';
@@ -25,13 +25,29 @@ export async function loadMatrixFile(file: string = DEFAULT_MATRIX_PATH): Promis
  * the shape of the plain data (types, depth, string lengths), then the schema.
  */
 export function parseMatrixText(text: string, file: string): MatrixFile {
-  const fail = (problems: InputProblem[]): never => {
-    throw new BadInputError(problems);
-  };
   if (text.length > LIMITS.maxBytes) {
     fail([{ file, path: '', message: `larger than the limit of ${LIMITS.maxBytes} bytes` }]);
   }
-  // Composing a document costs about 250 bytes of heap per token; lexing costs next to nothing. Count first.
+  checkTokenCount(text, file);
+  const document = parseYamlSyntax(text, file);
+  checkAliasCount(document, file);
+  const raw = toPlainData(document, file);
+  if (raw === null || raw === undefined || (isMapping(raw) && Object.keys(raw).length === 0)) {
+    fail([{ file, path: '', message: 'the matrix is empty; expected a mapping with baseline, vary, cross or cells' }]);
+  }
+  const shape = checkStructure(raw, file);
+  if (shape.length > 0) fail(shape);
+  const parsed = matrixFileSchema.safeParse(raw);
+  if (!parsed.success) fail(parsed.error.issues.flatMap((issue) => toProblems(issue, file)));
+  return (parsed as { data: MatrixFile }).data;
+}
+
+function fail(problems: InputProblem[]): never {
+  throw new BadInputError(problems);
+}
+
+/** Composing a document costs about 250 bytes of heap per token; lexing costs next to nothing. Count first. */
+function checkTokenCount(text: string, file: string): void {
   let tokens = 0;
   for (const _token of new Lexer().lex(text)) {
     tokens += 1;
@@ -45,6 +61,9 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
       ]);
     }
   }
+}
+
+function parseYamlSyntax(text: string, file: string): Document {
   const document = parseDocument(text, { uniqueKeys: true });
   const syntax = [...document.errors, ...document.warnings];
   if (syntax.length > 0) {
@@ -56,6 +75,10 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
       })),
     );
   }
+  return document;
+}
+
+function checkAliasCount(document: Document, file: string): void {
   let aliases = 0;
   visit(document, {
     Alias: () => {
@@ -66,26 +89,20 @@ export function parseMatrixText(text: string, file: string): MatrixFile {
   if (aliases > LIMITS.maxAliases) {
     fail([{ file, path: '', message: `more than ${LIMITS.maxAliases} YAML aliases (*name); write the values out` }]);
   }
-  let raw: unknown;
+}
+
+function toPlainData(document: Document, file: string): unknown {
   try {
     // maxAliasCount also bounds what the aliases expand to (nested aliases: "billion laughs").
-    raw = document.toJS({ maxAliasCount: LIMITS.maxAliasExpansion });
+    return document.toJS({ maxAliasCount: LIMITS.maxAliasExpansion });
   } catch (error) {
     // yaml's own check: nested aliases ("billion laughs") would expand to more than maxAliasExpansion nodes.
     const expanded = error instanceof ReferenceError && /alias/i.test(error.message);
     const message = expanded
       ? `the YAML aliases (*name) expand to more than ${LIMITS.maxAliasExpansion} values (nested aliases); write the values out`
       : `the YAML document cannot be read: ${(error as Error).message}`;
-    fail([{ file, path: '', message }]);
+    return fail([{ file, path: '', message }]);
   }
-  if (raw === null || raw === undefined || (isMapping(raw) && Object.keys(raw).length === 0)) {
-    fail([{ file, path: '', message: 'the matrix is empty; expected a mapping with baseline, vary, cross or cells' }]);
-  }
-  const shape = checkStructure(raw, file);
-  if (shape.length > 0) fail(shape);
-  const parsed = matrixFileSchema.safeParse(raw);
-  if (!parsed.success) fail(parsed.error.issues.flatMap((issue) => toProblems(issue, file)));
-  return (parsed as { data: MatrixFile }).data;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -6,6 +6,7 @@ import {
   ECSServiceException,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  type RunTaskCommandOutput,
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
@@ -47,20 +48,7 @@ export async function runCellTask(
   let deregistered: Promise<unknown> | undefined;
   let taskArn: string | undefined;
   try {
-    const started = await clients.ecs
-      .send(
-        new RunTaskCommand({
-          cluster: run.cluster,
-          taskDefinition: taskDefinitionArn,
-          placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${run.instanceId}` }],
-          startedBy: 'ecs-taskrole',
-          ...(input.networkMode === 'awsvpc'
-            ? { networkConfiguration: await awsvpcConfigurationFor(clients, run.instanceId) }
-            : {}),
-        }),
-        { abortSignal: signal },
-      )
-      .catch(refusedByEcs);
+    const started = await startTask(clients, run, input, taskDefinitionArn, signal);
     if ('runTaskRefusal' in started) {
       const refused: TaskEvidence & Pick<CellEvidence, 'runTaskRefusal'> = {
         logLines: [],
@@ -71,38 +59,88 @@ export async function runCellTask(
       return refused;
     }
     taskArn = started.tasks?.[0]?.taskArn;
-    const failures = (started.failures ?? []).map((failure) => ({
-      ...(failure.arn ? { arn: failure.arn } : {}),
-      reason: failure.reason ?? '',
-      ...(failure.detail ? { detail: failure.detail } : {}),
-    }));
+    const failures = failuresOf(started);
     if (!taskArn) return { logLines: [], failures, taskDefinition: input };
     const task = await waitForStopped(clients, run.cluster, taskArn, signal);
     // The definition is done with once its task stopped: deregistered while the log is read.
     deregistered = deregister();
     const logLines = await readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn));
-    const exitCode = task.containers?.[0]?.exitCode;
-    const ran = task.startedAt && task.stoppedAt ? task.stoppedAt.getTime() - task.startedAt.getTime() : undefined;
-    return {
-      taskArn,
-      ...(ran !== undefined ? { taskRunMs: ran } : {}),
-      logLines,
-      failures,
-      ...(exitCode !== undefined ? { exitCode } : {}),
-      ...stoppedReasonOf(task),
-      taskDefinition: input,
-    };
+    return stoppedEvidence(task, taskArn, logLines, failures, input);
   } catch (error) {
     if (!signal.aborted) throw error;
-    if (!taskArn) throw new CellTimeoutError({ logLines: [], failures: [], taskDefinition: input });
-    await clients.ecs
-      .send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: 'ecs-taskrole: cell time limit' }))
-      .catch(() => undefined);
-    const logLines = await withTimeout(readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn)));
-    throw new CellTimeoutError({ taskArn, logLines: logLines ?? [], failures: [], taskDefinition: input });
+    return await stopTimedOutTask(clients, run, input, taskArn);
   } finally {
     await (deregistered ?? deregister());
   }
+}
+
+type TaskDefinitionInput = ReturnType<typeof taskDefinitionFor>;
+
+/** RunTask pinned to the group's instance; a refusal by ECS itself comes back as `runTaskRefusal`. */
+async function startTask(
+  clients: AwsClients,
+  run: CellRun,
+  input: TaskDefinitionInput,
+  taskDefinitionArn: string,
+  signal: AbortSignal,
+): Promise<RunTaskCommandOutput | { runTaskRefusal: string }> {
+  return clients.ecs
+    .send(
+      new RunTaskCommand({
+        cluster: run.cluster,
+        taskDefinition: taskDefinitionArn,
+        placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId == ${run.instanceId}` }],
+        startedBy: 'ecs-taskrole',
+        ...(input.networkMode === 'awsvpc'
+          ? { networkConfiguration: await awsvpcConfigurationFor(clients, run.instanceId) }
+          : {}),
+      }),
+      { abortSignal: signal },
+    )
+    .catch(refusedByEcs);
+}
+
+function failuresOf(started: RunTaskCommandOutput): TaskEvidence['failures'] {
+  return (started.failures ?? []).map((failure) => ({
+    ...(failure.arn ? { arn: failure.arn } : {}),
+    reason: failure.reason ?? '',
+    ...(failure.detail ? { detail: failure.detail } : {}),
+  }));
+}
+
+function stoppedEvidence(
+  task: Task,
+  taskArn: string,
+  logLines: string[],
+  failures: TaskEvidence['failures'],
+  input: TaskDefinitionInput,
+): TaskEvidence {
+  const exitCode = task.containers?.[0]?.exitCode;
+  const ran = task.startedAt && task.stoppedAt ? task.stoppedAt.getTime() - task.startedAt.getTime() : undefined;
+  return {
+    taskArn,
+    ...(ran !== undefined ? { taskRunMs: ran } : {}),
+    logLines,
+    failures,
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...stoppedReasonOf(task),
+    taskDefinition: input,
+  };
+}
+
+/** Past the cell's deadline: stop the task, and throw a CellTimeoutError with what it logged so far. */
+async function stopTimedOutTask(
+  clients: AwsClients,
+  run: CellRun,
+  input: TaskDefinitionInput,
+  taskArn: string | undefined,
+): Promise<never> {
+  if (!taskArn) throw new CellTimeoutError({ logLines: [], failures: [], taskDefinition: input });
+  await clients.ecs
+    .send(new StopTaskCommand({ cluster: run.cluster, task: taskArn, reason: 'ecs-taskrole: cell time limit' }))
+    .catch(() => undefined);
+  const logLines = await withTimeout(readLog(clients, run.definition.logGroup, logStreamOf(input, taskArn)));
+  throw new CellTimeoutError({ taskArn, logLines: logLines ?? [], failures: [], taskDefinition: input });
 }
 
 /**

@@ -27,7 +27,7 @@ import type { SdkCredentials } from './agent/net/instance-credentials.ts';
 import type { AgentLauncher } from './contracts.ts';
 import { AmiProfileResolver } from './fleet/ami-profile.ts';
 import { startFleet } from './fleet/fleet.ts';
-import { instanceProfileRoleArn, userDataOf } from './fleet/launched-instances.ts';
+import { instanceProfileRoleArn, type LaunchedInstance, userDataOf } from './fleet/launched-instances.ts';
 import { forwardTcp, type TcpForwarder } from './fleet/tcp-forwarder.ts';
 import { bootHost } from './host/boot-host.ts';
 import type { InstanceHandle } from './host/host-spec.ts';
@@ -199,31 +199,87 @@ async function startFleetOn(
 ): Promise<DataPlane> {
   const { controlPlane } = options;
   const log = options.log ?? (() => {});
+  const clients = dataPlaneClients(controlPlane);
+  const assumeRoleAs = controlPlane.assumeRoleAs ?? stsAssumeRole(clients.sts);
+  const accountId = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account ?? '123456789012';
+  const consoleDir = options.consoleDir;
+  if (consoleDir) await mkdir(consoleDir, { recursive: true, mode: 0o700 });
+  const boot: BootContext = {
+    lab,
+    controlPlane,
+    clients,
+    amiProfiles: new AmiProfileResolver(clients.ssm, clients.ec2),
+    relayPort: relay.port,
+    assumeRoleAs,
+    accountId,
+    consoleDir,
+    launchAgent: agentLauncherFor(lab, options, imagesDir, agentProgram, assumeRoleAs, log),
+    instanceShutDown: powerOffBehaviour(clients, log),
+    log,
+  };
+  const fleet = startFleet({
+    ec2: clients.ec2,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    maxConcurrentBoots: labConcurrentBoots(),
+    log,
+    boot: (instance) => bootInstance(boot, instance),
+  });
+
+  return {
+    lab,
+    endpointForInstances: `http://${lab.controlPlaneAddress}:${relay.port}`,
+    instances: fleet.instances,
+    failures: fleet.failures,
+    waitForInstance: (instanceId, timeoutMs) => fleet.waitForInstance(instanceId, timeoutMs),
+    async stop() {
+      await fleet.stop();
+      await relay.close();
+      await lab.close();
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
+
+type DataPlaneClients = ReturnType<typeof dataPlaneClients>;
+
+/** The data plane's SDK clients on the control plane, as its reader (EC2 ending instances: as the EC2 service). */
+function dataPlaneClients(controlPlane: DataPlaneControlPlane) {
   const aws = { endpoint: controlPlane.endpoint, region: controlPlane.region, maxAttempts: 2 };
-  const ec2 = new EC2Client({ ...aws, credentials: controlPlane.reader });
-  const ec2AsService = new EC2Client({ ...aws, credentials: controlPlane.ec2Service ?? controlPlane.reader });
-  /** What EC2 does when an instance powers itself off: its InstanceInitiatedShutdownBehavior (default stop). */
-  const instanceShutDown = async (instanceId: string) => {
-    const attribute = await ec2.send(
+  return {
+    ec2: new EC2Client({ ...aws, credentials: controlPlane.reader }),
+    ec2AsService: new EC2Client({ ...aws, credentials: controlPlane.ec2Service ?? controlPlane.reader }),
+    iam: new IAMClient({ ...aws, credentials: controlPlane.reader }),
+    ssm: new SSMClient({ ...aws, credentials: controlPlane.reader }),
+    sts: new STSClient({ ...aws, credentials: controlPlane.reader }),
+  };
+}
+
+/** What EC2 does when an instance powers itself off: its InstanceInitiatedShutdownBehavior (default stop). */
+function powerOffBehaviour(clients: DataPlaneClients, log: (line: string) => void) {
+  return async (instanceId: string) => {
+    const attribute = await clients.ec2.send(
       new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'instanceInitiatedShutdownBehavior' }),
     );
     const terminate = attribute.InstanceInitiatedShutdownBehavior?.Value === 'terminate';
     log(`data plane: ${instanceId} shut itself down; EC2 ${terminate ? 'terminates' : 'stops'} it`);
-    await ec2AsService.send(
+    await clients.ec2AsService.send(
       terminate
         ? new TerminateInstancesCommand({ InstanceIds: [instanceId] })
         : new StopInstancesCommand({ InstanceIds: [instanceId] }),
     );
   };
-  const iam = new IAMClient({ ...aws, credentials: controlPlane.reader });
-  const ssm = new SSMClient({ ...aws, credentials: controlPlane.reader });
-  const sts = new STSClient({ ...aws, credentials: controlPlane.reader });
-  const assumeRoleAs = controlPlane.assumeRoleAs ?? stsAssumeRole(sts);
-  const accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '123456789012';
-  const amiProfiles = new AmiProfileResolver(ssm, ec2);
-  const relayPort = relay.port;
-  const consoleDir = options.consoleDir;
-  if (consoleDir) await mkdir(consoleDir, { recursive: true, mode: 0o700 });
+}
+
+/** The lab's model agent, or the real one when the options ask for it. */
+function agentLauncherFor(
+  lab: LabNetwork,
+  options: DataPlaneOptions & { controlPlane: DataPlaneControlPlane },
+  imagesDir: string,
+  agentProgram: string,
+  assumeRoleAs: AssumeRoleAs,
+  log: (line: string) => void,
+): AgentLauncher {
+  const { controlPlane } = options;
   const modelAgent = createLabAgentLauncher({
     serviceIdentity: controlPlane.serviceIdentity,
     stateChange: controlPlane.stateChange,
@@ -233,58 +289,58 @@ async function startFleetOn(
     issueTaskRoleCredentials: async (roleArn, sessionName) => taskRoleCredentials(assumeRoleAs, roleArn, sessionName),
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
-  const launchAgent =
-    options.labAgent?.kind === 'real' ? realAgentLauncher(lab, imagesDir, options.labAgent.version, log) : modelAgent;
+  return options.labAgent?.kind === 'real'
+    ? realAgentLauncher(lab, imagesDir, options.labAgent.version, log)
+    : modelAgent;
+}
 
-  const fleet = startFleet({
-    ec2,
-    pollIntervalMs: options.pollIntervalMs ?? 1000,
-    maxConcurrentBoots: labConcurrentBoots(),
-    log,
-    boot: async (instance) => {
-      const [userData, roleArn, ami] = await Promise.all([
-        userDataOf(ec2, instance.instanceId),
-        instanceProfileRoleArn(iam, instance.instanceProfileArn),
-        amiProfiles.profileFor(instance.imageId),
-      ]);
-      log(`data plane: booting ${instance.instanceId} (${ami.profile}: ${ami.how})`);
-      return bootHost(lab, {
-        instanceId: instance.instanceId,
-        amiProfile: ami.profile,
-        userData,
-        region: controlPlane.region,
-        controlPlane: { host: lab.controlPlaneAddress, port: relayPort },
-        imdsCredentials: instanceRoleCredentials(assumeRoleAs, roleArn, instance.instanceId),
-        launchAgent,
-        onPowerOff: () =>
-          instanceShutDown(instance.instanceId).catch((error: unknown) =>
-            log(`data plane: ending ${instance.instanceId} after its shutdown failed: ${String(error)}`),
-          ),
-        accountId,
-        imageId: instance.imageId,
-        ...(consoleDir ? { consoleLog: join(consoleDir, `${instance.instanceId}.log`) } : {}),
-        ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
-        ...(instance.availabilityZone ? { availabilityZone: instance.availabilityZone } : {}),
-        ...(instance.primaryInterface ? { primaryInterface: instance.primaryInterface } : {}),
-        imds: {
-          ...(instance.httpTokens ? { httpTokens: instance.httpTokens } : {}),
-          ...(instance.httpPutResponseHopLimit ? { httpPutResponseHopLimit: instance.httpPutResponseHopLimit } : {}),
-        },
-      });
+/** What every boot shares: the lab, the control plane and its clients, the agents' launcher. */
+interface BootContext {
+  lab: LabNetwork;
+  controlPlane: DataPlaneControlPlane;
+  clients: DataPlaneClients;
+  amiProfiles: AmiProfileResolver;
+  relayPort: number;
+  assumeRoleAs: AssumeRoleAs;
+  accountId: string;
+  consoleDir: string | undefined;
+  launchAgent: AgentLauncher;
+  instanceShutDown: (instanceId: string) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/** Boots one launched instance: its user data, instance role and AMI profile, read from the control plane. */
+async function bootInstance(context: BootContext, instance: LaunchedInstance): Promise<InstanceHandle> {
+  const { lab, clients, log, consoleDir } = context;
+  const [userData, roleArn, ami] = await Promise.all([
+    userDataOf(clients.ec2, instance.instanceId),
+    instanceProfileRoleArn(clients.iam, instance.instanceProfileArn),
+    context.amiProfiles.profileFor(instance.imageId),
+  ]);
+  log(`data plane: booting ${instance.instanceId} (${ami.profile}: ${ami.how})`);
+  return bootHost(lab, {
+    instanceId: instance.instanceId,
+    amiProfile: ami.profile,
+    userData,
+    region: context.controlPlane.region,
+    controlPlane: { host: lab.controlPlaneAddress, port: context.relayPort },
+    imdsCredentials: instanceRoleCredentials(context.assumeRoleAs, roleArn, instance.instanceId),
+    launchAgent: context.launchAgent,
+    onPowerOff: () =>
+      context
+        .instanceShutDown(instance.instanceId)
+        .catch((error: unknown) =>
+          log(`data plane: ending ${instance.instanceId} after its shutdown failed: ${String(error)}`),
+        ),
+    accountId: context.accountId,
+    imageId: instance.imageId,
+    ...(consoleDir ? { consoleLog: join(consoleDir, `${instance.instanceId}.log`) } : {}),
+    ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
+    ...(instance.availabilityZone ? { availabilityZone: instance.availabilityZone } : {}),
+    ...(instance.primaryInterface ? { primaryInterface: instance.primaryInterface } : {}),
+    imds: {
+      ...(instance.httpTokens ? { httpTokens: instance.httpTokens } : {}),
+      ...(instance.httpPutResponseHopLimit ? { httpPutResponseHopLimit: instance.httpPutResponseHopLimit } : {}),
     },
   });
-
-  return {
-    lab,
-    endpointForInstances: `http://${lab.controlPlaneAddress}:${relayPort}`,
-    instances: fleet.instances,
-    failures: fleet.failures,
-    waitForInstance: (instanceId, timeoutMs) => fleet.waitForInstance(instanceId, timeoutMs),
-    async stop() {
-      await fleet.stop();
-      await relay.close();
-      await lab.close();
-      for (const client of [ec2, ec2AsService, iam, ssm, sts]) client.destroy();
-    },
-  };
 }

@@ -69,60 +69,15 @@ export function buildReportData(
   results: RunResults,
   history?: { runs: readonly RunResults[]; cells: Map<string, CellHistory> },
 ): ReportData {
-  const dimensions = DIMENSION_NAMES.map((name) => {
-    const values = valuesOf(name, results.cells);
-    return {
-      name,
-      describe: DIMENSIONS[name].describe,
-      values,
-      baseline: DIMENSIONS[name].values[0] as string,
-      varies: values.length > 1,
-    };
-  });
-  const valueIndex = dimensions.map((dimension) => new Map(dimension.values.map((value, index) => [value, index])));
-  const outcomeIndex = new Map(OUTCOMES.map((outcome, index) => [outcome, index]));
-  const rules = new Interner<ReportData['rules'][number]>();
-  const diagnoses = new Interner<CellDiagnosis>();
-  const consoles = new Interner<string>();
-
-  const cells = results.cells.map((cell): ReportCell => {
-    const past = history?.cells.get(cell.id);
-    const { log, note } = truncateLog(cell.details.log);
-    const { expected } = cell;
-    const compact: ReportCell = {
-      id: cell.id,
-      d: DIMENSION_NAMES.map((name, index) => valueIndex[index]?.get(cell.dimensions[name]) ?? -1),
-      e: outcomeIndex.get(expected.outcome) ?? -1,
-      a: outcomeIndex.get(cell.actual.outcome) ?? -1,
-      v: cell.verdict,
-      r: rules.index({
-        rule: expected.rule,
-        statement: expected.statement,
-        source: expected.source,
-        links: linkSources(expected.source),
-        inferred: expected.inferred,
-        chain: expected.chain,
-      }),
-      g: diagnoses.index(diagnose(cell)),
-      by: cell.actual.evidence.decidedBy,
-      ms: cell.durationMs,
-      x: {
-        ...details(cell),
-        log,
-        ...(note ? { logNote: note } : {}),
-        ...(cell.details.console === undefined ? {} : { console: consoles.index(cell.details.console) }),
-      },
-    };
-    if (cell.actual.evidence.callerArn) compact.arn = cell.actual.evidence.callerArn;
-    if (past && past.points.length > 1) {
-      compact.h = past.points.map((point) => (point ? (outcomeIndex.get(point.outcome) ?? -1) : -1));
-      compact.hv = past.points.map((point) => (point ? VERDICT_ORDER.indexOf(point.verdict) : -1));
-      compact.flips = past.flips;
-      if (past.change) compact.c = past.change;
-    }
-    return compact;
-  });
-
+  const dimensions = reportDimensions(results.cells);
+  const tables: CompactTables = {
+    valueIndex: dimensions.map((dimension) => new Map(dimension.values.map((value, index) => [value, index]))),
+    outcomeIndex: new Map(OUTCOMES.map((outcome, index) => [outcome, index])),
+    rules: new Interner<ReportData['rules'][number]>(),
+    diagnoses: new Interner<CellDiagnosis>(),
+    consoles: new Interner<string>(),
+  };
+  const cells = results.cells.map((cell) => compactCell(cell, tables, history?.cells.get(cell.id)));
   return {
     run: results.run,
     runs: (history?.runs ?? [results]).map(({ run }) => ({ runId: run.runId, startedAt: run.startedAt })),
@@ -135,12 +90,74 @@ export function buildReportData(
       infra: INFRA_OUTCOMES.has(name),
     })),
     verdicts: VERDICT_ORDER.map((name) => ({ name, ...VERDICT_LABELS[name] })),
-    rules: rules.values,
-    diagnoses: diagnoses.values,
-    consoles: consoles.values,
+    rules: tables.rules.values,
+    diagnoses: tables.diagnoses.values,
+    consoles: tables.consoles.values,
     cells,
     errors: results.errors ?? [],
   };
+}
+
+/** The lookups and de-duplicating tables the compact cells index into, shared by all cells of one report. */
+interface CompactTables {
+  /** Value index per dimension, in `DIMENSION_NAMES` order. */
+  valueIndex: Map<string, number>[];
+  outcomeIndex: Map<Outcome, number>;
+  rules: Interner<ReportData['rules'][number]>;
+  diagnoses: Interner<CellDiagnosis>;
+  consoles: Interner<string>;
+}
+
+function reportDimensions(cells: readonly CellResult[]): ReportData['dimensions'] {
+  return DIMENSION_NAMES.map((name) => {
+    const values = valuesOf(name, cells);
+    return {
+      name,
+      describe: DIMENSIONS[name].describe,
+      values,
+      baseline: DIMENSIONS[name].values[0] as string,
+      varies: values.length > 1,
+    };
+  });
+}
+
+function compactCell(cell: CellResult, tables: CompactTables, past: CellHistory | undefined): ReportCell {
+  const { log, note } = truncateLog(cell.details.log);
+  const { expected } = cell;
+  const compact: ReportCell = {
+    id: cell.id,
+    d: DIMENSION_NAMES.map((name, index) => tables.valueIndex[index]?.get(cell.dimensions[name]) ?? -1),
+    e: tables.outcomeIndex.get(expected.outcome) ?? -1,
+    a: tables.outcomeIndex.get(cell.actual.outcome) ?? -1,
+    v: cell.verdict,
+    r: tables.rules.index({
+      rule: expected.rule,
+      statement: expected.statement,
+      source: expected.source,
+      links: linkSources(expected.source),
+      inferred: expected.inferred,
+      chain: expected.chain,
+    }),
+    g: tables.diagnoses.index(diagnose(cell)),
+    by: cell.actual.evidence.decidedBy,
+    ms: cell.durationMs,
+    x: {
+      ...details(cell),
+      log,
+      ...(note ? { logNote: note } : {}),
+      ...(cell.details.console === undefined ? {} : { console: tables.consoles.index(cell.details.console) }),
+    },
+  };
+  if (cell.actual.evidence.callerArn) compact.arn = cell.actual.evidence.callerArn;
+  if (past && past.points.length > 1) addHistory(compact, past, tables.outcomeIndex);
+  return compact;
+}
+
+function addHistory(compact: ReportCell, past: CellHistory, outcomeIndex: Map<Outcome, number>): void {
+  compact.h = past.points.map((point) => (point ? (outcomeIndex.get(point.outcome) ?? -1) : -1));
+  compact.hv = past.points.map((point) => (point ? VERDICT_ORDER.indexOf(point.verdict) : -1));
+  compact.flips = past.flips;
+  if (past.change) compact.c = past.change;
 }
 
 /** The two varying dimensions with the most values (the matrix's order breaks ties); '' where fewer vary. */

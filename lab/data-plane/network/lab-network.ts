@@ -49,6 +49,13 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
   const dir = labDir(prefix);
   const subnetIndex = await chooseSubnet(prefix, options.subnetIndex);
   const subnet = labSubnet(subnetIndex);
+  await recordLabOwner(prefix, subnetIndex, dir);
+  const imds = new ImdsService({ hopLimits: hopLimitsIn(names.vpcNetns) });
+  const vpc = await createBridgeAndVpc(prefix, names, subnet, imds);
+  return labNetworkHandle({ prefix, names, dir, subnet, imds, vpc });
+}
+
+async function recordLabOwner(prefix: string, subnetIndex: number, dir: string): Promise<void> {
   const ownerStartTicks = (await processStartTicks(process.pid)) ?? 0;
   await writeLabRecord({
     prefix,
@@ -58,8 +65,15 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
     subnetIndex,
     dir,
   });
+}
 
-  const imds = new ImdsService({ hopLimits: hopLimitsIn(names.vpcNetns) });
+/** The lab bridge and the VPC namespace with IMDS; on failure, whatever was made is removed. */
+async function createBridgeAndVpc(
+  prefix: string,
+  names: LabNetwork['names'],
+  subnet: LabNetwork['subnet'],
+  imds: ImdsService,
+): Promise<VpcNamespace> {
   let vpc: VpcNamespace | undefined;
   try {
     // nf_call_iptables 0: frames between lab namespaces do not pass the root namespace's iptables, so the
@@ -79,12 +93,24 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
       prefixLength: subnet.prefixLength,
       imds,
     });
+    return vpc;
   } catch (error) {
     await vpc?.close();
     await cleanupLab(prefix);
     throw error;
   }
+}
 
+/** The created lab: instance slots (address and veth number), its members, and its idempotent close. */
+function labNetworkHandle(lab: {
+  prefix: string;
+  names: LabNetwork['names'];
+  dir: string;
+  subnet: LabNetwork['subnet'];
+  imds: ImdsService;
+  vpc: VpcNamespace;
+}): LabNetwork {
+  const { prefix, subnet, vpc } = lab;
   const pool: AddressPool = instanceAddressPool(subnet);
   const usedLinks = new Set<number>();
   const members = new Set<LabMember>();
@@ -92,11 +118,11 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
 
   return {
     prefix,
-    names,
-    dir,
+    names: lab.names,
+    dir: lab.dir,
     subnet,
     controlPlaneAddress: subnet.gateway,
-    imds,
+    imds: lab.imds,
     allocateInstanceSlot() {
       const address = pool.allocate();
       let linkIndex = 1;
@@ -116,7 +142,7 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
       closing ??= (async () => {
         const failures: unknown[] = [];
         for (const member of [...members]) await member.shutdown().catch((error: unknown) => failures.push(error));
-        await vpc?.close();
+        await vpc.close();
         await cleanupLab(prefix);
         if (failures.length > 0) {
           throw new InfrastructureError(`lab ${prefix}: ${failures.length} member(s) failed to shut down`, {

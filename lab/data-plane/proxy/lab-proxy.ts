@@ -26,7 +26,7 @@ export interface LabProxy {
  * proxy (HTTP 500 from npm `proxy`) while the control plane is reachable.
  */
 export async function startLabProxy(lab: LabNetwork): Promise<LabProxy> {
-  const { proxyNetns: netns, proxyLink, bridge } = lab.names;
+  const { proxyNetns: netns, proxyLink } = lab.names;
   const address = lab.subnet.proxy;
   const accessLog = join(lab.dir, 'proxy-access.log');
   await createNetns(netns);
@@ -35,41 +35,14 @@ export async function startLabProxy(lab: LabNetwork): Promise<LabProxy> {
     await run('ip', ['link', 'delete', proxyLink], { allowFailure: true });
   };
   try {
-    await ipBatch([
-      `link add ${proxyLink} type veth peer name eth0 netns ${netns}`,
-      `link set ${proxyLink} master ${bridge} up`,
-      `-n ${netns} addr add ${address}/${lab.subnet.prefixLength} dev eth0`,
-      `-n ${netns} link set eth0 up`,
-    ]);
+    await attachToBridge(lab, address);
   } catch (error) {
     await remove();
     throw error;
   }
-  const subprocess = execa('ip', ['netns', 'exec', netns, process.execPath, PROXY_PROCESS, String(PROXY_PORT)], {
-    buffer: false,
-    reject: false,
-    stdin: 'ignore',
-  });
-  let stderr = '';
-  subprocess.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const subprocess = spawnProxy(netns);
   try {
-    await new Promise<void>((resolve, reject) => {
-      let ready = false;
-      subprocess.stdout?.on('data', (chunk: Buffer) => {
-        const text = chunk.toString();
-        if (!ready && text.includes('ready\n')) {
-          ready = true;
-          resolve();
-        }
-        const lines = text.replace('ready\n', '');
-        if (lines.length > 0) appendFileSync(accessLog, lines);
-      });
-      subprocess.then((result) => {
-        if (!ready) reject(new InfrastructureError(`lab proxy exited ${result.exitCode}: ${stderr.trim()}`));
-      });
-    });
+    await proxyReady(subprocess, accessLog);
   } catch (error) {
     await remove();
     throw error;
@@ -92,4 +65,49 @@ export async function startLabProxy(lab: LabNetwork): Promise<LabProxy> {
   };
   const untrack = lab.track({ shutdown: () => proxy.stop() });
   return proxy;
+}
+
+/** A veth from the lab bridge into the proxy's namespace, with the proxy's address on its end. */
+async function attachToBridge(lab: LabNetwork, address: string): Promise<void> {
+  const { proxyNetns: netns, proxyLink, bridge } = lab.names;
+  await ipBatch([
+    `link add ${proxyLink} type veth peer name eth0 netns ${netns}`,
+    `link set ${proxyLink} master ${bridge} up`,
+    `-n ${netns} addr add ${address}/${lab.subnet.prefixLength} dev eth0`,
+    `-n ${netns} link set eth0 up`,
+  ]);
+}
+
+function spawnProxy(netns: string) {
+  return execa('ip', ['netns', 'exec', netns, process.execPath, PROXY_PROCESS, String(PROXY_PORT)], {
+    buffer: false,
+    reject: false,
+    stdin: 'ignore',
+  });
+}
+
+/**
+ * Resolves once the proxy prints `ready`, rejects if it exits first (with its stderr); everything else it
+ * prints on stdout is its access log, appended to `accessLog`.
+ */
+function proxyReady(subprocess: ReturnType<typeof spawnProxy>, accessLog: string): Promise<void> {
+  let stderr = '';
+  subprocess.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise<void>((resolve, reject) => {
+    let ready = false;
+    subprocess.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (!ready && text.includes('ready\n')) {
+        ready = true;
+        resolve();
+      }
+      const lines = text.replace('ready\n', '');
+      if (lines.length > 0) appendFileSync(accessLog, lines);
+    });
+    subprocess.then((result) => {
+      if (!ready) reject(new InfrastructureError(`lab proxy exited ${result.exitCode}: ${stderr.trim()}`));
+    });
+  });
 }

@@ -120,26 +120,8 @@ async function compile(
     await buildStep('tar', ['-xzf', source.tarball, '-C', src, '--strip-components=1']);
     const standIns = await writeEc2StandIns(src, ['agent', 'ecs-agent']);
     for (const file of standIns) log(`ecs agent ${source.version}: generated the EC2 deserializers stand-in ${file}`);
-    const goEnv = {
-      GOTOOLCHAIN: 'local',
-      GOFLAGS: '-mod=vendor',
-      GOPROXY: 'off',
-      GOCACHE: join(root, 'go-build'),
-      GOPATH: join(root, 'gopath'),
-    };
-    const pauseFlags = `-X ${AGENT_CONFIG_PACKAGE}.DefaultPauseContainerImageName=${PAUSE_IMAGE.name} -X ${AGENT_CONFIG_PACKAGE}.DefaultPauseContainerTag=${PAUSE_IMAGE.tag}`;
-    log(`ecs agent ${source.version}: building the agent (minutes)`);
-    await buildStep(GO_1_23, ['build', '-trimpath', '-ldflags', `${pauseFlags} -s`, '-o', join(out, 'agent'), '.'], {
-      cwd: join(src, 'agent'),
-      env: { ...goEnv, CGO_ENABLED: '0' },
-    });
-    log(`ecs agent ${source.version}: building ecs-init`);
-    await buildStep(GO_1_23, ['build', '-trimpath', '-o', join(out, 'ecs-init'), '.'], {
-      cwd: join(src, 'ecs-init'),
-      env: { ...goEnv, CGO_ENABLED: '1' },
-    });
-    const pauseSource = join(src, 'misc', 'pause-container', 'pause.c');
-    await buildStep('gcc', ['-Os', '-Wall', '-Werror', '-static', pauseSource, '-o', join(out, 'pause')]);
+    const goEnv = goEnvironment(root);
+    await buildBinaries(source.version, src, out, goEnv, log);
     const goVersion = (await buildStep(GO_1_23, ['env', 'GOVERSION'], { env: goEnv })).trim();
     const manifest: BuildManifest = {
       version: source.version,
@@ -163,4 +145,38 @@ async function compile(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Offline, from the vendored modules, with the build cache shared by every version under `root`. */
+function goEnvironment(root: string): Record<string, string> {
+  return {
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '-mod=vendor',
+    GOPROXY: 'off',
+    GOCACHE: join(root, 'go-build'),
+    GOPATH: join(root, 'gopath'),
+  };
+}
+
+/** The agent (with the lab's pause image built in), ecs-init and the pause binary, into `out`. */
+async function buildBinaries(
+  version: string,
+  src: string,
+  out: string,
+  goEnv: Record<string, string>,
+  log: (line: string) => void,
+): Promise<void> {
+  const pauseFlags = `-X ${AGENT_CONFIG_PACKAGE}.DefaultPauseContainerImageName=${PAUSE_IMAGE.name} -X ${AGENT_CONFIG_PACKAGE}.DefaultPauseContainerTag=${PAUSE_IMAGE.tag}`;
+  log(`ecs agent ${version}: building the agent (minutes)`);
+  await buildStep(GO_1_23, ['build', '-trimpath', '-ldflags', `${pauseFlags} -s`, '-o', join(out, 'agent'), '.'], {
+    cwd: join(src, 'agent'),
+    env: { ...goEnv, CGO_ENABLED: '0' },
+  });
+  log(`ecs agent ${version}: building ecs-init`);
+  await buildStep(GO_1_23, ['build', '-trimpath', '-o', join(out, 'ecs-init'), '.'], {
+    cwd: join(src, 'ecs-init'),
+    env: { ...goEnv, CGO_ENABLED: '1' },
+  });
+  const pauseSource = join(src, 'misc', 'pause-container', 'pause.c');
+  await buildStep('gcc', ['-Os', '-Wall', '-Werror', '-static', pauseSource, '-o', join(out, 'pause')]);
 }

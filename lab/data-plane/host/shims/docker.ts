@@ -1,4 +1,5 @@
 import { agentVersionOfImage } from '../../../../infra/user-data/agent-image.ts';
+import type { ServiceResult } from '../host-services.ts';
 import { parseDockerEnvFile } from '../service-config.ts';
 import { fail, ok, type ShimCall, type ShimHandler } from './shim-call.ts';
 
@@ -92,25 +93,8 @@ export const docker: ShimHandler = async (call, services) => {
     return command === 'run' ? fail(125, `docker: ${reason}\nSee 'docker run --help'.\n`) : fail(1, `${reason}\n`);
   }
   switch (command) {
-    case 'run': {
-      const options = parseDockerRun(args);
-      if (!options.image) return fail(125, '"docker run" requires at least 1 argument.');
-      if (!agentVersionOfImage(options.image)) {
-        return fail(
-          125,
-          `docker (lab): only the ECS agent image runs on lab instances; ${options.image} is not simulated`,
-        );
-      }
-      const env = await agentEnvironment(call, options);
-      if (typeof env === 'string') return fail(125, env);
-      return services.runContainer({
-        name: options.name ?? 'ecs-agent',
-        image: options.image,
-        env,
-        restart: options.restart,
-        stoppedByUser: false,
-      });
-    }
+    case 'run':
+      return runAgentContainer(call, args, services);
     case 'stop':
     case 'kill':
       return each(args, (name) => services.stopContainer(name));
@@ -125,17 +109,8 @@ export const docker: ShimHandler = async (call, services) => {
       const force = args.some((arg) => arg === '-f' || arg === '--force');
       return each(args, (name) => services.removeContainer(name, force));
     }
-    case 'ps': {
-      const all = args.includes('-a') || args.includes('--all');
-      const rows = services
-        .containers()
-        .filter((container) => all || services.containerRunning(container.name))
-        .map(
-          (container) =>
-            `${container.image}\t${services.containerRunning(container.name) ? 'Up' : 'Exited (0)'}\t${container.name}`,
-        );
-      return ok(['IMAGE\tSTATUS\tNAMES', ...rows].join('\n').concat('\n'));
-    }
+    case 'ps':
+      return listContainers(args, services);
     case 'pull':
       return ok(`lab: pull of ${args.at(-1) ?? ''} skipped (image treated as present)\n`);
     case 'info':
@@ -146,6 +121,38 @@ export const docker: ShimHandler = async (call, services) => {
       return fail(1, `docker (lab): '${command ?? ''}' is not simulated`);
   }
 };
+
+type Services = Parameters<ShimHandler>[1];
+
+/** `docker run` of the agent image: the lab agent, with the environment the flags and env files give it. */
+async function runAgentContainer(call: ShimCall, args: string[], services: Services): Promise<ServiceResult> {
+  const options = parseDockerRun(args);
+  if (!options.image) return fail(125, '"docker run" requires at least 1 argument.');
+  if (!agentVersionOfImage(options.image)) {
+    return fail(125, `docker (lab): only the ECS agent image runs on lab instances; ${options.image} is not simulated`);
+  }
+  const env = await agentEnvironment(call, options);
+  if (typeof env === 'string') return fail(125, env);
+  return services.runContainer({
+    name: options.name ?? 'ecs-agent',
+    image: options.image,
+    env,
+    restart: options.restart,
+    stoppedByUser: false,
+  });
+}
+
+function listContainers(args: string[], services: Services): ServiceResult {
+  const all = args.includes('-a') || args.includes('--all');
+  const rows = services
+    .containers()
+    .filter((container) => all || services.containerRunning(container.name))
+    .map(
+      (container) =>
+        `${container.image}\t${services.containerRunning(container.name) ? 'Up' : 'Exited (0)'}\t${container.name}`,
+    );
+  return ok(['IMAGE\tSTATUS\tNAMES', ...rows].join('\n').concat('\n'));
+}
 
 async function each(
   args: readonly string[],

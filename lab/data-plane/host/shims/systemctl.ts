@@ -1,4 +1,4 @@
-import type { ServiceResult } from '../host-services.ts';
+import type { ServiceResult, Unit } from '../host-services.ts';
 import { fail, INERT_UNITS, ok, type ShimHandler, unitName } from './shim-call.ts';
 
 const UNIT_DESCRIPTIONS: Record<string, string> = {
@@ -14,7 +14,6 @@ const UNIT_DESCRIPTIONS: Record<string, string> = {
 export const systemctl: ShimHandler = async (call, services) => {
   const flags = call.argv.filter((arg) => arg.startsWith('-'));
   const [verb, ...rawUnits] = call.argv.filter((arg) => !arg.startsWith('-'));
-  const now = flags.includes('--now');
   const units = rawUnits.map(unitName);
   if (!verb) return fail(1, 'systemctl (lab): no verb given');
   if (verb === 'daemon-reload' || verb === 'daemon-reexec') {
@@ -25,69 +24,69 @@ export const systemctl: ShimHandler = async (call, services) => {
   if (units.length === 0) return fail(1, `Too few arguments.`);
 
   const results: ServiceResult[] = [];
-  for (const unit of units) {
-    if (INERT_UNITS.has(unit)) {
-      results.push(verb === 'is-active' ? ok('active\n') : verb === 'is-enabled' ? ok('enabled\n') : ok());
-      continue;
-    }
-    if (!services.unitExists(unit)) {
-      const custom = verb === 'enable' && (await services.customUnitExists(unit));
-      results.push(custom ? await services.enableCustomUnit(unit) : missingUnit(verb, unit));
-      continue;
-    }
-    switch (verb) {
-      case 'start':
-        results.push(await services.start(unit));
-        break;
-      case 'stop':
-        results.push(await services.stop(unit));
-        break;
-      case 'restart':
-      case 'reload-or-restart':
-      case 'force-reload':
-        results.push(await services.restart(unit));
-        break;
-      case 'try-restart':
-        results.push(services.isActive(unit) ? await services.restart(unit) : ok());
-        break;
-      case 'reload':
-        results.push(ok());
-        break;
-      case 'enable': {
-        // systemctl enable reloads systemd's units (unless --no-reload).
-        const enabled = await services.enable(unit);
-        if (!flags.includes('--no-reload')) await services.daemonReload();
-        results.push(now && enabled.exitCode === 0 ? await services.start(unit) : enabled);
-        break;
-      }
-      case 'disable': {
-        const disabled = await services.disable(unit);
-        results.push(now && disabled.exitCode === 0 ? await services.stop(unit) : disabled);
-        break;
-      }
-      case 'is-active':
-        results.push(services.isActive(unit) ? ok('active\n') : { exitCode: 3, stdout: 'inactive\n', stderr: '' });
-        break;
-      case 'is-enabled':
-        results.push(services.isEnabled(unit) ? ok('enabled\n') : { exitCode: 1, stdout: 'disabled\n', stderr: '' });
-        break;
-      case 'status': {
-        const active = services.isActive(unit);
-        const enabled = services.isEnabled(unit) ? 'enabled' : 'disabled';
-        const text = `● ${unit}.service - ${UNIT_DESCRIPTIONS[unit]}\n   Loaded: loaded (/usr/lib/systemd/system/${unit}.service; ${enabled})\n   Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`;
-        results.push({ exitCode: active ? 0 : 3, stdout: text, stderr: '' });
-        break;
-      }
-      case 'mask':
-      case 'unmask':
-        results.push(ok());
-        break;
-      default:
-        results.push(fail(1, `systemctl (lab): verb "${verb}" is not simulated`));
-    }
-  }
+  for (const unit of units) results.push(await unitResult(verb, unit, flags, services));
   return combine(results);
 };
+
+type Services = Parameters<ShimHandler>[1];
+
+/** One unit's answer: inert units always succeed, unknown ones fail as systemd does (unless user data wrote them). */
+async function unitResult(verb: string, unit: string, flags: string[], services: Services): Promise<ServiceResult> {
+  if (INERT_UNITS.has(unit)) {
+    return verb === 'is-active' ? ok('active\n') : verb === 'is-enabled' ? ok('enabled\n') : ok();
+  }
+  if (!services.unitExists(unit)) {
+    const custom = verb === 'enable' && (await services.customUnitExists(unit));
+    return custom ? await services.enableCustomUnit(unit) : missingUnit(verb, unit);
+  }
+  return knownUnitVerb(verb, unit, flags, services);
+}
+
+async function knownUnitVerb(verb: string, unit: Unit, flags: string[], services: Services): Promise<ServiceResult> {
+  const now = flags.includes('--now');
+  switch (verb) {
+    case 'start':
+      return await services.start(unit);
+    case 'stop':
+      return await services.stop(unit);
+    case 'restart':
+    case 'reload-or-restart':
+    case 'force-reload':
+      return await services.restart(unit);
+    case 'try-restart':
+      return services.isActive(unit) ? await services.restart(unit) : ok();
+    case 'reload':
+      return ok();
+    case 'enable': {
+      // systemctl enable reloads systemd's units (unless --no-reload).
+      const enabled = await services.enable(unit);
+      if (!flags.includes('--no-reload')) await services.daemonReload();
+      return now && enabled.exitCode === 0 ? await services.start(unit) : enabled;
+    }
+    case 'disable': {
+      const disabled = await services.disable(unit);
+      return now && disabled.exitCode === 0 ? await services.stop(unit) : disabled;
+    }
+    case 'is-active':
+      return services.isActive(unit) ? ok('active\n') : { exitCode: 3, stdout: 'inactive\n', stderr: '' };
+    case 'is-enabled':
+      return services.isEnabled(unit) ? ok('enabled\n') : { exitCode: 1, stdout: 'disabled\n', stderr: '' };
+    case 'status':
+      return statusOf(unit, services);
+    case 'mask':
+    case 'unmask':
+      return ok();
+    default:
+      return fail(1, `systemctl (lab): verb "${verb}" is not simulated`);
+  }
+}
+
+function statusOf(unit: Unit, services: Services): ServiceResult {
+  const active = services.isActive(unit);
+  const enabled = services.isEnabled(unit) ? 'enabled' : 'disabled';
+  const text = `● ${unit}.service - ${UNIT_DESCRIPTIONS[unit]}\n   Loaded: loaded (/usr/lib/systemd/system/${unit}.service; ${enabled})\n   Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`;
+  return { exitCode: active ? 0 : 3, stdout: text, stderr: '' };
+}
 
 function missingUnit(verb: string, unit: string): ServiceResult {
   if (verb === 'is-active') return { exitCode: 3, stdout: 'inactive\n', stderr: '' };
