@@ -14,7 +14,7 @@ import { InfrastructureError } from '../../../core/errors.ts';
 import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import { buildAgent } from './agent-build.ts';
 import { agentImages, ECS_INIT_AGENT_IMAGE } from './agent-images.ts';
-import type { AgentVersion } from './agent-versions.ts';
+import { AGENT_VERSIONS, type AgentVersion } from './agent-versions.ts';
 import { type DockerEngine, enginePaths, startDockerEngine } from './docker-engine.ts';
 import { cloneDataRoot, makeEngineSeed } from './engine-seed.ts';
 import type { TaskImage } from './task-images.ts';
@@ -102,7 +102,8 @@ async function makeSeed(options: RealAgentLauncherOptions, version: AgentVersion
   const build = await buildAgent(version, options.log ? { log: options.log } : {});
   const images = await agentImages(build);
   return makeEngineSeed({
-    dir: join(options.enginesDir, `seed-${version}`),
+    // Short (its engine's sockets live below it): `s` and the release's place in AGENT_VERSIONS.
+    dir: join(options.enginesDir, `s${AGENT_VERSIONS.indexOf(version)}`),
     netns: options.seedNetns,
     loads: [images.agent],
     taskImages: await options.taskImages(),
