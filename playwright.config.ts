@@ -29,7 +29,7 @@ const run = readRunConfig();
 const backendLimits = conformanceRun ? await backendProfile(run.backend, run.labAgent) : undefined;
 // `ecs-taskrole run` records its workers; a direct conformance run takes the backend's default (the lab's from
 // this machine's free CPU), and its global setup plans for the number chosen here.
-const workers = conformanceRun ? (run.workers ?? backendLimits?.defaultWorkers()) : undefined;
+const workers = conformanceRun ? (run.workers ?? (await backendLimits?.defaultWorkers())) : undefined;
 
 // The project's checks read as tests; a conformance run reads as cells (one line each, in the matrix's words).
 const reporters: ReporterDescription[] = conformanceRun

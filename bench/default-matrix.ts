@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { runResultsSchema } from '../core/results/results-schema.ts';
-import { cpuHeadroom } from '../infra/system/cpu-headroom.ts';
+import { sampleCpuHeadroom } from '../infra/system/cpu-headroom.ts';
 import { LAB_QUIET_REGISTRATION_MS, labProfile } from '../lab/index.ts';
 import { defaultWorkers } from '../run/backends.ts';
 import { readRunConfigFile, runConfigFile } from '../run/files/run-config-file.ts';
@@ -40,9 +40,9 @@ type Setting = number | 'default';
 const workersOption = optionText('--workers');
 const settings: Setting[] =
   workersOption === 'default' ? ['default'] : workersOption ? [Number(workersOption)] : [1, 2, 'default'];
-const headroom = cpuHeadroom();
+const headroom = await sampleCpuHeadroom();
 process.stdout.write(
-  `this machine now: ${headroom.cores} cores, 1-minute load ${headroom.load.toFixed(2)}: ` +
+  `this machine now: ${headroom.cores} cores, ${headroom.busyCores.toFixed(2)} busy (${headroom.source}): ` +
     `the default workers on the lab would be ${await defaultWorkers()} (one per idle core, at most 8)\n`,
 );
 const repeat = Math.max(1, option('--repeat') ?? 1);

@@ -99,7 +99,7 @@ function addScaleOptions(command: Command, workers: string): Command {
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
     .option(
       '--workers <n>',
-      `cells run in parallel (Playwright workers; default on the lab: one per idle core of this machine, from its 1-minute load average, at most 8${workers})`,
+      `cells run in parallel (Playwright workers; default${workers})`,
       parseWorkers,
     )
     .option(
@@ -184,10 +184,10 @@ async function cellTimeoutDefaults(argv: readonly string[]): Promise<string> {
   ].join(', ');
 }
 
-/** Today's default workers, named in the help only (the lab's figure loads its profile). */
+/** The default workers, named in the help only: the lab's is sampled at the run's start, so the help says how. */
 async function workersDefaults(argv: readonly string[]): Promise<string> {
   if (!asksForHelp(argv)) return '';
-  return ` — ${await defaultWorkers('lab')} here now; ${await defaultWorkers('aws')} on AWS`;
+  return ` — on the lab one per idle CPU core (a 1 s sample at the start), 1 to 8; ${await defaultWorkers('aws')} on AWS`;
 }
 
 async function run(options: RunOptions): Promise<number> {
@@ -204,7 +204,7 @@ async function run(options: RunOptions): Promise<number> {
 async function runToEnd(options: RunOptions, progress: RunProgress): Promise<number> {
   // The chosen backend's profile only (a run on AWS never loads the lab).
   const profile = await backendProfile(options.backend, options.labAgent);
-  const config = runConfigOf(options, profile);
+  const config = await runConfigOf(options, profile);
   progress.config = config;
   // From here on a signal is an interruption (exit 130), also before anything exists.
   const interruptions = watchInterruptions((line) => process.stderr.write(`\n${line}\n`));
@@ -242,7 +242,7 @@ async function runToEnd(options: RunOptions, progress: RunProgress): Promise<num
   }
 }
 
-function runConfigOf(options: RunOptions, profile: BackendProfile): RunConfig {
+async function runConfigOf(options: RunOptions, profile: BackendProfile): Promise<RunConfig> {
   if (options.labAgent === 'real' && !profile.choosesLabAgent) {
     throw new BadInputError([
       {
@@ -261,7 +261,7 @@ function runConfigOf(options: RunOptions, profile: BackendProfile): RunConfig {
     ...(options.passWithNoTests ? { passWithNoTests: true } : {}),
     keep: options.keep === true,
     // Recorded for the run order (plan.json) and Playwright (playwright.config.ts reads it).
-    workers: options.workers ?? profile.defaultWorkers(),
+    workers: options.workers ?? (await profile.defaultWorkers()),
     cellTimeoutMs: options.cellTimeout ?? profile.cellTimeoutMs,
     amiPins: options.ami,
     ...(options.shard ? { shard: parseShard(options.shard) } : {}),

@@ -21,7 +21,7 @@ export const awsProfile: BackendProfile = {
   name: 'aws',
   // A cell mostly waits on AWS (image pulls, installs, state changes), so as many as one instance holds: every
   // worker may pick a cell of the same instance group, and one task too many fails to place (RESOURCE:MEMORY).
-  defaultWorkers: () => tasksPerInstance(),
+  defaultWorkers: async () => tasksPerInstance(),
   livesInRunProcess: false,
   // Three minutes: the first task on an instance pulls its image and every task installs its client (dnf,
   // pip, npm) before the client's own retries; the lab needs one.

@@ -84,7 +84,7 @@ export interface BackendProfile {
   cleanupHost?(options: { dryRun: boolean }): Promise<HostCleanup>;
   /**
    * How many cells run at once when `--workers` is not given (`run`, a direct Playwright run, the bench): what
-   * bounds a cell here (AWS: one instance's task memory; the lab: this machine's free CPU, measured now).
+   * bounds a cell here (AWS: one instance's task memory; the lab: this machine's free CPU, sampled now).
    */
-  defaultWorkers(): number;
+  defaultWorkers(): Promise<number>;
 }

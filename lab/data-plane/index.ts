@@ -149,17 +149,18 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   let relay: TcpForwarder | undefined;
   try {
     // Settled, not raced: nothing may still be writing into the lab's folder when a failure removes it.
-    const [controlPlane, images, agentProgram] = await settleAll([
+    const [controlPlane, images, agentProgram, maxConcurrentBoots] = await settleAll([
       options.controlPlane,
       buildImageRoots(join(lab.dir, 'images')),
       buildAgentBundle(join(lab.dir, 'agent')),
+      labConcurrentBoots(),
     ] as const);
     const target = new URL(controlPlane.endpoint);
     relay = await forwardTcp(
       { host: lab.controlPlaneAddress, port: Number(target.port || 80) },
       { host: target.hostname, port: Number(target.port || 80) },
     );
-    return await startFleetOn(lab, relay, { ...options, controlPlane }, images.dir, agentProgram);
+    return await startFleetOn(lab, relay, { ...options, controlPlane, maxConcurrentBoots }, images.dir, agentProgram);
   } catch (error) {
     await relay?.close();
     await lab.close();
@@ -193,7 +194,7 @@ function realAgentLauncher(
 async function startFleetOn(
   lab: LabNetwork,
   relay: TcpForwarder,
-  options: DataPlaneOptions & { controlPlane: DataPlaneControlPlane },
+  options: DataPlaneOptions & { controlPlane: DataPlaneControlPlane; maxConcurrentBoots: number },
   imagesDir: string,
   agentProgram: string,
 ): Promise<DataPlane> {
@@ -220,7 +221,7 @@ async function startFleetOn(
   const fleet = startFleet({
     ec2: clients.ec2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
-    maxConcurrentBoots: labConcurrentBoots(),
+    maxConcurrentBoots: options.maxConcurrentBoots,
     log,
     boot: (instance) => bootInstance(boot, instance),
   });

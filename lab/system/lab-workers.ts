@@ -9,16 +9,16 @@
  * targets (wall/floor 1.29, overhead p50 290 ms) and four, the old "two per core", did not (1.63, 626 ms):
  * one worker per idle core, at most 8 (the old cap).
  */
-import { cpuHeadroom, parallelismForHeadroom } from '../../infra/system/cpu-headroom.ts';
+import { parallelismForHeadroom, sampleCpuHeadroom } from '../../infra/system/cpu-headroom.ts';
 
 export const LAB_WORKERS_PER_IDLE_CORE = 1;
 export const LAB_MAX_WORKERS = 8;
 
-export function labDefaultWorkers(): number {
-  return parallelismForHeadroom(cpuHeadroom().idleCores, LAB_WORKERS_PER_IDLE_CORE, LAB_MAX_WORKERS);
+export async function labDefaultWorkers(): Promise<number> {
+  return parallelismForHeadroom((await sampleCpuHeadroom()).idleCores, LAB_WORKERS_PER_IDLE_CORE, LAB_MAX_WORKERS);
 }
 
 /** A host's boot is CPU work (namespaces, iptables, ecs-init, the agent's start): one per idle core at once. */
-export function labConcurrentBoots(): number {
-  return parallelismForHeadroom(cpuHeadroom().idleCores, 1, LAB_MAX_WORKERS);
+export async function labConcurrentBoots(): Promise<number> {
+  return parallelismForHeadroom((await sampleCpuHeadroom()).idleCores, 1, LAB_MAX_WORKERS);
 }
