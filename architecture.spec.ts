@@ -262,3 +262,10 @@ test('core imports nothing outside core (the pure model: matrix, rules, classifi
   );
   expect(outside).toEqual([]);
 });
+
+test('the cells file has no beforeAll/afterAll hook: Playwright would hand each worker a fixed chunk of cells', () => {
+  // With such a hook, Playwright groups a parallel file's tests into one chunk per worker before the run
+  // (runner/testGroups), so the planned run order no longer balances the workers (wall/floor 1.7 at 2 workers).
+  const cells = readFileSync(join(ROOT, 'suites/cells.spec.ts'), 'utf8');
+  expect(cells).not.toMatch(/\.(?:beforeAll|afterAll)\s*\(/);
+});

@@ -35,19 +35,31 @@ const loadCellRunner = async () => {
 
 const metadata = new MetadataOnce();
 
-// Once per worker, after its last cell (a failed cell's worker too, before it is replaced): the SDK clients its
-// cells shared are destroyed, so no socket to AWS or the lab outlives the worker.
-test.afterAll(async () => {
-  // A runner that failed to load made no client (its cell failed with that error).
-  const runner = await loadedRunner?.catch(() => undefined);
-  runner?.awsDriver.closeWorker();
+/**
+ * Once per worker, after its last cell (a failed cell's worker too, before it is replaced): the SDK clients its
+ * cells shared are destroyed, so no socket to AWS or the lab outlives the worker. A worker fixture, not an
+ * `afterAll` hook: Playwright splits a parallel file that has beforeAll/afterAll hooks into one fixed chunk of
+ * tests per worker up front, so a worker whose chunk held the short cells sat idle while another ran the long
+ * ones (measured: 2 workers, wall/floor 1.7 instead of 1.2).
+ */
+const cellTest = test.extend<object, { closeClientsAtWorkerEnd: undefined }>({
+  closeClientsAtWorkerEnd: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      await use(undefined);
+      // A runner that failed to load made no client (its cell failed with that error).
+      const runner = await loadedRunner?.catch(() => undefined);
+      runner?.awsDriver.closeWorker();
+    },
+    { scope: 'worker', auto: true },
+  ],
 });
 
 // Declared in plan.json's runOrder: Playwright hands tests to free workers in this order.
 const cellsById = new Map(plan.cells.map((cell) => [cell.id, cell]));
 for (const cell of plan.runOrder.flatMap((id) => cellsById.get(id) ?? [])) {
-  test(cell.id, { annotation: { type: 'cell', description: cell.id } }, async () => {
-    const testInfo = test.info();
+  cellTest(cell.id, { annotation: { type: 'cell', description: cell.id } }, async () => {
+    const testInfo = cellTest.info();
     const began = Date.now();
     const loading = cellRunner();
     // Under `ecs-taskrole run` the cells start with the run: this waits for provisioning to reach the group.
