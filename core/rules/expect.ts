@@ -14,7 +14,8 @@ export function isOverride(expected: Pick<Expectation, 'source'>): boolean {
 }
 
 /**
- * The expected outcome of a cell: the first matrix override whose `when` matches, else the rule chain.
+ * The expected outcome of a cell: the first matrix override whose `when` matches, else the rule chain; for
+ * an `imds-metadata-reader` cell also its expected metadata read.
  * Used by `plan`, the run's verdicts and reports — never by the lab.
  */
 export function expectationFor(cell: Cell, overrides: readonly ExpectOverride[] = []): Expectation {
