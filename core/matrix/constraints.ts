@@ -80,7 +80,8 @@ export const CONSTRAINTS: readonly Constraint[] = [
     id: 'imds-metadata-reader-script-client',
     message:
       'process: imds-metadata-reader reads IMDS with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; read metadata with another client',
-    violatedBy: (cell) => readsImdsMetadata(cell.process) && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+    violatedBy: (cell) =>
+      readsImdsMetadata(cell.process) && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
   },
   {
     id: 'imds-metadata-reader-no-task-proxy',

@@ -370,7 +370,7 @@ export const METADATA_RULES: readonly MetadataRule[] = [
   {
     id: 'metadata-bridge-imds-blocked',
     statement:
-      'A bridge task behind the documented DOCKER-USER drop (or a FORWARD drop dockerd has not pushed down, or a flush that left Docker\'s FORWARD policy DROP) gets no answer from IMDS: no region, no instance id, though its task-role credentials work',
+      "A bridge task behind the documented DOCKER-USER drop (or a FORWARD drop dockerd has not pushed down, or a flush that left Docker's FORWARD policy DROP) gets no answer from IMDS: no region, no instance id, though its task-role credentials work",
     source: `${SOURCES.imdsMetadataReader}; ${SOURCES.forwardImdsRule}`,
     when: bridgeImdsBlocked,
     result: 'failed',

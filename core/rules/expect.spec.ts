@@ -240,7 +240,7 @@ test('every metadata rule is reached; only imds-metadata-reader cells expect a m
   expect(expectFor({ process: 'sibling-container', imds: 'blocked' }).imdsMetadata).toBeUndefined();
 });
 
-test('a matrix override sets the outcome only: the metadata expectation stays the rules\'', () => {
+test("a matrix override sets the outcome only: the metadata expectation stays the rules'", () => {
   const cell = makeCell({ ...DEFAULT_BASELINE, ...READER, imdsOptions: 'v2-hop1' });
   const expectation = expectationFor(cell, [{ id: 'expect[0]', when: {}, outcome: 'NOT_PLACED', because: 'site' }]);
   expect(expectation).toMatchObject({ outcome: 'NOT_PLACED', imdsMetadata: { result: 'failed' } });

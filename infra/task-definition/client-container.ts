@@ -155,7 +155,8 @@ export function seedInstallStep(command: string): string {
 
 /** `process: imds-metadata-reader`: PID 1 reads region and instance id from IMDS first (imds-reader.ts). */
 export function imdsReaderStep(client: ClientId): string {
-  if (isGoClient(client)) throw new Error(`process imds-metadata-reader has no reader for ${client} (no python or node)`);
+  if (isGoClient(client))
+    throw new Error(`process imds-metadata-reader has no reader for ${client} (no python or node)`);
   return client === 'awscli-v1' || client === 'awscli-v2'
     ? `python3 -c "$(echo ${b64(IMDS_READER_SOURCE.python)} | base64 -d)"`
     : `node -e "$(echo ${b64(IMDS_READER_SOURCE.node)} | base64 -d)"`;

@@ -75,7 +75,11 @@ test('hop limit 1, tokens required: the token never reaches the bridge task, the
 
 test('hop limit 1, tokens optional: the bridge task reads without a token (the IMDSv1 fallback)', async () => {
   await withHost({ imdsOptions: 'v1-hop1' }, async (host) => {
-    expect((await readFrom(host)).task).toMatchObject({ result: 'read', token: 'timed out', instanceId: host.instanceId });
+    expect((await readFrom(host)).task).toMatchObject({
+      result: 'read',
+      token: 'timed out',
+      instanceId: host.instanceId,
+    });
   });
 });
 

@@ -27,7 +27,12 @@ const REFUSAL = [
 function ran(partial: PartialDimensions, details: Partial<CellResult['details']>): CellResult {
   const cell = makeCell({ ...DEFAULT_BASELINE, ...partial });
   const classification = { outcome: 'TASK_ROLE' as const, evidence: { decidedBy: '{"taskArns": []}' } };
-  return cellResult({ ...cell, expected: expectationFor(cell) }, classification, { instanceGroup: 'g', log: [], ...details }, 1);
+  return cellResult(
+    { ...cell, expected: expectationFor(cell) },
+    classification,
+    { instanceGroup: 'g', log: [], ...details },
+    1,
+  );
 }
 
 let dir: string;

@@ -1,8 +1,8 @@
 import { cellResult } from '../../core/cell-result.ts';
 import { type Classification, classify } from '../../core/classify/classify.ts';
 import type { CellEvidence } from '../../core/classify/evidence.ts';
-import { imdsMetadataOf } from '../../core/results/imds-metadata.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
+import { imdsMetadataOf } from '../../core/results/imds-metadata.ts';
 import type { CellDetails, CellResult } from '../../core/results/results-schema.ts';
 import { seedInstallOf } from '../../core/results/seed-install.ts';
 import type { AwsRunState } from '../../infra/aws/driver.ts';

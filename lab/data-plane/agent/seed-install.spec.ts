@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { seedInstallOf } from '../../../core/results/seed-install.ts';
 import { callerArn, clientContainer } from '../../../infra/task-definition/client-container.ts';
-import { seedInstallCommand, SEED_MEMORY_MIB } from '../../../infra/task-definition/task-definition.ts';
+import { SEED_MEMORY_MIB, seedInstallCommand } from '../../../infra/task-definition/task-definition.ts';
 import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
 import { REGION } from '../testing/mini-host.ts';
 
