@@ -22,8 +22,12 @@ test.describe('imds-metadata-reader: the metadata read is judged beside the outc
     log: [],
     ...(imdsMetadata ? { imdsMetadata } : {}),
   });
-  const read: ImdsMetadata = { result: 'read', token: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' };
-  const failed: ImdsMetadata = { result: 'failed', token: 'timed out', error: 'meta-data/placement/region: HTTP 401' };
+  const read: ImdsMetadata = { result: 'read', tokenRequest: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' };
+  const failed: ImdsMetadata = {
+    result: 'failed',
+    tokenRequest: 'timed out',
+    error: 'meta-data/placement/region: HTTP 401',
+  };
 
   test('the expected outcome with the expected read passes; with the other read it deviates', () => {
     expect(cellResult(planned({}), classified('TASK_ROLE'), details(read), 1).verdict).toBe('pass');

@@ -213,8 +213,8 @@ test.describe('imds-metadata-reader: the diagnosis follows the metadata read, no
     const cell = cellWith({ process: 'imds-metadata-reader', ...partial });
     const imdsMetadata =
       result === 'failed'
-        ? { result, token: 'timed out', error: 'meta-data/placement/region: HTTP 401' }
-        : { result: 'read' as const, token: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' };
+        ? { result, tokenRequest: 'timed out', error: 'meta-data/placement/region: HTTP 401' }
+        : { result: 'read' as const, tokenRequest: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' };
     return result ? { ...cell, details: { ...cell.details, imdsMetadata } } : cell;
   };
 

@@ -2,7 +2,7 @@ import { type ImdsMetadata, imdsMetadataSchema } from './results-schema.ts';
 
 /**
  * The line a `process: imds-metadata-reader` task prints after reading IMDS for its own metadata
- * (infra/task-definition/imds-reader.ts): this prefix, then one JSON object with `token` and either
+ * (infra/task-definition/imds-reader.ts): this prefix, then one JSON object with `tokenRequest` and either
  * `region` and `instanceId` or `error`. Never the token itself.
  */
 export const IMDS_METADATA_MARK = 'imds-metadata: ';
@@ -20,26 +20,29 @@ export function imdsMetadataOf(logLines: readonly string[]): ImdsMetadata | unde
   const parsed = imdsMetadataSchema.safeParse({ ...printed, result: read ? 'read' : 'failed' });
   return parsed.success
     ? parsed.data
-    : { result: 'failed', token: 'unknown', error: 'the reader printed values this tool does not accept' };
+    : { result: 'failed', tokenRequest: 'unknown', error: 'the reader printed values this tool does not accept' };
 }
 
-const PRINTED_FIELDS = ['token', 'region', 'instanceId', 'error'] as const;
+const PRINTED_FIELDS = ['tokenRequest', 'region', 'instanceId', 'error'] as const;
 
-function parsePrinted(json: string): Partial<Omit<ImdsMetadata, 'result'>> & { token: string } {
+function parsePrinted(json: string): Partial<Omit<ImdsMetadata, 'result'>> & { tokenRequest: string } {
   try {
     const value: unknown = JSON.parse(json);
     if (typeof value !== 'object' || value === null) throw new Error('not an object');
     const fields = value as Record<string, unknown>;
     const strings = PRINTED_FIELDS.filter((key) => typeof fields[key] === 'string').map((key) => [key, fields[key]]);
-    return { token: 'unknown', ...Object.fromEntries(strings) };
+    return { tokenRequest: 'unknown', ...Object.fromEntries(strings) };
   } catch {
-    return { token: 'unknown', error: 'the reader printed no JSON object' };
+    return { tokenRequest: 'unknown', error: 'the reader printed no JSON object' };
   }
 }
 
 /** One line for a reader: what was read, or why not, and how the token request went. */
 export function imdsMetadataSummary(metadata: ImdsMetadata): string {
-  const token = metadata.token === 'obtained' ? 'with an IMDSv2 token' : `without a token (token: ${metadata.token})`;
+  const token =
+    metadata.tokenRequest === 'obtained'
+      ? 'with an IMDSv2 token'
+      : `without a token (token request: ${metadata.tokenRequest})`;
   return metadata.result === 'read'
     ? `read ${token}: region ${metadata.region}, instance ${metadata.instanceId}`
     : `failed ${token}: ${metadata.error ?? 'no value came back'}`;

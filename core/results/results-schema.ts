@@ -103,7 +103,7 @@ const line = z.string().max(1_000, { message: 'longer than 1000 characters' });
  */
 export const imdsMetadataSchema = z.object({
   result: z.enum(IMDS_METADATA_RESULTS),
-  token: line,
+  tokenRequest: line,
   region: name.optional(),
   instanceId: name.optional(),
   error: line.optional(),

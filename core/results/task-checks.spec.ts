@@ -48,29 +48,36 @@ test.describe("the metadata read, read from the task's log", () => {
   const line = (value: unknown) => `${IMDS_METADATA_MARK}${JSON.stringify(value)}`;
 
   test('region and instance id with a token: read', () => {
-    const metadata = imdsMetadataOf(['x', line({ token: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' })]);
-    expect(metadata).toEqual({ result: 'read', token: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' });
+    const metadata = imdsMetadataOf([
+      'x',
+      line({ tokenRequest: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' }),
+    ]);
+    expect(metadata).toEqual({ result: 'read', tokenRequest: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' });
     expect(imdsMetadataSummary(metadata as NonNullable<typeof metadata>)).toBe(
       'read with an IMDSv2 token: region us-west-2, instance i-0abc',
     );
   });
 
   test('the token timed out and the token-less request got 401: failed, saying so', () => {
-    const metadata = imdsMetadataOf([line({ token: 'timed out', error: 'meta-data/placement/region: HTTP 401' })]);
+    const metadata = imdsMetadataOf([
+      line({ tokenRequest: 'timed out', error: 'meta-data/placement/region: HTTP 401' }),
+    ]);
     expect(metadata).toEqual({
       result: 'failed',
-      token: 'timed out',
+      tokenRequest: 'timed out',
       error: 'meta-data/placement/region: HTTP 401',
     });
     expect(imdsMetadataSummary(metadata as NonNullable<typeof metadata>)).toBe(
-      'failed without a token (token: timed out): meta-data/placement/region: HTTP 401',
+      'failed without a token (token request: timed out): meta-data/placement/region: HTTP 401',
     );
   });
 
   test("no line: no result; a line that is not the reader's JSON, or values the schema refuses: a failed read", () => {
     expect(imdsMetadataOf(['{"taskArns": []}'])).toBeUndefined();
     expect(imdsMetadataOf([`${IMDS_METADATA_MARK}Traceback`])).toMatchObject({ result: 'failed' });
-    expect(imdsMetadataOf([line({ token: 'obtained', region: 'us\u202ewest', instanceId: 'i-1' })])).toMatchObject({
+    expect(
+      imdsMetadataOf([line({ tokenRequest: 'obtained', region: 'us\u202ewest', instanceId: 'i-1' })]),
+    ).toMatchObject({
       result: 'failed',
       error: 'the reader printed values this tool does not accept',
     });

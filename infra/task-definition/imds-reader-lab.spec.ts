@@ -59,7 +59,7 @@ async function readFrom(host: Host, client: 'awscli-v2' | 'sdk-js-v3' = 'awscli-
 
 test('IMDS reachable, hop limit 2: a bridge task reads region and instance id with a token (python and node)', async () => {
   await withHost({}, async (host) => {
-    const expected = { result: 'read', token: 'obtained', region: 'us-east-1', instanceId: host.instanceId };
+    const expected = { result: 'read', tokenRequest: 'obtained', region: 'us-east-1', instanceId: host.instanceId };
     expect((await readFrom(host)).task).toEqual(expected);
     expect((await readFrom(host, 'sdk-js-v3')).task).toEqual(expected);
   });
@@ -68,8 +68,12 @@ test('IMDS reachable, hop limit 2: a bridge task reads region and instance id wi
 test('hop limit 1, tokens required: the token never reaches the bridge task, the token-less read gets 401; the host reads', async () => {
   await withHost({ imdsOptions: 'v2-hop1' }, async (host) => {
     const read = await readFrom(host);
-    expect(read.task).toEqual({ result: 'failed', token: 'timed out', error: 'meta-data/placement/region: HTTP 401' });
-    expect(read.host).toMatchObject({ result: 'read', token: 'obtained', instanceId: host.instanceId });
+    expect(read.task).toEqual({
+      result: 'failed',
+      tokenRequest: 'timed out',
+      error: 'meta-data/placement/region: HTTP 401',
+    });
+    expect(read.host).toMatchObject({ result: 'read', tokenRequest: 'obtained', instanceId: host.instanceId });
   });
 });
 
@@ -77,7 +81,7 @@ test('hop limit 1, tokens optional: the bridge task reads without a token (the I
   await withHost({ imdsOptions: 'v1-hop1' }, async (host) => {
     expect((await readFrom(host)).task).toMatchObject({
       result: 'read',
-      token: 'timed out',
+      tokenRequest: 'timed out',
       instanceId: host.instanceId,
     });
   });
@@ -86,8 +90,12 @@ test('hop limit 1, tokens optional: the bridge task reads without a token (the I
 test('the documented DOCKER-USER drop: no answer for the bridge task (node too); the instance reads', async () => {
   await withHost({ imds: 'blocked' }, async (host) => {
     const read = await readFrom(host);
-    expect(read.task).toEqual({ result: 'failed', token: 'timed out', error: 'meta-data/placement/region: timed out' });
-    expect(read.host).toMatchObject({ result: 'read', token: 'obtained' });
-    expect((await readFrom(host, 'sdk-js-v3')).task).toMatchObject({ result: 'failed', token: 'timed out' });
+    expect(read.task).toEqual({
+      result: 'failed',
+      tokenRequest: 'timed out',
+      error: 'meta-data/placement/region: timed out',
+    });
+    expect(read.host).toMatchObject({ result: 'read', tokenRequest: 'obtained' });
+    expect((await readFrom(host, 'sdk-js-v3')).task).toMatchObject({ result: 'failed', tokenRequest: 'timed out' });
   });
 });

@@ -24,9 +24,9 @@ def why(error):
 out, headers = {}, {}
 try:
     headers = {'X-aws-ec2-metadata-token': ask('PUT', 'api/token', {'X-aws-ec2-metadata-token-ttl-seconds': '21600'})}
-    out['token'] = 'obtained'
+    out['tokenRequest'] = 'obtained'
 except Exception as error:
-    out['token'] = why(error)
+    out['tokenRequest'] = why(error)
 for key, path in (('region', 'meta-data/placement/region'), ('instanceId', 'meta-data/instance-id')):
     try:
         out[key] = ask('GET', path, headers)
@@ -47,8 +47,8 @@ const why = (e) => (e.http ? e.message : e.name === 'TimeoutError' ? 'timed out'
   let headers = {};
   try {
     headers = { 'X-aws-ec2-metadata-token': await ask('PUT', 'api/token', { 'X-aws-ec2-metadata-token-ttl-seconds': '21600' }) };
-    out.token = 'obtained';
-  } catch (e) { out.token = why(e); }
+    out.tokenRequest = 'obtained';
+  } catch (e) { out.tokenRequest = why(e); }
   for (const [key, path] of [['region', 'meta-data/placement/region'], ['instanceId', 'meta-data/instance-id']]) {
     try { out[key] = await ask('GET', path, headers); } catch (e) { out.error = path + ': ' + why(e); break; }
   }

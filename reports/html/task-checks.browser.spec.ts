@@ -45,7 +45,7 @@ test.beforeAll(async () => {
     ran({ taskMemory: 'seed' }, { seedInstall: { command: 'yum install -y aws-cli', exitCode: 1, output: REFUSAL } }),
     ran(
       { process: 'imds-metadata-reader', imdsOptions: 'v2-hop1' },
-      { imdsMetadata: { result: 'read', token: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' } },
+      { imdsMetadata: { result: 'read', tokenRequest: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' } },
     ),
   ];
   writeRenderedReports(dir, results);
