@@ -11,6 +11,7 @@ for (const [example, dimension] of [
   ['host-incidents.yaml', 'hostFirewall'],
   ['incidents-clients.yaml', 'client'],
   ['agent-versions.yaml', 'agentVersion'],
+  ['imds-metadata.yaml', 'imdsOptions'],
 ] as const) {
   test(`\`plan --matrix ${example}\` plans it (exit 0, cells varying ${dimension})`, async () => {
     const result = await runCli(['plan', '--matrix', `${MATRICES}${example}`, '--json']);

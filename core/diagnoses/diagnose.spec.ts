@@ -207,3 +207,33 @@ test('cell patterns are anchored, escaped and safe in single quotes', () => {
   expect(cellPattern('rpsLimit=a.b')).toBe('^rpsLimit=a\\.b$');
   expect(cellPattern("rpsLimit=it's")).toBe("^rpsLimit=it'\\''s$");
 });
+
+test.describe('imds-metadata-reader: the diagnosis follows the metadata read, not only the outcome', () => {
+  const reader = (partial: PartialDimensions, result?: 'read' | 'failed') => {
+    const cell = cellWith({ process: 'imds-metadata-reader', ...partial });
+    const imdsMetadata =
+      result === 'failed'
+        ? { result, tokenRequest: 'timed out', error: 'meta-data/placement/region: HTTP 401' }
+        : { result: 'read' as const, tokenRequest: 'obtained', region: 'us-west-2', instanceId: 'i-0abc' };
+    return result ? { ...cell, details: { ...cell.details, imdsMetadata } } : cell;
+  };
+
+  test('a failed read → give the process its region another way; the hop limit only as the last resort', () => {
+    const diagnosis = diagnose(reader({ imdsOptions: 'v2-hop1' }, 'failed'));
+    expect(diagnosis.items.map((item) => item.id)).toEqual(['imds-metadata-unreadable', 'working']);
+    const lines = diagnosis.items.flatMap((item) => item.commands).join('\n');
+    expect(lines).toContain('{ "name": "AWS_REGION", "value": "REGION" }');
+    expect(lines).toContain('--http-put-response-hop-limit 2');
+    expect(diagnosis.items[0]?.source?.url).toBe('https://github.com/aws/aws-xray-daemon/issues/40');
+  });
+
+  test('a read that worked, or no read at all, → no metadata diagnosis', () => {
+    expect(diagnose(reader({}, 'read')).items.map((item) => item.id)).toEqual(['working']);
+    expect(diagnose(reader({})).items.map((item) => item.id)).not.toContain('imds-metadata-unreadable');
+  });
+
+  test('a deviation in the read alone says so in the verdict note', () => {
+    const cell = { ...reader({}, 'failed'), verdict: 'fail' as const };
+    expect(diagnose(cell).verdictNote).toContain('Deviation in the IMDS metadata read: expected read');
+  });
+});

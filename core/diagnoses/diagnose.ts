@@ -88,7 +88,9 @@ export function sharedFixes(id: string, cells: readonly CellResult[]): SharedFix
 function applies(entry: DiagnosisEntry, cell: CellResult): boolean {
   if (!entry.outcomes.includes(cell.actual.outcome)) return false;
   const wanted = Object.entries(entry.dimensions ?? {}) as [keyof CellResult['dimensions'], readonly string[]][];
-  return wanted.every(([name, values]) => values.includes(cell.dimensions[name]));
+  if (!wanted.every(([name, values]) => values.includes(cell.dimensions[name]))) return false;
+  const read = cell.details.imdsMetadata?.result;
+  return !entry.imdsMetadata || (read !== undefined && entry.imdsMetadata.includes(read));
 }
 
 function verdictNote(cell: CellResult): string {
@@ -98,6 +100,11 @@ function verdictNote(cell: CellResult): string {
   const rule = `rule ${expected.rule}`;
   if (cell.verdict === 'infra') {
     return `No verdict: the harness or backend failed (${actual.outcome}), so nothing is known about this configuration. Expected ${expected.outcome} (${rule}).`;
+  }
+  const metadata = expected.imdsMetadata;
+  if (cell.verdict === 'fail' && metadata && actual.outcome === expected.outcome) {
+    const read = cell.details.imdsMetadata?.result ?? 'no report from the reader';
+    return `Deviation in the IMDS metadata read: expected ${metadata.result} (rule ${metadata.rule}), got ${read}; the credentials outcome, ${actual.outcome}, is as expected.`;
   }
   if (cell.verdict === 'pass') {
     return actual.outcome === 'TASK_ROLE'

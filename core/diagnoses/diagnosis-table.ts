@@ -1,5 +1,6 @@
 import type { Dimension, Dimensions } from '../matrix/dimensions.ts';
 import type { Outcome } from '../outcome.ts';
+import type { ImdsMetadataResult } from '../results/results-schema.ts';
 import { DOCS, type DocLink } from '../rules/sources.ts';
 import { AMI_COMMANDS, CREDENTIALS_NAT_RULES, ROUTE_LOCALNET, setAgentConfig } from './ami-commands.ts';
 
@@ -18,6 +19,8 @@ export interface DiagnosisEntry {
   outcomes: readonly Outcome[];
   /** …when every listed dimension has one of the listed values. */
   dimensions?: Partial<Record<Dimension, readonly string[]>>;
+  /** …and, when listed, the task's own IMDS metadata read (`process: imds-metadata-reader`) had one of these results. */
+  imdsMetadata?: readonly ImdsMetadataResult[];
   /** Used only when no specific entry matched the cell. */
   fallback?: boolean;
   /** The item of the seeds' checklist this is about, in their words. */
@@ -89,6 +92,25 @@ export const DIAGNOSES: readonly DiagnosisEntry[] = [
     problem: 'The cell reached its time limit before the task printed a verdict.',
     fix: 'Rerun this cell; if the task is slow to start (image pull, package install), raise the cell time limit.',
     commands: (c) => [`npx ecs-taskrole run --grep '${c.cellPattern}' --cell-timeout 600`],
+  },
+  {
+    id: 'imds-metadata-unreadable',
+    outcomes: ['TASK_ROLE', 'TASK_ROLE_DENIED', ...NO_TASK_ROLE],
+    dimensions: { process: ['imds-metadata-reader'] },
+    imdsMetadata: ['failed'],
+    checklist:
+      'Developer Guide, task IAM roles: IMDS kept from containers (here: a process in the task that reads instance metadata, as the X-Ray daemon and the CloudWatch agent do)',
+    source: DOCS.imdsMetadataReader,
+    problem:
+      "The process could not read its region and instance id from IMDS (the task log's imds-metadata line says which request failed and how): a bridge task behind the documented DOCKER-USER rule gets no answer, with hop limit 1 the token never reaches it and HttpTokens=required refuses the token-less retry (401), an awsvpc task with ECS_AWSVPC_BLOCK_IMDS has no route. Its task-role credentials do not depend on IMDS; its start-up does.",
+    fix: "Keep IMDS closed to the task and give the process its metadata another way: the region in the task definition (AWS_REGION), the X-Ray daemon's --region (and its instance id from the environment), the CloudWatch agent's region in its configuration. Only if it must read IMDS from a bridge task, raise the hop limit to 2 — that also opens the instance role to every bridge container, unless IMDS stays blocked for them.",
+    commands: () => [
+      '# task definition, containerDefinitions[].environment: the region without IMDS',
+      '{ "name": "AWS_REGION", "value": "REGION" }',
+      '# the X-Ray daemon: xray --region REGION (or -o, local mode, outside EC2 metadata)',
+      '# only if the process must read IMDS from a bridge task (it then reaches the instance role too):',
+      'aws ec2 modify-instance-metadata-options --instance-id INSTANCE_ID --http-put-response-hop-limit 2 --http-endpoint enabled',
+    ],
   },
   {
     id: 'working',

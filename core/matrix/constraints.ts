@@ -1,4 +1,10 @@
-import { DEFAULT_BASELINE, type Dimensions, isEcsOptimized, runsInSiblingContainer } from './dimensions.ts';
+import {
+  DEFAULT_BASELINE,
+  type Dimensions,
+  isEcsOptimized,
+  readsImdsMetadata,
+  runsInSiblingContainer,
+} from './dimensions.ts';
 
 /** A combination of values that cannot exist on ECS: rejected in explicit cells, skipped in products. */
 export interface Constraint {
@@ -69,6 +75,19 @@ export const CONSTRAINTS: readonly Constraint[] = [
     message:
       'process: sibling-container* runs one client in the sibling container; vary load (concurrent fetches in the task) with another process',
     violatedBy: (cell) => runsInSiblingContainer(cell.process) && cell.load !== 'single',
+  },
+  {
+    id: 'imds-metadata-reader-script-client',
+    message:
+      'process: imds-metadata-reader reads IMDS with python or node, which the golang image of sdk-go-v1/sdk-go-v2 lacks; read metadata with another client',
+    violatedBy: (cell) =>
+      readsImdsMetadata(cell.process) && (cell.client === 'sdk-go-v1' || cell.client === 'sdk-go-v2'),
+  },
+  {
+    id: 'imds-metadata-reader-no-task-proxy',
+    message:
+      "process: imds-metadata-reader models an agent that reaches IMDS directly; a task proxy would decide its read by the client's proxy handling instead (vary taskProxy with another process)",
+    violatedBy: (cell) => readsImdsMetadata(cell.process) && cell.taskProxy !== 'none',
   },
 ];
 

@@ -94,9 +94,10 @@ export const DIMENSIONS = {
       'env-reset-child-profile-fix',
       'sibling-container',
       'sibling-container-env-forwarded',
+      'imds-metadata-reader',
     ],
     describe:
-      "which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix; sibling-container: a container the task starts through the host's Docker socket (docker run, as CI runners do), passing on the task definition's variables only; -env-forwarded: with -e AWS_CONTAINER_CREDENTIALS_RELATIVE_URI too",
+      "which process runs the client: PID 1, a clean-environment child, or that child with the .profile fix; sibling-container: a container the task starts through the host's Docker socket (docker run, as CI runners do), passing on the task definition's variables only; -env-forwarded: with -e AWS_CONTAINER_CREDENTIALS_RELATIVE_URI too; imds-metadata-reader: PID 1 first reads region and instance id from IMDS with an IMDSv2 token (falling back to none), as the X-Ray daemon and the CloudWatch agent do, then calls with the task role",
   },
   imds: {
     values: ['reachable', 'blocked', 'blocked-forward'],
@@ -191,6 +192,11 @@ export function runsEcsInit(instance: Pick<Dimensions, 'ami' | 'agentInstall'>):
 /** The client runs in a container the task started through the host's Docker socket, not in the task. */
 export function runsInSiblingContainer(process: Dimensions['process']): boolean {
   return process === 'sibling-container' || process === 'sibling-container-env-forwarded';
+}
+
+/** The task's PID 1 reads IMDS for its own metadata (region, instance id) before its AWS calls. */
+export function readsImdsMetadata(process: Dimensions['process']): boolean {
+  return process === 'imds-metadata-reader';
 }
 
 /** The `hostRules` values whose instance the harness reboots after its user data, before any of its cells. */

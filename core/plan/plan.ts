@@ -16,7 +16,12 @@ export interface Plan {
   json: {
     name: string;
     region: string;
-    cells: { id: string; dimensions: Cell['dimensions']; expected: { outcome: string; rule: string } }[];
+    cells: {
+      id: string;
+      dimensions: Cell['dimensions'];
+      /** `imdsMetadata`: an `imds-metadata-reader` cell's expected metadata read and its rule. */
+      expected: { outcome: string; rule: string; imdsMetadata?: { result: string; rule: string } };
+    }[];
     instanceGroups: { id: string; cells: string[] }[];
     skipped: Matrix['skipped'];
   };
@@ -36,7 +41,13 @@ export function planMatrix(matrix: Matrix): Plan {
       cells: cells.map(({ id, dimensions, expected }) => ({
         id,
         dimensions,
-        expected: { outcome: expected.outcome, rule: expected.rule },
+        expected: {
+          outcome: expected.outcome,
+          rule: expected.rule,
+          ...(expected.imdsMetadata
+            ? { imdsMetadata: { result: expected.imdsMetadata.result, rule: expected.imdsMetadata.rule } }
+            : {}),
+        },
       })),
       instanceGroups: instanceGroups.map(({ id, cells: ids }) => ({ id, cells: ids })),
       skipped: matrix.skipped,

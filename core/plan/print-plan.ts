@@ -8,8 +8,10 @@ export function printPlan(plan: Plan): string {
   const lines = [`matrix ${plan.matrix.name} (region ${plan.matrix.region})`, '', 'cells:'];
   for (const cell of plan.cells) {
     const marker = cell.expected.inferred ? ' (inferred)' : '';
+    const metadata = cell.expected.imdsMetadata;
+    const read = metadata ? `; IMDS metadata ${metadata.result} by ${metadata.rule}` : '';
     lines.push(
-      `  ${cell.id.padEnd(idWidth)}  ${cell.expected.outcome.padEnd(outcomeWidth)}  ${cell.expected.chain.join(' → ')}${marker}`,
+      `  ${cell.id.padEnd(idWidth)}  ${cell.expected.outcome.padEnd(outcomeWidth)}  ${cell.expected.chain.join(' → ')}${marker}${read}`,
     );
   }
   lines.push('', 'instance groups (one container instance each):');

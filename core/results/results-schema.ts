@@ -76,6 +76,55 @@ const dimensionsSchema = z.object(
   ),
 ) as unknown as z.ZodType<Dimensions>;
 
+/**
+ * A process that reads IMDS for its own metadata (`process: imds-metadata-reader`, as the X-Ray daemon and
+ * the CloudWatch agent read region and instance id): whether it got both values.
+ */
+export const IMDS_METADATA_RESULTS = ['read', 'failed'] as const;
+export type ImdsMetadataResult = (typeof IMDS_METADATA_RESULTS)[number];
+
+/** The expected metadata read of an `imds-metadata-reader` cell, and the rule that says so. */
+export const metadataExpectationSchema = z.object({
+  result: z.enum(IMDS_METADATA_RESULTS),
+  rule: name,
+  statement: text,
+  source: text,
+  inferred: z.boolean(),
+});
+export type MetadataExpectation = z.infer<typeof metadataExpectationSchema>;
+
+/** One short line of a task's own report (a metadata error, a package manager's output line). */
+const line = z.string().max(1_000, { message: 'longer than 1000 characters' });
+
+/**
+ * What the task's metadata read did (core/results/imds-metadata.ts parses it from the task's log): the
+ * IMDSv2 session token (`obtained`, or why not: then the reader asked without one, as aws-sdk-go v1's
+ * client falls back to IMDSv1), the values it read and, when it failed, the first path that did not answer.
+ */
+export const imdsMetadataSchema = z.object({
+  result: z.enum(IMDS_METADATA_RESULTS),
+  tokenRequest: line,
+  region: name.optional(),
+  instanceId: name.optional(),
+  error: line.optional(),
+});
+export type ImdsMetadata = z.infer<typeof imdsMetadataSchema>;
+
+/** The most output lines of the seed's own install a result keeps (its tail: where dnf says what it did). */
+export const SEED_INSTALL_OUTPUT_LINES = 20;
+
+/**
+ * The seed's literal install command, run as its own step in a seed-replay cell before the harness's own
+ * install (core/results/seed-install.ts parses it from the task's log): the command, its exit code (absent
+ * when the container stopped inside it, e.g. OOM-killed) and the tail of what it printed.
+ */
+export const seedInstallSchema = z.object({
+  command: name,
+  exitCode: z.number().int().min(0).max(255).optional(),
+  output: z.array(line).max(SEED_INSTALL_OUTPUT_LINES),
+});
+export type SeedInstall = z.infer<typeof seedInstallSchema>;
+
 export const expectationSchema = z.object({
   outcome,
   /** The rule that decided the outcome (rules/conformance-rules.ts), or `expect[N]` for a matrix override. */
@@ -85,6 +134,8 @@ export const expectationSchema = z.object({
   inferred: z.boolean(),
   /** Every rule that contributed, in evaluation order (e.g. the fallback cause, then the instance-role rule). */
   chain: z.array(name).max(100),
+  /** `process: imds-metadata-reader` cells: the expected metadata read (a compatible v1 addition). */
+  imdsMetadata: metadataExpectationSchema.optional(),
 });
 export type Expectation = z.infer<typeof expectationSchema>;
 
@@ -124,6 +175,10 @@ export const cellDetailsSchema = z.object({
       message: `more than ${RESULTS_LIMITS.maxConsoleLines} lines`,
     })
     .optional(),
+  /** `process: imds-metadata-reader`: what the task's metadata read got (absent when the reader never reported). */
+  imdsMetadata: imdsMetadataSchema.optional(),
+  /** A seed-replay cell (`taskMemory: seed`) on the seed's image: what the seed's own install command did. */
+  seedInstall: seedInstallSchema.optional(),
 });
 export type CellDetails = z.infer<typeof cellDetailsSchema>;
 

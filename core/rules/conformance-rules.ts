@@ -1,5 +1,6 @@
 import { type Dimensions, isEcsOptimized, runsEcsInit } from '../matrix/dimensions.ts';
 import type { Outcome } from '../outcome.ts';
+import type { ImdsMetadataResult } from '../results/results-schema.ts';
 import {
   bridgeImdsBlocked,
   burstIsThrottled,
@@ -327,5 +328,77 @@ export const INSTANCE_ROLE_RULES: readonly (Rule & { outcome: Outcome })[] = [
     source: SOURCES.kbArticle,
     when: () => true,
     outcome: 'INSTANCE_ROLE_LEAK',
+  },
+];
+
+/** A metadata rule: what a process reading IMDS for its own metadata gets (`process: imds-metadata-reader`). */
+export interface MetadataRule extends Omit<Rule, 'outcome'> {
+  result: ImdsMetadataResult;
+}
+
+/**
+ * What the X-Ray daemon or the CloudWatch agent in the task gets when it reads region and instance id from
+ * IMDS (a token first, then without one), beside its task-role credentials: evaluated along the path its
+ * requests take (the task's network, the instance's rules, the hop limit). The first match decides.
+ */
+export const METADATA_RULES: readonly MetadataRule[] = [
+  {
+    id: 'metadata-awsvpc-imds-blocked',
+    statement:
+      'With ECS_AWSVPC_BLOCK_IMDS=true an awsvpc task has a blackhole route to 169.254.169.254: its metadata read fails at once, whatever its credentials',
+    source: SOURCES.awsvpcBlockImds,
+    when: (c) => c.network === 'awsvpc' && c.awsvpcBlockImdsFlag === 'true',
+    result: 'failed',
+  },
+  {
+    id: 'metadata-awsvpc-eni',
+    statement:
+      "An awsvpc task reaches IMDS through its own ENI on the subnet: no DOCKER-USER rule and no routed hop for the token's hop limit, so it reads region and instance id with a token",
+    source: `${SOURCES.awsvpcCredentials}; ${SOURCES.imdsMetadataReader}`,
+    inferred: true,
+    when: (c) => c.network === 'awsvpc',
+    result: 'read',
+  },
+  {
+    id: 'metadata-host-network',
+    statement:
+      "A host-mode task is the instance's own network: the token response reaches it with hop limit 1, and the docker0 IMDS rules do not apply; it reads its metadata",
+    source: SOURCES.imdsMetadataReader,
+    when: (c) => c.network === 'host',
+    result: 'read',
+  },
+  {
+    id: 'metadata-bridge-imds-blocked',
+    statement:
+      "A bridge task behind the documented DOCKER-USER drop (or a FORWARD drop dockerd has not pushed down, or a flush that left Docker's FORWARD policy DROP) gets no answer from IMDS: no region, no instance id, though its task-role credentials work",
+    source: `${SOURCES.imdsMetadataReader}; ${SOURCES.forwardImdsRule}`,
+    when: bridgeImdsBlocked,
+    result: 'failed',
+  },
+  {
+    id: 'metadata-bridge-hop-limit-tokens-required',
+    statement:
+      'With hop limit 1 the token response never reaches a bridge task; the reader asks without a token and HttpTokens=required answers 401: no metadata',
+    source: `${SOURCES.imdsMetadataReader}; ${SOURCES.imdsHopLimit}`,
+    // The hop limit and the 401 are documented; that the reader then asks without a token is its client's source.
+    inferred: true,
+    when: (c) => tokenResponseCannotReachTask(c) && !imdsV1Allowed(c),
+    result: 'failed',
+  },
+  {
+    id: 'metadata-bridge-hop-limit-v1-fallback',
+    statement:
+      'With hop limit 1 and tokens optional the token request times out and the reader reads its metadata without a token (IMDSv1)',
+    source: `${SOURCES.imdsMetadataReader}; ${SOURCES.imdsHopLimit}`,
+    inferred: true,
+    when: tokenResponseCannotReachTask,
+    result: 'read',
+  },
+  {
+    id: 'metadata-readable',
+    statement: 'A bridge task with IMDS reachable and hop limit 2 gets a token and reads region and instance id',
+    source: SOURCES.imdsMetadataReader,
+    when: () => true,
+    result: 'read',
   },
 ];

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { makeCell } from '../matrix/cell.ts';
 import { DEFAULT_BASELINE, type PartialDimensions } from '../matrix/dimensions.ts';
-import { CREDENTIAL_RULES, INSTANCE_ROLE_RULES } from './conformance-rules.ts';
+import { CREDENTIAL_RULES, INSTANCE_ROLE_RULES, METADATA_RULES } from './conformance-rules.ts';
 import { expectationFor } from './expect.ts';
 
 const expectFor = (partial: PartialDimensions) => expectationFor(makeCell({ ...DEFAULT_BASELINE, ...partial }));
@@ -204,4 +204,44 @@ test('a matrix override wins over the rules, first match first', () => {
     rule: 'expect[1]',
     statement: 'site AMI',
   });
+});
+
+// A process reading IMDS for its own metadata: its credentials outcome, and what the metadata read gets.
+const READER = { process: 'imds-metadata-reader' } as const;
+const METADATA_CASES: [PartialDimensions, 'read' | 'failed', string][] = [
+  [{}, 'read', 'metadata-readable'],
+  [{ imds: 'blocked' }, 'failed', 'metadata-bridge-imds-blocked'],
+  [{ imds: 'blocked-forward' }, 'failed', 'metadata-bridge-imds-blocked'],
+  [{ imds: 'blocked-forward', afterBoot: 'docker-restarted' }, 'read', 'metadata-readable'],
+  [{ afterBoot: 'rules-flushed' }, 'failed', 'metadata-bridge-imds-blocked'],
+  [{ imdsOptions: 'v2-hop1' }, 'failed', 'metadata-bridge-hop-limit-tokens-required'],
+  [{ imdsOptions: 'v1-hop1' }, 'read', 'metadata-bridge-hop-limit-v1-fallback'],
+  [{ imdsOptions: 'v2-hop1', network: 'host' }, 'read', 'metadata-host-network'],
+  [{ imds: 'blocked', network: 'host' }, 'read', 'metadata-host-network'],
+  [{ imdsOptions: 'v2-hop1', network: 'awsvpc' }, 'read', 'metadata-awsvpc-eni'],
+  [{ imds: 'blocked', network: 'awsvpc' }, 'read', 'metadata-awsvpc-eni'],
+  [{ network: 'awsvpc', awsvpcBlockImdsFlag: 'true' }, 'failed', 'metadata-awsvpc-imds-blocked'],
+];
+
+for (const [partial, result, rule] of METADATA_CASES) {
+  test(`imds-metadata-reader ${JSON.stringify(partial)}: metadata ${result} by ${rule}, credentials unchanged`, () => {
+    const expectation = expectFor({ ...READER, ...partial });
+    expect(expectation.imdsMetadata).toMatchObject({ result, rule });
+    expect(expectation.imdsMetadata?.source.length).toBeGreaterThan(0);
+    // The metadata read never changes the credentials outcome: the reader's own process still has its role.
+    expect(expectation.outcome).toBe(expectFor(partial).outcome);
+  });
+}
+
+test('every metadata rule is reached; only imds-metadata-reader cells expect a metadata read', () => {
+  const reached = new Set(METADATA_CASES.map(([, , rule]) => rule));
+  for (const rule of METADATA_RULES) expect(reached, rule.id).toContain(rule.id);
+  expect(expectFor({}).imdsMetadata).toBeUndefined();
+  expect(expectFor({ process: 'sibling-container', imds: 'blocked' }).imdsMetadata).toBeUndefined();
+});
+
+test("a matrix override sets the outcome only: the metadata expectation stays the rules'", () => {
+  const cell = makeCell({ ...DEFAULT_BASELINE, ...READER, imdsOptions: 'v2-hop1' });
+  const expectation = expectationFor(cell, [{ id: 'expect[0]', when: {}, outcome: 'NOT_PLACED', because: 'site' }]);
+  expect(expectation).toMatchObject({ outcome: 'NOT_PLACED', imdsMetadata: { result: 'failed' } });
 });

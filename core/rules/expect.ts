@@ -1,9 +1,9 @@
 import type { Cell } from '../matrix/cell.ts';
-import type { Dimension, PartialDimensions } from '../matrix/dimensions.ts';
+import { type Dimension, type PartialDimensions, readsImdsMetadata } from '../matrix/dimensions.ts';
 import type { ExpectOverride } from '../matrix/expand.ts';
 import type { Outcome } from '../outcome.ts';
-import type { Expectation } from '../results/results-schema.ts';
-import { CREDENTIAL_RULES, FALLBACK, INSTANCE_ROLE_RULES, type Rule } from './conformance-rules.ts';
+import type { Expectation, MetadataExpectation } from '../results/results-schema.ts';
+import { CREDENTIAL_RULES, FALLBACK, INSTANCE_ROLE_RULES, METADATA_RULES, type Rule } from './conformance-rules.ts';
 
 /** `expected.source` of an expectation a matrix's `expect` entry set (its `because` is the statement). */
 export const OVERRIDE_SOURCE = 'matrix file override';
@@ -14,10 +14,33 @@ export function isOverride(expected: Pick<Expectation, 'source'>): boolean {
 }
 
 /**
- * The expected outcome of a cell: the first matrix override whose `when` matches, else the rule chain.
+ * The expected outcome of a cell: the first matrix override whose `when` matches, else the rule chain; for
+ * an `imds-metadata-reader` cell also its expected metadata read.
  * Used by `plan`, the run's verdicts and reports — never by the lab.
  */
 export function expectationFor(cell: Cell, overrides: readonly ExpectOverride[] = []): Expectation {
+  const metadata = metadataExpectationFor(cell);
+  const outcome = outcomeExpectationFor(cell, overrides);
+  return metadata ? { ...outcome, imdsMetadata: metadata } : outcome;
+}
+
+/**
+ * What an `imds-metadata-reader` cell's own metadata read should get (METADATA_RULES, the first match),
+ * beside its outcome; undefined for other processes. A matrix override sets the outcome only.
+ */
+export function metadataExpectationFor(cell: Cell): MetadataExpectation | undefined {
+  if (!readsImdsMetadata(cell.dimensions.process)) return undefined;
+  const rule = firstMatch(METADATA_RULES, cell);
+  return {
+    result: rule.result,
+    rule: rule.id,
+    statement: rule.statement,
+    source: rule.source,
+    inferred: rule.inferred === true,
+  };
+}
+
+function outcomeExpectationFor(cell: Cell, overrides: readonly ExpectOverride[]): Expectation {
   const override = overrides.find((candidate) => matches(candidate.when, cell));
   if (override) {
     return {
@@ -49,7 +72,7 @@ export function expectationFor(cell: Cell, overrides: readonly ExpectOverride[] 
   };
 }
 
-function firstMatch<R extends Rule>(rules: readonly R[], cell: Cell): R {
+function firstMatch<R extends Pick<Rule, 'when'>>(rules: readonly R[], cell: Cell): R {
   const rule = rules.find((candidate) => candidate.when(cell.dimensions));
   // Each list ends with a catch-all rule, so this only fires if someone removes it.
   if (!rule) throw new Error(`no conformance rule matches cell ${cell.id}`);

@@ -52,6 +52,8 @@ export const SOURCES = {
   taskEnv: 'aws/amazon-ecs-agent agent/api/task/task.go (credentials variable only for tasks with a role)',
   siblingContainer:
     'aws/amazon-ecs-agent agent/api/task/task.go (the variable goes into the containers of the task definition only; a container the task starts through the Docker socket is none of them); buildkite-plugins/docker-buildkite-plugin#220 (a CI agent on ECS must pass AWS_CONTAINER_CREDENTIALS_RELATIVE_URI to the containers it starts); concourse/docker-image-resource#109',
+  imdsMetadataReader:
+    'Amazon ECS Developer Guide, task-iam-roles.md (the DOCKER-USER rule keeps bridge containers off IMDS); Amazon EC2 User Guide, "Use IMDSv2" (the PUT response hop limit: a container is one more hop, and HttpTokens=required answers token-less requests 401); aws/aws-sdk-go aws/ec2metadata/token_provider.go (the client the X-Ray daemon reads IMDS with, aws-xray-daemon pkg/conn/conn.go: a failed or timed-out token request falls back to IMDSv1); aws-xray-daemon#40 (bridge tasks behind the documented rule: no region from IMDS), #203 (IMDSv2 required: 401, "Unable to fetch region from EC2 metadata"), #54 (instance id when IMDS is blocked)',
   siblingContainerForwarded:
     'aws/amazon-ecs-agent ecs-agent/tmds/handlers/v1/credentials_handler.go (credentials are looked up by the ID in the path alone, whoever asks); ecs-init/exec/iptables/iptables.go (the PREROUTING DNAT names no input interface: docker0 traffic to 169.254.170.2 reaches the agent); buildkite-plugins/docker-buildkite-plugin#220',
 } as const;
@@ -126,6 +128,10 @@ export const DOCS = {
       'buildkite-plugins/docker-buildkite-plugin#220: pass AWS_CONTAINER_CREDENTIALS_RELATIVE_URI to the containers an agent on ECS starts',
     url: 'https://github.com/buildkite-plugins/docker-buildkite-plugin/pull/220',
   },
+  imdsMetadataReader: {
+    title: 'aws/aws-xray-daemon#40: an X-Ray daemon in a bridge task behind the documented IMDS rule gets no region',
+    url: 'https://github.com/aws/aws-xray-daemon/issues/40',
+  },
 } as const satisfies Record<string, DocLink>;
 
 /** One part of a rule's source text ("A; B; C"), with a link when the part names a known document. */
@@ -167,7 +173,7 @@ function urlFor(text: string): string | undefined {
   const file = /^(?:aws\/amazon-ecs-agent )?((?:agent|ecs-init)\/[\w./-]+\.go)\b/.exec(text)?.[1];
   if (file && PATH.test(file) && !file.includes('..')) return `${DOCS.ecsAgent.url}/blob/master/${file}`;
   if (text.startsWith('aws/amazon-ecs-agent README')) return `${DOCS.ecsAgent.url}#readme`;
-  const issue = /^(amazon-ecs-agent|aws-sdk-php|aws-sdk-js|aws-cdk)#(\d{1,7})\b/.exec(text);
+  const issue = /^(amazon-ecs-agent|aws-sdk-php|aws-sdk-js|aws-cdk|aws-xray-daemon)#(\d{1,7})\b/.exec(text);
   if (issue) return `${GITHUB}/aws/${issue[1]}/issues/${issue[2]}`;
   return undefined;
 }

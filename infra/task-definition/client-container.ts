@@ -4,7 +4,9 @@
  * Scripts travel base64-encoded to avoid shell quoting.
  */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { SEED_INSTALL_EXIT_MARK, SEED_INSTALL_MARK } from '../../core/results/seed-install.ts';
 import { GO_CLIENT_BINARY, GOLANG_IMAGE, type GoClientId, goInstallCommand } from './go-client.ts';
+import { IMDS_READER_SOURCE } from './imds-reader.ts';
 
 export type ClientId = 'awscli-v2' | 'awscli-v1' | 'sdk-js-v3' | 'sdk-js-v2' | 'sdk-js-v2-2016' | GoClientId;
 export type ProcessVariant =
@@ -12,7 +14,8 @@ export type ProcessVariant =
   | 'env-reset-child'
   | 'env-reset-child-profile-fix'
   | 'sibling-container'
-  | 'sibling-container-env-forwarded';
+  | 'sibling-container-env-forwarded'
+  | 'imds-metadata-reader';
 
 export const CLIENTS: readonly ClientId[] = [
   'awscli-v2',
@@ -60,6 +63,11 @@ export const INSTALL: Record<ClientId, string> = {
   'sdk-go-v1': goInstallCommand('sdk-go-v1'),
   'sdk-go-v2': goInstallCommand('sdk-go-v2'),
 };
+
+/** The client runs in the seed's own image (Amazon Linux), where the seed's `yum install` means something. */
+export function runsSeedImage(client: ClientId): boolean {
+  return IMAGE[client] === AMAZON_LINUX_IMAGE;
+}
 
 /**
  * The profile fix reads /proc/1/environ with `strings` (binutils), which none of the three images has:
@@ -134,6 +142,26 @@ export function clientScript(client: ClientId): string {
   return `node -e "$(echo ${b64(script)} | base64 -d)"`;
 }
 
+/**
+ * The seed's literal install as a step of its own (`taskMemory: seed` on the seed's image), before the
+ * harness's install: its command and its exit status framed by marker lines, its output (stderr too) between
+ * them, so results show what it did whatever the harness's install then does. Its text is the seed's
+ * (fixtures/known-good-task.json), passed base64-encoded.
+ */
+export function seedInstallStep(command: string): string {
+  const decoded = `"$(echo ${b64(command)} | base64 -d)"`;
+  return `s=${decoded}; echo "${SEED_INSTALL_MARK}$s"; eval "$s" 2>&1; echo "${SEED_INSTALL_EXIT_MARK}$?"`;
+}
+
+/** `process: imds-metadata-reader`: PID 1 reads region and instance id from IMDS first (imds-reader.ts). */
+export function imdsReaderStep(client: ClientId): string {
+  if (isGoClient(client))
+    throw new Error(`process imds-metadata-reader has no reader for ${client} (no python or node)`);
+  return client === 'awscli-v1' || client === 'awscli-v2'
+    ? `python3 -c "$(echo ${b64(IMDS_READER_SOURCE.python)} | base64 -d)"`
+    : `node -e "$(echo ${b64(IMDS_READER_SOURCE.node)} | base64 -d)"`;
+}
+
 /** Step 1 (`load=burst`): N concurrent credential GETs, status codes only. */
 export function burstScript(client: ClientId, fetches: number): string {
   if (client === 'awscli-v1' || client === 'awscli-v2') {
@@ -165,6 +193,8 @@ export interface ClientContainerOptions {
   /** The AWS endpoint the clients call (the lab's); unset on AWS. */
   endpoint?: string;
   burst?: number;
+  /** The seed's literal install command, run as its own step first (seed-replay cells on the seed's image). */
+  seedInstall?: string;
   extraEnvironment?: Array<{ name: string; value: string }>;
 }
 
@@ -184,20 +214,34 @@ export function clientContainer(options: ClientContainerOptions): Partial<Contai
     .map((name) => `${name}="$${name}"`)
     .join(' ');
   if (isSiblingVariant(options.variant)) return siblingContainer(options, steps, environment);
-  const encoded = `"$(echo ${b64(steps)} | base64 -d)"`;
-  const wrapped =
-    options.variant === 'pid1'
-      ? `eval ${encoded}`
-      : options.variant === 'env-reset-child'
-        ? `env -i ${kept} sh -c ${encoded}`
-        : `${installBinutils(options.client)}; echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile; env -i ${kept} sh -l -c ${encoded}`;
   return {
     name: options.client,
     image: IMAGE[options.client],
     entryPoint: ['/bin/sh', '-c'],
-    command: [`${INSTALL[options.client]}; ${wrapped}`],
+    command: [`${installSteps(options)}; ${wrappedSteps(options, steps, kept)}`],
     environment,
   };
+}
+
+/** The seed's own install when the cell replays it, then the harness's install of the client. */
+function installSteps(options: ClientContainerOptions): string {
+  const seed = options.seedInstall ? `${seedInstallStep(options.seedInstall)}; ` : '';
+  return `${seed}${INSTALL[options.client]}`;
+}
+
+/** The client's steps as the cell's process runs them (the sibling variants aside). */
+function wrappedSteps(options: ClientContainerOptions, steps: string, kept: string): string {
+  const encoded = `"$(echo ${b64(steps)} | base64 -d)"`;
+  switch (options.variant) {
+    case 'env-reset-child':
+      return `env -i ${kept} sh -c ${encoded}`;
+    case 'env-reset-child-profile-fix':
+      return `${installBinutils(options.client)}; echo 'export $(strings /proc/1/environ | grep AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)' >> /root/.profile; env -i ${kept} sh -l -c ${encoded}`;
+    case 'imds-metadata-reader':
+      return `${imdsReaderStep(options.client)}; eval ${encoded}`;
+    default:
+      return `eval ${encoded}`;
+  }
 }
 
 /**
@@ -213,7 +257,7 @@ function siblingContainer(
 ): Partial<ContainerDefinition> {
   const forwarded = environment.map((entry) => entry.name);
   if (options.variant === 'sibling-container-env-forwarded') forwarded.push('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
-  const script = `${INSTALL[options.client]}; ${steps}`;
+  const script = `${installSteps(options)}; ${steps}`;
   const run = [
     'docker run --rm',
     ...forwarded.map((name) => `-e ${name}`),

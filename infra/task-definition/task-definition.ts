@@ -4,12 +4,29 @@ import { BadInputError } from '../../core/errors.ts';
 import { proxyUrlProblem } from '../../core/input/proxy-url.ts';
 import { credentialFetchesOf } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import { clientContainer, DOCKER_SOCKET_VOLUMES, isGoClient, isSiblingVariant } from './client-container.ts';
+import {
+  clientContainer,
+  DOCKER_SOCKET_VOLUMES,
+  isGoClient,
+  isSiblingVariant,
+  runsSeedImage,
+} from './client-container.ts';
 
 /** The seeds' known-good task definition (troubleshoot-task-iam-roles.md), as the console shows it. */
 const KNOWN_GOOD: RegisterTaskDefinitionCommandInput & { containerDefinitions: ContainerDefinition[] } = JSON.parse(
   readFileSync(new URL('../../fixtures/known-good-task.json', import.meta.url), 'utf8'),
 );
+
+/**
+ * The seed's own install, its command's first statement (`yum install -y aws-cli`): a seed-replay cell runs
+ * it literally as a check of its own, before the harness's install that makes the cell work.
+ */
+export function seedInstallCommand(): string {
+  const command = KNOWN_GOOD.containerDefinitions[0]?.command?.[0] ?? '';
+  const install = command.split(';')[0]?.trim();
+  if (!install) throw new Error('fixtures/known-good-task.json has no install command');
+  return install;
+}
 
 /** The addresses the documented NO_PROXY keeps off the proxy (IMDS and the credentials endpoint). */
 export const DOCUMENTED_NO_PROXY = '169.254.169.254,169.254.170.2';
@@ -78,6 +95,7 @@ export function taskDefinitionFor(
     region: context.region,
     endpoint: context.endpoint,
     burst: credentialFetchesOf(d.load) || undefined,
+    ...(d.taskMemory === 'seed' && runsSeedImage(d.client) ? { seedInstall: seedInstallCommand() } : {}),
     extraEnvironment: proxyEnvironment(d.taskProxy, context.proxyUrl),
   });
   return {

@@ -1,7 +1,9 @@
 import { type CellDiagnosis, diagnose } from '../../core/diagnoses/diagnose.ts';
 import { DIMENSION_NAMES, DIMENSIONS, type Dimension } from '../../core/matrix/dimensions.ts';
 import { INFRA_OUTCOMES, OUTCOME_MEANINGS, OUTCOMES, type Outcome } from '../../core/outcome.ts';
+import { imdsMetadataSummary } from '../../core/results/imds-metadata.ts';
 import type { CellResult, RunError, RunMetadata, RunResults, Verdict } from '../../core/results/results-schema.ts';
+import { seedInstallSummary } from '../../core/results/seed-install.ts';
 import { linkSources, type SourcePart } from '../../core/rules/sources.ts';
 import type { CellHistory, HistoryChange } from '../history/history.ts';
 import { OUTCOME_LABELS, VERDICT_LABELS, VERDICT_ORDER } from '../model/labels.ts';
@@ -49,6 +51,8 @@ export interface ReportCell {
   flips?: number;
   /** Against the run before: new deviation, still deviating, fixed, flaky. */
   c?: HistoryChange;
+  /** The task's own checks beside the credentials, one line each: its IMDS metadata read, the seed's install. */
+  checks?: { name: string; text: string }[];
   x: {
     instanceGroup: string;
     instanceId?: string;
@@ -149,6 +153,8 @@ function compactCell(cell: CellResult, tables: CompactTables, past: CellHistory 
     },
   };
   if (cell.actual.evidence.callerArn) compact.arn = cell.actual.evidence.callerArn;
+  const checks = taskChecks(cell);
+  if (checks.length > 0) compact.checks = checks;
   if (past && past.points.length > 1) addHistory(compact, past, tables.outcomeIndex);
   return compact;
 }
@@ -179,8 +185,27 @@ function valuesOf(name: Dimension, cells: readonly CellResult[]): string[] {
 }
 
 function details(cell: CellResult): Omit<ReportCell['x'], 'log' | 'logNote' | 'console'> {
-  const { log: _log, console: _console, ...rest } = cell.details;
+  const { log: _log, console: _console, imdsMetadata: _metadata, seedInstall: _seed, ...rest } = cell.details;
   return rest;
+}
+
+/**
+ * The lines of the task's own checks: what its metadata read got against what the rule expects, and what the
+ * seed's literal install did (on AWS whatever dnf said; in the lab its refusal and why).
+ */
+function taskChecks(cell: CellResult): NonNullable<ReportCell['checks']> {
+  const checks: NonNullable<ReportCell['checks']> = [];
+  const expected = cell.expected.imdsMetadata;
+  const read = cell.details.imdsMetadata;
+  if (expected || read) {
+    const got = read ? imdsMetadataSummary(read) : 'the reader printed no result';
+    const rule = expected ? ` — expected ${expected.result} (rule ${expected.rule}: ${expected.statement})` : '';
+    checks.push({ name: 'IMDS metadata read', text: `${got}${rule}` });
+  }
+  if (cell.details.seedInstall) {
+    checks.push({ name: "Seed's own install", text: seedInstallSummary(cell.details.seedInstall) });
+  }
+  return checks;
 }
 
 /** Stores each distinct value once (by its JSON) and hands out its index. */

@@ -108,6 +108,11 @@ function outcomeText(cell: CellResult): string {
   if (cell.verdict === 'pass') return actual.outcome;
   const evidence = firstLine(actual.evidence.decidedBy);
   if (cell.verdict === 'infra') return `${actual.outcome}: ${evidence}`;
+  const metadata = expected.imdsMetadata;
+  if (metadata && actual.outcome === expected.outcome) {
+    const read = cell.details.imdsMetadata?.result ?? 'no report';
+    return `${actual.outcome}, but IMDS metadata ${read}, expected ${metadata.result} (rule ${metadata.rule})`;
+  }
   return `got ${actual.outcome}, expected ${expected.outcome} (rule ${expected.rule}): ${evidence}`;
 }
 

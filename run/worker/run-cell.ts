@@ -2,7 +2,9 @@ import { cellResult } from '../../core/cell-result.ts';
 import { type Classification, classify } from '../../core/classify/classify.ts';
 import type { CellEvidence } from '../../core/classify/evidence.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
-import type { CellResult } from '../../core/results/results-schema.ts';
+import { imdsMetadataOf } from '../../core/results/imds-metadata.ts';
+import type { CellDetails, CellResult } from '../../core/results/results-schema.ts';
+import { seedInstallOf } from '../../core/results/seed-install.ts';
 import type { AwsRunState } from '../../infra/aws/driver.ts';
 import { awsDriver as driver } from '../../infra/aws/driver.ts';
 import { CellTimeoutError, type InstanceReadiness, type TaskEvidence } from '../../infra/aws/driver-types.ts';
@@ -56,8 +58,16 @@ export async function runOneCell(
       failures: [...evidence.failures],
       log: [...evidence.logLines],
       ...(console === undefined ? {} : { console }),
+      ...taskChecks(evidence.logLines),
     },
     Date.now() - started,
   );
   return { result, classification, instance };
+}
+
+/** What the task reported of its own checks beside the credentials: its metadata read, the seed's install. */
+function taskChecks(logLines: readonly string[]): Pick<CellDetails, 'imdsMetadata' | 'seedInstall'> {
+  const imdsMetadata = imdsMetadataOf(logLines);
+  const seedInstall = seedInstallOf(logLines);
+  return { ...(imdsMetadata ? { imdsMetadata } : {}), ...(seedInstall ? { seedInstall } : {}) };
 }

@@ -160,7 +160,10 @@ export function renderConfiguration(data: ReportData, cell: ReportCell): HTMLEle
   );
 }
 
-/** Where the task ran and how it ended: instance, AMI, task ARN, exit code, RunTask failures, duration. */
+/**
+ * Where the task ran and how it ended: instance, AMI, task ARN, exit code, RunTask failures, duration, and
+ * the task's own checks (its IMDS metadata read, the seed's install), one line each.
+ */
 export function renderTask(cell: ReportCell): HTMLElement {
   const x = cell.x;
   const failures = (x.failures ?? []).map(
@@ -180,6 +183,7 @@ export function renderTask(cell: ReportCell): HTMLElement {
       ['Stopped reason', x.stoppedReason],
       ['RunTask failures', failures.length > 0 ? failures.join('; ') : undefined],
       ['Duration', `${(cell.ms / 1000).toFixed(1)} s`],
+      ...(cell.checks ?? []).map((check): [string, string] => [check.name, check.text]),
     ]),
   );
 }
