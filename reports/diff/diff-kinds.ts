@@ -5,7 +5,7 @@
  */
 import type { Dimension, Dimensions } from '../../core/matrix/dimensions.ts';
 import type { Outcome } from '../../core/outcome.ts';
-import type { Verdict } from '../../core/results/results-schema.ts';
+import type { ImdsMetadataResult, Verdict } from '../../core/results/results-schema.ts';
 
 /**
  * behaviour: the same configuration gave another outcome, whatever either run expected (both runs have an
@@ -31,6 +31,8 @@ export interface CellSide {
   expected: Outcome;
   rule: string;
   decidedBy: string;
+  /** The IMDS metadata read of a `process: imds-metadata-reader` cell (a change in it is a behaviour change). */
+  metadataRead?: ImdsMetadataResult;
 }
 
 export interface CellChange {

@@ -8,6 +8,10 @@ import { diffResults, kindOf } from './diff-results.ts';
 import { formatDiffText } from './format-diff-text.ts';
 
 const cell = (outcome?: Outcome) => cellWith({}, outcome);
+const reading = (result: 'read' | 'failed'): CellResult => {
+  const base = cellWith({ process: 'imds-metadata-reader' });
+  return { ...base, details: { ...base.details, imdsMetadata: { result, tokenRequest: 'obtained' } } };
+};
 
 test.describe('each cell is classified by behaviour first, then expectation', () => {
   const table: [string, CellResult | undefined, CellResult | undefined, string][] = [
@@ -27,6 +31,8 @@ test.describe('each cell is classified by behaviour first, then expectation', ()
     ['as expected, now TIMEOUT', cell(), cell('TIMEOUT'), 'unjudged'],
     ['INFRA_ERROR in both', cell('INFRA_ERROR'), cell('INFRA_ERROR'), 'unjudged'],
     ['same outcome, same expectation', cell(), cell(), 'unchanged'],
+    ['same outcome, the IMDS metadata read stopped working', reading('read'), reading('failed'), 'behaviour'],
+    ['same outcome, the same metadata read', reading('read'), reading('read'), 'unchanged'],
     ['the same deviation in both', cell('ENDPOINT_ERROR'), cell('ENDPOINT_ERROR'), 'unchanged'],
     ['only in the candidate', undefined, cell(), 'new'],
     ['only in the baseline', cell(), undefined, 'removed'],
@@ -132,4 +138,15 @@ test.describe('an agent upgrade: one agentVersion per run, another in each', () 
     expect(diff.matrix.compared).toEqual([]);
     expect(diff.matrix).toMatchObject({ shared: 1, onlyInBaseline: 1, onlyInCandidate: 1 });
   });
+});
+
+test('a metadata read that stopped working is named in the change, beside an unchanged outcome', () => {
+  const before = runOf([cellWith({ process: 'imds-metadata-reader' })], 'run-a');
+  const after = runOf([cellWith({ process: 'imds-metadata-reader' })], 'run-b');
+  const [was, now] = [before.cells[0], after.cells[0]] as [CellResult, CellResult];
+  was.details = { ...was.details, imdsMetadata: { result: 'read', tokenRequest: 'obtained' } };
+  now.details = { ...now.details, imdsMetadata: { result: 'failed', tokenRequest: 'HTTP 401' } };
+  const diff = diffResults(before, after);
+  expect(diff.counts.behaviour).toBe(1);
+  expect(formatDiffText(diff)).toContain('IMDS metadata read → failed');
 });

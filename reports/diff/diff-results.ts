@@ -150,9 +150,19 @@ export function kindOf(before: CellResult | undefined, after: CellResult | undef
   if (!after) return 'removed';
   if (INFRA_OUTCOMES.has(after.actual.outcome)) return 'unjudged';
   if (INFRA_OUTCOMES.has(before.actual.outcome)) return 'baselineUnjudged';
-  if (before.actual.outcome !== after.actual.outcome) return 'behaviour';
+  if (before.actual.outcome !== after.actual.outcome || metadataReadChanged(before, after)) return 'behaviour';
   if (before.expected.outcome !== after.expected.outcome) return 'expectation';
   return 'unchanged';
+}
+
+/**
+ * A process that reads IMDS for metadata (`process: imds-metadata-reader`) can keep its credentials outcome
+ * while its metadata read stops working (the X-Ray daemon's failure): that is behaviour too, where both ran it.
+ */
+function metadataReadChanged(before: CellResult, after: CellResult): boolean {
+  const was = before.details.imdsMetadata?.result;
+  const now = after.details.imdsMetadata?.result;
+  return was !== undefined && now !== undefined && was !== now;
 }
 
 function changeOf(before: CellResult | undefined, after: CellResult | undefined): CellChange {
@@ -172,6 +182,7 @@ function sideOf(cell: CellResult): CellSide {
     expected: cell.expected.outcome,
     rule: cell.expected.rule,
     decidedBy: cell.actual.evidence.decidedBy,
+    ...(cell.details.imdsMetadata ? { metadataRead: cell.details.imdsMetadata.result } : {}),
   };
 }
 

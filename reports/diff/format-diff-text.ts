@@ -72,7 +72,11 @@ export function describeChange(change: CellChange): string {
   if (before && after) {
     const outcome =
       before.outcome === after.outcome ? `${after.outcome} in both` : `${before.outcome} → ${after.outcome}`;
-    return `${change.id}: ${outcome} (${notes}): ${firstLine(after.decidedBy)}`;
+    const metadata =
+      before.metadataRead !== after.metadataRead && before.metadataRead && after.metadataRead
+        ? `, IMDS metadata ${before.metadataRead} → ${after.metadataRead}`
+        : '';
+    return `${change.id}: ${outcome}${metadata} (${notes}): ${firstLine(after.decidedBy)}`;
   }
   const side = (after ?? before) as NonNullable<CellChange['baseline']>;
   return `${change.id}: ${side.outcome} (expected ${side.expected}, ${VERDICT_LABELS[side.verdict].text})`;
