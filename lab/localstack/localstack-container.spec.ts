@@ -15,11 +15,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunResults } from '../../core/results/results-schema.ts';
 import { backendRecordSchema } from '../../infra/backends/backend-record.ts';
-import {
-  DOCKER_ENGINE_PACKAGES,
-  ensureSystemPackages,
-  missingPackages,
-} from '../../infra/system/system-packages.ts';
+import { DOCKER_ENGINE_PACKAGES, ensureSystemPackages, missingPackages } from '../../infra/system/system-packages.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import { findMotoPython } from '../control-plane/find-moto.ts';
 import { createLabNetwork, type LabNetwork } from '../data-plane/network/lab-network.ts';
