@@ -2,7 +2,7 @@
 
 Each fix closes one measured gap (docs/lab-differences.md) at the spot where moto decides, so every client
 in a task (SDK v3, AWS CLI v1/v2, aws-sdk v2) sees it. The fixes live in the lab_*.py modules beside this
-file, one concern each, and take effect when imported. This folder is the only Python in the project.
+file, one concern each, and take effect when imported. This folder is the only Python in the package.
 Started by moto-process.ts:
 
     python moto_lab.py HOST PORT [LAB_DIR]

@@ -21,7 +21,7 @@ import { buildStep } from './build-step.ts';
 import type { DockerEngine } from './docker-engine.ts';
 
 /** What every image runs on: the machine's shared libraries, its loader and its /etc (users, resolver). */
-const BASE_HOST_PATHS = ['/etc', '/usr/lib/x86_64-linux-gnu', '/usr/lib64'] as const;
+export const BASE_HOST_PATHS = ['/etc', '/usr/lib/x86_64-linux-gnu', '/usr/lib64'] as const;
 /** The runtime each image's clients are, as the model's tasks reach them on this machine. */
 const RUNTIME_HOST_PATHS: Partial<Record<ImageId, readonly string[]>> = {
   // Debian's awscli (CLI v2 2.9) is Python code under /usr/lib/python3; /usr/bin/python3 is the image's.
@@ -52,7 +52,8 @@ export async function buildTaskImages(images: LabImages, dir: string): Promise<T
     const tarball = join(dir, `${id}.tar`);
     // The image's package managers name the lab's package store by its absolute path.
     const store = join(images.dir, 'packages');
-    if (!existsSync(tarball)) await rootFsTarball(root, [...BASE_HOST_PATHS, ...runtime, store], tarball);
+    const hostPaths = [...BASE_HOST_PATHS, ...runtime, store];
+    if (!existsSync(tarball)) await rootFsTarball((stage) => stageImageParts(root, stage), hostPaths, tarball);
     made.push({ id, tarball, names: imageNames(root), changes: importChanges(root) });
   }
   return made;
@@ -79,15 +80,19 @@ export async function importTaskImages(engine: DockerEngine, images: readonly Ta
 }
 
 /**
- * The image's parts (its /usr/bin, /usr/sbin, /usr/local/bin, /root; hard links where possible) in a
- * staging folder with the usual top-level links, then one tar of it and of the machine's paths, which
- * keep their place (the image's package managers name the lab's package store by its absolute path).
+ * A root file system as one tar at `target`: what `stage` puts into a staging folder (for a task image, its
+ * /usr/bin, /usr/sbin, /usr/local/bin, /root with the usual top-level links), then the machine's paths,
+ * which keep their place (the image's package managers name the lab's package store by its absolute path).
  */
-async function rootFsTarball(root: ImageRoot, hostPaths: readonly string[], target: string): Promise<void> {
+export async function rootFsTarball(
+  stage: (folder: string) => Promise<void>,
+  hostPaths: readonly string[],
+  target: string,
+): Promise<void> {
   const work = await mkdtemp(`${target}.make-`);
   try {
-    const stage = join(work, 'rootfs');
-    await stageImageParts(root, stage);
+    const folder = join(work, 'rootfs');
+    await stage(folder);
     const excluded = EXCLUDED.map((pattern) => `--exclude=${pattern}`);
     // Other labs on the machine hard-link the same files into their image roots while this tar reads them: a
     // file whose link count (ctime) changed is still the same file. GNU tar says so with exit 1; 2 is fatal.
@@ -101,7 +106,7 @@ async function rootFsTarball(root: ImageRoot, hostPaths: readonly string[], targ
         '--numeric-owner',
         '--warning=no-file-changed',
         ...excluded,
-        `--directory=${stage}`,
+        `--directory=${folder}`,
         '.',
         '--directory=/',
         ...hostPaths.map((path) => relative('/', path)),
@@ -110,7 +115,7 @@ async function rootFsTarball(root: ImageRoot, hostPaths: readonly string[], targ
     );
     if (tar.exitCode !== 0 && tar.exitCode !== 1) {
       throw new InfrastructureError(
-        `task image ${target}: tar failed (exit ${tar.exitCode}): ${String(tar.all).slice(-400)}`,
+        `image ${target}: tar failed (exit ${tar.exitCode}): ${String(tar.all).slice(-400)}`,
       );
     }
     await rename(join(work, 'image.tar'), target);
@@ -129,6 +134,12 @@ async function stageImageParts(root: ImageRoot, stage: string): Promise<void> {
   ];
   for (const [source, place] of parts)
     await cp(source, join(stage, place), { recursive: true, verbatimSymlinks: true });
+  await stageRootSkeleton(stage);
+}
+
+/** What every root file system has: the top-level links of a usr-merged system, /tmp and the mount points. */
+export async function stageRootSkeleton(stage: string): Promise<void> {
+  await mkdir(join(stage, 'usr'), { recursive: true });
   // usr-merged, as both Amazon Linux 2023 and Debian bookworm images are.
   for (const name of ['bin', 'sbin', 'lib', 'lib64']) await symlink(`usr/${name}`, join(stage, name));
   for (const name of ['tmp', 'var/tmp', 'proc', 'sys', 'dev', 'run'])
