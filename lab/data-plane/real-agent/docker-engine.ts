@@ -31,14 +31,15 @@ const MAX_SOCKET_PATH = 80;
 /** Where an EC2 instance's dockerd listens, and where tasks that start siblings mount it from. */
 export const INSTANCE_DOCKER_SOCKET = '/var/run/docker.sock';
 /**
- * The engine's own /run, made in its mount namespace before dockerd starts: a tmpfs whose entries lead (links
- * through `.h`, a bind of the machine's /run) to the machine's, except the machine's Docker and containerd
- * (`docker.sock`, `docker`, `containerd`): with /run/containerd/containerd.sock present dockerd uses that
- * containerd instead of starting its own, and a container that binds /var/run/docker.sock (a task starting
- * siblings) must get this engine's socket, never the machine's. The tmpfs is filled at `$1` (a folder of the
- * engine's) and then moved over /run. dockerd then listens at /var/run/docker.sock as on EC2, seen only in
- * its namespace; the machine's /run is left as it was. Constant text: the folder and the engine's command
- * come as arguments, never inside the script.
+ * The engine's own /run, made in its mount namespace before dockerd starts: a tmpfs holding the machine's
+ * /run entries (folders and files bound, links copied; no links of the lab's own, which runc refuses on a
+ * container's root file system path) except the machine's Docker and containerd (`docker.sock`, `docker`,
+ * `containerd`): with /run/containerd/containerd.sock present dockerd uses that containerd instead of
+ * starting its own, and a container that binds /var/run/docker.sock (a task starting siblings) must get
+ * this engine's socket, never the machine's. Filled at `$1` (a folder of the engine's) from a bind of the
+ * machine's /run (`.h`, let go once used), then moved over /run. dockerd then listens at
+ * /var/run/docker.sock as on EC2, seen only in its namespace; the machine's /run is left as it was.
+ * Constant text: the folder and the engine's command come as arguments, never inside the script.
  */
 const PRIVATE_RUN = [
   'place=$1; shift',
@@ -46,9 +47,12 @@ const PRIVATE_RUN = [
   'for entry in "$place"/.h/* "$place"/.h/.[!.]*; do',
   '  name=$(basename "$entry")',
   "  case $name in '*'|'.[!.]*'|containerd|docker|docker.sock|docker.pid) continue ;; esac",
-  '  ln -s ".h/$name" "$place/$name" || exit 1',
+  '  if [ -L "$entry" ]; then ln -s "$(readlink "$entry")" "$place/$name"',
+  '  elif [ -d "$entry" ]; then mkdir "$place/$name" && mount --rbind "$entry" "$place/$name"',
+  '  else touch "$place/$name" && mount --bind "$entry" "$place/$name"',
+  '  fi || exit 1',
   'done',
-  'mount --move "$place" /run || exit 1',
+  'umount --lazy "$place/.h" && rmdir "$place/.h" && mount --move "$place" /run || exit 1',
   'exec "$@"',
 ].join('\n');
 
