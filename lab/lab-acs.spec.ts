@@ -264,8 +264,12 @@ test('ACS delivers the RunTask’d task with task- and execution-role credential
     const container = task?.containers[0];
     expect(container).toMatchObject({ name: 'app', memory: 64, environment: { A: '1', B: '2' } });
     expect(container?.logsAuthStrategy).toBe('ExecutionRole');
+    // The lab's CloudWatch Logs for Docker's awslogs driver: the control plane as the agent reached it.
     expect(JSON.parse(container?.dockerConfig.hostConfig ?? '{}')).toMatchObject({
-      LogConfig: { Type: 'awslogs', Config: { 'awslogs-group': 'g' } },
+      LogConfig: {
+        Type: 'awslogs',
+        Config: { 'awslogs-group': 'g', 'awslogs-endpoint': `http://${new URL(spec.state.endpoint).host}` },
+      },
     });
     const taskId = taskArn.split('/').pop();
     for (const [field, role] of [

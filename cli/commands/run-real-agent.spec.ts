@@ -1,9 +1,9 @@
 /**
  * `ecs-taskrole run --lab-agent real` end to end: the real ECS agent (built from source, cached; the first
  * run builds it) in a real Docker engine per instance, task images imported, bridge networking through the
- * engine's docker0 and the credential rules, the task's logs through Docker's awslogs driver. Two cells
- * with different outcomes; the results record the agent version its instance connected with. Root only
- * (the lab's own condition).
+ * engine's docker0 and the credential rules, the task's logs through Docker's awslogs driver. Three cells:
+ * two outcomes, and a client on the node image (made from the project's Node and SDK packages); the results
+ * record the agent version its instance connected with. Root only (the lab's own condition).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,16 @@ test('run --lab-agent real: the cells agree with their expectation on the real a
   const out = join(dir, 'out');
   try {
     const run = await runCli(
-      ['run', '--lab-agent', 'real', '--grep', '^(baseline|taskIamRoleFlag=false)$', '--out', out, '--json'],
+      [
+        'run',
+        '--lab-agent',
+        'real',
+        '--grep',
+        '^(baseline|taskIamRoleFlag=false|client=sdk-js-v3)$',
+        '--out',
+        out,
+        '--json',
+      ],
       { env },
     );
     expect(run.exitCode, run.stderr).toBe(0);
@@ -38,6 +47,8 @@ test('run --lab-agent real: the cells agree with their expectation on the real a
       /assumed-role\/ecs-taskrole-.*-task-ecs-tasks-list-tasks\//,
     );
     expect(byId['taskIamRoleFlag=false']).toMatchObject({ actual: { outcome: 'NOT_PLACED' }, verdict: 'pass' });
+    // The node image is imported like the others: the task's npm links the SDK, its node runs the client.
+    expect(byId['client=sdk-js-v3']).toMatchObject({ actual: { outcome: 'TASK_ROLE' }, verdict: 'pass' });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,8 @@ import { goShim } from './go-clients.ts';
 /** The code's root: the repository in a clone, the package's dist/ when installed. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PYENV_PYTHON_ROOT = '/root/.pyenv/versions/3.11.7';
+/** The node image's `npm` (npm-shim.ts): run by the image's node, it links the packages the lab serves. */
+export const NPM_SHIM = moduleFile('./npm-shim.ts', import.meta.url);
 
 export type ImageId = 'amazonlinux' | 'python' | 'node' | 'golang' | 'docker';
 
@@ -107,7 +109,7 @@ export const IMAGES: readonly ImageSpec[] = [
       node: { kind: 'link', target: nodeBinary },
       npm: {
         kind: 'script',
-        text: `#!/bin/sh\nexec "${nodeBinary}" "${moduleFile('./npm-shim.ts', import.meta.url)}" "$@"\n`,
+        text: `#!/bin/sh\nexec "${nodeBinary}" "${NPM_SHIM}" "$@"\n`,
       },
     }),
   },

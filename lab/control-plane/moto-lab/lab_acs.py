@@ -163,9 +163,10 @@ def _expires_at(credentials: dict) -> float:
 class AcsSession:
     """Delivers the container instance's tasks until the connection closes."""
 
-    def __init__(self, ws: WebSocket, backend, cluster, instance, account_id: str, region: str):
+    def __init__(self, ws: WebSocket, backend, cluster, instance, account_id: str, region: str, endpoint: str):
         self.ws, self.backend, self.cluster, self.instance = ws, backend, cluster, instance
         self.account_id, self.region = account_id, region
+        self.endpoint = endpoint  # this control plane as the agent reached it (its awslogs endpoint too)
         self.connection = str(uuid.uuid4())
         self.pending: dict[str, list] = {}  # messageId -> [(task, desired status)]
         self.next_heartbeat = _now()
@@ -229,7 +230,8 @@ class AcsSession:
                 if credentials:
                     state["credentials"][role_type] = credentials
         credentials = state["credentials"] if desired == "RUNNING" else {}
-        rendered = acs_task(task, task_definition, desired, credentials)  # before any state changes: it may raise
+        # Rendered before any state changes: it may raise.
+        rendered = acs_task(task, task_definition, desired, credentials, self.endpoint)
         message_id = str(uuid.uuid4())
         self.instance.lab_acs_seq = getattr(self.instance, "lab_acs_seq", 0) + 1
         self.pending[message_id] = [(task, desired)]
@@ -351,7 +353,11 @@ def _open_acs(environ, start_response):
     cluster, instance = container_instance_of(backend, query.get("clusterArn"), query.get("containerInstanceArn"))
     _check_caller_is(instance, caller)
     _record_versions(instance, query)
-    AcsSession(WebSocket.accept(environ, ACS_MAX_MESSAGE_BYTES), backend, cluster, instance, account_id, region).run()
+    endpoint = f"http://{environ.get('HTTP_HOST', '')}"
+    session = AcsSession(
+        WebSocket.accept(environ, ACS_MAX_MESSAGE_BYTES), backend, cluster, instance, account_id, region, endpoint
+    )
+    session.run()
 
 
 # The agent names its versions in the ACS URL (ecs-agent/acs/session: agentVersion, agentHash, dockerVersion),

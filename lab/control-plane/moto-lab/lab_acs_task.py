@@ -66,18 +66,23 @@ def _named(items) -> dict[str, str]:
     return {item["name"]: item.get("value", "") for item in items or [] if "name" in item}
 
 
-def _log_options(definition: dict, task_id: str) -> dict:
+def _log_options(definition: dict, task_id: str, logs_endpoint: str | None) -> dict:
     """Docker's awslogs driver knows no `awslogs-stream-prefix`: ECS turns it into the stream it names,
-    `prefix/container-name/task-id` (ECS developer guide, "Using the awslogs log driver")."""
+    `prefix/container-name/task-id` (ECS developer guide, "Using the awslogs log driver"). The lab adds
+    `awslogs-endpoint`, which ECS never sends: on EC2 the driver finds CloudWatch Logs at its regional https
+    name, which the lab has neither DNS nor TLS for; here it is this control plane, at the address the agent
+    reached it by (docs/lab-differences.md, "awslogs endpoint")."""
     log = definition.get("logConfiguration") or {}
     options = dict(log.get("options") or {})
     prefix = options.pop("awslogs-stream-prefix", None)
     if log.get("logDriver") == "awslogs" and prefix and "awslogs-stream" not in options:
         options["awslogs-stream"] = f"{prefix}/{definition['name']}/{task_id}"
+    if log.get("logDriver") == "awslogs" and logs_endpoint:
+        options.setdefault("awslogs-endpoint", logs_endpoint)
     return options
 
 
-def _docker_config(definition: dict, task_id: str) -> dict:
+def _docker_config(definition: dict, task_id: str, logs_endpoint: str | None) -> dict:
     config, host_config = {}, {}
     if definition.get("user"):
         config["User"] = definition["user"]
@@ -85,7 +90,10 @@ def _docker_config(definition: dict, task_id: str) -> dict:
         config["WorkingDir"] = definition["workingDirectory"]
     log = definition.get("logConfiguration")
     if log:
-        host_config["LogConfig"] = {"Type": log.get("logDriver"), "Config": _log_options(definition, task_id)}
+        host_config["LogConfig"] = {
+            "Type": log.get("logDriver"),
+            "Config": _log_options(definition, task_id, logs_endpoint),
+        }
     if definition.get("memoryReservation"):
         host_config["MemoryReservation"] = int(definition["memoryReservation"]) * MIB
     if definition.get("privileged"):
@@ -93,7 +101,9 @@ def _docker_config(definition: dict, task_id: str) -> dict:
     return {"config": json.dumps(config), "hostConfig": json.dumps(host_config), "version": "1.17"}
 
 
-def acs_container(definition: dict, override: dict, execution_role: bool, task_id: str) -> dict:
+def acs_container(
+    definition: dict, override: dict, execution_role: bool, task_id: str, logs_endpoint: str | None = None
+) -> dict:
     environment = {**_named(definition.get("environment")), **_named(override.get("environment"))}
     container = {
         "name": definition["name"],
@@ -110,7 +120,7 @@ def acs_container(definition: dict, override: dict, execution_role: bool, task_i
         ],
         "mountPoints": definition.get("mountPoints") or [],
         "volumesFrom": definition.get("volumesFrom") or [],
-        "dockerConfig": _docker_config(definition, task_id),
+        "dockerConfig": _docker_config(definition, task_id, logs_endpoint),
     }
     memory = override.get("memory") or definition.get("memory")
     if memory:
@@ -121,8 +131,11 @@ def acs_container(definition: dict, override: dict, execution_role: bool, task_i
     return container
 
 
-def acs_task(task, task_definition, desired_status: str, credentials: dict[str, dict]) -> dict:
-    """The Task of a PayloadMessage; `credentials`: IAMRoleCredentials by role type (none after STOPPED)."""
+def acs_task(
+    task, task_definition, desired_status: str, credentials: dict[str, dict], logs_endpoint: str | None = None
+) -> dict:
+    """The Task of a PayloadMessage; `credentials`: IAMRoleCredentials by role type (none after STOPPED);
+    `logs_endpoint`: where the instance reaches this control plane's CloudWatch Logs."""
     overrides = {o.get("name"): o for o in (task.overrides or {}).get("containerOverrides") or []}
     execution_role = TASK_EXECUTION in credentials
     acs = {
@@ -135,7 +148,9 @@ def acs_task(task, task_definition, desired_status: str, credentials: dict[str, 
         "launchType": "EC2",
         "networkMode": task_definition.network_mode,
         "containers": [
-            acs_container(d, overrides.get(d.get("name"), {}), execution_role, last_segment(task.task_arn))
+            acs_container(
+                d, overrides.get(d.get("name"), {}), execution_role, last_segment(task.task_arn), logs_endpoint
+            )
             for d in task_definition.container_definitions or []
         ],
         "volumes": [

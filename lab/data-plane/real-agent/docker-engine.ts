@@ -3,7 +3,8 @@
  * namespace, entered with `nsenter --net` (not `ip netns exec`, which remounts /sys without the cgroup
  * hierarchies: dockerd then exits with "Devices cgroup isn't mounted") and in a private mount namespace
  * (`unshare -m`), so its overlay mounts die with it. Everything it keeps is under `dir`: data root, exec
- * root (with the containerd dockerd supervises), pidfile, socket, config, log. Its containers' cgroups sit
+ * root (with the containerd dockerd supervises), pidfile, socket, config, log; its second socket, the
+ * instance's /var/run/docker.sock, is in a /run of its own (PRIVATE_RUN). Its containers' cgroups sit
  * under their own parent, so stopping the engine can end whatever its containers left.
  */
 
@@ -27,12 +28,33 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 8_000;
 /** The kernel's limit for a unix socket path (sun_path, 108 bytes with its NUL), with room for containerd's. */
 const MAX_SOCKET_PATH = 80;
+/** Where an EC2 instance's dockerd listens, and where tasks that start siblings mount it from. */
+export const INSTANCE_DOCKER_SOCKET = '/var/run/docker.sock';
 /**
- * With /run/containerd/containerd.sock present dockerd uses that (the machine's) containerd instead of
- * starting its own; in the engine's own mount namespace an empty tmpfs hides it. Constant text: the
- * engine's command follows as arguments, never inside the script.
+ * The engine's own /run, made in its mount namespace before dockerd starts: a tmpfs holding the machine's
+ * /run entries (folders and files bound, links copied; no links of the lab's own, which runc refuses on a
+ * container's root file system path) except the machine's Docker and containerd (`docker.sock`, `docker`,
+ * `containerd`): with /run/containerd/containerd.sock present dockerd uses that containerd instead of
+ * starting its own, and a container that binds /var/run/docker.sock (a task starting siblings) must get
+ * this engine's socket, never the machine's. Filled at `$1` (a folder of the engine's) from a bind of the
+ * machine's /run (`.h`, let go once used), then moved over /run. dockerd then listens at
+ * /var/run/docker.sock as on EC2, seen only in its namespace; the machine's /run is left as it was.
+ * Constant text: the folder and the engine's command come as arguments, never inside the script.
  */
-const HIDE_SYSTEM_CONTAINERD = '[ -d /run/containerd ] && mount -t tmpfs -o size=64k tmpfs /run/containerd; exec "$@"';
+const PRIVATE_RUN = [
+  'place=$1; shift',
+  'mount -t tmpfs -o mode=0755,size=1m tmpfs "$place" && mkdir "$place/.h" && mount --rbind /run "$place/.h" || exit 1',
+  'for entry in "$place"/.h/* "$place"/.h/.[!.]*; do',
+  '  name=$(basename "$entry")',
+  "  case $name in '*'|'.[!.]*'|containerd|docker|docker.sock|docker.pid) continue ;; esac",
+  '  if [ -L "$entry" ]; then ln -s "$(readlink "$entry")" "$place/$name"',
+  '  elif [ -d "$entry" ]; then mkdir "$place/$name" && mount --rbind "$entry" "$place/$name"',
+  '  else touch "$place/$name" && mount --bind "$entry" "$place/$name"',
+  '  fi || exit 1',
+  'done',
+  'umount --lazy "$place/.h" && rmdir "$place/.h" && mount --move "$place" /run || exit 1',
+  'exec "$@"',
+].join('\n');
 
 export interface DockerEngineOptions {
   /** Name of the network namespace (under /run/netns). */
@@ -75,6 +97,8 @@ export function enginePaths(dir: string, dataRoot?: string) {
     socket: join(dir, 'docker.sock'),
     config: join(dir, 'daemon.json'),
     log: join(dir, 'dockerd.log'),
+    /** Where the engine's own /run is made before it is moved over /run (PRIVATE_RUN). */
+    runDir: join(dir, 'run'),
   };
 }
 
@@ -91,6 +115,7 @@ export function dockerdArgs(options: DockerEngineOptions): string[] {
     `--exec-root=${paths.execRoot}`,
     `--pidfile=${paths.pidfile}`,
     `--host=unix://${paths.socket}`,
+    `--host=unix://${INSTANCE_DOCKER_SOCKET}`,
     `--config-file=${paths.config}`,
     '--exec-opt=native.cgroupdriver=cgroupfs',
     `--cgroup-parent=${options.cgroupParent}`,
@@ -111,6 +136,7 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
   }
   await ensureEnginePackage();
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await mkdir(paths.runDir, { recursive: true });
   await writeFile(paths.config, `${JSON.stringify(options.daemonConfig ?? {})}\n`);
   const logFd = openSync(paths.log, 'a');
   const child = spawn(
@@ -125,8 +151,9 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
       '--',
       'sh',
       '-c',
-      HIDE_SYSTEM_CONTAINERD,
+      PRIVATE_RUN,
       'sh',
+      paths.runDir,
       DOCKERD,
       ...dockerdArgs(options),
     ],
@@ -144,7 +171,7 @@ export async function startDockerEngine(options: DockerEngineOptions): Promise<D
 let enginePackage: Promise<void> | undefined;
 
 /** Debian's docker.io, installed (as root) or asked for once per process: every instance's engine needs it. */
-function ensureEnginePackage(): Promise<void> {
+export function ensureEnginePackage(): Promise<void> {
   enginePackage ??= ensureSystemPackages(DOCKER_ENGINE_PACKAGES).catch((error: unknown) => {
     enginePackage = undefined;
     throw error;

@@ -5,8 +5,7 @@
  * network, the instance's /etc/ecs, /var/log/ecs and /var/lib/ecs/data), with the environment the instance's
  * service manager gives the agent and `ECS_BACKEND_HOST` = the lab's control plane. Stopping the agent
  * stops the container and the engine and removes what they kept. Not yet: the real ecs-init on ECS-optimized
- * AMIs (the lab's own ecs-init writes the rules), and task networking through the engine's docker0
- * (the lab keeps its docker0; the engine runs with `--bridge=none`), see docs/lab-differences.md.
+ * AMIs (the lab's own ecs-init writes the rules), see docs/lab-differences.md.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import { buildAgent } from './agent-build.ts';
 import { agentImages, ECS_INIT_AGENT_IMAGE } from './agent-images.ts';
 import { AGENT_VERSIONS, type AgentVersion } from './agent-versions.ts';
-import { type DockerEngine, enginePaths, startDockerEngine } from './docker-engine.ts';
+import { type DockerEngine, enginePaths, INSTANCE_DOCKER_SOCKET, startDockerEngine } from './docker-engine.ts';
 import { cloneDataRoot, makeEngineSeed } from './engine-seed.ts';
 import type { TaskImage } from './task-images.ts';
 
@@ -81,12 +80,9 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Real
       await rm(dir, { recursive: true, force: true });
       throw error;
     });
-    const engine = await startDockerEngine({
-      netns: view.netns,
-      dir,
-      cgroupParent: `/${view.netns}`,
-      daemonConfig: engineDaemonConfig(view),
-    });
+    // Docker's defaults, as on EC2 (json-file logs); the lab's awslogs endpoint comes with each task's
+    // log options (lab_acs_task.py), so a container started outside the agent (a sibling) logs as on EC2.
+    const engine = await startDockerEngine({ netns: view.netns, dir, cgroupParent: `/${view.netns}` });
     try {
       await runAgentContainer(engine, view);
     } catch (error) {
@@ -110,24 +106,8 @@ async function makeSeed(options: RealAgentLauncherOptions, version: AgentVersion
   });
 }
 
-/**
- * dockerd's configuration: its default bridge is the instance's docker0 (made at the docker service's
- * start, its address kept), with dockerd's own iptables rules. The awslogs driver is the default driver
- * only so that its `awslogs-endpoint` reaches every awslogs container: Docker merges the daemon's log-opts
- * into a container's when both name the same driver (daemon/logs.go mergeAndVerifyLogConfig). On EC2 the
- * driver finds CloudWatch Logs at its regional https name; the lab's is the control plane's http address.
- * dockerd refuses a default awslogs configuration without a group: a placeholder no container uses (a task's
- * awslogs options always name its group; containers without options, the agent's, ask for json-file).
- */
-export function engineDaemonConfig(view: HostView): Record<string, unknown> {
-  return {
-    'log-driver': 'awslogs',
-    'log-opts': { 'awslogs-endpoint': view.controlPlaneEndpoint, 'awslogs-group': 'ecs-taskrole-lab-default' },
-  };
-}
-
 /** The documented manual-install `docker run` (ECS developer guide, "Installing the Amazon ECS container agent"). */
-export function agentRunArgs(view: HostView, envFile: string, dockerSocket: string): string[] {
+export function agentRunArgs(view: HostView, envFile: string): string[] {
   const dir = (path: string) => join(view.rootDir, path);
   return [
     'run',
@@ -135,13 +115,12 @@ export function agentRunArgs(view: HostView, envFile: string, dockerSocket: stri
     AGENT_CONTAINER,
     '--detach=true',
     '--restart=on-failure:10',
-    `--volume=${dockerSocket}:/var/run/docker.sock`,
+    // The engine's socket where EC2's dockerd keeps it (docker-engine.ts, its own /run).
+    `--volume=${INSTANCE_DOCKER_SOCKET}:/var/run/docker.sock`,
     `--volume=${dir('var/log/ecs')}:/log`,
     `--volume=${dir('var/lib/ecs/data')}:/data`,
     `--volume=${dir('etc/ecs')}:/etc/ecs`,
     '--net=host',
-    // The daemon's default driver is awslogs (engineDaemonConfig); the agent's own log is docker's default.
-    '--log-driver=json-file',
     `--env-file=${envFile}`,
     ECS_INIT_AGENT_IMAGE,
   ];
@@ -181,7 +160,7 @@ async function runAgentContainer(engine: DockerEngine, view: HostView): Promise<
     await mkdir(join(view.rootDir, path), { recursive: true });
   const envFile = join(engine.dir, 'agent.env');
   await writeFile(envFile, envFileText(agentContainerEnvironment(view)), { mode: 0o600 });
-  await engine.docker(agentRunArgs(view, envFile, engine.socket));
+  await engine.docker(agentRunArgs(view, envFile));
 }
 
 function runningAgent(engine: DockerEngine): RunningAgent {

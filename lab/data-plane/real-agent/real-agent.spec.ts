@@ -11,13 +11,15 @@ import { bootTestHost } from '../testing/test-host.ts';
 import { buildAgent } from './agent-build.ts';
 import { agentImages, ECS_INIT_AGENT_IMAGE, plainAmiAgentImage } from './agent-images.ts';
 import { PAUSE_IMAGE } from './agent-versions.ts';
-import { type DockerEngine, startDockerEngine } from './docker-engine.ts';
+import { DOCKER_CLI, type DockerEngine, INSTANCE_DOCKER_SOCKET, startDockerEngine } from './docker-engine.ts';
 import { importMemoryHog, MEMORY_HOG_IMAGE } from './testing/test-images.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 40 * 60_000 });
 
 const VERSION = '1.101.2';
 const lab = useLabNetwork();
+/** Whether the machine has a Docker socket of its own (its dockerd): an engine of the lab must not change it. */
+const machineHadSocket = existsSync('/run/docker.sock');
 
 test('the agent build is cached by version and commit: the second build compiles nothing', async () => {
   const lines: string[] = [];
@@ -66,6 +68,37 @@ test.describe('a Docker engine in a lab instance', () => {
     expect(past.exitCode).toBe(137);
     const state = await engine.docker(['inspect', '--format', '{{.State.OOMKilled}} {{.HostConfig.Memory}}', 'past']);
     expect(state.stdout).toBe(`true ${64 * 1024 * 1024}`);
+  });
+
+  test("its socket is the instance's /var/run/docker.sock in its own /run; the machine's /run is left alone", async () => {
+    test.skip(!engine, 'needs the engine of the test before');
+    const running = engine as DockerEngine;
+    const inEngine = (args: readonly string[]) =>
+      execa('nsenter', [`--target=${running.pid}`, '--mount', '--net', DOCKER_CLI, ...args]);
+    const viaInstanceSocket = await inEngine([
+      '--host',
+      `unix://${INSTANCE_DOCKER_SOCKET}`,
+      'info',
+      '--format',
+      '{{.ID}}',
+    ]);
+    const viaLabSocket = await running.docker(['info', '--format', '{{.ID}}']);
+    expect(viaInstanceSocket.stdout).toBe(viaLabSocket.stdout);
+    // A container binding the instance's socket (a sibling-starting task) gets the engine's, and the bind
+    // leaves nothing in the machine's /run (a missing source would be made there as a folder).
+    await running.docker([
+      'run',
+      '--rm',
+      '-v',
+      `${INSTANCE_DOCKER_SOCKET}:/var/run/docker.sock`,
+      MEMORY_HOG_IMAGE,
+      '1',
+    ]);
+    expect(existsSync('/run/docker.sock')).toBe(machineHadSocket);
+    // The machine's /run is still there for it (instance folders, namespaces), through links.
+    expect((await execa('nsenter', [`--target=${running.pid}`, '--mount', 'test', '-d', '/run/netns/'])).exitCode).toBe(
+      0,
+    );
   });
 
   test('loads the agent image and the pause tarball built from the agent build', async () => {

@@ -51,7 +51,7 @@ export async function importLocalStackStandIn(engine: DockerEngine, python: stri
       await mkdir(join(stage, 'opt', 'localstack-standin'), { recursive: true });
       await copyFile(script, join(stage, ENTRY_POINT));
     },
-    outermost([...BASE_HOST_PATHS, ...files.paths]),
+    { hostPaths: outermost([...BASE_HOST_PATHS, ...files.paths]) },
     tarball,
   );
   const changes = [
