@@ -114,9 +114,10 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
 
   const polling = new AbortController();
   const pause = wakeableSleep();
+  const loopParts: AgentParts = { config, backend, log, agentRun, sleep: pause.sleep };
   const loop = (async () => {
-    await registerUntilDone({ config, imds, backend, runtime, log, agentRun, sleep: pause.sleep });
-    await pollTasks({ setup, config, backend, manager, log, agentRun, signal: polling.signal, sleep: pause.sleep });
+    await registerUntilDone({ ...loopParts, imds, runtime });
+    await pollTasks({ ...loopParts, setup, manager, signal: polling.signal });
   })();
 
   return {
@@ -226,16 +227,18 @@ function wakeableSleep(): { sleep(ms: number): Promise<void>; wake(): void } {
   };
 }
 
-/** Registers the container instance, retrying with backoff like the agent's restarts, until done or stopped. */
-async function registerUntilDone(parts: {
+/** What the agent's loop (register, then poll tasks) works with: its configuration, ECS, its log, its run. */
+interface AgentParts {
   config: AgentConfig;
-  imds: ImdsClient;
   backend: EcsBackend;
-  runtime: AgentRuntime;
   log: AgentLog;
   agentRun: AgentRun;
+  /** A sleep that stop cuts short. */
   sleep: (ms: number) => Promise<void>;
-}): Promise<void> {
+}
+
+/** Registers the container instance, retrying with backoff like the agent's restarts, until done or stopped. */
+async function registerUntilDone(parts: AgentParts & { imds: ImdsClient; runtime: AgentRuntime }): Promise<void> {
   const { config, backend, runtime, log, agentRun } = parts;
   const attributes = agentAttributes(config);
   for (let attempt = 1; !agentRun.stopping && agentRun.containerInstanceArn === ''; attempt += 1) {
@@ -255,16 +258,9 @@ async function registerUntilDone(parts: {
 }
 
 /** Asks ECS for the instance's tasks and syncs the task manager with them, until stopped. */
-async function pollTasks(parts: {
-  setup: AgentSetup;
-  config: AgentConfig;
-  backend: EcsBackend;
-  manager: TaskManager;
-  log: AgentLog;
-  agentRun: AgentRun;
-  signal: AbortSignal;
-  sleep: (ms: number) => Promise<void>;
-}): Promise<void> {
+async function pollTasks(
+  parts: AgentParts & { setup: AgentSetup; manager: TaskManager; signal: AbortSignal },
+): Promise<void> {
   const { backend, manager, agentRun } = parts;
   let failures = 0;
   while (!agentRun.stopping) {
