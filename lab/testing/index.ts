@@ -4,6 +4,8 @@
  */
 
 export { createBridgeTaskNamespace } from '../data-plane/host/bridge-task.ts';
+// One lab network for a spec file's tests.
+export { useLabNetwork } from '../data-plane/testing/lab-network-fixture.ts';
 // A plain moto (no IAM enforcement) on a free port.
 export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto.ts';
 // One simulated host booted on a lab network.

@@ -15,6 +15,7 @@ import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { execa, type ResultPromise } from 'execa';
+import { useResource } from '../../../testing/use-resource.ts';
 import type { HostView } from '../contracts.ts';
 import { bridgeMac } from '../network/addresses.ts';
 import type { FakeImdsIdentity } from './fake-imds.ts';
@@ -47,6 +48,15 @@ export interface MiniHostOptions {
   /** The agent's environment as the service manager builds it (agent-lab.ts adds ecs-init's defaults). */
   agentEnvironment?: Record<string, string>;
   agentVersion?: HostView['agentVersion'];
+}
+
+/** One mini host for the tests of a spec file or describe block (created before the first, destroyed after the last). */
+export function useMiniHost(options: MiniHostOptions = {}): () => MiniHost {
+  return useResource(
+    'the mini host',
+    () => createMiniHost(options),
+    (host) => host.destroy(),
+  );
 }
 
 export async function createMiniHost(options: MiniHostOptions = {}): Promise<MiniHost> {
