@@ -20,7 +20,7 @@ function pathPackage(name: string, path: string, why: string): SystemPackage {
   return { name, command: path, probe: ['test', '-x', path], why };
 }
 
-/** A package of sources with no command: one of its files proves it is there. */
+/** A package with no command of its own (sources, a static library): one of its files proves it is there. */
 function sourceFilePackage(name: string, path: string, why: string): SystemPackage {
   return { name, command: path, probe: ['test', '-f', path], why };
 }
@@ -71,12 +71,7 @@ export const AGENT_BUILD_PACKAGES: readonly SystemPackage[] = [
     why: 'builds the ECS agent and ecs-init (their go.mod asks for Go 1.23)',
   },
   { name: 'gcc', command: 'gcc', why: "ecs-init's cgo and the static pause binary" },
-  {
-    name: 'libc6-dev',
-    command: 'gcc',
-    probe: ['test', '-e', '/usr/lib/x86_64-linux-gnu/libc.a'],
-    why: 'static pause binary',
-  },
+  sourceFilePackage('libc6-dev', '/usr/lib/x86_64-linux-gnu/libc.a', 'static pause binary'),
 ];
 
 /** What a lab instance's real Docker engine needs (its daemon is looked up by full path: /usr/sbin may be off PATH). */

@@ -11,5 +11,7 @@ export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto
 // One simulated host booted on a lab network.
 // A stand-in agent listener, curl probes and their exit codes, and a bridge task's namespace on a booted host.
 export { bootTestHost, CURL_TIMEOUT, namedListener, probe } from '../data-plane/testing/test-host.ts';
-// Environments whose Pythons have no moto (or another version): the lab's first use on a stock machine.
 export { noMotoEnv, REFUSING_INDEX, systemPythonWithoutMoto } from './no-moto-python.ts';
+// Environments whose Pythons have no moto (or another version): the lab's first use on a stock machine.
+// Trust policies and tags as the harness writes them, for a spec's own resources.
+export { serviceTrust, specRunTags } from './spec-resources.ts';

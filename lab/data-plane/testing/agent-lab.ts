@@ -64,11 +64,7 @@ export interface AgentLabOptions extends MiniHostOptions {
 
 /** One agent lab for the tests of a spec file or describe block (started before the first, destroyed after the last). */
 export function useAgentLab(options: AgentLabOptions = {}): () => AgentLab {
-  return useResource(
-    'the agent lab',
-    () => startAgentLab(options),
-    (lab) => lab.destroy(),
-  );
+  return useResource('the agent lab', () => startAgentLab(options));
 }
 
 export async function startAgentLab(options: AgentLabOptions = {}): Promise<AgentLab> {
