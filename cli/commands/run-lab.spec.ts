@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { labSkipReason } from '../../lab/index.ts';
+import { DEBIAN_CHROMIUM } from '../../reports/html/testing/browser-support.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import { runResults, withPrivateLab } from './testing/private-lab.ts';
 
 test.describe.configure({ timeout: 540_000 });
 // Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.
-test.use({
-  browserName: 'chromium',
-  launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] },
-});
+test.use(DEBIAN_CHROMIUM);
 
 test('run on the lab: every selected cell as expected, results and reports written, no secret, lab stopped', async ({
   page,
