@@ -13,5 +13,7 @@ export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto
 export { bootTestHost, CURL_TIMEOUT, namedListener, probe } from '../data-plane/testing/test-host.ts';
 export { noMotoEnv, REFUSING_INDEX, systemPythonWithoutMoto } from './no-moto-python.ts';
 // Environments whose Pythons have no moto (or another version): the lab's first use on a stock machine.
+// A lab of one test's own, up for its body, then down.
+export { withOwnLab } from './own-lab.ts';
 // Trust policies and tags as the harness writes them, for a spec's own resources.
 export { serviceTrust, specRunTags } from './spec-resources.ts';
