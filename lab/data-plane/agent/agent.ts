@@ -65,29 +65,8 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
   const imds = new ImdsClient(config.proxy);
   const region = config.region ?? setup.region;
   const agentRun: AgentRun = { containerInstanceArn: '', stopping: false };
-  const store = new TaskCredentialsStore();
-  const audit = new AuditLog(
-    join(setup.rootDir, 'var/log/ecs/audit.log'),
-    { cluster: config.cluster, containerInstanceArn: () => agentRun.containerInstanceArn },
-    !config.auditLogDisabled,
-  );
-  const endpoint = await startCredentialsServer({
-    store,
-    audit,
-    limiter: new TollboothLimiter(config.taskMetadataRateLimit),
-    steadyRate: config.taskMetadataRateLimit.steady,
-    agentVersion: setup.agentVersion,
-    port: runtime.credentialsPort ?? CREDENTIALS_PORT,
-  });
-  const backend = new EcsBackend({
-    endpoint: setup.controlPlaneEndpoint,
-    region,
-    proxy: config.proxy,
-    instanceCredentials: instanceCredentialsProvider(imds),
-    serviceIdentity: setup.serviceIdentity,
-    stateChange: setup.stateChange,
-    ...(runtime.issueTaskRoleCredentials ? { issueTaskRoleCredentials: runtime.issueTaskRoleCredentials } : {}),
-  });
+  const { store, audit, endpoint } = await startCredentialsEndpoint(setup, runtime, config, agentRun);
+  const backend = ecsBackend(setup, runtime, config, imds);
   const logs = daemonLogsClient(setup, region);
   const keepUnderRoot = taskKeepUnderRoot(runtime);
   // The instance's dockerd socket, which tasks may mount (the lab's agent plays Docker for its tasks).
@@ -134,6 +113,43 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
       log('info', 'Agent stopped');
     },
   };
+}
+
+/** The task credentials the agent holds, its audit log, and the endpoint that serves them to tasks. */
+async function startCredentialsEndpoint(
+  setup: AgentSetup,
+  runtime: AgentRuntime,
+  config: AgentConfig,
+  agentRun: AgentRun,
+) {
+  const store = new TaskCredentialsStore();
+  const audit = new AuditLog(
+    join(setup.rootDir, 'var/log/ecs/audit.log'),
+    { cluster: config.cluster, containerInstanceArn: () => agentRun.containerInstanceArn },
+    !config.auditLogDisabled,
+  );
+  const endpoint = await startCredentialsServer({
+    store,
+    audit,
+    limiter: new TollboothLimiter(config.taskMetadataRateLimit),
+    steadyRate: config.taskMetadataRateLimit.steady,
+    agentVersion: setup.agentVersion,
+    port: runtime.credentialsPort ?? CREDENTIALS_PORT,
+  });
+  return { store, audit, endpoint };
+}
+
+/** ECS as the agent calls it: signed with the instance role from IMDS, through the agent's proxy. */
+function ecsBackend(setup: AgentSetup, runtime: AgentRuntime, config: AgentConfig, imds: ImdsClient): EcsBackend {
+  return new EcsBackend({
+    endpoint: setup.controlPlaneEndpoint,
+    region: config.region ?? setup.region,
+    proxy: config.proxy,
+    instanceCredentials: instanceCredentialsProvider(imds),
+    serviceIdentity: setup.serviceIdentity,
+    stateChange: setup.stateChange,
+    ...(runtime.issueTaskRoleCredentials ? { issueTaskRoleCredentials: runtime.issueTaskRoleCredentials } : {}),
+  });
 }
 
 /** The agent's log file, in the agent's own line format. */
