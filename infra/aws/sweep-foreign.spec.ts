@@ -1,3 +1,8 @@
+/**
+ * Instances that carry a run's tags without being the run's: another team launched them (no instance
+ * profile of the run's, the tags copied). Neither a sweep nor a teardown's safety net touches them; both
+ * name them as tagged but not ours, while the run's own instances go as before.
+ */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { harnessClientConfig } from '../../lab/index.ts';

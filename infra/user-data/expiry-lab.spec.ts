@@ -1,3 +1,9 @@
+/**
+ * Instances that expire by themselves, on the lab (its data plane honours both halves): past the run's
+ * expiry the harness's user data shuts the instance down at once, and an instance-initiated shutdown ends
+ * it as its InstanceInitiatedShutdownBehavior says (terminate, as the harness launches them; stop, EC2's
+ * default). The computed delay before the expiry is user-data.spec.ts; the lab's scheduling power.spec.ts.
+ */
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';

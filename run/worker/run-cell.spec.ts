@@ -1,3 +1,10 @@
+/**
+ * The instance console as a cell's evidence, end to end on the lab through the one driver: a plain AL2023
+ * instance whose user data skips the docker install never runs an agent, so its cell is NOT_PLACED, and
+ * the cell's result carries the console that says why ("docker: command not found"), read with
+ * ec2:GetConsoleOutput exactly as on AWS. Provisioning is the harness's own (provisionRun); only the user
+ * data it launches with is altered, as a platform team's broken user data would be.
+ */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadMatrix } from '../../core/matrix/index.ts';
