@@ -68,7 +68,7 @@ export function renderDiagnosis(diagnosis: ReportData['diagnoses'][number] | und
 }
 
 /** One section of the drill-down: its heading, then its content. */
-function section(title: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
+export function detailSection(title: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
   return h('section', null, h('h3', null, title), ...content);
 }
 
@@ -82,7 +82,7 @@ export function renderExpectation(data: ReportData, cell: ReportCell): HTMLEleme
   const actual = data.outcomes[cell.a];
   const expected = data.outcomes[cell.e];
   const rule = data.rules[cell.r];
-  return section(
+  return detailSection(
     'Expected vs actual',
     h(
       'table',
@@ -114,7 +114,7 @@ export function renderExpectation(data: ReportData, cell: ReportCell): HTMLEleme
 /** The cell's outcome in each run of the history (oldest first) and whether it flipped; none without a history. */
 export function renderHistory(data: ReportData, cell: ReportCell): HTMLElement | null {
   if (!cell.h) return null;
-  return section(
+  return detailSection(
     'History (oldest first)',
     h(
       'ol',
@@ -153,7 +153,7 @@ export function renderConfiguration(data: ReportData, cell: ReportCell): HTMLEle
       h('td', null, value, differs ? ` (known good: ${dimension.baseline})` : ''),
     );
   });
-  return section('Configuration', h('table', { class: 'list dimensions' }, h('tbody', null, ...rows)));
+  return detailSection('Configuration', h('table', { class: 'list dimensions' }, h('tbody', null, ...rows)));
 }
 
 /** Where the task ran and how it ended: instance, AMI, task ARN, exit code, RunTask failures, duration. */
@@ -163,7 +163,7 @@ export function renderTask(cell: ReportCell): HTMLElement {
     (failure) =>
       `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}${failure.arn ? ` — ${failure.arn}` : ''}`,
   );
-  return section(
+  return detailSection(
     'Task',
     definitionList([
       ['Instance group', x.instanceGroup],
@@ -180,7 +180,7 @@ export function renderTask(cell: ReportCell): HTMLElement {
 
 /** What the task's container wrote, with the note on how it was read. */
 export function renderTaskLog(x: CellEvidence): HTMLElement {
-  return section(
+  return detailSection(
     'Task log',
     x.logNote ? h('p', { class: 'note' }, x.logNote) : null,
     x.log.length > 0 ? h('pre', { class: 'log' }, x.log.join('\n')) : h('p', null, '(the task wrote no log)'),
@@ -190,7 +190,7 @@ export function renderTaskLog(x: CellEvidence): HTMLElement {
 /** The task definition the cell registered, as JSON; none when the cell never registered one. */
 export function renderTaskDefinition(x: CellEvidence): HTMLElement | null {
   if (x.taskDefinition === undefined) return null;
-  return section('Task definition', h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)));
+  return detailSection('Task definition', h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)));
 }
 
 /**
