@@ -120,14 +120,11 @@ function folders(files: readonly string[]): string[] {
 }
 
 /**
- * Code that is not in the package (tsconfig.build.json leaves it out): specs, their helpers (`testing/`,
- * `test-support/`, fixtures) and the benchmarks. Nothing in the product imports it, so it closes no ring of
- * the product's; what it may import is its own, looser allow-list (TEST_EXTRA).
+ * Code that is not in the package (tsconfig.build.json leaves it out): specs, their helpers (the one
+ * convention: `<folder>/testing/`), the benchmarks and the package's tools. Nothing in the product imports
+ * it, so it closes no ring of the product's; what it may import is its own, looser allow-list (TEST_EXTRA).
  */
-const isTestCode = (file: string) =>
-  file.endsWith('.spec.ts') ||
-  file.endsWith('.fixture.ts') ||
-  /(^|\/)(testing|test-support|hostile-input|reporter-fixture|bench|tools)\//.test(file);
+const isTestCode = (file: string) => file.endsWith('.spec.ts') || /(^|\/)(testing|bench|tools)\//.test(file);
 
 const PRODUCT = sourceFiles('').filter((file) => !isTestCode(file));
 

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { buildHistory } from '../reports/history/history.ts';
 import { renderReportHtml } from '../reports/html/render-report-html.ts';
+import { DEBIAN_CHROMIUM } from '../reports/html/testing/browser-support.ts';
 import { renderJunit } from '../reports/junit/render-junit.ts';
 import { renderSummary } from '../reports/markdown/render-summary.ts';
 import { syntheticResults } from '../reports/testing/synthetic-results.ts';
@@ -59,19 +60,10 @@ line('cells marked flaky', String(flaky));
 line('junit.xml', `${junit.ms.toFixed(0)} ms, ${mb(Buffer.byteLength(junit.result as string))}`);
 line('summary.md', `${summary.ms.toFixed(0)} ms, ${mb(Buffer.byteLength(summary.result as string))} (limit 1 MiB)`);
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = DEBIAN_CHROMIUM.launchOptions.executablePath;
 if (existsSync(CHROMIUM)) {
   const dir = await mkdtemp(join(tmpdir(), 'etr-bench-report-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(DEBIAN_CHROMIUM.launchOptions);
   try {
     const file = join(dir, 'report.html');
     await writeFile(file, html.result as string);

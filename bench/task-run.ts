@@ -23,17 +23,12 @@ import {
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { RUN_TAG_KEY } from '../core/harness-tags.ts';
 import { startDataPlane } from '../lab/index.ts';
-import { startPlainMoto } from '../lab/testing/index.ts';
+import { serviceTrust, startPlainMoto } from '../lab/testing/index.ts';
 
 const runs = Number(process.argv[2] ?? 7);
 const REGION = 'us-east-1';
 const CLUSTER = 'bench';
 const credentials = { accessKeyId: 'AKIDLABBENCH', secretAccessKey: 'lab' };
-const trust = (service: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
@@ -54,14 +49,17 @@ try {
   await new CloudWatchLogsClient(aws).send(new CreateLogGroupCommand({ logGroupName: 'ecs-tasks' }));
   const iam = new IAMClient(aws);
   await iam.send(
-    new CreateRoleCommand({ RoleName: 'bench-instance', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }),
+    new CreateRoleCommand({ RoleName: 'bench-instance', AssumeRolePolicyDocument: serviceTrust('ec2.amazonaws.com') }),
   );
   await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'bench-instance' }));
   await iam.send(
     new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'bench-instance', RoleName: 'bench-instance' }),
   );
   const taskRole = await iam.send(
-    new CreateRoleCommand({ RoleName: 'bench-task', AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com') }),
+    new CreateRoleCommand({
+      RoleName: 'bench-task',
+      AssumeRolePolicyDocument: serviceTrust('ecs-tasks.amazonaws.com'),
+    }),
   );
   const ami = await new SSMClient(aws).send(
     new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),

@@ -18,6 +18,7 @@ import { expect, test } from '@playwright/test';
 import { credentialsOf } from './control-plane/identities.ts';
 import { type AgentSocket, HandshakeRefused, openAgentSocket } from './testing/agent-websocket.ts';
 import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
+import { serviceTrust } from './testing/spec-resources.ts';
 
 /**
  * ACS and TCS of the lab's control plane (moto-lab/lab_acs.py) as the real ECS agent meets them: the agent's
@@ -38,17 +39,12 @@ let instanceRoleArn: string;
 let account: string;
 
 const harness = () => spec.client(spec.state.identities.harness);
-const trust = (service: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
 
 /** `name` as the harness policy's PassRole statements expect (…-task-…, …-execution, …-instance-…). */
 async function createRole(name: string, service: string, policyArn?: string): Promise<string> {
   const iam = new IAMClient(harness());
   const role = await iam.send(
-    new CreateRoleCommand({ RoleName: name, Path: '/ecs-taskrole/', AssumeRolePolicyDocument: trust(service) }),
+    new CreateRoleCommand({ RoleName: name, Path: '/ecs-taskrole/', AssumeRolePolicyDocument: serviceTrust(service) }),
   );
   if (policyArn) await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn }));
   return role.Role?.Arn ?? '';

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
@@ -19,31 +19,18 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
-import {
-  AddRoleToInstanceProfileCommand,
-  AttachRolePolicyCommand,
-  CreateInstanceProfileCommand,
-  CreateRoleCommand,
-  IAMClient,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
-import { RUN_TAG_KEY } from '../core/harness-tags.ts';
 import { credentialsOf } from './control-plane/identities.ts';
 import { type DataPlane, labControlPlane, startDataPlane } from './data-plane/index.ts';
 import type { LabNetwork } from './data-plane/network/lab-network.ts';
 import { linkExists } from './data-plane/network/netns.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';
+import { createInstanceAndTaskRoles, launchSpecInstance } from './testing/spec-resources.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 540_000 });
 
 const CLUSTER = 'lab-data-plane-spec';
-const trust = (service: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
 
 test.describe('data plane with the lab control plane (needs root: namespaces)', () => {
   let stateDir = '';
@@ -73,39 +60,11 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
     await new ECSClient(aws).send(new CreateClusterCommand({ clusterName: CLUSTER }));
     await new CloudWatchLogsClient(aws).send(new CreateLogGroupCommand({ logGroupName: 'ecs-tasks' }));
     const iam = new IAMClient(aws);
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'ecs-taskrole-lab-instance-role',
-        Path: '/ecs-taskrole/',
-        AssumeRolePolicyDocument: trust('ec2.amazonaws.com'),
-      }),
-    );
-    await iam.send(
-      new CreateInstanceProfileCommand({
-        InstanceProfileName: 'ecs-taskrole-lab-instance-profile',
-        Path: '/ecs-taskrole/',
-      }),
-    );
-    await iam.send(
-      new AttachRolePolicyCommand({
-        RoleName: 'ecs-taskrole-lab-instance-role',
-        PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
-      }),
-    );
-    await iam.send(
-      new AddRoleToInstanceProfileCommand({
-        InstanceProfileName: 'ecs-taskrole-lab-instance-profile',
-        RoleName: 'ecs-taskrole-lab-instance-role',
-      }),
-    );
-    const taskRole = await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'ecs-taskrole-lab-task-full-access',
-        Path: '/ecs-taskrole/',
-        AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com'),
-      }),
-    );
-    taskRoleArn = taskRole.Role?.Arn ?? '';
+    taskRoleArn = await createInstanceAndTaskRoles(iam, {
+      instanceRole: 'ecs-taskrole-lab-instance-role',
+      instanceProfile: 'ecs-taskrole-lab-instance-profile',
+      taskRole: 'ecs-taskrole-lab-task-full-access',
+    });
     await iam.send(
       new PutRolePolicyCommand({
         RoleName: 'ecs-taskrole-lab-task-full-access',
@@ -116,22 +75,13 @@ test.describe('data plane with the lab control plane (needs root: namespaces)', 
         }),
       }),
     );
-    const ami = await new SSMClient(aws).send(
-      new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id' }),
-    );
     dataPlane = await startDataPlane({ controlPlane: labControlPlane(lab), log: (line) => lines.push(line) });
-    const launched = await new EC2Client(aws).send(
-      new RunInstancesCommand({
-        ImageId: ami.Parameter?.Value,
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: 't3.micro',
-        IamInstanceProfile: { Name: 'ecs-taskrole-lab-instance-profile' },
-        UserData: Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64'),
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: RUN_TAG_KEY, Value: 'spec' }] }],
-      }),
-    );
-    instanceId = launched.Instances?.[0]?.InstanceId ?? '';
+    instanceId = await launchSpecInstance(aws, {
+      amiParameter: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
+      instanceProfile: 'ecs-taskrole-lab-instance-profile',
+      UserData: Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64'),
+      runId: 'spec',
+    });
   });
   test.afterAll(async () => {
     try {

@@ -98,25 +98,20 @@ export async function labStatus(dir: string = labDir()): Promise<LabStatus> {
  * Starts the lab, or reuses a healthy one (starting its data plane if asked and missing); leftovers of a
  * crashed lab are cleared first.
  */
-export async function labUp(
-  dir: string = labDir(),
-  options: LabUpOptions = {},
-): Promise<{ lab: LabState; reused: boolean; statePath: string }> {
+/** What `lab up` gives: the lab, whether it was already running, and where its state is. */
+export interface LabUp {
+  lab: LabState;
+  reused: boolean;
+  statePath: string;
+}
+
+export async function labUp(dir: string = labDir(), options: LabUpOptions = {}): Promise<LabUp> {
   if (options.dataPlane) await assertLabHostReady();
   const status = await labStatus(dir);
   const existing = readLabState(dir);
   const labAgent = options.labAgent ?? 'model';
-  if (status.state === 'running' && existing) {
-    if (options.dataPlane && existing.dataPlane) assertSameAgent(existing.dataPlane.labAgent ?? 'model', labAgent, dir);
-    markKept(dir, options);
-    if (!options.dataPlane || existing.dataPlane) return { lab: existing, reused: true, statePath: status.statePath };
-    const lab = {
-      ...existing,
-      dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir), labAgent, holdersOf(dir)),
-    };
-    writeLabState(lab, dir);
-    return { lab, reused: true, statePath: status.statePath };
-  }
+  if (status.state === 'running' && existing)
+    return reuseRunningLab(dir, existing, status.statePath, options, labAgent);
   if (status.state === 'stale') await labDown(dir);
   const python = await findMotoPython();
   // Owner-only before moto writes its log and pid there (an existing 0755 directory is corrected).
@@ -164,6 +159,25 @@ export async function labUp(
     writeLabState(lab, dir);
   }
   return { lab, reused: false, statePath: labStatePath(dir) };
+}
+
+/** A lab already running is reused; its data plane starts now if one is asked for and it has none. */
+async function reuseRunningLab(
+  dir: string,
+  existing: LabState,
+  statePath: string,
+  options: LabUpOptions,
+  labAgent: LabAgent,
+): Promise<LabUp> {
+  if (options.dataPlane && existing.dataPlane) assertSameAgent(existing.dataPlane.labAgent ?? 'model', labAgent, dir);
+  markKept(dir, options);
+  if (!options.dataPlane || existing.dataPlane) return { lab: existing, reused: true, statePath };
+  const lab = {
+    ...existing,
+    dataPlane: await startDataPlaneDaemon(existing, dataPlaneFiles(dir), labAgent, holdersOf(dir)),
+  };
+  writeLabState(lab, dir);
+  return { lab, reused: true, statePath };
 }
 
 /** A running lab's instances run one agent: a run asking for the other must not silently get this one. */

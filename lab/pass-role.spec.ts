@@ -25,17 +25,12 @@ import { expect, test } from '@playwright/test';
 import type { LabIdentity } from './control-plane/identities.ts';
 import { postMotoAdmin } from './control-plane/moto-process.ts';
 import { type Credentials, controlPlaneLab, unique } from './testing/control-plane-lab.ts';
+import { serviceTrust, specRunTags } from './testing/spec-resources.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
-const TAGS = [
-  { key: 'ecs-taskrole:run', value: 'pass-role-spec' },
-  { key: 'ecs-taskrole:expires', value: '2099-01-01T00:00:00Z' },
-];
-const ECS_TASKS_TRUST = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
+const TAGS = specRunTags('pass-role-spec');
+const ECS_TASKS_TRUST = serviceTrust('ecs-tasks.amazonaws.com');
 const NO_ALLOW = 'because no identity-based policy allows the iam:PassRole action';
 
 const lab = controlPlaneLab('etr-pass-role-');

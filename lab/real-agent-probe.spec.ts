@@ -14,7 +14,6 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -25,18 +24,10 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import {
-  AddRoleToInstanceProfileCommand,
-  AttachRolePolicyCommand,
-  CreateInstanceProfileCommand,
-  CreateRoleCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { RUN_TAG_KEY } from '../core/harness-tags.ts';
 import { credentialsOf } from './control-plane/identities.ts';
 import { type DataPlane, labControlPlane, startDataPlane } from './data-plane/index.ts';
 import { labDown, labUp } from './lab-lifecycle.ts';
@@ -48,17 +39,13 @@ import {
   realAgentMissing,
   startRealAgentHost,
 } from './testing/real-agent.ts';
+import { createInstanceAndTaskRoles, launchSpecInstance } from './testing/spec-resources.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 const CLUSTER = 'real-agent-probe';
 const IMAGE = 'lab/probe-pause:1';
 const PLAIN_AMI = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-const trust = (service: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
 
 const missing = realAgentMissing();
 test.skip(missing !== undefined, `real-agent probe skipped: ${missing}`);
@@ -80,57 +67,20 @@ const agentTail = () =>
     .join('\n');
 
 async function createRoles(): Promise<void> {
-  const iam = new IAMClient(harness());
-  const instanceRole = 'ecs-taskrole-probe-instance-role';
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: instanceRole,
-      Path: '/ecs-taskrole/',
-      AssumeRolePolicyDocument: trust('ec2.amazonaws.com'),
-    }),
-  );
-  await iam.send(
-    new AttachRolePolicyCommand({
-      RoleName: instanceRole,
-      PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
-    }),
-  );
-  await iam.send(
-    new CreateInstanceProfileCommand({
-      InstanceProfileName: 'ecs-taskrole-probe-instance-profile',
-      Path: '/ecs-taskrole/',
-    }),
-  );
-  await iam.send(
-    new AddRoleToInstanceProfileCommand({
-      InstanceProfileName: 'ecs-taskrole-probe-instance-profile',
-      RoleName: instanceRole,
-    }),
-  );
-  const taskRole = await iam.send(
-    new CreateRoleCommand({
-      RoleName: 'ecs-taskrole-probe-task-role',
-      Path: '/ecs-taskrole/',
-      AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com'),
-    }),
-  );
-  taskRoleArn = taskRole.Role?.Arn ?? '';
+  taskRoleArn = await createInstanceAndTaskRoles(new IAMClient(harness()), {
+    instanceRole: 'ecs-taskrole-probe-instance-role',
+    instanceProfile: 'ecs-taskrole-probe-instance-profile',
+    taskRole: 'ecs-taskrole-probe-task-role',
+  });
 }
 
-async function launchPlainInstance(): Promise<string> {
-  const ami = await new SSMClient(harness()).send(new GetParameterCommand({ Name: PLAIN_AMI }));
-  const launched = await new EC2Client(harness()).send(
-    new RunInstancesCommand({
-      ImageId: ami.Parameter?.Value,
-      MinCount: 1,
-      MaxCount: 1,
-      InstanceType: 't3.micro',
-      IamInstanceProfile: { Name: 'ecs-taskrole-probe-instance-profile' },
-      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: RUN_TAG_KEY, Value: 'real-agent-probe' }] }],
-    }),
-  );
-  return launched.Instances?.[0]?.InstanceId ?? '';
+function launchPlainInstance(): Promise<string> {
+  return launchSpecInstance(harness(), {
+    amiParameter: PLAIN_AMI,
+    instanceProfile: 'ecs-taskrole-probe-instance-profile',
+    MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+    runId: 'real-agent-probe',
+  });
 }
 
 /** An image holding only the static pause program: runs until the agent stops it. */

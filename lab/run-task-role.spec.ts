@@ -14,13 +14,11 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import type { LabIdentity } from './control-plane/identities.ts';
 import { controlPlaneLab, unique } from './testing/control-plane-lab.ts';
+import { serviceTrust, specRunTags } from './testing/spec-resources.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
-const RUN_TAGS = [
-  { key: 'ecs-taskrole:run', value: 'run-task-role-spec' },
-  { key: 'ecs-taskrole:expires', value: '2099-01-01T00:00:00Z' },
-];
+const RUN_TAGS = specRunTags('run-task-role-spec');
 
 const lab = controlPlaneLab('etr-run-task-role-');
 let cluster: string;
@@ -31,14 +29,6 @@ test.beforeAll(async () => {
 });
 
 const ecs = (identity: LabIdentity) => new ECSClient(lab.client(identity));
-
-function trust(service: string, condition?: Record<string, unknown>): string {
-  const statement = { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' };
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [condition ? { ...statement, Condition: condition } : statement],
-  });
-}
 
 async function role(trustPolicy: string): Promise<string> {
   const created = await new IAMClient(lab.client(lab.state.identities.harness)).send(
@@ -95,7 +85,7 @@ async function tasksInCluster(): Promise<string[]> {
 }
 
 test('a task role that trusts only ec2 is refused by RunTask itself: ClientException, no task', async () => {
-  const ec2Only = await role(trust('ec2.amazonaws.com'));
+  const ec2Only = await role(serviceTrust('ec2.amazonaws.com'));
   const { answer, refused } = await runTask(await taskDefinition(ec2Only));
   expect(answer).toBeUndefined();
   expect(refused?.name).toBe('ClientException');
@@ -106,11 +96,13 @@ test('a task role that trusts only ec2 is refused by RunTask itself: ClientExcep
 test('aws:SourceAccount of another account is refused; of this account it is not', async () => {
   const account = lab.state.identities.harness.arn.split(':')[4];
   const otherAccount = await role(
-    trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': '111122223333' } }),
+    serviceTrust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': '111122223333' } }),
   );
   const refused = await runTask(await taskDefinition(otherAccount));
   expect(refused.refused?.message).toBe(refusalText(otherAccount));
-  const ownAccount = await role(trust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': account } }));
+  const ownAccount = await role(
+    serviceTrust('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': account } }),
+  );
   const accepted = await runTask(await taskDefinition(ownAccount));
   expect(accepted.refused).toBeUndefined();
   // Past the role check: no instance in the cluster, so placement fails (a failure entry, not an error).
@@ -118,8 +110,8 @@ test('aws:SourceAccount of another account is refused; of this account it is not
 });
 
 test("overrides.taskRoleArn is the role RunTask checks, whatever the task definition's role", async () => {
-  const trusted = await role(trust('ecs-tasks.amazonaws.com'));
-  const ec2Only = await role(trust('ec2.amazonaws.com'));
+  const trusted = await role(serviceTrust('ecs-tasks.amazonaws.com'));
+  const ec2Only = await role(serviceTrust('ec2.amazonaws.com'));
   const { refused } = await runTask(await taskDefinition(trusted), ec2Only);
   expect(refused?.message).toBe(refusalText(ec2Only));
   expect(await tasksInCluster()).toEqual([]);

@@ -9,18 +9,16 @@
  * any run that was not clean.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   descendantsOf,
   labPrefix,
   leftoversAfter,
-  runDirs,
   runProcessOf,
   startRun,
+  withRunDirs,
 } from '../cli/commands/testing/interrupted-run.ts';
-import { runCli } from '../testing/run-cli.ts';
 
 const PATHS = [
   { name: 'Ctrl-C to the group', signal: 'SIGINT', to: 'group' },
@@ -66,9 +64,8 @@ interface Outcome {
   stderrTail: string;
 }
 
-async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended first'> {
-  const dirs = await runDirs();
-  try {
+function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended first'> {
+  return withRunDirs(async (dirs) => {
     const run = startRun(dirs, { via: 'npx' });
     const npx = run.child.pid ?? 0;
     let ended = false;
@@ -107,10 +104,7 @@ async function oneRun(path: Path, delayMs: number): Promise<Outcome | 'ended fir
       leftovers: found,
       stderrTail,
     };
-  } finally {
-    await runCli(['lab', 'down'], { env: dirs.env });
-    await rm(dirs.dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

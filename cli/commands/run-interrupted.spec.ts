@@ -26,6 +26,7 @@ import {
   runProcessOf,
   startRun,
   waitForPhase,
+  withRunDirs,
 } from './testing/interrupted-run.ts';
 
 type Target = 'group' | 'npx' | 'run';
@@ -52,8 +53,7 @@ for (const { signal, to, phase, labStartedByRun } of CASES) {
   const lab = labStartedByRun ? 'a lab the run started is stopped' : 'a lab it found running stays up';
   test(`${signal} to the ${to === 'group' ? "npx's process group" : to} during ${phase}: exit 130, nothing left; ${lab}`, async () => {
     test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-    const dirs = await runDirs();
-    try {
+    await withRunDirs(async (dirs) => {
       if (!labStartedByRun) expect((await runCli(['lab', 'up'], { env: dirs.env })).exitCode).toBe(0);
       const run = startRun(dirs, { via: 'npx' });
       expect(await waitForPhase(phase, dirs.out, run.exited, 480_000)).toBe('reached');
@@ -77,17 +77,13 @@ for (const { signal, to, phase, labStartedByRun } of CASES) {
         const sweep = await runCli(['sweep', '--dry-run', '--older-than', '0s'], { env: dirs.env });
         expect(sweep.stdout).toContain('0 resource(s) to delete');
       }
-    } finally {
-      await runCli(['lab', 'down'], { env: dirs.env });
-      await rm(dirs.dir, { recursive: true, force: true });
-    }
+    });
   });
 }
 
 test('npx through sh, SIGTERM to npx: its shell dies and npx with it, the reparented run tears down by itself', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dirs = await runDirs();
-  try {
+  await withRunDirs(async (dirs) => {
     // npm's default script shell: `sh -c` stays between npx and the run, and dies of the SIGTERM npx passes on.
     const run = startRun(dirs, { via: 'npx', shell: 'sh' });
     expect(await waitForPhase('cells', dirs.out, run.exited, 480_000)).toBe('reached');
@@ -103,17 +99,13 @@ test('npx through sh, SIGTERM to npx: its shell dies and npx with it, the repare
     expect(stderr).toContain('interrupted by launcher gone; teardown done');
     expect(stdout).toMatch(/teardown: deleted [1-9]\d* resource\(s\) of run \S+, nothing left/);
     expect(await leftoversAfter({ pids, labDir: dirs.labDir, prefix, labStartedByRun: true }, 20_000)).toEqual([]);
-  } finally {
-    await runCli(['lab', 'down'], { env: dirs.env });
-    await rm(dirs.dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('after SIGKILL of the whole run, the lab it started ends by itself with its resources: sweep --run has nothing left', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dirs = await runDirs();
-  const { dir, labDir, out, env } = dirs;
-  try {
+  await withRunDirs(async (dirs) => {
+    const { labDir, out, env } = dirs;
     const run = startRun(dirs, { via: 'bin' });
     expect(await waitForPhase('cells', out, run.exited, 480_000)).toBe('reached');
     const pids = [run.child.pid ?? 0, ...(await descendantsOf(run.child.pid ?? 0))];
@@ -128,10 +120,7 @@ test('after SIGKILL of the whole run, the lab it started ends by itself with its
     const sweep = await runCli(['sweep', '--run', journal?.runId ?? ''], { env });
     expect(sweep.exitCode, sweep.stderr).toBe(0);
     expect(sweep.stdout).toContain('the lab is not running: no AWS resources to sweep');
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('after SIGKILL of the run process alone, before its cells could start, its Playwright runner stops by itself', async () => {

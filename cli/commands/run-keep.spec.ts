@@ -3,38 +3,33 @@
  * outlive the run (its daemons otherwise end once their last holder, the run, is gone) until `lab down`,
  * and the `sweep --run` the run prints must find and delete them.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
 import { labSkipReason, WATCH_INTERVAL_MS } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
+import { runResults, withPrivateLab } from './testing/private-lab.ts';
 
 test.describe.configure({ timeout: 900_000 });
 
 test('run --keep leaves the lab it started up with the resources; sweep --run removes them; lab down ends it', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-keep-'));
   // As a user runs it: no holder but the run itself.
-  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab'), ECS_TASKROLE_LAB_HOLDER_PID: undefined };
-  const out = join(dir, 'out');
-  try {
-    const run = await runCli(['run', '--grep', '^baseline$', '--keep', '--out', out], { env });
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(`${run.stdout}${run.stderr}`).toContain('the lab stays up with them until');
-    const { run: metadata } = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as {
-      run: { runId: string };
-    };
-    // Several of the daemons' holder checks after the run is gone.
-    await sleep(4 * WATCH_INTERVAL_MS);
-    const status = await runCli(['lab', 'status', '--json'], { env });
-    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running' });
-    const sweep = await runCli(['sweep', '--backend', 'lab', '--run', metadata.runId, '--json'], { env });
-    expect(sweep.exitCode, sweep.stderr).toBe(0);
-    expect(JSON.stringify(JSON.parse(sweep.stdout))).toContain(metadata.runId);
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-  }
+  const noHolder = { ECS_TASKROLE_LAB_HOLDER_PID: undefined };
+  await withPrivateLab(
+    'etr-keep-',
+    async ({ out, env }) => {
+      const run = await runCli(['run', '--grep', '^baseline$', '--keep', '--out', out], { env });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).toContain('the lab stays up with them until');
+      const { run: metadata } = (await runResults(out)).results;
+      // Several of the daemons' holder checks after the run is gone.
+      await sleep(4 * WATCH_INTERVAL_MS);
+      const status = await runCli(['lab', 'status', '--json'], { env });
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running' });
+      const sweep = await runCli(['sweep', '--backend', 'lab', '--run', metadata.runId, '--json'], { env });
+      expect(sweep.exitCode, sweep.stderr).toBe(0);
+      expect(JSON.stringify(JSON.parse(sweep.stdout))).toContain(metadata.runId);
+    },
+    noHolder,
+  );
 });

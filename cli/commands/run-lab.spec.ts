@@ -4,30 +4,24 @@
  * and nothing left running.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import type { RunResults } from '../../core/results/results-schema.ts';
 import { labSkipReason } from '../../lab/index.ts';
+import { DEBIAN_CHROMIUM } from '../../reports/html/testing/browser-support.ts';
 import { runCli } from '../../testing/run-cli.ts';
+import { runResults, withPrivateLab } from './testing/private-lab.ts';
 
 test.describe.configure({ timeout: 540_000 });
 // Debian's Chromium (npx playwright install cannot download browsers here); .ci/run installs it.
-test.use({
-  browserName: 'chromium',
-  launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] },
-});
+test.use(DEBIAN_CHROMIUM);
 
 test('run on the lab: every selected cell as expected, results and reports written, no secret, lab stopped', async ({
   page,
 }) => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-run-lab-'));
-  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
-  const out = join(dir, 'out');
-  try {
+  await withPrivateLab('etr-run-lab-', async ({ out, env }) => {
     const run = await runCli(['run', '--grep', '^(baseline|taskIamRoleFlag=false)$', '--out', out, '--json'], { env });
     expect(run.exitCode, run.stderr).toBe(0);
     // --json: stdout is one document; the progress and the summary went to stderr.
@@ -41,10 +35,9 @@ test('run on the lab: every selected cell as expected, results and reports writt
       teardown: { deleted: expect.any(Number), leftovers: [], nothingCreated: false },
     });
 
-    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    const { results, byId } = await runResults(out);
     expect(results.run.backend).toBe('lab');
     expect(Object.keys(results.run.amis)).toEqual(['al2023-ecs']);
-    const byId = Object.fromEntries(results.cells.map((cell) => [cell.id, cell]));
     expect(byId.baseline).toMatchObject({
       expected: { outcome: 'TASK_ROLE', rule: 'known-good' },
       actual: { outcome: 'TASK_ROLE' },
@@ -93,18 +86,12 @@ test('run on the lab: every selected cell as expected, results and reports writt
 
     // The run started the lab, so it stopped it.
     expect(JSON.parse((await runCli(['lab', 'status', '--json'], { env })).stdout).state).toBe('stopped');
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a cell past its time limit is TIMEOUT with what its task logged so far; the run goes on and exits 3', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-run-timeout-'));
-  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
-  const out = join(dir, 'out');
-  try {
+  await withPrivateLab('etr-run-timeout-', async ({ out, env }) => {
     // Nothing here depends on how fast the machine is. taskIamRoleFlag=false is decided by one RunTask
     // call (NOT_PLACED: no task runs), far inside 8 s. Without the host rules the AWS CLI retries the
     // unreachable credentials endpoint for about 20 s before it gives up, so that cell cannot finish
@@ -112,8 +99,7 @@ test('a cell past its time limit is TIMEOUT with what its task logged so far; th
     const grep = '^(ami=al2023-plain,hostRules=none|taskIamRoleFlag=false)$';
     const run = await runCli(['run', '--grep', grep, '--cell-timeout', '8', '--out', out], { env });
     expect(run.exitCode, run.stderr).toBe(3);
-    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
-    const byId = Object.fromEntries(results.cells.map((cell) => [cell.id, cell]));
+    const { byId } = await runResults(out);
     expect(byId['taskIamRoleFlag=false']).toMatchObject({ actual: { outcome: 'NOT_PLACED' }, verdict: 'pass' });
     const timedOut = byId['ami=al2023-plain,hostRules=none'];
     expect(timedOut).toMatchObject({ actual: { outcome: 'TIMEOUT' }, verdict: 'infra' });
@@ -122,8 +108,5 @@ test('a cell past its time limit is TIMEOUT with what its task logged so far; th
     expect(timedOut?.actual.evidence.decidedBy).toBe(
       `time limit reached; last output: ${timedOut?.details.log.at(-1) ?? '(none)'}`,
     );
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,23 +5,17 @@
  * two outcomes, and a client on the node image (made from the project's Node and SDK packages); the results
  * record the agent version its instance connected with. Root only (the lab's own condition).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { RunResults } from '../../core/results/results-schema.ts';
 import { DEFAULT_AGENT_VERSION, labSkipReason } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
+import { runResults, withPrivateLab } from './testing/private-lab.ts';
 
 // A cold agent build on a busy 2-core machine takes most of an hour (docs/lab-differences.md, "Real agent").
 test.describe.configure({ timeout: 90 * 60_000 });
 
 test('run --lab-agent real: the cells agree with their expectation on the real agent, its version recorded', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-run-real-'));
-  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
-  const out = join(dir, 'out');
-  try {
+  await withPrivateLab('etr-run-real-', async ({ out, env }) => {
     const run = await runCli(
       [
         'run',
@@ -36,10 +30,9 @@ test('run --lab-agent real: the cells agree with their expectation on the real a
       { env },
     );
     expect(run.exitCode, run.stderr).toBe(0);
-    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    const { results, byId } = await runResults(out);
     expect(results.run.labAgent).toBe('real');
     expect(results.run.amis['al2023-ecs']?.agentVersion).toBe(DEFAULT_AGENT_VERSION);
-    const byId = Object.fromEntries(results.cells.map((cell) => [cell.id, cell]));
     expect(byId.baseline).toMatchObject({ actual: { outcome: 'TASK_ROLE' }, verdict: 'pass' });
     // The task role's session is named after the task, as ECS names it, and reached the client through the
     // real agent's credentials endpoint.
@@ -49,7 +42,5 @@ test('run --lab-agent real: the cells agree with their expectation on the real a
     expect(byId['taskIamRoleFlag=false']).toMatchObject({ actual: { outcome: 'NOT_PLACED' }, verdict: 'pass' });
     // The node image is imported like the others: the task's npm links the SDK, its node runs the client.
     expect(byId['client=sdk-js-v3']).toMatchObject({ actual: { outcome: 'TASK_ROLE' }, verdict: 'pass' });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

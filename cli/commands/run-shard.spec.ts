@@ -3,16 +3,15 @@
  * and the shards' blob reports merged with the project's reporter give the cells and verdicts of one
  * unsharded run.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import type { RunResults } from '../../core/results/results-schema.ts';
 import { labSkipReason } from '../../lab/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
+import { runResults, withPrivateLab } from './testing/private-lab.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Four instance groups (the default one holds two cells): two per shard.
@@ -28,11 +27,9 @@ test.describe.configure({ timeout: 900_000 });
 
 test('two shards provision two of four instances each; merged, they give the verdicts of one run', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-shard-'));
-  const matrix = join(dir, 'matrix.yaml');
-  await writeFile(matrix, MATRIX);
-  const env = { ECS_TASKROLE_LAB_DIR: join(dir, 'lab') };
-  try {
+  await withPrivateLab('etr-shard-', async ({ dir, env }) => {
+    const matrix = join(dir, 'matrix.yaml');
+    await writeFile(matrix, MATRIX);
     const blobs = join(dir, 'blobs');
     await mkdir(blobs);
     for (const shard of ['1/2', '2/2']) {
@@ -62,15 +59,12 @@ test('two shards provision two of four instances each; merged, they give the ver
     const run = await runCli(['run', '--matrix', matrix, '--out', whole], { env });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/\[run\] 5 cells, 4 instances on lab/);
-    expect(await verdicts(join(merged, 'results.json'))).toEqual(await verdicts(join(whole, 'results.json')));
-  } finally {
-    await runCli(['lab', 'down'], { env });
-    await rm(dir, { recursive: true, force: true });
-  }
+    expect(await verdicts(merged)).toEqual(await verdicts(whole));
+  });
 });
 
-async function verdicts(file: string): Promise<string[]> {
-  const results = JSON.parse(await readFile(file, 'utf8')) as RunResults;
+async function verdicts(out: string): Promise<string[]> {
+  const { results } = await runResults(out);
   return results.cells.map((cell) => `${cell.id} ${cell.actual.outcome} ${cell.verdict}`).sort();
 }
 

@@ -24,6 +24,7 @@ import { readJournal, setJournalAside } from '../../run/files/journal-file.ts';
 import { runConfigFile, writeRunConfigFile } from '../../run/files/run-config-file.ts';
 import { planRun } from '../../run/plan-run.ts';
 import { cellTimeoutOf } from '../../run/run-config.ts';
+import { backendOption } from './backend-option.ts';
 import { type HelpFooter, withHelpFooter } from './help-text.ts';
 import { parseLimit } from './plan.ts';
 import { parseRegion } from './region-option.ts';
@@ -76,11 +77,7 @@ export async function registerRun(program: Command, argv: readonly string[]): Pr
 function addTargetOptions(command: Command): Command {
   return command
     .option('--matrix <file>', 'matrix file (YAML or JSON); default: fixtures/matrices/default.yaml')
-    .addOption(
-      new Option('--backend <backend>', 'where the AWS APIs live; aws must be named explicitly')
-        .choices(['lab', 'aws', 'localstack'])
-        .default('lab'),
-    )
+    .addOption(backendOption('where the AWS APIs live; aws must be named explicitly'))
     .addOption(
       new Option(
         '--lab-agent <agent>',

@@ -6,7 +6,8 @@ import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-s
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { EXPIRES_TAG, IAM_PATH, RUN_TAG, runTags, type Tag } from '../../infra/aws/tags.ts';
-import { harnessClientConfig, labDown, labUp } from '../../lab/index.ts';
+import { harnessClientConfig } from '../../lab/index.ts';
+import { withOwnLab } from '../../lab/testing/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 360_000 });
@@ -26,10 +27,7 @@ test('--older-than below the expiry window without --run or --dry-run exits 2 na
 });
 
 test("two runs in one lab: sweep deletes only the expired one; a colleague's live run and resources without a usable expiry stay", async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'etr-sweep-runs-'));
-  const labDir = join(dir, 'lab');
-  try {
-    const { lab } = await labUp(labDir);
+  await withOwnLab({ prefix: 'etr-sweep-runs-' }, async ({ lab, labDir }) => {
     const config = harnessClientConfig(lab);
     const iam = new IAMClient(config);
     const ecs = new ECSClient(config);
@@ -142,8 +140,5 @@ test("two runs in one lab: sweep deletes only the expired one; a colleague's liv
     expect(look.exitCode, look.stderr).toBe(0);
     expect(look.stdout).toContain('0 resource(s) to delete');
     for (const client of [iam, ecs, logs]) client.destroy();
-  } finally {
-    await labDown(labDir);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,19 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect, test } from '@playwright/test';
 import { IAM_PATH, runTags } from '../../infra/aws/tags.ts';
-import { harnessClientConfig, labDown, labUp } from '../../lab/index.ts';
+import { harnessClientConfig } from '../../lab/index.ts';
+import { withOwnLab } from '../../lab/testing/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 test.describe.configure({ timeout: 300_000 });
 
 test('sweep on a lab whose data plane never started (a run killed during lab up) deletes what expired', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'etr-sweep-'));
-  const labDir = join(dir, 'lab');
-  try {
-    const { lab } = await labUp(labDir);
+  await withOwnLab({ prefix: 'etr-sweep-' }, async ({ lab, labDir }) => {
     expect(lab.dataPlane).toBeUndefined();
     const iam = new IAMClient(harnessClientConfig(lab));
     const trust = { Version: '2012-10-17', Statement: [] };
@@ -39,8 +34,5 @@ test('sweep on a lab whose data plane never started (a run killed during lab up)
     await expect(iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-rold-execution' }))).rejects.toThrow();
     await iam.send(new GetRoleCommand({ RoleName: 'ecs-taskrole-rnew-execution' }));
     iam.destroy();
-  } finally {
-    await labDown(labDir);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

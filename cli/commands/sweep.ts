@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { BadInputError, InfrastructureError } from '../../core/errors.ts';
 import type { Backend } from '../../core/results/results-schema.ts';
 import { jsonForTerminal } from '../../core/text/safe-text.ts';
@@ -7,6 +7,7 @@ import { explainCredentialsFailure } from '../../infra/aws/credentials-error.ts'
 import { EXPIRY_WINDOW_MS, sweepReport } from '../../infra/aws/sweep.ts';
 import type { BackendProfile } from '../../infra/backends/profile.ts';
 import { backendProfile } from '../../run/backends.ts';
+import { backendOption } from './backend-option.ts';
 import { withHelpFooter } from './help-text.ts';
 import { checkedRegion, parseRegion } from './region-option.ts';
 
@@ -25,7 +26,7 @@ export function registerSweep(program: Command): void {
     .description(
       'delete what runs left behind: one run (--run ID), or everything carrying the harness tags whose expiry passed',
     )
-    .addOption(new Option('--backend <backend>', 'where to look').choices(['lab', 'aws', 'localstack']).default('lab'))
+    .addOption(backendOption('where to look'))
     .option('--region <region>', 'region (default: AWS_REGION, else us-west-2)', parseRegion)
     .option(
       '--run <id>',

@@ -3,11 +3,10 @@
  * profile of the run's, the tags copied). Neither a sweep nor a teardown's safety net touches them; both
  * name them as tagged but not ours, while the run's own instances go as before.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { harnessClientConfig, labDown, labUp } from '../../lab/index.ts';
+import { harnessClientConfig } from '../../lab/index.ts';
+import { withOwnLab } from '../../lab/testing/index.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import { createClients, destroyClients } from './clients.ts';
 import { RunJournal } from './journal.ts';
@@ -19,10 +18,7 @@ import { instanceState, launchHarnessInstance, otherTeam, plantInstance } from '
 test.describe.configure({ timeout: 180_000 });
 
 test('planted instances with copied run tags (expired and live runs) survive sweep, sweep --run and a teardown, reported as not ours', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'etr-sweep-foreign-'));
-  const labDir = join(dir, 'lab');
-  try {
-    const { lab } = await labUp(labDir);
+  await withOwnLab({ prefix: 'etr-sweep-foreign-' }, async ({ lab, labDir, dir }) => {
     const clients = createClients(harnessClientConfig(lab));
     const expiredTags = runTags('rfexpired', new Date(Date.now() - 24 * 3_600_000));
     const liveTags = runTags('rflive', new Date());
@@ -83,8 +79,5 @@ test('planted instances with copied run tags (expired and live runs) survive swe
     destroyClients(clients);
     team.ec2.destroy();
     team.iam.destroy();
-  } finally {
-    await labDown(labDir);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -189,7 +189,7 @@ class Sweeper {
    * resource with the run tag whose name (or instance profile) is not the run's is reported as not ours
    * and left; one without a usable expiry is reported and left.
    */
-  due(
+  private due(
     owner: Ownership | undefined,
     kind: ResourceKind,
     id: string,
@@ -213,10 +213,21 @@ class Sweeper {
     return expires <= this.now || old ? owner.runId : undefined;
   }
 
-  /** Deletions wait until a listing is complete: deleting while paging shifts the pages (items are skipped). */
-  act(resource: SweptResource, remove: () => Promise<void>, gone: () => Promise<boolean>): void {
-    this.pending.push({ resource, remove, gone });
-    this.runs.add(resource.runId);
+  /**
+   * A resource a listing found: its deletion (`remove`, then `gone` to confirm) is queued when it is due.
+   * Deletions wait until a listing is complete: deleting while paging shifts the pages (items are skipped).
+   */
+  deleteIfDue(
+    kind: ResourceKind,
+    id: string,
+    owner: Ownership | undefined,
+    notOurs: (runId: string) => NotOurs,
+    deletion: { remove: () => Promise<void>; gone: () => Promise<boolean> },
+  ): void {
+    const runId = this.due(owner, kind, id, notOurs);
+    if (!runId) return;
+    this.pending.push({ resource: { kind, id, runId }, ...deletion });
+    this.runs.add(runId);
   }
 
   /** The run named (`--run`) and every run something was due of. */
@@ -252,13 +263,10 @@ async function sweepInstances(sweeper: Sweeper): Promise<void> {
         const state = instance.State?.Name;
         if (!id || state === 'terminated' || state === 'shutting-down') continue;
         const notOurs = (run: string) => instanceNotOurs(instance, reservation.OwnerId, run);
-        const owner = sweeper.due(ownership(instance.Tags), 'instance', id, notOurs);
-        if (owner)
-          sweeper.act(
-            { kind: 'instance', id, runId: owner },
-            () => terminateInstances(clients, [id]),
-            () => instanceGone(clients, id),
-          );
+        sweeper.deleteIfDue('instance', id, ownership(instance.Tags), notOurs, {
+          remove: () => terminateInstances(clients, [id]),
+          gone: () => instanceGone(clients, id),
+        });
       }
     }
   }
@@ -278,13 +286,10 @@ async function sweepClusters(sweeper: Sweeper): Promise<void> {
     for (const cluster of clusters ?? []) {
       const name = cluster.clusterName;
       if (!name || cluster.status === 'INACTIVE') continue;
-      const owner = sweeper.due(ownership(cluster.tags), 'cluster', name, (run) => clusterNotOurs(name, run));
-      if (owner)
-        sweeper.act(
-          { kind: 'cluster', id: name, runId: owner },
-          () => deleteCluster(clients, name),
-          () => clusterGone(clients, name),
-        );
+      sweeper.deleteIfDue('cluster', name, ownership(cluster.tags), (run) => clusterNotOurs(name, run), {
+        remove: () => deleteCluster(clients, name),
+        gone: () => clusterGone(clients, name),
+      });
     }
   }
 }
@@ -301,13 +306,10 @@ async function sweepTaskDefinitions(sweeper: Sweeper): Promise<void> {
       const { tags } = await clients.ecs.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
       );
-      const owner = sweeper.due(ownership(tags), 'task-definition', arn, (run) => taskDefinitionNotOurs(arn, run));
-      if (owner)
-        sweeper.act(
-          { kind: 'task-definition', id: arn, runId: owner },
-          () => deregisterTaskDefinition(clients, arn),
-          () => taskDefinitionGone(clients, arn),
-        );
+      sweeper.deleteIfDue('task-definition', arn, ownership(tags), (run) => taskDefinitionNotOurs(arn, run), {
+        remove: () => deregisterTaskDefinition(clients, arn),
+        gone: () => taskDefinitionGone(clients, arn),
+      });
     }
   }
 }
@@ -320,13 +322,10 @@ async function sweepLogGroups(sweeper: Sweeper): Promise<void> {
       const name = group.logGroupName;
       if (!name || !group.arn) continue;
       const { tags } = await clients.logs.send(new ListLogTagsCommand({ resourceArn: group.arn.replace(/:\*$/, '') }));
-      const owner = sweeper.due(ownership(tags), 'log-group', name, (run) => logGroupNotOurs(name, run));
-      if (owner)
-        sweeper.act(
-          { kind: 'log-group', id: name, runId: owner },
-          () => deleteLogGroup(clients, name),
-          () => logGroupGone(clients, name),
-        );
+      sweeper.deleteIfDue('log-group', name, ownership(tags), (run) => logGroupNotOurs(name, run), {
+        remove: () => deleteLogGroup(clients, name),
+        gone: () => logGroupGone(clients, name),
+      });
     }
   }
 }
@@ -340,13 +339,10 @@ async function sweepInstanceProfiles(sweeper: Sweeper): Promise<void> {
       // GetInstanceProfile carries the tags (moto has no ListInstanceProfileTags).
       const { InstanceProfile } = await clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
       const notOurs = (run: string) => iamNotOurs('instance-profile', { name, path: profile.Path }, run);
-      const owner = sweeper.due(ownership(InstanceProfile?.Tags), 'instance-profile', name, notOurs);
-      if (owner)
-        sweeper.act(
-          { kind: 'instance-profile', id: name, runId: owner },
-          () => deleteInstanceProfile(clients, name),
-          () => gone(() => clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }))),
-        );
+      sweeper.deleteIfDue('instance-profile', name, ownership(InstanceProfile?.Tags), notOurs, {
+        remove: () => deleteInstanceProfile(clients, name),
+        gone: () => gone(() => clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }))),
+      });
     }
   }
 }
@@ -359,13 +355,10 @@ async function sweepRoles(sweeper: Sweeper): Promise<void> {
       if (!name) continue;
       const { Tags } = await clients.iam.send(new ListRoleTagsCommand({ RoleName: name }));
       const notOurs = (run: string) => iamNotOurs('role', { name, path: role.Path }, run);
-      const owner = sweeper.due(ownership(Tags), 'role', name, notOurs);
-      if (owner)
-        sweeper.act(
-          { kind: 'role', id: name, runId: owner },
-          () => deleteRole(clients, name),
-          () => gone(() => clients.iam.send(new GetRoleCommand({ RoleName: name }))),
-        );
+      sweeper.deleteIfDue('role', name, ownership(Tags), notOurs, {
+        remove: () => deleteRole(clients, name),
+        gone: () => gone(() => clients.iam.send(new GetRoleCommand({ RoleName: name }))),
+      });
     }
   }
 }

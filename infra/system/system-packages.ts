@@ -15,24 +15,24 @@ export interface SystemPackage {
   suite?: string;
 }
 
+/** A package whose program is looked up by its full path (`test -x` follows an alternatives link). */
+function pathPackage(name: string, path: string, why: string): SystemPackage {
+  return { name, command: path, probe: ['test', '-x', path], why };
+}
+
+/** A package with no command of its own (sources, a static library): one of its files proves it is there. */
+function sourceFilePackage(name: string, path: string, why: string): SystemPackage {
+  return { name, command: path, probe: ['test', '-f', path], why };
+}
+
 /**
  * iptables and conntrack are looked up by their full path, as Debian installs them: /usr/sbin is off a
  * non-root user's PATH (and sometimes root's under sudo or a CI runner), where `command -v` found nothing and
  * every run went back to apt-get. iptables is an alternatives link there; `test -x` follows it.
  */
 export const LAB_PACKAGES: readonly SystemPackage[] = [
-  {
-    name: 'iptables',
-    command: '/usr/sbin/iptables',
-    probe: ['test', '-x', '/usr/sbin/iptables'],
-    why: "the instances' NAT and filter rules",
-  },
-  {
-    name: 'conntrack',
-    command: '/usr/sbin/conntrack',
-    probe: ['test', '-x', '/usr/sbin/conntrack'],
-    why: 'flushing stale NAT entries after rule changes',
-  },
+  pathPackage('iptables', '/usr/sbin/iptables', "the instances' NAT and filter rules"),
+  pathPackage('conntrack', '/usr/sbin/conntrack', 'flushing stale NAT entries after rule changes'),
   { name: 'awscli', command: '/usr/bin/aws', why: "AWS CLI v2, the seed's client in amazonlinux tasks" },
   { name: 'binutils', command: 'strings', why: "the seed's .profile fix uses strings" },
   {
@@ -46,18 +46,16 @@ export const LAB_PACKAGES: readonly SystemPackage[] = [
 /** Debian's Go and AWS SDK sources for the Go clients: only when a run's plan has an sdk-go-* cell (hundreds of MB). */
 export const GO_CLIENT_PACKAGES: readonly SystemPackage[] = [
   { name: 'golang-go', command: '/usr/lib/go/bin/go', why: "Debian's Go, which builds the golang image's clients" },
-  {
-    name: 'golang-github-aws-aws-sdk-go-dev',
-    command: '/usr/share/gocode/src/github.com/aws/aws-sdk-go/aws/version.go',
-    probe: ['test', '-f', '/usr/share/gocode/src/github.com/aws/aws-sdk-go/aws/version.go'],
-    why: 'aws-sdk-go 1.44, the sdk-go-v1 client',
-  },
-  {
-    name: 'golang-github-aws-aws-sdk-go-v2-dev',
-    command: '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go',
-    probe: ['test', '-f', '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go'],
-    why: 'aws-sdk-go-v2 1.17, the sdk-go-v2 client',
-  },
+  sourceFilePackage(
+    'golang-github-aws-aws-sdk-go-dev',
+    '/usr/share/gocode/src/github.com/aws/aws-sdk-go/aws/version.go',
+    'aws-sdk-go 1.44, the sdk-go-v1 client',
+  ),
+  sourceFilePackage(
+    'golang-github-aws-aws-sdk-go-v2-dev',
+    '/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go',
+    'aws-sdk-go-v2 1.17, the sdk-go-v2 client',
+  ),
 ];
 
 /** Go 1.23, where bookworm-backports installs it (`golang-1.23-go` does not put `go` on PATH). */
@@ -73,22 +71,12 @@ export const AGENT_BUILD_PACKAGES: readonly SystemPackage[] = [
     why: 'builds the ECS agent and ecs-init (their go.mod asks for Go 1.23)',
   },
   { name: 'gcc', command: 'gcc', why: "ecs-init's cgo and the static pause binary" },
-  {
-    name: 'libc6-dev',
-    command: 'gcc',
-    probe: ['test', '-e', '/usr/lib/x86_64-linux-gnu/libc.a'],
-    why: 'static pause binary',
-  },
+  sourceFilePackage('libc6-dev', '/usr/lib/x86_64-linux-gnu/libc.a', 'static pause binary'),
 ];
 
 /** What a lab instance's real Docker engine needs (its daemon is looked up by full path: /usr/sbin may be off PATH). */
 export const DOCKER_ENGINE_PACKAGES: readonly SystemPackage[] = [
-  {
-    name: 'docker.io',
-    command: '/usr/sbin/dockerd',
-    probe: ['test', '-x', '/usr/sbin/dockerd'],
-    why: "each lab instance's Docker engine (with containerd and runc)",
-  },
+  pathPackage('docker.io', '/usr/sbin/dockerd', "each lab instance's Docker engine (with containerd and runc)"),
 ];
 
 /** Everything the real agent needs: its build and the engines it runs on. */

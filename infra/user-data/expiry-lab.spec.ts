@@ -4,16 +4,14 @@
  * it as its InstanceInitiatedShutdownBehavior says (terminate, as the harness launches them; stop, EC2's
  * default). The computed delay before the expiry is user-data.spec.ts; the lab's scheduling power.spec.ts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect, test } from '@playwright/test';
 import { RUN_TAG_KEY } from '../../core/harness-tags.ts';
 import { DEFAULT_BASELINE } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
-import { harnessClientConfig, labDown, labSkipReason, labUp } from '../../lab/index.ts';
+import { harnessClientConfig, labSkipReason } from '../../lab/index.ts';
+import { withOwnLab } from '../../lab/testing/index.ts';
 import { AMI_PARAMETERS } from '../aws/amis.ts';
 import { userDataFor } from './user-data.ts';
 
@@ -23,10 +21,7 @@ test("an instance past its run's expiry terminates itself; without the behaviour
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
   const [group] = groupByInstance([{ id: 'baseline', dimensions: DEFAULT_BASELINE }]);
   if (!group) throw new Error('no instance group');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-expiry-'));
-  const labDir = join(dir, 'lab');
-  try {
-    const { lab } = await labUp(labDir, { dataPlane: true });
+  await withOwnLab({ prefix: 'etr-expiry-', dataPlane: true }, async ({ lab }) => {
     const aws = harnessClientConfig(lab);
     const ec2 = new EC2Client(aws);
     const parameter = await new SSMClient(aws).send(new GetParameterCommand({ Name: AMI_PARAMETERS['al2023-ecs'] }));
@@ -54,8 +49,5 @@ test("an instance past its run's expiry terminates itself; without the behaviour
     await expect.poll(() => stateOf(terminating), { timeout: 240_000 }).toBe('terminated');
     await expect.poll(() => stateOf(stopping), { timeout: 240_000 }).toBe('stopped');
     ec2.destroy();
-  } finally {
-    await labDown(labDir);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

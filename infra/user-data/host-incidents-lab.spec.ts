@@ -6,13 +6,14 @@
 import { expect, test } from '@playwright/test';
 import { DEFAULT_BASELINE, type Dimensions } from '../../core/matrix/dimensions.ts';
 import { groupByInstance } from '../../core/matrix/instance-groups.ts';
-import { createLabNetwork, labSkipReason } from '../../lab/index.ts';
+import { labSkipReason } from '../../lab/index.ts';
 import {
   bootTestHost,
   CURL_TIMEOUT,
   createBridgeTaskNamespace,
   namedListener,
   probe,
+  useLabNetwork,
 } from '../../lab/testing/index.ts';
 import { userDataFor } from './user-data.ts';
 
@@ -22,20 +23,14 @@ test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
 const ENDPOINT = 'http://169.254.170.2/v2/credentials/probe';
 const IMDS_INSTANCE_ID = 'http://169.254.169.254/latest/meta-data/instance-id';
 
-let lab: Awaited<ReturnType<typeof createLabNetwork>>;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLabNetwork();
 
 type Host = Awaited<ReturnType<typeof bootTestHost>>['host'];
 
 async function bootWith(dimensions: Partial<Dimensions>): Promise<Host> {
   const [group] = groupByInstance([{ id: 'x', dimensions: { ...DEFAULT_BASELINE, ...dimensions } }]);
   if (!group) throw new Error('no instance group');
-  const { host } = await bootTestHost(lab, group.instance.ami, userDataFor(group, { cluster: 'c' }));
+  const { host } = await bootTestHost(lab(), group.instance.ami, userDataFor(group, { cluster: 'c' }));
   return host;
 }
 

@@ -1,12 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import { INSTALL } from '../../infra/task-definition/client-container.ts';
-import { buildImageRoots, type LabImages } from './image-roots.ts';
 import { choosePackage, parsePackageSpec, satisfies } from './node-packages.ts';
 import { resolveImage } from './resolve-image.ts';
+import { useBuiltImages } from './testing/built-images.ts';
 
 test.describe('image names', () => {
   const served: Array<[string, string]> = [
@@ -91,17 +90,10 @@ test.describe('npm version selection', () => {
 });
 
 test.describe('image roots', () => {
-  let dir: string;
-  let images: LabImages;
-  test.beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-images-'));
-    images = await buildImageRoots(join(dir, 'images'));
-  });
-  test.afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const built = useBuiltImages('lab-images-');
 
   test('the node image links the requested aws-sdk version into ./node_modules', async () => {
+    const { images, dir } = built();
     const work = await mkdtemp(join(dir, 'work-'));
     const env = { ...images.root('node').hostEnv, HOME: work };
     const run = (file: string, args: string[]) =>
@@ -123,6 +115,7 @@ test.describe('image roots', () => {
   test('package managers resolve only their repository’s names; the seed’s aws-cli is unknown and says so', async () => {
     // Only failing installs here: a successful one writes into /usr/bin, which outside a task is this
     // machine's (installs run in tasks: agent/tasks/image-file-system.spec.ts).
+    const { images } = built();
     const amazonlinux = images.root('amazonlinux').hostEnv;
     const yumPath = join(images.root('amazonlinux').systemDir, 'bin', 'yum');
     const seed = await execa(yumPath, ['install', '-y', 'aws-cli'], { env: amazonlinux, reject: false });
@@ -147,6 +140,7 @@ test.describe('image roots', () => {
   });
 
   test('the lab’s awscli-2 runs CLI v2 with --endpoint-url from AWS_ENDPOINT_URL', async () => {
+    const { images, dir } = built();
     const aws = join(images.dir, 'packages', 'awscli-2', 'bin', 'aws');
     const env = {
       ...images.root('amazonlinux').hostEnv,

@@ -5,8 +5,6 @@
  * ec2:GetConsoleOutput exactly as on AWS. Provisioning is the harness's own (provisionRun); only the user
  * data it launches with is altered, as a platform team's broken user data would be.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadMatrix } from '../../core/matrix/index.ts';
@@ -22,7 +20,8 @@ import { provisionRun } from '../../infra/aws/provision.ts';
 import { initialRunState } from '../../infra/aws/run-state.ts';
 import { newRunId } from '../../infra/aws/tags.ts';
 import type { BackendRecord } from '../../infra/backends/backend-record.ts';
-import { labDown, labProfile, labSkipReason, labUp } from '../../lab/index.ts';
+import { labProfile, labSkipReason } from '../../lab/index.ts';
+import { withOwnLab } from '../../lab/testing/index.ts';
 import { defaultRunConfig } from '../run-config.ts';
 import { runOneCell } from './run-cell.ts';
 
@@ -35,10 +34,7 @@ const DOCKER_INSTALL =
 
 test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: command not found" in details.console', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
-  const dir = await mkdtemp(join(tmpdir(), 'etr-console-'));
-  const labDir = join(dir, 'lab');
-  try {
-    const { lab } = await labUp(labDir, { dataPlane: true });
+  await withOwnLab({ prefix: 'etr-console-', dataPlane: true }, async ({ lab, labDir, dir }) => {
     const record: BackendRecord = {
       backend: 'lab',
       region: lab.region,
@@ -110,8 +106,5 @@ test('plain AL2023 user data without the docker install: NOT_PLACED, "docker: co
       await awsDriver.teardown(journal, connection, () => {});
       destroyClients(clients);
     }
-  } finally {
-    await labDown(labDir);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,33 +5,26 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { RunJournal } from '../../../infra/aws/journal.ts';
 import { readLabState } from '../../../lab/index.ts';
+import { type PrivateLab, privateLab, withPrivateLab } from './private-lab.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(PROJECT_ROOT, 'bin/ecs-taskrole.js');
 /** Two cells, two instances. The plain-AMI cell's client retries an unreachable endpoint for ~19 s. */
 export const SMALL_MATRIX_GREP = '^(baseline|ami=al2023-plain,hostRules=none)$';
 
-export interface RunDirs {
-  dir: string;
-  labDir: string;
-  out: string;
-  env: Record<string, string>;
-}
+export type RunDirs = PrivateLab;
 
-/** A private lab and output directory for one interrupted run. */
-export async function runDirs(): Promise<RunDirs> {
-  const dir = await mkdtemp(join(tmpdir(), 'etr-interrupt-'));
-  const labDir = join(dir, 'lab');
-  const env = { ...process.env, ECS_TASKROLE_LAB_DIR: labDir } as Record<string, string>;
-  return { dir, labDir, out: join(dir, 'out'), env };
-}
+/** A private lab and output directory for one interrupted run (the environment: this process's, and the lab's folder). */
+export const runDirs = (): Promise<RunDirs> => privateLab('etr-interrupt-', process.env);
+
+/** `body` with a private lab and output directory; afterwards that lab is stopped (`lab down`) and the folder removed. */
+export const withRunDirs = <T>(body: (dirs: RunDirs) => Promise<T>): Promise<T> =>
+  withPrivateLab('etr-interrupt-', body, process.env);
 
 export interface Ended {
   code: number | null;

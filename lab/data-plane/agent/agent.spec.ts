@@ -9,7 +9,7 @@ import { RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-e
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test } from '@playwright/test';
 import { callerArn, clientContainer } from '../../../infra/task-definition/client-container.ts';
-import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
+import { type AgentLab, startAgentLab, useAgentLab } from '../testing/agent-lab.ts';
 import { REGION } from '../testing/mini-host.ts';
 import type { AgentEvent } from './agent.ts';
 import { TASK_IAM_ROLE, TASK_IAM_ROLE_NETWORK_HOST } from './capabilities.ts';
@@ -34,16 +34,10 @@ function seedContainer(lab: AgentLab) {
 }
 
 test.describe('lab agent with ECS-optimized defaults (needs root: namespaces)', () => {
-  let lab: AgentLab;
-  test.beforeAll(async () => {
-    lab = await startAgentLab();
-  });
-  test.afterAll(async () => {
-    await lab?.destroy();
-  });
+  const lab = useAgentLab();
 
   test('registers with the capabilities its flags imply', () => {
-    const registered = lab.agent.events.find((event) => event.type === 'registered');
+    const registered = lab().agent.events.find((event) => event.type === 'registered');
     expect(registered?.type === 'registered' && registered.attributes).toEqual(
       expect.arrayContaining([
         TASK_IAM_ROLE,
@@ -55,32 +49,32 @@ test.describe('lab agent with ECS-optimized defaults (needs root: namespaces)', 
 
   for (const networkMode of ['bridge', 'host'] as const) {
     test(`baseline ${networkMode} task: the log shows the task role and the seed's list-tasks`, async () => {
-      const run = await lab.runTask({ container: seedContainer(lab), networkMode });
+      const run = await lab().runTask({ container: seedContainer(lab()), networkMode });
       const taskId = run.taskArn.split('/').pop();
       expect(callerArn(run.lines)).toBe(
-        `arn:aws:sts::123456789012:assumed-role/${lab.mini.taskRoleArn.split('/').pop()}/${taskId}`,
+        `arn:aws:sts::123456789012:assumed-role/${lab().mini.taskRoleArn.split('/').pop()}/${taskId}`,
       );
       expect(run.lines.join('\n')).toContain(run.taskArn);
       expect(run.stopped).toMatchObject({
         reason: 'Essential container in task exited',
         containers: [{ exitCode: 0 }],
       });
-      const audit = await readFile(join(lab.mini.host.rootDir, 'var/log/ecs/audit.log'), 'utf8');
+      const audit = await readFile(join(lab().mini.host.rootDir, 'var/log/ecs/audit.log'), 'utf8');
       expect(audit).toContain(` 200 `);
       expect(audit).toContain(run.taskArn);
     });
   }
 
   test('an unknown image stops the task like a failed pull', async () => {
-    const run = await lab.runTask({ container: { ...seedContainer(lab), image: 'example/does-not-exist:1' } });
+    const run = await lab().runTask({ container: { ...seedContainer(lab()), image: 'example/does-not-exist:1' } });
     expect(run.stopped.reason).toMatch(
       /^CannotPullContainerError: Error response from daemon: pull access denied for example\/does-not-exist/,
     );
   });
 
   test('a missing log group fails the start like the awslogs driver', async () => {
-    const container = seedContainer(lab);
-    const run = await lab.runTask({
+    const container = seedContainer(lab());
+    const run = await lab().runTask({
       container: {
         ...container,
         logConfiguration: {
@@ -95,9 +89,9 @@ test.describe('lab agent with ECS-optimized defaults (needs root: namespaces)', 
   });
 
   test("a container past its memory limit is OOM-killed: exit 137, ECS's OutOfMemoryError reason", async () => {
-    const run = await lab.runTask({
+    const run = await lab().runTask({
       container: {
-        ...seedContainer(lab),
+        ...seedContainer(lab()),
         memory: 32,
         command: ['echo allocating; /usr/bin/python3 -c "b = bytearray(256 * 1024 * 1024); print(len(b))"'],
       },
@@ -114,9 +108,9 @@ test.describe('lab agent with ECS-optimized defaults (needs root: namespaces)', 
     const fetchStatus = `/usr/bin/python3 -c "import os,urllib.request,urllib.error
 try: print('fetch', urllib.request.urlopen('http://169.254.170.2'+os.environ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']).status)
 except urllib.error.HTTPError as e: print('fetch', e.code)"`;
-    const run = await lab.runTask({
+    const run = await lab().runTask({
       container: {
-        ...seedContainer(lab),
+        ...seedContainer(lab()),
         command: [`echo "uri=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"; ${fetchStatus}; sleep 300`],
       },
       stopAfterMs: 4000,
@@ -126,7 +120,7 @@ except urllib.error.HTTPError as e: print('fetch', e.code)"`;
     expect(run.lines).toContain('fetch 200');
     const uri = run.lines.find((line) => line.startsWith('uri='))?.slice(4) ?? '';
     expect(uri).toMatch(/^\/v2\/credentials\/[0-9a-f-]{36}$/);
-    const after = await lab.mini.exec('/usr/bin/python3', [
+    const after = await lab().mini.exec('/usr/bin/python3', [
       '-c',
       `import urllib.request,urllib.error
 try: urllib.request.urlopen('http://127.0.0.1:51679${uri}')
@@ -139,39 +133,33 @@ except urllib.error.HTTPError as e: print(e.code, e.read().decode())`,
 });
 
 test.describe('lab agent with RPS limit 1,1, no host-mode flag, and a trust-checking issuer (needs root)', () => {
-  let lab: AgentLab;
-  test.beforeAll(async () => {
-    lab = await startAgentLab({
-      ecsConfigExtra: 'ECS_TASK_METADATA_RPS_LIMIT=1,1\nECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=false\n',
-      issuer: (mini) => {
-        const sts = new STSClient({
-          endpoint: mini.moto.endpoint,
-          region: REGION,
-          maxAttempts: 1,
-          credentials: mini.serviceIdentity,
-        });
-        return async (roleArn, sessionName) => {
-          if (roleArn.includes('untrusted')) throw new RoleNotAssumableError(roleArn);
-          const { Credentials } = await sts.send(
-            new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }),
-          );
-          return {
-            RoleArn: roleArn,
-            AccessKeyId: Credentials?.AccessKeyId ?? '',
-            SecretAccessKey: Credentials?.SecretAccessKey ?? '',
-            Token: Credentials?.SessionToken ?? '',
-            Expiration: Credentials?.Expiration?.toISOString() ?? '',
-          };
+  const lab = useAgentLab({
+    ecsConfigExtra: 'ECS_TASK_METADATA_RPS_LIMIT=1,1\nECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=false\n',
+    issuer: (mini) => {
+      const sts = new STSClient({
+        endpoint: mini.moto.endpoint,
+        region: REGION,
+        maxAttempts: 1,
+        credentials: mini.serviceIdentity,
+      });
+      return async (roleArn, sessionName) => {
+        if (roleArn.includes('untrusted')) throw new RoleNotAssumableError(roleArn);
+        const { Credentials } = await sts.send(
+          new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }),
+        );
+        return {
+          RoleArn: roleArn,
+          AccessKeyId: Credentials?.AccessKeyId ?? '',
+          SecretAccessKey: Credentials?.SecretAccessKey ?? '',
+          Token: Credentials?.SessionToken ?? '',
+          Expiration: Credentials?.Expiration?.toISOString() ?? '',
         };
-      },
-    });
-  });
-  test.afterAll(async () => {
-    await lab?.destroy();
+      };
+    },
   });
 
   test('the network-host capability is not registered', () => {
-    const registered = lab.agent.events.find((event) => event.type === 'registered');
+    const registered = lab().agent.events.find((event) => event.type === 'registered');
     const names = registered?.type === 'registered' ? registered.attributes : [];
     expect(names).toContain(TASK_IAM_ROLE);
     expect(names).not.toContain(TASK_IAM_ROLE_NETWORK_HOST);
@@ -181,24 +169,24 @@ test.describe('lab agent with RPS limit 1,1, no host-mode flag, and a trust-chec
     const container = clientContainer({
       client: 'awscli-v1',
       variant: 'pid1',
-      cluster: lab.mini.clusterName,
+      cluster: lab().mini.clusterName,
       region: REGION,
-      endpoint: lab.mini.moto.endpoint,
+      endpoint: lab().mini.moto.endpoint,
       burst: 10,
     });
-    const run = await lab.runTask({ container });
+    const run = await lab().runTask({ container });
     const burst = run.lines.find((line) => line.startsWith('burst: '));
     const throttled = Number(/(\d+) throttled/.exec(burst ?? '')?.[1]);
     expect(throttled, run.lines.join('\n')).toBeGreaterThan(0);
-    const audit = await readFile(join(lab.mini.host.rootDir, 'var/log/ecs/audit.log'), 'utf8');
+    const audit = await readFile(join(lab().mini.host.rootDir, 'var/log/ecs/audit.log'), 'utf8');
     expect(
       audit.split('\n').filter((line) => / 429 \S+ "\/v2\/credentials" /.test(line)).length,
     ).toBeGreaterThanOrEqual(throttled);
   });
 
   test('a role ECS cannot assume stops the task with ECS’s message before anything runs', async () => {
-    const untrusted = lab.mini.taskRoleArn.replace(/role\/.*/, 'role/untrusted-role');
-    const run = await lab.runTask({ container: seedContainer(lab), taskRoleArn: untrusted });
+    const untrusted = lab().mini.taskRoleArn.replace(/role\/.*/, 'role/untrusted-role');
+    const run = await lab().runTask({ container: seedContainer(lab()), taskRoleArn: untrusted });
     expect(run.stopped.reason).toBe(
       `ECS was unable to assume the role '${untrusted}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`,
     );
@@ -207,8 +195,8 @@ test.describe('lab agent with RPS limit 1,1, no host-mode flag, and a trust-chec
   });
 
   test('the launcher-side issuer gives the task its role (IPC path)', async () => {
-    const run = await lab.runTask({ container: seedContainer(lab) });
-    expect(callerArn(run.lines)).toContain(`assumed-role/${lab.mini.taskRoleArn.split('/').pop()}/`);
+    const run = await lab().runTask({ container: seedContainer(lab()) });
+    expect(callerArn(run.lines)).toContain(`assumed-role/${lab().mini.taskRoleArn.split('/').pop()}/`);
   });
 });
 

@@ -65,29 +65,8 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
   const imds = new ImdsClient(config.proxy);
   const region = config.region ?? setup.region;
   const agentRun: AgentRun = { containerInstanceArn: '', stopping: false };
-  const store = new TaskCredentialsStore();
-  const audit = new AuditLog(
-    join(setup.rootDir, 'var/log/ecs/audit.log'),
-    { cluster: config.cluster, containerInstanceArn: () => agentRun.containerInstanceArn },
-    !config.auditLogDisabled,
-  );
-  const endpoint = await startCredentialsServer({
-    store,
-    audit,
-    limiter: new TollboothLimiter(config.taskMetadataRateLimit),
-    steadyRate: config.taskMetadataRateLimit.steady,
-    agentVersion: setup.agentVersion,
-    port: runtime.credentialsPort ?? CREDENTIALS_PORT,
-  });
-  const backend = new EcsBackend({
-    endpoint: setup.controlPlaneEndpoint,
-    region,
-    proxy: config.proxy,
-    instanceCredentials: instanceCredentialsProvider(imds),
-    serviceIdentity: setup.serviceIdentity,
-    stateChange: setup.stateChange,
-    ...(runtime.issueTaskRoleCredentials ? { issueTaskRoleCredentials: runtime.issueTaskRoleCredentials } : {}),
-  });
+  const { store, audit, endpoint } = await startCredentialsEndpoint(setup, runtime, config, agentRun);
+  const backend = ecsBackend(setup, runtime, config, imds);
   const logs = daemonLogsClient(setup, region);
   const keepUnderRoot = taskKeepUnderRoot(runtime);
   // The instance's dockerd socket, which tasks may mount (the lab's agent plays Docker for its tasks).
@@ -114,9 +93,10 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
 
   const polling = new AbortController();
   const pause = wakeableSleep();
+  const loopParts: AgentParts = { config, backend, log, agentRun, sleep: pause.sleep };
   const loop = (async () => {
-    await registerUntilDone({ config, imds, backend, runtime, log, agentRun, sleep: pause.sleep });
-    await pollTasks({ setup, config, backend, manager, log, agentRun, signal: polling.signal, sleep: pause.sleep });
+    await registerUntilDone({ ...loopParts, imds, runtime });
+    await pollTasks({ ...loopParts, setup, manager, signal: polling.signal });
   })();
 
   return {
@@ -133,6 +113,43 @@ export async function startLabAgent(setup: AgentSetup, runtime: AgentRuntime): P
       log('info', 'Agent stopped');
     },
   };
+}
+
+/** The task credentials the agent holds, its audit log, and the endpoint that serves them to tasks. */
+async function startCredentialsEndpoint(
+  setup: AgentSetup,
+  runtime: AgentRuntime,
+  config: AgentConfig,
+  agentRun: AgentRun,
+) {
+  const store = new TaskCredentialsStore();
+  const audit = new AuditLog(
+    join(setup.rootDir, 'var/log/ecs/audit.log'),
+    { cluster: config.cluster, containerInstanceArn: () => agentRun.containerInstanceArn },
+    !config.auditLogDisabled,
+  );
+  const endpoint = await startCredentialsServer({
+    store,
+    audit,
+    limiter: new TollboothLimiter(config.taskMetadataRateLimit),
+    steadyRate: config.taskMetadataRateLimit.steady,
+    agentVersion: setup.agentVersion,
+    port: runtime.credentialsPort ?? CREDENTIALS_PORT,
+  });
+  return { store, audit, endpoint };
+}
+
+/** ECS as the agent calls it: signed with the instance role from IMDS, through the agent's proxy. */
+function ecsBackend(setup: AgentSetup, runtime: AgentRuntime, config: AgentConfig, imds: ImdsClient): EcsBackend {
+  return new EcsBackend({
+    endpoint: setup.controlPlaneEndpoint,
+    region: config.region ?? setup.region,
+    proxy: config.proxy,
+    instanceCredentials: instanceCredentialsProvider(imds),
+    serviceIdentity: setup.serviceIdentity,
+    stateChange: setup.stateChange,
+    ...(runtime.issueTaskRoleCredentials ? { issueTaskRoleCredentials: runtime.issueTaskRoleCredentials } : {}),
+  });
 }
 
 /** The agent's log file, in the agent's own line format. */
@@ -226,16 +243,18 @@ function wakeableSleep(): { sleep(ms: number): Promise<void>; wake(): void } {
   };
 }
 
-/** Registers the container instance, retrying with backoff like the agent's restarts, until done or stopped. */
-async function registerUntilDone(parts: {
+/** What the agent's loop (register, then poll tasks) works with: its configuration, ECS, its log, its run. */
+interface AgentParts {
   config: AgentConfig;
-  imds: ImdsClient;
   backend: EcsBackend;
-  runtime: AgentRuntime;
   log: AgentLog;
   agentRun: AgentRun;
+  /** A sleep that stop cuts short. */
   sleep: (ms: number) => Promise<void>;
-}): Promise<void> {
+}
+
+/** Registers the container instance, retrying with backoff like the agent's restarts, until done or stopped. */
+async function registerUntilDone(parts: AgentParts & { imds: ImdsClient; runtime: AgentRuntime }): Promise<void> {
   const { config, backend, runtime, log, agentRun } = parts;
   const attributes = agentAttributes(config);
   for (let attempt = 1; !agentRun.stopping && agentRun.containerInstanceArn === ''; attempt += 1) {
@@ -255,16 +274,9 @@ async function registerUntilDone(parts: {
 }
 
 /** Asks ECS for the instance's tasks and syncs the task manager with them, until stopped. */
-async function pollTasks(parts: {
-  setup: AgentSetup;
-  config: AgentConfig;
-  backend: EcsBackend;
-  manager: TaskManager;
-  log: AgentLog;
-  agentRun: AgentRun;
-  signal: AbortSignal;
-  sleep: (ms: number) => Promise<void>;
-}): Promise<void> {
+async function pollTasks(
+  parts: AgentParts & { setup: AgentSetup; manager: TaskManager; signal: AbortSignal },
+): Promise<void> {
   const { backend, manager, agentRun } = parts;
   let failures = 0;
   while (!agentRun.stopping) {

@@ -11,28 +11,22 @@ import {
   DOCKER_SOCKET_VOLUMES,
   type ProcessVariant,
 } from '../../../infra/task-definition/client-container.ts';
-import { type AgentLab, startAgentLab } from '../testing/agent-lab.ts';
+import { useAgentLab } from '../testing/agent-lab.ts';
 import { REGION } from '../testing/mini-host.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 test.describe('sibling containers through the Docker socket (needs root: namespaces)', () => {
-  let lab: AgentLab;
-  test.beforeAll(async () => {
-    lab = await startAgentLab();
-  });
-  test.afterAll(async () => {
-    await lab?.destroy();
-  });
+  const lab = useAgentLab();
 
   const run = (variant: ProcessVariant, withVolumes = true) =>
-    lab.runTask({
+    lab().runTask({
       container: clientContainer({
         client: 'sdk-js-v3',
         variant,
-        cluster: lab.mini.clusterName,
+        cluster: lab().mini.clusterName,
         region: REGION,
-        endpoint: lab.mini.moto.endpoint,
+        endpoint: lab().mini.moto.endpoint,
       }),
       ...(withVolumes ? { volumes: DOCKER_SOCKET_VOLUMES } : {}),
     });
@@ -42,7 +36,7 @@ test.describe('sibling containers through the Docker socket (needs root: namespa
     const output = lines.join('\n');
     expect(lines, output).toContain('container-credentials-variable: unset');
     expect(callerArn(lines), output).toMatch(
-      new RegExp(`^arn:aws:sts::\\d{12}:assumed-role/${lab.mini.instanceRoleName}/`),
+      new RegExp(`^arn:aws:sts::\\d{12}:assumed-role/${lab().mini.instanceRoleName}/`),
     );
     expect(stopped.containers[0]?.exitCode).toBe(0);
   });
@@ -51,7 +45,7 @@ test.describe('sibling containers through the Docker socket (needs root: namespa
     const { lines } = await run('sibling-container-env-forwarded');
     const output = lines.join('\n');
     expect(lines, output).toContain('container-credentials-variable: set');
-    expect(callerArn(lines), output).toContain(`assumed-role/${lab.mini.taskRoleArn.split('/').pop()}/`);
+    expect(callerArn(lines), output).toContain(`assumed-role/${lab().mini.taskRoleArn.split('/').pop()}/`);
   });
 
   test('without the socket mounted the task cannot start a sibling (Docker CLI: no daemon)', async () => {
@@ -61,7 +55,7 @@ test.describe('sibling containers through the Docker socket (needs root: namespa
   });
 
   test('a host volume other than the Docker socket is refused: the task stops before it runs', async () => {
-    const { stopped } = await lab.runTask({
+    const { stopped } = await lab().runTask({
       container: { command: ['true'], mountPoints: [{ sourceVolume: 'etc', containerPath: '/host-etc' }] },
       volumes: [{ name: 'etc', host: { sourcePath: '/etc' } }],
     });

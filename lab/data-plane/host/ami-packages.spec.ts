@@ -4,19 +4,13 @@
  * Each test fails on the lab's old leniency (docker and its daemon everywhere, any package name accepted).
  */
 import { expect, test } from '@playwright/test';
-import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { useLabNetwork } from '../testing/lab-network-fixture.ts';
 import { bootTestHost } from '../testing/test-host.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
-let lab: LabNetwork;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLabNetwork();
 
 const AGENT_CONTAINER = [
   'mkdir -p /etc/ecs && echo ECS_CLUSTER=plain > /etc/ecs/ecs.config',
@@ -28,7 +22,7 @@ const CREDENTIAL_RULE =
   'iptables -t nat -A PREROUTING -p tcp -d 169.254.170.2 --dport 80 -j DNAT --to-destination 127.0.0.1:51679';
 
 test('plain AL2023 without the docker install: "docker: command not found", no agent', async () => {
-  const { host, agent } = await bootTestHost(lab, 'al2023-plain', ['#!/bin/bash', ...AGENT_CONTAINER].join('\n'));
+  const { host, agent } = await bootTestHost(lab(), 'al2023-plain', ['#!/bin/bash', ...AGENT_CONTAINER].join('\n'));
   try {
     const output = await host.userDataOutput();
     expect(output).toContain('docker: command not found');
@@ -44,7 +38,7 @@ test('plain AL2023 without the docker install: "docker: command not found", no a
 test('plain AL2023: docker installed but not started cannot reach its daemon; started, the agent runs', async () => {
   const userData = ['#!/bin/bash', 'dnf install -y docker', ...AGENT_CONTAINER, 'systemctl enable --now docker'];
   const { host, agent } = await bootTestHost(
-    lab,
+    lab(),
     'al2023-plain',
     [...userData, AGENT_CONTAINER[1], 'echo "after start: $?"'].join('\n'),
   );
@@ -64,7 +58,7 @@ test('plain AL2023: docker installed but not started cannot reach its daemon; st
 
 test('docker installed but never enabled does not start at boot: after a reboot no agent comes back', async () => {
   const userData = ['#!/bin/bash', 'dnf install -y docker', 'systemctl start docker', ...AGENT_CONTAINER];
-  const { host, agent } = await bootTestHost(lab, 'al2023-plain', userData.join('\n'));
+  const { host, agent } = await bootTestHost(lab(), 'al2023-plain', userData.join('\n'));
   try {
     expect(agent.launches).toHaveLength(1);
     await host.reboot();
@@ -79,7 +73,7 @@ test('saved rules come back at boot only through an enabled iptables service', a
   for (const install of ['', 'dnf install -y iptables-services']) {
     // No iptables-services: its unit does not exist; installed but not enabled: it does not run at boot.
     const userData = ['#!/bin/bash', install, CREDENTIAL_RULE, 'iptables-save > /etc/sysconfig/iptables'];
-    const { host } = await bootTestHost(lab, 'al2023-plain', userData.join('\n'));
+    const { host } = await bootTestHost(lab(), 'al2023-plain', userData.join('\n'));
     try {
       expect((await host.exec('iptables', ['-t', 'nat', '-S', 'PREROUTING'])).stdout).toContain('127.0.0.1:51679');
       await host.reboot();
@@ -92,7 +86,7 @@ test('saved rules come back at boot only through an enabled iptables service', a
 
 test('dnf knows its catalog: an unknown package fails as dnf does and installs nothing', async () => {
   const userData = ['#!/bin/bash', 'dnf install -y docker no-such-package; echo "dnf: $?"', 'docker ps; echo "ps: $?"'];
-  const { host } = await bootTestHost(lab, 'al2023-plain', userData.join('\n'));
+  const { host } = await bootTestHost(lab(), 'al2023-plain', userData.join('\n'));
   try {
     const output = await host.userDataOutput();
     expect(output).toContain('No match for argument: no-such-package');

@@ -2,19 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createLabNetwork, type LabNetwork } from '../network/lab-network.ts';
 import { labSkipReason } from '../network/preflight.ts';
+import { useLabNetwork } from '../testing/lab-network-fixture.ts';
 import { bootTestHost } from '../testing/test-host.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 
-let lab: LabNetwork;
-test.beforeAll(async () => {
-  lab = await createLabNetwork();
-});
-test.afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLabNetwork();
 
 test("user data writing /etc/ecs/ecs.config changes the instance's own file; the agent gets it", async () => {
   const realEtcEcsBefore = existsSync('/etc/ecs');
@@ -23,7 +17,7 @@ test("user data writing /etc/ecs/ecs.config changes the instance's own file; the
     'echo ECS_CLUSTER=conformance >> /etc/ecs/ecs.config',
     'echo ECS_ENABLE_TASK_IAM_ROLE=false >> /etc/ecs/ecs.config',
   ].join('\n');
-  const { host, agent } = await bootTestHost(lab, 'al2023-ecs', userData);
+  const { host, agent } = await bootTestHost(lab(), 'al2023-ecs', userData);
   try {
     const own = await readFile(join(host.rootDir, 'etc/ecs/ecs.config'), 'utf8');
     expect(own).toBe('ECS_CLUSTER=conformance\nECS_ENABLE_TASK_IAM_ROLE=false\n');
@@ -39,7 +33,7 @@ test("user data writing /etc/ecs/ecs.config changes the instance's own file; the
       netns: host.netns,
       rootDir: host.rootDir,
       region: 'us-east-1',
-      controlPlaneEndpoint: `http://${lab.controlPlaneAddress}:4566`,
+      controlPlaneEndpoint: `http://${lab().controlPlaneAddress}:4566`,
       taskBridge: { name: 'docker0', gateway: '198.19.0.1', prefixLength: 24 },
     });
   } finally {
@@ -55,14 +49,14 @@ test('a drop-in written by user data without `systemctl daemon-reload` does not 
     // sd_booted(3): the AMI's systemd is PID 1.
     '[ -d /run/systemd/system ] && echo systemd-booted',
   ].join('\n');
-  const { host } = await bootTestHost(lab, 'al2023-ecs', userData);
+  const { host } = await bootTestHost(lab(), 'al2023-ecs', userData);
   try {
     expect(host.ecsInitEnvironment.DROPIN_ONLY).toBeUndefined();
     expect(await host.consoleOutput()).toContain('systemd-booted');
   } finally {
     await host.shutdown();
   }
-  const al1 = await bootTestHost(lab, 'al1-ecs', '#!/bin/bash\n[ -d /run/systemd/system ] || echo not-systemd\n');
+  const al1 = await bootTestHost(lab(), 'al1-ecs', '#!/bin/bash\n[ -d /run/systemd/system ] || echo not-systemd\n');
   try {
     expect(await al1.host.consoleOutput()).toContain('not-systemd');
   } finally {
@@ -86,7 +80,7 @@ test('proxy settings: the systemd drop-in reaches ecs-init, ecs.config reaches t
     'DROPIN',
     'systemctl daemon-reload',
   ].join('\n');
-  const { host, agent } = await bootTestHost(lab, 'al2-ecs', userData);
+  const { host, agent } = await bootTestHost(lab(), 'al2-ecs', userData);
   try {
     expect(agent.launches[0]?.agentEnvironment).toMatchObject({
       ECS_CLUSTER: 'proxied',
@@ -116,7 +110,7 @@ test('AL1: ecs.override env reaches ecs-init; `stop ecs; start ecs` in user data
     'stop ecs',
     'start ecs',
   ].join('\n');
-  const { host, agent } = await bootTestHost(lab, 'al1-ecs', userData);
+  const { host, agent } = await bootTestHost(lab(), 'al1-ecs', userData);
   try {
     expect(host.ecsInitEnvironment).toEqual({ ECS_SKIP_LOCALHOST_TRAFFIC_FILTER: 'true' });
     expect(agent.launches).toHaveLength(1);
@@ -151,7 +145,7 @@ test('plain AMI: `docker run … amazon/amazon-ecs-agent` starts the agent with 
     INSTALL_DOCKER,
     dockerRunAgent('on-failure:10'),
   ].join('\n');
-  const { host, agent } = await bootTestHost(lab, 'al2023-plain', userData);
+  const { host, agent } = await bootTestHost(lab(), 'al2023-plain', userData);
   try {
     expect(agent.launches).toHaveLength(1);
     expect(agent.launches[0]?.agentEnvironment).toEqual({
@@ -174,7 +168,7 @@ test('plain AMI: `docker run … amazon/amazon-ecs-agent` starts the agent with 
 
 test('plain AMI: a --restart=always agent container comes back after a reboot', async () => {
   const userData = ['#!/bin/bash', 'mkdir -p /etc/ecs', 'echo ECS_CLUSTER=plain > /etc/ecs/ecs.config', INSTALL_DOCKER];
-  const { host, agent } = await bootTestHost(lab, 'al2023-plain', [...userData, dockerRunAgent('always')].join('\n'));
+  const { host, agent } = await bootTestHost(lab(), 'al2023-plain', [...userData, dockerRunAgent('always')].join('\n'));
   try {
     await host.reboot();
     expect(agent.launches).toHaveLength(2);
@@ -193,7 +187,7 @@ test('plain AL2023: ecs needs the ecs-init package; enabling it starts the agent
     'mkdir -p /etc/ecs && echo ECS_CLUSTER=installed > /etc/ecs/ecs.config',
     'systemctl enable --now --no-block ecs.service; echo "enable: $?"',
   ].join('\n');
-  const { host, agent } = await bootTestHost(lab, 'al2023-plain', userData);
+  const { host, agent } = await bootTestHost(lab(), 'al2023-plain', userData);
   try {
     const output = await host.userDataOutput();
     expect(output).toContain('Failed to start ecs.service: Unit ecs.service not found.');
@@ -217,7 +211,7 @@ test("user data cannot act on the machine: no apt-get, no reboot, read-only /usr
     'sysctl -w kernel.pid_max=4194303; echo "kernel sysctl: $?"',
     'sysctl -w net.ipv4.ip_forward=1 >/dev/null; echo "net sysctl: $?"',
   ].join('\n');
-  const { host } = await bootTestHost(lab, 'al2-ecs', userData);
+  const { host } = await bootTestHost(lab(), 'al2-ecs', userData);
   try {
     const output = await host.userDataOutput();
     expect(output).toContain('apt-get: 127');
@@ -254,7 +248,7 @@ test('MIME multipart: the boothook runs before docker on every boot, the script 
     `--${boundary}--`,
     '',
   ].join('\n');
-  const { host } = await bootTestHost(lab, 'al2023-ecs', userData);
+  const { host } = await bootTestHost(lab(), 'al2023-ecs', userData);
   try {
     expect(await host.userDataOutput()).toBe('boothook sees docker0: no\nscript sees docker0: yes\n');
     await host.reboot();

@@ -1,4 +1,5 @@
 import { LINK_LOCAL_CIDR } from '../network/addresses.ts';
+import { type BridgePort, bridgePortCommands } from '../network/bridge-port.ts';
 import { ipBatch } from '../network/commands.ts';
 import { createNetns } from '../network/netns.ts';
 
@@ -7,21 +8,11 @@ import { createNetns } from '../network/netns.ts';
  * instances are on-link) and link-local traffic routed to the VPC namespace, like an EC2 instance whose
  * 169.254.x.x traffic goes to the VPC. No default route: nothing leaves the lab.
  */
-export async function createInstanceNetwork(options: {
-  netns: string;
-  rootLink: string;
-  bridge: string;
-  address: string;
-  prefixLength: number;
-  vpcRouter: string;
-}): Promise<void> {
+export async function createInstanceNetwork(options: BridgePort & { vpcRouter: string }): Promise<void> {
   const { netns } = options;
   await createNetns(netns);
   await ipBatch([
-    `link add ${options.rootLink} type veth peer name eth0 netns ${netns}`,
-    `link set ${options.rootLink} master ${options.bridge} up`,
-    `-n ${netns} addr add ${options.address}/${options.prefixLength} dev eth0`,
-    `-n ${netns} link set eth0 up`,
+    ...bridgePortCommands(options),
     `-n ${netns} route add ${LINK_LOCAL_CIDR} via ${options.vpcRouter} dev eth0`,
   ]);
 }

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { InfrastructureError } from '../../../core/errors.ts';
 import { moduleFile } from '../../../infra/files/module-file.ts';
 import { PROXY_PORT } from '../network/addresses.ts';
+import { bridgePortCommands } from '../network/bridge-port.ts';
 import { ipBatch, run } from '../network/commands.ts';
 import type { LabNetwork } from '../network/lab-network.ts';
 import { createNetns, deleteNetns } from '../network/netns.ts';
@@ -70,12 +71,9 @@ export async function startLabProxy(lab: LabNetwork): Promise<LabProxy> {
 /** A veth from the lab bridge into the proxy's namespace, with the proxy's address on its end. */
 async function attachToBridge(lab: LabNetwork, address: string): Promise<void> {
   const { proxyNetns: netns, proxyLink, bridge } = lab.names;
-  await ipBatch([
-    `link add ${proxyLink} type veth peer name eth0 netns ${netns}`,
-    `link set ${proxyLink} master ${bridge} up`,
-    `-n ${netns} addr add ${address}/${lab.subnet.prefixLength} dev eth0`,
-    `-n ${netns} link set eth0 up`,
-  ]);
+  await ipBatch(
+    bridgePortCommands({ netns, rootLink: proxyLink, bridge, address, prefixLength: lab.subnet.prefixLength }),
+  );
 }
 
 function spawnProxy(netns: string) {

@@ -19,19 +19,23 @@ export interface ImageConfig {
   exposedPorts?: readonly string[];
 }
 
-/** A reproducible tar of `rootfs` (root-owned, fixed times) at `target`. */
+/**
+ * `tar --create` of `entries` of `directory` at `target`, reproducibly: root-owned, in name order, every file
+ * dated at the epoch.
+ */
+async function reproducibleTar(
+  directory: string,
+  target: string,
+  entries: readonly string[],
+  options: readonly string[] = [],
+): Promise<void> {
+  const fixed = ['--owner=0', '--group=0', ...options, '--sort=name', '--mtime=@0'];
+  await buildStep('tar', ['--create', `--file=${target}`, `--directory=${directory}`, ...fixed, ...entries]);
+}
+
+/** A reproducible tar of `rootfs` (root-owned, fixed times, no user or group names) at `target`. */
 export async function layerTar(rootfs: string, target: string): Promise<void> {
-  await buildStep('tar', [
-    '--create',
-    `--file=${target}`,
-    `--directory=${rootfs}`,
-    '--owner=0',
-    '--group=0',
-    '--numeric-owner',
-    '--sort=name',
-    '--mtime=@0',
-    '.',
-  ]);
+  await reproducibleTar(rootfs, target, ['.'], ['--numeric-owner']);
 }
 
 /** Writes `target`, a `docker save` tarball of one image whose only layer is `rootfs`. */
@@ -51,19 +55,7 @@ export async function imageTarball(rootfs: string, config: ImageConfig, target: 
       JSON.stringify([{ Config: 'config.json', RepoTags: [...config.repoTags], Layers: ['layer/layer.tar'] }]),
     );
     await writeFile(join(work, 'repositories'), JSON.stringify({ [name]: { [tag]: 'layer' } }));
-    await buildStep('tar', [
-      '--create',
-      `--file=${target}`,
-      `--directory=${work}`,
-      '--owner=0',
-      '--group=0',
-      '--sort=name',
-      '--mtime=@0',
-      'config.json',
-      'layer',
-      'manifest.json',
-      'repositories',
-    ]);
+    await reproducibleTar(work, target, ['config.json', 'layer', 'manifest.json', 'repositories']);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

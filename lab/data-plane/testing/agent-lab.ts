@@ -12,6 +12,7 @@ import {
   StopTaskCommand,
   type Volume,
 } from '@aws-sdk/client-ecs';
+import { useResource } from '../../../testing/use-resource.ts';
 import { buildImageRoots } from '../../images/image-roots.ts';
 import type { AgentEvent } from '../agent/agent.ts';
 import type { TaskRoleIssuer } from '../agent/ecs-backend.ts';
@@ -59,6 +60,11 @@ export interface AgentLabOptions extends MiniHostOptions {
   issuer?: (mini: MiniHost) => TaskRoleIssuer;
   /** Resolve once registered (default true). */
   waitForRegistration?: boolean;
+}
+
+/** One agent lab for the tests of a spec file or describe block (started before the first, destroyed after the last). */
+export function useAgentLab(options: AgentLabOptions = {}): () => AgentLab {
+  return useResource('the agent lab', () => startAgentLab(options));
 }
 
 export async function startAgentLab(options: AgentLabOptions = {}): Promise<AgentLab> {

@@ -15,6 +15,8 @@ import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { execa, type ResultPromise } from 'execa';
+import { useResource } from '../../../testing/use-resource.ts';
+import { serviceTrust } from '../../testing/spec-resources.ts';
 import type { HostView } from '../contracts.ts';
 import { bridgeMac } from '../network/addresses.ts';
 import type { FakeImdsIdentity } from './fake-imds.ts';
@@ -23,11 +25,6 @@ import { type PlainMoto, startPlainMoto } from './plain-moto.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
-const TRUST_ECS_TASKS = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
-const TRUST_EC2 = TRUST_ECS_TASKS.replace('ecs-tasks', 'ec2');
 
 export interface MiniHost {
   host: HostView;
@@ -47,6 +44,11 @@ export interface MiniHostOptions {
   /** The agent's environment as the service manager builds it (agent-lab.ts adds ecs-init's defaults). */
   agentEnvironment?: Record<string, string>;
   agentVersion?: HostView['agentVersion'];
+}
+
+/** One mini host for the tests of a spec file or describe block (created before the first, destroyed after the last). */
+export function useMiniHost(options: MiniHostOptions = {}): () => MiniHost {
+  return useResource('the mini host', () => createMiniHost(options));
 }
 
 export async function createMiniHost(options: MiniHostOptions = {}): Promise<MiniHost> {
@@ -115,10 +117,16 @@ export async function createMiniHost(options: MiniHostOptions = {}): Promise<Min
     const iam = new IAMClient(aws);
     const instanceRoleName = `lab-instance-role-${suffix}`;
     const instanceRole = await iam.send(
-      new CreateRoleCommand({ RoleName: instanceRoleName, AssumeRolePolicyDocument: TRUST_EC2 }),
+      new CreateRoleCommand({
+        RoleName: instanceRoleName,
+        AssumeRolePolicyDocument: serviceTrust('ec2.amazonaws.com'),
+      }),
     );
     const taskRole = await iam.send(
-      new CreateRoleCommand({ RoleName: `lab-task-role-${suffix}`, AssumeRolePolicyDocument: TRUST_ECS_TASKS }),
+      new CreateRoleCommand({
+        RoleName: `lab-task-role-${suffix}`,
+        AssumeRolePolicyDocument: serviceTrust('ecs-tasks.amazonaws.com'),
+      }),
     );
     const reservation = await new EC2Client(aws).send(
       new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),

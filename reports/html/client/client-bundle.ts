@@ -18,6 +18,7 @@ import {
   varyingDimensions,
 } from './render-controls.ts';
 import {
+  detailSection,
   listRow,
   renderConfiguration,
   renderConsole,
@@ -61,6 +62,7 @@ const CLIENT_FUNCTIONS = [
   renderShownStatus,
   renderDetail,
   renderDiagnosis,
+  detailSection,
   listRow,
   renderExpectation,
   renderHistory,

@@ -67,6 +67,11 @@ export function renderDiagnosis(diagnosis: ReportData['diagnoses'][number] | und
   return h('section', { class: 'diagnosis' }, h('h3', null, 'Diagnosis'), ...items);
 }
 
+/** One section of the drill-down: its heading, then its content. */
+export function detailSection(title: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
+  return h('section', null, h('h3', null, title), ...content);
+}
+
 /** One row of a two-column list table: a row heading and its content. */
 export function listRow(heading: string, ...content: Parameters<typeof h>[2][]): HTMLElement {
   return h('tr', null, h('th', { scope: 'row' }, heading), h('td', null, ...content));
@@ -77,10 +82,8 @@ export function renderExpectation(data: ReportData, cell: ReportCell): HTMLEleme
   const actual = data.outcomes[cell.a];
   const expected = data.outcomes[cell.e];
   const rule = data.rules[cell.r];
-  return h(
-    'section',
-    null,
-    h('h3', null, 'Expected vs actual'),
+  return detailSection(
+    'Expected vs actual',
     h(
       'table',
       { class: 'list' },
@@ -111,10 +114,8 @@ export function renderExpectation(data: ReportData, cell: ReportCell): HTMLEleme
 /** The cell's outcome in each run of the history (oldest first) and whether it flipped; none without a history. */
 export function renderHistory(data: ReportData, cell: ReportCell): HTMLElement | null {
   if (!cell.h) return null;
-  return h(
-    'section',
-    null,
-    h('h3', null, 'History (oldest first)'),
+  return detailSection(
+    'History (oldest first)',
     h(
       'ol',
       { class: 'history-list' },
@@ -152,12 +153,7 @@ export function renderConfiguration(data: ReportData, cell: ReportCell): HTMLEle
       h('td', null, value, differs ? ` (known good: ${dimension.baseline})` : ''),
     );
   });
-  return h(
-    'section',
-    null,
-    h('h3', null, 'Configuration'),
-    h('table', { class: 'list dimensions' }, h('tbody', null, ...rows)),
-  );
+  return detailSection('Configuration', h('table', { class: 'list dimensions' }, h('tbody', null, ...rows)));
 }
 
 /**
@@ -170,10 +166,8 @@ export function renderTask(cell: ReportCell): HTMLElement {
     (failure) =>
       `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}${failure.arn ? ` — ${failure.arn}` : ''}`,
   );
-  return h(
-    'section',
-    null,
-    h('h3', null, 'Task'),
+  return detailSection(
+    'Task',
     definitionList([
       ['Instance group', x.instanceGroup],
       ['Instance', x.instanceId],
@@ -190,10 +184,8 @@ export function renderTask(cell: ReportCell): HTMLElement {
 
 /** What the task's container wrote, with the note on how it was read. */
 export function renderTaskLog(x: CellEvidence): HTMLElement {
-  return h(
-    'section',
-    null,
-    h('h3', null, 'Task log'),
+  return detailSection(
+    'Task log',
     x.logNote ? h('p', { class: 'note' }, x.logNote) : null,
     x.log.length > 0 ? h('pre', { class: 'log' }, x.log.join('\n')) : h('p', null, '(the task wrote no log)'),
   );
@@ -202,12 +194,7 @@ export function renderTaskLog(x: CellEvidence): HTMLElement {
 /** The task definition the cell registered, as JSON; none when the cell never registered one. */
 export function renderTaskDefinition(x: CellEvidence): HTMLElement | null {
   if (x.taskDefinition === undefined) return null;
-  return h(
-    'section',
-    null,
-    h('h3', null, 'Task definition'),
-    h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)),
-  );
+  return detailSection('Task definition', h('pre', { class: 'taskdef' }, JSON.stringify(x.taskDefinition, null, 2)));
 }
 
 /**

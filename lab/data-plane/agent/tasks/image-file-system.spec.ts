@@ -5,30 +5,23 @@
  * the task installs `awscli-2`. Fails on the old leniency (the machine's /usr/bin, `strings` and `aws`
  * included, in every task).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ImageId } from '../../../images/catalog.ts';
-import { buildImageRoots, IMAGE_BIN_MOUNT, type LabImages, taskSystemDir } from '../../../images/image-roots.ts';
+import { IMAGE_BIN_MOUNT, taskSystemDir } from '../../../images/image-roots.ts';
+import { useBuiltImages } from '../../../images/testing/built-images.ts';
 import { labSkipReason } from '../../network/preflight.ts';
 import { startSandbox } from './sandbox.ts';
 
 test.skip(labSkipReason() !== undefined, labSkipReason());
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let images: LabImages;
-test.beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'etr-image-fs-'));
-  images = await buildImageRoots(join(dir, 'images'));
-});
-test.afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const built = useBuiltImages('etr-image-fs-');
 
 /** Runs `script` with /bin/sh in a task of `image`; its output lines (stdout and stderr) and exit code. */
 async function inTask(image: ImageId, script: string): Promise<{ exitCode: number; lines: string[] }> {
+  const { images, dir } = built();
   const root = images.root(image);
   const taskDir = await mkdtemp(join(dir, `${image}-`));
   const lines: string[] = [];

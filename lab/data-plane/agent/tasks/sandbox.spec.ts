@@ -4,28 +4,22 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
 import { GO_CLIENTS_DIR } from '../../../images/go-clients.ts';
-import { createMiniHost, type MiniHost } from '../../testing/mini-host.ts';
+import { useMiniHost } from '../../testing/mini-host.ts';
 
 const PROBE = new URL('../../testing/sandbox-probe.ts', import.meta.url).pathname;
 const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', FOO: 'from-task-env' };
 
 test.describe.configure({ mode: 'serial' });
 test.describe('task sandbox (needs root: namespaces)', () => {
-  let lab: MiniHost;
-  test.beforeAll(async () => {
-    lab = await createMiniHost();
-  });
-  test.afterAll(async () => {
-    await lab?.destroy();
-  });
+  const lab = useMiniHost();
 
   async function probe(input: Record<string, unknown>) {
-    const homeDir = await mkdtemp(join(lab.dir, 'home-'));
+    const homeDir = await mkdtemp(join(lab().dir, 'home-'));
     await writeFile(join(homeDir, '.profile'), '# image profile\n');
     const result = await execa('ip', [
       'netns',
       'exec',
-      lab.host.netns,
+      lab().host.netns,
       process.execPath,
       PROBE,
       JSON.stringify({ env: ENV, homeDir, keepUnderRoot: [], ...input }),
@@ -61,7 +55,7 @@ test.describe('task sandbox (needs root: namespaces)', () => {
   });
 
   test('bridge mode: own eth0 on docker0, own hostname, default route through the instance', async () => {
-    const motoUrl = lab.moto.endpoint;
+    const motoUrl = lab().moto.endpoint;
     const { exitCode, lines } = await probe({
       argv: [
         '/bin/sh',
@@ -92,7 +86,7 @@ test.describe('task sandbox (needs root: namespaces)', () => {
       killAfterMs: 300,
     });
     expect(exitCode).toBe(137);
-    const pids = await execa('ip', ['netns', 'pids', lab.host.netns]);
+    const pids = await execa('ip', ['netns', 'pids', lab().host.netns]);
     const commands = await Promise.all(
       pids.stdout
         .split('\n')
@@ -100,7 +94,7 @@ test.describe('task sandbox (needs root: namespaces)', () => {
         .map((pid) => execa('cat', [`/proc/${pid}/cmdline`], { reject: false })),
     );
     expect(commands.map((c) => c.stdout).filter((cmd) => cmd.includes('sleep'))).toEqual([]);
-    const links = await lab.exec('ip', ['-o', 'link', 'show', 'master', 'docker0']);
+    const links = await lab().exec('ip', ['-o', 'link', 'show', 'master', 'docker0']);
     expect(links.stdout).toBe(''); // both veth ends went with the task's namespace
   });
 });

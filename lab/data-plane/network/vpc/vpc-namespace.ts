@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { IMDS_ADDRESS } from '../addresses.ts';
+import { bridgePortCommands } from '../bridge-port.ts';
 import { ipBatch, runInNetns } from '../commands.ts';
 import { listenInNetns } from '../listen-in-netns.ts';
 import { createNetns } from '../netns.ts';
@@ -29,10 +30,7 @@ export async function createVpcNamespace(options: {
   const { netns } = options;
   await createNetns(netns);
   await ipBatch([
-    `link add ${options.rootLink} type veth peer name eth0 netns ${netns}`,
-    `link set ${options.rootLink} master ${options.bridge} up`,
-    `-n ${netns} addr add ${options.routerAddress}/${options.prefixLength} dev eth0`,
-    `-n ${netns} link set eth0 up`,
+    ...bridgePortCommands({ ...options, address: options.routerAddress }),
     `-n ${netns} addr add ${IMDS_ADDRESS}/32 dev lo`,
   ]);
   await runInNetns(netns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=0']);
