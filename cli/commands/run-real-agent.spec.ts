@@ -2,10 +2,11 @@
  * `ecs-taskrole run --lab-agent real` end to end: the real ECS agent (built from source, cached; the first
  * run builds it) in a real Docker engine per instance, task images imported, bridge networking through the
  * engine's docker0 and the credential rules, the task's logs through Docker's awslogs driver. Two cells
- * with different outcomes; the results record the agent version its instance connected with. Root only
- * (the lab's own condition).
+ * with different outcomes; the results record the agent version its instance connected with. And a run
+ * whose engine seed cannot be made: its cells end at once, naming the seed's failure. Root only (the lab's
+ * own condition).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -38,6 +39,46 @@ test('run --lab-agent real: the cells agree with their expectation on the real a
       /assumed-role\/ecs-taskrole-.*-task-ecs-tasks-list-tasks\//,
     );
     expect(byId['taskIamRoleFlag=false']).toMatchObject({ actual: { outcome: 'NOT_PLACED' }, verdict: 'pass' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Far below the real agent's registration limit (900 s, lab-profile.ts): a cell that waited for the limit
+ * instead of learning of the seed's failure would time this test out.
+ */
+const WELL_BEFORE_THE_LIMIT_MS = 10 * 60_000;
+
+test('run --lab-agent real whose engine seed fails: the cell ends NOT_PLACED at once, naming the seed and its log', async () => {
+  test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
+  test.setTimeout(WELL_BEFORE_THE_LIMIT_MS);
+  const dir = await mkdtemp(join(tmpdir(), 'etr-run-seed-'));
+  const labDir = join(dir, 'lab');
+  const out = join(dir, 'out');
+  // No cached build and a sources folder without the agent's tarball: the seed's first step (the agent
+  // build) fails, every time it is tried, as any failure of the seed would.
+  const env = {
+    ECS_TASKROLE_LAB_DIR: labDir,
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    ECS_TASKROLE_AGENT_SOURCES: join(dir, 'no-sources'),
+  };
+  await mkdir(env.ECS_TASKROLE_AGENT_SOURCES);
+  try {
+    const run = await runCli(['run', '--lab-agent', 'real', '--grep', '^baseline$', '--out', out], { env });
+    expect(run.exitCode, run.stderr).toBe(1);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    const [baseline] = results.cells;
+    expect(baseline?.actual.outcome).toBe('NOT_PLACED');
+    const reason = baseline?.actual.evidence.decidedBy ?? '';
+    // EC2 ended the instance with an internal error (the harness saw it terminated, not a limit run out) ...
+    expect(reason).toMatch(/never registered in cluster \S+: EC2 shows the instance terminated \(Server\.InternalError: /);
+    // ... and the lab says which of its parts failed, why, and where its log is.
+    expect(reason).toContain(`the lab's engine seed for ECS agent ${DEFAULT_AGENT_VERSION} failed`);
+    expect(reason).toContain(`its log: ${join(labDir, 'data-plane.log')}`);
+    expect(reason).toContain('no-sources');
+    // The instance's console says the same, as the cell's evidence.
+    expect(baseline?.details.console).toContain('ecs-init: agent failed to start');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

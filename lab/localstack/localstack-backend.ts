@@ -37,7 +37,11 @@ export async function openLocalStackBackend(options: OpenLocalStackOptions): Pro
     ? externalLocalStack(options.endpoint, options.region)
     : await startLocalStack(options);
   const log = (line: string) => appendFileSync(options.logFile, `${new Date().toISOString()} ${line}\n`);
-  const attached = await startDataPlaneWithProxy({ controlPlane: localStackControlPlane(localstack), log }).catch(
+  const attached = await startDataPlaneWithProxy({
+    controlPlane: localStackControlPlane(localstack),
+    log,
+    logFile: options.logFile,
+  }).catch(
     async (error: unknown) => {
       await localstack.stop();
       throw error;
