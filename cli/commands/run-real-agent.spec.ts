@@ -56,13 +56,9 @@ test('run --lab-agent real whose engine seed fails: the cell ends NOT_PLACED at 
   const dir = await mkdtemp(join(tmpdir(), 'etr-run-seed-'));
   const labDir = join(dir, 'lab');
   const out = join(dir, 'out');
-  // No cached build and a sources folder without the agent's tarball: the seed's first step (the agent
-  // build) fails, every time it is tried, as any failure of the seed would.
-  const env = {
-    ECS_TASKROLE_LAB_DIR: labDir,
-    XDG_CACHE_HOME: join(dir, 'cache'),
-    ECS_TASKROLE_AGENT_SOURCES: join(dir, 'no-sources'),
-  };
+  // A sources folder without the agent's tarball: the seed's first step (the agent build, which hashes its
+  // source even when the build is cached) fails every time it is tried, as any failure of the seed would.
+  const env = { ECS_TASKROLE_LAB_DIR: labDir, ECS_TASKROLE_AGENT_SOURCES: join(dir, 'no-sources') };
   await mkdir(env.ECS_TASKROLE_AGENT_SOURCES);
   try {
     const run = await runCli(['run', '--lab-agent', 'real', '--grep', '^baseline$', '--out', out], { env });
@@ -72,7 +68,9 @@ test('run --lab-agent real whose engine seed fails: the cell ends NOT_PLACED at 
     expect(baseline?.actual.outcome).toBe('NOT_PLACED');
     const reason = baseline?.actual.evidence.decidedBy ?? '';
     // EC2 ended the instance with an internal error (the harness saw it terminated, not a limit run out) ...
-    expect(reason).toMatch(/never registered in cluster \S+: EC2 shows the instance terminated \(Server\.InternalError: /);
+    expect(reason).toMatch(
+      /never registered in cluster \S+: EC2 shows the instance terminated \(Server\.InternalError: /,
+    );
     // ... and the lab says which of its parts failed, why, and where its log is.
     expect(reason).toContain(`the lab's engine seed for ECS agent ${DEFAULT_AGENT_VERSION} failed`);
     expect(reason).toContain(`its log: ${join(labDir, 'data-plane.log')}`);

@@ -13,8 +13,8 @@ import {
 import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
 import { LAUNCH_ORDER_TAG_KEY } from '../../core/harness-tags.ts';
 import { metadataOptionsOf } from '../../core/matrix/dimensions.ts';
-import { quoteForMessage } from '../../core/text/safe-text.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
+import { quoteForMessage } from '../../core/text/safe-text.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
 

@@ -244,7 +244,8 @@ async function startFleetOn(
     consoleDir,
     launchAgent: agentLauncherFor(lab, options, imagesDir, agentProgram, assumeRoleAs, {
       log,
-      endAfterInternalError: (instanceId, why) => endAfterInternalError(clients.ec2AsService, consoleDir, instanceId, why),
+      endAfterInternalError: (instanceId, why) =>
+        endAfterInternalError(clients.ec2AsService, consoleDir, instanceId, why),
     }),
     instanceShutDown: powerOffBehaviour(clients, log),
     log,

@@ -41,12 +41,10 @@ export async function openLocalStackBackend(options: OpenLocalStackOptions): Pro
     controlPlane: localStackControlPlane(localstack),
     log,
     logFile: options.logFile,
-  }).catch(
-    async (error: unknown) => {
-      await localstack.stop();
-      throw error;
-    },
-  );
+  }).catch(async (error: unknown) => {
+    await localstack.stop();
+    throw error;
+  });
   return {
     endpoint: localstack.endpoint,
     taskEndpoint: attached.dataPlane.endpointForInstances,

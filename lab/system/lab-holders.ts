@@ -17,8 +17,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ProcessIdentity, processIdentity, sameProcessAlive } from '../../infra/system/process-alive.ts';
 import { z } from 'zod';
+import { type ProcessIdentity, processIdentity, sameProcessAlive } from '../../infra/system/process-alive.ts';
 import { leasesIn } from './lease-files.ts';
 
 export const HOLDERS_ENV = 'ECS_TASKROLE_LAB_HOLDERS';
