@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
+import { processStartTicks } from '../infra/system/process-alive.ts';
 import { releaseLease, takeLease, withLabLock } from './lab-leases.ts';
+import { leaseFileName } from './system/lease-files.ts';
 
 let labDir: string;
 test.beforeEach(() => {
@@ -31,13 +33,16 @@ test('a lab a run started stops when the last live run lets go; one started by l
   expect(releaseLease(labDir, process.pid)).toBe(false);
 });
 
-test("a dead run's lease does not keep the lab up", async () => {
-  const dead = deadPid();
+test("a dead run's lease, or one whose pid another process got since, does not keep the lab up", async () => {
+  const runs = `${labDir}.runs`;
   await withLabLock(labDir, async () => {
     takeLease(labDir, process.pid, true);
-    takeLease(labDir, dead, false);
+    writeFileSync(join(runs, leaseFileName(deadPid())), '1\n');
+    // The runner's pid, with another start than its own: the run that held it ended and the pid was reused.
+    writeFileSync(join(runs, leaseFileName(process.ppid)), `${(processStartTicks(process.ppid) ?? 0) + 1}\n`);
   });
   expect(releaseLease(labDir, process.pid)).toBe(true);
+  expect(readdirSync(runs).filter((name) => name.startsWith('lease-'))).toEqual([]);
 });
 
 test('the lock lets one holder in at a time, and a dead holder’s lock is taken over', async () => {

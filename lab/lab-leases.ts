@@ -1,15 +1,16 @@
 /**
  * Runs on one machine share the lab safely. Each run holding the lab has a lease (a file named after the
- * process that holds the run); `lab up` and the decision to stop happen under one lock, so two runs never
- * race in `lab up`. A lab a run started (marked in the lab's own folder, so the mark dies with the lab) is
- * stopped by whichever run lets go of it last; a lab someone started with `lab up` is never stopped by a run.
+ * process that holds the run, bound to its start: system/lease-files.ts); `lab up` and the decision to stop
+ * happen under one lock, so two runs never race in `lab up`. A lab a run started (marked in the lab's own
+ * folder, so the mark dies with the lab) is stopped by whichever run lets go of it last; a lab someone
+ * started with `lab up` is never stopped by a run.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { InfrastructureError } from '../core/errors.ts';
 import { writeFileNoFollowSync } from '../infra/system/no-follow.ts';
-import { processAlive } from '../infra/system/process-alive.ts';
+import { leaseFileName, leasesIn, writeLease } from './system/lease-files.ts';
 
 const LOCK_TIMEOUT_MS = 120_000;
 /** Refreshed every half of it while held: only a dead holder's lock gets this old. */
@@ -46,9 +47,13 @@ export async function withLabLock<T>(labDir: string, action: () => Promise<T>): 
   }
 }
 
+/**
+ * The lease of the process that holds a run, bound to its start (system/lease-files.ts). A holder already
+ * gone gets none: it could hold nothing.
+ */
 export function takeLease(labDir: string, holderPid: number, startedLab: boolean): void {
   if (startedLab) writeFileSync(join(labDir, STARTED_BY_RUN), '', { mode: 0o600 });
-  writeFileSync(join(runsDir(labDir), `lease-${holderPid}`), '', { mode: 0o600 });
+  writeLease(runsDir(labDir), holderPid);
 }
 
 /**
@@ -58,22 +63,17 @@ export function takeLease(labDir: string, holderPid: number, startedLab: boolean
 export function keepUntilLabDown(labDir: string, holderPid: number, keptFile: string): void {
   writeFileNoFollowSync(join(labDir, keptFile), '');
   rmSync(join(labDir, STARTED_BY_RUN), { force: true });
-  rmSync(join(runsDir(labDir), `lease-${holderPid}`), { force: true });
+  rmSync(join(runsDir(labDir), leaseFileName(holderPid)), { force: true });
 }
 
 /** Gives the lease back; true when the lab was started by a run and no live run holds it any more. */
 export function releaseLease(labDir: string, holderPid: number): boolean {
   const dir = runsDir(labDir);
-  rmSync(join(dir, `lease-${holderPid}`), { force: true });
-  const live = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((name) => name.startsWith('lease-'))
-        .filter((name) => {
-          const pid = Number(name.slice('lease-'.length));
-          if (processAlive(pid)) return true;
-          rmSync(join(dir, name), { force: true });
-          return false;
-        })
-    : [];
+  rmSync(join(dir, leaseFileName(holderPid)), { force: true });
+  // A lease whose process is gone (or whose pid another process got since) holds nothing: dropped now.
+  const live = leasesIn(dir).filter((lease) => {
+    if (!lease.live) rmSync(join(dir, lease.name), { force: true });
+    return lease.live;
+  });
   return live.length === 0 && existsSync(join(labDir, STARTED_BY_RUN));
 }

@@ -25,7 +25,7 @@ import {
   removeLabState,
   writeLabState,
 } from './lab-state.ts';
-import { HOLDER_PID_ENV, holderPids, KEPT_FILE, type LabHolders } from './system/lab-holders.ts';
+import { HOLDER_PID_ENV, holderProcesses, KEPT_FILE, type LabHolders } from './system/lab-holders.ts';
 
 export const LAB_REGION = 'us-west-2';
 
@@ -62,7 +62,7 @@ export interface LabUpOptions {
 
 /** Who holds the daemons this process starts now (their watchdogs read it: system/lab-holders.ts). */
 function holdersOf(dir: string): Omit<LabHolders, 'pidFile'> {
-  return { labDir: dir, leasesDir: runsDir(dir), pids: holderPids() };
+  return { labDir: dir, leasesDir: runsDir(dir), processes: holderProcesses() };
 }
 
 /** Marks the lab kept until `lab down` (its daemons' watchdogs then never end it). */

@@ -77,8 +77,8 @@ export const awsDriver = {
 
   /**
    * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
-   * why it cannot (none launched, its agent never registered: the cell is NOT_PLACED without a RunTask),
-   * or with the agent version it registered (the run's metadata).
+   * why it cannot (none launched, its agent never registered within the limit or its instance ended first:
+   * the cell is NOT_PLACED without a RunTask), or with the agent version it registered (the run's metadata).
    */
   async awaitInstance(state: AwsRunState, cell: PlannedCell, connection: Connection): Promise<InstanceReadiness> {
     const groupId = instanceGroupId(cell);
@@ -92,10 +92,11 @@ export const awsDriver = {
     const deadline = Date.parse(state.registrationDeadline ?? '') || Date.now();
     const { clients } = clientsOf(state, connection);
     const pollMs = connection.registrationPollMs;
-    const registration = (
-      await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs })
-    ).get(group.instanceId);
-    if (!registration) return { notRegistered: notRegisteredReason(group.instanceId, state) };
+    const wait = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs });
+    const registration = wait.registered.get(group.instanceId);
+    if (!registration) {
+      return { notRegistered: notRegisteredReason(group.instanceId, state, wait.ended.get(group.instanceId)) };
+    }
     const readiness = registered(registration.agentVersion);
     registeredInThisWorker.set(group.instanceId, readiness);
     return readiness;

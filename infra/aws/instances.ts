@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type InstanceMetadataOptionsRequest, RebootInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  type InstanceMetadataOptionsRequest,
+  RebootInstancesCommand,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import {
   type ContainerInstance,
   DescribeContainerInstancesCommand,
@@ -9,6 +14,7 @@ import { HARNESS_INSTANCE_TYPE } from '../../core/caps.ts';
 import { LAUNCH_ORDER_TAG_KEY } from '../../core/harness-tags.ts';
 import { metadataOptionsOf } from '../../core/matrix/dimensions.ts';
 import type { InstanceGroup } from '../../core/matrix/instance-groups.ts';
+import { quoteForMessage } from '../../core/text/safe-text.ts';
 import type { AwsClients } from './clients.ts';
 import type { Tag } from './tags.ts';
 
@@ -103,27 +109,72 @@ export interface Registration {
   agentVersion?: string;
 }
 
+export interface RegistrationWait {
+  /** Instances whose agent registered. */
+  registered: Map<string, Registration>;
+  /**
+   * Instances EC2 shows stopping, stopped, shutting down or terminated before their agent registered (an
+   * internal error at launch, a user data that powered off, someone else's termination), with EC2's state
+   * and reason: the harness starts none again, so none of them will register.
+   */
+  ended: Map<string, string>;
+}
+
 /**
- * Waits until each instance's agent registered in the cluster (ACTIVE, agent connected), or until the
- * deadline (epoch ms). Instances still missing are absent from the result. `pollMs`: between two looks
- * (every waiting cell of every worker asks: on AWS, seconds apart keep ECS from throttling the account).
+ * Waits until each instance's agent registered in the cluster (ACTIVE, agent connected) or its instance
+ * ended, or until the deadline (epoch ms). Instances still missing are in neither map. `pollMs`: between
+ * two looks at the cluster (every waiting cell of every worker asks: on AWS, seconds apart keep ECS from
+ * throttling the account); EC2 is asked about the instances' state at most every STATE_CHECK_MS.
  */
 export async function waitForRegistrations(
   clients: AwsClients,
   cluster: string,
   instanceIds: readonly string[],
   options: { deadline: number; pollMs?: number },
-): Promise<Map<string, Registration>> {
-  const registered = new Map<string, Registration>();
+): Promise<RegistrationWait> {
+  const wait: RegistrationWait = { registered: new Map(), ended: new Map() };
+  let nextStateCheck = 0;
   for (;;) {
     for (const instance of await containerInstances(clients, cluster)) {
       if (!instance.ec2InstanceId || !instanceIds.includes(instance.ec2InstanceId)) continue;
       if (instance.status !== 'ACTIVE' || instance.agentConnected === false) continue;
-      registered.set(instance.ec2InstanceId, registrationOf(instance));
+      wait.registered.set(instance.ec2InstanceId, registrationOf(instance));
     }
-    if (registered.size === instanceIds.length || Date.now() >= options.deadline) return registered;
+    const waiting = instanceIds.filter((id) => !wait.registered.has(id) && !wait.ended.has(id));
+    if (waiting.length > 0 && Date.now() >= nextStateCheck) {
+      for (const [id, why] of await endedInstances(clients, waiting)) wait.ended.set(id, why);
+      nextStateCheck = Date.now() + STATE_CHECK_MS;
+    }
+    const settled = wait.registered.size + wait.ended.size === instanceIds.length;
+    if (settled || Date.now() >= options.deadline) return wait;
     await sleep(options.pollMs ?? POLL_MS);
   }
+}
+
+/** EC2 states from which an instance's agent cannot register (the harness never starts one again). */
+const ENDED_STATES = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
+/** How often a registration wait asks EC2 whether its instances still run: a fraction of any registration. */
+const STATE_CHECK_MS = 10_000;
+/** EC2's state reason, as the cell's result quotes it. */
+const MAX_STATE_REASON_CHARS = 800;
+
+/**
+ * Which of `instanceIds` EC2 shows ended, with its state and reason. A failed look (an instance EC2 does not
+ * know yet, right after its launch) decides nothing: the next look asks again.
+ */
+async function endedInstances(clients: AwsClients, instanceIds: readonly string[]): Promise<Map<string, string>> {
+  const ended = new Map<string, string>();
+  const described = await clients.ec2
+    .send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds] }))
+    .catch(() => undefined);
+  for (const instance of (described?.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? [])) {
+    const state = instance.State?.Name;
+    if (!instance.InstanceId || !state || !ENDED_STATES.has(state)) continue;
+    const reason = instance.StateReason?.Message;
+    const why = reason ? ` (${quoteForMessage(reason, MAX_STATE_REASON_CHARS)})` : '';
+    ended.set(instance.InstanceId, `EC2 shows the instance ${state}${why}`);
+  }
+  return ended;
 }
 
 /**

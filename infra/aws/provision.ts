@@ -30,7 +30,14 @@ import {
 import type { AwsRunState } from './run-state.ts';
 import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
 
-export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
+/**
+ * Why an instance's cells are NOT_PLACED: its agent did not register within the limit, or (`ended`, from
+ * EC2) its instance stopped or terminated before it did, which no longer waits for the limit.
+ */
+export function notRegisteredReason(instanceId: string, state: AwsRunState, ended?: string): string {
+  if (ended !== undefined) {
+    return `container instance of ${instanceId} never registered in cluster ${state.cluster}: ${ended}`;
+  }
   // Provisioning records the limit before any cell sees the state.
   const limit =
     state.registrationLimitMs !== undefined ? `${Math.round(state.registrationLimitMs / 1000)} s` : 'its time limit';
@@ -268,12 +275,11 @@ async function rebootOnceRegistered(
   // Figures for the registration limit (the profiles' registrationTimeoutMs): this starts once every instance launched.
   const launched = performance.now();
   const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
-  const registered = (
-    await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }))
-  ).get(instanceId);
+  const wait = await unlessAborted(signal, waitForRegistrations(clients, state.cluster, [instanceId], { deadline }));
+  const registered = wait.registered.get(instanceId);
   // Without a registration there is nothing to reboot.
   if (!registered) {
-    groupState.notRegistered = notRegisteredReason(instanceId, state);
+    groupState.notRegistered = notRegisteredReason(instanceId, state, wait.ended.get(instanceId));
     return;
   }
   if (signal.aborted) throw new ProvisioningInterrupted();

@@ -51,7 +51,7 @@ export async function startDataPlaneDaemon(
   const logFile = files.log;
   const log = openAppendNoFollow(logFile);
   // An allow-list environment: the caller's AWS_* keys and other secrets never reach the daemon.
-  const child = fork(DAEMON, [files.consoles, labAgent], {
+  const child = fork(DAEMON, [files.consoles, labAgent, logFile], {
     detached: true,
     stdio: ['ignore', log, log, 'ipc'],
     env: daemonEnvironment(holders ? holdersEnvironment({ ...holders, pidFile: files.pid }) : {}),

@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
  * The data plane as a background process of the lab (`lab up` starts it, `lab down` stops it): boots a
  * simulated host for every instance the harness launches on the control plane until SIGTERM/SIGINT.
  *
- *     node daemon.ts CONSOLE_DIR [model|real]   (forked with an IPC channel)
+ *     node daemon.ts CONSOLE_DIR [model|real] [LOG_FILE]   (forked with an IPC channel)
  *
  * It makes its network, proxy, image roots and agents' program at once; its parent sends the lab's
  * control plane (`{ controlPlane }`) once that is up. The daemon tells it over IPC when it is ready
  * (`{ ready, prefix, endpointForInstances, proxyUrl }`) or why it failed. CONSOLE_DIR is where it keeps
- * the instances' consoles, for the control plane's GetConsoleOutput.
+ * the instances' consoles, for the control plane's GetConsoleOutput; LOG_FILE, where its output goes (named
+ * in failures that send the reader to it).
  */
 
 import { labAgentSchema } from '../../core/run-config.ts';
@@ -54,12 +55,13 @@ try {
     // `lab up` gone before its control plane was: remove the network made meanwhile and exit.
     process.once('disconnect', () => reject(new Error('lab up went away before its control plane started')));
   });
-  const consoleDir = process.argv[2];
+  const [consoleDir, agent, logFile] = process.argv.slice(2);
   const running = await startDataPlaneWithProxy({
     controlPlane: start.then((message) => labControlPlane(message.controlPlane)),
-    labAgent: agentChoice(process.argv[3]),
+    labAgent: agentChoice(agent),
     log,
     ...(consoleDir ? { consoleDir } : {}),
+    ...(logFile ? { logFile } : {}),
   });
   const { dataPlane, proxy } = running;
   let stopping = false;

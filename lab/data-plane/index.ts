@@ -27,13 +27,15 @@ import type { SdkCredentials } from './agent/net/instance-credentials.ts';
 import type { AgentLauncher } from './contracts.ts';
 import { AmiProfileResolver } from './fleet/ami-profile.ts';
 import { startFleet } from './fleet/fleet.ts';
+import { endAfterInternalError } from './fleet/internal-error.ts';
 import { instanceProfileRoleArn, type LaunchedInstance, userDataOf } from './fleet/launched-instances.ts';
 import { forwardTcp, type TcpForwarder } from './fleet/tcp-forwarder.ts';
 import { bootHost } from './host/boot-host.ts';
 import type { InstanceHandle } from './host/host-spec.ts';
 import { createLabNetwork, type LabNetwork, type LabNetworkOptions } from './network/lab-network.ts';
+import { newLabPrefix } from './network/naming.ts';
 import type { AgentVersion } from './real-agent/agent-versions.ts';
-import { createRealAgentLauncher } from './real-agent/real-agent-launcher.ts';
+import { createRealAgentLauncher, EngineSeedFailed } from './real-agent/real-agent-launcher.ts';
 import { buildTaskImages, type TaskImage } from './real-agent/task-images.ts';
 import { type AssumeRoleAs, instanceRoleCredentials, stsAssumeRole, taskRoleCredentials } from './role-credentials.ts';
 
@@ -78,6 +80,8 @@ export interface DataPlaneOptions {
    * (moto-lab/lab_ec2.py reads it; `lab up` names the same folder to both). Default: in the instance's own folder.
    */
   consoleDir?: string;
+  /** Where `log`'s lines end up (a file), named in failures that send the reader there. */
+  logFile?: string;
   /**
    * Which ECS agent the instances run: the lab's model (default) or the real agent of a version the lab
    * builds, in a real Docker engine per instance (real-agent/real-agent-launcher.ts).
@@ -143,8 +147,12 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   // network it made is removed.
   Promise.resolve(options.controlPlane).catch(() => {});
   await ensureClients(log);
+  // Named in the log before anything carries it: whoever reads the log finds what this data plane made
+  // (and anything it left) by this prefix alone, whatever other labs run beside it.
+  const prefix = options.network?.prefix ?? newLabPrefix();
+  log(`data plane: lab network ${prefix}`);
   // What needs no control plane comes first: a control plane still starting is awaited beside it.
-  const lab = await createLabNetwork(options.network);
+  const lab = await createLabNetwork({ ...options.network, prefix });
   options.onNetwork?.(lab);
   let relay: TcpForwarder | undefined;
   try {
@@ -168,16 +176,27 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   }
 }
 
-/** The real agent's launcher; its build, images and engine seed are begun now, while instances boot. */
-function realAgentLauncher(
-  lab: LabNetwork,
-  imagesDir: string,
-  version: AgentVersion,
-  log: (line: string) => void,
-): AgentLauncher {
+/** What the real agent's launcher is given by the data plane. */
+interface RealAgentContext {
+  lab: LabNetwork;
+  imagesDir: string;
+  version: AgentVersion;
+  log: (line: string) => void;
+  logFile: string | undefined;
+  /** EC2 ends an instance the lab could not start (fleet/internal-error.ts). */
+  endAfterInternalError: (instanceId: string, why: string) => Promise<void>;
+}
+
+/**
+ * The real agent's launcher; its build, images and engine seed are begun now, while instances boot. An
+ * instance whose start fails for want of the seed is ended by EC2 with an internal error, so its cells
+ * learn it at once (the harness stops waiting for an instance that terminated).
+ */
+function realAgentLauncher(context: RealAgentContext): AgentLauncher {
+  const { lab, imagesDir, log } = context;
   let taskImages: Promise<TaskImage[]> | undefined;
   const real = createRealAgentLauncher({
-    version,
+    version: context.version,
     enginesDir: join(lab.dir, 'd'),
     seedNetns: lab.names.vpcNetns,
     taskImages: () => {
@@ -185,9 +204,19 @@ function realAgentLauncher(
       return taskImages;
     },
     log,
+    ...(context.logFile ? { logFile: context.logFile } : {}),
   });
   real.prepare().catch((error: unknown) => log(`real agent: preparing its engines failed: ${String(error)}`));
-  return real.launch;
+  return (view) =>
+    real.launch(view).catch(async (error: unknown) => {
+      if (error instanceof EngineSeedFailed) {
+        log(`data plane: ${view.instanceId} cannot start its agent without the seed; EC2 terminates it`);
+        await context
+          .endAfterInternalError(view.instanceId, error.message)
+          .catch((ending: unknown) => log(`data plane: ending ${view.instanceId} failed: ${String(ending)}`));
+      }
+      throw error;
+    });
 }
 
 /** The clients, the agents' launcher and the fleet, once the network and the control plane are there. */
@@ -214,7 +243,11 @@ async function startFleetOn(
     assumeRoleAs,
     accountId,
     consoleDir,
-    launchAgent: agentLauncherFor(lab, options, imagesDir, agentProgram, assumeRoleAs, log),
+    launchAgent: agentLauncherFor(lab, options, imagesDir, agentProgram, assumeRoleAs, {
+      log,
+      endAfterInternalError: (instanceId, why) =>
+        endAfterInternalError(clients.ec2AsService, consoleDir, instanceId, why),
+    }),
     instanceShutDown: powerOffBehaviour(clients, log),
     log,
   };
@@ -278,7 +311,7 @@ function agentLauncherFor(
   imagesDir: string,
   agentProgram: string,
   assumeRoleAs: AssumeRoleAs,
-  log: (line: string) => void,
+  fleet: Pick<RealAgentContext, 'log' | 'endAfterInternalError'>,
 ): AgentLauncher {
   const { controlPlane } = options;
   const modelAgent = createLabAgentLauncher({
@@ -291,7 +324,7 @@ function agentLauncherFor(
     onEvent: (host, event) => options.onAgentEvent?.(host.instanceId, event),
   });
   return options.labAgent?.kind === 'real'
-    ? realAgentLauncher(lab, imagesDir, options.labAgent.version, log)
+    ? realAgentLauncher({ ...fleet, lab, imagesDir, version: options.labAgent.version, logFile: options.logFile })
     : modelAgent;
 }
 

@@ -37,12 +37,14 @@ export async function openLocalStackBackend(options: OpenLocalStackOptions): Pro
     ? externalLocalStack(options.endpoint, options.region)
     : await startLocalStack(options);
   const log = (line: string) => appendFileSync(options.logFile, `${new Date().toISOString()} ${line}\n`);
-  const attached = await startDataPlaneWithProxy({ controlPlane: localStackControlPlane(localstack), log }).catch(
-    async (error: unknown) => {
-      await localstack.stop();
-      throw error;
-    },
-  );
+  const attached = await startDataPlaneWithProxy({
+    controlPlane: localStackControlPlane(localstack),
+    log,
+    logFile: options.logFile,
+  }).catch(async (error: unknown) => {
+    await localstack.stop();
+    throw error;
+  });
   return {
     endpoint: localstack.endpoint,
     taskEndpoint: attached.dataPlane.endpointForInstances,

@@ -9,14 +9,40 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
+import { type ProcessIdentity, processIdentity } from '../../infra/system/process-alive.ts';
 import { isMotoProcess } from '../control-plane/moto-process.ts';
 import { isDataPlaneRunning } from '../data-plane/daemon-process.ts';
 import { listNetns } from '../data-plane/network/netns.ts';
 import { labSkipReason } from '../data-plane/network/preflight.ts';
 import { labDown } from '../lab-lifecycle.ts';
 import { KEPT_FILE, type LabHolders, orphanedReason } from './lab-holders.ts';
+import { leaseFileName, writeLease } from './lease-files.ts';
 
 const OPENER = fileURLToPath(new URL('./testing/open-lab-and-wait.ts', import.meta.url));
+/** moto's side of the rule (lab_watchdog.py): the same holders, judged in Python. */
+const MOTO_LAB = fileURLToPath(new URL('../control-plane/moto-lab/', import.meta.url));
+
+/** This spec's parent (the Playwright runner), as it runs now: a holder that outlives every test here. */
+function liveHolder(): ProcessIdentity {
+  const holder = processIdentity(process.ppid);
+  if (!holder) throw new Error('the runner has no /proc entry');
+  return holder;
+}
+
+/** lab_watchdog.orphaned_reason for `holders`, in a Python whose pid the holders' pid file names. */
+async function motoOrphanedReason(holders: LabHolders): Promise<string | undefined> {
+  const script =
+    'import json, os, sys, lab_watchdog\n' +
+    'holders = json.loads(sys.argv[1])\n' +
+    'open(holders["pidFile"], "w").write(str(os.getpid()))\n' +
+    'print(json.dumps(lab_watchdog.orphaned_reason(holders)))\n';
+  const { stdout } = await execa('python3', ['-c', script, JSON.stringify(holders)], {
+    env: { PYTHONPATH: MOTO_LAB },
+    extendEnv: true,
+  });
+  return (JSON.parse(stdout) as string | null) ?? undefined;
+}
 
 /** The id of a process that has exited. */
 function deadPid(): Promise<number> {
@@ -32,19 +58,24 @@ test.describe('what holds a daemon', () => {
     const labDir = join(dir, 'lab');
     mkdirSync(labDir);
     mkdirSync(`${labDir}.runs`);
-    holders = { labDir, leasesDir: `${labDir}.runs`, pids: [await deadPid()], pidFile: join(labDir, 'moto.pid') };
+    holders = {
+      labDir,
+      leasesDir: `${labDir}.runs`,
+      processes: [{ pid: await deadPid(), startTicks: 1 }],
+      pidFile: join(labDir, 'moto.pid'),
+    };
     writeFileSync(holders.pidFile, String(process.pid));
   });
   test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a dead holder and no lease: orphaned; a live holder, a live lease or the kept mark: held', async () => {
     expect(orphanedReason(holders)).toContain('holders');
-    expect(orphanedReason({ ...holders, pids: [process.ppid] })).toBeUndefined();
-    writeFileSync(join(holders.leasesDir, `lease-${await deadPid()}`), '');
+    expect(orphanedReason({ ...holders, processes: [liveHolder()] })).toBeUndefined();
+    writeFileSync(join(holders.leasesDir, leaseFileName(await deadPid())), '1\n');
     expect(orphanedReason(holders)).toContain('holders');
-    writeFileSync(join(holders.leasesDir, `lease-${process.ppid}`), '');
+    expect(writeLease(holders.leasesDir, process.ppid)).toBe(true);
     expect(orphanedReason(holders)).toBeUndefined();
-    rmSync(join(holders.leasesDir, `lease-${process.ppid}`));
+    rmSync(join(holders.leasesDir, leaseFileName(process.ppid)));
     writeFileSync(join(holders.labDir, KEPT_FILE), '');
     expect(orphanedReason(holders)).toBeUndefined();
   });
@@ -52,9 +83,37 @@ test.describe('what holds a daemon', () => {
   test('a daemon its pid file no longer names is nobody’s, even when kept (lab down, a removed lab folder)', () => {
     writeFileSync(join(holders.labDir, KEPT_FILE), '');
     writeFileSync(holders.pidFile, String(process.ppid));
-    expect(orphanedReason({ ...holders, pids: [process.pid] })).toContain('no longer names it');
+    expect(orphanedReason({ ...holders, processes: [liveHolder()] })).toContain('no longer names it');
     rmSync(holders.labDir, { recursive: true });
-    expect(orphanedReason({ ...holders, pids: [process.pid] })).toContain('no longer names it');
+    expect(orphanedReason({ ...holders, processes: [liveHolder()] })).toContain('no longer names it');
+  });
+
+  test('a recycled pid holds nothing: a holder or a lease whose pid runs but started at another tick (moto too)', async () => {
+    const live = liveHolder();
+    const recycled = { ...live, startTicks: live.startTicks + 1 };
+    const lease = join(holders.leasesDir, leaseFileName(live.pid));
+    // Each side in turn names itself in the pid file (the Python writes its own pid there).
+    const judged = async (of: LabHolders) => {
+      writeFileSync(of.pidFile, String(process.pid));
+      return { node: orphanedReason(of), moto: await motoOrphanedReason(of) };
+    };
+
+    expect(await judged({ ...holders, processes: [live] })).toEqual({ node: undefined, moto: undefined });
+    const orphaned = await judged({ ...holders, processes: [recycled] });
+    expect(orphaned.node).toContain('holders');
+    expect(orphaned.moto).toContain('holders');
+
+    writeLease(holders.leasesDir, live.pid);
+    expect(await judged(holders)).toEqual({ node: undefined, moto: undefined });
+    writeFileSync(lease, `${recycled.startTicks}\n`);
+    const staleLease = await judged(holders);
+    expect(staleLease.node).toContain('no run holds a lease');
+    expect(staleLease.moto).toContain('no run holds a lease');
+    // A lease without its start (as older versions wrote them) names no process either.
+    writeFileSync(lease, '');
+    const bareLease = await judged(holders);
+    expect(bareLease.node).toContain('no run holds a lease');
+    expect(bareLease.moto).toContain('no run holds a lease');
   });
 });
 

@@ -4,18 +4,22 @@
  *
  * A daemon is held while any of these is true:
  *  - the lab is kept until `lab down` (`<lab dir>/KEPT_FILE`: `ecs-taskrole lab up` without a holder pid);
- *  - one of its holder pids is alive: the process that started it, and the one named by
+ *  - one of its holder processes runs: the process that started it, and the one named by
  *    ECS_TASKROLE_LAB_HOLDER_PID when it started (a CI job's shell, a spec's worker);
- *  - a run holds a lease on the lab (`<lab dir>.runs/lease-<pid>` of a live pid: lab-leases.ts).
+ *  - a run holds a lease on the lab (`<lab dir>.runs/lease-<pid>` of a running process: lease-files.ts).
+ * A holder is its pid and its start (ProcessIdentity): a pid the kernel gave to another process since holds
+ * nothing, or a lab would live as long as whatever got its holder's pid.
  * And never once its own pid file no longer names it: `lab down` or a new lab replaced it, or the lab's
  * folder was removed — nobody can reach it any more.
  *
  * The daemons get this as one JSON value in their environment (HOLDERS_ENV); moto's side of the same rule is
- * control-plane/moto-lab/lab_watchdog.py. Checked every WATCH_INTERVAL_MS: a readdir and a few kill(pid, 0).
+ * control-plane/moto-lab/lab_watchdog.py. Checked every WATCH_INTERVAL_MS: a readdir and a few /proc/<pid>/stat.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processAlive } from '../../infra/system/process-alive.ts';
+import { z } from 'zod';
+import { type ProcessIdentity, processIdentity, sameProcessAlive } from '../../infra/system/process-alive.ts';
+import { leasesIn } from './lease-files.ts';
 
 export const HOLDERS_ENV = 'ECS_TASKROLE_LAB_HOLDERS';
 /** Set when the lab is started: ties it to that process (instead of until `lab down` for `lab up`). */
@@ -24,19 +28,26 @@ export const HOLDER_PID_ENV = 'ECS_TASKROLE_LAB_HOLDER_PID';
 export const KEPT_FILE = 'kept-until-lab-down';
 export const WATCH_INTERVAL_MS = 2_000;
 
-export interface LabHolders {
-  labDir: string;
+const labHoldersSchema = z.object({
+  labDir: z.string(),
   /** Where runs' leases are (lab-leases.ts: `<lab dir>.runs`). */
-  leasesDir: string;
-  pids: number[];
+  leasesDir: z.string(),
+  /** The processes that hold it, each bound to its start. */
+  processes: z.array(z.object({ pid: z.number().int().positive(), startTicks: z.number().int().nonnegative() })),
   /** The daemon's own pid file: a daemon it no longer names is nobody's. */
-  pidFile: string;
-}
+  pidFile: z.string(),
+});
 
-/** The holder pids a lab started now gets: this process and ECS_TASKROLE_LAB_HOLDER_PID's (when valid). */
-export function holderPids(env: NodeJS.ProcessEnv = process.env): number[] {
+export type LabHolders = z.infer<typeof labHoldersSchema>;
+
+/**
+ * The holders a lab started now gets: this process and ECS_TASKROLE_LAB_HOLDER_PID's, as they run now (a
+ * named pid no process has could hold nothing).
+ */
+export function holderProcesses(env: NodeJS.ProcessEnv = process.env): ProcessIdentity[] {
   const named = Number(env[HOLDER_PID_ENV]);
-  return [...new Set([process.pid, ...(Number.isInteger(named) && named > 1 ? [named] : [])])];
+  const pids = new Set([process.pid, ...(Number.isInteger(named) && named > 1 ? [named] : [])]);
+  return [...pids].flatMap((pid) => processIdentity(pid) ?? []);
 }
 
 /** The daemon's environment entry for its holders. */
@@ -46,7 +57,7 @@ export function holdersEnvironment(holders: LabHolders): Record<string, string> 
 
 export function readHolders(env: NodeJS.ProcessEnv = process.env): LabHolders | undefined {
   const text = env[HOLDERS_ENV];
-  return text ? (JSON.parse(text) as LabHolders) : undefined;
+  return text ? labHoldersSchema.parse(JSON.parse(text)) : undefined;
 }
 
 /** Why the daemon `ownPid` is held by nothing (it should end), or undefined while something holds it. */
@@ -57,20 +68,10 @@ export function orphanedReason(holders: LabHolders, ownPid: number = process.pid
   } catch {}
   if (recorded !== String(ownPid)) return `its pid file ${holders.pidFile} no longer names it`;
   if (existsSync(join(holders.labDir, KEPT_FILE))) return undefined;
-  if (holders.pids.some((pid) => processAlive(pid))) return undefined;
-  if (liveLeases(holders.leasesDir).length > 0) return undefined;
-  return `its holders (pids ${holders.pids.join(', ')}) are gone and no run holds a lease`;
-}
-
-function liveLeases(dir: string): number[] {
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {}
-  return names
-    .filter((name) => name.startsWith('lease-'))
-    .map((name) => Number(name.slice('lease-'.length)))
-    .filter((pid) => Number.isInteger(pid) && processAlive(pid));
+  if (holders.processes.some(sameProcessAlive)) return undefined;
+  if (leasesIn(holders.leasesDir).some((lease) => lease.live)) return undefined;
+  const pids = holders.processes.map((holder) => holder.pid).join(', ');
+  return `its holders (pids ${pids}) are gone and no run holds a lease`;
 }
 
 /**

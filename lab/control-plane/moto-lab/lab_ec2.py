@@ -1,5 +1,5 @@
 """EC2 as the lab needs it: default security groups, reboots that reach the data plane, the consoles it
-keeps."""
+keeps, and the internal error that ends an instance the lab could not start."""
 
 import base64
 import os
@@ -7,7 +7,7 @@ import os
 from moto.core.responses import ActionResult
 from moto.core.types import Base64EncodedString
 from moto.core.utils import utcnow
-from moto.ec2.models.instances import Instance, InstanceBackend
+from moto.ec2.models.instances import Instance, InstanceBackend, StateReason
 from moto.ec2.responses.general import General
 
 
@@ -70,3 +70,38 @@ def get_console_output(self):
 
 
 General.get_console_output = get_console_output
+
+
+# --- EC2: an instance the lab could not start ends with EC2's internal error. ---------------------------------
+# When EC2 cannot give an instance what its launch promised, it terminates it with the state reason
+# Server.InternalError ("Server.InternalError: Internal error on launch"). The lab's data plane does the same
+# when it fails to give an instance what its AMI comes with (the real agent's engine seed): it writes why
+# into CONSOLE_DIR/<instance id>.launch-error, then terminates the instance as the EC2 stand-in
+# (lab/data-plane/fleet/internal-error.ts). moto's own reason would say the user shut it down; this one says
+# what EC2 would, and the lab's explanation in parentheses (AWS gives none: docs/lab-differences.md).
+LAUNCH_ERROR_SUFFIX = ".launch-error"
+LAUNCH_ERROR_MAX_BYTES = 2048
+_terminate = Instance.terminate
+
+
+def _launch_error(instance_id):
+    if not CONSOLE_DIR:
+        return None
+    try:
+        with open(os.path.join(CONSOLE_DIR, f"{instance_id}{LAUNCH_ERROR_SUFFIX}"), "rb") as explanation:
+            return explanation.read(LAUNCH_ERROR_MAX_BYTES).decode("utf-8", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+
+
+def terminate(self):
+    previous = _terminate(self)
+    explanation = _launch_error(self.id)
+    if explanation is not None:
+        code = "Server.InternalError"
+        self._reason = code
+        self.state_reason = StateReason(f"{code}: Internal error on launch ({explanation})", code)
+    return previous
+
+
+Instance.terminate = terminate

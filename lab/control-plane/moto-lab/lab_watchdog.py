@@ -1,10 +1,12 @@
 """The lab's moto ends itself once nothing holds it: a killed run, spec or `lab up` must not leave it running.
 
 The rule is lab/system/lab-holders.ts's, read from the same JSON value in ECS_TASKROLE_LAB_HOLDERS
-({labDir, leasesDir, pids, pidFile}): moto is held while the lab is kept until `lab down` (the file
-kept-until-lab-down in the lab's folder), one of its holder pids is alive, or a run's lease
-(`<leasesDir>/lease-<pid>`) names a live pid; and never once its own pid file no longer names it. Checked every
-2 s by a daemon thread; without the variable (moto started by hand) nothing is watched.
+({labDir, leasesDir, processes: [{pid, startTicks}], pidFile}): moto is held while the lab is kept until
+`lab down` (the file kept-until-lab-down in the lab's folder), one of its holder processes runs, or a run's
+lease (`<leasesDir>/lease-<pid>`, holding that process's start: lab/system/lease-files.ts) names a running
+process; and never once its own pid file no longer names it. A process is its pid and its start (clock ticks
+after boot, field 22 of /proc/<pid>/stat): a pid the kernel gave to another process since holds nothing.
+Checked every 2 s by a daemon thread; without the variable (moto started by hand) nothing is watched.
 """
 
 import json
@@ -17,14 +19,22 @@ INTERVAL_S = 2.0
 KEPT_FILE = "kept-until-lab-down"
 
 
-def _alive(pid):
+def start_ticks(pid):
+    """The start of the process with this pid (clock ticks after boot), or None when there is none."""
     try:
-        os.kill(pid, 0)
-        return True
-    except PermissionError:
-        return True
-    except (ProcessLookupError, OverflowError, ValueError):
-        return False
+        with open(f"/proc/{int(pid)}/stat", encoding="utf-8", errors="replace") as file:
+            stat = file.read()
+    except (OSError, ValueError):
+        return None
+    # Field 22 (starttime), counted after the ")" that closes the command name (which may hold spaces and ")").
+    fields = stat[stat.rfind(")") + 2 :].split(" ")
+    return int(fields[19]) if len(fields) > 19 and fields[19].isdigit() else None
+
+
+def _runs(process):
+    """True while the very process named runs: its pid exists and started when it did."""
+    ticks = start_ticks(process["pid"])
+    return ticks is not None and ticks == process["startTicks"]
 
 
 def _live_leases(leases_dir):
@@ -32,8 +42,19 @@ def _live_leases(leases_dir):
         names = os.listdir(leases_dir)
     except OSError:
         return []
-    pids = [name[len("lease-") :] for name in names if name.startswith("lease-")]
-    return [int(pid) for pid in pids if pid.isdigit() and _alive(int(pid))]
+    live = []
+    for name in names:
+        pid = name[len("lease-") :]
+        if not name.startswith("lease-") or not pid.isdigit():
+            continue
+        try:
+            with open(os.path.join(leases_dir, name), encoding="utf-8") as file:
+                ticks = file.read().strip()
+        except OSError:
+            continue
+        if ticks.isdigit() and _runs({"pid": int(pid), "startTicks": int(ticks)}):
+            live.append(int(pid))
+    return live
 
 
 def orphaned_reason(holders):
@@ -46,7 +67,7 @@ def orphaned_reason(holders):
         return f"its pid file {holders['pidFile']} no longer names it"
     if os.path.exists(os.path.join(holders["labDir"], KEPT_FILE)):
         return None
-    if any(_alive(pid) for pid in holders["pids"]) or _live_leases(holders["leasesDir"]):
+    if any(_runs(process) for process in holders["processes"]) or _live_leases(holders["leasesDir"]):
         return None
     return "its holders are gone and no run holds a lease"
 

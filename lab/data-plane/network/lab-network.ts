@@ -1,8 +1,9 @@
 import { InfrastructureError } from '../../../core/errors.ts';
+import { processStartTicks } from '../../../infra/system/process-alive.ts';
 import { type AddressPool, bridgeMac, instanceAddressPool, type LabSubnet, labSubnet } from './addresses.ts';
 import { cleanupLab } from './cleanup.ts';
 import { ipBatch, run } from './commands.ts';
-import { claimSubnet, labDir, processStartTicks, releaseSubnets, writeLabRecord } from './lab-record.ts';
+import { claimSubnet, labDir, releaseSubnets, writeLabRecord } from './lab-record.ts';
 import { type LabNames, labNames, newLabPrefix } from './naming.ts';
 import { assertLabHostReady } from './preflight.ts';
 import { hopLimitsIn } from './vpc/hop-limit.ts';
@@ -56,7 +57,7 @@ export async function createLabNetwork(options: LabNetworkOptions = {}): Promise
 }
 
 async function recordLabOwner(prefix: string, subnetIndex: number, dir: string): Promise<void> {
-  const ownerStartTicks = (await processStartTicks(process.pid)) ?? 0;
+  const ownerStartTicks = processStartTicks(process.pid) ?? 0;
   await writeLabRecord({
     prefix,
     ownerPid: process.pid,

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sameProcessAlive } from '../../../infra/system/process-alive.ts';
 import { assertPrivateDir, readFileNoFollow, writeFileNoFollow } from './private-dir.ts';
 
 /**
@@ -97,19 +98,7 @@ export async function releaseSubnets(prefix: string): Promise<void> {
   }
 }
 
-export async function processStartTicks(pid: number): Promise<number | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime), counted after the ")" that closes the command name.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** True while the process that created the lab is still running. */
+/** True while the process that created the lab is still running (the same process, not its recycled pid). */
 export async function ownerAlive(record: LabRecord): Promise<boolean> {
-  const ticks = await processStartTicks(record.ownerPid);
-  return ticks !== undefined && ticks === record.ownerStartTicks;
+  return sameProcessAlive({ pid: record.ownerPid, startTicks: record.ownerStartTicks });
 }

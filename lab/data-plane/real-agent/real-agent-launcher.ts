@@ -30,6 +30,27 @@ export interface RealAgentLauncherOptions {
   /** The lab's task images as root file systems (task-images.ts), made once per lab. */
   taskImages: () => Promise<readonly TaskImage[]>;
   log?: (line: string) => void;
+  /** Where `log`'s lines end up (the data plane's log): named in a seed failure, for whoever reads it. */
+  logFile?: string;
+}
+
+/**
+ * A release's seed (its agent build, images and the engines' loaded data root) could not be made: every
+ * instance waiting for it fails its agent start. Not the instance's doing — the lab could not give it the
+ * disk its AMI comes with — so the data plane ends those instances as EC2 ends one after an internal error
+ * (data-plane/fleet/internal-error.ts), and their cells learn it at once instead of waiting out their
+ * registration limit.
+ */
+export class EngineSeedFailed extends InfrastructureError {
+  readonly version: AgentVersion;
+  constructor(version: AgentVersion, cause: unknown, logFile: string | undefined) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    // The log first: a reader who sees only the start of a long message still knows where to look.
+    const where = logFile ? ` (its log: ${logFile})` : '';
+    super(`the lab's engine seed for ECS agent ${version} failed${where}: ${why}`, { cause });
+    this.name = 'EngineSeedFailed';
+    this.version = version;
+  }
 }
 
 export interface RealAgentLauncher {
@@ -37,7 +58,7 @@ export interface RealAgentLauncher {
   /**
    * A release's agent build, its images and the engines' seed (engine-seed.ts), made once per release;
    * the default release's is begun at the data plane's start so that the first instances do not wait out
-   * their registration for it. Made again after a failure.
+   * their registration for it. Made again after a failure; rejects with EngineSeedFailed.
    */
   prepare(version?: AgentVersion): Promise<string>;
 }
@@ -64,7 +85,7 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Real
         .then(() => makeSeed(options, version))
         .catch((error: unknown) => {
           seeds.delete(version);
-          throw error;
+          throw new EngineSeedFailed(version, error, options.logFile);
         });
       seeds.set(version, seed);
       lastSeed = seed;
