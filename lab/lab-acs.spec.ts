@@ -1,4 +1,10 @@
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -71,7 +77,9 @@ function identityDocument(id: string): string {
 }
 
 /** RegisterContainerInstance as agent 1.101.2 sends it (ecs_client.go): document, attributes, resources. */
-function register(extra: { containerInstanceArn?: string; document?: string; as?: Credentials } = {}) {
+function register(
+  extra: { containerInstanceArn?: string; document?: string; as?: Credentials; attributes?: { name: string }[] } = {},
+) {
   return new ECSClient(spec.client(extra.as ?? instanceRole)).send(
     new RegisterContainerInstanceCommand({
       cluster,
@@ -85,6 +93,7 @@ function register(extra: { containerInstanceArn?: string; document?: string; as?
         { name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' },
         { name: 'com.amazonaws.ecs.capability.docker-remote-api.1.19' },
         { name: 'ecs.os-type', value: 'linux' },
+        ...(extra.attributes ?? []),
       ],
       totalResources: [
         { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
@@ -98,6 +107,7 @@ function register(extra: { containerInstanceArn?: string; document?: string; as?
 /** The parts of ACS's Task shape (api-2.json) the spec reads. */
 interface AcsTask {
   arn: string;
+  elasticNetworkInterfaces?: Record<string, unknown>[];
   desiredStatus: string;
   containers: { name: string; logsAuthStrategy?: string; dockerConfig: { hostConfig: string } }[];
   roleCredentials?: Record<string, string>;
@@ -369,6 +379,63 @@ test('a task ACS cannot render is left out (and logged): the session lives and d
       acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
     }
     expect(delivered).not.toContain(unrenderableArn);
+  } finally {
+    await acs.close();
+  }
+});
+
+test("an awsvpc task carries its ENI as ACS's elasticNetworkInterfaces: id, MAC, address, subnet gateway", async () => {
+  // The agent registers task-eni when it runs with ECS_ENABLE_TASK_ENI (placement needs it).
+  await register({ containerInstanceArn, attributes: [{ name: 'ecs.capability.task-eni' }] });
+  const ec2 = new EC2Client(harness());
+  const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets?.[0];
+  const filters = [
+    { Name: 'vpc-id', Values: [subnet?.VpcId ?? ''] },
+    { Name: 'group-name', Values: ['default'] },
+  ];
+  const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }))).SecurityGroups?.[0];
+  const definition = await new ECSClient(harness()).send(
+    new RegisterTaskDefinitionCommand({
+      family: unique('acs'),
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
+    }),
+  );
+  const acs = await openAcs();
+  try {
+    await acs.next('HeartbeatMessage');
+    const run = await new ECSClient(harness()).send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: definition.taskDefinition?.taskDefinitionArn,
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: [subnet?.SubnetId ?? ''], securityGroups: [group?.GroupId ?? ''] },
+        },
+      }),
+    );
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    let task: AcsTask | undefined;
+    while (!task) {
+      const payload = (await acs.next('PayloadMessage')).message as { messageId: string; tasks: AcsTask[] };
+      task = payload.tasks.find((delivered) => delivered.arn === taskArn);
+      acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
+    }
+    const eniId = run.tasks?.[0]?.attachments?.[0]?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
+    const eni = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId ?? ''] })))
+      .NetworkInterfaces?.[0];
+    // The subnet's first host, as `address/prefix` (the VPC router; ValidateENI wants the prefix).
+    const [block = '', prefix] = (subnet?.CidrBlock ?? '').split('/');
+    const octets = block.split('.').map(Number);
+    const gateway = `${octets.slice(0, 3).join('.')}.${(octets[3] ?? 0) + 1}/${prefix}`;
+    expect(task.elasticNetworkInterfaces).toEqual([
+      expect.objectContaining({
+        ec2Id: eniId,
+        macAddress: eni?.MacAddress,
+        ipv4Addresses: [{ primary: true, privateAddress: eni?.PrivateIpAddress }],
+        subnetGatewayIpv4Address: gateway,
+        attachmentArn: expect.stringMatching(/:attachment\//),
+      }),
+    ]);
   } finally {
     await acs.close();
   }
