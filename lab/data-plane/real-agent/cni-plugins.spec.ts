@@ -16,7 +16,11 @@ test('each plugin answers the agent’s version and capability checks; an ADD wi
   const dir = await labCniPlugins();
   for (const name of CNI_PLUGIN_NAMES) {
     const version = JSON.parse((await execa(join(dir, name), ['--version'])).stdout);
-    expect(version).toEqual({ version: 'lab-stand-in', dirty: false, gitShortHash: expect.stringMatching(/^[0-9a-f]{7}$/) });
+    expect(version).toEqual({
+      version: 'lab-stand-in',
+      dirty: false,
+      gitShortHash: expect.stringMatching(/^[0-9a-f]{7}$/),
+    });
     const { capabilities } = JSON.parse((await execa(join(dir, name), ['--capabilities'])).stdout);
     expect(capabilities).toEqual(name === 'aws-appmesh' ? [] : ['awsvpc-network-mode']);
   }
@@ -26,5 +30,9 @@ test('each plugin answers the agent’s version and capability checks; an ADD wi
     reject: false,
   });
   expect(add.exitCode).toBe(1);
-  expect(JSON.parse(add.stdout)).toMatchObject({ cniVersion: '0.3.0', code: 11, msg: expect.stringContaining('not reachable') });
+  expect(JSON.parse(add.stdout)).toMatchObject({
+    cniVersion: '0.3.0',
+    code: 11,
+    msg: expect.stringContaining('not reachable'),
+  });
 });

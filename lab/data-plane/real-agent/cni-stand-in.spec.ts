@@ -66,7 +66,10 @@ test('what the stand-in does not serve is a CNI error naming it: App Mesh, unkno
   ] as const) {
     const answer = await standIn.handle(call({ plugin, command }));
     expect(answer.exitCode).toBe(1);
-    expect(cniError(answer.stdout)).toMatchObject({ code: 4, msg: `lab: ${plugin} ${command} is not part of the lab's CNI stand-in` });
+    expect(cniError(answer.stdout)).toMatchObject({
+      code: 4,
+      msg: `lab: ${plugin} ${command} is not part of the lab's CNI stand-in`,
+    });
   }
   const badNetns = await standIn.handle(call({ netns: 'none' }));
   expect(cniError(badNetns.stdout).code).toBe(4);
@@ -82,7 +85,7 @@ test('what the stand-in does not serve is a CNI error naming it: App Mesh, unkno
   expect(attached).toEqual([]);
 });
 
-test("an ADD whose move fails gives the ENI back to EC2; a DEL of what was never added succeeds", async () => {
+test('an ADD whose move fails gives the ENI back to EC2; a DEL of what was never added succeeds', async () => {
   const { host, attached, detached } = fakeHost();
   const standIn = createCniStandIn(host);
   const answer = await standIn.handle(call({}));

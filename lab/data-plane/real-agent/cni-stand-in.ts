@@ -15,8 +15,6 @@
  * Not supported: aws-appmesh's ADD and DEL (App Mesh), any other plugin.
  */
 import { z } from 'zod';
-import type { HostView, TaskEni } from '../contracts.ts';
-import { run } from '../network/commands.ts';
 import {
   connectEcsBridge,
   ECS_BRIDGE,
@@ -25,6 +23,8 @@ import {
   EcsBridge,
   moveEniIntoTask,
 } from '../agent/tasks/awsvpc-network.ts';
+import type { HostView, TaskEni } from '../contracts.ts';
+import { run } from '../network/commands.ts';
 
 export const cniCallSchema = z.object({
   plugin: z.string(),
@@ -67,11 +67,11 @@ const bridgeConfigSchema = z.object({
 
 /** CNI's error codes used here (CNI SPEC, "Error"): 4 invalid environment, 7 invalid configuration, 999 other. */
 export class CniFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
+  readonly code: number;
+
+  constructor(code: number, message: string) {
     super(message);
+    this.code = code;
   }
 }
 
@@ -123,7 +123,8 @@ export function createCniStandIn(host: CniHost): CniStandIn {
     async handle(call) {
       const handler = handlers[call.plugin]?.[call.command];
       try {
-        if (!handler) throw new CniFailure(4, `lab: ${call.plugin} ${call.command} is not part of the lab's CNI stand-in`);
+        if (!handler)
+          throw new CniFailure(4, `lab: ${call.plugin} ${call.command} is not part of the lab's CNI stand-in`);
         return { exitCode: 0, stdout: await handler(call) };
       } catch (error) {
         const code = error instanceof CniFailure ? error.code : 999;
@@ -166,7 +167,11 @@ async function addEni(call: CniCall, host: CniHost, enis: Map<string, TaskEni>):
   const eni = await host.attachTaskEni();
   enis.set(call.containerId, eni);
   try {
-    await moveEniIntoTask(pid, eni, { hostNetns: host.netns, blockImds: config.blockInstanceMetadata, mac: config.eniMACAddress });
+    await moveEniIntoTask(pid, eni, {
+      hostNetns: host.netns,
+      blockImds: config.blockInstanceMetadata,
+      mac: config.eniMACAddress,
+    });
   } catch (error) {
     enis.delete(call.containerId);
     await host.detachTaskEni?.(eni.id);
@@ -180,11 +185,7 @@ async function addEni(call: CniCall, host: CniHost, enis: Map<string, TaskEni>):
   });
 }
 
-async function addBridge(
-  call: CniCall,
-  bridge: EcsBridge,
-  addresses: Map<string, BridgeLease>,
-): Promise<string> {
+async function addBridge(call: CniCall, bridge: EcsBridge, addresses: Map<string, BridgeLease>): Promise<string> {
   const config = parseConfig(bridgeConfigSchema, call);
   if (config.bridge !== ECS_BRIDGE) throw new CniFailure(7, `lab: ecs-bridge: only the bridge ${ECS_BRIDGE} is served`);
   const pid = taskPid(call.netns);

@@ -143,9 +143,16 @@ export interface AgentCniMounts {
   socketDir: string;
 }
 
+/**
+ * Off until a `network=awsvpc` cell has run end to end on the real agent with the lab's CNI stand-in
+ * (issue 28; docs/lab-differences.md, "Real agent" → "awsvpc"): while off the agent runs with
+ * ECS_ENABLE_TASK_ENI=false, as before the stand-in, and no awsvpc task is placed on it.
+ */
+export const REAL_AGENT_TASK_ENI = false;
+
 /** With ECS_ENABLE_TASK_ENI on: the data plane's end of the lab's CNI plugins for this instance. */
 async function taskNetworking(view: HostView, engineDir: string, log?: (line: string) => void) {
-  if (!parseAgentConfig(view.agentEnvironment).config.taskEniEnabled) return undefined;
+  if (!REAL_AGENT_TASK_ENI || !parseAgentConfig(view.agentEnvironment).config.taskEniEnabled) return undefined;
   return serveCniSocket(join(engineDir, 'cni'), view, (line) => log?.(`${view.instanceId}: ${line}`));
 }
 
@@ -198,6 +205,9 @@ export function agentContainerEnvironment(view: HostView): Record<string, string
     AWS_DEFAULT_REGION: view.region,
     // Task images are imported, never pulled: there is no registry.
     ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached',
+    // Without the CNI stand-in (REAL_AGENT_TASK_ENI off) the agent would exit at start with the flag
+    // ("Unable to initialize Task ENI dependencies"), so the instance registers without task-eni.
+    ...(REAL_AGENT_TASK_ENI ? {} : { ECS_ENABLE_TASK_ENI: 'false' }),
   };
 }
 

@@ -76,7 +76,10 @@ export interface AwsvpcAttachment {
 
 export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): Promise<void> {
   const netns = attachment.bridge.hostNetns;
-  await moveEniIntoTask(pid, attachment.eni, { blockImds: attachment.blockImds, ...(netns ? { hostNetns: netns } : {}) });
+  await moveEniIntoTask(pid, attachment.eni, {
+    blockImds: attachment.blockImds,
+    ...(netns ? { hostNetns: netns } : {}),
+  });
   await connectEcsBridge(pid, attachment.bridge, attachment.bridgeAddress);
 }
 
