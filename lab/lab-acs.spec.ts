@@ -1,4 +1,4 @@
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -67,7 +67,9 @@ function identityDocument(id: string): string {
 }
 
 /** RegisterContainerInstance as agent 1.101.2 sends it (ecs_client.go): document, attributes, resources. */
-function register(extra: { containerInstanceArn?: string; document?: string; as?: Credentials } = {}) {
+function register(
+  extra: { containerInstanceArn?: string; document?: string; as?: Credentials; attributes?: { name: string }[] } = {},
+) {
   return new ECSClient(spec.client(extra.as ?? instanceRole)).send(
     new RegisterContainerInstanceCommand({
       cluster,
@@ -81,6 +83,7 @@ function register(extra: { containerInstanceArn?: string; document?: string; as?
         { name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' },
         { name: 'com.amazonaws.ecs.capability.docker-remote-api.1.19' },
         { name: 'ecs.os-type', value: 'linux' },
+        ...(extra.attributes ?? []),
       ],
       totalResources: [
         { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
@@ -94,6 +97,7 @@ function register(extra: { containerInstanceArn?: string; document?: string; as?
 /** The parts of ACS's Task shape (api-2.json) the spec reads. */
 interface AcsTask {
   arn: string;
+  elasticNetworkInterfaces?: Record<string, unknown>[];
   desiredStatus: string;
   containers: { name: string; logsAuthStrategy?: string; dockerConfig: { hostConfig: string } }[];
   roleCredentials?: Record<string, string>;
@@ -369,6 +373,60 @@ test('a task ACS cannot render is left out (and logged): the session lives and d
       acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
     }
     expect(delivered).not.toContain(unrenderableArn);
+  } finally {
+    await acs.close();
+  }
+});
+
+test("an awsvpc task carries its ENI as ACS's elasticNetworkInterfaces: id, MAC, address, subnet gateway", async () => {
+  // The agent registers task-eni when it runs with ECS_ENABLE_TASK_ENI (placement needs it).
+  await register({ containerInstanceArn, attributes: [{ name: 'ecs.capability.task-eni' }] });
+  // The instance's subnet and security group (the harness may describe instances, not subnets).
+  const reservations = await new EC2Client(harness()).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const instance = reservations.Reservations?.[0]?.Instances?.[0];
+  const definition = await new ECSClient(harness()).send(
+    new RegisterTaskDefinitionCommand({
+      family: unique('acs'),
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
+    }),
+  );
+  const acs = await openAcs();
+  try {
+    await acs.next('HeartbeatMessage');
+    const run = await new ECSClient(harness()).send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: definition.taskDefinition?.taskDefinitionArn,
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [instance?.SubnetId ?? ''],
+            securityGroups: [instance?.SecurityGroups?.[0]?.GroupId ?? ''],
+          },
+        },
+      }),
+    );
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    let task: AcsTask | undefined;
+    while (!task) {
+      const payload = (await acs.next('PayloadMessage')).message as { messageId: string; tasks: AcsTask[] };
+      task = payload.tasks.find((delivered) => delivered.arn === taskArn);
+      acs.send('AckRequest', { cluster, containerInstance: containerInstanceArn, messageId: payload.messageId });
+    }
+    // What RunTask answered for the task's ENI attachment (moto's ENI).
+    const details = Object.fromEntries(
+      (run.tasks?.[0]?.attachments?.[0]?.details ?? []).map((detail) => [detail.name, detail.value]),
+    );
+    expect(task.elasticNetworkInterfaces).toEqual([
+      expect.objectContaining({
+        ec2Id: details.networkInterfaceId,
+        macAddress: details.macAddress,
+        ipv4Addresses: [{ primary: true, privateAddress: details.privateIPv4Address }],
+        // The subnet's first host with its prefix (ValidateENI wants `address/prefix`).
+        subnetGatewayIpv4Address: expect.stringMatching(/^(\d+\.){3}\d+\/\d+$/),
+        attachmentArn: expect.stringMatching(/:attachment\//),
+      }),
+    ]);
   } finally {
     await acs.close();
   }

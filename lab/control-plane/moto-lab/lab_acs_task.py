@@ -5,13 +5,16 @@ The agent takes each container's Docker options from `dockerConfig` (JSON for Do
 and `hostConfig`); ECS puts a task definition's logConfiguration, memoryReservation, user and working
 directory there. What is converted is what the conformance suite's task definitions use; the rest of a
 container definition (secrets, dependsOn, health checks, ulimits, linux parameters, firelens) is not sent
-(docs/lab-differences.md).
+(docs/lab-differences.md). An awsvpc task carries its ENI (`elasticNetworkInterfaces`), the one moto made for
+it at RunTask.
 """
 
+import ipaddress
 import json
 import uuid
 from datetime import timezone
 
+from moto.ec2.models import ec2_backends
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
@@ -131,6 +134,31 @@ def acs_container(
     return container
 
 
+def acs_enis(task) -> list[dict]:
+    """The task's ENI as ACS's ElasticNetworkInterface (`ecs-agent/acs/model/ecsacs/api.go`): the agent needs
+    its id, MAC, IPv4 addresses and the subnet gateway as `address/prefix` (ValidateENI in
+    `ecs-agent/netlib/model/networkinterface/networkinterface.go`), taken from moto's attachment and subnet."""
+    enis = []
+    for attachment in task.attachments or []:
+        if attachment.get("type") != "ElasticNetworkInterface":
+            continue
+        details = {d["name"]: d["value"] for d in attachment.get("details") or []}
+        subnet = ec2_backends[task._account_id][task.region_name].get_subnet(details["subnetId"])
+        network = ipaddress.ip_network(subnet.cidr_block)
+        arn_prefix = task.task_arn.split(":task/")[0]
+        enis.append(
+            {
+                "attachmentArn": f"{arn_prefix}:attachment/{attachment['id']}",
+                "ec2Id": details["networkInterfaceId"],
+                "macAddress": details["macAddress"],
+                "ipv4Addresses": [{"primary": True, "privateAddress": details["privateIPv4Address"]}],
+                "subnetGatewayIpv4Address": f"{network.network_address + 1}/{network.prefixlen}",
+                "privateDnsName": details["privateDnsName"],
+            }
+        )
+    return enis
+
+
 def acs_task(
     task, task_definition, desired_status: str, credentials: dict[str, dict], logs_endpoint: str | None = None
 ) -> dict:
@@ -159,6 +187,8 @@ def acs_task(
             if "name" in v
         ],
     }
+    if task_definition.network_mode == "awsvpc":
+        acs["elasticNetworkInterfaces"] = acs_enis(task)
     if getattr(task_definition, "cpu", None):
         acs["cpu"] = float(task_definition.cpu)
     if getattr(task_definition, "memory", None):

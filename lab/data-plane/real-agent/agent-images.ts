@@ -5,7 +5,8 @@
  * - the agent image (/agent as entrypoint, the pause tarball, the CA bundle), tagged as ecs-init expects it
  *   (`amazon/amazon-ecs-agent:latest`, loaded from /var/cache/ecs/ecs-agent.tar on ECS-optimized AMIs) and as
  *   the plain AMI's documented `docker run` names it (`public.ecr.aws/ecs/amazon-ecs-agent:v<version>`).
- * Not in it: the CNI plugins upstream ships in the image (/amazon-ecs-cni-plugins), so awsvpc is unavailable.
+ * Not in it: the CNI plugins upstream ships in the image (/amazon-ecs-cni-plugins): the launcher mounts the
+ * lab's stand-ins there (cni-plugins.ts).
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';

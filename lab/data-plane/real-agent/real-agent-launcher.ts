@@ -4,16 +4,23 @@
  * from source, and runs it as the documented container (`docker run … amazon/amazon-ecs-agent`, host
  * network, the instance's /etc/ecs, /var/log/ecs and /var/lib/ecs/data), with the environment the instance's
  * service manager gives the agent and `ECS_BACKEND_HOST` = the lab's control plane. Stopping the agent
- * stops the container and the engine and removes what they kept. Not yet: the real ecs-init on ECS-optimized
- * AMIs (the lab's own ecs-init writes the rules), see docs/lab-differences.md.
+ * stops the container and the engine and removes what they kept. With `ECS_ENABLE_TASK_ENI` (awsvpc) the
+ * container also gets what ecs-init gives it for task networking (ecs-init/docker/docker_config.go
+ * createHostConfig: an init process, the host's /proc at /host/proc, NET_ADMIN and SYS_ADMIN), the lab's
+ * CNI plugins at /amazon-ecs-cni-plugins and their socket to the data plane (cni-plugins.ts, cni-socket.ts).
+ * Not yet: the real ecs-init on ECS-optimized AMIs (the lab's own ecs-init writes the rules), see
+ * docs/lab-differences.md.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../../core/errors.ts';
+import { parseAgentConfig } from '../agent/ecs-config.ts';
 import type { AgentLauncher, HostView, RunningAgent } from '../contracts.ts';
 import { buildAgent } from './agent-build.ts';
 import { agentImages, ECS_INIT_AGENT_IMAGE } from './agent-images.ts';
 import { AGENT_VERSIONS, type AgentVersion } from './agent-versions.ts';
+import { AGENT_CNI_PLUGINS_PATH, AGENT_CNI_SOCKET_DIR, labCniPlugins } from './cni-plugins.ts';
+import { type CniSocket, serveCniSocket } from './cni-socket.ts';
 import { type DockerEngine, enginePaths, INSTANCE_DOCKER_SOCKET, startDockerEngine } from './docker-engine.ts';
 import { cloneDataRoot, makeEngineSeed } from './engine-seed.ts';
 import type { TaskImage } from './task-images.ts';
@@ -104,13 +111,16 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Real
     // Docker's defaults, as on EC2 (json-file logs); the lab's awslogs endpoint comes with each task's
     // log options (lab_acs_task.py), so a container started outside the agent (a sibling) logs as on EC2.
     const engine = await startDockerEngine({ netns: view.netns, dir, cgroupParent: `/${view.netns}` });
+    let cni: CniSocket | undefined;
     try {
-      await runAgentContainer(engine, view);
+      cni = await taskNetworking(view, engine.dir, options.log);
+      await runAgentContainer(engine, view, cni && { plugins: await labCniPlugins(), socketDir: cni.dir });
     } catch (error) {
+      await cni?.close();
       await engine.stop();
       throw error;
     }
-    return runningAgent(engine);
+    return runningAgent(engine, cni);
   };
   return { launch, prepare };
 }
@@ -118,6 +128,8 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Real
 async function makeSeed(options: RealAgentLauncherOptions, version: AgentVersion): Promise<string> {
   const build = await buildAgent(version, options.log ? { log: options.log } : {});
   const images = await agentImages(build);
+  // Built here, before any instance waits on it: an agent with task ENI checks its plugins at start.
+  await labCniPlugins();
   return makeEngineSeed({
     // Short (its engine's sockets live below it): `s` and the release's place in AGENT_VERSIONS.
     dir: join(options.enginesDir, `s${AGENT_VERSIONS.indexOf(version)}`),
@@ -127,8 +139,44 @@ async function makeSeed(options: RealAgentLauncherOptions, version: AgentVersion
   });
 }
 
+/** Folders of the lab's CNI plugins and of their socket, for an agent with task networking. */
+export interface AgentCniMounts {
+  plugins: string;
+  socketDir: string;
+}
+
+/**
+ * Off until a `network=awsvpc` cell has run end to end on the real agent with the lab's CNI stand-in
+ * (issue 28; docs/lab-differences.md, "Real agent" → "awsvpc"): while off the agent runs with
+ * ECS_ENABLE_TASK_ENI=false, as before the stand-in, and no awsvpc task is placed on it.
+ */
+export const REAL_AGENT_TASK_ENI = false;
+
+/** With ECS_ENABLE_TASK_ENI on: the data plane's end of the lab's CNI plugins for this instance. */
+async function taskNetworking(view: HostView, engineDir: string, log?: (line: string) => void) {
+  if (!REAL_AGENT_TASK_ENI || !parseAgentConfig(view.agentEnvironment).config.taskEniEnabled) return undefined;
+  return serveCniSocket(join(engineDir, 'cni'), view, (line) => log?.(`${view.instanceId}: ${line}`));
+}
+
+/**
+ * What ecs-init gives the agent's container for task networking (ecs-init/docker/docker_config.go
+ * createHostConfig): docker's init process as PID 1 (the agent refuses task ENIs as PID 1,
+ * agent/app/agent_unix.go), the host's /proc at /host/proc (where CNI_NETNS points), NET_ADMIN and
+ * SYS_ADMIN; the plugins, which upstream's image carries, are mounted with the lab's socket.
+ */
+export function taskNetworkingArgs(mounts: AgentCniMounts): string[] {
+  return [
+    '--init',
+    '--volume=/proc:/host/proc:ro',
+    '--cap-add=NET_ADMIN',
+    '--cap-add=SYS_ADMIN',
+    `--volume=${mounts.plugins}:${AGENT_CNI_PLUGINS_PATH}:ro`,
+    `--volume=${mounts.socketDir}:${AGENT_CNI_SOCKET_DIR}`,
+  ];
+}
+
 /** The documented manual-install `docker run` (ECS developer guide, "Installing the Amazon ECS container agent"). */
-export function agentRunArgs(view: HostView, envFile: string): string[] {
+export function agentRunArgs(view: HostView, envFile: string, cni?: AgentCniMounts): string[] {
   const dir = (path: string) => join(view.rootDir, path);
   return [
     'run',
@@ -142,6 +190,7 @@ export function agentRunArgs(view: HostView, envFile: string): string[] {
     `--volume=${dir('var/lib/ecs/data')}:/data`,
     `--volume=${dir('etc/ecs')}:/etc/ecs`,
     '--net=host',
+    ...(cni ? taskNetworkingArgs(cni) : []),
     `--env-file=${envFile}`,
     ECS_INIT_AGENT_IMAGE,
   ];
@@ -157,9 +206,9 @@ export function agentContainerEnvironment(view: HostView): Record<string, string
     AWS_DEFAULT_REGION: view.region,
     // Task images are imported, never pulled: there is no registry.
     ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached',
-    // awsvpc needs the CNI plugins, which are not built: with the flag the agent exits at start
+    // Without the CNI stand-in (REAL_AGENT_TASK_ENI off) the agent would exit at start with the flag
     // ("Unable to initialize Task ENI dependencies"), so the instance registers without task-eni.
-    ECS_ENABLE_TASK_ENI: 'false',
+    ...(REAL_AGENT_TASK_ENI ? {} : { ECS_ENABLE_TASK_ENI: 'false' }),
   };
 }
 
@@ -176,19 +225,20 @@ export function envFileText(env: Record<string, string>): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function runAgentContainer(engine: DockerEngine, view: HostView): Promise<void> {
+async function runAgentContainer(engine: DockerEngine, view: HostView, cni?: AgentCniMounts): Promise<void> {
   for (const path of ['var/log/ecs', 'var/lib/ecs/data', 'etc/ecs'])
     await mkdir(join(view.rootDir, path), { recursive: true });
   const envFile = join(engine.dir, 'agent.env');
   await writeFile(envFile, envFileText(agentContainerEnvironment(view)), { mode: 0o600 });
-  await engine.docker(agentRunArgs(view, envFile));
+  await engine.docker(agentRunArgs(view, envFile, cni));
 }
 
-function runningAgent(engine: DockerEngine): RunningAgent {
+function runningAgent(engine: DockerEngine, cni: CniSocket | undefined): RunningAgent {
   return {
     async stop() {
       // Short: the lab's data plane is given 15 s to shut every instance down.
       await engine.docker(['stop', '--time', '5', AGENT_CONTAINER], { allowFailure: true, timeoutMs: 30_000 });
+      await cni?.close();
       await engine.stop();
     },
   };

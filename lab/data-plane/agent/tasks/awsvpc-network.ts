@@ -15,9 +15,9 @@ import type { TaskEni } from '../../contracts.ts';
 import { AddressPool, CREDENTIALS_ENDPOINT_ADDRESS, IMDS_ADDRESS, LINK_LOCAL_CIDR } from '../../network/addresses.ts';
 import { ipInTask, vethToBridge } from './bridge-network.ts';
 
-const ECS_BRIDGE = 'ecs-bridge';
-const ECS_BRIDGE_GATEWAY = '169.254.172.1';
-const ECS_SUBNET_PREFIX_LENGTH = 22;
+export const ECS_BRIDGE = 'ecs-bridge';
+export const ECS_BRIDGE_GATEWAY = '169.254.172.1';
+export const ECS_SUBNET_PREFIX_LENGTH = 22;
 const TASK_VETH = 'ecs-eth0';
 
 /** `ip` in the instance's namespace: the caller's own (the agent runs there), or a named one (specs). */
@@ -75,25 +75,54 @@ export interface AwsvpcAttachment {
 }
 
 export async function attachAwsvpc(pid: number, attachment: AwsvpcAttachment): Promise<void> {
-  const { eni } = attachment;
   const netns = attachment.bridge.hostNetns;
-  await ip(netns, ['link', 'set', eni.device, 'netns', String(pid)]);
+  await moveEniIntoTask(pid, attachment.eni, {
+    blockImds: attachment.blockImds,
+    ...(netns ? { hostNetns: netns } : {}),
+  });
+  await connectEcsBridge(pid, attachment.bridge, attachment.bridgeAddress);
+}
+
+/**
+ * vpc-eni's ADD: the ENI's device into the task's namespace as eth0 with its subnet address and the route to
+ * link-local addresses; `mac`, when given, is set first (the lab's veth gets the ENI's MAC, as EC2's device has).
+ */
+export async function moveEniIntoTask(
+  pid: number,
+  eni: TaskEni,
+  options: { hostNetns?: string; blockImds: boolean; mac?: string },
+): Promise<void> {
+  if (options.mac) await ip(options.hostNetns, ['link', 'set', 'dev', eni.device, 'address', options.mac]);
+  await ip(options.hostNetns, ['link', 'set', eni.device, 'netns', String(pid)]);
   await ipInTask(pid, [
     'link set lo up',
     `link set ${eni.device} name eth0`,
     `addr add ${eni.address}/${eni.prefixLength} dev eth0`,
     'link set eth0 up',
     `route add ${LINK_LOCAL_CIDR} via ${eni.vpcRouter} dev eth0`,
-    ...(attachment.blockImds ? [`route add blackhole ${IMDS_ADDRESS}/32`] : []),
+    ...(options.blockImds ? [`route add blackhole ${IMDS_ADDRESS}/32`] : []),
   ]);
+}
 
-  await attachment.bridge.ensure();
-  await vethToBridge(pid, {
+/**
+ * ecs-bridge's ADD (with ecs-ipam's address): the task's ecs-eth0 on the instance's ecs-bridge, with routes
+ * to `destinations` (the credentials endpoint; the agent adds its ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES) via
+ * the bridge's gateway. Returns the veth's host end.
+ */
+export async function connectEcsBridge(
+  pid: number,
+  bridge: EcsBridge,
+  address: string,
+  destinations: readonly string[] = [`${CREDENTIALS_ENDPOINT_ADDRESS}/32`],
+): Promise<string> {
+  await bridge.ensure();
+  const netns = bridge.hostNetns;
+  return vethToBridge(pid, {
     ...(netns ? { hostNetns: netns } : {}),
     bridge: ECS_BRIDGE,
     device: TASK_VETH,
-    address: attachment.bridgeAddress,
+    address,
     prefixLength: ECS_SUBNET_PREFIX_LENGTH,
-    routes: [`${CREDENTIALS_ENDPOINT_ADDRESS}/32 via ${ECS_BRIDGE_GATEWAY} dev ${TASK_VETH}`],
+    routes: destinations.map((destination) => `${destination} via ${ECS_BRIDGE_GATEWAY} dev ${TASK_VETH}`),
   });
 }
