@@ -16,7 +16,7 @@ export type CpuBreakdown = Record<CpuPart | 'total' | 'unattributed', number> & 
 };
 
 /** Linux's USER_HZ: clock ticks in /proc are hundredths of a second on every kernel Node runs on. */
-const TICK_MS = 10;
+export const TICK_MS = 10;
 const SAMPLE_MS = 250;
 
 interface Seen {
@@ -31,14 +31,14 @@ function labShareOf(command: string): LabShare {
   return 'dataPlane';
 }
 
-interface Stat {
+export interface Stat {
   ppid: number;
   ticks: number;
   childTicks: number;
 }
 
 /** `/proc/PID/stat` after the command name (which may hold spaces and parentheses). */
-function readStat(pid: number | 'self'): Stat | undefined {
+export function readStat(pid: number | 'self'): Stat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
@@ -49,7 +49,7 @@ function readStat(pid: number | 'self'): Stat | undefined {
   }
 }
 
-function commandLine(pid: number): string {
+export function commandLine(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
   } catch {

@@ -65,7 +65,8 @@ export async function startDataPlaneDaemon(
     const ready = new Promise<DaemonMessage>((resolve, reject) => {
       child.once('message', (value) => resolve(value as DaemonMessage));
       child.once('exit', (code) => {
-        reject(new Error(`exited with code ${code}: ${readFileSync(logFile, 'utf8').slice(-2_000).trim()}`));
+        // Also heard at the lab's end, once its files are gone (a lab whose holders are gone removes them).
+        reject(new Error(`exited with code ${code}: ${logTail(logFile)}`));
       });
     });
     ready.catch(() => undefined);
@@ -136,5 +137,14 @@ function keepLogOfKilled(logFile: string): void {
     );
   } catch {
     process.stderr.write(`lab: the data plane did not stop within ${STOP_GRACE_MS / 1000} s and was killed\n`);
+  }
+}
+
+/** The end of the daemon's log, or nothing once the lab removed its files. */
+function logTail(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').slice(-2_000).trim();
+  } catch {
+    return '(its log is gone)';
   }
 }
