@@ -94,11 +94,7 @@ function addScaleOptions(command: Command, workers: string): Command {
   return command
     .option('--out <dir>', 'output directory for results.json and the reports', DEFAULT_OUT_DIR)
     .option('--grep <regexp>', 'run only the cells whose id matches', parseRegExp)
-    .option(
-      '--workers <n>',
-      `cells run in parallel (Playwright workers; default${workers})`,
-      parseWorkers,
-    )
+    .option('--workers <n>', `cells run in parallel (Playwright workers; default${workers})`, parseWorkers)
     .option(
       '--shard <i/n>',
       "run shard i of n: only its instance groups are provisioned (merge the shards' blob reports with `npx playwright merge-reports`)",

@@ -5,10 +5,10 @@
 
 // A bridge task's namespace on a booted host.
 export { createBridgeTaskNamespace } from '../data-plane/host/bridge-task.ts';
-// One lab network for a spec file's tests.
-export { useLabNetwork } from '../data-plane/testing/lab-network-fixture.ts';
 // What one lab network left on the machine, by its own prefix (read from its data plane's log).
 export { type LabLeftovers, labLeftovers, labPrefixesInLog } from '../data-plane/testing/lab-leftovers.ts';
+// One lab network for a spec file's tests.
+export { useLabNetwork } from '../data-plane/testing/lab-network-fixture.ts';
 // A plain moto (no IAM enforcement) on a free port.
 export { type PlainMoto, startPlainMoto } from '../data-plane/testing/plain-moto.ts';
 // One simulated host booted on a lab network, a stand-in agent listener, curl probes and their exit codes.
