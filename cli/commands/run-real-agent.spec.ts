@@ -54,7 +54,7 @@ test('run --lab-agent real: the cells agree with their expectation on the real a
  */
 const WELL_BEFORE_THE_LIMIT_MS = 10 * 60_000;
 
-test('run --lab-agent real whose engine seed fails: the cell ends NOT_PLACED at once, naming the seed and its log', async () => {
+test('run --lab-agent real whose engine seed fails: the cell ends INFRA_ERROR at once, naming the seed and its log', async () => {
   test.skip(labSkipReason() !== undefined, labSkipReason() ?? '');
   test.setTimeout(WELL_BEFORE_THE_LIMIT_MS);
   await withPrivateLab('etr-run-seed-', async ({ dir, labDir, out, env: labEnv }) => {
@@ -63,10 +63,11 @@ test('run --lab-agent real whose engine seed fails: the cell ends NOT_PLACED at 
     const env = { ...labEnv, ECS_TASKROLE_AGENT_SOURCES: join(dir, 'no-sources') };
     await mkdir(env.ECS_TASKROLE_AGENT_SOURCES);
     const run = await runCli(['run', '--lab-agent', 'real', '--grep', '^baseline$', '--out', out], { env });
-    expect(run.exitCode, run.stderr).toBe(1);
+    // Exit 3: a cell the run could not judge (the lab's failure is never a verdict about the configuration).
+    expect(run.exitCode, run.stderr).toBe(3);
     const { results } = await runResults(out);
     const [baseline] = results.cells;
-    expect(baseline?.actual.outcome).toBe('NOT_PLACED');
+    expect(baseline?.actual.outcome).toBe('INFRA_ERROR');
     const reason = baseline?.actual.evidence.decidedBy ?? '';
     // EC2 ended the instance with an internal error (the harness saw it terminated, not a limit run out) ...
     expect(reason).toMatch(

@@ -70,7 +70,10 @@ export interface ProvisionProgress<State> {
 /** Whether a cell's instance can take tasks: why not, or the agent version it registered with. */
 export interface InstanceReadiness {
   notRegistered?: string;
-  /** The instance could not be launched, for a reason named here (an infrastructure error, not placement). */
+  /**
+   * The instance could not be launched, or ended before its agent registered, for a reason named here (an
+   * infrastructure error, not placement).
+   */
   notLaunched?: string;
   agentVersion?: string;
 }

@@ -16,7 +16,7 @@ import { taskDefinitionFamily } from './harness-names.ts';
 import { instanceConsoleCache, readInstanceConsole } from './instance-console.ts';
 import { waitForRegistrations } from './instances.ts';
 import { RunJournal } from './journal.ts';
-import { notRegisteredReason, provisionRun } from './provision.ts';
+import { endedBeforeRegistering, notRegisteredReason, provisionRun } from './provision.ts';
 import { taskRoleVariant } from './roles.ts';
 import { runCellTask } from './run-cell.ts';
 import { type AwsRunState, awsRunStateSchema, initialRunState } from './run-state.ts';
@@ -77,8 +77,8 @@ export const awsDriver = {
 
   /**
    * Waits (before the cell's time limit starts) until the cell's instance can take tasks; resolves with
-   * why it cannot (none launched, its agent never registered within the limit or its instance ended first:
-   * the cell is NOT_PLACED without a RunTask), or with the agent version it registered (the run's metadata).
+   * why it cannot (its agent never registered within the limit: the cell is NOT_PLACED without a RunTask;
+   * none launched, or its instance ended first: INFRA_ERROR), or with the agent version it registered.
    */
   async awaitInstance(state: AwsRunState, cell: PlannedCell, connection: Connection): Promise<InstanceReadiness> {
     const groupId = instanceGroupId(cell);
@@ -95,7 +95,9 @@ export const awsDriver = {
     const wait = await waitForRegistrations(clients, state.cluster, [group.instanceId], { deadline, pollMs });
     const registration = wait.registered.get(group.instanceId);
     if (!registration) {
-      return { notRegistered: notRegisteredReason(group.instanceId, state, wait.ended.get(group.instanceId)) };
+      const ended = wait.ended.get(group.instanceId);
+      if (ended !== undefined) return { notLaunched: endedBeforeRegistering(group.instanceId, state, ended) };
+      return { notRegistered: notRegisteredReason(group.instanceId, state) };
     }
     const readiness = registered(registration.agentVersion);
     registeredInThisWorker.set(group.instanceId, readiness);

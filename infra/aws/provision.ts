@@ -34,10 +34,17 @@ import { RUN_TTL_MS, resourceName, runTags } from './tags.ts';
  * Why an instance's cells are NOT_PLACED: its agent did not register within the limit, or (`ended`, from
  * EC2) its instance stopped or terminated before it did, which no longer waits for the limit.
  */
-export function notRegisteredReason(instanceId: string, state: AwsRunState, ended?: string): string {
-  if (ended !== undefined) {
-    return `container instance of ${instanceId} never registered in cluster ${state.cluster}: ${ended}`;
-  }
+/**
+ * Why a cell cannot run because its instance ended before its agent registered. The harness ends no instance
+ * before its cells, so this is the infrastructure's doing (an internal error at launch, someone else's
+ * termination): the cell is INFRA_ERROR, never NOT_PLACED, which would pass cells that expect NOT_PLACED
+ * without testing them.
+ */
+export function endedBeforeRegistering(instanceId: string, state: AwsRunState, ended: string): string {
+  return `container instance of ${instanceId} never registered in cluster ${state.cluster}: ${ended}`;
+}
+
+export function notRegisteredReason(instanceId: string, state: AwsRunState): string {
   // Provisioning records the limit before any cell sees the state.
   const limit =
     state.registrationLimitMs !== undefined ? `${Math.round(state.registrationLimitMs / 1000)} s` : 'its time limit';
@@ -279,7 +286,9 @@ async function rebootOnceRegistered(
   const registered = wait.registered.get(instanceId);
   // Without a registration there is nothing to reboot.
   if (!registered) {
-    groupState.notRegistered = notRegisteredReason(instanceId, state, wait.ended.get(instanceId));
+    const ended = wait.ended.get(instanceId);
+    if (ended !== undefined) groupState.notLaunched = endedBeforeRegistering(instanceId, state, ended);
+    else groupState.notRegistered = notRegisteredReason(instanceId, state);
     return;
   }
   if (signal.aborted) throw new ProvisioningInterrupted();

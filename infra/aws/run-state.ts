@@ -9,7 +9,10 @@ const groupStateSchema = z.strictObject({
   /** The agent version it registered with, once provisioning saw it (a rebooted group's). */
   agentVersion: z.string().optional(),
   notRegistered: z.string().optional(),
-  /** RunInstances refused the group for a reason of the account (imdsLaunchRefusal): its cells are INFRA_ERROR. */
+  /**
+   * RunInstances refused the group for a reason of the account (imdsLaunchRefusal), or its instance ended
+   * before its agent registered: its cells are INFRA_ERROR.
+   */
   notLaunched: z.string().optional(),
 });
 export type GroupState = z.infer<typeof groupStateSchema>;

@@ -22,17 +22,29 @@ export interface CniSocket {
 export async function serveCniSocket(dir: string, host: CniHost, log: (line: string) => void): Promise<CniSocket> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const standIn = createCniStandIn(host);
-  const server = createServer((socket) => answerOne(socket, (call) => standIn.handle(call), log));
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A plugin call that never finishes its line must not hold the instance's stop (server.close waits).
+    socket.setTimeout(CALL_IDLE_MS, () => socket.destroy());
+    answerOne(socket, (call) => standIn.handle(call), log);
+  });
   await listen(server, join(dir, CNI_SOCKET_NAME));
   return {
     dir,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
       await standIn.detachAll();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
+
+/** A plugin's call is one line and its answer follows the lab's work (an ENI move: seconds). */
+const CALL_IDLE_MS = 60_000;
 
 function listen(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {

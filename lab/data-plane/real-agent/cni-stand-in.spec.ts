@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import type { TaskEni } from '../contracts.ts';
 import { type CniCall, createCniStandIn, taskPid } from './cni-stand-in.ts';
@@ -85,10 +86,25 @@ test('what the stand-in does not serve is a CNI error naming it: App Mesh, unkno
   expect(attached).toEqual([]);
 });
 
+test('a CNI_NETNS in the machine\'s network namespace is refused before any ENI is attached', async () => {
+  const { host, attached } = fakeHost();
+  const standIn = createCniStandIn(host);
+  for (const pid of [1, process.pid]) {
+    const answer = await standIn.handle(call({ netns: `/host/proc/${pid}/ns/net` }));
+    expect(cniError(answer.stdout)).toMatchObject({ code: 4, msg: expect.stringContaining("not a task's own") });
+  }
+  expect(attached).toEqual([]);
+});
+
 test('an ADD whose move fails gives the ENI back to EC2; a DEL of what was never added succeeds', async () => {
+  test.skip(process.getuid?.() !== 0, 'a task namespace of its own needs root (unshare --net)');
+  // A process in a network namespace of its own, as a task's pause container is.
+  const task = spawn('unshare', ['--net', 'sleep', '60'], { stdio: 'ignore' });
+  test.info().setTimeout(60_000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const { host, attached, detached } = fakeHost();
   const standIn = createCniStandIn(host);
-  const answer = await standIn.handle(call({}));
+  const answer = await standIn.handle(call({ netns: `/host/proc/${task.pid}/ns/net` })).finally(() => task.kill());
   expect(answer.exitCode).toBe(1);
   expect(cniError(answer.stdout).code).toBe(999);
   expect(attached).toEqual(['eni-1']);

@@ -14,6 +14,7 @@
  *   removes the veth and releases the address; ecs-ipam's DEL (the agent's ReleaseIPResource) releases it.
  * Not supported: aws-appmesh's ADD and DEL (App Mesh), any other plugin.
  */
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   connectEcsBridge,
@@ -54,13 +55,21 @@ const vpcEniConfigSchema = z.object({
   blockInstanceMetadata: z.boolean().default(false),
 });
 
+/** An IPv4 address with an optional prefix: these values become `ip` commands, so nothing else may pass. */
+const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const IPV4 = `${IPV4_OCTET}(\\.${IPV4_OCTET}){3}`;
+const ipv4WithPrefix = z.string().regex(new RegExp(`^${IPV4}(/(3[0-2]|[12]?[0-9]))?$`));
+
 const bridgeConfigSchema = z.object({
   cniVersion: z.string().default('0.3.0'),
   bridge: z.string(),
   ipam: z
     .object({
-      'ipv4-address': z.string().optional(),
-      'ipv4-routes': z.array(z.object({ dst: z.string() })).optional(),
+      'ipv4-address': ipv4WithPrefix.optional(),
+      'ipv4-routes': z
+        .array(z.object({ dst: ipv4WithPrefix }))
+        .max(16)
+        .optional(),
     })
     .default({}),
 });
@@ -105,7 +114,7 @@ export function createCniStandIn(host: CniHost): CniStandIn {
       },
     },
     'ecs-bridge': {
-      ADD: (call) => addBridge(call, bridge, bridgeAddresses),
+      ADD: (call) => addBridge(call, host.netns, bridge, bridgeAddresses),
       DEL: async (call) => {
         const entry = releaseAddress(call.containerId);
         if (entry) await run('ip', ['-n', host.netns, 'link', 'delete', entry.hostEnd], { allowFailure: true });
@@ -148,6 +157,23 @@ export function taskPid(netns: string): number {
   return Number(match[1]);
 }
 
+/**
+ * The pid named by CNI_NETNS, once its network namespace is neither the machine's nor the instance's: the
+ * engine has no pid namespace of its own, so a pid in the call could name any process of the machine, and
+ * the ENI, its addresses and routes would land in that process's network.
+ */
+async function taskNamespacePid(netns: string, hostNetns: string): Promise<number> {
+  const pid = taskPid(netns);
+  const inode = async (path: string) => (await stat(path).catch(() => undefined))?.ino;
+  const task = await inode(`/proc/${pid}/ns/net`);
+  // The data plane's own namespace is the machine's (its pid 1's may not be readable in a container).
+  const forbidden = [await inode('/proc/self/ns/net'), await inode(`/run/netns/${hostNetns}`)];
+  if (task === undefined || forbidden.includes(task)) {
+    throw new CniFailure(4, `lab: CNI_NETNS ${JSON.stringify(netns)} is not a task's own network namespace`);
+  }
+  return pid;
+}
+
 function parseConfig<T extends z.ZodTypeAny>(schema: T, call: CniCall): z.infer<T> {
   let json: unknown;
   try {
@@ -162,7 +188,7 @@ function parseConfig<T extends z.ZodTypeAny>(schema: T, call: CniCall): z.infer<
 
 async function addEni(call: CniCall, host: CniHost, enis: Map<string, TaskEni>): Promise<string> {
   const config = parseConfig(vpcEniConfigSchema, call);
-  const pid = taskPid(call.netns);
+  const pid = await taskNamespacePid(call.netns, host.netns);
   if (!host.attachTaskEni) throw new CniFailure(999, 'lab: this instance cannot attach ENIs');
   const eni = await host.attachTaskEni();
   enis.set(call.containerId, eni);
@@ -185,10 +211,15 @@ async function addEni(call: CniCall, host: CniHost, enis: Map<string, TaskEni>):
   });
 }
 
-async function addBridge(call: CniCall, bridge: EcsBridge, addresses: Map<string, BridgeLease>): Promise<string> {
+async function addBridge(
+  call: CniCall,
+  hostNetns: string,
+  bridge: EcsBridge,
+  addresses: Map<string, BridgeLease>,
+): Promise<string> {
   const config = parseConfig(bridgeConfigSchema, call);
   if (config.bridge !== ECS_BRIDGE) throw new CniFailure(7, `lab: ecs-bridge: only the bridge ${ECS_BRIDGE} is served`);
-  const pid = taskPid(call.netns);
+  const pid = await taskNamespacePid(call.netns, hostNetns);
   const named = config.ipam['ipv4-address']?.split('/')[0];
   const address = named ?? bridge.allocate();
   const destinations = (config.ipam['ipv4-routes'] ?? []).map((route) => route.dst);

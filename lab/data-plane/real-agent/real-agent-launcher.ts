@@ -128,8 +128,9 @@ export function createRealAgentLauncher(options: RealAgentLauncherOptions): Real
 async function makeSeed(options: RealAgentLauncherOptions, version: AgentVersion): Promise<string> {
   const build = await buildAgent(version, options.log ? { log: options.log } : {});
   const images = await agentImages(build);
-  // Built here, before any instance waits on it: an agent with task ENI checks its plugins at start.
-  await labCniPlugins();
+  // Built here, before any instance waits on it: an agent with task ENI checks its plugins at start. Only
+  // while task ENI is on: a failed build of a feature that is off must not fail every instance's start.
+  if (REAL_AGENT_TASK_ENI) await labCniPlugins();
   return makeEngineSeed({
     // Short (its engine's sockets live below it): `s` and the release's place in AGENT_VERSIONS.
     dir: join(options.enginesDir, `s${AGENT_VERSIONS.indexOf(version)}`),
