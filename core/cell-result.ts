@@ -10,7 +10,7 @@ export function verdictOf(expected: CellResult['expected']['outcome'], actual: C
 }
 
 /** Outcomes of a task that never ran its command: nothing read IMDS, so no metadata read is judged. */
-const NO_TASK_RAN: ReadonlySet<Outcome> = new Set(['NOT_PLACED', 'ROLE_NOT_ASSUMABLE', ...INFRA_OUTCOMES]);
+export const NO_TASK_RAN: ReadonlySet<Outcome> = new Set(['NOT_PLACED', 'ROLE_NOT_ASSUMABLE', ...INFRA_OUTCOMES]);
 
 /**
  * An `imds-metadata-reader` cell whose task ran deviates when its metadata read is not the expected one,

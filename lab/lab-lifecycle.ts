@@ -94,10 +94,6 @@ export async function labStatus(dir: string = labDir()): Promise<LabStatus> {
   };
 }
 
-/**
- * Starts the lab, or reuses a healthy one (starting its data plane if asked and missing); leftovers of a
- * crashed lab are cleared first.
- */
 /** What `lab up` gives: the lab, whether it was already running, and where its state is. */
 export interface LabUp {
   lab: LabState;
@@ -105,6 +101,10 @@ export interface LabUp {
   statePath: string;
 }
 
+/**
+ * Starts the lab, or reuses a healthy one (starting its data plane if asked and missing); leftovers of a
+ * crashed lab are cleared first.
+ */
 export async function labUp(dir: string = labDir(), options: LabUpOptions = {}): Promise<LabUp> {
   if (options.dataPlane) await assertLabHostReady();
   const status = await labStatus(dir);

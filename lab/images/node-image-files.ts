@@ -64,13 +64,21 @@ function dependencyNames(dir: string): string[] {
   return [...new Set(fields.flatMap((field) => Object.keys((manifest[field] as object | undefined) ?? {})))];
 }
 
-/** The folder `name` resolves to from `dir` (Node's node_modules lookup), as a real path. */
+/**
+ * The folder `name` resolves to from `dir` (Node's node_modules lookup), as a real path; only from
+ * node_modules folders, never Node's global folders (~/.node_modules, $PREFIX/lib/node), and only a real
+ * path inside a node_modules folder: a package linked from a checkout would bring the checkout (its
+ * dotfiles, .npmrc, .git) into the image.
+ */
 function locatePackage(name: string, dir: string): string | undefined {
-  const paths = createRequire(join(dir, 'package.json')).resolve.paths(name) ?? [];
+  const paths = (createRequire(join(dir, 'package.json')).resolve.paths(name) ?? []).filter((folder) =>
+    folder.endsWith('/node_modules'),
+  );
   const folder = paths
     .map((nodeModules) => join(nodeModules, name))
     .find((candidate) => existsSync(join(candidate, 'package.json')));
-  return folder === undefined ? undefined : realpathSync(folder);
+  const real = folder === undefined ? undefined : realpathSync(folder);
+  return real?.includes('/node_modules/') ? real : undefined;
 }
 
 /** A path and, when it is a link (or under one), the real path it leads to: the image needs both. */

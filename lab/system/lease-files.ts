@@ -4,7 +4,7 @@
  * daemons' watchdogs (lab-holders.ts; moto's lab_watchdog.py reads the same format) count a lease only
  * while that very process runs: a recycled pid, or a lease without its start ticks, holds nothing.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileNoFollowSync } from '../../infra/system/no-follow.ts';
 import { type ProcessIdentity, processStartTicks, sameProcessAlive } from '../../infra/system/process-alive.ts';
@@ -15,11 +15,16 @@ export function leaseFileName(pid: number): string {
   return `${PREFIX}${pid}`;
 }
 
-/** Writes `pid`'s lease in `dir`, bound to its start; false when no process has that pid (nothing written). */
+/**
+ * Writes `pid`'s lease in `dir`, bound to its start; false when no process has that pid (nothing written).
+ * Written aside and renamed into place: a reader never sees it empty, which would count it dead.
+ */
 export function writeLease(dir: string, pid: number): boolean {
   const startTicks = processStartTicks(pid);
   if (startTicks === undefined) return false;
-  writeFileNoFollowSync(join(dir, leaseFileName(pid)), `${startTicks}\n`);
+  const aside = join(dir, `.${leaseFileName(pid)}.new`);
+  writeFileNoFollowSync(aside, `${startTicks}\n`);
+  renameSync(aside, join(dir, leaseFileName(pid)));
   return true;
 }
 

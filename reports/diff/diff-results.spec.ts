@@ -33,6 +33,12 @@ test.describe('each cell is classified by behaviour first, then expectation', ()
     ['same outcome, same expectation', cell(), cell(), 'unchanged'],
     ['same outcome, the IMDS metadata read stopped working', reading('read'), reading('failed'), 'behaviour'],
     ['same outcome, the same metadata read', reading('read'), reading('read'), 'unchanged'],
+    [
+      'same outcome, the reader stopped reporting',
+      reading('read'),
+      cellWith({ process: 'imds-metadata-reader' }),
+      'behaviour',
+    ],
     ['the same deviation in both', cell('ENDPOINT_ERROR'), cell('ENDPOINT_ERROR'), 'unchanged'],
     ['only in the candidate', undefined, cell(), 'new'],
     ['only in the baseline', cell(), undefined, 'removed'],

@@ -1,3 +1,4 @@
+import { NO_TASK_RAN } from '../../core/cell-result.ts';
 import { BadInputError, type InputProblem } from '../../core/errors.ts';
 import { DIMENSION_NAMES, type Dimension, type Dimensions } from '../../core/matrix/dimensions.ts';
 import { INFRA_OUTCOMES } from '../../core/outcome.ts';
@@ -157,12 +158,12 @@ export function kindOf(before: CellResult | undefined, after: CellResult | undef
 
 /**
  * A process that reads IMDS for metadata (`process: imds-metadata-reader`) can keep its credentials outcome
- * while its metadata read stops working (the X-Ray daemon's failure): that is behaviour too, where both ran it.
+ * while its metadata read stops working (the X-Ray daemon's failure), or stops reporting: that is behaviour
+ * too, where both tasks ran (a reader whose task never ran reports nothing on either side).
  */
 function metadataReadChanged(before: CellResult, after: CellResult): boolean {
-  const was = before.details.imdsMetadata?.result;
-  const now = after.details.imdsMetadata?.result;
-  return was !== undefined && now !== undefined && was !== now;
+  const bothRan = !NO_TASK_RAN.has(before.actual.outcome) && !NO_TASK_RAN.has(after.actual.outcome);
+  return bothRan && before.details.imdsMetadata?.result !== after.details.imdsMetadata?.result;
 }
 
 function changeOf(before: CellResult | undefined, after: CellResult | undefined): CellChange {

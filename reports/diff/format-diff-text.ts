@@ -73,8 +73,8 @@ export function describeChange(change: CellChange): string {
     const outcome =
       before.outcome === after.outcome ? `${after.outcome} in both` : `${before.outcome} → ${after.outcome}`;
     const metadata =
-      before.metadataRead !== after.metadataRead && before.metadataRead && after.metadataRead
-        ? `, IMDS metadata ${before.metadataRead} → ${after.metadataRead}`
+      before.metadataRead !== after.metadataRead
+        ? `, IMDS metadata ${before.metadataRead ?? 'no report'} → ${after.metadataRead ?? 'no report'}`
         : '';
     return `${change.id}: ${outcome}${metadata} (${notes}): ${firstLine(after.decidedBy)}`;
   }

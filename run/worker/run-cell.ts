@@ -1,6 +1,7 @@
 import { cellResult } from '../../core/cell-result.ts';
 import { type Classification, classify } from '../../core/classify/classify.ts';
 import type { CellEvidence } from '../../core/classify/evidence.ts';
+import { readsImdsMetadata } from '../../core/matrix/dimensions.ts';
 import type { PlannedCell } from '../../core/plan/plan.ts';
 import { imdsMetadataOf } from '../../core/results/imds-metadata.ts';
 import type { CellDetails, CellResult } from '../../core/results/results-schema.ts';
@@ -9,6 +10,7 @@ import type { AwsRunState } from '../../infra/aws/driver.ts';
 import { awsDriver as driver } from '../../infra/aws/driver.ts';
 import { CellTimeoutError, type InstanceReadiness, type TaskEvidence } from '../../infra/aws/driver-types.ts';
 import type { Connection } from '../../infra/backends/backend-record.ts';
+import { runsSeedImage } from '../../infra/task-definition/client-container.ts';
 
 /**
  * One cell, as its test in suites/cells.spec.ts runs it (specs drive it the same way): wait for the
@@ -58,16 +60,20 @@ export async function runOneCell(
       failures: [...evidence.failures],
       log: [...evidence.logLines],
       ...(console === undefined ? {} : { console }),
-      ...taskChecks(evidence.logLines),
+      ...taskChecks(cell, evidence.logLines),
     },
     Date.now() - started,
   );
   return { result, classification, instance };
 }
 
-/** What the task reported of its own checks beside the credentials: its metadata read, the seed's install. */
-function taskChecks(logLines: readonly string[]): Pick<CellDetails, 'imdsMetadata' | 'seedInstall'> {
-  const imdsMetadata = imdsMetadataOf(logLines);
-  const seedInstall = seedInstallOf(logLines);
+/**
+ * What the task reported of its own checks beside the credentials: its metadata read, the seed's install;
+ * read only where the cell's task runs that check, so no other task's output can pass for one.
+ */
+function taskChecks(cell: PlannedCell, logLines: readonly string[]): Pick<CellDetails, 'imdsMetadata' | 'seedInstall'> {
+  const { process, taskMemory, client } = cell.dimensions;
+  const imdsMetadata = readsImdsMetadata(process) ? imdsMetadataOf(logLines) : undefined;
+  const seedInstall = taskMemory === 'seed' && runsSeedImage(client) ? seedInstallOf(logLines) : undefined;
   return { ...(imdsMetadata ? { imdsMetadata } : {}), ...(seedInstall ? { seedInstall } : {}) };
 }

@@ -75,7 +75,11 @@ def orphaned_reason(holders):
 def _watch(holders):
     while True:
         time.sleep(INTERVAL_S)
-        reason = orphaned_reason(holders)
+        try:
+            reason = orphaned_reason(holders)
+        except Exception as error:  # a malformed holder must not end the watch silently: say so, go on
+            print(f"moto-lab: watchdog: {error!r}", file=sys.stderr, flush=True)
+            continue
         if reason is not None:
             print(f"moto-lab: ending: {reason}", file=sys.stderr, flush=True)
             # Its state lives in memory only: nothing to flush or save.

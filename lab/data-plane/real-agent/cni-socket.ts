@@ -89,6 +89,9 @@ async function reply(
   }
   const call = parsed.data;
   const answer = await handle(call);
-  log(`cni ${call.plugin} ${call.command} ${call.containerId.slice(0, 12)}: exit ${answer.exitCode}`);
+  // The agent's values, quoted: a newline in one cannot forge a line of the log.
+  log(
+    `cni ${JSON.stringify(call.plugin)} ${JSON.stringify(call.command)} ${JSON.stringify(call.containerId.slice(0, 12))}: exit ${answer.exitCode}`,
+  );
   return answer;
 }

@@ -86,7 +86,7 @@ test('what the stand-in does not serve is a CNI error naming it: App Mesh, unkno
   expect(attached).toEqual([]);
 });
 
-test('a CNI_NETNS in the machine\'s network namespace is refused before any ENI is attached', async () => {
+test("a CNI_NETNS in the machine's network namespace is refused before any ENI is attached", async () => {
   const { host, attached } = fakeHost();
   const standIn = createCniStandIn(host);
   for (const pid of [1, process.pid]) {

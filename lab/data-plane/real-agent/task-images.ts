@@ -52,15 +52,25 @@ const REAL_ENGINE_FILES: Partial<Record<ImageId, Readonly<Record<string, string>
 };
 
 /**
- * Never in an image: the machine's password hashes, host keys, TLS private keys and its Docker daemon's
- * identity key; nor Python's own test suite (200 MB).
+ * Never in an image: the machine's password hashes, host keys, TLS private keys, its Docker daemon's
+ * identity key and configuration, and the places machines keep credentials and proxy passwords (apt's
+ * auth.conf, /etc/environment, NetworkManager's connections, Kerberos' keytab); nor Python's own test suite
+ * (200 MB). A denylist: a list of what images need from /etc would be stricter (docs/lab-differences.md).
  */
 const EXCLUDED = [
   'etc/shadow*',
   'etc/gshadow*',
   'etc/ssh/ssh_host_*',
   'etc/ssl/private',
+  'etc/pki/tls/private',
   'etc/docker/key.json',
+  'etc/docker/daemon.json',
+  'etc/apt/auth.conf',
+  'etc/apt/auth.conf.d',
+  'etc/environment',
+  'etc/NetworkManager/system-connections',
+  'etc/krb5.keytab',
+  'etc/sudoers*',
   'root/.pyenv/versions/*/lib/python3.*/test',
 ];
 /** Left out of one image: files its programs never load (TypeScript declarations are for editors). */
